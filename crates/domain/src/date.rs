@@ -1,0 +1,166 @@
+//! Danish dates and times. Times are kept in UTC and shown in Europe/Copenhagen.
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ZonedDateTime};
+
+/// The time zone every date and time is shown in.
+pub fn copenhagen() -> TimeZone {
+    // The tz database is bundled into the binary (jiff's `tzdb-bundle-always`),
+    // so this zone is always present.
+    TimeZone::get("Europe/Copenhagen").unwrap_or(TimeZone::UTC)
+}
+
+const MONTHS: [&str; 12] = [
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// `18.12.2017`
+pub fn numeric(date: Date) -> String {
+    format!("{:02}.{:02}.{:04}", date.day(), date.month(), date.year())
+}
+
+/// `18. december 2017`
+pub fn long(date: Date) -> String {
+    let month = MONTHS[usize::from(date.month().unsigned_abs()) - 1];
+    format!("{}. {} {}", date.day(), month, date.year())
+}
+
+/// ISO 8601 (`2017-12-18`), for `<time datetime>` and storage.
+pub fn iso(date: Date) -> String {
+    date.to_string()
+}
+
+/// The calendar date in Copenhagen at the instant `ts`.
+pub fn local_date(ts: Timestamp) -> Date {
+    ts.to_zoned_datetime(copenhagen()).date()
+}
+
+/// `18. december 2017 kl. 09.30`, in Copenhagen time.
+pub fn long_datetime(ts: Timestamp) -> String {
+    let local: ZonedDateTime = ts.to_zoned_datetime(copenhagen());
+    format!(
+        "{} kl. {:02}.{:02}",
+        long(local.date()),
+        local.hour(),
+        local.minute()
+    )
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Skriv datoen som dd.mm.åååå, fx 18.12.2017.")]
+pub struct DateError;
+
+/// Reads a date as an editor types it: `18.12.2017`, `18-12-2017`, `18/12/2017`,
+/// `1.2.2018` or ISO `2017-12-18`. The year must have four digits.
+pub fn parse(value: &str) -> Result<Date, DateError> {
+    let value = value.trim();
+    let parts: Vec<&str> = value.split(['.', '-', '/']).map(str::trim).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return Err(DateError);
+    };
+    let number = |s: &str| -> Result<i16, DateError> {
+        if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(DateError);
+        }
+        s.parse().map_err(|_| DateError)
+    };
+    let (year, month, day) = if a.len() == 4 {
+        (number(a)?, number(b)?, number(c)?)
+    } else if c.len() == 4 {
+        (number(c)?, number(b)?, number(a)?)
+    } else {
+        return Err(DateError);
+    };
+    let month = i8::try_from(month).map_err(|_| DateError)?;
+    let day = i8::try_from(day).map_err(|_| DateError)?;
+    Date::new(year, month, day).map_err(|_| DateError)
+}
+
+/// Interprets a wall-clock time in Copenhagen as an instant. In the autumn hour
+/// that occurs twice the earlier one is chosen; a time skipped in spring is
+/// moved forward, as clocks do.
+pub fn from_copenhagen(dt: jiff::civil::DateTime) -> Result<Timestamp, DateError> {
+    dt.to_zoned_datetime(copenhagen())
+        .map(|z| z.timestamp())
+        .map_err(|_| DateError)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn numeric_has_leading_zeros() {
+        assert_eq!(numeric(date(2017, 12, 18)), "18.12.2017");
+        assert_eq!(numeric(date(2018, 1, 3)), "03.01.2018");
+    }
+
+    #[test]
+    fn long_uses_lower_case_danish_months() {
+        assert_eq!(long(date(2017, 12, 18)), "18. december 2017");
+        assert_eq!(long(date(2026, 3, 1)), "1. marts 2026");
+        assert_eq!(long(date(2026, 5, 9)), "9. maj 2026");
+    }
+
+    #[test]
+    fn parse_accepts_what_editors_type() {
+        for s in [
+            "18.12.2017",
+            "18-12-2017",
+            "18/12/2017",
+            " 2017-12-18 ",
+            "18. 12. 2017",
+        ] {
+            assert_eq!(parse(s), Ok(date(2017, 12, 18)), "{s}");
+        }
+        assert_eq!(parse("1.2.2018"), Ok(date(2018, 2, 1)));
+    }
+
+    #[test]
+    fn parse_refuses_impossible_dates() {
+        for s in [
+            "",
+            "31.02.2017",
+            "18.13.2017",
+            "18.12.17",
+            "i går",
+            "1.2.3.4",
+            "+1.2.2018",
+            "00.01.2020",
+        ] {
+            assert_eq!(parse(s), Err(DateError), "{s}");
+        }
+    }
+
+    #[test]
+    fn times_are_shown_in_copenhagen_across_dst() {
+        let winter: Timestamp = "2017-12-18T08:30:00Z".parse().unwrap();
+        assert_eq!(long_datetime(winter), "18. december 2017 kl. 09.30");
+        let summer: Timestamp = "2026-07-01T08:30:00Z".parse().unwrap();
+        assert_eq!(long_datetime(summer), "1. juli 2026 kl. 10.30");
+        let late: Timestamp = "2026-07-01T22:30:00Z".parse().unwrap();
+        assert_eq!(local_date(late), date(2026, 7, 2));
+    }
+
+    #[test]
+    fn copenhagen_wall_time_to_instant() {
+        let ts = from_copenhagen(date(2026, 7, 1).at(10, 30, 0, 0)).unwrap();
+        assert_eq!(ts.to_string(), "2026-07-01T08:30:00Z");
+        // 02:30 on 2026-03-29 does not exist in Copenhagen; clocks jump to 03:30.
+        let gap = from_copenhagen(date(2026, 3, 29).at(2, 30, 0, 0)).unwrap();
+        assert_eq!(gap.to_string(), "2026-03-29T01:30:00Z");
+    }
+}

@@ -1,0 +1,196 @@
+//! The directory of the municipality's other websites, grouped by topic (emne).
+
+use std::fmt;
+
+use crate::slug::Slug;
+use crate::validation::{ValidationErrors, optional_text, required_text};
+
+/// An absolute `http` or `https` URL with a host: the only kind of address the
+/// directory links or redirects to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebUrl(url::Url);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "Skriv en fuld adresse, der begynder med https:// eller http://, fx https://skole.kommune.dk/."
+)]
+pub struct WebUrlError;
+
+impl WebUrl {
+    pub fn parse(value: &str) -> Result<Self, WebUrlError> {
+        let url = url::Url::parse(value.trim()).map_err(|_| WebUrlError)?;
+        let scheme_ok = matches!(url.scheme(), "http" | "https");
+        let host_ok = url.host_str().is_some_and(|h| !h.is_empty());
+        if scheme_ok && host_ok && url.username().is_empty() && url.password().is_none() {
+            Ok(Self(url))
+        } else {
+            Err(WebUrlError)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The host, for showing where a link leads.
+    pub fn host(&self) -> &str {
+        self.0.host_str().unwrap_or_default()
+    }
+}
+
+impl fmt::Display for WebUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.as_str())
+    }
+}
+
+/// A topic (emne) of the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topic {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub sort_order: i64,
+}
+
+/// A topic as an editor or an import gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicInput {
+    pub slug: Slug,
+    pub name: String,
+    pub sort_order: i64,
+}
+
+impl TopicInput {
+    /// Validates a topic; without a slug, one is made from the name.
+    pub fn new(name: &str, slug: Option<&str>, sort_order: i64) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = errors.check("name", required_text(name, 100, "et navn på emnet"));
+        let slug = match slug.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("slug", Slug::parse(s)),
+            None => name.as_deref().and_then(|n| {
+                let made = Slug::from_title(n);
+                if made.is_none() {
+                    errors.add("slug", "Navnet skal indeholde mindst ét bogstav eller tal.");
+                }
+                made
+            }),
+        };
+        match (name, slug) {
+            (Some(name), Some(slug)) if errors.is_empty() => Ok(Self {
+                slug,
+                name,
+                sort_order,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A website in the directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Website {
+    pub id: i64,
+    pub name: String,
+    pub url: WebUrl,
+    pub description: Option<String>,
+    /// Ids of the topics it is listed under, in topic order.
+    pub topic_ids: Vec<i64>,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+/// A website as an editor or an import gives it; topics are given by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebsiteInput {
+    pub name: String,
+    pub url: WebUrl,
+    pub description: Option<String>,
+    pub topic_ids: Vec<i64>,
+    pub sort_order: i64,
+    pub active: bool,
+}
+
+impl WebsiteInput {
+    pub fn new(
+        name: &str,
+        url: &str,
+        description: Option<&str>,
+        topic_ids: Vec<i64>,
+        sort_order: i64,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let name = errors.check("name", required_text(name, 150, "hjemmesidens navn"));
+        let url = errors.check("url", WebUrl::parse(url));
+        let description = errors.check("description", optional_text(description, 300));
+        if topic_ids.is_empty() {
+            errors.add("topics", "Vælg mindst ét emne.");
+        }
+        match (name, url, description) {
+            (Some(name), Some(url), Some(description)) if errors.is_empty() => Ok(Self {
+                name,
+                url,
+                description,
+                topic_ids,
+                sort_order,
+                active: true,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_absolute_web_urls() {
+        assert_eq!(
+            WebUrl::parse(" https://skole.kommune.dk ")
+                .unwrap()
+                .as_str(),
+            "https://skole.kommune.dk/"
+        );
+        assert!(WebUrl::parse("http://bibliotek.kommune.dk/aabningstider?x=1").is_ok());
+        for bad in [
+            "",
+            "skole.kommune.dk",
+            "/hjemmesider",
+            "//evil.example",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "ftp://x.dk/",
+            "mailto:a@b.dk",
+            "https://user:pw@evil.example/",
+            "https://",
+        ] {
+            assert_eq!(WebUrl::parse(bad), Err(WebUrlError), "{bad}");
+        }
+    }
+
+    #[test]
+    fn website_input_reports_every_field() {
+        let errors = WebsiteInput::new(" ", "nope", None, vec![], 0).unwrap_err();
+        let fields: Vec<_> = errors.errors().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["name", "url", "topics"]);
+        let ok = WebsiteInput::new(
+            "Egelund Skole",
+            "https://egelund.example/",
+            Some(" "),
+            vec![1],
+            3,
+        )
+        .unwrap();
+        assert_eq!(ok.description, None);
+        assert!(ok.active);
+    }
+
+    #[test]
+    fn topic_slug_from_name_when_missing() {
+        let t = TopicInput::new("Ældre og sundhed", None, 1).unwrap();
+        assert_eq!(t.slug.as_str(), "aeldre-og-sundhed");
+        assert!(TopicInput::new("Skoler", Some("Skoler!"), 1).is_err());
+        assert!(TopicInput::new("???", None, 1).is_err());
+    }
+}

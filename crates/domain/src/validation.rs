@@ -1,0 +1,143 @@
+//! Validation errors: which field is wrong and why, in Danish, for the editor.
+
+use std::fmt;
+
+/// One problem with one field. `message` is Danish and addressed to an editor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// All problems found in one input, in the order of the form's fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ValidationErrors(Vec<FieldError>);
+
+impl ValidationErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field,
+            message: message.into(),
+        });
+    }
+
+    /// Records the error of a field's parse result and returns the value, if any.
+    pub fn check<T, E: fmt::Display>(
+        &mut self,
+        field: &'static str,
+        result: Result<T, E>,
+    ) -> Option<T> {
+        result.map_err(|e| self.add(field, e.to_string())).ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn errors(&self) -> &[FieldError] {
+        &self.0
+    }
+
+    /// The message for one field, if it has one.
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// `Ok(value)` when nothing was recorded, else the errors.
+    pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, ValidationErrors> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl fmt::Display for ValidationErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", e.field, e.message)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationErrors {}
+
+/// Trims `value` and checks that it is present and at most `max` characters long.
+pub fn required_text(value: &str, max: usize, what: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(format!("Skriv {what}."));
+    }
+    limited_text(value, max)
+}
+
+/// Trims `value`; an empty value becomes `None`.
+pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => limited_text(v, max).map(Some),
+    }
+}
+
+fn limited_text(value: &str, max: usize) -> Result<String, String> {
+    let len = value.chars().count();
+    if len > max {
+        return Err(format!(
+            "Teksten er for lang: {len} tegn, højst {max} er tilladt."
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("Teksten indeholder ugyldige kontroltegn.".to_string());
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_text_trims_and_limits() {
+        assert_eq!(required_text("  Hej ", 10, "en titel").unwrap(), "Hej");
+        assert_eq!(
+            required_text("   ", 10, "en titel").unwrap_err(),
+            "Skriv en titel."
+        );
+        assert!(required_text("æøåæøåæøåæ", 10, "x").is_ok());
+        assert!(required_text("æøåæøåæøåæø", 10, "x").is_err());
+        assert!(required_text("a\u{0}b", 10, "x").is_err());
+    }
+
+    #[test]
+    fn optional_text_maps_blank_to_none() {
+        assert_eq!(optional_text(Some("  "), 5).unwrap(), None);
+        assert_eq!(optional_text(None, 5).unwrap(), None);
+        assert_eq!(optional_text(Some(" a "), 5).unwrap(), Some("a".into()));
+    }
+
+    #[test]
+    fn errors_collect_in_order() {
+        let mut errors = ValidationErrors::new();
+        assert_eq!(errors.check("a", Ok::<_, String>(1)), Some(1));
+        assert_eq!(errors.check::<i32, _>("b", Err("dårlig")), None);
+        errors.add("c", "mangler");
+        assert_eq!(errors.for_field("b"), Some("dårlig"));
+        assert_eq!(errors.to_string(), "b: dårlig; c: mangler");
+        assert!(errors.into_result(|| ()).is_err());
+    }
+}
