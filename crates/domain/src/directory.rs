@@ -194,3 +194,70 @@ mod tests {
         assert!(TopicInput::new("???", None, 1).is_err());
     }
 }
+
+/// The websites listed under `topic_id`, in their own order.
+pub fn websites_in_topic(websites: &[Website], topic_id: i64) -> Vec<&Website> {
+    websites
+        .iter()
+        .filter(|w| w.topic_ids.contains(&topic_id))
+        .collect()
+}
+
+/// The whole directory grouped by topic, topics and websites in display order.
+/// A website under several topics appears in each of them.
+pub fn group_by_topic<'a>(
+    topics: &'a [Topic],
+    websites: &'a [Website],
+) -> Vec<(&'a Topic, Vec<&'a Website>)> {
+    topics
+        .iter()
+        .map(|t| (t, websites_in_topic(websites, t.id)))
+        .collect()
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+
+    fn site(id: i64, topics: &[i64]) -> Website {
+        Website {
+            id,
+            name: format!("Side {id}"),
+            url: WebUrl::parse("https://x.example/").unwrap(),
+            description: None,
+            topic_ids: topics.to_vec(),
+            sort_order: id,
+            active: true,
+        }
+    }
+
+    #[test]
+    fn websites_appear_under_each_of_their_topics() {
+        let topics = [
+            Topic {
+                id: 1,
+                slug: Slug::parse("a").unwrap(),
+                name: "A".into(),
+                sort_order: 1,
+            },
+            Topic {
+                id: 2,
+                slug: Slug::parse("b").unwrap(),
+                name: "B".into(),
+                sort_order: 2,
+            },
+            Topic {
+                id: 3,
+                slug: Slug::parse("c").unwrap(),
+                name: "C".into(),
+                sort_order: 3,
+            },
+        ];
+        let websites = [site(10, &[1]), site(11, &[1, 2]), site(12, &[2])];
+        let groups: Vec<(i64, Vec<i64>)> = group_by_topic(&topics, &websites)
+            .into_iter()
+            .map(|(t, ws)| (t.id, ws.iter().map(|w| w.id).collect()))
+            .collect();
+        assert_eq!(groups, [(1, vec![10, 11]), (2, vec![11, 12]), (3, vec![])]);
+    }
+}

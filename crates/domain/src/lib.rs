@@ -11,6 +11,7 @@ pub mod directory;
 pub mod email;
 pub mod markup;
 pub mod news;
+pub mod paging;
 pub mod phone;
 pub mod site;
 pub mod slug;

@@ -1,1 +1,123 @@
+//! The Raadhus binary's library: configuration, wiring and start-up, shared by
+//! `main` and the integration tests so that tests drive the real application.
 
+pub mod cli;
+pub mod config;
+pub mod demo;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use jiff::Timestamp;
+use raadhus_store::Store;
+use tokio::net::TcpListener;
+
+use config::{Config, Database};
+
+/// Name of a site created on an empty database when no name is configured.
+const DEFAULT_SITE_NAME: &str = "Raadhus";
+
+/// Why start-up failed, said in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("cannot open database: {0}")]
+    Database(raadhus_store::StoreError),
+    #[error("{0}")]
+    Demo(String),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("templates: {0}")]
+    Templates(#[from] minijinja::Error),
+}
+
+/// Opens the configured database, creating the data directory and the
+/// database file if needed, and applies pending migrations.
+pub async fn open_store(config: &Config) -> Result<Store, StartError> {
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
+    let store = match &config.database {
+        Database::SqliteFile(path) => Store::open_sqlite_file(path).await,
+        Database::Url(url) => Store::connect(url).await,
+    }
+    .map_err(StartError::Database)?;
+    store.migrate().await.map_err(StartError::Database)?;
+    Ok(store)
+}
+
+/// A ready-to-run server: database open and migrated, port bound.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    store: Store,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> Result<Self, StartError> {
+        let store = open_store(config).await?;
+        let now = Timestamp::now();
+        let initial_name = config.site_name.as_deref().unwrap_or(DEFAULT_SITE_NAME);
+        let mut site = store
+            .primary_site(initial_name, now)
+            .await
+            .map_err(StartError::Database)?;
+        if config.demo && !store.has_content(site.id).await.map_err(StartError::Database)? {
+            let (demo_name, bundle) = demo::content().map_err(StartError::Demo)?;
+            store
+                .import_bundle(site.id, &bundle, now)
+                .await
+                .map_err(StartError::Database)?;
+            if config.site_name.is_none() {
+                site.name = demo_name;
+            }
+            tracing::info!(news = bundle.news.len(), websites = bundle.websites.len(), "loaded demo content");
+        }
+        if let Some(name) = &config.site_name {
+            site.name = name.clone();
+        }
+        store
+            .rename_site(site.id, &site.name)
+            .await
+            .map_err(StartError::Database)?;
+        let state = raadhus_web::AppState::new(store.clone(), site, config.base_url.clone())?;
+        let router = raadhus_web::router(state);
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.bind,
+                source,
+            })?;
+        Ok(Self {
+            listener,
+            router,
+            store,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` completes, then lets open requests finish and
+    /// closes the database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let result = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.store.close().await;
+        result
+    }
+}

@@ -1,1 +1,92 @@
-fn main() {}
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use raadhus::cli::{Cli, Command};
+use raadhus::config::{self, Config, Layer};
+use raadhus::{Application, open_store};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match load_config(&cli) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("raadhus: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("raadhus: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(_) => serve(&config).await,
+            Command::Migrate => migrate(&config).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            eprintln!("raadhus: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
+    let file = match &cli.config {
+        Some(path) => config::read_file(path)?,
+        None => Layer::default(),
+    };
+    Config::resolve(cli.layer().or(file))
+}
+
+async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let app = Application::build(config).await?;
+    let addr = app.local_addr()?;
+    tracing::info!(%addr, data_dir = %config.data_dir.display(), base_url = %config.base_url, "raadhus is serving");
+    app.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("raadhus stopped");
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let store = open_store(config).await?;
+    store.close().await;
+    tracing::info!("database is up to date");
+    Ok(())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}

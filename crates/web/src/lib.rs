@@ -1,1 +1,108 @@
+//! The HTTP side of Raadhus: public pages, health check and static assets.
+//!
+//! Handlers are thin: they read the request, ask the [`Store`], turn domain
+//! values into view models ([`views`]) and render a template.
 
+mod assets;
+mod error;
+mod pages;
+mod render;
+mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use raadhus_domain::Site;
+use raadhus_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::WebError;
+
+use assets::Assets;
+use render::Templates;
+
+/// Everything a request handler may use. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    site: Site,
+    base_url: url::Url,
+    templates: Templates,
+    assets: Assets,
+}
+
+impl AppState {
+    /// Prepares templates and assets. Fails if a built-in template does not parse.
+    pub fn new(store: Store, site: Site, base_url: url::Url) -> Result<Self, minijinja::Error> {
+        let assets = Assets::new();
+        let templates = Templates::new(&assets)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store,
+                site,
+                base_url,
+                templates,
+                assets,
+            }),
+        })
+    }
+
+    fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    fn site(&self) -> &Site {
+        &self.inner.site
+    }
+}
+
+/// The whole application as one router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            error::render_error_pages,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}

@@ -1,0 +1,110 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Layer;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "raadhus",
+    version,
+    about = "Raadhus: a fast, self-hosted website platform for Danish municipalities.",
+    long_about = "Raadhus: a fast, self-hosted website platform for Danish municipalities.\n\n\
+        One binary serves the municipality's news and the directory of its other \
+        websites. Content is kept in SQLite in the data directory.\n\n\
+        Settings come from flags, then RAADHUS_* environment variables, then the \
+        TOML file given with --config, then the defaults.",
+    after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate"
+)]
+pub struct Cli {
+    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, demo).
+    #[arg(long, global = true, env = "RAADHUS_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Directory for the database and other data [default: ./data].
+    #[arg(long = "data", global = true, env = "RAADHUS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Database URL [default: the SQLite file raadhus.db in the data directory].
+    #[arg(long, global = true, env = "RAADHUS_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Log filter, e.g. "info" or "raadhus=debug,sqlx=warn" [default: info].
+    #[arg(long, global = true, env = "RAADHUS_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server. Creates the database, applies migrations and, on an
+    /// empty database, loads the demo content.
+    Serve(ServeArgs),
+    /// Create the database if needed and apply all pending migrations, then exit.
+    Migrate,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "RAADHUS_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+
+    /// The site's name, e.g. "Vesterfjord Kommune" [default: the stored name].
+    #[arg(long, env = "RAADHUS_SITE_NAME", value_name = "NAME")]
+    pub site_name: Option<String>,
+
+    /// The public address of the site, e.g. https://www.kommune.dk/ [default: http://BIND/].
+    #[arg(long, env = "RAADHUS_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Start with an empty site: do not load the demo content.
+    #[arg(long)]
+    pub no_demo: bool,
+}
+
+impl Cli {
+    /// The values given by flags and environment variables.
+    pub fn layer(&self) -> Layer {
+        let serve = match &self.command {
+            Command::Serve(args) => Some(args),
+            Command::Migrate => None,
+        };
+        Layer {
+            bind: serve.and_then(|s| s.bind.clone()),
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
+            site_name: serve.and_then(|s| s.site_name.clone()),
+            base_url: serve.and_then(|s| s.base_url.clone()),
+            log: self.log.clone(),
+            demo: serve.and_then(|s| s.no_demo.then_some(false)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_become_a_layer() {
+        let cli = Cli::try_parse_from([
+            "raadhus", "--data", "/srv/raadhus", "serve", "--bind", "127.0.0.1:9", "--no-demo",
+        ])
+        .unwrap();
+        let layer = cli.layer();
+        assert_eq!(layer.bind.as_deref(), Some("127.0.0.1:9"));
+        assert_eq!(layer.data_dir, Some(PathBuf::from("/srv/raadhus")));
+        assert_eq!(layer.demo, Some(false));
+    }
+}

@@ -1,0 +1,266 @@
+//! Configuration: command-line flags win over environment variables, which win
+//! over the optional TOML file, which wins over the defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Everything `raadhus serve` needs to know, resolved and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Where the content lives: a `sqlite://` URL, or the SQLite file in `data_dir`.
+    pub database: Database,
+    /// Overrides the site's stored name when set.
+    pub site_name: Option<String>,
+    /// The public address of the site, for canonical links.
+    pub base_url: url::Url,
+    /// A `tracing` filter, e.g. `info` or `raadhus=debug,sqlx=warn`.
+    pub log: String,
+    /// Load the demo content into an empty database.
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    SqliteFile(PathBuf),
+    Url(String),
+}
+
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_DATA_DIR: &str = "./data";
+pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
+/// Name of the SQLite database file inside the data directory.
+pub const SQLITE_FILE: &str = "raadhus.db";
+
+/// One source's values, before merging. All optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub bind: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub site_name: Option<String>,
+    pub base_url: Option<String>,
+    pub log: Option<String>,
+    pub demo: Option<bool>,
+}
+
+impl Layer {
+    /// Fills every unset value of `self` from `lower`.
+    pub fn or(self, lower: Layer) -> Layer {
+        Layer {
+            bind: self.bind.or(lower.bind),
+            data_dir: self.data_dir.or(lower.data_dir),
+            database_url: self.database_url.or(lower.database_url),
+            site_name: self.site_name.or(lower.site_name),
+            base_url: self.base_url.or(lower.base_url),
+            log: self.log.or(lower.log),
+            demo: self.demo.or(lower.demo),
+        }
+    }
+}
+
+/// A configuration problem, said in one line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("config file {path}, line {line}: {reason}")]
+    Syntax {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("invalid {key} {value:?}: {reason}")]
+    Invalid {
+        key: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+}
+
+/// Reads a TOML config file.
+pub fn read_file(path: &Path) -> Result<Layer, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    parse_file(path, &text)
+}
+
+fn parse_file(path: &Path, text: &str) -> Result<Layer, ConfigError> {
+    toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        path: path.display().to_string(),
+        line: e
+            .span()
+            .map_or(1, |s| text[..s.start.min(text.len())].lines().count().max(1)),
+        reason: e.message().replace('\n', " "),
+    })
+}
+
+impl Config {
+    /// Checks the merged values and fills in defaults.
+    pub fn resolve(layer: Layer) -> Result<Self, ConfigError> {
+        let bind_text = layer.bind.unwrap_or_else(|| DEFAULT_BIND.to_string());
+        let bind: SocketAddr = bind_text.trim().parse().map_err(|_| ConfigError::Invalid {
+            key: "bind address (RAADHUS_BIND / --bind)",
+            value: bind_text.clone(),
+            reason: "expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
+        })?;
+        let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        if data_dir.as_os_str().is_empty() {
+            return Err(ConfigError::Invalid {
+                key: "data directory (RAADHUS_DATA_DIR / --data)",
+                value: String::new(),
+                reason: "must not be empty",
+            });
+        }
+        let database = match layer.database_url.filter(|u| !u.trim().is_empty()) {
+            None => Database::SqliteFile(data_dir.join(SQLITE_FILE)),
+            Some(url) if url.starts_with("sqlite:") => Database::Url(url),
+            Some(url) => {
+                return Err(ConfigError::Invalid {
+                    key: "database URL (RAADHUS_DATABASE_URL)",
+                    value: redact(&url),
+                    reason: "only sqlite:// URLs are supported by this version",
+                });
+            }
+        };
+        let site_name = match layer.site_name {
+            Some(name) if name.trim().is_empty() || name.chars().count() > 100 => {
+                return Err(ConfigError::Invalid {
+                    key: "site name (RAADHUS_SITE_NAME)",
+                    value: name,
+                    reason: "must be 1 to 100 characters",
+                });
+            }
+            other => other.map(|n| n.trim().to_string()),
+        };
+        let base_text = layer.base_url.unwrap_or_else(|| format!("http://{bind}/"));
+        let base_url = parse_base_url(&base_text).ok_or(ConfigError::Invalid {
+            key: "base URL (RAADHUS_BASE_URL)",
+            value: base_text.clone(),
+            reason: "expected an absolute http:// or https:// URL, e.g. https://www.kommune.dk/",
+        })?;
+        let log = layer.log.unwrap_or_else(|| DEFAULT_LOG.to_string());
+        if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
+            return Err(ConfigError::Invalid {
+                key: "log filter (RAADHUS_LOG)",
+                value: log,
+                reason: "expected a tracing filter such as info or raadhus=debug,sqlx=warn",
+            });
+        }
+        Ok(Self {
+            bind,
+            data_dir,
+            database,
+            site_name,
+            base_url,
+            log,
+            demo: layer.demo.unwrap_or(true),
+        })
+    }
+}
+
+fn parse_base_url(text: &str) -> Option<url::Url> {
+    let mut url = url::Url::parse(text.trim()).ok()?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return None;
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Some(url)
+}
+
+/// Hides a password in a database URL before it is shown.
+fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults() {
+        let c = Config::resolve(Layer::default()).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.data_dir, PathBuf::from("./data"));
+        assert_eq!(c.database, Database::SqliteFile(PathBuf::from("./data/raadhus.db")));
+        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(c.demo);
+        assert_eq!(c.site_name, None);
+    }
+
+    #[test]
+    fn higher_layers_win() {
+        let flags = Layer { bind: Some("127.0.0.1:9000".into()), ..Layer::default() };
+        let env = Layer {
+            bind: Some("127.0.0.1:9001".into()),
+            site_name: Some("Fra miljøet".into()),
+            ..Layer::default()
+        };
+        let file = Layer {
+            site_name: Some("Fra filen".into()),
+            log: Some("debug".into()),
+            demo: Some(false),
+            ..Layer::default()
+        };
+        let c = Config::resolve(flags.or(env).or(file)).unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.site_name.as_deref(), Some("Fra miljøet"));
+        assert_eq!(c.log, "debug");
+        assert!(!c.demo);
+    }
+
+    #[test]
+    fn bad_values_are_named_in_one_line() {
+        let bad = [
+            Layer { bind: Some("localhost".into()), ..Layer::default() },
+            Layer { base_url: Some("www.kommune.dk".into()), ..Layer::default() },
+            Layer { base_url: Some("ftp://kommune.dk".into()), ..Layer::default() },
+            Layer { database_url: Some("postgres://u:hemmelig@db/x".into()), ..Layer::default() },
+            Layer { site_name: Some("  ".into()), ..Layer::default() },
+            Layer { log: Some("info,[[[".into()), ..Layer::default() },
+        ];
+        for layer in bad {
+            let message = Config::resolve(layer.clone()).unwrap_err().to_string();
+            assert!(!message.contains('\n'), "{message}");
+            assert!(!message.contains("hemmelig"), "{message}");
+            assert!(message.starts_with("invalid "), "{message}");
+        }
+    }
+
+    #[test]
+    fn base_url_gets_trailing_slash() {
+        let c = Config::resolve(Layer {
+            base_url: Some("https://www.vesterfjord.example/kommune".into()),
+            ..Layer::default()
+        })
+        .unwrap();
+        assert_eq!(c.base_url.as_str(), "https://www.vesterfjord.example/kommune/");
+    }
+
+    #[test]
+    fn config_file_errors_name_the_line() {
+        let path = Path::new("raadhus.toml");
+        let ok = parse_file(path, "bind = \"127.0.0.1:1\"\ndemo = false\n").unwrap();
+        assert_eq!(ok.demo, Some(false));
+        let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
+        assert!(matches!(unknown, ConfigError::Syntax { line: 2, .. }), "{unknown}");
+        let broken = parse_file(path, "demo = ja\n").unwrap_err().to_string();
+        assert!(broken.starts_with("config file raadhus.toml, line 1: "), "{broken}");
+        assert!(!broken.contains('\n'));
+    }
+}

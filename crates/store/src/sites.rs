@@ -1,0 +1,50 @@
+//! Sites (tenants).
+
+use jiff::Timestamp;
+use raadhus_domain::{Site, SiteId};
+use sqlx::Row;
+
+use crate::{Result, Store, codec};
+
+impl Store {
+    /// Returns the first site, creating it with `name` on an empty database.
+    pub async fn primary_site(&self, name: &str, now: Timestamp) -> Result<Site> {
+        sqlx::query(
+            "INSERT INTO sites (id, name, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(name)
+        .bind(codec::timestamp(now))
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query("SELECT id, name FROM sites ORDER BY id LIMIT 1")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Site {
+            id: SiteId(row.try_get("id")?),
+            name: row.try_get("name")?,
+        })
+    }
+
+    pub async fn rename_site(&self, site: SiteId, name: &str) -> Result<()> {
+        sqlx::query("UPDATE sites SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(site.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the site has any content at all (news, contacts, topics or websites).
+    pub async fn has_content(&self, site: SiteId) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT EXISTS (SELECT 1 FROM news WHERE site_id = $1)
+                 OR EXISTS (SELECT 1 FROM contacts WHERE site_id = $1)
+                 OR EXISTS (SELECT 1 FROM topics WHERE site_id = $1)
+                 OR EXISTS (SELECT 1 FROM websites WHERE site_id = $1) AS any_content",
+        )
+        .bind(site.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("any_content")?)
+    }
+}

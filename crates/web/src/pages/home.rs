@@ -1,0 +1,39 @@
+//! `/`: the site name, the latest news and the directory widget.
+
+use axum::extract::State;
+use axum::response::Html;
+use jiff::Timestamp;
+use minijinja::context;
+use minijinja::value::Serde;
+use raadhus_store::Page;
+
+use crate::render::Meta;
+use crate::views::{DirectoryForm, NewsItem};
+use crate::{AppState, WebError};
+
+/// How many articles the front page shows.
+const LATEST: u32 = 5;
+
+pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+    let site = state.site().id;
+    let store = state.store();
+    let (news, _) = store
+        .public_news_page(site, Timestamp::now(), Page { number: 1, size: LATEST })
+        .await?;
+    let topics = store.topics(site).await?;
+    let websites = store.active_websites(site).await?;
+    let choices: Vec<_> = websites.iter().collect();
+    let ctx = context! {
+        news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
+        news_heading => "h3",
+        directory => Serde(DirectoryForm::new(&topics, &websites, &choices, None)),
+        directory_intro => super::DIRECTORY_INTRO,
+    };
+    let meta = Meta {
+        current: "forside",
+        title: None,
+        description: Some("Nyheder og genveje til kommunens andre hjemmesider."),
+        canonical_path: Some("/"),
+    };
+    Ok(state.render_page("index.html", meta, ctx)?)
+}

@@ -1,0 +1,24 @@
+//! Public pages, one module per feature.
+
+mod directory;
+mod health;
+mod home;
+mod news;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/nyheder", get(news::list))
+        .route("/nyheder/{slug}", get(news::show))
+        .route("/hjemmesider", get(directory::show))
+        .route("/healthz", get(health::check))
+        .route("/static/{file}", get(crate::assets::serve))
+}
+
+/// The short text above the directory form, on the front page and its own page.
+const DIRECTORY_INTRO: &str = "Kommunens skoler, dagtilbud, biblioteker og mange andre institutioner og afdelinger har deres egen hjemmeside. Vælg et emne og derefter den hjemmeside, du vil besøge.";

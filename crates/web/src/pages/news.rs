@@ -1,0 +1,87 @@
+//! `/nyheder` (the paged news list) and `/nyheder/{slug}` (one article).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use jiff::Timestamp;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use raadhus_domain::paging::{page_count, parse_page_number};
+use raadhus_domain::markup;
+use raadhus_store::Page;
+use serde::Deserialize;
+
+use crate::render::Meta;
+use crate::views::{Article, NewsItem, Pages};
+use crate::{AppState, WebError};
+
+/// Articles per page of the news list.
+pub const PER_PAGE: u32 = 10;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    side: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, WebError> {
+    let Query(query) = query.map_err(|_| WebError::BadRequest(BAD_QUERY.into()))?;
+    let number = parse_page_number(query.side.as_deref())
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let (news, total) = state
+        .store()
+        .public_news_page(state.site().id, Timestamp::now(), Page { number, size: PER_PAGE })
+        .await?;
+    let count = page_count(total, PER_PAGE);
+    if number > count {
+        return Err(WebError::NotFound);
+    }
+    let pages = Pages::new(number, count, |n| {
+        if n == 1 { "/nyheder".to_string() } else { format!("/nyheder?side={n}") }
+    });
+    let title = if number > 1 { format!("Nyheder, side {number}") } else { "Nyheder".to_string() };
+    let canonical = if number > 1 { format!("/nyheder?side={number}") } else { "/nyheder".to_string() };
+    let ctx = context! {
+        news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
+        news_heading => "h2",
+        pages => Serde(pages),
+    };
+    let meta = Meta {
+        current: "nyheder",
+        title: Some(&title),
+        description: Some("Nyheder fra kommunen."),
+        canonical_path: Some(&canonical),
+    };
+    Ok(state.render_page("news_list.html", meta, ctx)?)
+}
+
+const BAD_QUERY: &str = "Adressen indeholder tegn, vi ikke kan læse. Prøv at gå til siden via menuen.";
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let article = state
+        .store()
+        .public_news(state.site().id, &slug, Timestamp::now())
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let ctx = context! {
+        article => Serde(Article::from(&article)),
+        body_html => Value::from_safe_string(markup::render(&article.body)),
+    };
+    let path = crate::views::news_url(article.slug.as_str());
+    let meta = Meta {
+        current: "nyheder",
+        title: Some(&article.title),
+        description: article.lead.as_deref(),
+        canonical_path: Some(&path),
+    };
+    Ok(state.render_page("news_article.html", meta, ctx)?)
+}
+
+pub(crate) fn bad_query() -> WebError {
+    WebError::BadRequest(BAD_QUERY.into())
+}

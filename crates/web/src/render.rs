@@ -1,0 +1,81 @@
+//! Templates: built into the binary, rendered with minijinja (HTML auto-escaped).
+
+use axum::response::Html;
+use minijinja::{Environment, Error, ErrorKind, Value, context};
+
+use crate::AppState;
+use crate::assets::Assets;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("news_list.html", include_str!("../templates/news_list.html")),
+    ("news_article.html", include_str!("../templates/news_article.html")),
+    ("directory.html", include_str!("../templates/directory.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("partials/directory_form.html", include_str!("../templates/partials/directory_form.html")),
+    ("partials/news_item.html", include_str!("../templates/partials/news_item.html")),
+];
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new(assets: &Assets) -> Result<Self, Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for &(name, source) in TEMPLATES {
+            env.add_template(name, source)?;
+        }
+        let urls = assets.urls().clone();
+        env.add_function("asset", move |name: &str| -> Result<String, Error> {
+            urls.get(name)
+                .cloned()
+                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no asset {name}")))
+        });
+        Ok(Self { env })
+    }
+}
+
+/// What every page tells the layout.
+pub struct Meta<'a> {
+    /// Which main-menu entry is current: "forside", "nyheder", "hjemmesider" or "".
+    pub current: &'static str,
+    /// The page's own title; the site name is appended.
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// Path of the page's canonical URL, if it has one.
+    pub canonical_path: Option<&'a str>,
+}
+
+impl<'a> Meta<'a> {
+    pub fn untitled(title: &'a str) -> Self {
+        Self {
+            current: "",
+            title: Some(title),
+            description: None,
+            canonical_path: None,
+        }
+    }
+}
+
+impl AppState {
+    /// Renders a page with the layout's context merged into `ctx`.
+    pub(crate) fn render_page(&self, template: &str, meta: Meta<'_>, ctx: Value) -> Result<Html<String>, Error> {
+        let canonical = meta
+            .canonical_path
+            .and_then(|p| self.inner.base_url.join(p).ok())
+            .map(|u| u.to_string());
+        let full = context! {
+            site => context! { name => self.site().name.clone() },
+            current => meta.current,
+            page_title => meta.title,
+            description => meta.description,
+            canonical => canonical,
+            ..ctx
+        };
+        let html = self.inner.templates.env.get_template(template)?.render(full)?;
+        Ok(Html(html))
+    }
+}
