@@ -24,11 +24,22 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Directory for the database and other data [default: ./data].
-    #[arg(long = "data", global = true, env = "RAADHUS_DATA_DIR", value_name = "DIR")]
+    #[arg(
+        long = "data",
+        global = true,
+        env = "RAADHUS_DATA_DIR",
+        value_name = "DIR"
+    )]
     pub data_dir: Option<PathBuf>,
 
     /// Database URL [default: the SQLite file raadhus.db in the data directory].
-    #[arg(long, global = true, env = "RAADHUS_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "RAADHUS_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 
     /// Log filter, e.g. "info" or "raadhus=debug,sqlx=warn" [default: info].
@@ -99,7 +110,13 @@ mod tests {
     #[test]
     fn flags_become_a_layer() {
         let cli = Cli::try_parse_from([
-            "raadhus", "--data", "/srv/raadhus", "serve", "--bind", "127.0.0.1:9", "--no-demo",
+            "raadhus",
+            "--data",
+            "/srv/raadhus",
+            "serve",
+            "--bind",
+            "127.0.0.1:9",
+            "--no-demo",
         ])
         .unwrap();
         let layer = cli.layer();

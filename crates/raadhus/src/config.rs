@@ -15,8 +15,9 @@ pub struct Config {
     pub database: Database,
     /// Overrides the site's stored name when set.
     pub site_name: Option<String>,
-    /// The public address of the site, for canonical links.
-    pub base_url: url::Url,
+    /// The public address of the site, for canonical links. Without one, the
+    /// address the server listens on is used.
+    pub base_url: Option<url::Url>,
     /// A `tracing` filter, e.g. `info` or `raadhus=debug,sqlx=warn`.
     pub log: String,
     /// Load the demo content into an empty database.
@@ -96,7 +97,8 @@ fn parse_file(path: &Path, text: &str) -> Result<Layer, ConfigError> {
         path: path.display().to_string(),
         line: e
             .span()
-            .map_or(1, |s| text[..s.start.min(text.len())].lines().count().max(1)),
+            .and_then(|s| text.get(..s.start))
+            .map_or(1, |before| before.matches('\n').count() + 1),
         reason: e.message().replace('\n', " "),
     })
 }
@@ -110,7 +112,9 @@ impl Config {
             value: bind_text.clone(),
             reason: "expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
         })?;
-        let data_dir = layer.data_dir.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let data_dir = layer
+            .data_dir
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         if data_dir.as_os_str().is_empty() {
             return Err(ConfigError::Invalid {
                 key: "data directory (RAADHUS_DATA_DIR / --data)",
@@ -139,12 +143,14 @@ impl Config {
             }
             other => other.map(|n| n.trim().to_string()),
         };
-        let base_text = layer.base_url.unwrap_or_else(|| format!("http://{bind}/"));
-        let base_url = parse_base_url(&base_text).ok_or(ConfigError::Invalid {
-            key: "base URL (RAADHUS_BASE_URL)",
-            value: base_text.clone(),
-            reason: "expected an absolute http:// or https:// URL, e.g. https://www.kommune.dk/",
-        })?;
+        let base_url = match layer.base_url {
+            None => None,
+            Some(text) => Some(parse_base_url(&text).ok_or(ConfigError::Invalid {
+                key: "base URL (RAADHUS_BASE_URL)",
+                value: text.clone(),
+                reason: "expected an absolute http:// or https:// URL, e.g. https://www.kommune.dk/",
+            })?),
+        };
         let log = layer.log.unwrap_or_else(|| DEFAULT_LOG.to_string());
         if tracing_subscriber::EnvFilter::try_new(&log).is_err() {
             return Err(ConfigError::Invalid {
@@ -197,15 +203,21 @@ mod tests {
         let c = Config::resolve(Layer::default()).unwrap();
         assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(c.data_dir, PathBuf::from("./data"));
-        assert_eq!(c.database, Database::SqliteFile(PathBuf::from("./data/raadhus.db")));
-        assert_eq!(c.base_url.as_str(), "http://127.0.0.1:8080/");
+        assert_eq!(
+            c.database,
+            Database::SqliteFile(PathBuf::from("./data/raadhus.db"))
+        );
+        assert_eq!(c.base_url, None);
         assert!(c.demo);
         assert_eq!(c.site_name, None);
     }
 
     #[test]
     fn higher_layers_win() {
-        let flags = Layer { bind: Some("127.0.0.1:9000".into()), ..Layer::default() };
+        let flags = Layer {
+            bind: Some("127.0.0.1:9000".into()),
+            ..Layer::default()
+        };
         let env = Layer {
             bind: Some("127.0.0.1:9001".into()),
             site_name: Some("Fra miljøet".into()),
@@ -227,12 +239,30 @@ mod tests {
     #[test]
     fn bad_values_are_named_in_one_line() {
         let bad = [
-            Layer { bind: Some("localhost".into()), ..Layer::default() },
-            Layer { base_url: Some("www.kommune.dk".into()), ..Layer::default() },
-            Layer { base_url: Some("ftp://kommune.dk".into()), ..Layer::default() },
-            Layer { database_url: Some("postgres://u:hemmelig@db/x".into()), ..Layer::default() },
-            Layer { site_name: Some("  ".into()), ..Layer::default() },
-            Layer { log: Some("info,[[[".into()), ..Layer::default() },
+            Layer {
+                bind: Some("localhost".into()),
+                ..Layer::default()
+            },
+            Layer {
+                base_url: Some("www.kommune.dk".into()),
+                ..Layer::default()
+            },
+            Layer {
+                base_url: Some("ftp://kommune.dk".into()),
+                ..Layer::default()
+            },
+            Layer {
+                database_url: Some("postgres://u:hemmelig@db/x".into()),
+                ..Layer::default()
+            },
+            Layer {
+                site_name: Some("  ".into()),
+                ..Layer::default()
+            },
+            Layer {
+                log: Some("info,[[[".into()),
+                ..Layer::default()
+            },
         ];
         for layer in bad {
             let message = Config::resolve(layer.clone()).unwrap_err().to_string();
@@ -249,7 +279,10 @@ mod tests {
             ..Layer::default()
         })
         .unwrap();
-        assert_eq!(c.base_url.as_str(), "https://www.vesterfjord.example/kommune/");
+        assert_eq!(
+            c.base_url.unwrap().as_str(),
+            "https://www.vesterfjord.example/kommune/"
+        );
     }
 
     #[test]
@@ -258,9 +291,15 @@ mod tests {
         let ok = parse_file(path, "bind = \"127.0.0.1:1\"\ndemo = false\n").unwrap();
         assert_eq!(ok.demo, Some(false));
         let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
-        assert!(matches!(unknown, ConfigError::Syntax { line: 2, .. }), "{unknown}");
+        assert!(
+            matches!(unknown, ConfigError::Syntax { line: 2, .. }),
+            "{unknown}"
+        );
         let broken = parse_file(path, "demo = ja\n").unwrap_err().to_string();
-        assert!(broken.starts_with("config file raadhus.toml, line 1: "), "{broken}");
+        assert!(
+            broken.starts_with("config file raadhus.toml, line 1: "),
+            "{broken}"
+        );
         assert!(!broken.contains('\n'));
     }
 }

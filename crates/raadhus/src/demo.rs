@@ -73,7 +73,10 @@ pub fn content() -> Result<(String, Bundle), String> {
             c.phone.as_deref(),
         )
         .map_err(|e| format!("demo contact {:?}: {e}", c.key))?;
-        bundle.contacts.push(BundleContact { key: c.key, contact });
+        bundle.contacts.push(BundleContact {
+            key: c.key,
+            contact,
+        });
     }
     for (order, t) in (1_i64..).zip(file.topics) {
         let topic = TopicInput::new(&t.name, Some(&t.slug), order)
@@ -108,7 +111,9 @@ pub fn content() -> Result<(String, Bundle), String> {
             contacts: n.contacts,
         });
     }
-    bundle.check_references().map_err(|e| format!("demo content: {e}"))?;
+    bundle
+        .check_references()
+        .map_err(|e| format!("demo content: {e}"))?;
     Ok((file.site.name, bundle))
 }
 
@@ -128,6 +133,11 @@ mod tests {
         assert!(published >= 12, "{published} published articles");
         assert!(bundle.topics.len() >= 4);
         assert!(bundle.websites.len() >= 15);
-        assert!(bundle.news.iter().any(|n| n.news.status == NewsStatus::Draft));
+        assert!(
+            bundle
+                .news
+                .iter()
+                .any(|n| n.news.status == NewsStatus::Draft)
+        );
     }
 }

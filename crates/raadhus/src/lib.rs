@@ -54,6 +54,13 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
     Ok(store)
 }
 
+/// `http://ADDR/` for the address the server listens on.
+fn local_base_url(addr: SocketAddr) -> url::Url {
+    let text = format!("http://{addr}/");
+    // An IP address and port always form a valid URL.
+    url::Url::parse(&text).unwrap_or_else(|_| unreachable!("{text} is a valid URL"))
+}
+
 /// A ready-to-run server: database open and migrated, port bound.
 pub struct Application {
     listener: TcpListener,
@@ -70,7 +77,12 @@ impl Application {
             .primary_site(initial_name, now)
             .await
             .map_err(StartError::Database)?;
-        if config.demo && !store.has_content(site.id).await.map_err(StartError::Database)? {
+        if config.demo
+            && !store
+                .has_content(site.id)
+                .await
+                .map_err(StartError::Database)?
+        {
             let (demo_name, bundle) = demo::content().map_err(StartError::Demo)?;
             store
                 .import_bundle(site.id, &bundle, now)
@@ -79,7 +91,11 @@ impl Application {
             if config.site_name.is_none() {
                 site.name = demo_name;
             }
-            tracing::info!(news = bundle.news.len(), websites = bundle.websites.len(), "loaded demo content");
+            tracing::info!(
+                news = bundle.news.len(),
+                websites = bundle.websites.len(),
+                "loaded demo content"
+            );
         }
         if let Some(name) = &config.site_name {
             site.name = name.clone();
@@ -88,14 +104,17 @@ impl Application {
             .rename_site(site.id, &site.name)
             .await
             .map_err(StartError::Database)?;
-        let state = raadhus_web::AppState::new(store.clone(), site, config.base_url.clone())?;
+        let bind_error = |source| StartError::Bind {
+            addr: config.bind,
+            source,
+        };
+        let listener = TcpListener::bind(config.bind).await.map_err(bind_error)?;
+        let base_url = match &config.base_url {
+            Some(url) => url.clone(),
+            None => local_base_url(listener.local_addr().map_err(bind_error)?),
+        };
+        let state = raadhus_web::AppState::new(store.clone(), site, base_url)?;
         let router = raadhus_web::router(state);
-        let listener = TcpListener::bind(config.bind)
-            .await
-            .map_err(|source| StartError::Bind {
-                addr: config.bind,
-                source,
-            })?;
         Ok(Self {
             listener,
             router,

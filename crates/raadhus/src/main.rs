@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("raadhus: cannot start the async runtime: {e}");
@@ -54,7 +57,7 @@ fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
 async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
-    tracing::info!(%addr, data_dir = %config.data_dir.display(), base_url = %config.base_url, "raadhus is serving");
+    tracing::info!(%addr, data_dir = %config.data_dir.display(), "raadhus is serving");
     app.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("raadhus stopped");
     Ok(())

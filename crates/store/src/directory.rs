@@ -83,6 +83,29 @@ pub(crate) async fn insert_website(
 }
 
 impl Store {
+    pub async fn create_topic(
+        &self,
+        site: SiteId,
+        input: &TopicInput,
+        now: Timestamp,
+    ) -> Result<Topic> {
+        let mut conn = self.pool.acquire().await?;
+        insert_topic(&mut conn, site, input, now).await
+    }
+
+    /// Creates a website with its topics, all or nothing.
+    pub async fn create_website(
+        &self,
+        site: SiteId,
+        input: &WebsiteInput,
+        now: Timestamp,
+    ) -> Result<Website> {
+        let mut tx = self.pool.begin().await?;
+        let website = insert_website(&mut tx, site, input, now).await?;
+        tx.commit().await?;
+        Ok(website)
+    }
+
     /// All topics of the site in display order.
     pub async fn topics(&self, site: SiteId) -> Result<Vec<Topic>> {
         let rows = sqlx::query(

@@ -121,3 +121,139 @@ impl Store {
         self.pool.close().await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::Timestamp;
+    use raadhus_domain::bundle::{Bundle, BundleNews};
+    use raadhus_domain::{ContactInput, NewsForm, NewsInput, TopicInput, WebsiteInput};
+
+    use super::*;
+
+    async fn store() -> (Store, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite_file(&dir.path().join("t.db"))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        store.migrate().await.unwrap(); // idempotent
+        (store, dir)
+    }
+
+    fn article(title: &str) -> NewsInput {
+        NewsInput::new(NewsForm {
+            title,
+            body: "Tekst",
+            news_date: "01.02.2026",
+            status: "published",
+            ..NewsForm::default()
+        })
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn slugs_are_made_unique_per_site() {
+        let (store, _dir) = store().await;
+        let now = Timestamp::now();
+        let site = store.primary_site("Test", now).await.unwrap().id;
+        let a = store
+            .create_news(site, &article("Ny skole"), now)
+            .await
+            .unwrap();
+        let b = store
+            .create_news(site, &article("Ny skole!"), now)
+            .await
+            .unwrap();
+        let c = store
+            .create_news(site, &article("Ny skole?"), now)
+            .await
+            .unwrap();
+        assert_eq!(
+            [a.slug.as_str(), b.slug.as_str(), c.slug.as_str()],
+            ["ny-skole", "ny-skole-2", "ny-skole-3"]
+        );
+    }
+
+    #[tokio::test]
+    async fn content_cannot_point_at_another_site() {
+        let (store, _dir) = store().await;
+        let now = Timestamp::now();
+        let site = store.primary_site("Test", now).await.unwrap().id;
+        sqlx::query(
+            "INSERT INTO sites (id, name, created_at) VALUES (2, 'Anden', '2026-01-01T00:00:00Z')",
+        )
+        .execute(&store.pool)
+        .await
+        .unwrap();
+        let other = SiteId(2);
+        let contact = store
+            .create_contact(
+                other,
+                &ContactInput::new("Ane", None, None, None).unwrap(),
+                now,
+            )
+            .await
+            .unwrap();
+        let mut input = article("Nyhed");
+        input.contact_ids = vec![contact.id];
+        let err = store.create_news(site, &input, now).await.unwrap_err();
+        assert!(matches!(err, StoreError::UnknownReference(_)), "{err}");
+        let topic = store
+            .create_topic(other, &TopicInput::new("Skoler", None, 1).unwrap(), now)
+            .await
+            .unwrap();
+        let website =
+            WebsiteInput::new("Skole", "https://skole.example/", None, vec![topic.id], 1).unwrap();
+        let err = store.create_website(site, &website, now).await.unwrap_err();
+        assert!(matches!(err, StoreError::UnknownReference(_)), "{err}");
+        // Nothing half-written is left behind.
+        assert!(store.active_websites(site).await.unwrap().is_empty());
+        let (news, total) = store
+            .public_news_page(
+                site,
+                now,
+                Page {
+                    number: 1,
+                    size: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!((news.len(), total), (0, 0));
+    }
+
+    #[tokio::test]
+    async fn a_bad_bundle_writes_nothing() {
+        let (store, _dir) = store().await;
+        let now = Timestamp::now();
+        let site = store.primary_site("Test", now).await.unwrap().id;
+        let bundle = Bundle {
+            news: vec![BundleNews {
+                news: article("Nyhed"),
+                contacts: vec!["ukendt".into()],
+            }],
+            ..Bundle::default()
+        };
+        let err = store.import_bundle(site, &bundle, now).await.unwrap_err();
+        assert!(err.to_string().contains("ukendt"), "{err}");
+        assert!(!store.has_content(site).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn times_round_trip_in_utc() {
+        let (store, _dir) = store().await;
+        let now: Timestamp = "2026-07-01T08:30:15.999Z".parse().unwrap();
+        let site = store.primary_site("Test", now).await.unwrap().id;
+        let created = store.create_news(site, &article("Tid"), now).await.unwrap();
+        assert_eq!(
+            created.publish_at.unwrap().to_string(),
+            "2026-07-01T08:30:15Z"
+        );
+        assert_eq!(created.created_at, created.publish_at.unwrap());
+        let stored: String = sqlx::query_scalar("SELECT publish_at FROM news")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, "2026-07-01T08:30:15Z");
+    }
+}

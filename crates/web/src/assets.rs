@@ -12,9 +12,21 @@ use crate::{AppState, WebError};
 
 /// (logical name, content, content type)
 const FILES: &[(&str, &[u8], &str)] = &[
-    ("style.css", include_bytes!("../static/style.css"), "text/css; charset=utf-8"),
-    ("directory.js", include_bytes!("../static/directory.js"), "text/javascript; charset=utf-8"),
-    ("favicon.svg", include_bytes!("../static/favicon.svg"), "image/svg+xml"),
+    (
+        "style.css",
+        include_bytes!("../static/style.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "directory.js",
+        include_bytes!("../static/directory.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "favicon.svg",
+        include_bytes!("../static/favicon.svg"),
+        "image/svg+xml",
+    ),
 ];
 
 struct Asset {
@@ -56,10 +68,18 @@ pub async fn serve(
     State(state): State<AppState>,
     Path(file): Path<String>,
 ) -> Result<Response, WebError> {
-    let asset = state.inner.assets.files.get(&file).ok_or(WebError::NotFound)?;
+    let asset = state
+        .inner
+        .assets
+        .files
+        .get(&file)
+        .ok_or(WebError::NotFound)?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(asset.content_type),
+            ),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=31536000, immutable"),

@@ -88,7 +88,11 @@ pub async fn render_error_pages(
     };
     let status = response.status();
     let ctx = minijinja::context! { heading => page.heading, message => page.message };
-    match state.render_page("error.html", crate::render::Meta::untitled(page.heading), ctx) {
+    match state.render_page(
+        "error.html",
+        crate::render::Meta::untitled(page.heading),
+        ctx,
+    ) {
         Ok(html) => (status, html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page could not be rendered");

@@ -1,7 +1,7 @@
 //! Templates: built into the binary, rendered with minijinja (HTML auto-escaped).
 
 use axum::response::Html;
-use minijinja::{Environment, Error, ErrorKind, Value, context};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, Value, context};
 
 use crate::AppState;
 use crate::assets::Assets;
@@ -9,12 +9,27 @@ use crate::assets::Assets;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("index.html", include_str!("../templates/index.html")),
-    ("news_list.html", include_str!("../templates/news_list.html")),
-    ("news_article.html", include_str!("../templates/news_article.html")),
-    ("directory.html", include_str!("../templates/directory.html")),
+    (
+        "news_list.html",
+        include_str!("../templates/news_list.html"),
+    ),
+    (
+        "news_article.html",
+        include_str!("../templates/news_article.html"),
+    ),
+    (
+        "directory.html",
+        include_str!("../templates/directory.html"),
+    ),
     ("error.html", include_str!("../templates/error.html")),
-    ("partials/directory_form.html", include_str!("../templates/partials/directory_form.html")),
-    ("partials/news_item.html", include_str!("../templates/partials/news_item.html")),
+    (
+        "partials/directory_form.html",
+        include_str!("../templates/partials/directory_form.html"),
+    ),
+    (
+        "partials/news_item.html",
+        include_str!("../templates/partials/news_item.html"),
+    ),
 ];
 
 pub struct Templates {
@@ -25,6 +40,7 @@ impl Templates {
     pub fn new(assets: &Assets) -> Result<Self, Error> {
         let mut env = Environment::new();
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        env.set_formatter(html_formatter);
         for &(name, source) in TEMPLATES {
             env.add_template(name, source)?;
         }
@@ -35,6 +51,28 @@ impl Templates {
                 .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no asset {name}")))
         });
         Ok(Self { env })
+    }
+}
+
+/// Escapes strings for HTML like minijinja's default, but leaves `/` alone, so
+/// URLs stay readable in the page source. Everything else: the default.
+fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (AutoEscape::Html, Some(text)) if !value.is_safe() => {
+            let mut escaped = String::with_capacity(text.len() + 16);
+            for c in text.chars() {
+                match c {
+                    '&' => escaped.push_str("&amp;"),
+                    '<' => escaped.push_str("&lt;"),
+                    '>' => escaped.push_str("&gt;"),
+                    '"' => escaped.push_str("&quot;"),
+                    '\'' => escaped.push_str("&#39;"),
+                    c => escaped.push(c),
+                }
+            }
+            out.write_str(&escaped).map_err(Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
@@ -62,7 +100,12 @@ impl<'a> Meta<'a> {
 
 impl AppState {
     /// Renders a page with the layout's context merged into `ctx`.
-    pub(crate) fn render_page(&self, template: &str, meta: Meta<'_>, ctx: Value) -> Result<Html<String>, Error> {
+    pub(crate) fn render_page(
+        &self,
+        template: &str,
+        meta: Meta<'_>,
+        ctx: Value,
+    ) -> Result<Html<String>, Error> {
         let canonical = meta
             .canonical_path
             .and_then(|p| self.inner.base_url.join(p).ok())
@@ -75,7 +118,12 @@ impl AppState {
             canonical => canonical,
             ..ctx
         };
-        let html = self.inner.templates.env.get_template(template)?.render(full)?;
+        let html = self
+            .inner
+            .templates
+            .env
+            .get_template(template)?
+            .render(full)?;
         Ok(Html(html))
     }
 }

@@ -105,7 +105,12 @@ struct WebsiteData<'a> {
 impl DirectoryForm {
     /// `choices` are the websites the select offers: all of them, or those of
     /// the selected topic.
-    pub fn new(topics: &[Topic], websites: &[Website], choices: &[&Website], selected: Option<&Topic>) -> Self {
+    pub fn new(
+        topics: &[Topic],
+        websites: &[Website],
+        choices: &[&Website],
+        selected: Option<&Topic>,
+    ) -> Self {
         let data: Vec<WebsiteData<'_>> = websites
             .iter()
             .map(|w| WebsiteData {

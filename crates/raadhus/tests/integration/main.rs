@@ -1,1 +1,10 @@
+//! One integration-test binary driving the real application over real HTTP,
+//! each test on its own fresh SQLite database.
 
+mod support;
+
+mod cli;
+mod directory;
+mod news;
+mod pages;
+mod reference_article;

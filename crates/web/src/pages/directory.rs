@@ -32,15 +32,27 @@ pub async fn show(
     let site = state.site().id;
     let store = state.store();
     let narrow_only = query.vis.as_deref() == Some("emne");
-    let chosen_website = query.hjemmeside.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let chosen_website = query
+        .hjemmeside
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if let (Some(choice), false) = (chosen_website, narrow_only) {
         let id: i64 = choice.parse().map_err(|_| WebError::NotFound)?;
-        let website = store.active_website(site, id).await?.ok_or(WebError::NotFound)?;
+        let website = store
+            .active_website(site, id)
+            .await?
+            .ok_or(WebError::NotFound)?;
         return Ok(Redirect::to(website.url.as_str()).into_response());
     }
     let topics = store.topics(site).await?;
     let websites = store.active_websites(site).await?;
-    let selected = match query.emne.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let selected = match query
+        .emne
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(slug) => Some(
             topics
                 .iter()
@@ -69,5 +81,7 @@ pub async fn show(
         description: Some("Find skoler, dagtilbud, biblioteker og kommunens andre hjemmesider."),
         canonical_path: Some("/hjemmesider"),
     };
-    Ok(state.render_page("directory.html", meta, ctx)?.into_response())
+    Ok(state
+        .render_page("directory.html", meta, ctx)?
+        .into_response())
 }

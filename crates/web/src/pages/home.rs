@@ -18,7 +18,14 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebErro
     let site = state.site().id;
     let store = state.store();
     let (news, _) = store
-        .public_news_page(site, Timestamp::now(), Page { number: 1, size: LATEST })
+        .public_news_page(
+            site,
+            Timestamp::now(),
+            Page {
+                number: 1,
+                size: LATEST,
+            },
+        )
         .await?;
     let topics = store.topics(site).await?;
     let websites = store.active_websites(site).await?;

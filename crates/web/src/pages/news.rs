@@ -6,8 +6,8 @@ use axum::response::Html;
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
-use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_domain::markup;
+use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -32,17 +32,36 @@ pub async fn list(
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let (news, total) = state
         .store()
-        .public_news_page(state.site().id, Timestamp::now(), Page { number, size: PER_PAGE })
+        .public_news_page(
+            state.site().id,
+            Timestamp::now(),
+            Page {
+                number,
+                size: PER_PAGE,
+            },
+        )
         .await?;
     let count = page_count(total, PER_PAGE);
     if number > count {
         return Err(WebError::NotFound);
     }
     let pages = Pages::new(number, count, |n| {
-        if n == 1 { "/nyheder".to_string() } else { format!("/nyheder?side={n}") }
+        if n == 1 {
+            "/nyheder".to_string()
+        } else {
+            format!("/nyheder?side={n}")
+        }
     });
-    let title = if number > 1 { format!("Nyheder, side {number}") } else { "Nyheder".to_string() };
-    let canonical = if number > 1 { format!("/nyheder?side={number}") } else { "/nyheder".to_string() };
+    let title = if number > 1 {
+        format!("Nyheder, side {number}")
+    } else {
+        "Nyheder".to_string()
+    };
+    let canonical = if number > 1 {
+        format!("/nyheder?side={number}")
+    } else {
+        "/nyheder".to_string()
+    };
     let ctx = context! {
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
         news_heading => "h2",
@@ -57,7 +76,8 @@ pub async fn list(
     Ok(state.render_page("news_list.html", meta, ctx)?)
 }
 
-const BAD_QUERY: &str = "Adressen indeholder tegn, vi ikke kan læse. Prøv at gå til siden via menuen.";
+const BAD_QUERY: &str =
+    "Adressen indeholder tegn, vi ikke kan læse. Prøv at gå til siden via menuen.";
 
 pub async fn show(
     State(state): State<AppState>,

@@ -1,0 +1,258 @@
+//! The `raadhus` binary itself: help, configuration errors, migrate, and a real
+//! `serve` process that stops gracefully on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn raadhus() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_raadhus"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("RAADHUS_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let out = raadhus().arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "serve",
+        "migrate",
+        "--config",
+        "--data",
+        "RAADHUS_DATA_DIR",
+        "RAADHUS_DATABASE_URL",
+        "RAADHUS_LOG",
+    ] {
+        assert!(help.contains(word), "help lacks {word}:\n{help}");
+    }
+    let serve = raadhus().args(["serve", "--help"]).output().unwrap();
+    let serve_help = String::from_utf8_lossy(&serve.stdout);
+    for word in [
+        "--bind",
+        "RAADHUS_BIND",
+        "--no-demo",
+        "RAADHUS_SITE_NAME",
+        "RAADHUS_BASE_URL",
+    ] {
+        assert!(
+            serve_help.contains(word),
+            "serve help lacks {word}:\n{serve_help}"
+        );
+    }
+}
+
+#[test]
+fn bad_configuration_stops_start_up_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("raadhus.toml");
+    std::fs::write(
+        &config,
+        "bind = \"127.0.0.1:0\"\nsite_nam = \"Stavefejl\"\n",
+    )
+    .unwrap();
+    /// (environment, arguments, expected in the message)
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<String>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            vec![("RAADHUS_BIND", "ikke-en-adresse")],
+            vec![],
+            "RAADHUS_BIND",
+        ),
+        (
+            vec![("RAADHUS_BASE_URL", "www.kommune.dk")],
+            vec![],
+            "RAADHUS_BASE_URL",
+        ),
+        (
+            vec![("RAADHUS_DATABASE_URL", "mysql://x")],
+            vec![],
+            "RAADHUS_DATABASE_URL",
+        ),
+        (vec![("RAADHUS_LOG", "info,[[[")], vec![], "RAADHUS_LOG"),
+        (
+            vec![],
+            vec!["--config".into(), config.display().to_string()],
+            "line 2",
+        ),
+        (
+            vec![],
+            vec!["--config".into(), "/findes/ikke.toml".into()],
+            "cannot read config file",
+        ),
+    ];
+    for (env, args, expected) in cases {
+        let out = raadhus()
+            .args(&args)
+            .args(["--data", &dir.path().display().to_string(), "serve"])
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{env:?} {args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.contains(expected), "{expected} not in {stderr}");
+        assert!(
+            stderr.starts_with("raadhus: configuration error: "),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn migrate_creates_the_database_in_the_data_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nested/data");
+    let out = raadhus()
+        .args(["--data", &data.display().to_string(), "migrate"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(data.join("raadhus.db").is_file());
+    // Running it again is harmless.
+    let again = raadhus()
+        .args(["--data", &data.display().to_string(), "migrate"])
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+}
+
+/// Starts `raadhus serve` on an ephemeral port and returns it with its address.
+fn start_server(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    String,
+    BufReader<std::process::ChildStderr>,
+) {
+    let mut child = raadhus()
+        .args(args)
+        .envs(env.iter().copied())
+        .env("RAADHUS_BIND", "127.0.0.1:0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(rest) = line.split_once("addr=").map(|(_, r)| r) {
+            let addr = rest.split_whitespace().next().unwrap().to_string();
+            return (child, addr, stderr);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("server did not report its address; last line: {line}");
+}
+
+fn http_get(addr: &str, path: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    (status, response)
+}
+
+#[test]
+fn serve_runs_on_sqlite_in_wal_mode_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("raadhus.toml");
+    std::fs::write(&config, "site_name = \"Fra filen\"\nlog = \"info\"\n").unwrap();
+    let data = dir.path().display().to_string();
+    let (mut child, addr, mut stderr) = start_server(
+        &[
+            "--config",
+            &config.display().to_string(),
+            "--data",
+            &data,
+            "serve",
+        ],
+        &[("RAADHUS_SITE_NAME", "Fra miljøet")],
+    );
+    let (status, health) = http_get(&addr, "/healthz");
+    assert_eq!(status, 200, "{health}");
+    assert!(health.contains(r#""database":"ok""#));
+    // The environment wins over the file.
+    let (_, home) = http_get(&addr, "/");
+    assert!(home.contains("<h1>Fra miljøet</h1>"), "{home}");
+    // Demo content was loaded into the fresh database.
+    let (_, news) = http_get(&addr, "/nyheder");
+    assert!(news.matches("class=\"news-item\"").count() == 10);
+    // SQLite in WAL mode in the data directory.
+    assert!(dir.path().join("raadhus.db").is_file());
+    assert!(dir.path().join("raadhus.db-wal").exists());
+
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("SIGTERM received"), "{rest}");
+    assert!(rest.contains("raadhus stopped"), "{rest}");
+}
+
+#[test]
+fn no_demo_starts_empty_and_keeps_content_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let (mut child, addr, _err) = start_server(&["--data", &data, "serve", "--no-demo"], &[]);
+    let (_, news) = http_get(&addr, "/nyheder");
+    assert!(news.contains("Der er ingen nyheder endnu."));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The same data directory without --no-demo: the demo is loaded only into an
+    // empty database, once.
+    let (mut child, addr, _err) = start_server(&["--data", &data, "serve"], &[]);
+    let (_, first) = http_get(&addr, "/nyheder");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let (mut child, addr, _err) = start_server(&["--data", &data, "serve"], &[]);
+    let (_, second) = http_get(&addr, "/nyheder?side=2");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(first.matches("class=\"news-item\"").count(), 10);
+    let on_page_two = second.matches("class=\"news-item\"").count();
+    assert!(
+        (1..10).contains(&on_page_two),
+        "demo loaded twice? {on_page_two} on page 2"
+    );
+}

@@ -1,0 +1,201 @@
+//! `TestApp`: the real application on an ephemeral port with a fresh database.
+
+use std::net::SocketAddr;
+
+use jiff::Timestamp;
+use raadhus::Application;
+use raadhus::config::{Config, Layer};
+use raadhus_domain::{ContactInput, ContactPerson, NewsArticle, NewsForm, NewsInput, SiteId};
+use raadhus_store::Store;
+use reqwest::StatusCode;
+use scraper::{Html, Selector};
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub site: SiteId,
+    _dir: tempfile::TempDir,
+    client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// An HTTP answer with its body read.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Texts of all elements matching `selector`, whitespace collapsed.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("valid selector");
+        self.html().select(&sel).map(|e| text_of(&e)).collect()
+    }
+
+    /// Values of `attr` on all elements matching `selector`.
+    pub fn attrs(&self, selector: &str, attr: &str) -> Vec<String> {
+        let sel = Selector::parse(selector).expect("valid selector");
+        self.html()
+            .select(&sel)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn count(&self, selector: &str) -> usize {
+        let sel = Selector::parse(selector).expect("valid selector");
+        self.html().select(&sel).count()
+    }
+}
+
+pub fn text_of(e: &scraper::ElementRef<'_>) -> String {
+    e.text()
+        .collect::<Vec<_>>()
+        .join("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl TestApp {
+    /// An empty site.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Layer {
+            demo: Some(false),
+            ..Layer::default()
+        })
+        .await
+    }
+
+    /// The site with the built-in demo content.
+    pub async fn spawn_with_demo() -> Self {
+        Self::spawn_with(Layer::default()).await
+    }
+
+    pub async fn spawn_with(layer: Layer) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let layer = Layer {
+            bind: Some("127.0.0.1:0".into()),
+            data_dir: Some(dir.path().to_path_buf()),
+            log: Some("warn".into()),
+            ..Layer::default()
+        }
+        .or(layer);
+        let config = Config::resolve(layer).expect("test config");
+        let app = Application::build(&config)
+            .await
+            .expect("application starts");
+        let addr = app.local_addr().expect("bound address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until_stopped(async {
+            let _ = stopped.await;
+        }));
+        // A second connection to the same database, as another process would have.
+        let store = raadhus::open_store(&config).await.expect("store");
+        let site = store
+            .primary_site("unused", Timestamp::now())
+            .await
+            .expect("site")
+            .id;
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Self {
+            addr,
+            store,
+            site,
+            _dir: dir,
+            client,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    pub async fn head(&self, path: &str) -> Page {
+        let response = self
+            .client
+            .head(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body"),
+        }
+    }
+
+    pub async fn contact(
+        &self,
+        name: &str,
+        title: &str,
+        email: &str,
+        phone: &str,
+    ) -> ContactPerson {
+        let input =
+            ContactInput::new(name, Some(title), Some(email), Some(phone)).expect("valid contact");
+        self.store
+            .create_contact(self.site, &input, Timestamp::now())
+            .await
+            .expect("contact stored")
+    }
+
+    /// Stores an article; `status` is "draft" or "published".
+    pub async fn news(&self, form: NewsForm<'_>) -> NewsArticle {
+        let input = NewsInput::new(form).expect("valid news");
+        self.store
+            .create_news(self.site, &input, Timestamp::now())
+            .await
+            .expect("news stored")
+    }
+
+    /// Stops the server and waits for it to finish.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+    }
+}
+
+/// A published article form with the given title and date.
+pub fn published<'a>(title: &'a str, news_date: &'a str) -> NewsForm<'a> {
+    NewsForm {
+        title,
+        body: "Brødtekst.",
+        news_date,
+        status: "published",
+        ..NewsForm::default()
+    }
+}
