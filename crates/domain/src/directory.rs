@@ -66,16 +66,7 @@ impl TopicInput {
     pub fn new(name: &str, slug: Option<&str>, sort_order: i64) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = errors.check("name", required_text(name, 100, "et navn på emnet"));
-        let slug = match slug.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => errors.check("slug", Slug::parse(s)),
-            None => name.as_deref().and_then(|n| {
-                let made = Slug::from_title(n);
-                if made.is_none() {
-                    errors.add("slug", "Navnet skal indeholde mindst ét bogstav eller tal.");
-                }
-                made
-            }),
-        };
+        let slug = Slug::typed_or_from_title(slug, name.as_deref(), &mut errors);
         match (name, slug) {
             (Some(name), Some(slug)) if errors.is_empty() => Ok(Self {
                 slug,

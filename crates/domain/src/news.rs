@@ -76,19 +76,7 @@ impl NewsInput {
     pub fn new(form: NewsForm<'_>) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let title = errors.check("title", required_text(form.title, 200, "en overskrift"));
-        let slug = match form.slug.map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => errors.check("slug", Slug::parse(s)),
-            None => title.as_deref().and_then(|t| {
-                let made = Slug::from_title(t);
-                if made.is_none() {
-                    errors.add(
-                        "slug",
-                        "Overskriften skal indeholde mindst ét bogstav eller tal.",
-                    );
-                }
-                made
-            }),
-        };
+        let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), &mut errors);
         let lead = errors.check("lead", optional_text(form.lead, 600));
         let body = errors.check("body", body_text(form.body));
         let news_date = errors.check("news_date", crate::date::parse(form.news_date));

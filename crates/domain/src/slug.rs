@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::validation::ValidationErrors;
+
 /// Longest slug we make or accept, in bytes (slugs are ASCII).
 pub const MAX_LEN: usize = 80;
 
@@ -75,6 +77,29 @@ impl Slug {
             slug.pop();
         }
         Self::parse(&slug).ok()
+    }
+
+    /// The slug of a new or changed item: the one the editor typed, if any (it
+    /// must be well-formed), else one made from `title`. Problems are recorded
+    /// on the `slug` field of `errors`.
+    pub fn typed_or_from_title(
+        typed: Option<&str>,
+        title: Option<&str>,
+        errors: &mut ValidationErrors,
+    ) -> Option<Self> {
+        match typed.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("slug", Self::parse(s)),
+            None => {
+                let made = title.and_then(Self::from_title);
+                if made.is_none() && title.is_some() {
+                    errors.add(
+                        "slug",
+                        "Skriv mindst ét bogstav eller tal i navnet eller overskriften.",
+                    );
+                }
+                made
+            }
+        }
     }
 
     /// The `n`-th alternative of this slug (`n >= 2`): `slug-2`, `slug-3`, …,

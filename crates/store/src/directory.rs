@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError, codec};
+use crate::{Result, Store, StoreError, codec, missing_reference};
 
 pub(crate) async fn insert_topic(
     conn: &mut SqliteConnection,
@@ -64,11 +64,10 @@ pub(crate) async fn insert_website(
         .bind(topic_id)
         .execute(&mut *conn)
         .await
-        .map_err(|e| match e.as_database_error() {
-            Some(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(format!(
-                "topic {topic_id} does not exist on this site"
-            )),
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            missing_reference(e, || {
+                format!("topic {topic_id} does not exist on this site")
+            })
         })?;
     }
     Ok(Website {

@@ -48,6 +48,15 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Turns a foreign-key violation into [`StoreError::UnknownReference`] with
+/// `what` as its message; other errors stay database errors.
+pub(crate) fn missing_reference(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+    match e.as_database_error() {
+        Some(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(what()),
+        _ => StoreError::Database(e),
+    }
+}
+
 /// The repository. Cheap to clone; all clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Store {

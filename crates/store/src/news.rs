@@ -7,7 +7,7 @@ use raadhus_domain::{NewsArticle, NewsInput, NewsStatus, NewsSummary, SiteId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError, codec, contacts};
+use crate::{Result, Store, StoreError, codec, contacts, missing_reference};
 
 /// One page of a list: 1-based page number and page size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,11 +92,10 @@ pub(crate) async fn insert(
         .bind(position)
         .execute(&mut *conn)
         .await
-        .map_err(|e| match e.as_database_error() {
-            Some(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(format!(
-                "contact person {contact_id} does not exist on this site"
-            )),
-            _ => StoreError::Database(e),
+        .map_err(|e| {
+            missing_reference(e, || {
+                format!("contact person {contact_id} does not exist on this site")
+            })
         })?;
     }
     Ok(id)
