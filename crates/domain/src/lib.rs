@@ -13,8 +13,10 @@ pub mod markup;
 pub mod news;
 pub mod paging;
 pub mod phone;
+pub mod secret;
 pub mod site;
 pub mod slug;
+pub mod user;
 pub mod validation;
 
 pub use contact::{ContactInput, ContactPerson};
@@ -24,4 +26,5 @@ pub use news::{NewsArticle, NewsForm, NewsInput, NewsStatus, NewsSummary};
 pub use phone::Phone;
 pub use site::{Site, SiteId};
 pub use slug::Slug;
+pub use user::{ApiToken, AuditEntry, Role, User, UserInput};
 pub use validation::{FieldError, ValidationErrors};

@@ -57,6 +57,61 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database if needed and apply all pending migrations, then exit.
     Migrate,
+    /// Manage the editors and administrators who sign in at /admin.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens for /api/v1.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is asked for, or read from stdin.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// admin (also manages users and API tokens) or editor.
+        #[arg(long, value_parser = ["admin", "editor"])]
+        role: String,
+        /// Read the password from the first line of stdin instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List all users.
+    List,
+    /// Set a user's password; their sessions end.
+    Passwd {
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of stdin instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable a user: their sessions and API tokens stop working at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token acting as USER; prints the token once, alone on stdout.
+    Create {
+        /// The e-mail address of the user the token acts as.
+        #[arg(long)]
+        user: String,
+        /// What the token is for, e.g. "intranet-publisher".
+        #[arg(long)]
+        name: String,
+    },
+    /// List all tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by its id (see `token list`).
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, Args, Default)]
@@ -83,7 +138,7 @@ impl Cli {
     pub fn layer(&self) -> Layer {
         let serve = match &self.command {
             Command::Serve(args) => Some(args),
-            Command::Migrate => None,
+            _ => None,
         };
         Layer {
             bind: serve.and_then(|s| s.bind.clone()),

@@ -1,6 +1,7 @@
 //! The Raadhus binary's library: configuration, wiring and start-up, shared by
 //! `main` and the integration tests so that tests drive the real application.
 
+pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod demo;

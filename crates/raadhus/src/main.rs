@@ -30,16 +30,27 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = runtime.block_on(async {
+    let result: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
             Command::Serve(_) => serve(&config).await,
             Command::Migrate => migrate(&config).await,
+            Command::User(command) => {
+                let store = open_store(&config).await?;
+                let result = raadhus::accounts::user(&store, command).await;
+                store.close().await;
+                Ok(result?)
+            }
+            Command::Token(command) => {
+                let store = open_store(&config).await?;
+                let result = raadhus::accounts::token(&store, command).await;
+                store.close().await;
+                Ok(result?)
+            }
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            tracing::error!("{e}");
             eprintln!("raadhus: {e}");
             ExitCode::FAILURE
         }

@@ -10,6 +10,7 @@ mod directory;
 mod import;
 mod news;
 mod sites;
+mod users;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -23,6 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use news::Page;
 pub use raadhus_domain::SiteId;
+pub use users::{Audit, Session};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,10 @@ pub enum StoreError {
     /// An input refers to something that does not exist on this site.
     #[error("{0}")]
     UnknownReference(String),
+    /// The change clashes with what is stored (a unique value taken, a newer
+    /// version saved meanwhile).
+    #[error("{0}")]
+    Conflict(String),
     #[error("unsupported database URL {0:?}: use sqlite://PATH")]
     UnsupportedUrl(String),
 }
@@ -64,11 +70,18 @@ pub struct Store {
 }
 
 /// Migrations for SQLite, embedded in the binary.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "content",
-    include_str!("../migrations/sqlite/0001_content.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "content",
+        include_str!("../migrations/sqlite/0001_content.sql"),
+    ),
+    (
+        2,
+        "editing",
+        include_str!("../migrations/sqlite/0002_editing.sql"),
+    ),
+];
 
 impl Store {
     /// Opens the database at `url` (`sqlite://PATH`), creating the file if it is

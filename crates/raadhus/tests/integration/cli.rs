@@ -256,3 +256,123 @@ fn no_demo_starts_empty_and_keeps_content_across_restarts() {
         "demo loaded twice? {on_page_two} on page 2"
     );
 }
+
+/// Runs `raadhus --data DIR ARGS…` with `stdin` and returns (success, stdout, stderr).
+pub fn run_with_stdin(
+    data: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = raadhus()
+        .args(["--data", &data.display().to_string(), "--log", "warn"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn users_and_tokens_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "anne@vesterfjord.example",
+        "--name",
+        "Anne Holm",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = run_with_stdin(data, &add, "en lang adgangskode\n");
+    assert!(ok, "{err}");
+    // The same address in another case is the same user.
+    let again = [
+        "user",
+        "add",
+        "--email",
+        "ANNE@vesterfjord.example",
+        "--name",
+        "Anne",
+        "--role",
+        "editor",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = run_with_stdin(data, &again, "en lang adgangskode\n");
+    assert!(!ok);
+    assert!(err.contains("exists"), "{err}");
+    // Too short a password is refused with the rule.
+    let short = [
+        "user",
+        "add",
+        "--email",
+        "bo@vesterfjord.example",
+        "--name",
+        "Bo",
+        "--role",
+        "editor",
+        "--password-stdin",
+    ];
+    let (ok, _, err) = run_with_stdin(data, &short, "kort\n");
+    assert!(!ok);
+    assert!(err.contains("mindst 10 tegn"), "{err}");
+    let (ok, out, _) = run_with_stdin(data, &["user", "list"], "");
+    assert!(ok);
+    assert_eq!(out, "anne@vesterfjord.example\tadmin\tactive\tAnne Holm\n");
+
+    // A token is printed once, alone on stdout.
+    let (ok, token, err) = run_with_stdin(
+        data,
+        &[
+            "token",
+            "create",
+            "--user",
+            "anne@vesterfjord.example",
+            "--name",
+            "intranet",
+        ],
+        "",
+    );
+    assert!(ok, "{err}");
+    let token = token.strip_suffix('\n').unwrap();
+    assert_eq!(token.len(), 64);
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()));
+    let (_, list, _) = run_with_stdin(data, &["token", "list"], "");
+    assert!(
+        list.starts_with("1\tanne@vesterfjord.example\tactive\tintranet\t"),
+        "{list}"
+    );
+    assert!(!list.contains(token), "the token itself is never listed");
+
+    // Disabling the user revokes the token.
+    let (ok, _, err) = run_with_stdin(
+        data,
+        &["user", "disable", "--email", "anne@vesterfjord.example"],
+        "",
+    );
+    assert!(ok, "{err}");
+    let (_, list, _) = run_with_stdin(data, &["token", "list"], "");
+    assert!(list.contains("\trevoked\t"), "{list}");
+    let (_, users, _) = run_with_stdin(data, &["user", "list"], "");
+    assert!(users.contains("\tdisabled\t"), "{users}");
+    let (ok, _, err) = run_with_stdin(data, &["user", "disable", "--email", "nobody@x.dk"], "");
+    assert!(!ok);
+    assert!(err.contains("no user with e-mail nobody@x.dk"), "{err}");
+}

@@ -1,0 +1,122 @@
+//! Editors and administrators.
+
+use crate::email::Email;
+use crate::validation::{ValidationErrors, required_text};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Manages news, contact persons, topics and directory websites.
+    Editor,
+    /// Also manages users and API tokens.
+    Admin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Rollen skal være admin eller editor.")]
+pub struct RoleError;
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Editor => "editor",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Result<Self, RoleError> {
+        match value.trim() {
+            "editor" => Ok(Self::Editor),
+            "admin" => Ok(Self::Admin),
+            _ => Err(RoleError),
+        }
+    }
+
+    /// Danish name for the admin UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Editor => "Redaktør",
+            Self::Admin => "Administrator",
+        }
+    }
+
+    pub fn may_manage_users(self) -> bool {
+        self == Self::Admin
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+/// A new user as given on the command line or in the admin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserInput {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+}
+
+impl UserInput {
+    pub fn new(email: &str, name: &str, role: &str) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let email = errors.check("email", Email::parse(email));
+        let name = errors.check("name", required_text(name, 120, "et navn"));
+        let role = errors.check("role", Role::parse(role));
+        match (email, name, role) {
+            (Some(email), Some(name), Some(role)) if errors.is_empty() => {
+                Ok(Self { email, name, role })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles() {
+        assert_eq!(Role::parse("admin"), Ok(Role::Admin));
+        assert_eq!(Role::parse(" editor "), Ok(Role::Editor));
+        assert_eq!(Role::parse("root"), Err(RoleError));
+        assert!(Role::Admin.may_manage_users());
+        assert!(!Role::Editor.may_manage_users());
+    }
+
+    #[test]
+    fn user_input_names_bad_fields() {
+        let e = UserInput::new("nej", "", "chef").unwrap_err();
+        let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["email", "name", "role"]);
+        assert!(UserInput::new("a@b.dk", "Anne", "editor").is_ok());
+    }
+}
+
+/// An API token as listed (the token itself is shown once, at creation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_email: String,
+    pub name: String,
+    pub created_at: jiff::Timestamp,
+    pub last_used_at: Option<jiff::Timestamp>,
+    pub revoked: bool,
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: jiff::Timestamp,
+    pub user_name: Option<String>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+}

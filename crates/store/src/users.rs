@@ -1,0 +1,386 @@
+//! Users, sessions, API tokens, sign-in throttling and the audit log.
+
+use jiff::Timestamp;
+use raadhus_domain::{ApiToken, AuditEntry, Email, Role, SiteId, User, UserInput};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::{Result, Store, StoreError, codec};
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.disabled_at";
+
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    let email: String = row.try_get("email")?;
+    let role: String = row.try_get("role")?;
+    let corrupt = |column, detail: String| StoreError::Corrupt {
+        table: "users",
+        column,
+        detail,
+    };
+    Ok(User {
+        id: row.try_get("id")?,
+        email: Email::parse(&email).map_err(|e| corrupt("email", e.to_string()))?,
+        name: row.try_get("name")?,
+        role: Role::parse(&role).map_err(|e| corrupt("role", e.to_string()))?,
+        disabled: row.try_get::<Option<String>, _>("disabled_at")?.is_some(),
+    })
+}
+
+/// One thing done, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct Audit<'a> {
+    pub site: Option<SiteId>,
+    pub user_id: Option<i64>,
+    /// "create", "update", "delete", "restore", "publish", "sign-in", …
+    pub action: &'a str,
+    /// "news", "contact", "topic", "website", "user", "token"
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub summary: &'a str,
+}
+
+/// A signed-in session: whose it is and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+impl Store {
+    /// Creates a user; an e-mail address already in use (any case) is a conflict.
+    pub async fn create_user(
+        &self,
+        input: &UserInput,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<User> {
+        let now = codec::timestamp(now);
+        let row = sqlx::query(
+            "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(input.email.as_str())
+        .bind(&input.name)
+        .bind(input.role.as_str())
+        .bind(password_hash)
+        .bind(&now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match e.as_database_error() {
+            Some(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("a user with e-mail {} exists", input.email))
+            }
+            _ => StoreError::Database(e),
+        })?;
+        Ok(User {
+            id: row.try_get("id")?,
+            email: input.email.clone(),
+            name: input.name.clone(),
+            role: input.role,
+            disabled: false,
+        })
+    }
+
+    /// The user with this e-mail address (any case) and the stored password hash.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)"
+        )))
+        .bind(email.trim())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY lower(u.email)"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(codec::timestamp(now))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables a user: sessions end and API tokens are revoked at once.
+    pub async fn disable_user(&self, user_id: i64, now: Timestamp) -> Result<()> {
+        let now = codec::timestamp(now);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
+            .bind(&now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
+        )
+        .bind(&now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(codec::timestamp(now))
+        .bind(codec::timestamp(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session with this token digest: not expired, user not disabled.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
+        )))
+        .bind(token_hash)
+        .bind(codec::timestamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Session {
+                user: user_from_row(&row)?,
+                csrf_token: row.try_get("csrf_token")?,
+                expires_at: codec::read_timestamp(
+                    "sessions",
+                    "expires_at",
+                    row.try_get("expires_at")?,
+                )?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions and old sign-in failures.
+    pub async fn prune_sessions(&self, now: Timestamp, failures_before: Timestamp) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(codec::timestamp(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
+            .bind(codec::timestamp(failures_before))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn create_api_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(codec::timestamp(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// All API tokens, newest first.
+    pub async fn api_tokens(&self) -> Result<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at
+             FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ApiToken {
+                    id: row.try_get("id")?,
+                    user_id: row.try_get("user_id")?,
+                    user_email: row.try_get("email")?,
+                    name: row.try_get("name")?,
+                    created_at: codec::read_timestamp(
+                        "api_tokens",
+                        "created_at",
+                        row.try_get("created_at")?,
+                    )?,
+                    last_used_at: row
+                        .try_get::<Option<&str>, _>("last_used_at")?
+                        .map(|s| codec::read_timestamp("api_tokens", "last_used_at", s))
+                        .transpose()?,
+                    revoked: row.try_get::<Option<&str>, _>("revoked_at")?.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a token; `false` if there is no such live token.
+    pub async fn revoke_api_token(&self, id: i64, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The user a live API token acts as; records its use.
+    pub async fn api_token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
+        )))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token_id: i64 = row.try_get("token_id")?;
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(codec::timestamp(now))
+            .bind(token_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(user_from_row(&row)?))
+    }
+
+    pub async fn record_login_failure(&self, subject: &str, now: Timestamp) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
+            .bind(subject)
+            .bind(codec::timestamp(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// How many failures `subject` had since `since`, and the latest one.
+    pub async fn login_failures(
+        &self,
+        subject: &str,
+        since: Timestamp,
+    ) -> Result<(i64, Option<Timestamp>)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, MAX(failed_at) AS latest FROM login_failures WHERE subject = $1 AND failed_at >= $2",
+        )
+        .bind(subject)
+        .bind(codec::timestamp(since))
+        .fetch_one(&self.pool)
+        .await?;
+        let latest = row
+            .try_get::<Option<&str>, _>("latest")?
+            .map(|s| codec::read_timestamp("login_failures", "failed_at", s))
+            .transpose()?;
+        Ok((row.try_get("n")?, latest))
+    }
+
+    pub async fn clear_login_failures(&self, subject: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records who did what.
+    pub async fn audit(&self, record: &Audit<'_>, now: Timestamp) -> Result<()> {
+        let Audit {
+            site,
+            user_id,
+            action,
+            entity,
+            entity_id,
+            summary,
+        } = *record;
+        sqlx::query(
+            "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(site.map(|s| s.0))
+        .bind(user_id)
+        .bind(codec::timestamp(now))
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(summary)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The latest `limit` audit entries, newest first.
+    pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary
+             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+             ORDER BY a.at DESC, a.id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: codec::read_timestamp("audit_log", "at", row.try_get("at")?)?,
+                    user_name: row.try_get("name")?,
+                    action: row.try_get("action")?,
+                    entity: row.try_get("entity")?,
+                    entity_id: row.try_get("entity_id")?,
+                    summary: row.try_get("summary")?,
+                })
+            })
+            .collect()
+    }
+}
