@@ -88,6 +88,42 @@ pub fn parse(value: &str) -> Result<Date, DateError> {
     Date::new(year, month, day).map_err(|_| DateError)
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Skriv tidspunktet som dd.mm.åååå tt:mm, fx 18.12.2017 09:30.")]
+pub struct DateTimeError;
+
+/// Reads a Copenhagen wall-clock time as a browser's `datetime-local` field
+/// sends it (`2017-12-18T09:30`) or as typed (`18.12.2017 09:30`, `18.12.2017 kl. 9.30`).
+pub fn parse_local_datetime(value: &str) -> Result<Timestamp, DateTimeError> {
+    let value = value.trim();
+    let (day, time) = value
+        .split_once('T')
+        .or_else(|| value.split_once(' '))
+        .ok_or(DateTimeError)?;
+    let date = parse(day).map_err(|_| DateTimeError)?;
+    let time = time.trim().trim_start_matches("kl.").trim();
+    let (h, rest) = time.split_once([':', '.']).ok_or(DateTimeError)?;
+    let (m, seconds) = rest.split_at_checked(2).ok_or(DateTimeError)?;
+    if !(seconds.is_empty() || seconds == ":00") {
+        return Err(DateTimeError);
+    }
+    let digits = |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || !digits(m) {
+        return Err(DateTimeError);
+    }
+    let hour: i8 = h.parse().map_err(|_| DateTimeError)?;
+    let minute: i8 = m.parse().map_err(|_| DateTimeError)?;
+    let time = jiff::civil::Time::new(hour, minute, 0, 0).map_err(|_| DateTimeError)?;
+    let civil = date.to_datetime(time);
+    from_copenhagen(civil).map_err(|_| DateTimeError)
+}
+
+/// `2017-12-18T09:30` in Copenhagen time, for a `datetime-local` field.
+pub fn local_input_value(ts: Timestamp) -> String {
+    let local = ts.to_zoned_datetime(copenhagen());
+    format!("{}T{:02}:{:02}", local.date(), local.hour(), local.minute())
+}
+
 /// Interprets a wall-clock time in Copenhagen as an instant. In the autumn hour
 /// that occurs twice the earlier one is chosen; a time skipped in spring is
 /// moved forward, as clocks do.
@@ -153,6 +189,34 @@ mod tests {
         assert_eq!(long_datetime(summer), "1. juli 2026 kl. 10.30");
         let late: Timestamp = "2026-07-01T22:30:00Z".parse().unwrap();
         assert_eq!(local_date(late), date(2026, 7, 2));
+    }
+
+    #[test]
+    fn local_datetimes_as_browsers_and_people_write_them() {
+        for s in [
+            "2026-07-01T10:30",
+            "01.07.2026 10:30",
+            "1.7.2026 kl. 10.30",
+            "2026-07-01T10:30:00",
+        ] {
+            assert_eq!(
+                parse_local_datetime(s).unwrap().to_string(),
+                "2026-07-01T08:30:00Z",
+                "{s}"
+            );
+        }
+        for s in [
+            "",
+            "2026-07-01",
+            "2026-07-01T25:00",
+            "2026-07-01T10:60",
+            "i morgen kl. 10",
+            "2026-07-01T1030",
+        ] {
+            assert!(parse_local_datetime(s).is_err(), "{s}");
+        }
+        let ts: Timestamp = "2026-12-24T15:05:00Z".parse().unwrap();
+        assert_eq!(local_input_value(ts), "2026-12-24T16:05");
     }
 
     #[test]

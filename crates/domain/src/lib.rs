@@ -16,13 +16,14 @@ pub mod phone;
 pub mod secret;
 pub mod site;
 pub mod slug;
+pub mod throttle;
 pub mod user;
 pub mod validation;
 
 pub use contact::{ContactInput, ContactPerson};
 pub use directory::{Topic, TopicInput, WebUrl, Website, WebsiteInput};
 pub use email::Email;
-pub use news::{NewsArticle, NewsForm, NewsInput, NewsStatus, NewsSummary};
+pub use news::{NewsArticle, NewsForm, NewsInput, NewsStatus, NewsSummary, Visibility};
 pub use phone::Phone;
 pub use site::{Site, SiteId};
 pub use slug::Slug;

@@ -19,8 +19,55 @@ pub enum NewsStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("Status skal være kladde eller udgivet.")]
+#[error("Status skal være kladde, planlagt eller udgivet.")]
 pub struct StatusError;
+
+/// What the public sees of an article at a given moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Visibility {
+    Draft,
+    /// Published, but its publish time has not come yet.
+    Scheduled,
+    Public,
+    /// Its unpublish time has passed.
+    Expired,
+}
+
+impl Visibility {
+    pub fn of(
+        status: NewsStatus,
+        publish_at: Option<Timestamp>,
+        unpublish_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Self {
+        match status {
+            NewsStatus::Draft => Self::Draft,
+            NewsStatus::Published if unpublish_at.is_some_and(|t| t <= now) => Self::Expired,
+            NewsStatus::Published if publish_at.is_some_and(|t| t > now) => Self::Scheduled,
+            NewsStatus::Published => Self::Public,
+        }
+    }
+
+    /// The value used in forms and the API: "draft", "scheduled", "published", "expired".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Scheduled => "scheduled",
+            Self::Public => "published",
+            Self::Expired => "expired",
+        }
+    }
+
+    /// Danish label for the admin.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Kladde",
+            Self::Scheduled => "Planlagt",
+            Self::Public => "Udgivet",
+            Self::Expired => "Afpubliceret",
+        }
+    }
+}
 
 impl NewsStatus {
     pub fn as_str(self) -> &'static str {
@@ -30,10 +77,12 @@ impl NewsStatus {
         }
     }
 
+    /// Reads a stored status or a form's choice; "scheduled" is a published
+    /// article whose publish time lies ahead.
     pub fn parse(value: &str) -> Result<Self, StatusError> {
-        match value {
+        match value.trim() {
             "draft" => Ok(Self::Draft),
-            "published" => Ok(Self::Published),
+            "published" | "scheduled" => Ok(Self::Published),
             _ => Err(StatusError),
         }
     }
@@ -53,6 +102,8 @@ pub struct NewsInput {
     /// When the article becomes public. `None` for a published article means
     /// "now", fixed by the store at the moment it is saved.
     pub publish_at: Option<Timestamp>,
+    /// When it stops being public, if ever.
+    pub unpublish_at: Option<Timestamp>,
     /// Contact persons in the order they are shown.
     pub contact_ids: Vec<i64>,
 }
@@ -67,6 +118,7 @@ pub struct NewsForm<'a> {
     pub news_date: &'a str,
     pub status: &'a str,
     pub publish_at: Option<Timestamp>,
+    pub unpublish_at: Option<Timestamp>,
     pub contact_ids: Vec<i64>,
 }
 
@@ -81,6 +133,17 @@ impl NewsInput {
         let body = errors.check("body", body_text(form.body));
         let news_date = errors.check("news_date", crate::date::parse(form.news_date));
         let status = errors.check("status", NewsStatus::parse(form.status));
+        if form.status.trim() == "scheduled" && form.publish_at.is_none() {
+            errors.add("publish_at", "Vælg, hvornår nyheden skal udgives.");
+        }
+        if let (Some(from), Some(to)) = (form.publish_at, form.unpublish_at)
+            && to <= from
+        {
+            errors.add(
+                "unpublish_at",
+                "Tidspunktet for afpublicering skal ligge efter udgivelsen.",
+            );
+        }
         let mut contact_ids = form.contact_ids;
         let before = contact_ids.len();
         let mut seen = std::collections::HashSet::new();
@@ -100,6 +163,7 @@ impl NewsInput {
                     news_date,
                     status,
                     publish_at: form.publish_at,
+                    unpublish_at: form.unpublish_at,
                     contact_ids,
                 })
             }
@@ -141,9 +205,18 @@ pub struct NewsArticle {
     pub news_date: Date,
     pub status: NewsStatus,
     pub publish_at: Option<Timestamp>,
+    pub unpublish_at: Option<Timestamp>,
     pub contacts: Vec<ContactPerson>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Grows by one with every save; a save must name the version it started from.
+    pub version: i64,
+}
+
+impl NewsArticle {
+    pub fn visibility(&self, now: Timestamp) -> Visibility {
+        Visibility::of(self.status, self.publish_at, self.unpublish_at, now)
+    }
 }
 
 #[cfg(test)]
@@ -183,6 +256,58 @@ mod tests {
         let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "slug", "news_date", "status", "contacts"]);
         assert_eq!(e.for_field("title"), Some("Skriv en overskrift."));
+    }
+
+    #[test]
+    fn scheduling_needs_a_time_and_an_order() {
+        let e = NewsInput::new(NewsForm {
+            status: "scheduled",
+            ..form()
+        })
+        .unwrap_err();
+        assert!(e.for_field("publish_at").is_some());
+        let at: Timestamp = "2030-01-01T10:00:00Z".parse().unwrap();
+        let before: Timestamp = "2029-12-31T10:00:00Z".parse().unwrap();
+        let e = NewsInput::new(NewsForm {
+            status: "scheduled",
+            publish_at: Some(at),
+            unpublish_at: Some(before),
+            ..form()
+        })
+        .unwrap_err();
+        assert!(e.for_field("unpublish_at").is_some());
+        let ok = NewsInput::new(NewsForm {
+            status: "scheduled",
+            publish_at: Some(at),
+            ..form()
+        })
+        .unwrap();
+        assert_eq!(ok.status, NewsStatus::Published);
+    }
+
+    #[test]
+    fn visibility_follows_the_times() {
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let past: Timestamp = "2026-05-01T12:00:00Z".parse().unwrap();
+        let future: Timestamp = "2026-07-01T12:00:00Z".parse().unwrap();
+        let p = NewsStatus::Published;
+        assert_eq!(
+            Visibility::of(NewsStatus::Draft, Some(past), None, now),
+            Visibility::Draft
+        );
+        assert_eq!(
+            Visibility::of(p, Some(future), None, now),
+            Visibility::Scheduled
+        );
+        assert_eq!(Visibility::of(p, Some(past), None, now), Visibility::Public);
+        assert_eq!(
+            Visibility::of(p, Some(past), Some(future), now),
+            Visibility::Public
+        );
+        assert_eq!(
+            Visibility::of(p, Some(past), Some(now), now),
+            Visibility::Expired
+        );
     }
 
     #[test]

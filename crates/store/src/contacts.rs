@@ -48,6 +48,17 @@ pub(crate) async fn insert(
 }
 
 impl Store {
+    /// All contact persons of the site, by name.
+    pub async fn contacts(&self, site: SiteId) -> Result<Vec<ContactPerson>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 ORDER BY c.name, c.id"
+        )))
+        .bind(site.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     pub async fn create_contact(
         &self,
         site: SiteId,

@@ -48,7 +48,7 @@ impl Store {
                 .iter()
                 .filter_map(|k| contact_ids.get(k.as_str()).copied())
                 .collect();
-            news::insert(&mut tx, site, &input, now).await?;
+            news::insert(&mut tx, site, &input, None, now).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -22,7 +22,7 @@ use sqlx::SqlitePool;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use news::Page;
+pub use news::{NewsFilter, NewsRow, Page, Revision};
 pub use raadhus_domain::SiteId;
 pub use users::{Audit, Session};
 
@@ -44,6 +44,12 @@ pub enum StoreError {
     /// An input refers to something that does not exist on this site.
     #[error("{0}")]
     UnknownReference(String),
+    /// The item does not exist (or is in the bin).
+    #[error("not found")]
+    NotFound,
+    /// Another item of the site already has this slug.
+    #[error("the slug {0:?} is taken")]
+    SlugTaken(String),
     /// The change clashes with what is stored (a unique value taken, a newer
     /// version saved meanwhile).
     #[error("{0}")]
@@ -179,15 +185,15 @@ mod tests {
         let now = Timestamp::now();
         let site = store.primary_site("Test", now).await.unwrap().id;
         let a = store
-            .create_news(site, &article("Ny skole"), now)
+            .create_news(site, &article("Ny skole"), None, now)
             .await
             .unwrap();
         let b = store
-            .create_news(site, &article("Ny skole!"), now)
+            .create_news(site, &article("Ny skole!"), None, now)
             .await
             .unwrap();
         let c = store
-            .create_news(site, &article("Ny skole?"), now)
+            .create_news(site, &article("Ny skole?"), None, now)
             .await
             .unwrap();
         assert_eq!(
@@ -218,7 +224,10 @@ mod tests {
             .unwrap();
         let mut input = article("Nyhed");
         input.contact_ids = vec![contact.id];
-        let err = store.create_news(site, &input, now).await.unwrap_err();
+        let err = store
+            .create_news(site, &input, None, now)
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::UnknownReference(_)), "{err}");
         let topic = store
             .create_topic(other, &TopicInput::new("Skoler", None, 1).unwrap(), now)
@@ -266,7 +275,10 @@ mod tests {
         let (store, _dir) = store().await;
         let now: Timestamp = "2026-07-01T08:30:15.999Z".parse().unwrap();
         let site = store.primary_site("Test", now).await.unwrap().id;
-        let created = store.create_news(site, &article("Tid"), now).await.unwrap();
+        let created = store
+            .create_news(site, &article("Tid"), None, now)
+            .await
+            .unwrap();
         assert_eq!(
             created.publish_at.unwrap().to_string(),
             "2026-07-01T08:30:15Z"

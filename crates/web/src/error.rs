@@ -15,6 +15,14 @@ pub enum WebError {
     /// The request itself is wrong; the message is Danish and shown to the visitor.
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Not allowed; the message is Danish.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The change clashes with a newer one; the message is Danish.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -52,6 +60,27 @@ impl IntoResponse for WebError {
                 StatusCode::BAD_REQUEST,
                 ErrorPage {
                     heading: "Forkert adresse",
+                    message,
+                },
+            ),
+            Self::Forbidden(message) => (
+                StatusCode::FORBIDDEN,
+                ErrorPage {
+                    heading: "Ingen adgang",
+                    message,
+                },
+            ),
+            Self::Conflict(message) => (
+                StatusCode::CONFLICT,
+                ErrorPage {
+                    heading: "Ændringen kunne ikke gemmes",
+                    message,
+                },
+            ),
+            Self::PayloadTooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorPage {
+                    heading: "For meget indhold",
                     message,
                 },
             ),

@@ -3,6 +3,7 @@
 //! Handlers are thin: they read the request, ask the [`Store`], turn domain
 //! values into view models ([`views`]) and render a template.
 
+mod admin;
 mod assets;
 mod error;
 mod pages;
@@ -68,6 +69,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
+        .merge(admin::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -23,6 +23,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("error.html", include_str!("../templates/error.html")),
     (
+        "admin/base.html",
+        include_str!("../templates/admin/base.html"),
+    ),
+    (
+        "admin/login.html",
+        include_str!("../templates/admin/login.html"),
+    ),
+    (
+        "admin/dashboard.html",
+        include_str!("../templates/admin/dashboard.html"),
+    ),
+    (
         "partials/directory_form.html",
         include_str!("../templates/partials/directory_form.html"),
     ),

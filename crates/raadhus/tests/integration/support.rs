@@ -173,7 +173,7 @@ impl TestApp {
     pub async fn news(&self, form: NewsForm<'_>) -> NewsArticle {
         let input = NewsInput::new(form).expect("valid news");
         self.store
-            .create_news(self.site, &input, Timestamp::now())
+            .create_news(self.site, &input, None, Timestamp::now())
             .await
             .expect("news stored")
     }

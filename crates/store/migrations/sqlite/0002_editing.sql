@@ -64,7 +64,7 @@ CREATE TABLE news_revisions (
     status      TEXT NOT NULL,
     publish_at  TEXT,
     unpublish_at TEXT,
-    -- JSON array of contact person ids, in order.
+    -- Contact person ids in order, comma-separated ("3,1").
     contact_ids TEXT NOT NULL,
     UNIQUE (news_id, version),
     FOREIGN KEY (site_id, news_id) REFERENCES news (site_id, id) ON DELETE CASCADE

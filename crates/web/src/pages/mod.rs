@@ -5,6 +5,8 @@ mod health;
 mod home;
 mod news;
 
+pub(crate) use news::render_article;
+
 use axum::Router;
 use axum::routing::get;
 

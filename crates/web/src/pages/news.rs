@@ -6,8 +6,8 @@ use axum::response::Html;
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
-use raadhus_domain::markup;
 use raadhus_domain::paging::{page_count, parse_page_number};
+use raadhus_domain::{NewsArticle, markup};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -88,16 +88,26 @@ pub async fn show(
         .public_news(state.site().id, &slug, Timestamp::now())
         .await?
         .ok_or(WebError::NotFound)?;
+    render_article(&state, &article, false)
+}
+
+/// The public article page; `preview` adds a notice that it is not published.
+pub(crate) fn render_article(
+    state: &AppState,
+    article: &NewsArticle,
+    preview: bool,
+) -> Result<Html<String>, WebError> {
     let ctx = context! {
-        article => Serde(Article::from(&article)),
+        article => Serde(Article::from(article)),
         body_html => Value::from_safe_string(markup::render(&article.body)),
+        preview,
     };
     let path = crate::views::news_url(article.slug.as_str());
     let meta = Meta {
         current: "nyheder",
         title: Some(&article.title),
         description: article.lead.as_deref(),
-        canonical_path: Some(&path),
+        canonical_path: (!preview).then_some(path.as_str()),
     };
     Ok(state.render_page("news_article.html", meta, ctx)?)
 }

@@ -1,0 +1,117 @@
+//! The editors' admin at `/admin`: Danish, server-rendered, works without
+//! JavaScript. Every page needs a signed-in user; every form a CSRF token.
+
+mod auth;
+mod news;
+mod session;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::Html;
+use axum::routing::{get, post};
+use minijinja::{Value, context};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use session::SignedIn;
+
+use crate::render::Meta;
+use crate::{AppState, WebError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(dashboard))
+        .route("/admin/login", get(auth::form).post(auth::submit))
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin/markdown", post(markdown))
+        .route("/admin/log", get(audit_log))
+        .route("/admin/nyheder", get(news::list))
+        .route("/admin/nyheder/ny", get(news::new_form).post(news::create))
+        .route(
+            "/admin/nyheder/{id}",
+            get(news::edit_form).post(news::update),
+        )
+        .route("/admin/nyheder/{id}/slet", post(news::bin))
+        .route("/admin/nyheder/{id}/versioner", get(news::revisions))
+        .route(
+            "/admin/nyheder/{id}/versioner/{from}/sammenlign/{to}",
+            get(news::compare),
+        )
+        .route(
+            "/admin/nyheder/{id}/versioner/{revision}/gendan",
+            post(news::restore_revision),
+        )
+        .route("/admin/papirkurv", get(news::bin_list))
+        .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
+    state.render_admin("admin/dashboard.html", "Administration", &who, context! {})
+}
+
+#[derive(serde::Serialize)]
+struct LogLine {
+    when: String,
+    who: String,
+    action: String,
+    entity: String,
+    summary: String,
+}
+
+/// The audit log: who changed what and when. Administrators only.
+async fn audit_log(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
+    who.require_admin()?;
+    let lines: Vec<LogLine> = state
+        .store()
+        .audit_log(500)
+        .await?
+        .into_iter()
+        .map(|e| LogLine {
+            when: raadhus_domain::date::long_datetime(e.at),
+            who: e
+                .user_name
+                .unwrap_or_else(|| "Kommandolinjen / systemet".into()),
+            action: e.action,
+            entity: match e.entity_id {
+                Some(id) => format!("{} {id}", e.entity),
+                None => e.entity,
+            },
+            summary: e.summary,
+        })
+        .collect();
+    let ctx = context! { admin_section => "/admin/log", lines => minijinja::value::Serde(lines) };
+    state.render_admin("admin/log.html", "Log", &who, ctx)
+}
+
+/// Renders a Markdown body for the editor's live preview, exactly as the public
+/// page would, sanitized.
+async fn markdown(form: session::AdminForm) -> Html<String> {
+    Html(raadhus_domain::markup::render(form.fields.get("body")))
+}
+
+impl AppState {
+    /// Renders an admin page: the layout gets the user and the CSRF token.
+    pub(crate) fn render_admin(
+        &self,
+        template: &str,
+        title: &str,
+        who: &SignedIn,
+        ctx: Value,
+    ) -> Result<Html<String>, WebError> {
+        let ctx = context! {
+            who => context! {
+                name => who.user.name.clone(),
+                email => who.user.email.as_str(),
+                role => who.user.role.label(),
+                is_admin => who.user.role.may_manage_users(),
+            },
+            csrf => who.csrf_token.clone(),
+            ..ctx
+        };
+        Ok(self.render_page(template, Meta::untitled(title), ctx)?)
+    }
+}

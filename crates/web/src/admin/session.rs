@@ -1,0 +1,168 @@
+//! Who is signed in: the session cookie, the `SignedIn` extractor and CSRF-checked
+//! admin forms.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use raadhus_domain::User;
+use raadhus_domain::secret::{constant_time_eq, token_digest};
+
+use crate::{AppState, WebError};
+
+pub const SESSION_COOKIE: &str = "raadhus_session";
+/// Ties the sign-in form to the browser that loaded it (login CSRF).
+pub const LOGIN_COOKIE: &str = "raadhus_login";
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The value of cookie `name` in the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value for an admin cookie: HttpOnly, SameSite=Strict, Secure
+/// when the site is served over https. `max_age` 0 deletes the cookie.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
+    let secure = if state.inner.base_url.scheme() == "https" {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
+}
+
+/// A signed-in editor or administrator.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub csrf_token: String,
+    /// Digest of the session token, to end this session.
+    pub session_digest: String,
+}
+
+impl SignedIn {
+    pub fn check_csrf(&self, given: Option<&str>) -> Result<(), WebError> {
+        match given {
+            Some(token) if constant_time_eq(token, &self.csrf_token) => Ok(()),
+            _ => Err(WebError::Forbidden(CSRF_MESSAGE.into())),
+        }
+    }
+
+    pub fn require_admin(&self) -> Result<(), WebError> {
+        if self.user.role.may_manage_users() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(
+                "Kun administratorer har adgang til denne side.".into(),
+            ))
+        }
+    }
+}
+
+pub const CSRF_MESSAGE: &str = "Formularen kunne ikke godkendes, fordi den er for gammel eller kom fra en anden side. Gå tilbage, genindlæs siden og prøv igen. Det, du har skrevet, er ikke gemt.";
+
+/// Not signed in: go to the sign-in page, and come back afterwards.
+pub struct SignInRequired {
+    next: String,
+}
+
+impl IntoResponse for SignInRequired {
+    fn into_response(self) -> Response {
+        let next: String = url::form_urlencoded::byte_serialize(self.next.as_bytes()).collect();
+        Redirect::to(&format!("/admin/login?next={next}")).into_response()
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let next = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/admin", |p| p.as_str())
+                .to_string()
+        } else {
+            "/admin".to_string()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(SignInRequired { next }.into_response());
+        };
+        let digest = token_digest(token);
+        match state.store().session(&digest, Timestamp::now()).await {
+            Ok(Some(session)) => Ok(SignedIn {
+                user: session.user,
+                csrf_token: session.csrf_token,
+                session_digest: digest,
+            }),
+            Ok(None) => Err(SignInRequired { next }.into_response()),
+            Err(e) => Err(WebError::from(e).into_response()),
+        }
+    }
+}
+
+/// A submitted admin form: the fields in order (names may repeat), read after
+/// the sender's CSRF token is checked against the session.
+pub struct AdminForm {
+    pub who: SignedIn,
+    pub fields: FormFields,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct FormFields(Vec<(String, String)>);
+
+impl FormFields {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(url::form_urlencoded::parse(body).into_owned().collect())
+    }
+
+    /// The first value of `name`, or "".
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// Largest admin form body.
+const FORM_LIMIT: usize = 1024 * 1024;
+
+impl FromRequest<AppState> for AdminForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let who = SignedIn::from_request_parts(&mut parts, state).await?;
+        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+            WebError::PayloadTooLarge("Formularen er for stor til at blive gemt.".into())
+                .into_response()
+        })?;
+        let fields = FormFields::parse(&bytes);
+        who.check_csrf(Some(fields.get("_csrf")))
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self { who, fields })
+    }
+}
