@@ -23,6 +23,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "editor.js",
+        include_bytes!("../static/editor.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "favicon.svg",
         include_bytes!("../static/favicon.svg"),
         "image/svg+xml",
@@ -88,4 +93,24 @@ pub async fn serve(
         asset.body,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_static_file_is_served_under_a_hashed_name() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("static");
+        let assets = Assets::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+            let url = assets.urls().get(name.as_str());
+            assert!(url.is_some(), "{name} is not in FILES");
+            assert_ne!(
+                url.map(String::as_str),
+                Some(format!("/static/{name}").as_str())
+            );
+        }
+    }
 }

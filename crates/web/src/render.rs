@@ -6,42 +6,31 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, Output, State, Value,
 use crate::AppState;
 use crate::assets::Assets;
 
+/// A built-in template: its name and its source, embedded in the binary.
+macro_rules! template {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../templates/", $name)))
+    };
+}
+
 const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("index.html", include_str!("../templates/index.html")),
-    (
-        "news_list.html",
-        include_str!("../templates/news_list.html"),
-    ),
-    (
-        "news_article.html",
-        include_str!("../templates/news_article.html"),
-    ),
-    (
-        "directory.html",
-        include_str!("../templates/directory.html"),
-    ),
-    ("error.html", include_str!("../templates/error.html")),
-    (
-        "admin/base.html",
-        include_str!("../templates/admin/base.html"),
-    ),
-    (
-        "admin/login.html",
-        include_str!("../templates/admin/login.html"),
-    ),
-    (
-        "admin/dashboard.html",
-        include_str!("../templates/admin/dashboard.html"),
-    ),
-    (
-        "partials/directory_form.html",
-        include_str!("../templates/partials/directory_form.html"),
-    ),
-    (
-        "partials/news_item.html",
-        include_str!("../templates/partials/news_item.html"),
-    ),
+    template!("base.html"),
+    template!("index.html"),
+    template!("news_list.html"),
+    template!("news_article.html"),
+    template!("directory.html"),
+    template!("error.html"),
+    template!("partials/directory_form.html"),
+    template!("partials/news_item.html"),
+    template!("admin/base.html"),
+    template!("admin/login.html"),
+    template!("admin/dashboard.html"),
+    template!("admin/news_list.html"),
+    template!("admin/news_form.html"),
+    template!("admin/revisions.html"),
+    template!("admin/compare.html"),
+    template!("admin/bin.html"),
+    template!("admin/log.html"),
 ];
 
 pub struct Templates {
@@ -137,5 +126,43 @@ impl AppState {
             .get_template(template)?
             .render(full)?;
         Ok(Html(html))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file under templates/ is registered, and every template parses.
+    #[test]
+    fn every_template_is_built_in_and_parses() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let name = path
+                        .strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    files.push(name);
+                }
+            }
+        }
+        for file in &files {
+            assert!(
+                TEMPLATES.iter().any(|(n, _)| n == file),
+                "{file} is not in TEMPLATES"
+            );
+        }
+        let templates = Templates::new(&Assets::new()).unwrap();
+        for (name, _) in TEMPLATES {
+            templates.env.get_template(name).unwrap();
+        }
     }
 }

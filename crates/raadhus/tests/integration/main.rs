@@ -3,6 +3,8 @@
 
 mod support;
 
+mod admin_news;
+mod admin_session;
 mod cli;
 mod directory;
 mod news;

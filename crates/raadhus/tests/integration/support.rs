@@ -127,12 +127,44 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Page {
-        let response = self
-            .client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request");
+        self.send(self.client.get(self.url(path))).await
+    }
+
+    pub async fn head(&self, path: &str) -> Page {
+        self.send(self.client.head(self.url(path))).await
+    }
+
+    /// GET with the cookies of `session`.
+    pub async fn get_as(&self, session: &Session, path: &str) -> Page {
+        self.send(
+            self.client
+                .get(self.url(path))
+                .header("cookie", &session.cookie),
+        )
+        .await
+    }
+
+    /// POSTs a form with the cookies of `session`; `_csrf` is added unless given.
+    pub async fn post_as(&self, session: &Session, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if !fields.iter().any(|(k, _)| *k == "_csrf") {
+            all.push(("_csrf", &session.csrf));
+        }
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(all)
+            .finish();
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("cookie", &session.cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Page {
+        let response = request.send().await.expect("request");
         Page {
             status: response.status(),
             headers: response.headers().clone(),
@@ -140,18 +172,63 @@ impl TestApp {
         }
     }
 
-    pub async fn head(&self, path: &str) -> Page {
-        let response = self
-            .client
-            .head(self.url(path))
-            .send()
+    /// Creates a user directly in the database.
+    pub async fn user(&self, email: &str, role: &str, password: &str) -> raadhus_domain::User {
+        let input =
+            raadhus_domain::UserInput::new(email, "Test Redaktør", role).expect("valid user");
+        let hash = raadhus_domain::secret::hash_password(password).expect("hash");
+        self.store
+            .create_user(&input, &hash, Timestamp::now())
             .await
-            .expect("request");
-        Page {
-            status: response.status(),
-            headers: response.headers().clone(),
-            body: response.text().await.expect("body"),
-        }
+            .expect("user stored")
+    }
+
+    /// Signs in through the real form. Panics if it fails.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Session {
+        let (page, login_cookie) = self.login_attempt(email, password).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "sign-in failed: {}",
+            page.body
+        );
+        let cookie = set_cookie_value(&page, "raadhus_session").expect("session cookie");
+        let mut session = Session {
+            cookie: format!("raadhus_session={cookie}; {login_cookie}"),
+            csrf: String::new(),
+        };
+        let admin = self.get_as(&session, "/admin/nyheder/ny").await;
+        session.csrf = admin
+            .attrs("input[name=_csrf]", "value")
+            .first()
+            .cloned()
+            .unwrap_or_else(|| panic!("no csrf token: {} {}", admin.status, admin.body));
+        session
+    }
+
+    /// Loads the sign-in form and submits it; returns the answer and the login cookie.
+    pub async fn login_attempt(&self, email: &str, password: &str) -> (Page, String) {
+        let form = self.get("/admin/login").await;
+        let token = form
+            .attrs("input[name=_login]", "value")
+            .first()
+            .cloned()
+            .expect("login token");
+        let login_cookie = format!(
+            "raadhus_login={}",
+            set_cookie_value(&form, "raadhus_login").expect("login cookie")
+        );
+        let session = Session {
+            cookie: login_cookie.clone(),
+            csrf: String::new(),
+        };
+        let fields = [
+            ("_login", token.as_str()),
+            ("email", email),
+            ("password", password),
+        ];
+        let page = self.post_as(&session, "/admin/login", &fields).await;
+        (page, login_cookie)
     }
 
     pub async fn contact(
@@ -187,6 +264,26 @@ impl TestApp {
             server.await.expect("server task").expect("server ran");
         }
     }
+}
+
+/// A signed-in browser: its cookies and the session's CSRF token.
+#[derive(Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The value a response sets for cookie `name`.
+pub fn set_cookie_value(page: &Page, name: &str) -> Option<String> {
+    page.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            let (pair, _) = v.split_once(';').unwrap_or((v, ""));
+            let (k, value) = pair.split_once('=')?;
+            (k == name).then(|| value.to_string())
+        })
 }
 
 /// A published article form with the given title and date.
