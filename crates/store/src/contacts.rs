@@ -5,7 +5,7 @@ use raadhus_domain::{ContactInput, ContactPerson, SiteId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, codec};
+use crate::{Result, Store, StoreError, codec, in_use};
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
@@ -48,6 +48,72 @@ pub(crate) async fn insert(
 }
 
 impl Store {
+    /// One contact person of the site.
+    pub async fn contact(&self, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 AND c.id = $2"
+        )))
+        .bind(site.0)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Changes a contact person; every article naming them shows the change.
+    pub async fn update_contact(
+        &self,
+        site: SiteId,
+        id: i64,
+        input: &ContactInput,
+        now: Timestamp,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE contacts SET name = $1, job_title = $2, email = $3, phone = $4, updated_at = $5
+             WHERE id = $6 AND site_id = $7",
+        )
+        .bind(&input.name)
+        .bind(&input.job_title)
+        .bind(input.email.as_ref().map(|e| e.as_str()))
+        .bind(input.phone.as_ref().map(|p| p.e164()))
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Titles of the articles (also drafts and binned ones) that name a contact person.
+    pub async fn contact_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT n.title FROM news_contacts nc JOIN news n ON n.id = nc.news_id
+             WHERE nc.site_id = $1 AND nc.contact_id = $2 ORDER BY n.title",
+        )
+        .bind(site.0)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("title")?)).collect()
+    }
+
+    /// Deletes a contact person no article names; one still in use is a conflict.
+    pub async fn delete_contact(&self, site: SiteId, id: i64) -> Result<()> {
+        let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2")
+            .bind(id)
+            .bind(site.0)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| in_use(e, "the contact person is named on articles"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     /// All contact persons of the site, by name.
     pub async fn contacts(&self, site: SiteId) -> Result<Vec<ContactPerson>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(

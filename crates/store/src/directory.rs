@@ -6,7 +6,14 @@ use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError, codec, missing_reference};
+use crate::{Result, Store, StoreError, codec, in_use, missing_reference};
+
+fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
+    match e.as_database_error() {
+        Some(db) if db.is_unique_violation() => StoreError::SlugTaken(slug.to_string()),
+        _ => StoreError::Database(e),
+    }
+}
 
 pub(crate) async fn insert_topic(
     conn: &mut SqliteConnection,
@@ -25,7 +32,8 @@ pub(crate) async fn insert_topic(
     .bind(input.sort_order)
     .bind(&now)
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|e| slug_taken(e, &input.slug))?;
     Ok(Topic {
         id: row.try_get("id")?,
         slug: input.slug.clone(),
@@ -55,7 +63,30 @@ pub(crate) async fn insert_website(
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
-    for topic_id in &input.topic_ids {
+    write_website_topics(conn, site, id, &input.topic_ids).await?;
+    Ok(Website {
+        id,
+        name: input.name.clone(),
+        url: input.url.clone(),
+        description: input.description.clone(),
+        topic_ids: input.topic_ids.clone(),
+        sort_order: input.sort_order,
+        active: input.active,
+    })
+}
+
+/// Writes the topics of a website, replacing those it had.
+async fn write_website_topics(
+    conn: &mut SqliteConnection,
+    site: SiteId,
+    id: i64,
+    topic_ids: &[i64],
+) -> Result<()> {
+    sqlx::query("DELETE FROM website_topics WHERE website_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    for topic_id in topic_ids {
         sqlx::query(
             "INSERT INTO website_topics (site_id, website_id, topic_id) VALUES ($1, $2, $3)",
         )
@@ -70,18 +101,120 @@ pub(crate) async fn insert_website(
             })
         })?;
     }
-    Ok(Website {
-        id,
-        name: input.name.clone(),
-        url: input.url.clone(),
-        description: input.description.clone(),
-        topic_ids: input.topic_ids.clone(),
-        sort_order: input.sort_order,
-        active: input.active,
-    })
+    Ok(())
 }
 
 impl Store {
+    /// One topic of the site.
+    pub async fn topic(&self, site: SiteId, id: i64) -> Result<Option<Topic>> {
+        Ok(self.topics(site).await?.into_iter().find(|t| t.id == id))
+    }
+
+    pub async fn update_topic(
+        &self,
+        site: SiteId,
+        id: i64,
+        input: &TopicInput,
+        now: Timestamp,
+    ) -> Result<()> {
+        let done = sqlx::query(
+            "UPDATE topics SET slug = $1, name = $2, sort_order = $3, updated_at = $4 WHERE id = $5 AND site_id = $6",
+        )
+        .bind(input.slug.as_str())
+        .bind(&input.name)
+        .bind(input.sort_order)
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| slug_taken(e, &input.slug))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Names of the websites (active or not) listed under a topic.
+    pub async fn topic_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT w.name FROM website_topics wt JOIN websites w ON w.id = wt.website_id
+             WHERE wt.site_id = $1 AND wt.topic_id = $2 ORDER BY w.sort_order, w.name",
+        )
+        .bind(site.0)
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+    }
+
+    /// Deletes a topic no website is listed under; one in use is a conflict.
+    pub async fn delete_topic(&self, site: SiteId, id: i64) -> Result<()> {
+        let done = sqlx::query("DELETE FROM topics WHERE id = $1 AND site_id = $2")
+            .bind(id)
+            .bind(site.0)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| in_use(e, "websites are listed under the topic"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// Every website of the site, active or not, in display order.
+    pub async fn all_websites(&self, site: SiteId) -> Result<Vec<Website>> {
+        self.websites_where(site, None, false).await
+    }
+
+    /// One website, active or not.
+    pub async fn website(&self, site: SiteId, id: i64) -> Result<Option<Website>> {
+        Ok(self.websites_where(site, Some(id), false).await?.pop())
+    }
+
+    /// Changes a website and its topics, all or nothing.
+    pub async fn update_website(
+        &self,
+        site: SiteId,
+        id: i64,
+        input: &WebsiteInput,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6
+             WHERE id = $7 AND site_id = $8",
+        )
+        .bind(&input.name)
+        .bind(input.url.as_str())
+        .bind(&input.description)
+        .bind(input.sort_order)
+        .bind(input.active)
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write_website_topics(&mut tx, site, id, &input.topic_ids).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn delete_website(&self, site: SiteId, id: i64) -> Result<()> {
+        let done = sqlx::query("DELETE FROM websites WHERE id = $1 AND site_id = $2")
+            .bind(id)
+            .bind(site.0)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
     pub async fn create_topic(
         &self,
         site: SiteId,
@@ -127,22 +260,28 @@ impl Store {
 
     /// The active websites of the site in display order, each with its topics.
     pub async fn active_websites(&self, site: SiteId) -> Result<Vec<Website>> {
-        self.websites_where(site, None).await
+        self.websites_where(site, None, true).await
     }
 
     /// One active website of the site, looked up by id.
     pub async fn active_website(&self, site: SiteId, id: i64) -> Result<Option<Website>> {
-        Ok(self.websites_where(site, Some(id)).await?.pop())
+        Ok(self.websites_where(site, Some(id), true).await?.pop())
     }
 
-    async fn websites_where(&self, site: SiteId, id: Option<i64>) -> Result<Vec<Website>> {
+    async fn websites_where(
+        &self,
+        site: SiteId,
+        id: Option<i64>,
+        only_active: bool,
+    ) -> Result<Vec<Website>> {
         let rows = sqlx::query(
             "SELECT id, name, url, description, sort_order, active FROM websites
-             WHERE site_id = $1 AND active AND ($2 IS NULL OR id = $2)
+             WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
              ORDER BY sort_order, name, id",
         )
         .bind(site.0)
         .bind(id)
+        .bind(only_active)
         .fetch_all(&self.pool)
         .await?;
         let links = sqlx::query(

@@ -60,6 +60,21 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Turns a foreign-key violation on delete into [`StoreError::Conflict`].
+/// (SQLite reports an `ON DELETE RESTRICT` refusal with the generic
+/// constraint code, so the message is checked too.)
+pub(crate) fn in_use(e: sqlx::Error, what: &str) -> StoreError {
+    match e.as_database_error() {
+        Some(db)
+            if db.is_foreign_key_violation()
+                || db.message().contains("FOREIGN KEY constraint failed") =>
+        {
+            StoreError::Conflict(what.to_string())
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
 /// Turns a foreign-key violation into [`StoreError::UnknownReference`] with
 /// `what` as its message; other errors stay database errors.
 pub(crate) fn missing_reference(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {

@@ -31,6 +31,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/compare.html"),
     template!("admin/bin.html"),
     template!("admin/log.html"),
+    template!("admin/entity_list.html"),
+    template!("admin/entity_form.html"),
 ];
 
 pub struct Templates {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin_directory;
 mod admin_news;
 mod admin_session;
 mod cli;

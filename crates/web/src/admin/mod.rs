@@ -2,6 +2,7 @@
 //! JavaScript. Every page needs a signed-in user; every form a CSRF token.
 
 mod auth;
+mod entities;
 mod news;
 mod session;
 
@@ -40,6 +41,42 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/nyheder/{id}/versioner/{revision}/gendan",
             post(news::restore_revision),
+        )
+        .route("/admin/kontaktpersoner", get(entities::contacts))
+        .route(
+            "/admin/kontaktpersoner/ny",
+            get(entities::new_contact).post(entities::create_contact),
+        )
+        .route(
+            "/admin/kontaktpersoner/{id}",
+            get(entities::edit_contact).post(entities::update_contact),
+        )
+        .route(
+            "/admin/kontaktpersoner/{id}/slet",
+            post(entities::delete_contact),
+        )
+        .route("/admin/emner", get(entities::topics))
+        .route(
+            "/admin/emner/ny",
+            get(entities::new_topic).post(entities::create_topic),
+        )
+        .route(
+            "/admin/emner/{id}",
+            get(entities::edit_topic).post(entities::update_topic),
+        )
+        .route("/admin/emner/{id}/slet", post(entities::delete_topic))
+        .route("/admin/hjemmesider", get(entities::websites))
+        .route(
+            "/admin/hjemmesider/ny",
+            get(entities::new_website).post(entities::create_website),
+        )
+        .route(
+            "/admin/hjemmesider/{id}",
+            get(entities::edit_website).post(entities::update_website),
+        )
+        .route(
+            "/admin/hjemmesider/{id}/slet",
+            post(entities::delete_website),
         )
         .route("/admin/papirkurv", get(news::bin_list))
         .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))

@@ -817,6 +817,9 @@ pub async fn restore_revision(
         Err(StoreError::SlugTaken(slug)) => Err(WebError::Conflict(format!(
             "Versionen kan ikke gendannes, fordi adressen »{slug}« nu bruges af en anden nyhed."
         ))),
+        Err(StoreError::UnknownReference(_)) => Err(WebError::Conflict(
+            "Versionen kan ikke gendannes, fordi en af dens kontaktpersoner er slettet. Åbn nyheden, og vælg kontaktpersonerne igen.".into(),
+        )),
         Err(e) => Err(e.into()),
     }
 }
