@@ -5,11 +5,11 @@ pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod scheduler;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
-use jiff::Timestamp;
 use raadhus_store::Store;
 use tokio::net::TcpListener;
 
@@ -67,12 +67,21 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
+    clock: raadhus_web::Clock,
 }
 
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
+        Self::build_with_clock(config, raadhus_web::Clock::system()).await
+    }
+
+    /// Like [`Application::build`], with the clock the application runs on.
+    pub async fn build_with_clock(
+        config: &Config,
+        clock: raadhus_web::Clock,
+    ) -> Result<Self, StartError> {
         let store = open_store(config).await?;
-        let now = Timestamp::now();
+        let now = clock.now();
         let initial_name = config.site_name.as_deref().unwrap_or(DEFAULT_SITE_NAME);
         let mut site = store
             .primary_site(initial_name, now)
@@ -114,12 +123,13 @@ impl Application {
             Some(url) => url.clone(),
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
         };
-        let state = raadhus_web::AppState::new(store.clone(), site, base_url)?;
+        let state = raadhus_web::AppState::new(store.clone(), site, base_url, clock.clone())?;
         let router = raadhus_web::router(state);
         Ok(Self {
             listener,
             router,
             store,
+            clock,
         })
     }
 
@@ -134,12 +144,14 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
         let result = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await;
+        scheduler.abort();
         self.store.close().await;
         result
     }

@@ -9,6 +9,7 @@ mod contacts;
 mod directory;
 mod import;
 mod news;
+mod schedule;
 mod sites;
 mod users;
 
@@ -24,6 +25,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 
 pub use news::{NewsFilter, NewsRow, Page, Revision};
 pub use raadhus_domain::SiteId;
+pub use schedule::Transition;
 pub use users::{Audit, Session};
 
 /// Everything that can go wrong in the store.

@@ -5,6 +5,7 @@
 
 mod admin;
 mod assets;
+mod clock;
 mod error;
 mod pages;
 mod render;
@@ -21,6 +22,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use clock::Clock;
 pub use error::WebError;
 
 use assets::Assets;
@@ -38,11 +40,17 @@ struct Inner {
     base_url: url::Url,
     templates: Templates,
     assets: Assets,
+    clock: Clock,
 }
 
 impl AppState {
     /// Prepares templates and assets. Fails if a built-in template does not parse.
-    pub fn new(store: Store, site: Site, base_url: url::Url) -> Result<Self, minijinja::Error> {
+    pub fn new(
+        store: Store,
+        site: Site,
+        base_url: url::Url,
+        clock: Clock,
+    ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
         let templates = Templates::new(&assets)?;
         Ok(Self {
@@ -52,6 +60,7 @@ impl AppState {
                 base_url,
                 templates,
                 assets,
+                clock,
             }),
         })
     }
@@ -62,6 +71,10 @@ impl AppState {
 
     fn site(&self) -> &Site {
         &self.inner.site
+    }
+
+    fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
     }
 }
 

@@ -11,3 +11,4 @@ mod directory;
 mod news;
 mod pages;
 mod reference_article;
+mod scheduling;

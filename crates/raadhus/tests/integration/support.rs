@@ -15,6 +15,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub site: SiteId,
+    /// The application's clock: tests move it forward instead of sleeping.
+    pub clock: raadhus_web::Clock,
     _dir: tempfile::TempDir,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -92,7 +94,8 @@ impl TestApp {
         }
         .or(layer);
         let config = Config::resolve(layer).expect("test config");
-        let app = Application::build(&config)
+        let clock = raadhus_web::Clock::system();
+        let app = Application::build_with_clock(&config, clock.clone())
             .await
             .expect("application starts");
         let addr = app.local_addr().expect("bound address");
@@ -115,6 +118,7 @@ impl TestApp {
             addr,
             store,
             site,
+            clock,
             _dir: dir,
             client,
             stop: Some(stop),

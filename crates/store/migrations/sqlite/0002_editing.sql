@@ -81,3 +81,10 @@ CREATE TABLE audit_log (
     summary     TEXT NOT NULL
 );
 CREATE INDEX audit_log_at ON audit_log (at DESC);
+
+-- The scheduler's progress: every publish and unpublish time up to last_run
+-- has been handled, so a node that was down catches up from here.
+CREATE TABLE scheduler_state (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    last_run  TEXT NOT NULL
+);

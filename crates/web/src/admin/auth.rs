@@ -6,7 +6,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use minijinja::context;
 use raadhus_domain::secret::{
     constant_time_eq, random_token, token_digest, verify_nothing, verify_password,
@@ -47,7 +47,7 @@ pub async fn form(
     if let Some(token) = cookie(&headers, SESSION_COOKIE)
         && state
             .store()
-            .session(&token_digest(token), Timestamp::now())
+            .session(&token_digest(token), state.now())
             .await?
             .is_some()
     {
@@ -99,7 +99,7 @@ pub async fn submit(
     if sent.is_empty() || !constant_time_eq(sent, expected) {
         return Err(WebError::Forbidden(CSRF_MESSAGE.into()));
     }
-    let now = Timestamp::now();
+    let now = state.now();
     let store = state.store();
     let account = format!("user:{}", email.to_lowercase());
     let address = format!("ip:{}", peer.ip());

@@ -4,7 +4,6 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::{ContactInput, TopicInput, ValidationErrors, WebsiteInput};
@@ -237,7 +236,7 @@ async fn audit(
         entity_id: Some(id),
         summary,
     };
-    Ok(state.store().audit(&record, Timestamp::now()).await?)
+    Ok(state.store().audit(&record, state.now()).await?)
 }
 
 fn saved(kind: &Kind) -> Response {
@@ -415,7 +414,7 @@ async fn save_contact(
             );
         }
     };
-    let (site, now) = (state.site().id, Timestamp::now());
+    let (site, now) = (state.site().id, state.now());
     match id {
         Some(id) => {
             state
@@ -597,7 +596,7 @@ async fn save_topic(
     let mut errors = ValidationErrors::new();
     let order = sort_order(f, &mut errors);
     let result = TopicInput::new(f.get("name"), Some(f.get("slug")), order);
-    let (site, now) = (state.site().id, Timestamp::now());
+    let (site, now) = (state.site().id, state.now());
     let saved_result = match (&result, errors.is_empty()) {
         (Ok(input), true) => Some(match id {
             Some(id) => state
@@ -870,7 +869,7 @@ async fn save_website(
         w.active = active;
         w
     });
-    let (site, now) = (state.site().id, Timestamp::now());
+    let (site, now) = (state.site().id, state.now());
     match (&result, errors.is_empty()) {
         (Ok(input), true) => {
             let stored = match id {

@@ -52,7 +52,7 @@ pub async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Html<String>, WebError> {
     let Query(query) = query.map_err(|_| WebError::BadRequest("Ugyldig søgning.".into()))?;
-    let now = Timestamp::now();
+    let now = state.now();
     let status = query.status.as_deref().unwrap_or_default();
     let visibility = match status {
         "draft" => Some(Visibility::Draft),
@@ -171,7 +171,7 @@ async fn render_form(
     article: Option<&NewsArticle>,
     form: FormState<'_>,
 ) -> Result<Response, WebError> {
-    let now = Timestamp::now();
+    let now = state.now();
     let contacts = state.store().contacts(state.site().id).await?;
     let mut slots: Vec<i64> = form.contacts.clone();
     slots.resize(CONTACT_SLOTS.max(slots.len()), 0);
@@ -210,7 +210,7 @@ async fn render_form(
 }
 
 pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
-    let today = date::local_date(Timestamp::now());
+    let today = date::local_date(state.now());
     let mut values = empty_values();
     values.insert("news_date".to_string(), date::iso(today));
     values.insert("status".to_string(), "draft".to_string());
@@ -242,7 +242,7 @@ pub async fn edit_form(
         .ok_or(WebError::NotFound)?;
     let saved = query.ok().and_then(|Query(q)| q.gemt).is_some();
     let form = FormState {
-        values: article_values(&article, Timestamp::now()),
+        values: article_values(&article, state.now()),
         contacts: article.contacts.iter().map(|c| c.id).collect(),
         errors: ValidationErrors::new(),
         message: None,
@@ -275,7 +275,7 @@ const FIELDS: &[&str] = &[
     "new_phone",
 ];
 
-fn read_submission(fields: &FormFields) -> Submitted {
+fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
     let values: HashMap<String, String> = FIELDS
         .iter()
         .map(|f| (f.to_string(), fields.get(f).to_string()))
@@ -302,7 +302,7 @@ fn read_submission(fields: &FormFields) -> Submitted {
     };
     let publish_at = time(&mut errors, "publish_at");
     let unpublish_at = time(&mut errors, "unpublish_at");
-    let today = date::iso(date::local_date(Timestamp::now()));
+    let today = date::iso(date::local_date(now));
     let news_date = match fields.get("news_date").trim() {
         "" => today.as_str(),
         typed => typed,
@@ -392,7 +392,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         ),
         None => None,
     };
-    let submitted = read_submission(&fields);
+    let submitted = read_submission(&fields, state.now());
     let (mut input, new_contact) = match submitted.result {
         Ok(ok) => ok,
         Err(errors) => {
@@ -416,7 +416,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     if fields.get("action") == "preview" {
         return preview(&state, &input, new_contact.as_ref()).await;
     }
-    let now = Timestamp::now();
+    let now = state.now();
     let mut values = submitted.values;
     let mut contacts = submitted.contacts;
     if let Some(new) = &new_contact {
@@ -541,7 +541,7 @@ async fn preview(
             phone: c.phone.clone(),
         });
     }
-    let now = Timestamp::now();
+    let now = state.now();
     let article = NewsArticle {
         id: 0,
         slug: input.slug.clone(),
@@ -576,7 +576,7 @@ async fn audit(
         entity_id: Some(id),
         summary,
     };
-    Ok(state.store().audit(&record, Timestamp::now()).await?)
+    Ok(state.store().audit(&record, state.now()).await?)
 }
 
 pub async fn bin(
@@ -590,7 +590,7 @@ pub async fn bin(
         .news_by_id(site, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    state.store().bin_news(site, id, Timestamp::now()).await?;
+    state.store().bin_news(site, id, state.now()).await?;
     audit(
         &state,
         &form.who,
@@ -804,7 +804,7 @@ pub async fn restore_revision(
         .trim()
         .parse::<i64>()
         .unwrap_or(0);
-    let now = Timestamp::now();
+    let now = state.now();
     match store.update_news(site, id, version, &revision.content, Some(form.who.user.id), now).await {
         Ok(article) => {
             let summary = format!("version {} restored as version {}", revision.version, article.version);

@@ -5,7 +5,6 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use raadhus_domain::User;
 use raadhus_domain::secret::{constant_time_eq, token_digest};
 
@@ -102,7 +101,7 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(SignInRequired { next }.into_response());
         };
         let digest = token_digest(token);
-        match state.store().session(&digest, Timestamp::now()).await {
+        match state.store().session(&digest, state.now()).await {
             Ok(Some(session)) => Ok(SignedIn {
                 user: session.user,
                 csrf_token: session.csrf_token,

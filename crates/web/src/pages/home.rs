@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::response::Html;
-use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_store::Page;
@@ -20,7 +19,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebErro
     let (news, _) = store
         .public_news_page(
             site,
-            Timestamp::now(),
+            state.now(),
             Page {
                 number: 1,
                 size: LATEST,

@@ -3,7 +3,6 @@
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
-use jiff::Timestamp;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
@@ -34,7 +33,7 @@ pub async fn list(
         .store()
         .public_news_page(
             state.site().id,
-            Timestamp::now(),
+            state.now(),
             Page {
                 number,
                 size: PER_PAGE,
@@ -85,7 +84,7 @@ pub async fn show(
 ) -> Result<Html<String>, WebError> {
     let article = state
         .store()
-        .public_news(state.site().id, &slug, Timestamp::now())
+        .public_news(state.site().id, &slug, state.now())
         .await?
         .ok_or(WebError::NotFound)?;
     render_article(&state, &article, false)

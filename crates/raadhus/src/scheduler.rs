@@ -1,0 +1,64 @@
+//! The scheduler: a background task that notices when scheduled articles go
+//! public or go away, records it in the audit log, and carries on from where it
+//! stopped after a restart.
+//!
+//! Visibility itself never waits for the scheduler: the public pages compare
+//! publish and unpublish times with the clock on every request.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+use raadhus_store::{Audit, Store, StoreError, Transition};
+use raadhus_web::Clock;
+
+/// How often the scheduler looks.
+pub const INTERVAL: Duration = Duration::from_secs(1);
+
+/// Handles every transition up to `now` not yet handled. Returns them.
+pub async fn tick(store: &Store, now: Timestamp) -> Result<Vec<Transition>, StoreError> {
+    let Some(last) = store.scheduler_last_run().await? else {
+        store.set_scheduler_last_run(now).await?;
+        return Ok(Vec::new());
+    };
+    if now <= last {
+        return Ok(Vec::new());
+    }
+    let transitions = store.transitions(last, now).await?;
+    for t in &transitions {
+        let (action, summary) = if t.published {
+            (
+                "publish",
+                format!("{} went public at its scheduled time", t.title),
+            )
+        } else {
+            (
+                "unpublish",
+                format!("{} was taken down at its scheduled time", t.title),
+            )
+        };
+        let record = Audit {
+            site: Some(t.site),
+            user_id: None,
+            action,
+            entity: "news",
+            entity_id: Some(t.news_id),
+            summary: &summary,
+        };
+        store.audit(&record, t.at).await?;
+        tracing::info!(news = t.news_id, action, "scheduled change");
+    }
+    store.set_scheduler_last_run(now).await?;
+    Ok(transitions)
+}
+
+/// Runs [`tick`] every [`INTERVAL`] until the task is dropped.
+pub async fn run(store: Store, clock: Clock) {
+    let mut interval = tokio::time::interval(INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(e) = tick(&store, clock.now()).await {
+            tracing::warn!(error = %e, "scheduler could not run; trying again");
+        }
+    }
+}

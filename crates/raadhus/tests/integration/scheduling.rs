@@ -1,0 +1,105 @@
+//! Scheduled publishing and unpublishing, on a clock the test moves forward.
+
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use raadhus_domain::NewsForm;
+use reqwest::StatusCode;
+
+use crate::support::{TestApp, published};
+
+/// Waits (bounded) until the audit log has an entry with `action`.
+async fn audit_shows(app: &TestApp, action: &str) -> bool {
+    for _ in 0..50 {
+        if app
+            .store
+            .audit_log(50)
+            .await
+            .unwrap()
+            .iter()
+            .any(|e| e.action == action)
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn scheduled_articles_go_public_and_go_away_at_their_times() {
+    let app = TestApp::spawn().await;
+    let start = app.clock.now();
+    app.news(NewsForm {
+        status: "scheduled",
+        publish_at: Some(start + 1.hour()),
+        unpublish_at: Some(start + 3.hours()),
+        ..published("Vejarbejde i weekenden", "01.03.2026")
+    })
+    .await;
+    let path = "/nyheder/vejarbejde-i-weekenden";
+    assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/nyheder").await.body.contains("Vejarbejde"));
+
+    app.clock.advance(SignedDuration::from_hours(2));
+    assert_eq!(app.get(path).await.status, StatusCode::OK);
+    assert!(app.get("/nyheder").await.body.contains("Vejarbejde"));
+    assert!(
+        audit_shows(&app, "publish").await,
+        "the scheduler records the publication"
+    );
+
+    app.clock.advance(SignedDuration::from_hours(2));
+    assert_eq!(app.get(path).await.status, StatusCode::NOT_FOUND);
+    assert!(!app.get("/").await.body.contains("Vejarbejde"));
+    assert!(
+        audit_shows(&app, "unpublish").await,
+        "the scheduler records the take-down"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_scheduler_catches_up_after_a_restart_and_handles_each_change_once() {
+    // The store alone, as a node finds it when it starts again.
+    let dir = tempfile::tempdir().unwrap();
+    let store = &raadhus_store::Store::open_sqlite_file(&dir.path().join("raadhus.db"))
+        .await
+        .unwrap();
+    store.migrate().await.unwrap();
+    let t0: Timestamp = "2030-01-01T08:00:00Z".parse().unwrap();
+    let site = store.primary_site("Test", t0).await.unwrap().id;
+    // The first run of all only marks where it starts.
+    assert!(
+        raadhus::scheduler::tick(store, t0)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    for (title, hours) in [("Første", 1), ("Anden", 2)] {
+        let input = raadhus_domain::NewsInput::new(NewsForm {
+            status: "scheduled",
+            publish_at: Some(t0 + hours.hours()),
+            ..published(title, "01.01.2030")
+        })
+        .unwrap();
+        store.create_news(site, &input, None, t0).await.unwrap();
+    }
+    store.set_scheduler_last_run(t0).await.unwrap();
+    // The node was down from t0 until t0 + 5h: both are handled on the first tick.
+    let handled = raadhus::scheduler::tick(store, t0 + 5.hours())
+        .await
+        .unwrap();
+    let titles: Vec<&str> = handled.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["Første", "Anden"]);
+    assert!(handled.iter().all(|t| t.published));
+    // Nothing twice.
+    assert!(
+        raadhus::scheduler::tick(store, t0 + 6.hours())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.scheduler_last_run().await.unwrap(),
+        Some(t0 + 6.hours())
+    );
+}
