@@ -128,6 +128,10 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_BASE_URL", value_name = "URL")]
     pub base_url: Option<String>,
 
+    /// Largest JSON request body the API accepts, in bytes [default: 1048576].
+    #[arg(long, env = "RAADHUS_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<String>,
+
     /// Start with an empty site: do not load the demo content.
     #[arg(long)]
     pub no_demo: bool,
@@ -148,6 +152,7 @@ impl Cli {
             base_url: serve.and_then(|s| s.base_url.clone()),
             log: self.log.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
+            max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
         }
     }
 }

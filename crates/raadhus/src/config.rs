@@ -22,6 +22,8 @@ pub struct Config {
     pub log: String,
     /// Load the demo content into an empty database.
     pub demo: bool,
+    /// Largest JSON request body the API accepts, in bytes.
+    pub max_body_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +37,7 @@ pub const DEFAULT_DATA_DIR: &str = "./data";
 pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
 /// Name of the SQLite database file inside the data directory.
 pub const SQLITE_FILE: &str = "raadhus.db";
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// One source's values, before merging. All optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -47,6 +50,22 @@ pub struct Layer {
     pub base_url: Option<String>,
     pub log: Option<String>,
     pub demo: Option<bool>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub max_body_bytes: Option<String>,
+}
+
+/// Accepts `max_body_bytes = 1048576` as well as `"1048576"` in the file.
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(u64),
+        Text(String),
+    }
+    Ok(Option::<Value>::deserialize(d)?.map(|v| match v {
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => t,
+    }))
 }
 
 impl Layer {
@@ -60,6 +79,7 @@ impl Layer {
             base_url: self.base_url.or(lower.base_url),
             log: self.log.or(lower.log),
             demo: self.demo.or(lower.demo),
+            max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
         }
     }
 }
@@ -159,7 +179,21 @@ impl Config {
                 reason: "expected a tracing filter such as info or raadhus=debug,sqlx=warn",
             });
         }
+        let max_body_bytes = match layer.max_body_bytes {
+            None => DEFAULT_MAX_BODY_BYTES,
+            Some(text) => text
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
+                .ok_or(ConfigError::Invalid {
+                    key: "API body limit (RAADHUS_MAX_BODY_BYTES)",
+                    value: text,
+                    reason: "expected a number of bytes from 1024 to 1073741824",
+                })?,
+        };
         Ok(Self {
+            max_body_bytes,
             bind,
             data_dir,
             database,
@@ -288,8 +322,13 @@ mod tests {
     #[test]
     fn config_file_errors_name_the_line() {
         let path = Path::new("raadhus.toml");
-        let ok = parse_file(path, "bind = \"127.0.0.1:1\"\ndemo = false\n").unwrap();
+        let ok = parse_file(
+            path,
+            "bind = \"127.0.0.1:1\"\ndemo = false\nmax_body_bytes = 2048\n",
+        )
+        .unwrap();
         assert_eq!(ok.demo, Some(false));
+        assert_eq!(Config::resolve(ok).unwrap().max_body_bytes, 2048);
         let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
         assert!(
             matches!(unknown, ConfigError::Syntax { line: 2, .. }),

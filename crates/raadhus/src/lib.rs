@@ -123,7 +123,15 @@ impl Application {
             Some(url) => url.clone(),
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
         };
-        let state = raadhus_web::AppState::new(store.clone(), site, base_url, clock.clone())?;
+        let state = raadhus_web::AppState::new(
+            store.clone(),
+            site,
+            raadhus_web::Settings {
+                base_url,
+                max_body_bytes: config.max_body_bytes,
+            },
+            clock.clone(),
+        )?;
         let router = raadhus_web::router(state);
         Ok(Self {
             listener,

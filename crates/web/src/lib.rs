@@ -4,6 +4,7 @@
 //! values into view models ([`views`]) and render a template.
 
 mod admin;
+mod api;
 mod assets;
 mod clock;
 mod error;
@@ -28,6 +29,15 @@ pub use error::WebError;
 use assets::Assets;
 use render::Templates;
 
+/// How the web side is configured.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The public address of the site, for canonical links and cookies.
+    pub base_url: url::Url,
+    /// Largest request body the JSON API accepts.
+    pub max_body_bytes: usize,
+}
+
 /// Everything a request handler may use. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -41,6 +51,8 @@ struct Inner {
     templates: Templates,
     assets: Assets,
     clock: Clock,
+    /// Largest request body the JSON API accepts.
+    max_body_bytes: usize,
 }
 
 impl AppState {
@@ -48,7 +60,7 @@ impl AppState {
     pub fn new(
         store: Store,
         site: Site,
-        base_url: url::Url,
+        settings: Settings,
         clock: Clock,
     ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
@@ -57,10 +69,11 @@ impl AppState {
             inner: Arc::new(Inner {
                 store,
                 site,
-                base_url,
+                base_url: settings.base_url,
                 templates,
                 assets,
                 clock,
+                max_body_bytes: settings.max_body_bytes,
             }),
         })
     }
@@ -76,6 +89,26 @@ impl AppState {
     fn now(&self) -> jiff::Timestamp {
         self.inner.clock.now()
     }
+
+    /// Writes one line of the audit log for this site.
+    async fn record(
+        &self,
+        user_id: i64,
+        action: &str,
+        entity: &str,
+        entity_id: i64,
+        summary: &str,
+    ) -> Result<(), WebError> {
+        let line = raadhus_store::Audit {
+            site: Some(self.site().id),
+            user_id: Some(user_id),
+            action,
+            entity,
+            entity_id: Some(entity_id),
+            summary,
+        };
+        Ok(self.store().audit(&line, self.now()).await?)
+    }
 }
 
 /// The whole application as one router.
@@ -83,6 +116,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(admin::router())
+        .nest("/api/v1", api::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -33,6 +33,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/log.html"),
     template!("admin/entity_list.html"),
     template!("admin/entity_form.html"),
+    template!("admin/users.html"),
 ];
 
 pub struct Templates {

@@ -356,3 +356,117 @@ async fn only_admins_see_the_audit_log() {
     assert!(log.texts("td").iter().any(|t| t == "sign-in"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn admins_manage_users_and_api_tokens_in_the_admin() {
+    let app = TestApp::spawn().await;
+    app.user("admin@vesterfjord.example", "admin", PASSWORD)
+        .await;
+    app.user("redaktoer@vesterfjord.example", "editor", PASSWORD)
+        .await;
+    let editor = app.sign_in("redaktoer@vesterfjord.example", PASSWORD).await;
+    assert_eq!(
+        app.get_as(&editor, "/admin/brugere").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = app
+        .post_as(
+            &editor,
+            "/admin/brugere",
+            &[
+                ("email", "ny@vesterfjord.example"),
+                ("name", "Ny"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let admin = app.sign_in("admin@vesterfjord.example", PASSWORD).await;
+    let short = app
+        .post_as(
+            &admin,
+            "/admin/brugere",
+            &[
+                ("email", "ny@vesterfjord.example"),
+                ("name", "Ny Redaktør"),
+                ("role", "editor"),
+                ("password", "kort"),
+            ],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.texts("#password-fejl")[0].contains("mindst 10 tegn"));
+    assert_eq!(
+        short.attrs("input#email", "value"),
+        ["ny@vesterfjord.example"]
+    );
+    let created = app
+        .post_as(
+            &admin,
+            "/admin/brugere",
+            &[
+                ("email", "ny@vesterfjord.example"),
+                ("name", "Ny Redaktør"),
+                ("role", "editor"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::SEE_OTHER);
+    let newcomer = app.sign_in("ny@vesterfjord.example", PASSWORD).await;
+
+    // A token made in the admin is shown once and works for the API.
+    let users = app.store.users().await.unwrap();
+    let owner = users
+        .iter()
+        .find(|u| u.email.as_str() == "ny@vesterfjord.example")
+        .unwrap();
+    let page = app
+        .post_as(
+            &admin,
+            "/admin/api-noegler",
+            &[
+                ("token_name", "intranet"),
+                ("token_user", &owner.id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let token = page.attrs("#ny-noegle", "value")[0].clone();
+    assert_eq!(
+        app.api("GET", "/api/v1/contacts", Some(&token), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let list = app.get_as(&admin, "/admin/brugere").await;
+    assert!(
+        !list.body.contains(&token),
+        "the token is never shown again"
+    );
+    let revoke = list.attrs("form[action*=tilbagekald]", "action");
+    assert_eq!(
+        app.post_as(&admin, &revoke[0], &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.api("GET", "/api/v1/contacts", Some(&token), None)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Disabling in the admin ends the user's session at once.
+    let disable = format!("/admin/brugere/{}/spaer", owner.id);
+    assert_eq!(
+        app.post_as(&admin, &disable, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get_as(&newcomer, "/admin").await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.stop().await;
+}

@@ -6,6 +6,7 @@ mod support;
 mod admin_directory;
 mod admin_news;
 mod admin_session;
+mod api;
 mod cli;
 mod directory;
 mod news;

@@ -31,6 +31,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
     pub fn html(&self) -> Html {
         Html::parse_document(&self.body)
     }
@@ -165,6 +170,58 @@ impl TestApp {
                 .body(body),
         )
         .await
+    }
+
+    /// An API call: `token` as bearer, `body` sent as JSON.
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Page {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        self.send(request).await
+    }
+
+    /// A POST with any content type and a bearer token.
+    pub async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &str,
+    ) -> Page {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(body.to_string());
+        self.send(request).await
+    }
+
+    /// A user with an API token; returns the token.
+    pub async fn api_token(&self, email: &str, role: &str) -> String {
+        let user = self.user(email, role, "en god lang adgangskode").await;
+        let token = raadhus_domain::secret::random_token().expect("token");
+        let digest = raadhus_domain::secret::token_digest(&token);
+        self.store
+            .create_api_token(user.id, "test", &digest, Timestamp::now())
+            .await
+            .expect("token stored");
+        token
     }
 
     async fn send(&self, request: reqwest::RequestBuilder) -> Page {

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::{ContactInput, TopicInput, ValidationErrors, WebsiteInput};
-use raadhus_store::{Audit, StoreError};
+use raadhus_store::StoreError;
 use serde::{Deserialize, Serialize};
 
 use super::session::{AdminForm, FormFields, SignedIn};
@@ -228,15 +228,9 @@ async fn audit(
     id: i64,
     summary: &str,
 ) -> Result<(), WebError> {
-    let record = Audit {
-        site: Some(state.site().id),
-        user_id: Some(who.user.id),
-        action,
-        entity: kind.entity,
-        entity_id: Some(id),
-        summary,
-    };
-    Ok(state.store().audit(&record, state.now()).await?)
+    state
+        .record(who.user.id, action, kind.entity, id, summary)
+        .await
 }
 
 fn saved(kind: &Kind) -> Response {

@@ -5,6 +5,7 @@ mod auth;
 mod entities;
 mod news;
 mod session;
+mod users;
 
 use axum::Router;
 use axum::extract::State;
@@ -77,6 +78,13 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/hjemmesider/{id}/slet",
             post(entities::delete_website),
+        )
+        .route("/admin/brugere", get(users::list).post(users::create))
+        .route("/admin/brugere/{id}/spaer", post(users::disable))
+        .route("/admin/api-noegler", post(users::create_token))
+        .route(
+            "/admin/api-noegler/{id}/tilbagekald",
+            post(users::revoke_token),
         )
         .route("/admin/papirkurv", get(news::bin_list))
         .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))

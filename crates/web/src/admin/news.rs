@@ -15,7 +15,7 @@ use raadhus_domain::{
     ContactInput, ContactPerson, NewsArticle, NewsForm, NewsInput, ValidationErrors, Visibility,
     date,
 };
-use raadhus_store::{Audit, NewsFilter, Page, StoreError};
+use raadhus_store::{NewsFilter, Page, StoreError};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 
@@ -568,15 +568,7 @@ async fn audit(
     id: i64,
     summary: &str,
 ) -> Result<(), WebError> {
-    let record = Audit {
-        site: Some(state.site().id),
-        user_id: Some(who.user.id),
-        action,
-        entity: "news",
-        entity_id: Some(id),
-        summary,
-    };
-    Ok(state.store().audit(&record, state.now()).await?)
+    state.record(who.user.id, action, "news", id, summary).await
 }
 
 pub async fn bin(

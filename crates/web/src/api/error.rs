@@ -1,0 +1,85 @@
+//! API errors as JSON.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use raadhus_domain::ValidationErrors;
+use raadhus_store::StoreError;
+use serde_json::json;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    field: Option<String>,
+    /// Every field error, when there are several.
+    errors: Option<ValidationErrors>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            field: None,
+            errors: None,
+        }
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not found")
+    }
+
+    pub fn unauthorized(message: &str) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, message)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        let first = errors.errors().first().cloned();
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: first
+                .as_ref()
+                .map_or_else(|| "invalid".into(), |e| e.message.clone()),
+            field: first.map(|e| e.field.to_string()),
+            errors: Some(errors),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::not_found(),
+            StoreError::SlugTaken(slug) => {
+                Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
+            }
+            StoreError::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
+            other => {
+                tracing::error!(error = %other, "API request failed");
+                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.message });
+        if let Some(field) = self.field {
+            body["field"] = json!(field);
+        }
+        if let Some(errors) = self.errors.filter(|e| e.errors().len() > 1) {
+            body["errors"] = json!(errors.errors());
+        }
+        (self.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,116 @@
+//! Request plumbing: the JSON body extractor with clear errors, and the
+//! bearer-token user.
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use raadhus_domain::User;
+use raadhus_domain::secret::token_digest;
+use serde::de::DeserializeOwned;
+
+use super::ApiError;
+use crate::AppState;
+
+/// A JSON request body: `Content-Type: application/json`, at most the
+/// configured size, well-formed, and with no unknown fields.
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "the request body must be JSON (Content-Type: application/json)",
+            ));
+        }
+        let limit = state.inner.max_body_bytes;
+        let bytes = axum::body::to_bytes(request.into_body(), limit)
+            .await
+            .map_err(|_| {
+                ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("the request body is larger than {limit} bytes"),
+                )
+            })?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let status = if inner.is_data() {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let error = ApiError::new(status, format!("invalid JSON: {inner}"));
+            if path == "." {
+                error
+            } else {
+                error.field(path)
+            }
+        })?;
+        deserializer
+            .end()
+            .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
+        Ok(Self(value))
+    }
+}
+
+/// The user a valid `Authorization: Bearer` token acts as.
+pub struct TokenUser(pub User);
+
+/// The token user, if the request has a token (an invalid one is refused).
+pub struct MaybeTokenUser(pub Option<User>);
+
+async fn token_user(parts: &Parts, state: &AppState) -> Result<Option<User>, ApiError> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("use Authorization: Bearer <token>"))?;
+    state
+        .store()
+        .api_token_user(&token_digest(token), state.now())
+        .await?
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::unauthorized("the token is unknown, revoked, or its user is disabled")
+        })
+}
+
+impl FromRequestParts<AppState> for TokenUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        token_user(parts, state)
+            .await?
+            .map(TokenUser)
+            .ok_or_else(|| ApiError::unauthorized("this call needs Authorization: Bearer <token>"))
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeTokenUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(token_user(parts, state).await?))
+    }
+}

@@ -1,0 +1,430 @@
+//! `/api/v1/news`.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use raadhus_domain::paging::page_count;
+use raadhus_domain::{
+    ContactInput, NewsArticle, NewsForm, NewsInput, User, ValidationErrors, Visibility, date,
+};
+use raadhus_store::{NewsFilter, Page};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use super::directory::ContactJson;
+use super::json::{JsonBody, MaybeTokenUser, TokenUser};
+use crate::AppState;
+
+const PER_PAGE: u32 = 20;
+
+#[derive(Serialize)]
+pub struct NewsJson {
+    id: i64,
+    slug: String,
+    url: String,
+    title: String,
+    lead: Option<String>,
+    body: String,
+    news_date: String,
+    status: &'static str,
+    publish_at: Option<Timestamp>,
+    unpublish_at: Option<Timestamp>,
+    contacts: Vec<ContactJson>,
+    version: i64,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
+    NewsJson {
+        id: a.id,
+        slug: a.slug.to_string(),
+        url: public_url(state, a.slug.as_str()),
+        title: a.title.clone(),
+        lead: a.lead.clone(),
+        body: a.body.clone(),
+        news_date: date::iso(a.news_date),
+        status: a.visibility(state.now()).as_str(),
+        publish_at: a.publish_at,
+        unpublish_at: a.unpublish_at,
+        contacts: a.contacts.iter().map(ContactJson::from).collect(),
+        version: a.version,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+    }
+}
+
+fn public_url(state: &AppState, slug: &str) -> String {
+    state
+        .inner
+        .base_url
+        .join(&crate::views::news_url(slug))
+        .map_or_else(|_| crate::views::news_url(slug), |u| u.to_string())
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    page: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListItem {
+    id: i64,
+    slug: String,
+    url: String,
+    title: String,
+    lead: Option<String>,
+    news_date: String,
+    status: &'static str,
+    publish_at: Option<Timestamp>,
+}
+
+/// Published news for everyone; with a token, every article not in the bin.
+pub async fn list(
+    State(state): State<AppState>,
+    MaybeTokenUser(user): MaybeTokenUser,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let number = raadhus_domain::paging::parse_page_number(query.page.as_deref())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()).field("page"))?;
+    let (site, now, page) = (
+        state.site().id,
+        state.now(),
+        Page {
+            number,
+            size: PER_PAGE,
+        },
+    );
+    let (items, total) = if user.is_some() {
+        let (rows, total) = state
+            .store()
+            .news_rows(site, &NewsFilter::default(), now, page)
+            .await?;
+        let items = rows
+            .iter()
+            .map(|r| ListItem {
+                id: r.summary.id,
+                slug: r.summary.slug.to_string(),
+                url: public_url(&state, r.summary.slug.as_str()),
+                title: r.summary.title.clone(),
+                lead: r.summary.lead.clone(),
+                news_date: date::iso(r.summary.news_date),
+                status: r.visibility(now).as_str(),
+                publish_at: r.summary.publish_at,
+            })
+            .collect::<Vec<_>>();
+        (items, total)
+    } else {
+        let (rows, total) = state.store().public_news_page(site, now, page).await?;
+        let items = rows
+            .iter()
+            .map(|n| ListItem {
+                id: n.id,
+                slug: n.slug.to_string(),
+                url: public_url(&state, n.slug.as_str()),
+                title: n.title.clone(),
+                lead: n.lead.clone(),
+                news_date: date::iso(n.news_date),
+                status: Visibility::Public.as_str(),
+                publish_at: n.publish_at,
+            })
+            .collect();
+        (items, total)
+    };
+    Ok(Json(serde_json::json!({
+        "page": number,
+        "pages": page_count(total, PER_PAGE),
+        "per_page": PER_PAGE,
+        "total": total,
+        "items": items,
+    }))
+    .into_response())
+}
+
+/// One article: public ones for everyone, any with a token.
+pub async fn show(
+    State(state): State<AppState>,
+    MaybeTokenUser(user): MaybeTokenUser,
+    Path(id): Path<i64>,
+) -> Result<Json<NewsJson>, ApiError> {
+    let article = state
+        .store()
+        .news_by_id(state.site().id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if user.is_none() && article.visibility(state.now()) != Visibility::Public {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(news_json(&state, &article)))
+}
+
+/// A contact person of an article: an existing one by id, or a new one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRef {
+    id: Option<i64>,
+    name: Option<String>,
+    job_title: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewsRequest {
+    title: String,
+    body: String,
+    lead: Option<String>,
+    news_date: Option<String>,
+    status: Option<String>,
+    publish_at: Option<String>,
+    unpublish_at: Option<String>,
+    slug: Option<String>,
+    #[serde(default)]
+    contacts: Vec<ContactRef>,
+    /// Required when changing an article: the version the change is based on.
+    version: Option<i64>,
+}
+
+/// A time as RFC 3339 (`2026-12-01T09:00:00Z`, `…+01:00`) or Copenhagen
+/// wall-clock time (`2026-12-01T10:00`).
+fn api_time(
+    value: Option<&str>,
+    field: &'static str,
+    errors: &mut ValidationErrors,
+) -> Option<Timestamp> {
+    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if let Ok(ts) = value.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    errors.check(field, date::parse_local_datetime(value))
+}
+
+/// Reads a request into an article and the new contact persons it names.
+fn read_request(
+    req: &NewsRequest,
+    now: Timestamp,
+) -> Result<(NewsInput, Vec<Option<ContactInput>>), ApiError> {
+    let mut errors = ValidationErrors::new();
+    let publish_at = api_time(req.publish_at.as_deref(), "publish_at", &mut errors);
+    let unpublish_at = api_time(req.unpublish_at.as_deref(), "unpublish_at", &mut errors);
+    let mut contacts = Vec::new();
+    let mut existing = Vec::new();
+    for c in &req.contacts {
+        match (c.id, &c.name) {
+            (Some(id), None) if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() => {
+                existing.push(id);
+                contacts.push(None);
+            }
+            (None, Some(name)) => {
+                match ContactInput::new(
+                    name,
+                    c.job_title.as_deref(),
+                    c.email.as_deref(),
+                    c.phone.as_deref(),
+                ) {
+                    Ok(input) => contacts.push(Some(input)),
+                    Err(e) => {
+                        for err in e.errors() {
+                            errors.add("contacts", format!("{}: {}", err.field, err.message));
+                        }
+                    }
+                }
+            }
+            _ => errors.add(
+                "contacts",
+                "Give each contact either {\"id\"} or {\"name\", …}.",
+            ),
+        }
+    }
+    let today = date::iso(date::local_date(now));
+    let status = req.status.as_deref().unwrap_or("draft");
+    let news = NewsInput::new(NewsForm {
+        title: &req.title,
+        slug: req.slug.as_deref(),
+        lead: req.lead.as_deref(),
+        body: &req.body,
+        news_date: req
+            .news_date
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or(&today),
+        status,
+        publish_at: if status == "draft" { None } else { publish_at },
+        unpublish_at,
+        contact_ids: existing,
+    });
+    match news {
+        Ok(news) if errors.is_empty() => Ok((news, contacts)),
+        Ok(_) => Err(errors.into()),
+        Err(mut all) => {
+            for e in errors.errors() {
+                all.add(e.field, e.message.clone());
+            }
+            Err(all.into())
+        }
+    }
+}
+
+/// Creates the new contact persons and puts every contact in request order.
+async fn resolve_contacts(
+    state: &AppState,
+    input: &mut NewsInput,
+    contacts: Vec<Option<ContactInput>>,
+) -> Result<(), ApiError> {
+    let mut existing = std::mem::take(&mut input.contact_ids).into_iter();
+    for c in contacts {
+        let id = match c {
+            Some(new) => {
+                state
+                    .store()
+                    .create_contact(state.site().id, &new, state.now())
+                    .await?
+                    .id
+            }
+            None => existing.next().unwrap_or_default(),
+        };
+        input.contact_ids.push(id);
+    }
+    Ok(())
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    JsonBody(req): JsonBody<NewsRequest>,
+) -> Result<Response, ApiError> {
+    let (mut input, contacts) = read_request(&req, state.now())?;
+    resolve_contacts(&state, &mut input, contacts).await?;
+    let article = state
+        .store()
+        .create_news(state.site().id, &input, Some(user.id), state.now())
+        .await?;
+    audit(&state, &user, "create", &article).await?;
+    let location = format!("/api/v1/news/{}", article.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(news_json(&state, &article)),
+    )
+        .into_response())
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+    JsonBody(req): JsonBody<NewsRequest>,
+) -> Result<Json<NewsJson>, ApiError> {
+    let current = state
+        .store()
+        .news_by_id(state.site().id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let version = req.version.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "give the version the change is based on",
+        )
+        .field("version")
+    })?;
+    if version != current.version {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("the article is at version {}, not {version}; fetch it again and reapply the change", current.version),
+        )
+        .field("version"));
+    }
+    let (mut input, contacts) = read_request(&req, state.now())?;
+    resolve_contacts(&state, &mut input, contacts).await?;
+    let article = state
+        .store()
+        .update_news(
+            state.site().id,
+            id,
+            version,
+            &input,
+            Some(user.id),
+            state.now(),
+        )
+        .await?;
+    audit(&state, &user, "update", &article).await?;
+    Ok(Json(news_json(&state, &article)))
+}
+
+/// Moves an article to the bin.
+pub async fn delete(
+    State(state): State<AppState>,
+    TokenUser(user): TokenUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let article = state
+        .store()
+        .news_by_id(state.site().id, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    state
+        .store()
+        .bin_news(state.site().id, id, state.now())
+        .await?;
+    audit(&state, &user, "delete", &article).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+struct RevisionJson {
+    id: i64,
+    version: i64,
+    created_at: Timestamp,
+    user: Option<String>,
+    title: String,
+    status: &'static str,
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    TokenUser(_user): TokenUser,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let site = state.site().id;
+    state
+        .store()
+        .news_by_id(site, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let revisions: Vec<RevisionJson> = state
+        .store()
+        .revisions(site, id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionJson {
+            id: r.id,
+            version: r.version,
+            created_at: r.created_at,
+            user: r.user_name,
+            title: r.content.title,
+            status: r.content.status.as_str(),
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "items": revisions })).into_response())
+}
+
+async fn audit(
+    state: &AppState,
+    user: &User,
+    action: &str,
+    a: &NewsArticle,
+) -> Result<(), ApiError> {
+    let summary = format!("{} (version {}) via the API", a.title, a.version);
+    state
+        .record(user.id, action, "news", a.id, &summary)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "audit failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        })
+}
