@@ -5,7 +5,7 @@ use raadhus_domain::{ContactInput, ContactPerson, SiteId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError, codec, in_use};
+use crate::{Result, Store, StoreError, Table, codec};
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
@@ -102,16 +102,13 @@ impl Store {
 
     /// Deletes a contact person no article names; one still in use is a conflict.
     pub async fn delete_contact(&self, site: SiteId, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM contacts WHERE id = $1 AND site_id = $2")
-            .bind(id)
-            .bind(site.0)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| in_use(e, "the contact person is named on articles"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.delete_row(
+            Table::Contacts,
+            site,
+            id,
+            "the contact person is named on articles",
+        )
+        .await
     }
 
     /// All contact persons of the site, by name.

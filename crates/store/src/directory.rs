@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 use sqlx::{Row, SqliteConnection};
 
-use crate::{Result, Store, StoreError, codec, in_use, missing_reference};
+use crate::{Result, Store, StoreError, Table, codec, missing_reference};
 
 fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
     match e.as_database_error() {
@@ -150,16 +150,13 @@ impl Store {
 
     /// Deletes a topic no website is listed under; one in use is a conflict.
     pub async fn delete_topic(&self, site: SiteId, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM topics WHERE id = $1 AND site_id = $2")
-            .bind(id)
-            .bind(site.0)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| in_use(e, "websites are listed under the topic"))?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.delete_row(
+            Table::Topics,
+            site,
+            id,
+            "websites are listed under the topic",
+        )
+        .await
     }
 
     /// Every website of the site, active or not, in display order.
@@ -204,15 +201,8 @@ impl Store {
     }
 
     pub async fn delete_website(&self, site: SiteId, id: i64) -> Result<()> {
-        let done = sqlx::query("DELETE FROM websites WHERE id = $1 AND site_id = $2")
-            .bind(id)
-            .bind(site.0)
-            .execute(&self.pool)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        self.delete_row(Table::Websites, site, id, "the website is in use")
+            .await
     }
 
     pub async fn create_topic(

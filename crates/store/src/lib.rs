@@ -62,6 +62,51 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+impl Store {
+    /// Deletes row `id` of `table` on `site`. A row something still refers to
+    /// is a [`StoreError::Conflict`] saying `in_use`; a missing one, `NotFound`.
+    pub(crate) async fn delete_row(
+        &self,
+        table: Table,
+        site: SiteId,
+        id: i64,
+        in_use_message: &str,
+    ) -> Result<()> {
+        let sql = format!(
+            "DELETE FROM {} WHERE id = $1 AND site_id = $2",
+            table.name()
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(site.0)
+            .execute(&self.pool)
+            .await
+            .map_err(|e| in_use(e, in_use_message))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+}
+
+/// Tables whose rows are deleted by id.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Table {
+    Contacts,
+    Topics,
+    Websites,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Contacts => "contacts",
+            Self::Topics => "topics",
+            Self::Websites => "websites",
+        }
+    }
+}
+
 /// Turns a foreign-key violation on delete into [`StoreError::Conflict`].
 /// (SQLite reports an `ON DELETE RESTRICT` refusal with the generic
 /// constraint code, so the message is checked too.)

@@ -472,34 +472,18 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             };
             render_form(&state, &who, StatusCode::CONFLICT, existing.as_ref(), form).await
         }
-        Err(StoreError::SlugTaken(slug)) => {
+        Err(e @ (StoreError::SlugTaken(_) | StoreError::UnknownReference(_))) => {
             let mut errors = ValidationErrors::new();
-            errors.add(
-                "slug",
-                format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
-            );
-            let form = FormState {
-                values,
-                contacts,
-                errors,
-                message: Some(INVALID.into()),
-                notice: None,
-            };
-            render_form(
-                &state,
-                &who,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                existing.as_ref(),
-                form,
-            )
-            .await
-        }
-        Err(StoreError::UnknownReference(_)) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "contacts",
-                "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
-            );
+            match e {
+                StoreError::SlugTaken(slug) => errors.add(
+                    "slug",
+                    format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
+                ),
+                _ => errors.add(
+                    "contacts",
+                    "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
+                ),
+            }
             let form = FormState {
                 values,
                 contacts,
