@@ -51,14 +51,27 @@ pub async fn tick(store: &Store, now: Timestamp) -> Result<Vec<Transition>, Stor
     Ok(transitions)
 }
 
-/// Runs [`tick`] every [`INTERVAL`] until the task is dropped.
+/// How many ticks between clean-ups of expired sessions and old sign-in failures.
+const PRUNE_EVERY: u32 = 600;
+
+/// Runs [`tick`] every [`INTERVAL`] until the task is dropped, and now and
+/// then removes expired sessions and sign-in failures older than a day.
 pub async fn run(store: Store, clock: Clock) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    for round in (0..PRUNE_EVERY).cycle() {
         interval.tick().await;
-        if let Err(e) = tick(&store, clock.now()).await {
+        let now = clock.now();
+        if let Err(e) = tick(&store, now).await {
             tracing::warn!(error = %e, "scheduler could not run; trying again");
+        }
+        if round == 0 {
+            let day_ago = now
+                .checked_sub(jiff::SignedDuration::from_hours(24))
+                .unwrap_or(now);
+            if let Err(e) = store.prune_sessions(now, day_ago).await {
+                tracing::warn!(error = %e, "could not remove expired sessions");
+            }
         }
     }
 }
