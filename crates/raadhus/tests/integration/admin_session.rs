@@ -474,11 +474,15 @@ async fn admins_manage_users_and_api_tokens_in_the_admin() {
 #[tokio::test]
 async fn sessions_expire() {
     let app = TestApp::spawn().await;
-    app.user("anne@vesterfjord.example", "editor", PASSWORD).await;
+    app.user("anne@vesterfjord.example", "editor", PASSWORD)
+        .await;
     let session = app.sign_in("anne@vesterfjord.example", PASSWORD).await;
     app.clock.advance(jiff::SignedDuration::from_hours(11));
     assert_eq!(app.get_as(&session, "/admin").await.status, StatusCode::OK);
     app.clock.advance(jiff::SignedDuration::from_hours(2));
-    assert_eq!(app.get_as(&session, "/admin").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_as(&session, "/admin").await.status,
+        StatusCode::SEE_OTHER
+    );
     app.stop().await;
 }
