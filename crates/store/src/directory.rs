@@ -105,6 +105,22 @@ async fn write_website_topics(
 }
 
 impl Store {
+    /// When the directory (topics and websites) last changed, deletions included.
+    pub async fn directory_changed_at(&self, site: SiteId) -> Result<Option<Timestamp>> {
+        let row = sqlx::query(
+            "SELECT MAX(t) AS changed FROM (
+                 SELECT MAX(updated_at) AS t FROM topics WHERE site_id = $1
+                 UNION ALL SELECT MAX(updated_at) FROM websites WHERE site_id = $1
+                 UNION ALL SELECT MAX(at) FROM audit_log WHERE site_id = $1 AND entity IN ('topic', 'website'))",
+        )
+        .bind(site.0)
+        .fetch_one(&self.pool)
+        .await?;
+        row.try_get::<Option<&str>, _>("changed")?
+            .map(|s| codec::read_timestamp("websites", "updated_at", s))
+            .transpose()
+    }
+
     /// One topic of the site.
     pub async fn topic(&self, site: SiteId, id: i64) -> Result<Option<Topic>> {
         Ok(self.topics(site).await?.into_iter().find(|t| t.id == id))

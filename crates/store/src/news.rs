@@ -499,6 +499,59 @@ impl Store {
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
 
+    /// The newest `limit` articles visible to the public at `now`, whole, for
+    /// feeds.
+    pub async fn public_articles(
+        &self,
+        site: SiteId,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<NewsArticle>> {
+        let (summaries, _) = self
+            .public_news_page(
+                site,
+                now,
+                Page {
+                    number: 1,
+                    size: limit,
+                },
+            )
+            .await?;
+        let mut conn = self.pool.acquire().await?;
+        let mut articles = Vec::with_capacity(summaries.len());
+        for s in summaries {
+            if let Some(a) = article(&mut conn, site, Lookup::Id(s.id)).await? {
+                articles.push(a);
+            }
+        }
+        Ok(articles)
+    }
+
+    /// Slug and last change of every article visible to the public at `now`,
+    /// for the sitemap.
+    pub async fn public_news_index(
+        &self,
+        site: SiteId,
+        now: Timestamp,
+    ) -> Result<Vec<(String, Timestamp)>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT n.slug, n.updated_at, n.publish_at FROM news n WHERE {PUBLIC} ORDER BY n.news_date DESC, n.id DESC"
+        )))
+        .bind(site.0)
+        .bind(codec::timestamp(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let updated =
+                    codec::read_timestamp("news", "updated_at", r.try_get("updated_at")?)?;
+                // A scheduled article changed when it went public.
+                let published = optional_time(r, "publish_at")?.unwrap_or(updated);
+                Ok((r.try_get("slug")?, updated.max(published)))
+            })
+            .collect()
+    }
+
     /// The article with `slug`, if the public may see it at `now`.
     pub async fn public_news(
         &self,

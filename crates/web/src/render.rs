@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/entity_list.html"),
     template!("admin/entity_form.html"),
     template!("admin/users.html"),
+    template!("sitemap.xml"),
 ];
 
 pub struct Templates {
@@ -129,6 +130,11 @@ impl AppState {
             .get_template(template)?
             .render(full)?;
         Ok(Html(html))
+    }
+
+    /// Renders an XML template (escaped like HTML, which is valid XML).
+    pub(crate) fn render_xml(&self, template: &str, ctx: Value) -> Result<String, Error> {
+        self.inner.templates.env.get_template(template)?.render(ctx)
     }
 }
 

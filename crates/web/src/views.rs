@@ -32,6 +32,8 @@ pub fn news_url(slug: &str) -> String {
 #[derive(Serialize)]
 pub struct Article {
     pub title: String,
+    pub published_iso: Option<String>,
+    pub modified_iso: String,
     pub lead: Option<String>,
     pub date_iso: String,
     pub date_numeric: String,
@@ -42,6 +44,8 @@ impl From<&NewsArticle> for Article {
     fn from(a: &NewsArticle) -> Self {
         Self {
             title: a.title.clone(),
+            published_iso: a.publish_at.map(|t| t.to_string()),
+            modified_iso: a.updated_at.to_string(),
             lead: a.lead.clone(),
             date_iso: date::iso(a.news_date),
             date_numeric: date::numeric(a.news_date),
@@ -211,4 +215,38 @@ impl Pages {
                 .collect(),
         }
     }
+}
+
+/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so
+/// no text can close the script element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c")
+}
+
+/// schema.org `NewsArticle` for an article page.
+pub fn news_article_ld(a: &NewsArticle, url: &str, site_name: &str, site_url: &str) -> String {
+    json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": a.title,
+        "description": a.lead,
+        "url": url,
+        "mainEntityOfPage": url,
+        "inLanguage": "da",
+        "datePublished": a.publish_at.map(|t| t.to_string()),
+        "dateModified": a.updated_at.to_string(),
+        "publisher": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },
+        "author": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },
+    }))
+}
+
+/// schema.org `GovernmentOrganization` for the front page.
+pub fn organization_ld(site_name: &str, site_url: &str) -> String {
+    json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "GovernmentOrganization",
+        "name": site_name,
+        "url": site_url,
+        "areaServed": { "@type": "AdministrativeArea", "name": site_name },
+    }))
 }

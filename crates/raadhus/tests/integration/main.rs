@@ -9,6 +9,7 @@ mod admin_session;
 mod api;
 mod cli;
 mod directory;
+mod discovery;
 mod news;
 mod pages;
 mod reference_article;

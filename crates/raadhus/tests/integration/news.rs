@@ -256,7 +256,11 @@ async fn hostile_markup_in_any_field_never_reaches_the_page() {
                 !matches!(name, "iframe" | "svg" | "img" | "object" | "embed"),
                 "{path}: <{name}> reached the page"
             );
-            if name == "script" {
+            let data_block = element.value().attr("type") == Some("application/ld+json");
+            if name == "script" && data_block {
+                let json = element.text().collect::<String>();
+                assert!(!json.contains('<'), "{path}: raw < in JSON-LD");
+            } else if name == "script" {
                 let src = element.value().attr("src").unwrap_or_default();
                 assert!(
                     src.starts_with("/static/"),

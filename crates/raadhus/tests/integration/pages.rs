@@ -40,7 +40,7 @@ async fn public_pages_are_danish_html_without_cookies_or_foreign_resources() {
             }
         }
         assert_eq!(
-            page.count("script:not([src])"),
+            page.count(crate::support::EXECUTABLE_INLINE_SCRIPT),
             0,
             "{path} has inline script"
         );

@@ -327,6 +327,10 @@ impl TestApp {
     }
 }
 
+/// Selects scripts a browser would run that are not loaded from a file. The
+/// JSON-LD data blocks are never run.
+pub const EXECUTABLE_INLINE_SCRIPT: &str = "script:not([src]):not([type='application/ld+json'])";
+
 /// A signed-in browser: its cookies and the session's CSRF token.
 #[derive(Clone)]
 pub struct Session {

@@ -34,6 +34,10 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebErro
         news_heading => "h3",
         directory => Serde(DirectoryForm::new(&topics, &websites, &choices, None)),
         directory_intro => super::DIRECTORY_INTRO,
+        structured_data => minijinja::Value::from_safe_string(crate::views::organization_ld(
+            &state.site().name,
+            state.inner.base_url.as_str(),
+        )),
     };
     let meta = Meta {
         current: "forside",

@@ -1,9 +1,11 @@
 //! Public pages, one module per feature.
 
 mod directory;
+mod feeds;
 mod health;
 mod home;
 mod news;
+mod sitemap;
 
 pub(crate) use news::render_article;
 
@@ -16,7 +18,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
         .route("/nyheder", get(news::list))
+        .route("/nyheder/feed.atom", get(feeds::atom))
+        .route("/nyheder/feed.rss", get(feeds::rss))
         .route("/nyheder/{slug}", get(news::show))
+        .route("/sitemap.xml", get(sitemap::sitemap))
+        .route("/robots.txt", get(sitemap::robots))
         .route("/hjemmesider", get(directory::show))
         .route("/healthz", get(health::check))
         .route("/static/{file}", get(crate::assets::serve))

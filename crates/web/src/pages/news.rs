@@ -96,12 +96,19 @@ pub(crate) fn render_article(
     article: &NewsArticle,
     preview: bool,
 ) -> Result<Html<String>, WebError> {
+    let path = crate::views::news_url(article.slug.as_str());
+    let base = &state.inner.base_url;
+    let url = base
+        .join(&path)
+        .map_or_else(|_| path.clone(), |u| u.to_string());
+    let structured = (!preview)
+        .then(|| crate::views::news_article_ld(article, &url, &state.site().name, base.as_str()));
     let ctx = context! {
         article => Serde(Article::from(article)),
         body_html => Value::from_safe_string(markup::render(&article.body)),
         preview,
+        structured_data => structured.map(Value::from_safe_string),
     };
-    let path = crate::views::news_url(article.slug.as_str());
     let meta = Meta {
         current: "nyheder",
         title: Some(&article.title),

@@ -1,0 +1,148 @@
+//! `/nyheder/feed.atom` (Atom 1.0) and `/nyheder/feed.rss` (RSS 2.0): the
+//! latest published news with title, link, dates, lead and full content.
+
+use std::collections::BTreeMap;
+
+use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use raadhus_domain::{NewsArticle, date, markup};
+
+use crate::{AppState, WebError};
+
+/// How many articles a feed carries.
+const ENTRIES: u32 = 20;
+
+fn absolute(state: &AppState, path: &str) -> String {
+    state
+        .inner
+        .base_url
+        .join(path)
+        .map_or_else(|_| path.to_string(), |u| u.to_string())
+}
+
+fn fixed(ts: Timestamp) -> Result<FixedDateTime, WebError> {
+    FixedDateTime::parse_from_rfc3339(&ts.to_string())
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+fn link(href: String, rel: &str, mime: &str) -> Link {
+    let mut l = Link::default();
+    l.set_href(href);
+    l.set_rel(rel);
+    l.set_mime_type(Some(mime.to_string()));
+    l
+}
+
+/// When the article last changed as the public sees it.
+fn changed(a: &NewsArticle) -> Timestamp {
+    a.publish_at.map_or(a.updated_at, |p| p.max(a.updated_at))
+}
+
+async fn latest(state: &AppState) -> Result<Vec<NewsArticle>, WebError> {
+    Ok(state
+        .store()
+        .public_articles(state.site().id, state.now(), ENTRIES)
+        .await?)
+}
+
+fn feed_title(state: &AppState) -> String {
+    format!("Nyheder fra {}", state.site().name)
+}
+
+pub async fn atom(State(state): State<AppState>) -> Result<Response, WebError> {
+    let articles = latest(&state).await?;
+    let site = state.site().name.clone();
+    let mut feed = Feed::default();
+    feed.set_title(Text::plain(feed_title(&state)));
+    feed.set_id(absolute(&state, "/nyheder"));
+    feed.set_lang(Some("da".to_string()));
+    let updated = articles
+        .iter()
+        .map(changed)
+        .max()
+        .unwrap_or_else(|| state.now());
+    feed.set_updated(fixed(updated)?);
+    feed.set_links(vec![
+        link(
+            absolute(&state, "/nyheder/feed.atom"),
+            "self",
+            "application/atom+xml",
+        ),
+        link(absolute(&state, "/nyheder"), "alternate", "text/html"),
+    ]);
+    let mut author = Person::default();
+    author.set_name(site);
+    author.set_uri(Some(absolute(&state, "/")));
+    feed.set_authors(vec![author]);
+    let mut entries = Vec::with_capacity(articles.len());
+    for a in &articles {
+        let url = absolute(&state, &crate::views::news_url(a.slug.as_str()));
+        let mut entry = Entry::default();
+        entry.set_id(url.clone());
+        entry.set_title(Text::plain(a.title.clone()));
+        entry.set_updated(fixed(changed(a))?);
+        entry.set_published(a.publish_at.map(fixed).transpose()?);
+        entry.set_links(vec![link(url, "alternate", "text/html")]);
+        entry.set_summary(Some(Text::plain(
+            a.lead.clone().unwrap_or_else(|| a.title.clone()),
+        )));
+        let mut content = Content::default();
+        content.set_content_type(Some("html".to_string()));
+        content.set_value(Some(markup::render(&a.body)));
+        entry.set_content(Some(content));
+        entries.push(entry);
+    }
+    feed.set_entries(entries);
+    Ok((
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
+        feed.to_string(),
+    )
+        .into_response())
+}
+
+pub async fn rss(State(state): State<AppState>) -> Result<Response, WebError> {
+    let articles = latest(&state).await?;
+    let rfc2822 = |ts: Timestamp| {
+        jiff::fmt::rfc2822::to_string(&ts.to_zoned_datetime(date::copenhagen()))
+            .map_err(|e| WebError::Internal(e.to_string()))
+    };
+    let mut items = Vec::with_capacity(articles.len());
+    for a in &articles {
+        let url = absolute(&state, &crate::views::news_url(a.slug.as_str()));
+        let mut guid = rss::Guid::default();
+        guid.set_value(url.clone());
+        guid.set_permalink(true);
+        let mut item = rss::Item::default();
+        item.set_title(Some(a.title.clone()));
+        item.set_link(Some(url));
+        item.set_guid(Some(guid));
+        item.set_pub_date(a.publish_at.map(rfc2822).transpose()?);
+        item.set_description(Some(a.lead.clone().unwrap_or_else(|| a.title.clone())));
+        item.set_content(Some(markup::render(&a.body)));
+        items.push(item);
+    }
+    let mut channel = rss::Channel::default();
+    channel.set_title(feed_title(&state));
+    channel.set_link(absolute(&state, "/nyheder"));
+    channel.set_description(format!("De seneste nyheder fra {}.", state.site().name));
+    channel.set_language(Some("da".to_string()));
+    let updated = articles
+        .iter()
+        .map(changed)
+        .max()
+        .unwrap_or_else(|| state.now());
+    channel.set_last_build_date(Some(rfc2822(updated)?));
+    channel.set_namespaces(BTreeMap::from([(
+        "content".to_string(),
+        "http://purl.org/rss/1.0/modules/content/".to_string(),
+    )]));
+    channel.set_items(items);
+    Ok((
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
+        channel.to_string(),
+    )
+        .into_response())
+}

@@ -1,0 +1,69 @@
+//! `/sitemap.xml` (every public page with its last change) and `/robots.txt`.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use minijinja::context;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::{AppState, WebError};
+
+#[derive(Serialize)]
+struct Url {
+    loc: String,
+    lastmod: String,
+}
+
+pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError> {
+    let (site, now) = (state.site().id, state.now());
+    let articles = state.store().public_news_index(site, now).await?;
+    let newest = articles.iter().map(|(_, t)| *t).max();
+    let directory_changed = state.store().directory_changed_at(site).await?;
+    let loc = |path: &str| {
+        state
+            .inner
+            .base_url
+            .join(path)
+            .map_or_else(|_| path.to_string(), |u| u.to_string())
+    };
+    let stamp = |t: Option<Timestamp>| t.unwrap_or(now).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let site_changed = newest.max(directory_changed);
+    let mut urls = vec![
+        Url {
+            loc: loc("/"),
+            lastmod: stamp(site_changed),
+        },
+        Url {
+            loc: loc("/nyheder"),
+            lastmod: stamp(newest),
+        },
+        Url {
+            loc: loc("/hjemmesider"),
+            lastmod: stamp(directory_changed),
+        },
+    ];
+    urls.extend(articles.iter().map(|(slug, t)| Url {
+        loc: loc(&crate::views::news_url(slug)),
+        lastmod: stamp(Some(*t)),
+    }));
+    let xml = state.render_xml("sitemap.xml", context! { urls => Serde(urls) })?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response())
+}
+
+pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
+    let sitemap = state
+        .inner
+        .base_url
+        .join("/sitemap.xml")
+        .map_or_else(|_| "/sitemap.xml".into(), |u| u.to_string());
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("User-agent: *\nDisallow: /admin\nDisallow: /api/\n\nSitemap: {sitemap}\n"),
+    )
+}
