@@ -34,6 +34,33 @@ impl Store {
         Ok(())
     }
 
+    /// When anything the public pages show last changed: a save or delete of
+    /// any content, or a publish or unpublish time that has passed by `now`.
+    pub async fn content_changed_at(
+        &self,
+        site: SiteId,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>> {
+        let row = sqlx::query(
+            "SELECT MAX(t) AS changed FROM (
+                 SELECT MAX(updated_at) AS t FROM news WHERE site_id = $1
+                 UNION ALL SELECT MAX(publish_at) FROM news WHERE site_id = $1 AND publish_at <= $2
+                 UNION ALL SELECT MAX(unpublish_at) FROM news WHERE site_id = $1 AND unpublish_at <= $2
+                 UNION ALL SELECT MAX(deleted_at) FROM news WHERE site_id = $1
+                 UNION ALL SELECT MAX(updated_at) FROM contacts WHERE site_id = $1
+                 UNION ALL SELECT MAX(updated_at) FROM topics WHERE site_id = $1
+                 UNION ALL SELECT MAX(updated_at) FROM websites WHERE site_id = $1
+                 UNION ALL SELECT MAX(at) FROM audit_log WHERE site_id = $1 AND at <= $2)",
+        )
+        .bind(site.0)
+        .bind(codec::timestamp(now))
+        .fetch_one(&self.pool)
+        .await?;
+        row.try_get::<Option<&str>, _>("changed")?
+            .map(|s| codec::read_timestamp("news", "updated_at", s))
+            .transpose()
+    }
+
     /// Whether the site has any content at all (news, contacts, topics or websites).
     pub async fn has_content(&self, site: SiteId) -> Result<bool> {
         let row = sqlx::query(

@@ -6,6 +6,7 @@
 mod admin;
 mod api;
 mod assets;
+mod caching;
 mod clock;
 mod error;
 mod pages;
@@ -122,6 +123,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caching::conditional,
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),

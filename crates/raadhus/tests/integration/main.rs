@@ -7,6 +7,7 @@ mod admin_directory;
 mod admin_news;
 mod admin_session;
 mod api;
+mod caching;
 mod cli;
 mod directory;
 mod discovery;

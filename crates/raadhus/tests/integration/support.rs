@@ -193,6 +193,42 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// A request with one extra header.
+    pub async fn send_with_header(
+        &self,
+        method: &str,
+        path: &str,
+        header: &str,
+        value: &str,
+    ) -> Page {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        self.send(
+            self.client
+                .request(method, self.url(path))
+                .header(header, value),
+        )
+        .await
+    }
+
+    /// GET asking for `encoding`; the body as sent, undecoded.
+    pub async fn raw_bytes(
+        &self,
+        path: &str,
+        encoding: &str,
+    ) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body").to_vec();
+        (status, headers, bytes)
+    }
+
     /// A POST with any content type and a bearer token.
     pub async fn send_raw(
         &self,
