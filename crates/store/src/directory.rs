@@ -193,7 +193,7 @@ impl Store {
         input: &WebsiteInput,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let done = sqlx::query(
             "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6
              WHERE id = $7 AND site_id = $8",
@@ -238,7 +238,7 @@ impl Store {
         input: &WebsiteInput,
         now: Timestamp,
     ) -> Result<Website> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let website = insert_website(&mut tx, site, input, now).await?;
         tx.commit().await?;
         Ok(website)

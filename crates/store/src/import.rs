@@ -15,7 +15,7 @@ impl Store {
         bundle
             .check_references()
             .map_err(StoreError::UnknownReference)?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let mut contact_ids = HashMap::new();
         for c in &bundle.contacts {
             let stored = contacts::insert(&mut tx, site, &c.contact, now).await?;

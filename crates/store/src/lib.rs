@@ -63,6 +63,13 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl Store {
+    /// Begins a transaction that writes. SQLite takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads first and writes later
+    /// waits for other writers instead of failing with "database is locked".
+    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// Deletes row `id` of `table` on `site`. A row something still refers to
     /// is a [`StoreError::Conflict`] saying `in_use`; a missing one, `NotFound`.
     pub(crate) async fn delete_row(
@@ -330,6 +337,46 @@ mod tests {
         let err = store.import_bundle(site, &bundle, now).await.unwrap_err();
         assert!(err.to_string().contains("ukendt"), "{err}");
         assert!(!store.has_content(site).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_saves_from_two_processes_all_succeed() {
+        let (store, dir) = store().await;
+        let other = Store::open_sqlite_file(&dir.path().join("t.db"))
+            .await
+            .unwrap();
+        let now = Timestamp::now();
+        let site = store.primary_site("Test", now).await.unwrap().id;
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let s = if i % 2 == 0 {
+                store.clone()
+            } else {
+                other.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                let input = article(&format!("Samtidig nyhed {i}"));
+                s.create_news(site, &input, None, Timestamp::now())
+                    .await
+                    .map(|_| ())
+            }));
+            let s = if i % 2 == 0 {
+                other.clone()
+            } else {
+                store.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                s.set_scheduler_last_run(Timestamp::now()).await
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let (_, total) = store
+            .public_news_page(site, Timestamp::now(), Page { number: 1, size: 1 })
+            .await
+            .unwrap();
+        assert_eq!(total, 40);
     }
 
     #[tokio::test]

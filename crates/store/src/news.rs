@@ -222,7 +222,7 @@ impl Store {
         user: Option<i64>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let id = insert(&mut tx, site, input, user, now).await?;
         let article = article(&mut tx, site, Lookup::Id(id)).await?;
         tx.commit().await?;
@@ -240,7 +240,7 @@ impl Store {
         user: Option<i64>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let current = article(&mut tx, site, Lookup::Id(id))
             .await?
             .ok_or(StoreError::NotFound)?;

@@ -110,7 +110,7 @@ impl Store {
         password_hash: &str,
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(codec::timestamp(now))
@@ -128,7 +128,7 @@ impl Store {
     /// Disables a user: sessions end and API tokens are revoked at once.
     pub async fn disable_user(&self, user_id: i64, now: Timestamp) -> Result<()> {
         let now = codec::timestamp(now);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
             .bind(&now)
             .bind(user_id)
