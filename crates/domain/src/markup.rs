@@ -69,6 +69,19 @@ pub fn render(markdown: &str) -> String {
     SANITIZER.clean(&html).to_string()
 }
 
+/// The words of a body without any markup, for the search index.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 => HeadingLevel::H2,
@@ -132,6 +145,16 @@ mod tests {
                 assert!(!html.contains(needle), "{input:?} gave {html:?}");
             }
         }
+    }
+
+    #[test]
+    fn plain_text_drops_markup() {
+        assert_eq!(
+            super::plain_text(
+                "# Titel\n\nEt *afsnit* med [link](https://x.dk) <b>og</b> HTML.\n\n- en\n- to"
+            ),
+            "Titel Et afsnit med link og HTML. en to"
+        );
     }
 
     #[test]

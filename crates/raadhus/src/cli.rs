@@ -57,6 +57,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database if needed and apply all pending migrations, then exit.
     Migrate,
+    /// Rebuild the search index from the database (stop the server first: it
+    /// keeps the index up to date itself, and only one process may write it).
+    Reindex,
     /// Manage the editors and administrators who sign in at /admin.
     #[command(subcommand)]
     User(UserCommand),

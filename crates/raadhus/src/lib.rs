@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod indexer;
 pub mod scheduler;
 
 use std::future::Future;
@@ -35,6 +36,8 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Search(String),
     #[error("templates: {0}")]
     Templates(#[from] minijinja::Error),
 }
@@ -56,10 +59,20 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
 }
 
 /// `http://ADDR/` for the address the server listens on.
-fn local_base_url(addr: SocketAddr) -> url::Url {
+pub fn local_base_url(addr: SocketAddr) -> url::Url {
     let text = format!("http://{addr}/");
     // An IP address and port always form a valid URL.
     url::Url::parse(&text).unwrap_or_else(|_| unreachable!("{text} is a valid URL"))
+}
+
+/// Name of the search index directory inside the data directory.
+pub const INDEX_DIR: &str = "index";
+
+/// Opens the search index in the data directory (creating or repairing it).
+pub fn open_index(config: &Config) -> Result<raadhus_search::SearchIndex, StartError> {
+    raadhus_search::SearchIndex::open(&config.data_dir.join(INDEX_DIR))
+        .map(|(index, _)| index)
+        .map_err(|e| StartError::Search(e.to_string()))
 }
 
 /// A ready-to-run server: database open and migrated, port bound.
@@ -68,6 +81,7 @@ pub struct Application {
     router: axum::Router,
     store: Store,
     clock: raadhus_web::Clock,
+    follower: indexer::Follower,
 }
 
 impl Application {
@@ -123,6 +137,11 @@ impl Application {
             Some(url) => url.clone(),
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
         };
+        let search = std::sync::Arc::new(open_index(config)?);
+        indexer::rebuild(&search, &store, site.id, &base_url, now)
+            .await
+            .map_err(StartError::Search)?;
+        let follower = indexer::Follower::new(search.clone(), site.id, base_url.clone());
         let state = raadhus_web::AppState::new(
             store.clone(),
             site,
@@ -131,6 +150,7 @@ impl Application {
                 max_body_bytes: config.max_body_bytes,
             },
             clock.clone(),
+            search,
         )?;
         let router = raadhus_web::router(state);
         Ok(Self {
@@ -138,6 +158,7 @@ impl Application {
             router,
             store,
             clock,
+            follower,
         })
     }
 
@@ -152,7 +173,11 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
+        let scheduler = tokio::spawn(scheduler::run(
+            self.store.clone(),
+            self.clock.clone(),
+            self.follower,
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();

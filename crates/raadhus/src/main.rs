@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(_) => serve(&config).await,
             Command::Migrate => migrate(&config).await,
+            Command::Reindex => reindex(&config).await,
             Command::User(command) => {
                 let store = open_store(&config).await?;
                 let result = raadhus::accounts::user(&store, command).await;
@@ -78,6 +79,21 @@ async fn migrate(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = open_store(config).await?;
     store.close().await;
     tracing::info!("database is up to date");
+    Ok(())
+}
+
+async fn reindex(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
+    let store = open_store(config).await?;
+    let index = raadhus::open_index(config)?;
+    let now = jiff::Timestamp::now();
+    let site = store.primary_site("Raadhus", now).await?;
+    let base = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| raadhus::local_base_url(config.bind));
+    let count = raadhus::indexer::rebuild(&index, &store, site.id, &base, now).await?;
+    store.close().await;
+    eprintln!("search index rebuilt: {count} documents");
     Ok(())
 }
 

@@ -11,6 +11,8 @@ use jiff::Timestamp;
 use raadhus_store::{Audit, Store, StoreError, Transition};
 use raadhus_web::Clock;
 
+use crate::indexer::Follower;
+
 /// How often the scheduler looks.
 pub const INTERVAL: Duration = Duration::from_secs(1);
 
@@ -54,9 +56,10 @@ pub async fn tick(store: &Store, now: Timestamp) -> Result<Vec<Transition>, Stor
 /// How many ticks between clean-ups of expired sessions and old sign-in failures.
 const PRUNE_EVERY: u32 = 600;
 
-/// Runs [`tick`] every [`INTERVAL`] until the task is dropped, and now and
-/// then removes expired sessions and sign-in failures older than a day.
-pub async fn run(store: Store, clock: Clock) {
+/// Runs [`tick`] every [`INTERVAL`] until the task is dropped, keeps the
+/// search index following the database, and now and then removes expired
+/// sessions and sign-in failures older than a day.
+pub async fn run(store: Store, clock: Clock, mut index: Follower) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     for round in (0..PRUNE_EVERY).cycle() {
@@ -65,6 +68,7 @@ pub async fn run(store: Store, clock: Clock) {
         if let Err(e) = tick(&store, now).await {
             tracing::warn!(error = %e, "scheduler could not run; trying again");
         }
+        index.follow(&store, now).await;
         if round == 0 {
             let day_ago = now
                 .checked_sub(jiff::SignedDuration::from_hours(24))

@@ -54,6 +54,7 @@ struct Inner {
     clock: Clock,
     /// Largest request body the JSON API accepts.
     max_body_bytes: usize,
+    search: Arc<raadhus_search::SearchIndex>,
 }
 
 impl AppState {
@@ -63,6 +64,7 @@ impl AppState {
         site: Site,
         settings: Settings,
         clock: Clock,
+        search: Arc<raadhus_search::SearchIndex>,
     ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
         let templates = Templates::new(&assets)?;
@@ -75,6 +77,7 @@ impl AppState {
                 assets,
                 clock,
                 max_body_bytes: settings.max_body_bytes,
+                search,
             }),
         })
     }

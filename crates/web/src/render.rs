@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/entity_form.html"),
     template!("admin/users.html"),
     template!("sitemap.xml"),
+    template!("search.html"),
 ];
 
 pub struct Templates {

@@ -559,6 +559,7 @@ async fn the_openapi_document_describes_every_route() {
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for (path, methods) in [
+        ("/api/v1/search", &["get"][..]),
         ("/api/v1/news", &["get", "post"][..]),
         ("/api/v1/news/{id}", &["get", "put", "delete"][..]),
         ("/api/v1/news/{id}/revisions", &["get"][..]),

@@ -15,3 +15,4 @@ mod news;
 mod pages;
 mod reference_article;
 mod scheduling;
+mod search;

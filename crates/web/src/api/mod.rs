@@ -22,6 +22,7 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
+        .route("/search", get(news::search))
         .route("/news", get(news::list).post(news::create))
         .route(
             "/news/{id}",

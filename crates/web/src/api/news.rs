@@ -428,3 +428,44 @@ async fn audit(
             ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         })
 }
+
+/// `GET /api/v1/search?q=…&type=nyhed|hjemmeside&year=YYYY&page=N`: the same
+/// results as `/soeg`, as JSON.
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<crate::pages::search::SearchParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let parsed = crate::pages::search::parse(&params);
+    let results = if parsed.query.text.is_empty() {
+        raadhus_search::Results::default()
+    } else {
+        crate::pages::search::run(&state, &parsed.query).map_err(|e| {
+            tracing::error!(error = %e, "search failed");
+            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+        })?
+    };
+    let items: Vec<serde_json::Value> = results
+        .hits
+        .iter()
+        .map(|h| {
+            serde_json::json!({
+                "type": h.kind.as_str(),
+                "title": h.title,
+                "url": h.url,
+                "date": h.date,
+                "excerpt_html": h.excerpt_html,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "query": parsed.query.text,
+        "truncated": parsed.truncated,
+        "page": parsed.query.page,
+        "per_page": parsed.query.per_page,
+        "total": results.total,
+        "items": items,
+    }))
+    .into_response())
+}

@@ -5,6 +5,7 @@ mod feeds;
 mod health;
 mod home;
 mod news;
+pub(crate) mod search;
 mod sitemap;
 
 pub(crate) use news::render_article;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/nyheder/feed.atom", get(feeds::atom))
         .route("/nyheder/feed.rss", get(feeds::rss))
         .route("/nyheder/{slug}", get(news::show))
+        .route("/soeg", get(search::show))
         .route("/sitemap.xml", get(sitemap::sitemap))
         .route("/robots.txt", get(sitemap::robots))
         .route("/hjemmesider", get(directory::show))

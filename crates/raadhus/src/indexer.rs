@@ -1,0 +1,111 @@
+//! Keeps the search index in step with the database: rebuilt on start, by
+//! `raadhus reindex`, and within a second of any change the public can see
+//! (saves, deletes, and publish or unpublish times passing).
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use raadhus_domain::{SiteId, date, markup};
+use raadhus_search::{Document, Kind, SearchIndex};
+use raadhus_store::Store;
+
+/// Everything the public can find at `now`, as search documents.
+pub async fn documents(
+    store: &Store,
+    site: SiteId,
+    base: &url::Url,
+    now: Timestamp,
+) -> Result<Vec<Document>, raadhus_store::StoreError> {
+    let absolute = |path: &str| {
+        base.join(path)
+            .map_or_else(|_| path.to_string(), |u| u.to_string())
+    };
+    let mut docs = Vec::new();
+    for a in store.public_articles(site, now, u32::MAX).await? {
+        docs.push(Document {
+            kind: Kind::News,
+            title: a.title.clone(),
+            summary: a.lead.clone().unwrap_or_default(),
+            body: markup::plain_text(&a.body),
+            url: absolute(&format!("/nyheder/{}", a.slug)),
+            date: Some(date::iso(a.news_date)),
+            year: u64::try_from(a.news_date.year()).ok(),
+        });
+    }
+    for w in store.active_websites(site).await? {
+        docs.push(Document {
+            kind: Kind::Website,
+            title: w.name.clone(),
+            summary: w.description.clone().unwrap_or_default(),
+            body: String::new(),
+            url: w.url.to_string(),
+            date: None,
+            year: None,
+        });
+    }
+    Ok(docs)
+}
+
+/// Rebuilds the whole index from the database.
+pub async fn rebuild(
+    index: &SearchIndex,
+    store: &Store,
+    site: SiteId,
+    base: &url::Url,
+    now: Timestamp,
+) -> Result<usize, String> {
+    let docs = documents(store, site, base, now)
+        .await
+        .map_err(|e| e.to_string())?;
+    index.replace_all(&docs).map_err(|e| e.to_string())?;
+    Ok(docs.len())
+}
+
+/// Follows the database: rebuilds when what the public sees has changed.
+pub struct Follower {
+    index: Arc<SearchIndex>,
+    site: SiteId,
+    base: url::Url,
+    seen: Option<Timestamp>,
+    last_rebuild: Option<Timestamp>,
+}
+
+impl Follower {
+    pub fn new(index: Arc<SearchIndex>, site: SiteId, base: url::Url) -> Self {
+        Self {
+            index,
+            site,
+            base,
+            seen: None,
+            last_rebuild: None,
+        }
+    }
+
+    /// Rebuilds if anything changed since the last look. Changes are known to
+    /// the second, so a rebuild in the same second as the latest change is
+    /// followed by one more.
+    pub async fn follow(&mut self, store: &Store, now: Timestamp) {
+        let changed = match store.content_changed_at(self.site, now).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "search index: cannot read changes");
+                return;
+            }
+        };
+        let same_second = match (changed, self.last_rebuild) {
+            (Some(c), Some(r)) => r.as_second() <= c.as_second(),
+            _ => false,
+        };
+        if self.last_rebuild.is_some() && changed == self.seen && !same_second {
+            return;
+        }
+        match rebuild(&self.index, store, self.site, &self.base, now).await {
+            Ok(n) => {
+                tracing::debug!(documents = n, "search index rebuilt");
+                self.seen = changed;
+                self.last_rebuild = Some(now);
+            }
+            Err(e) => tracing::warn!(error = %e, "search index: rebuild failed"),
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The full-text index of Raadhus, built on tantivy with a Danish analyzer:
+//! lower-casing, Danish stop words, Danish Snowball stemming, and folding of
+//! æ ø å to ae oe aa so that a search typed either way finds the other.
+//!
+//! The index is a cache of the database: it can always be rebuilt from it,
+//! and a missing or damaged index is rebuilt rather than being fatal.
+
+mod analyzer;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+};
+use tantivy::schema::{
+    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
+
+/// Name of the analyzer in the index.
+const DANISH: &str = "da";
+/// Words shorter than this are not matched with typos.
+const FUZZY_MIN_CHARS: usize = 5;
+/// Longest query text taken into account.
+const MAX_QUERY_CHARS: usize = 500;
+/// Most words (and phrases) of a query that are searched for.
+const MAX_QUERY_PARTS: usize = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Directory(String),
+    #[error(
+        "the search index is in use by another process (a running server keeps it up to date itself)"
+    )]
+    Busy,
+}
+
+/// What kind of thing a hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    News,
+    Website,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::News => "nyhed",
+            Self::Website => "hjemmeside",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "nyhed" => Some(Self::News),
+            "hjemmeside" => Some(Self::Website),
+            _ => None,
+        }
+    }
+}
+
+/// One thing to find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub kind: Kind,
+    pub title: String,
+    /// A short text shown when the body has no match (lead or description).
+    pub summary: String,
+    /// Plain text.
+    pub body: String,
+    pub url: String,
+    /// ISO date (`2017-12-18`) for news.
+    pub date: Option<String>,
+    pub year: Option<u64>,
+}
+
+/// What to look for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<Kind>,
+    pub year: Option<u64>,
+    /// 1-based.
+    pub page: usize,
+    pub per_page: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub kind: Kind,
+    pub title: String,
+    pub url: String,
+    pub date: Option<String>,
+    /// HTML: escaped text with the matched words in `<mark>`.
+    pub excerpt_html: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
+struct Fields {
+    kind: Field,
+    title: Field,
+    summary: Field,
+    body: Field,
+    url: Field,
+    date: Field,
+    year: Field,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut builder = Schema::builder();
+    let text = TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(DANISH)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored();
+    let fields = Fields {
+        kind: builder.add_text_field("kind", STRING | STORED),
+        title: builder.add_text_field("title", text.clone()),
+        summary: builder.add_text_field("summary", text.clone()),
+        body: builder.add_text_field("body", text),
+        url: builder.add_text_field("url", STORED),
+        date: builder.add_text_field("date", STORED),
+        year: builder.add_u64_field("year", tantivy::schema::INDEXED),
+    };
+    (builder.build(), fields)
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it if missing. An index that cannot
+    /// be opened (damaged, or of another schema) is removed and created anew;
+    /// `rebuilt` tells the caller to fill it again.
+    pub fn open(dir: &Path) -> Result<(Self, bool), SearchError> {
+        let (schema, fields) = schema();
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+        let opened = Index::open_in_dir(dir).and_then(|index| {
+            if index.schema() == schema {
+                Ok(index)
+            } else {
+                Err(tantivy::TantivyError::SchemaError("schema changed".into()))
+            }
+        });
+        let (index, fresh) = match opened {
+            Ok(index) => (index, false),
+            Err(e) => {
+                if dir.join("meta.json").exists() {
+                    tracing::warn!(error = %e, dir = %dir.display(), "search index damaged; creating it anew");
+                } else {
+                    tracing::info!(dir = %dir.display(), "creating the search index");
+                }
+                std::fs::remove_dir_all(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                (Index::create_in_dir(dir, schema)?, true)
+            }
+        };
+        index.tokenizers().register(DANISH, analyzer::danish());
+        let writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => SearchError::Busy,
+                e => SearchError::Index(e),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok((
+            Self {
+                index,
+                reader,
+                writer: Mutex::new(writer),
+                fields,
+            },
+            fresh,
+        ))
+    }
+
+    /// Replaces everything in the index with `docs`, in one commit.
+    pub fn replace_all(&self, docs: &[Document]) -> Result<(), SearchError> {
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Directory("index writer poisoned".into()))?;
+        writer.delete_all_documents()?;
+        let f = &self.fields;
+        for d in docs {
+            let mut document = doc!(
+                f.kind => d.kind.as_str(),
+                f.title => d.title.as_str(),
+                f.summary => d.summary.as_str(),
+                f.body => d.body.as_str(),
+                f.url => d.url.as_str(),
+            );
+            if let Some(date) = &d.date {
+                document.add_text(f.date, date);
+            }
+            if let Some(year) = d.year {
+                document.add_u64(f.year, year);
+            }
+            writer.add_document(document)?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The words of `text` as the index sees them.
+    fn terms(&self, field: Field, text: &str) -> Vec<String> {
+        let mut analyzer = match self.index.tokenizer_for_field(field) {
+            Ok(a) => a,
+            Err(_) => return Vec::new(),
+        };
+        let mut stream = analyzer.token_stream(text);
+        let mut terms = Vec::new();
+        while stream.advance() {
+            terms.push(stream.token().text.clone());
+        }
+        terms
+    }
+
+    /// Builds the query: every word (or quoted phrase) must match title, summary
+    /// or body; the title weighs most. Words of 5+ letters also match with one
+    /// typo. Any input is accepted: there is no query syntax to get wrong.
+    fn build(&self, query: &SearchQuery) -> Option<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let text: String = query.text.chars().take(MAX_QUERY_CHARS).collect();
+        let mut parts: Vec<(bool, &str)> = Vec::new();
+        for (i, piece) in text.split('"').enumerate() {
+            let phrase = i % 2 == 1;
+            if phrase {
+                parts.push((true, piece));
+            } else {
+                parts.extend(piece.split_whitespace().map(|w| (false, w)));
+            }
+        }
+        let weighted = [(f.title, 3.0_f32), (f.summary, 1.5), (f.body, 1.0)];
+        let mut must: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+        for (phrase, piece) in parts.into_iter().take(MAX_QUERY_PARTS) {
+            let terms = self.terms(f.body, piece);
+            if terms.is_empty() {
+                continue;
+            }
+            let mut alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
+            for &(field, boost) in &weighted {
+                let field_terms: Vec<Term> = terms
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
+                if phrase && field_terms.len() > 1 {
+                    let q = PhraseQuery::new(field_terms);
+                    alternatives
+                        .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+                    continue;
+                }
+                for (term, word) in field_terms.into_iter().zip(&terms) {
+                    let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+                    alternatives.push((
+                        Occur::Should,
+                        Box::new(BoostQuery::new(Box::new(exact), boost)),
+                    ));
+                    if !phrase && word.chars().count() >= FUZZY_MIN_CHARS {
+                        let fuzzy = FuzzyTermQuery::new(term, 1, true);
+                        alternatives.push((
+                            Occur::Should,
+                            Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5)),
+                        ));
+                    }
+                }
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
+        }
+        if must.is_empty() {
+            return None;
+        }
+        if let Some(kind) = query.kind {
+            let term = Term::from_field_text(f.kind, kind.as_str());
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(year) = query.year {
+            let term = Term::from_field_u64(f.year, year);
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    pub fn search(&self, query: &SearchQuery) -> Result<Results, SearchError> {
+        let Some(q) = self.build(query) else {
+            return Ok(Results::default());
+        };
+        let searcher = self.reader.searcher();
+        let per_page = query.per_page.clamp(1, 100);
+        let offset = query.page.saturating_sub(1).saturating_mul(per_page);
+        let (top, total) = searcher.search(
+            &q,
+            &(
+                TopDocs::with_limit(per_page)
+                    .and_offset(offset)
+                    .order_by_score(),
+                Count,
+            ),
+        )?;
+        let f = &self.fields;
+        let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
+        body_snippets.set_max_num_chars(220);
+        let mut summary_snippets = SnippetGenerator::create(&searcher, &*q, f.summary)?;
+        summary_snippets.set_max_num_chars(220);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let mut snippet = body_snippets.snippet_from_doc(&doc);
+            if snippet.highlighted().is_empty() {
+                snippet = summary_snippets.snippet_from_doc(&doc);
+            }
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let excerpt_html = if snippet.is_empty() {
+                escape(&text(f.summary))
+            } else {
+                snippet.to_html()
+            };
+            let date = text(f.date);
+            hits.push(Hit {
+                kind: Kind::parse(&text(f.kind)).unwrap_or(Kind::News),
+                title: text(f.title),
+                url: text(f.url),
+                date: (!date.is_empty()).then_some(date),
+                excerpt_html,
+                score,
+            });
+        }
+        Ok(Results { hits, total })
+    }
+
+    /// How many documents the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

@@ -1,0 +1,157 @@
+//! `/soeg`: search over published news and the directory's websites.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+use raadhus_domain::paging::{page_count, parse_page_number};
+use raadhus_search::{Kind, Results, SearchQuery};
+use serde::{Deserialize, Serialize};
+
+use crate::render::Meta;
+use crate::views::Pages;
+use crate::{AppState, WebError};
+
+pub const PER_PAGE: usize = 10;
+/// Longer queries are cut here (and the visitor told).
+pub const MAX_QUERY_CHARS: usize = 500;
+
+#[derive(Deserialize, Default)]
+pub struct SearchParams {
+    pub q: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    #[serde(alias = "aar")]
+    pub year: Option<String>,
+    #[serde(alias = "side")]
+    pub page: Option<String>,
+}
+
+/// The parameters read forgivingly: unknown values are ignored, not errors.
+pub struct Parsed {
+    pub query: SearchQuery,
+    pub truncated: bool,
+}
+
+pub fn parse(params: &SearchParams) -> Parsed {
+    let raw = params.q.as_deref().unwrap_or_default().trim();
+    let truncated = raw.chars().count() > MAX_QUERY_CHARS;
+    let text: String = raw.chars().take(MAX_QUERY_CHARS).collect();
+    Parsed {
+        query: SearchQuery {
+            text,
+            kind: params.kind.as_deref().and_then(Kind::parse),
+            year: params
+                .year
+                .as_deref()
+                .and_then(|y| y.trim().parse().ok())
+                .filter(|y| (1900..=2200).contains(y)),
+            page: parse_page_number(params.page.as_deref()).unwrap_or(1) as usize,
+            per_page: PER_PAGE,
+        },
+        truncated,
+    }
+}
+
+pub fn run(state: &AppState, query: &SearchQuery) -> Result<Results, WebError> {
+    state
+        .inner
+        .search
+        .search(query)
+        .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+#[derive(Serialize)]
+struct HitView {
+    kind: &'static str,
+    kind_label: &'static str,
+    title: String,
+    url: String,
+    date_long: Option<String>,
+    date_iso: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Html<String>, WebError> {
+    let params = params.map(|Query(p)| p).unwrap_or_default();
+    let Parsed { query, truncated } = parse(&params);
+    let results = if query.text.is_empty() {
+        Results::default()
+    } else {
+        run(&state, &query)?
+    };
+    let hits: Vec<HitView> = results
+        .hits
+        .iter()
+        .map(|h| {
+            let date = h
+                .date
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+            HitView {
+                kind: h.kind.as_str(),
+                kind_label: match h.kind {
+                    Kind::News => "Nyhed",
+                    Kind::Website => "Hjemmeside",
+                },
+                title: h.title.clone(),
+                url: h.url.clone(),
+                date_long: date.map(raadhus_domain::date::long),
+                date_iso: date.map(raadhus_domain::date::iso),
+            }
+        })
+        .collect();
+    // Highlighted excerpts are HTML made by the index from escaped text.
+    let excerpts: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|h| Value::from_safe_string(h.excerpt_html.clone()))
+        .collect();
+    let count = page_count(results.total as u64, PER_PAGE as u32);
+    let kind = query.kind.map(Kind::as_str).unwrap_or_default();
+    let year = query.year.map(|y| y.to_string()).unwrap_or_default();
+    let pages = Pages::new((query.page as u32).min(count), count, |n| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("q", &query.text);
+        if !kind.is_empty() {
+            q.append_pair("type", kind);
+        }
+        if !year.is_empty() {
+            q.append_pair("aar", &year);
+        }
+        if n > 1 {
+            q.append_pair("side", &n.to_string());
+        }
+        format!("/soeg?{}", q.finish())
+    });
+    let title = if query.text.is_empty() {
+        "Søg".to_string()
+    } else {
+        format!("Søgning: {}", query.text)
+    };
+    let ctx = context! {
+        q => &query.text,
+        kind,
+        year => &year,
+        truncated,
+        max_chars => MAX_QUERY_CHARS,
+        hits => Serde(hits),
+        excerpts,
+        total => results.total,
+        pages => Serde(pages),
+        unfiltered_url => format!(
+            "/soeg?{}",
+            url::form_urlencoded::Serializer::new(String::new()).append_pair("q", &query.text).finish()
+        ),
+    };
+    let meta = Meta {
+        current: "",
+        title: Some(&title),
+        description: None,
+        canonical_path: None,
+    };
+    Ok(state.render_page("search.html", meta, ctx)?)
+}
