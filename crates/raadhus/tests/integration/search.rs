@@ -202,6 +202,17 @@ async fn wait_for(app: &TestApp, title: &str, q: &str) -> bool {
     false
 }
 
+/// Waits (at most 3 s) until `q` finds nothing.
+async fn wait_until_gone(app: &TestApp, q: &str) -> bool {
+    for _ in 0..30 {
+        if titles(app, q).await.is_empty() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
 #[tokio::test]
 async fn danish_inflections_typos_and_phrases_are_found() {
     let app = corpus().await;
@@ -319,6 +330,19 @@ async fn results_are_ranked_highlighted_typed_dated_filtered_and_paged() {
     assert_eq!(next, ["/soeg?q=kommunen&side=2"]);
     let second = app.get(&next[0]).await;
     assert_eq!(second.count(".search-hit"), (total - 10).min(10));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_searches_work_on_the_demo_content() {
+    let app = TestApp::spawn_with_demo().await;
+    let meeting = "Erhvervsliv og kommune mødtes om fremtidens arbejdskraft".to_string();
+    assert!(titles(&app, "virksomhed").await.contains(&meeting));
+    assert!(titles(&app, "erhvervsklima").await.contains(&meeting));
+    assert!(!titles(&app, "borgmester").await.is_empty());
+    assert!(!titles(&app, "arbejdskrft").await.is_empty(), "one typo");
+    let page = app.get("/soeg?q=virksomhed").await;
+    assert!(page.count(".search-hit__excerpt mark") > 0);
     app.stop().await;
 }
 
@@ -454,15 +478,30 @@ async fn the_index_follows_every_kind_of_change_within_a_second_or_so() {
         app.api("DELETE", &path, Some(&token), None).await.status,
         StatusCode::NO_CONTENT
     );
-    let mut gone = false;
-    for _ in 0..30 {
-        if titles(&app, "vinterbad").await.is_empty() {
-            gone = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(gone, "deleted");
+    assert!(wait_until_gone(&app, "vinterbad").await, "deleted");
+    // Unpublished (back to draft).
+    let draft = app
+        .api(
+            "POST",
+            "/api/v1/news",
+            Some(&token),
+            Some(r#"{"title":"Loppemarked i hallen","body":"x","status":"published"}"#),
+        )
+        .await
+        .json();
+    assert!(
+        wait_for(&app, "Loppemarked", "loppemarked").await,
+        "published"
+    );
+    let back = r#"{"title":"Loppemarked i hallen","body":"x","status":"draft","version":1}"#;
+    let draft_path = format!("/api/v1/news/{}", draft["id"]);
+    assert_eq!(
+        app.api("PUT", &draft_path, Some(&token), Some(back))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert!(wait_until_gone(&app, "loppemarked").await, "unpublished");
     // Scheduled: appears when its time comes, without anyone acting.
     app.news(NewsForm {
         status: "scheduled",
