@@ -519,6 +519,19 @@ async fn the_index_follows_every_kind_of_change_within_a_second_or_so() {
         wait_for(&app, "Julemarked på torvet", "julemarked").await,
         "scheduled publish"
     );
+    // And taken down by its unpublish time.
+    app.news(NewsForm {
+        status: "published",
+        unpublish_at: Some(app.clock.now() + 1.hour()),
+        ..published("Fastelavn i byen", "01.02.2027")
+    })
+    .await;
+    assert!(wait_for(&app, "Fastelavn i byen", "fastelavn").await);
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
+    assert!(
+        wait_until_gone(&app, "fastelavn").await,
+        "scheduled unpublish"
+    );
     app.stop().await;
 }
 
