@@ -66,7 +66,8 @@ pub struct Follower {
     index: Arc<SearchIndex>,
     site: SiteId,
     base: url::Url,
-    seen: Option<Timestamp>,
+    seen: Option<String>,
+    /// When the last rebuild ran.
     last_rebuild: Option<Timestamp>,
 }
 
@@ -85,24 +86,27 @@ impl Follower {
     /// the second, so a rebuild in the same second as the latest change is
     /// followed by one more.
     pub async fn follow(&mut self, store: &Store, now: Timestamp) {
-        let changed = match store.content_changed_at(self.site, now).await {
-            Ok(c) => c,
-            Err(e) => {
+        let (fingerprint, changed) = match (
+            store.content_fingerprint(self.site, now).await,
+            store.content_changed_at(self.site, now).await,
+        ) {
+            (Ok(f), Ok(c)) => (f, c),
+            (Err(e), _) | (_, Err(e)) => {
                 tracing::warn!(error = %e, "search index: cannot read changes");
                 return;
             }
         };
-        let same_second = match (changed, self.last_rebuild) {
-            (Some(c), Some(r)) => r.as_second() <= c.as_second(),
-            _ => false,
+        let same_second = match self.last_rebuild {
+            Some(at) => changed.is_some_and(|c| at.as_second() <= c.as_second()),
+            None => true,
         };
-        if self.last_rebuild.is_some() && changed == self.seen && !same_second {
+        if self.seen.as_deref() == Some(fingerprint.as_str()) && !same_second {
             return;
         }
         match rebuild(&self.index, store, self.site, &self.base, now).await {
             Ok(n) => {
                 tracing::debug!(documents = n, "search index rebuilt");
-                self.seen = changed;
+                self.seen = Some(fingerprint);
                 self.last_rebuild = Some(now);
             }
             Err(e) => tracing::warn!(error = %e, "search index: rebuild failed"),

@@ -61,6 +61,30 @@ impl Store {
             .transpose()
     }
 
+    /// A value that changes whenever anything the public can see changes:
+    /// saves, deletes, versions, and publish or unpublish times passing by `now`.
+    /// Two equal fingerprints mean nothing changed in between (to the second).
+    pub async fn content_fingerprint(&self, site: SiteId, now: Timestamp) -> Result<String> {
+        let row = sqlx::query(
+            "SELECT
+                 (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') || ':' || COALESCE(SUM(version), 0)
+                         || ':' || COUNT(deleted_at) || ':' || SUM(publish_at <= $2) || ':' || SUM(unpublish_at <= $2)
+                  FROM news WHERE site_id = $1)
+                 || '|' || (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM contacts WHERE site_id = $1)
+                 || '|' || (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM topics WHERE site_id = $1)
+                 || '|' || (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), '') FROM websites WHERE site_id = $1)
+                 || '|' || (SELECT COUNT(*) FROM website_topics WHERE site_id = $1)
+                 AS fingerprint",
+        )
+        .bind(site.0)
+        .bind(codec::timestamp(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row
+            .try_get::<Option<String>, _>("fingerprint")?
+            .unwrap_or_default())
+    }
+
     /// Whether the site has any content at all (news, contacts, topics or websites).
     pub async fn has_content(&self, site: SiteId) -> Result<bool> {
         let row = sqlx::query(
