@@ -75,7 +75,15 @@ pub fn plain_text(markdown: &str) -> String {
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            // Blocks end with a space; inline ends (links, emphasis) do not.
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock,
+            ) => text.push(' '),
             _ => {}
         }
     }
