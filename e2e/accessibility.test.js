@@ -1,0 +1,89 @@
+// Zero axe-core violations (WCAG 2.0/2.1 A and AA) on every page type,
+// public and admin; reflow at 320 CSS px; screenshots at phone and desktop width.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, axe, signIn, screenshot } = require('./helpers');
+
+let server;
+let browser;
+
+test.before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** A page and the address of the first article on /nyheder. */
+async function firstArticle(page) {
+  await page.goto(`${server.base}/nyheder`);
+  return page.getAttribute('.news-item__title a', 'href');
+}
+
+test('public pages have no axe violations', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  const article = await firstArticle(page);
+  for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
+    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/findes-ikke']) {
+    const response = await page.goto(server.base + path);
+    assert.ok(response.status() < 500, `${path}: ${response.status()}`);
+    assert.deepEqual(await axe(page), [], path);
+  }
+  await context.close();
+});
+
+test('admin pages have no axe violations, also with validation errors shown', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/admin/login`);
+  assert.deepEqual(await axe(page), [], 'sign-in');
+  await signIn(page, server.base);
+  for (const path of ['/admin', '/admin/nyheder', '/admin/nyheder/ny', '/admin/nyheder/1',
+    '/admin/nyheder/1/versioner', '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner',
+    '/admin/emner/ny', '/admin/hjemmesider', '/admin/hjemmesider/ny', '/admin/brugere', '/admin/log',
+    '/admin/papirkurv']) {
+    await page.goto(server.base + path);
+    assert.deepEqual(await axe(page), [], path);
+  }
+  // The news form with errors next to the fields (the browser's own checks off).
+  await page.goto(`${server.base}/admin/nyheder/ny`);
+  await page.$eval('form[data-editor]', (form) => { form.noValidate = true; });
+  await page.fill('#news_date', '');
+  await page.fill('#new_email', 'ikke-en-mail');
+  await Promise.all([page.waitForLoadState('load'), page.click('button[value=save]')]);
+  assert.ok(await page.isVisible('#title-fejl'), 'error shown next to the title');
+  assert.deepEqual(await axe(page), [], 'news form with errors');
+  await context.close();
+});
+
+test('nothing needs horizontal scrolling at 320 CSS px', async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const page = await context.newPage();
+  const article = await firstArticle(page);
+  for (const path of ['/', '/nyheder', article, '/hjemmesider', '/soeg?q=skole', '/admin/login']) {
+    await page.goto(server.base + path);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `${path} is ${width}px wide`);
+  }
+  await context.close();
+});
+
+test('screenshots at phone and desktop width', async () => {
+  for (const [name, width] of [['telefon', 390], ['desktop', 1280]]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    const article = await firstArticle(page);
+    for (const [label, path] of [['forside', '/'], ['nyheder', '/nyheder'], ['artikel', article],
+      ['hjemmesider', '/hjemmesider'], ['soeg', '/soeg?q=skole']]) {
+      await page.goto(server.base + path);
+      await screenshot(page, `${label}-${name}`);
+    }
+    await context.close();
+  }
+});

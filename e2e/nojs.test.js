@@ -1,0 +1,75 @@
+// Every public feature works with JavaScript disabled, and the directory
+// narrows as the topic changes when it is on.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch } = require('./helpers');
+
+let server;
+let browser;
+
+test.before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+test.after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('without JavaScript: directory, article and search work', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  let page = await context.newPage();
+  await page.goto(`${server.base}/`);
+  await page.selectOption('#emne', 'skoler');
+  await Promise.all([page.waitForURL(/emne=skoler/), page.click('button[name=vis]')]);
+  const options = await page.$$eval('#hjemmeside option', (o) => o.length);
+  const all = await page.$$eval('.directory-group a', (a) => new Set(a.map((x) => x.href)).size);
+  assert.ok(options - 1 < all, 'the website list is narrowed to the topic');
+  await page.selectOption('#hjemmeside', { index: 1 });
+  // The answer is a 303 to the website; the machine has no network to follow it.
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('hjemmeside=')),
+    page.click('form.directory-form button:not([name])').catch(() => {}),
+  ]);
+  assert.equal(answer.status(), 303);
+  assert.match(answer.headers().location, /^https:\/\//, 'goes to the chosen website');
+  await page.close();
+
+  page = await context.newPage();
+  await page.goto(`${server.base}/nyheder`);
+  await Promise.all([page.waitForLoadState('load'), page.click('.news-item__title a')]);
+  assert.ok((await page.textContent('.article__date')).startsWith('Nyhedsdato: '));
+  await page.fill('#sitesoeg', 'skole');
+  await Promise.all([page.waitForURL(/\/soeg\?q=skole/), page.press('#sitesoeg', 'Enter')]);
+  assert.ok(await page.locator('.search-hit').count() > 0);
+  await context.close();
+});
+
+test('with JavaScript the website list narrows as the topic changes', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.base}/hjemmesider`);
+  assert.equal(await page.isVisible('button[name=vis]'), false, 'the no-script button is hidden');
+  const before = await page.$$eval('#hjemmeside option', (o) => o.length);
+  await page.selectOption('#emne', 'skoler');
+  const after = await page.$$eval('#hjemmeside option', (o) => o.length);
+  assert.ok(after < before, `${after} < ${before}`);
+  assert.match(await page.textContent('[data-directory-status]'), /hjemmesider under Skoler/);
+  await context.close();
+});
+
+test('the skip link comes first and focus is visible', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.base}/`);
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Gå til indhold');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'indhold');
+  await context.close();
+});
