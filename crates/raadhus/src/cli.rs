@@ -135,6 +135,11 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<String>,
 
+    /// The site's accessibility statement in the WAS-tool (https://…); linked
+    /// from every page's footer and from /was.
+    #[arg(long, env = "RAADHUS_WAS_URL", value_name = "URL")]
+    pub was_url: Option<String>,
+
     /// Start with an empty site: do not load the demo content.
     #[arg(long)]
     pub no_demo: bool,
@@ -156,6 +161,7 @@ impl Cli {
             log: self.log.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
+            was_url: serve.and_then(|s| s.was_url.clone()),
         }
     }
 }

@@ -24,6 +24,8 @@ pub struct Config {
     pub demo: bool,
     /// Largest JSON request body the API accepts, in bytes.
     pub max_body_bytes: usize,
+    /// The site's accessibility statement in the national WAS-tool.
+    pub was_url: Option<url::Url>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,7 @@ pub struct Layer {
     pub demo: Option<bool>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_body_bytes: Option<String>,
+    pub was_url: Option<String>,
 }
 
 /// Accepts `max_body_bytes = 1048576` as well as `"1048576"` in the file.
@@ -80,6 +83,7 @@ impl Layer {
             log: self.log.or(lower.log),
             demo: self.demo.or(lower.demo),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            was_url: self.was_url.or(lower.was_url),
         }
     }
 }
@@ -192,7 +196,21 @@ impl Config {
                     reason: "expected a number of bytes from 1024 to 1073741824",
                 })?,
         };
+        let was_url = match layer.was_url.filter(|u| !u.trim().is_empty()) {
+            None => None,
+            Some(text) => Some(
+                url::Url::parse(text.trim())
+                    .ok()
+                    .filter(|u| u.scheme() == "https" && u.host_str().is_some())
+                    .ok_or(ConfigError::Invalid {
+                        key: "accessibility statement URL (RAADHUS_WAS_URL)",
+                        value: text.clone(),
+                        reason: "expected the https:// address of the statement in the WAS-tool",
+                    })?,
+            ),
+        };
         Ok(Self {
+            was_url,
             max_body_bytes,
             bind,
             data_dir,
@@ -295,6 +313,10 @@ mod tests {
             },
             Layer {
                 log: Some("info,[[[".into()),
+                ..Layer::default()
+            },
+            Layer {
+                was_url: Some("http://was.example/x".into()),
                 ..Layer::default()
             },
         ];

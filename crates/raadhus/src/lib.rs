@@ -148,6 +148,7 @@ impl Application {
             raadhus_web::Settings {
                 base_url,
                 max_body_bytes: config.max_body_bytes,
+                was_url: config.was_url.clone(),
             },
             clock.clone(),
             search,

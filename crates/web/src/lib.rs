@@ -37,6 +37,8 @@ pub struct Settings {
     pub base_url: url::Url,
     /// Largest request body the JSON API accepts.
     pub max_body_bytes: usize,
+    /// The accessibility statement, linked from the footer and `/was`.
+    pub was_url: Option<url::Url>,
 }
 
 /// Everything a request handler may use. Cheap to clone.
@@ -54,6 +56,7 @@ struct Inner {
     clock: Clock,
     /// Largest request body the JSON API accepts.
     max_body_bytes: usize,
+    was_url: Option<url::Url>,
     search: Arc<raadhus_search::SearchIndex>,
 }
 
@@ -77,6 +80,7 @@ impl AppState {
                 assets,
                 clock,
                 max_body_bytes: settings.max_body_bytes,
+                was_url: settings.was_url,
                 search,
             }),
         })

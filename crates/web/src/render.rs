@@ -117,7 +117,10 @@ impl AppState {
             .and_then(|p| self.inner.base_url.join(p).ok())
             .map(|u| u.to_string());
         let full = context! {
-            site => context! { name => self.site().name.clone() },
+            site => context! {
+                name => self.site().name.clone(),
+                has_statement => self.inner.was_url.is_some(),
+            },
             current => meta.current,
             page_title => meta.title,
             description => meta.description,

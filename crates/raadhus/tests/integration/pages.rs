@@ -193,3 +193,36 @@ async fn configured_site_name_is_shown() {
     assert_eq!(page.texts(".site-name"), ["Bakkeby Kommune"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_accessibility_statement_is_linked_when_configured() {
+    let app = TestApp::spawn().await;
+    assert!(
+        app.get("/")
+            .await
+            .attrs("footer a[href='/was']", "href")
+            .is_empty()
+    );
+    assert_eq!(app.get("/was").await.status, StatusCode::NOT_FOUND);
+    app.stop().await;
+
+    let statement = "https://www.was.digst.dk/vesterfjord-dk";
+    let app = TestApp::spawn_with(raadhus::config::Layer {
+        demo: Some(false),
+        was_url: Some(statement.into()),
+        ..Default::default()
+    })
+    .await;
+    for path in ["/", "/nyheder", "/findes-ikke"] {
+        let page = app.get(path).await;
+        assert_eq!(
+            page.texts("footer a[href='/was']"),
+            ["Tilgængelighedserklæring"],
+            "{path}"
+        );
+    }
+    let was = app.get("/was").await;
+    assert_eq!(was.status, StatusCode::SEE_OTHER);
+    assert_eq!(was.header("location"), Some(statement));
+    app.stop().await;
+}

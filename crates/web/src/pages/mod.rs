@@ -27,7 +27,20 @@ pub fn router() -> Router<AppState> {
         .route("/robots.txt", get(sitemap::robots))
         .route("/hjemmesider", get(directory::show))
         .route("/healthz", get(health::check))
+        .route("/was", get(accessibility_statement))
         .route("/static/{file}", get(crate::assets::serve))
+}
+
+/// `/was`: the accessibility statement in the national WAS-tool, if configured.
+async fn accessibility_statement(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<axum::response::Redirect, crate::WebError> {
+    state
+        .inner
+        .was_url
+        .as_ref()
+        .map(|u| axum::response::Redirect::to(u.as_str()))
+        .ok_or(crate::WebError::NotFound)
 }
 
 /// The short text above the directory form, on the front page and its own page.
