@@ -88,6 +88,14 @@ pub fn parse(value: &str) -> Result<Date, DateError> {
     Date::new(year, month, day).map_err(|_| DateError)
 }
 
+/// Whether an accessibility statement last reviewed on `reviewed` is due for
+/// review on `today`: it must be reviewed at least every 12 months.
+pub fn statement_review_due(reviewed: Date, today: Date) -> bool {
+    reviewed
+        .checked_add(jiff::Span::new().years(1))
+        .map_or(true, |due| today >= due)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Skriv tidspunktet som dd.mm.åååå tt:mm, fx 18.12.2017 09:30.")]
 pub struct DateTimeError;
@@ -137,6 +145,14 @@ pub fn from_copenhagen(dt: jiff::civil::DateTime) -> Result<Timestamp, DateError
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn statements_are_due_after_twelve_months() {
+        let reviewed = date(2025, 11, 27);
+        assert!(!statement_review_due(reviewed, date(2026, 11, 26)));
+        assert!(statement_review_due(reviewed, date(2026, 11, 27)));
+        assert!(statement_review_due(date(2024, 2, 29), date(2025, 3, 1)));
+    }
 
     #[test]
     fn numeric_has_leading_zeros() {

@@ -89,6 +89,8 @@ pub struct Website {
     pub topic_ids: Vec<i64>,
     pub sort_order: i64,
     pub active: bool,
+    /// Its accessibility statement in the WAS-tool, if registered.
+    pub statement_url: Option<WebUrl>,
 }
 
 /// A website as an editor or an import gives it; topics are given by id.
@@ -100,6 +102,7 @@ pub struct WebsiteInput {
     pub topic_ids: Vec<i64>,
     pub sort_order: i64,
     pub active: bool,
+    pub statement_url: Option<WebUrl>,
 }
 
 impl WebsiteInput {
@@ -109,23 +112,33 @@ impl WebsiteInput {
         description: Option<&str>,
         topic_ids: Vec<i64>,
         sort_order: i64,
+        statement_url: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let name = errors.check("name", required_text(name, 150, "hjemmesidens navn"));
         let url = errors.check("url", WebUrl::parse(url));
         let description = errors.check("description", optional_text(description, 300));
+        let statement_url = match statement_url.map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => errors.check("statement_url", WebUrl::parse(s)).map(Some),
+            None => Some(None),
+        };
         if topic_ids.is_empty() {
             errors.add("topics", "Vælg mindst ét emne.");
         }
-        match (name, url, description) {
-            (Some(name), Some(url), Some(description)) if errors.is_empty() => Ok(Self {
-                name,
-                url,
-                description,
-                topic_ids,
-                sort_order,
-                active: true,
-            }),
+        match (name, url, description, statement_url) {
+            (Some(name), Some(url), Some(description), Some(statement_url))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    name,
+                    url,
+                    description,
+                    topic_ids,
+                    sort_order,
+                    active: true,
+                    statement_url,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -162,7 +175,7 @@ mod tests {
 
     #[test]
     fn website_input_reports_every_field() {
-        let errors = WebsiteInput::new(" ", "nope", None, vec![], 0).unwrap_err();
+        let errors = WebsiteInput::new(" ", "nope", None, vec![], 0, None).unwrap_err();
         let fields: Vec<_> = errors.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "url", "topics"]);
         let ok = WebsiteInput::new(
@@ -171,10 +184,21 @@ mod tests {
             Some(" "),
             vec![1],
             3,
+            Some(" "),
         )
         .unwrap();
         assert_eq!(ok.description, None);
+        assert_eq!(ok.statement_url, None);
         assert!(ok.active);
+        let bad = WebsiteInput::new(
+            "Skole",
+            "https://s.example/",
+            None,
+            vec![1],
+            3,
+            Some("javascript:x"),
+        );
+        assert!(bad.unwrap_err().for_field("statement_url").is_some());
     }
 
     #[test]
@@ -219,6 +243,7 @@ mod grouping_tests {
             topic_ids: topics.to_vec(),
             sort_order: id,
             active: true,
+            statement_url: None,
         }
     }
 

@@ -140,6 +140,11 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_WAS_URL", value_name = "URL")]
     pub was_url: Option<String>,
 
+    /// When the accessibility statement was last reviewed (YYYY-MM-DD); the
+    /// admin reminds editors when it is more than 12 months ago.
+    #[arg(long, env = "RAADHUS_WAS_REVIEWED", value_name = "DATE")]
+    pub was_reviewed: Option<String>,
+
     /// Start with an empty site: do not load the demo content.
     #[arg(long)]
     pub no_demo: bool,
@@ -162,6 +167,7 @@ impl Cli {
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
             was_url: serve.and_then(|s| s.was_url.clone()),
+            was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),
         }
     }
 }

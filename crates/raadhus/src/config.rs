@@ -26,6 +26,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// The site's accessibility statement in the national WAS-tool.
     pub was_url: Option<url::Url>,
+    /// When the statement was last reviewed; the admin reminds after 12 months.
+    pub was_reviewed: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,6 +57,7 @@ pub struct Layer {
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_body_bytes: Option<String>,
     pub was_url: Option<String>,
+    pub was_reviewed: Option<String>,
 }
 
 /// Accepts `max_body_bytes = 1048576` as well as `"1048576"` in the file.
@@ -84,6 +87,7 @@ impl Layer {
             demo: self.demo.or(lower.demo),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             was_url: self.was_url.or(lower.was_url),
+            was_reviewed: self.was_reviewed.or(lower.was_reviewed),
         }
     }
 }
@@ -209,7 +213,20 @@ impl Config {
                     })?,
             ),
         };
+        let was_reviewed = match layer.was_reviewed.filter(|d| !d.trim().is_empty()) {
+            None => None,
+            Some(text) => {
+                Some(
+                    raadhus_domain::date::parse(&text).map_err(|_| ConfigError::Invalid {
+                        key: "statement review date (RAADHUS_WAS_REVIEWED)",
+                        value: text.clone(),
+                        reason: "expected a date such as 2026-11-27",
+                    })?,
+                )
+            }
+        };
         Ok(Self {
+            was_reviewed,
             was_url,
             max_body_bytes,
             bind,

@@ -149,6 +149,7 @@ impl Application {
                 base_url,
                 max_body_bytes: config.max_body_bytes,
                 was_url: config.was_url.clone(),
+                was_reviewed: config.was_reviewed,
             },
             clock.clone(),
             search,

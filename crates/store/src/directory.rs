@@ -50,8 +50,8 @@ pub(crate) async fn insert_website(
 ) -> Result<Website> {
     let now = codec::timestamp(now);
     let row = sqlx::query(
-        "INSERT INTO websites (site_id, name, url, description, sort_order, active, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO websites (site_id, name, url, description, sort_order, active, created_at, updated_at, statement_url)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
     )
     .bind(site.0)
     .bind(&input.name)
@@ -60,6 +60,7 @@ pub(crate) async fn insert_website(
     .bind(input.sort_order)
     .bind(input.active)
     .bind(&now)
+    .bind(input.statement_url.as_ref().map(|u| u.as_str()))
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = row.try_get("id")?;
@@ -72,6 +73,7 @@ pub(crate) async fn insert_website(
         topic_ids: input.topic_ids.clone(),
         sort_order: input.sort_order,
         active: input.active,
+        statement_url: input.statement_url.clone(),
     })
 }
 
@@ -195,7 +197,8 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
         let done = sqlx::query(
-            "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6
+            "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6,
+                    statement_url = $9
              WHERE id = $7 AND site_id = $8",
         )
         .bind(&input.name)
@@ -206,6 +209,7 @@ impl Store {
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
+        .bind(input.statement_url.as_ref().map(|u| u.as_str()))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -281,7 +285,7 @@ impl Store {
         only_active: bool,
     ) -> Result<Vec<Website>> {
         let rows = sqlx::query(
-            "SELECT id, name, url, description, sort_order, active FROM websites
+            "SELECT id, name, url, description, sort_order, active, statement_url FROM websites
              WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
              ORDER BY sort_order, name, id",
         )
@@ -311,18 +315,24 @@ impl Store {
             .map(|row| {
                 let id: i64 = row.try_get("id")?;
                 let url: String = row.try_get("url")?;
+                let corrupt = |e: raadhus_domain::directory::WebUrlError| StoreError::Corrupt {
+                    table: "websites",
+                    column: "url",
+                    detail: e.to_string(),
+                };
+                let statement: Option<String> = row.try_get("statement_url")?;
                 Ok(Website {
                     id,
                     name: row.try_get("name")?,
-                    url: WebUrl::parse(&url).map_err(|e| StoreError::Corrupt {
-                        table: "websites",
-                        column: "url",
-                        detail: e.to_string(),
-                    })?,
+                    url: WebUrl::parse(&url).map_err(corrupt)?,
                     description: row.try_get("description")?,
                     topic_ids: topics.remove(&id).unwrap_or_default(),
                     sort_order: row.try_get("sort_order")?,
                     active: row.try_get("active")?,
+                    statement_url: statement
+                        .map(|s| WebUrl::parse(&s))
+                        .transpose()
+                        .map_err(corrupt)?,
                 })
             })
             .collect()

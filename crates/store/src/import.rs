@@ -38,6 +38,7 @@ impl Store {
                     .collect(),
                 sort_order: order,
                 active: true,
+                statement_url: None,
             };
             directory::insert_website(&mut tx, site, &input, now).await?;
         }

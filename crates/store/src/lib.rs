@@ -302,8 +302,15 @@ mod tests {
             .create_topic(other, &TopicInput::new("Skoler", None, 1).unwrap(), now)
             .await
             .unwrap();
-        let website =
-            WebsiteInput::new("Skole", "https://skole.example/", None, vec![topic.id], 1).unwrap();
+        let website = WebsiteInput::new(
+            "Skole",
+            "https://skole.example/",
+            None,
+            vec![topic.id],
+            1,
+            None,
+        )
+        .unwrap();
         let err = store.create_website(site, &website, now).await.unwrap_err();
         assert!(matches!(err, StoreError::UnknownReference(_)), "{err}");
         // Nothing half-written is left behind.

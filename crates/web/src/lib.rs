@@ -39,6 +39,8 @@ pub struct Settings {
     pub max_body_bytes: usize,
     /// The accessibility statement, linked from the footer and `/was`.
     pub was_url: Option<url::Url>,
+    /// When the statement was last reviewed.
+    pub was_reviewed: Option<jiff::civil::Date>,
 }
 
 /// Everything a request handler may use. Cheap to clone.
@@ -57,6 +59,7 @@ struct Inner {
     /// Largest request body the JSON API accepts.
     max_body_bytes: usize,
     was_url: Option<url::Url>,
+    was_reviewed: Option<jiff::civil::Date>,
     search: Arc<raadhus_search::SearchIndex>,
 }
 
@@ -81,6 +84,7 @@ impl AppState {
                 clock,
                 max_body_bytes: settings.max_body_bytes,
                 was_url: settings.was_url,
+                was_reviewed: settings.was_reviewed,
                 search,
             }),
         })

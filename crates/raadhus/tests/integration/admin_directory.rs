@@ -305,3 +305,101 @@ async fn websites_need_a_web_address_and_a_topic_and_can_be_made_inactive() {
     assert!(app.store.all_websites(app.site).await.unwrap().is_empty());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn websites_without_an_accessibility_statement_are_flagged() {
+    let app = TestApp::spawn().await;
+    let s = editor(&app).await;
+    redirected_to(
+        &app.post_as(&s, "/admin/emner/ny", &[("name", "Skoler")])
+            .await,
+        "/admin/emner?gemt=1",
+    );
+    let topic = app.store.topics(app.site).await.unwrap()[0].id.to_string();
+    let bad = app
+        .post_as(
+            &s,
+            "/admin/hjemmesider/ny",
+            &[
+                ("name", "A"),
+                ("url", "https://a.example/"),
+                ("topics", &topic),
+                ("statement_url", "ikke en adresse"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!bad.texts("#statement_url-fejl").is_empty());
+    for (name, statement) in [
+        ("Med erklæring", "https://www.was.digst.dk/a-example"),
+        ("Uden erklæring", ""),
+    ] {
+        let page = app
+            .post_as(
+                &s,
+                "/admin/hjemmesider/ny",
+                &[
+                    ("name", name),
+                    ("url", "https://a.example/"),
+                    ("topics", &topic),
+                    ("active", "1"),
+                    ("statement_url", statement),
+                ],
+            )
+            .await;
+        redirected_to(&page, "/admin/hjemmesider?gemt=1");
+    }
+    let list = app.get_as(&s, "/admin/hjemmesider").await;
+    let rows: Vec<String> = list.texts("tbody tr");
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Med erklæring") && r.ends_with("Ja")),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("Uden erklæring") && r.ends_with("Mangler")),
+        "{rows:?}"
+    );
+    let dashboard = app.get_as(&s, "/admin").await;
+    let notices = dashboard.texts(".notice").join(" ");
+    assert!(
+        notices.contains("1 hjemmeside i oversigten mangler en tilgængelighedserklæring"),
+        "{notices}"
+    );
+    assert!(
+        notices.contains("Sitet har ingen tilgængelighedserklæring"),
+        "{notices}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_admin_reminds_when_the_statement_is_a_year_old() {
+    for (reviewed, reminded) in [("2020-01-15", true), ("", true), ("today", false)] {
+        let reviewed = if reviewed == "today" {
+            jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+        } else {
+            reviewed.to_string()
+        };
+        let app = TestApp::spawn_with(raadhus::config::Layer {
+            demo: Some(false),
+            was_url: Some("https://www.was.digst.dk/vesterfjord-dk".into()),
+            was_reviewed: Some(reviewed.clone()),
+            ..Default::default()
+        })
+        .await;
+        let s = editor(&app).await;
+        let notices = app.get_as(&s, "/admin").await.texts(".notice").join(" ");
+        assert_eq!(
+            notices.contains("tilgængelighedserklæringen")
+                || notices.contains("Tilgængelighedserklæringen"),
+            reminded,
+            "{reviewed}: {notices}"
+        );
+        if reviewed == "2020-01-15" {
+            assert!(notices.contains("15. januar 2020"), "{notices}");
+        }
+        app.stop().await;
+    }
+}

@@ -29,7 +29,15 @@ async fn directory(app: &TestApp) -> Directory {
         .await
         .unwrap();
     let website = |name: &str, url: &str, topics: Vec<i64>, order| {
-        WebsiteInput::new(name, url, Some("Beskrivelse af siden."), topics, order).unwrap()
+        WebsiteInput::new(
+            name,
+            url,
+            Some("Beskrivelse af siden."),
+            topics,
+            order,
+            None,
+        )
+        .unwrap()
     };
     let school = website(
         "Egelund Skole",

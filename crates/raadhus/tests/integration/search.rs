@@ -164,7 +164,8 @@ async fn corpus() -> TestApp {
             "Undervisning i sang og instrumenter for børn.",
         ),
     ] {
-        let input = WebsiteInput::new(name, url, Some(description), vec![topic.id], 1).unwrap();
+        let input =
+            WebsiteInput::new(name, url, Some(description), vec![topic.id], 1, None).unwrap();
         app.store
             .create_website(app.site, &input, now)
             .await

@@ -43,6 +43,9 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_subject ON login_failures (subject, failed_at);
 
+-- Each directory website's own accessibility statement (WAS-tool).
+ALTER TABLE websites ADD COLUMN statement_url TEXT;
+
 -- Optimistic concurrency, unpublishing and the bin.
 ALTER TABLE news ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE news ADD COLUMN unpublish_at TEXT;

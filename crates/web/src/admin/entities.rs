@@ -692,11 +692,11 @@ pub async fn delete_topic(
 
 async fn website_fields(
     state: &AppState,
-    values: [&str; 4],
+    values: [&str; 5],
     chosen: &[i64],
     active: bool,
 ) -> Result<Vec<Field>, WebError> {
-    let [name, url, description, order] = values;
+    let [name, url, description, order, statement] = values;
     let topics = state.store().topics(state.site().id).await?;
     let mut topics_field = field("topics", "Emner", "checkboxes", "")
         .hint("Hjemmesiden vises under hvert valgt emne.");
@@ -714,6 +714,8 @@ async fn website_fields(
             .hint("Den fulde adresse, fx https://skole.kommune.dk/.")
             .required(),
         field("description", "Kort beskrivelse", "textarea", description),
+        field("statement_url", "Hjemmesidens tilgængelighedserklæring (URL)", "url", statement)
+            .hint("Adressen på erklæringen i WAS-værktøjet. Hjemmesider uden erklæring markeres på listen."),
         topics_field,
         field("sort_order", "Rækkefølge", "number", order)
             .hint("Hjemmesider med lavere tal vises først."),
@@ -751,6 +753,12 @@ pub async fn websites(
                     .join(", "),
                 w.sort_order.to_string(),
                 if w.active { "Aktiv" } else { "Inaktiv" }.to_string(),
+                if w.statement_url.is_some() {
+                    "Ja"
+                } else {
+                    "Mangler"
+                }
+                .to_string(),
             ],
         })
         .collect();
@@ -762,7 +770,14 @@ pub async fn websites(
         ListPage {
             kind: &WEBSITES,
             intro,
-            columns: &["Navn", "Adresse", "Emner", "Rækkefølge", "Status"],
+            columns: &[
+                "Navn",
+                "Adresse",
+                "Emner",
+                "Rækkefølge",
+                "Status",
+                "Tilgængelighedserklæring",
+            ],
             rows,
             notice: notice.text(),
             message: None,
@@ -774,7 +789,7 @@ pub async fn new_website(
     State(state): State<AppState>,
     who: SignedIn,
 ) -> Result<Response, WebError> {
-    let fields = website_fields(&state, ["", "https://", "", ""], &[], true).await?;
+    let fields = website_fields(&state, ["", "https://", "", "", ""], &[], true).await?;
     render_form(
         &state,
         &who,
@@ -805,6 +820,7 @@ pub async fn edit_website(
         w.url.as_str(),
         w.description.as_deref().unwrap_or_default(),
         order.as_str(),
+        w.statement_url.as_ref().map_or("", |u| u.as_str()),
     ];
     let fields = website_fields(&state, values, &w.topic_ids, w.active).await?;
     render_form(
@@ -858,6 +874,7 @@ async fn save_website(
         Some(f.get("description")),
         topic_ids.clone(),
         order,
+        Some(f.get("statement_url")),
     )
     .map(|mut w| {
         w.active = active;
@@ -902,6 +919,7 @@ async fn save_website(
         f.get("url"),
         f.get("description"),
         f.get("sort_order"),
+        f.get("statement_url"),
     ];
     let mut fields = website_fields(&state, values, &topic_ids, active).await?;
     attach(&mut fields, &errors);

@@ -285,6 +285,7 @@ pub struct WebsiteJson {
     topics: Vec<i64>,
     sort_order: i64,
     active: bool,
+    statement_url: Option<String>,
 }
 
 impl From<&Website> for WebsiteJson {
@@ -297,6 +298,7 @@ impl From<&Website> for WebsiteJson {
             topics: w.topic_ids.clone(),
             sort_order: w.sort_order,
             active: w.active,
+            statement_url: w.statement_url.as_ref().map(|u| u.to_string()),
         }
     }
 }
@@ -311,6 +313,8 @@ pub struct WebsiteRequest {
     #[serde(default)]
     sort_order: i64,
     active: Option<bool>,
+    /// The website's accessibility statement in the WAS-tool.
+    statement_url: Option<String>,
 }
 
 impl WebsiteRequest {
@@ -321,6 +325,7 @@ impl WebsiteRequest {
             self.description.as_deref(),
             self.topics.clone(),
             self.sort_order,
+            self.statement_url.as_deref(),
         )?;
         input.active = self.active.unwrap_or(true);
         Ok(input)
