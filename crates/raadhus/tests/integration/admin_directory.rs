@@ -3,18 +3,7 @@
 use raadhus_domain::NewsForm;
 use reqwest::StatusCode;
 
-use crate::support::{Session, TestApp, published};
-
-async fn editor(app: &TestApp) -> Session {
-    app.user(
-        "redaktoer@vesterfjord.example",
-        "editor",
-        "en god lang adgangskode",
-    )
-    .await;
-    app.sign_in("redaktoer@vesterfjord.example", "en god lang adgangskode")
-        .await
-}
+use crate::support::{TestApp, published};
 
 fn redirected_to(page: &crate::support::Page, target: &str) {
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
@@ -24,7 +13,7 @@ fn redirected_to(page: &crate::support::Page, target: &str) {
 #[tokio::test]
 async fn contact_persons_are_validated_shared_and_protected_while_in_use() {
     let app = TestApp::spawn().await;
-    let s = editor(&app).await;
+    let s = app.editor().await;
     let bad = app
         .post_as(
             &s,
@@ -115,7 +104,7 @@ async fn contact_persons_are_validated_shared_and_protected_while_in_use() {
 #[tokio::test]
 async fn topics_are_ordered_unique_and_not_deleted_silently() {
     let app = TestApp::spawn().await;
-    let s = editor(&app).await;
+    let s = app.editor().await;
     for (name, order) in [("Skoler", "20"), ("Dagtilbud", "10")] {
         redirected_to(
             &app.post_as(
@@ -205,7 +194,7 @@ async fn topics_are_ordered_unique_and_not_deleted_silently() {
 #[tokio::test]
 async fn websites_need_a_web_address_and_a_topic_and_can_be_made_inactive() {
     let app = TestApp::spawn().await;
-    let s = editor(&app).await;
+    let s = app.editor().await;
     redirected_to(
         &app.post_as(&s, "/admin/emner/ny", &[("name", "Kultur")])
             .await,
@@ -309,7 +298,7 @@ async fn websites_need_a_web_address_and_a_topic_and_can_be_made_inactive() {
 #[tokio::test]
 async fn websites_without_an_accessibility_statement_are_flagged() {
     let app = TestApp::spawn().await;
-    let s = editor(&app).await;
+    let s = app.editor().await;
     redirected_to(
         &app.post_as(&s, "/admin/emner/ny", &[("name", "Skoler")])
             .await,
@@ -389,7 +378,7 @@ async fn the_admin_reminds_when_the_statement_is_a_year_old() {
             ..Default::default()
         })
         .await;
-        let s = editor(&app).await;
+        let s = app.editor().await;
         let notices = app.get_as(&s, "/admin").await.texts(".notice").join(" ");
         assert_eq!(
             notices.contains("tilgængelighedserklæringen")

@@ -4,15 +4,7 @@
 use jiff::{Timestamp, ToSpan};
 use reqwest::StatusCode;
 
-use crate::support::{Session, TestApp};
-
-const PASSWORD: &str = "en god lang adgangskode";
-
-async fn editor(app: &TestApp) -> Session {
-    app.user("redaktoer@vesterfjord.example", "editor", PASSWORD)
-        .await;
-    app.sign_in("redaktoer@vesterfjord.example", PASSWORD).await
-}
+use crate::support::TestApp;
 
 /// The id in a `/admin/nyheder/{id}?gemt=1` redirect.
 fn saved_id(page: &crate::support::Page) -> i64 {
@@ -41,7 +33,7 @@ async fn an_editor_publishes_an_article_with_two_contact_persons() {
             "27 85 24 51",
         )
         .await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let form = app.get_as(&session, "/admin/nyheder/ny").await;
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(form.texts("label[for=title]"), ["Overskrift"]);
@@ -113,7 +105,7 @@ async fn an_editor_publishes_an_article_with_two_contact_persons() {
 #[tokio::test]
 async fn validation_errors_stand_next_to_their_fields_and_keep_the_text() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let page = app
         .post_as(
             &session,
@@ -156,7 +148,7 @@ async fn validation_errors_stand_next_to_their_fields_and_keep_the_text() {
 #[tokio::test]
 async fn a_stale_save_is_refused_and_nothing_is_lost() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let fields = |title: &'static str, version: &'static str| {
         vec![
             ("action", "save"),
@@ -202,7 +194,7 @@ async fn a_stale_save_is_refused_and_nothing_is_lost() {
 #[tokio::test]
 async fn revisions_are_listed_compared_and_restored_as_a_new_revision() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let save = |title: &'static str, body: &'static str, version: &'static str| {
         vec![
             ("action", "save"),
@@ -272,7 +264,7 @@ async fn revisions_are_listed_compared_and_restored_as_a_new_revision() {
 #[tokio::test]
 async fn deleted_news_go_to_the_bin_and_come_back() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let id = saved_id(
         &app.post_as(
             &session,
@@ -323,7 +315,7 @@ async fn deleted_news_go_to_the_bin_and_come_back() {
 #[tokio::test]
 async fn preview_shows_the_public_page_without_saving() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let page = app
         .post_as(
             &session,
@@ -365,7 +357,7 @@ async fn preview_shows_the_public_page_without_saving() {
 #[tokio::test]
 async fn scheduled_and_draft_articles_stay_off_the_public_site() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let later = raadhus_domain::date::local_input_value(Timestamp::now() + 3.hours());
     let id = saved_id(
         &app.post_as(
@@ -413,7 +405,7 @@ async fn scheduled_and_draft_articles_stay_off_the_public_site() {
 #[tokio::test]
 async fn markup_typed_in_the_admin_never_reaches_a_page_unescaped() {
     let app = TestApp::spawn().await;
-    let session = editor(&app).await;
+    let session = app.editor().await;
     let hostile = "<img src=x onerror=alert(1)><script>alert(2)</script>";
     saved_id(
         &app.post_as(

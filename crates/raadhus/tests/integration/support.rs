@@ -280,6 +280,15 @@ impl TestApp {
             .expect("user stored")
     }
 
+    /// Creates an editor and signs them in.
+    pub async fn editor(&self) -> Session {
+        let password = "en god lang adgangskode";
+        self.user("redaktoer@vesterfjord.example", "editor", password)
+            .await;
+        self.sign_in("redaktoer@vesterfjord.example", password)
+            .await
+    }
+
     /// Signs in through the real form. Panics if it fails.
     pub async fn sign_in(&self, email: &str, password: &str) -> Session {
         let (page, login_cookie) = self.login_attempt(email, password).await;
