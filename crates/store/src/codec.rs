@@ -30,6 +30,20 @@ pub fn read_timestamp(table: &'static str, column: &'static str, s: &str) -> Res
     s.parse().map_err(|e| corrupt(table, column, e))
 }
 
+/// Reads the optional time in result column `name` of `row`; errors name
+/// `table.column`, where the value comes from.
+pub fn read_optional_timestamp(
+    row: &sqlx::sqlite::SqliteRow,
+    name: &str,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<Timestamp>> {
+    use sqlx::Row;
+    row.try_get::<Option<&str>, _>(name)?
+        .map(|s| read_timestamp(table, column, s))
+        .transpose()
+}
+
 pub fn read_date(table: &'static str, column: &'static str, s: &str) -> Result<Date> {
     s.parse().map_err(|e| corrupt(table, column, e))
 }

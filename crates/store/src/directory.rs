@@ -118,9 +118,7 @@ impl Store {
         .bind(site.0)
         .fetch_one(&self.pool)
         .await?;
-        row.try_get::<Option<&str>, _>("changed")?
-            .map(|s| codec::read_timestamp("websites", "updated_at", s))
-            .transpose()
+        codec::read_optional_timestamp(&row, "changed", "websites", "updated_at")
     }
 
     /// One topic of the site.

@@ -29,9 +29,7 @@ const PUBLIC: &str = "n.site_id = $1 AND n.deleted_at IS NULL AND n.status = 'pu
 const SUMMARY_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at";
 
 fn optional_time(row: &SqliteRow, column: &'static str) -> Result<Option<Timestamp>> {
-    row.try_get::<Option<&str>, _>(column)?
-        .map(|s| codec::read_timestamp("news", column, s))
-        .transpose()
+    codec::read_optional_timestamp(row, column, "news", column)
 }
 
 fn summary_from_row(row: &SqliteRow) -> Result<NewsSummary> {

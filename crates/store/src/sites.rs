@@ -56,9 +56,7 @@ impl Store {
         .bind(codec::timestamp(now))
         .fetch_one(&self.pool)
         .await?;
-        row.try_get::<Option<&str>, _>("changed")?
-            .map(|s| codec::read_timestamp("news", "updated_at", s))
-            .transpose()
+        codec::read_optional_timestamp(&row, "changed", "news", "updated_at")
     }
 
     /// A value that changes whenever anything the public can see changes:

@@ -256,10 +256,12 @@ impl Store {
                         "created_at",
                         row.try_get("created_at")?,
                     )?,
-                    last_used_at: row
-                        .try_get::<Option<&str>, _>("last_used_at")?
-                        .map(|s| codec::read_timestamp("api_tokens", "last_used_at", s))
-                        .transpose()?,
+                    last_used_at: codec::read_optional_timestamp(
+                        row,
+                        "last_used_at",
+                        "api_tokens",
+                        "last_used_at",
+                    )?,
                     revoked: row.try_get::<Option<&str>, _>("revoked_at")?.is_some(),
                 })
             })
@@ -319,10 +321,7 @@ impl Store {
         .bind(codec::timestamp(since))
         .fetch_one(&self.pool)
         .await?;
-        let latest = row
-            .try_get::<Option<&str>, _>("latest")?
-            .map(|s| codec::read_timestamp("login_failures", "failed_at", s))
-            .transpose()?;
+        let latest = codec::read_optional_timestamp(&row, "latest", "login_failures", "failed_at")?;
         Ok((row.try_get("n")?, latest))
     }
 
