@@ -11,7 +11,8 @@ use serde::Deserialize;
 pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
-    /// Where the content lives: a `sqlite://` URL, or the SQLite file in `data_dir`.
+    /// Where the content lives: a `sqlite://` or `postgres://` URL, or the
+    /// SQLite file in `data_dir`.
     pub database: Database,
     /// Overrides the site's stored name when set.
     pub site_name: Option<String>,
@@ -152,12 +153,18 @@ impl Config {
         }
         let database = match layer.database_url.filter(|u| !u.trim().is_empty()) {
             None => Database::SqliteFile(data_dir.join(SQLITE_FILE)),
-            Some(url) if url.starts_with("sqlite:") => Database::Url(url),
+            Some(url)
+                if url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://") =>
+            {
+                Database::Url(url)
+            }
             Some(url) => {
                 return Err(ConfigError::Invalid {
                     key: "database URL (RAADHUS_DATABASE_URL)",
                     value: redact(&url),
-                    reason: "only sqlite:// URLs are supported by this version",
+                    reason: "expected sqlite://PATH or postgres://USER@HOST/DATABASE",
                 });
             }
         };
@@ -321,7 +328,7 @@ mod tests {
                 ..Layer::default()
             },
             Layer {
-                database_url: Some("postgres://u:hemmelig@db/x".into()),
+                database_url: Some("mysql://u:hemmelig@db/x".into()),
                 ..Layer::default()
             },
             Layer {

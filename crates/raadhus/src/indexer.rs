@@ -1,6 +1,10 @@
-//! Keeps the search index in step with the database: rebuilt on start, by
-//! `raadhus reindex`, and within a second of any change the public can see
-//! (saves, deletes, and publish or unpublish times passing).
+//! Keeps this node's search index in step with the database: rebuilt on
+//! start, by `raadhus reindex`, and within a second of any change the public
+//! can see (saves, deletes, and publish or unpublish times passing), whichever
+//! node made it. On PostgreSQL every node hears of changes at once through
+//! `LISTEN` (scheduled publishing included: the scheduler's audit entry is
+//! announced too), and looks now and then in case an announcement was lost
+//! while reconnecting. On SQLite the node looks every second.
 
 use std::sync::Arc;
 
@@ -113,3 +117,41 @@ impl Follower {
         }
     }
 }
+
+/// Follows the database until the task is dropped: on PostgreSQL at once when
+/// any node announces a change, and every [`SAFETY_POLL`] in case an
+/// announcement was lost; on SQLite every [`POLL`].
+pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
+    let mut changes = match store.listen().await {
+        Ok(changes) => changes,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for changes; polling only");
+            None
+        }
+    };
+    loop {
+        match changes.as_mut() {
+            Some(listener) => {
+                tokio::select! {
+                    change = listener.next() => {
+                        if let Some(table) = change {
+                            tracing::debug!(%table, "change announced");
+                        } else {
+                            // Reconnecting: notifications may have been missed.
+                            tokio::time::sleep(POLL).await;
+                        }
+                    }
+                    () = tokio::time::sleep(SAFETY_POLL) => {}
+                }
+            }
+            None => tokio::time::sleep(POLL).await,
+        }
+        follower.follow(&store, clock.now()).await;
+    }
+}
+
+/// How often SQLite is looked at for changes.
+pub const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// How often PostgreSQL is looked at without an announcement.
+pub const SAFETY_POLL: std::time::Duration = std::time::Duration::from_secs(5);

@@ -175,7 +175,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let scheduler = tokio::spawn(scheduler::run(
+        let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
+        let indexer = tokio::spawn(indexer::run(
             self.store.clone(),
             self.clock.clone(),
             self.follower,
@@ -187,6 +188,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         scheduler.abort();
+        indexer.abort();
         self.store.close().await;
         result
     }

@@ -30,18 +30,14 @@ pub fn read_timestamp(table: &'static str, column: &'static str, s: &str) -> Res
     s.parse().map_err(|e| corrupt(table, column, e))
 }
 
-/// Reads the optional time in result column `name` of `row`; errors name
-/// `table.column`, where the value comes from.
+/// Reads an optional stored time; errors name `table.column`, where the
+/// value comes from.
 pub fn read_optional_timestamp(
-    row: &sqlx::sqlite::SqliteRow,
-    name: &str,
+    s: Option<&str>,
     table: &'static str,
     column: &'static str,
 ) -> Result<Option<Timestamp>> {
-    use sqlx::Row;
-    row.try_get::<Option<&str>, _>(name)?
-        .map(|s| read_timestamp(table, column, s))
-        .transpose()
+    s.map(|s| read_timestamp(table, column, s)).transpose()
 }
 
 pub fn read_date(table: &'static str, column: &'static str, s: &str) -> Result<Date> {
@@ -60,4 +56,16 @@ pub fn read_email(table: &'static str, s: Option<String>) -> Result<Option<Email
 pub fn read_phone(table: &'static str, s: Option<String>) -> Result<Option<Phone>> {
     s.map(|s| Phone::from_e164(&s).map_err(|e| corrupt(table, "phone", e)))
         .transpose()
+}
+
+/// Stored form of an ordered list of ids: comma-separated, e.g. `3,1`.
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+}
+
+pub fn read_id_list(table: &'static str, column: &'static str, s: &str) -> Result<Vec<i64>> {
+    s.split(',')
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().map_err(|_| corrupt(table, column, s)))
+        .collect()
 }

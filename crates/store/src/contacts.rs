@@ -1,32 +1,29 @@
 //! Contact persons.
 
+use crate::{Conn, DbRow, Result, Store, StoreError, Table, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
-
-use crate::{Result, Store, StoreError, Table, codec};
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
-pub(crate) fn from_row(row: &SqliteRow) -> Result<ContactPerson> {
+pub(crate) fn from_row(row: &impl DbRow) -> Result<ContactPerson> {
     Ok(ContactPerson {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        job_title: row.try_get("job_title")?,
-        email: codec::read_email("contacts", row.try_get("email")?)?,
-        phone: codec::read_phone("contacts", row.try_get("phone")?)?,
+        id: row.col("id")?,
+        name: row.col("name")?,
+        job_title: row.col("job_title")?,
+        email: codec::read_email("contacts", row.col("email")?)?,
+        phone: codec::read_phone("contacts", row.col("phone")?)?,
     })
 }
 
 pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     input: &ContactInput,
     now: Timestamp,
 ) -> Result<ContactPerson> {
     let now = codec::timestamp(now);
-    let row = sqlx::query(
+    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "INSERT INTO contacts (site_id, name, job_title, email, phone, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
@@ -36,10 +33,10 @@ pub(crate) async fn insert(
     .bind(input.email.as_ref().map(|e| e.as_str()))
     .bind(input.phone.as_ref().map(|p| p.e164()))
     .bind(&now)
-    .fetch_one(&mut *conn)
-    .await?;
+    .fetch_one(&mut *c)
+    .await)?;
     Ok(ContactPerson {
-        id: row.try_get("id")?,
+        id,
         name: input.name.clone(),
         job_title: input.job_title.clone(),
         email: input.email.clone(),
@@ -50,14 +47,15 @@ pub(crate) async fn insert(
 impl Store {
     /// One contact person of the site.
     pub async fn contact(&self, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 AND c.id = $2"
-        )))
-        .bind(site.0)
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(from_row).transpose()
+        let sql = format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 AND c.id = $2");
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose())
     }
 
     /// Changes a contact person; every article naming them shows the change.
@@ -68,7 +66,7 @@ impl Store {
         input: &ContactInput,
         now: Timestamp,
     ) -> Result<()> {
-        let done = sqlx::query(
+        let done = on_pool!(self, pool => sqlx::query(
             "UPDATE contacts SET name = $1, job_title = $2, email = $3, phone = $4, updated_at = $5
              WHERE id = $6 AND site_id = $7",
         )
@@ -79,9 +77,10 @@ impl Store {
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
-        .execute(&self.pool)
-        .await?;
-        if done.rows_affected() == 0 {
+        .execute(pool)
+        .await?
+        .rows_affected());
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         Ok(())
@@ -89,15 +88,14 @@ impl Store {
 
     /// Titles of the articles (also drafts and binned ones) that name a contact person.
     pub async fn contact_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
             "SELECT n.title FROM news_contacts nc JOIN news n ON n.id = nc.news_id
              WHERE nc.site_id = $1 AND nc.contact_id = $2 ORDER BY n.title",
         )
         .bind(site.0)
         .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("title")?)).collect()
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Deletes a contact person no article names; one still in use is a conflict.
@@ -113,13 +111,15 @@ impl Store {
 
     /// All contact persons of the site, by name.
     pub async fn contacts(&self, site: SiteId) -> Result<Vec<ContactPerson>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 ORDER BY c.name, c.id"
-        )))
-        .bind(site.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(from_row).collect()
+        let sql =
+            format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 ORDER BY c.name, c.id");
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(from_row)
+            .collect())
     }
 
     pub async fn create_contact(
@@ -128,7 +128,9 @@ impl Store {
         input: &ContactInput,
         now: Timestamp,
     ) -> Result<ContactPerson> {
-        let mut conn = self.pool.acquire().await?;
-        insert(&mut conn, site, input, now).await
+        let mut tx = self.write_tx().await?;
+        let contact = insert(&mut tx.conn(), site, input, now).await?;
+        tx.commit().await?;
+        Ok(contact)
     }
 }

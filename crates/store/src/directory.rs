@@ -2,11 +2,9 @@
 
 use std::collections::HashMap;
 
+use crate::{Conn, DbRow, Result, Store, StoreError, Table, codec, missing_reference};
 use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
-use sqlx::{Row, SqliteConnection};
-
-use crate::{Result, Store, StoreError, Table, codec, missing_reference};
 
 fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
     match e.as_database_error() {
@@ -16,13 +14,13 @@ fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
 }
 
 pub(crate) async fn insert_topic(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     input: &TopicInput,
     now: Timestamp,
 ) -> Result<Topic> {
     let now = codec::timestamp(now);
-    let row = sqlx::query(
+    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "INSERT INTO topics (site_id, slug, name, sort_order, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
@@ -31,11 +29,11 @@ pub(crate) async fn insert_topic(
     .bind(&input.name)
     .bind(input.sort_order)
     .bind(&now)
-    .fetch_one(&mut *conn)
-    .await
+    .fetch_one(&mut *c)
+    .await)
     .map_err(|e| slug_taken(e, &input.slug))?;
     Ok(Topic {
-        id: row.try_get("id")?,
+        id,
         slug: input.slug.clone(),
         name: input.name.clone(),
         sort_order: input.sort_order,
@@ -43,13 +41,13 @@ pub(crate) async fn insert_topic(
 }
 
 pub(crate) async fn insert_website(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     input: &WebsiteInput,
     now: Timestamp,
 ) -> Result<Website> {
     let now = codec::timestamp(now);
-    let row = sqlx::query(
+    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "INSERT INTO websites (site_id, name, url, description, sort_order, active, created_at, updated_at, statement_url)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
     )
@@ -61,9 +59,8 @@ pub(crate) async fn insert_website(
     .bind(input.active)
     .bind(&now)
     .bind(input.statement_url.as_ref().map(|u| u.as_str()))
-    .fetch_one(&mut *conn)
-    .await?;
-    let id: i64 = row.try_get("id")?;
+    .fetch_one(&mut *c)
+    .await)?;
     write_website_topics(conn, site, id, &input.topic_ids).await?;
     Ok(Website {
         id,
@@ -79,24 +76,24 @@ pub(crate) async fn insert_website(
 
 /// Writes the topics of a website, replacing those it had.
 async fn write_website_topics(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     id: i64,
     topic_ids: &[i64],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM website_topics WHERE website_id = $1")
+    on_conn!(conn, c => sqlx::query("DELETE FROM website_topics WHERE website_id = $1")
         .bind(id)
-        .execute(&mut *conn)
-        .await?;
+        .execute(&mut *c)
+        .await.map(drop))?;
     for topic_id in topic_ids {
-        sqlx::query(
+        on_conn!(conn, c => sqlx::query(
             "INSERT INTO website_topics (site_id, website_id, topic_id) VALUES ($1, $2, $3)",
         )
         .bind(site.0)
         .bind(id)
         .bind(topic_id)
-        .execute(&mut *conn)
-        .await
+        .execute(&mut *c)
+        .await.map(drop))
         .map_err(|e| {
             missing_reference(e, || {
                 format!("topic {topic_id} does not exist on this site")
@@ -109,16 +106,17 @@ async fn write_website_topics(
 impl Store {
     /// When the directory (topics and websites) last changed, deletions included.
     pub async fn directory_changed_at(&self, site: SiteId) -> Result<Option<Timestamp>> {
-        let row = sqlx::query(
+        let changed: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT MAX(t) AS changed FROM (
                  SELECT MAX(updated_at) AS t FROM topics WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM websites WHERE site_id = $1
-                 UNION ALL SELECT MAX(at) FROM audit_log WHERE site_id = $1 AND entity IN ('topic', 'website'))",
+                 UNION ALL SELECT MAX(at) FROM audit_log WHERE site_id = $1 AND entity IN ('topic', 'website')
+             ) AS changes",
         )
         .bind(site.0)
-        .fetch_one(&self.pool)
-        .await?;
-        codec::read_optional_timestamp(&row, "changed", "websites", "updated_at")
+        .fetch_one(pool)
+        .await)?;
+        codec::read_optional_timestamp(changed.as_deref(), "websites", "updated_at")
     }
 
     /// One topic of the site.
@@ -133,7 +131,7 @@ impl Store {
         input: &TopicInput,
         now: Timestamp,
     ) -> Result<()> {
-        let done = sqlx::query(
+        let done = on_pool!(self, pool => sqlx::query(
             "UPDATE topics SET slug = $1, name = $2, sort_order = $3, updated_at = $4 WHERE id = $5 AND site_id = $6",
         )
         .bind(input.slug.as_str())
@@ -142,10 +140,11 @@ impl Store {
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
-        .execute(&self.pool)
+        .execute(pool)
         .await
+        .map(|d| d.rows_affected()))
         .map_err(|e| slug_taken(e, &input.slug))?;
-        if done.rows_affected() == 0 {
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         Ok(())
@@ -153,15 +152,14 @@ impl Store {
 
     /// Names of the websites (active or not) listed under a topic.
     pub async fn topic_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
-        let rows = sqlx::query(
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
             "SELECT w.name FROM website_topics wt JOIN websites w ON w.id = wt.website_id
              WHERE wt.site_id = $1 AND wt.topic_id = $2 ORDER BY w.sort_order, w.name",
         )
         .bind(site.0)
         .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(|r| Ok(r.try_get("name")?)).collect()
+        .fetch_all(pool)
+        .await)?)
     }
 
     /// Deletes a topic no website is listed under; one in use is a conflict.
@@ -194,7 +192,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query(
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6,
                     statement_url = $9
              WHERE id = $7 AND site_id = $8",
@@ -208,12 +206,13 @@ impl Store {
         .bind(id)
         .bind(site.0)
         .bind(input.statement_url.as_ref().map(|u| u.as_str()))
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
+        .execute(&mut *c)
+        .await
+        .map(|d| d.rows_affected()))?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
-        write_website_topics(&mut tx, site, id, &input.topic_ids).await?;
+        write_website_topics(&mut tx.conn(), site, id, &input.topic_ids).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -229,8 +228,10 @@ impl Store {
         input: &TopicInput,
         now: Timestamp,
     ) -> Result<Topic> {
-        let mut conn = self.pool.acquire().await?;
-        insert_topic(&mut conn, site, input, now).await
+        let mut tx = self.write_tx().await?;
+        let topic = insert_topic(&mut tx.conn(), site, input, now).await?;
+        tx.commit().await?;
+        Ok(topic)
     }
 
     /// Creates a website with its topics, all or nothing.
@@ -241,29 +242,22 @@ impl Store {
         now: Timestamp,
     ) -> Result<Website> {
         let mut tx = self.write_tx().await?;
-        let website = insert_website(&mut tx, site, input, now).await?;
+        let website = insert_website(&mut tx.conn(), site, input, now).await?;
         tx.commit().await?;
         Ok(website)
     }
 
     /// All topics of the site in display order.
     pub async fn topics(&self, site: SiteId) -> Result<Vec<Topic>> {
-        let rows = sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "SELECT id, slug, name, sort_order FROM topics WHERE site_id = $1 ORDER BY sort_order, name, id",
         )
         .bind(site.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Topic {
-                    id: row.try_get("id")?,
-                    slug: codec::read_slug("topics", row.try_get("slug")?)?,
-                    name: row.try_get("name")?,
-                    sort_order: row.try_get("sort_order")?,
-                })
-            })
-            .collect()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(topic_from_row)
+        .collect())
     }
 
     /// The active websites of the site in display order, each with its topics.
@@ -282,17 +276,7 @@ impl Store {
         id: Option<i64>,
         only_active: bool,
     ) -> Result<Vec<Website>> {
-        let rows = sqlx::query(
-            "SELECT id, name, url, description, sort_order, active, statement_url FROM websites
-             WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
-             ORDER BY sort_order, name, id",
-        )
-        .bind(site.0)
-        .bind(id)
-        .bind(only_active)
-        .fetch_all(&self.pool)
-        .await?;
-        let links = sqlx::query(
+        let links: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT wt.website_id, wt.topic_id FROM website_topics wt
              JOIN topics t ON t.id = wt.topic_id
              WHERE wt.site_id = $1 AND ($2 IS NULL OR wt.website_id = $2)
@@ -300,39 +284,58 @@ impl Store {
         )
         .bind(site.0)
         .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await)?;
         let mut topics: HashMap<i64, Vec<i64>> = HashMap::new();
-        for link in &links {
-            topics
-                .entry(link.try_get("website_id")?)
-                .or_default()
-                .push(link.try_get("topic_id")?);
+        for (website, topic) in links {
+            topics.entry(website).or_default().push(topic);
         }
-        rows.iter()
-            .map(|row| {
-                let id: i64 = row.try_get("id")?;
-                let url: String = row.try_get("url")?;
-                let corrupt = |e: raadhus_domain::directory::WebUrlError| StoreError::Corrupt {
-                    table: "websites",
-                    column: "url",
-                    detail: e.to_string(),
-                };
-                let statement: Option<String> = row.try_get("statement_url")?;
-                Ok(Website {
-                    id,
-                    name: row.try_get("name")?,
-                    url: WebUrl::parse(&url).map_err(corrupt)?,
-                    description: row.try_get("description")?,
-                    topic_ids: topics.remove(&id).unwrap_or_default(),
-                    sort_order: row.try_get("sort_order")?,
-                    active: row.try_get("active")?,
-                    statement_url: statement
-                        .map(|s| WebUrl::parse(&s))
-                        .transpose()
-                        .map_err(corrupt)?,
-                })
-            })
-            .collect()
+        on_pool!(self, pool => sqlx::query(
+            "SELECT id, name, url, description, sort_order, active, statement_url FROM websites
+             WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
+             ORDER BY sort_order, name, id",
+        )
+        .bind(site.0)
+        .bind(id)
+        .bind(only_active)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| website_from_row(row, &mut topics))
+        .collect())
     }
+}
+
+fn topic_from_row(row: &impl DbRow) -> Result<Topic> {
+    Ok(Topic {
+        id: row.col("id")?,
+        slug: codec::read_slug("topics", row.col("slug")?)?,
+        name: row.col("name")?,
+        sort_order: row.col("sort_order")?,
+    })
+}
+
+/// A website from its row, taking its topics out of `topics` (by website id).
+fn website_from_row(row: &impl DbRow, topics: &mut HashMap<i64, Vec<i64>>) -> Result<Website> {
+    let id: i64 = row.col("id")?;
+    let url: String = row.col("url")?;
+    let corrupt = |e: raadhus_domain::directory::WebUrlError| StoreError::Corrupt {
+        table: "websites",
+        column: "url",
+        detail: e.to_string(),
+    };
+    let statement: Option<String> = row.col("statement_url")?;
+    Ok(Website {
+        id,
+        name: row.col("name")?,
+        url: WebUrl::parse(&url).map_err(corrupt)?,
+        description: row.col("description")?,
+        topic_ids: topics.remove(&id).unwrap_or_default(),
+        sort_order: row.col("sort_order")?,
+        active: row.col("active")?,
+        statement_url: statement
+            .map(|s| WebUrl::parse(&s))
+            .transpose()
+            .map_err(corrupt)?,
+    })
 }

@@ -18,12 +18,12 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let mut contact_ids = HashMap::new();
         for c in &bundle.contacts {
-            let stored = contacts::insert(&mut tx, site, &c.contact, now).await?;
+            let stored = contacts::insert(&mut tx.conn(), site, &c.contact, now).await?;
             contact_ids.insert(c.key.as_str(), stored.id);
         }
         let mut topic_ids = HashMap::new();
         for topic in &bundle.topics {
-            let stored = directory::insert_topic(&mut tx, site, topic, now).await?;
+            let stored = directory::insert_topic(&mut tx.conn(), site, topic, now).await?;
             topic_ids.insert(stored.slug.clone(), stored.id);
         }
         for (order, w) in (1_i64..).zip(&bundle.websites) {
@@ -40,7 +40,7 @@ impl Store {
                 active: true,
                 statement_url: None,
             };
-            directory::insert_website(&mut tx, site, &input, now).await?;
+            directory::insert_website(&mut tx.conn(), site, &input, now).await?;
         }
         for n in &bundle.news {
             let mut input = n.news.clone();
@@ -49,7 +49,7 @@ impl Store {
                 .iter()
                 .filter_map(|k| contact_ids.get(k.as_str()).copied())
                 .collect();
-            news::insert(&mut tx, site, &input, None, now).await?;
+            news::insert(&mut tx.conn(), site, &input, None, now).await?;
         }
         tx.commit().await?;
         Ok(())

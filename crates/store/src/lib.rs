@@ -4,29 +4,26 @@
 //! which SQL dialect sits behind it is this crate's business. Every method that
 //! touches content takes the [`SiteId`] it belongs to.
 
+#[macro_use]
+mod db;
 mod codec;
 mod contacts;
 mod directory;
+mod export;
 mod import;
 mod news;
 mod schedule;
 mod sites;
 mod users;
 
-use std::borrow::Cow;
-use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
-
-use sqlx::SqlSafeStr;
-use sqlx::SqlitePool;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+pub use db::{Backend, Changes};
 
 pub use news::{NewsFilter, NewsRow, Page, Revision};
 pub use raadhus_domain::SiteId;
 pub use schedule::Transition;
 pub use users::{Audit, Session};
+
+use db::{Conn, Db, DbRow};
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -56,20 +53,25 @@ pub enum StoreError {
     /// version saved meanwhile).
     #[error("{0}")]
     Conflict(String),
-    #[error("unsupported database URL {0:?}: use sqlite://PATH")]
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     UnsupportedUrl(String),
+    /// The operation needs the other backend (e.g. a file backup of PostgreSQL).
+    #[error("{0}")]
+    Unsupported(String),
+    /// An import that cannot be loaded; nothing was written.
+    #[error("{0}")]
+    Import(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl Store {
-    /// Begins a transaction that writes. SQLite takes the write lock at once
-    /// (`BEGIN IMMEDIATE`), so a transaction that reads first and writes later
-    /// waits for other writers instead of failing with "database is locked".
-    pub(crate) async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
-    }
+/// The repository. Cheap to clone; all clones share one connection pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Db,
+}
 
+impl Store {
     /// Deletes row `id` of `table` on `site`. A row something still refers to
     /// is a [`StoreError::Conflict`] saying `in_use`; a missing one, `NotFound`.
     pub(crate) async fn delete_row(
@@ -83,13 +85,14 @@ impl Store {
             "DELETE FROM {} WHERE id = $1 AND site_id = $2",
             table.name()
         );
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let done = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .bind(site.0)
-            .execute(&self.pool)
+            .execute(pool)
             .await
-            .map_err(|e| in_use(e, in_use_message))?;
-        if done.rows_affected() == 0 {
+            .map(|d| d.rows_affected()))
+        .map_err(|e| in_use(e, in_use_message))?;
+        if done == 0 {
             return Err(StoreError::NotFound);
         }
         Ok(())
@@ -135,87 +138,6 @@ pub(crate) fn missing_reference(e: sqlx::Error, what: impl FnOnce() -> String) -
     match e.as_database_error() {
         Some(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(what()),
         _ => StoreError::Database(e),
-    }
-}
-
-/// The repository. Cheap to clone; all clones share one connection pool.
-#[derive(Clone, Debug)]
-pub struct Store {
-    pool: SqlitePool,
-}
-
-/// Migrations for SQLite, embedded in the binary.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
-    (
-        1,
-        "content",
-        include_str!("../migrations/sqlite/0001_content.sql"),
-    ),
-    (
-        2,
-        "editing",
-        include_str!("../migrations/sqlite/0002_editing.sql"),
-    ),
-];
-
-impl Store {
-    /// Opens the database at `url` (`sqlite://PATH`), creating the file if it is
-    /// missing. SQLite runs in WAL mode with foreign keys enforced.
-    pub async fn connect(url: &str) -> Result<Self> {
-        if !url.starts_with("sqlite:") {
-            return Err(StoreError::UnsupportedUrl(url.to_string()));
-        }
-        Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
-    }
-
-    /// Opens (creating if missing) the SQLite database file at `path`.
-    pub async fn open_sqlite_file(path: &Path) -> Result<Self> {
-        Self::open_sqlite(SqliteConnectOptions::new().filename(path)).await
-    }
-
-    async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self> {
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool })
-    }
-
-    /// Applies every migration not yet applied. Safe to run repeatedly.
-    pub async fn migrate(&self) -> Result<()> {
-        let migrations = SQLITE_MIGRATIONS
-            .iter()
-            .map(|&(version, description, sql)| {
-                Migration::new(
-                    version,
-                    Cow::Borrowed(description),
-                    MigrationType::Simple,
-                    sql.into_sql_str(),
-                    false,
-                )
-            })
-            .collect();
-        Migrator::with_migrations(migrations)
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Checks that the database answers.
-    pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
-
-    /// Waits for open connections to finish and closes the pool.
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
@@ -276,11 +198,12 @@ mod tests {
         let (store, _dir) = store().await;
         let now = Timestamp::now();
         let site = store.primary_site("Test", now).await.unwrap().id;
-        sqlx::query(
+        on_pool!(store, pool => sqlx::query(
             "INSERT INTO sites (id, name, created_at) VALUES (2, 'Anden', '2026-01-01T00:00:00Z')",
         )
-        .execute(&store.pool)
+        .execute(pool)
         .await
+        .map(drop))
         .unwrap();
         let other = SiteId(2);
         let contact = store
@@ -373,7 +296,9 @@ mod tests {
                 store.clone()
             };
             tasks.push(tokio::spawn(async move {
-                s.set_scheduler_last_run(Timestamp::now()).await
+                s.advance_scheduler(Timestamp::now(), |_| ("publish", String::new()))
+                    .await
+                    .map(drop)
             }));
         }
         for t in tasks {
@@ -400,9 +325,10 @@ mod tests {
             "2026-07-01T08:30:15Z"
         );
         assert_eq!(created.created_at, created.publish_at.unwrap());
-        let stored: String = sqlx::query_scalar("SELECT publish_at FROM news")
-            .fetch_one(&store.pool)
-            .await
+        let stored: String =
+            on_pool!(store, pool => sqlx::query_scalar("SELECT publish_at FROM news")
+            .fetch_one(pool)
+            .await)
             .unwrap();
         assert_eq!(stored, "2026-07-01T08:30:15Z");
     }

@@ -2,12 +2,9 @@
 
 use std::collections::HashSet;
 
+use crate::{Conn, DbRow, Result, Store, StoreError, codec, contacts, missing_reference};
 use jiff::Timestamp;
 use raadhus_domain::{NewsArticle, NewsInput, NewsStatus, NewsSummary, SiteId, Visibility};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
-
-use crate::{Result, Store, StoreError, codec, contacts, missing_reference};
 
 /// One page of a list: 1-based page number and page size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,23 +25,23 @@ const PUBLIC: &str = "n.site_id = $1 AND n.deleted_at IS NULL AND n.status = 'pu
 
 const SUMMARY_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at";
 
-fn optional_time(row: &SqliteRow, column: &'static str) -> Result<Option<Timestamp>> {
-    codec::read_optional_timestamp(row, column, "news", column)
+fn optional_time(row: &impl DbRow, column: &'static str) -> Result<Option<Timestamp>> {
+    codec::read_optional_timestamp(row.col(column)?, "news", column)
 }
 
-fn summary_from_row(row: &SqliteRow) -> Result<NewsSummary> {
+fn summary_from_row(row: &impl DbRow) -> Result<NewsSummary> {
     Ok(NewsSummary {
-        id: row.try_get("id")?,
-        slug: codec::read_slug("news", row.try_get("slug")?)?,
-        title: row.try_get("title")?,
-        lead: row.try_get("lead")?,
-        news_date: codec::read_date("news", "news_date", row.try_get("news_date")?)?,
+        id: row.col("id")?,
+        slug: codec::read_slug("news", row.col("slug")?)?,
+        title: row.col("title")?,
+        lead: row.col("lead")?,
+        news_date: codec::read_date("news", "news_date", row.col("news_date")?)?,
         publish_at: optional_time(row, "publish_at")?,
     })
 }
 
-fn status_from_row(row: &SqliteRow) -> Result<NewsStatus> {
-    let status: &str = row.try_get("status")?;
+fn status_from_row(row: &impl DbRow) -> Result<NewsStatus> {
+    let status: &str = row.col("status")?;
     NewsStatus::parse(status).map_err(|e| StoreError::Corrupt {
         table: "news",
         column: "status",
@@ -70,13 +67,13 @@ impl NewsRow {
 
 const ROW_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.status, n.unpublish_at, n.updated_at, n.version";
 
-fn news_row(row: &SqliteRow) -> Result<NewsRow> {
+fn news_row(row: &impl DbRow) -> Result<NewsRow> {
     Ok(NewsRow {
         summary: summary_from_row(row)?,
         status: status_from_row(row)?,
         unpublish_at: optional_time(row, "unpublish_at")?,
-        updated_at: codec::read_timestamp("news", "updated_at", row.try_get("updated_at")?)?,
-        version: row.try_get("version")?,
+        updated_at: codec::read_timestamp("news", "updated_at", row.col("updated_at")?)?,
+        version: row.col("version")?,
     })
 }
 
@@ -114,25 +111,23 @@ fn publish_time(
 /// Inserts an article with its contact persons and its first revision. The
 /// slug is made unique within the site by appending `-2`, `-3`, … when needed.
 pub(crate) async fn insert(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     input: &NewsInput,
     user: Option<i64>,
     now: Timestamp,
 ) -> Result<i64> {
-    let taken: HashSet<String> = sqlx::query(
+    let taken: Vec<String> = on_conn!(conn, c => sqlx::query_scalar(
         "SELECT slug FROM news WHERE site_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')",
     )
     .bind(site.0)
     .bind(input.slug.as_str())
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|row| row.try_get("slug"))
-    .collect::<Result<_, _>>()?;
+    .fetch_all(&mut *c)
+    .await)?;
+    let taken: HashSet<String> = taken.into_iter().collect();
     let slug = input.slug.make_unique(|s| taken.contains(s.as_str()));
     let publish_at = publish_time(input, None, now);
-    let row = sqlx::query(
+    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
         "INSERT INTO news (site_id, slug, title, lead, body, news_date, status, publish_at, unpublish_at,
                            created_at, updated_at, version)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
@@ -147,34 +142,33 @@ pub(crate) async fn insert(
     .bind(publish_at.map(codec::timestamp))
     .bind(input.unpublish_at.map(codec::timestamp))
     .bind(codec::timestamp(now))
-    .fetch_one(&mut *conn)
-    .await?;
-    let id: i64 = row.try_get("id")?;
+    .fetch_one(&mut *c)
+    .await)?;
     write_contacts(conn, site, id, &input.contact_ids).await?;
     write_revision(conn, site, id, user, now).await?;
     Ok(id)
 }
 
 async fn write_contacts(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     id: i64,
     contact_ids: &[i64],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM news_contacts WHERE news_id = $1")
+    on_conn!(conn, c => sqlx::query("DELETE FROM news_contacts WHERE news_id = $1")
         .bind(id)
-        .execute(&mut *conn)
-        .await?;
+        .execute(&mut *c)
+        .await.map(drop))?;
     for (position, contact_id) in (0_i64..).zip(contact_ids) {
-        sqlx::query(
+        on_conn!(conn, c => sqlx::query(
             "INSERT INTO news_contacts (site_id, news_id, contact_id, position) VALUES ($1, $2, $3, $4)",
         )
         .bind(site.0)
         .bind(id)
         .bind(contact_id)
         .bind(position)
-        .execute(&mut *conn)
-        .await
+        .execute(&mut *c)
+        .await.map(drop))
         .map_err(|e| {
             missing_reference(e, || {
                 format!("contact person {contact_id} does not exist on this site")
@@ -186,27 +180,32 @@ async fn write_contacts(
 
 /// Stores the article as it is now as a revision.
 async fn write_revision(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     id: i64,
     user: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
-    sqlx::query(
+    let contacts: Vec<i64> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT contact_id FROM news_contacts WHERE news_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await)?;
+    on_conn!(conn, c => sqlx::query(
         "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead, body,
                                      news_date, status, publish_at, unpublish_at, contact_ids)
          SELECT n.site_id, n.id, n.version, $3, $4, n.slug, n.title, n.lead, n.body, n.news_date, n.status,
-                n.publish_at, n.unpublish_at,
-                COALESCE((SELECT group_concat(contact_id, ',') FROM
-                            (SELECT contact_id FROM news_contacts WHERE news_id = n.id ORDER BY position)), '')
+                n.publish_at, n.unpublish_at, $5
          FROM news n WHERE n.id = $1 AND n.site_id = $2",
     )
     .bind(id)
     .bind(site.0)
     .bind(user)
     .bind(codec::timestamp(now))
-    .execute(&mut *conn)
-    .await?;
+    .bind(codec::id_list(&contacts))
+    .execute(&mut *c)
+    .await.map(drop))?;
     Ok(())
 }
 
@@ -221,8 +220,8 @@ impl Store {
         now: Timestamp,
     ) -> Result<NewsArticle> {
         let mut tx = self.write_tx().await?;
-        let id = insert(&mut tx, site, input, user, now).await?;
-        let article = article(&mut tx, site, Lookup::Id(id)).await?;
+        let id = insert(&mut tx.conn(), site, input, user, now).await?;
+        let article = article(&mut tx.conn(), site, Lookup::Id(id)).await?;
         tx.commit().await?;
         article.ok_or(StoreError::NotFound)
     }
@@ -239,7 +238,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<NewsArticle> {
         let mut tx = self.write_tx().await?;
-        let current = article(&mut tx, site, Lookup::Id(id))
+        let current = article(&mut tx.conn(), site, Lookup::Id(id))
             .await?
             .ok_or(StoreError::NotFound)?;
         if current.version != expected_version {
@@ -249,19 +248,20 @@ impl Store {
             )));
         }
         if current.slug != input.slug {
-            let taken =
-                sqlx::query("SELECT 1 FROM news WHERE site_id = $1 AND slug = $2 AND id <> $3")
-                    .bind(site.0)
-                    .bind(input.slug.as_str())
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_some() {
+            let taken: i64 = on_conn!(&mut tx.conn(), c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM news WHERE site_id = $1 AND slug = $2 AND id <> $3",
+            )
+            .bind(site.0)
+            .bind(input.slug.as_str())
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await)?;
+            if taken > 0 {
                 return Err(StoreError::SlugTaken(input.slug.to_string()));
             }
         }
         let publish_at = publish_time(input, current.publish_at, now);
-        sqlx::query(
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
                     publish_at = $7, unpublish_at = $8, updated_at = $9, version = version + 1
              WHERE id = $10 AND site_id = $11 AND version = $12",
@@ -278,11 +278,17 @@ impl Store {
         .bind(id)
         .bind(site.0)
         .bind(expected_version)
-        .execute(&mut *tx)
-        .await?;
-        write_contacts(&mut tx, site, id, &input.contact_ids).await?;
-        write_revision(&mut tx, site, id, user, now).await?;
-        let saved = article(&mut tx, site, Lookup::Id(id))
+        .execute(&mut *c)
+        .await
+        .map(|d| d.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::Conflict(format!(
+                "news {id} changed while it was being saved"
+            )));
+        }
+        write_contacts(&mut tx.conn(), site, id, &input.contact_ids).await?;
+        write_revision(&mut tx.conn(), site, id, user, now).await?;
+        let saved = article(&mut tx.conn(), site, Lookup::Id(id))
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -291,8 +297,8 @@ impl Store {
 
     /// Any article of the site that is not in the bin, whatever its status.
     pub async fn news_by_id(&self, site: SiteId, id: i64) -> Result<Option<NewsArticle>> {
-        let mut conn = self.pool.acquire().await?;
-        article(&mut conn, site, Lookup::Id(id)).await
+        let mut conn = self.read_conn().await?;
+        article(&mut conn.conn(), site, Lookup::Id(id)).await
     }
 
     /// The editors' list: every article not in the bin, newest news date first.
@@ -325,67 +331,73 @@ impl Store {
              AND ($3 = '' OR lower(n.title) LIKE lower($4) ESCAPE '\\')"
         );
         let now = codec::timestamp(now);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let list = format!(
             "SELECT {ROW_COLUMNS} FROM news n WHERE {condition}
              ORDER BY n.news_date DESC, n.id DESC LIMIT $5 OFFSET $6"
-        )))
-        .bind(site.0)
-        .bind(&now)
-        .bind(words)
-        .bind(&like)
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS total FROM news n WHERE {condition}"
-        )))
-        .bind(site.0)
-        .bind(&now)
-        .bind(words)
-        .bind(&like)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("total")?;
-        let rows = rows.iter().map(news_row).collect::<Result<_>>()?;
+        );
+        let rows = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(list))
+            .bind(site.0)
+            .bind(&now)
+            .bind(words)
+            .bind(&like)
+            .bind(i64::from(page.size))
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(news_row)
+            .collect::<Result<Vec<_>>>())?;
+        let count = format!("SELECT COUNT(*) FROM news n WHERE {condition}");
+        let total: i64 = on_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
+            .bind(site.0)
+            .bind(&now)
+            .bind(words)
+            .bind(&like)
+            .fetch_one(pool)
+            .await)?;
         Ok((rows, u64::try_from(total).unwrap_or(0)))
     }
 
     /// Moves an article to the bin. `false` if there was no such article.
     pub async fn bin_news(&self, site: SiteId, id: i64, now: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self, pool => sqlx::query(
             "UPDATE news SET deleted_at = $1 WHERE id = $2 AND site_id = $3 AND deleted_at IS NULL",
         )
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// The articles in the bin, most recently binned first.
     pub async fn binned_news(&self, site: SiteId) -> Result<Vec<NewsRow>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT {ROW_COLUMNS} FROM news n WHERE n.site_id = $1 AND n.deleted_at IS NOT NULL
              ORDER BY n.deleted_at DESC, n.id DESC"
-        )))
-        .bind(site.0)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(news_row).collect()
+        );
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(news_row)
+            .collect())
     }
 
     /// Takes an article out of the bin, as it was. `false` if it was not there.
     pub async fn restore_news(&self, site: SiteId, id: i64) -> Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self, pool => sqlx::query(
             "UPDATE news SET deleted_at = NULL WHERE id = $1 AND site_id = $2 AND deleted_at IS NOT NULL",
         )
         .bind(id)
         .bind(site.0)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(pool)
+        .await
+        .map(|d| d.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// Every saved version of an article, newest first.
@@ -412,7 +424,7 @@ impl Store {
         news_id: i64,
         revision_id: Option<i64>,
     ) -> Result<Vec<Revision>> {
-        let rows = sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "SELECT r.id, r.version, r.created_at, u.name AS user_name, r.slug, r.title, r.lead, r.body,
                     r.news_date, r.status, r.publish_at, r.unpublish_at, r.contact_ids
              FROM news_revisions r LEFT JOIN users u ON u.id = r.user_id
@@ -422,48 +434,11 @@ impl Store {
         .bind(site.0)
         .bind(news_id)
         .bind(revision_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let contact_ids: &str = row.try_get("contact_ids")?;
-                Ok(Revision {
-                    id: row.try_get("id")?,
-                    version: row.try_get("version")?,
-                    created_at: codec::read_timestamp(
-                        "news_revisions",
-                        "created_at",
-                        row.try_get("created_at")?,
-                    )?,
-                    user_name: row.try_get("user_name")?,
-                    content: NewsInput {
-                        slug: codec::read_slug("news_revisions", row.try_get("slug")?)?,
-                        title: row.try_get("title")?,
-                        lead: row.try_get("lead")?,
-                        body: row.try_get("body")?,
-                        news_date: codec::read_date(
-                            "news_revisions",
-                            "news_date",
-                            row.try_get("news_date")?,
-                        )?,
-                        status: status_from_row(row)?,
-                        publish_at: optional_time(row, "publish_at")?,
-                        unpublish_at: optional_time(row, "unpublish_at")?,
-                        contact_ids: contact_ids
-                            .split(',')
-                            .filter(|s| !s.is_empty())
-                            .map(|s| {
-                                s.parse().map_err(|_| StoreError::Corrupt {
-                                    table: "news_revisions",
-                                    column: "contact_ids",
-                                    detail: contact_ids.to_string(),
-                                })
-                            })
-                            .collect::<Result<_>>()?,
-                    },
-                })
-            })
-            .collect()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(revision_from_row)
+        .collect())
     }
 
     /// A page of the news visible to the public at `now`, newest news date
@@ -475,25 +450,26 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<NewsSummary>, u64)> {
         let now = codec::timestamp(now);
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let list = format!(
             "SELECT {SUMMARY_COLUMNS} FROM news n WHERE {PUBLIC}
              ORDER BY n.news_date DESC, n.publish_at DESC, n.id DESC LIMIT $3 OFFSET $4"
-        )))
-        .bind(site.0)
-        .bind(&now)
-        .bind(i64::from(page.size))
-        .bind(page.offset())
-        .fetch_all(&self.pool)
-        .await?;
-        let total: i64 = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) AS total FROM news n WHERE {PUBLIC}"
-        )))
-        .bind(site.0)
-        .bind(&now)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get("total")?;
-        let items = rows.iter().map(summary_from_row).collect::<Result<_>>()?;
+        );
+        let items = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(list))
+            .bind(site.0)
+            .bind(&now)
+            .bind(i64::from(page.size))
+            .bind(page.offset())
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>>>())?;
+        let count = format!("SELECT COUNT(*) FROM news n WHERE {PUBLIC}");
+        let total: i64 = on_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(count))
+            .bind(site.0)
+            .bind(&now)
+            .fetch_one(pool)
+            .await)?;
         Ok((items, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -515,10 +491,10 @@ impl Store {
                 },
             )
             .await?;
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read_conn().await?;
         let mut articles = Vec::with_capacity(summaries.len());
         for s in summaries {
-            if let Some(a) = article(&mut conn, site, Lookup::Id(s.id)).await? {
+            if let Some(a) = article(&mut conn.conn(), site, Lookup::Id(s.id)).await? {
                 articles.push(a);
             }
         }
@@ -532,22 +508,22 @@ impl Store {
         site: SiteId,
         now: Timestamp,
     ) -> Result<Vec<(String, Timestamp)>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT n.slug, n.updated_at, n.publish_at FROM news n WHERE {PUBLIC} ORDER BY n.news_date DESC, n.id DESC"
-        )))
-        .bind(site.0)
-        .bind(codec::timestamp(now))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+        );
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .bind(codec::timestamp(now))
+            .fetch_all(pool)
+            .await?
+            .iter()
             .map(|r| {
-                let updated =
-                    codec::read_timestamp("news", "updated_at", r.try_get("updated_at")?)?;
+                let updated = codec::read_timestamp("news", "updated_at", r.col("updated_at")?)?;
                 // A scheduled article changed when it went public.
                 let published = optional_time(r, "publish_at")?.unwrap_or(updated);
-                Ok((r.try_get("slug")?, updated.max(published)))
+                Ok((r.col("slug")?, updated.max(published)))
             })
-            .collect()
+            .collect())
     }
 
     /// The article with `slug`, if the public may see it at `now`.
@@ -557,12 +533,12 @@ impl Store {
         slug: &str,
         now: Timestamp,
     ) -> Result<Option<NewsArticle>> {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.read_conn().await?;
         let lookup = Lookup::PublicSlug {
             slug,
             now: codec::timestamp(now),
         };
-        article(&mut conn, site, lookup).await
+        article(&mut conn.conn(), site, lookup).await
     }
 }
 
@@ -575,60 +551,93 @@ enum Lookup<'a> {
 }
 
 async fn article(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn<'_>,
     site: SiteId,
     lookup: Lookup<'_>,
 ) -> Result<Option<NewsArticle>> {
     const COLUMNS: &str =
         "n.id, n.slug, n.title, n.lead, n.body, n.news_date, n.status, n.publish_at,
         n.unpublish_at, n.created_at, n.updated_at, n.version";
-    let row = match lookup {
+    let found = match lookup {
         Lookup::Id(id) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+            let sql = format!(
                 "SELECT {COLUMNS} FROM news n WHERE n.site_id = $1 AND n.id = $2 AND n.deleted_at IS NULL"
-            )))
-            .bind(site.0)
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?
+            );
+            on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(site.0)
+                .bind(id)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|row| article_from_row(&row))
+                .transpose())?
         }
         Lookup::PublicSlug { slug, now } => {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "SELECT {COLUMNS} FROM news n WHERE {PUBLIC} AND n.slug = $3"
-            )))
-            .bind(site.0)
-            .bind(now)
-            .bind(slug)
-            .fetch_optional(&mut *conn)
-            .await?
+            let sql = format!("SELECT {COLUMNS} FROM news n WHERE {PUBLIC} AND n.slug = $3");
+            on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(site.0)
+                .bind(now)
+                .bind(slug)
+                .fetch_optional(&mut *c)
+                .await?
+                .map(|row| article_from_row(&row))
+                .transpose())?
         }
     };
-    let Some(row) = row else { return Ok(None) };
-    let summary = summary_from_row(&row)?;
-    let contact_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let Some(mut article) = found else {
+        return Ok(None);
+    };
+    let sql = format!(
         "SELECT {} FROM news_contacts nc JOIN contacts c ON c.id = nc.contact_id
          WHERE nc.news_id = $1 ORDER BY nc.position",
         contacts::COLUMNS
-    )))
-    .bind(summary.id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Some(NewsArticle {
+    );
+    article.contacts = on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(article.id)
+        .fetch_all(&mut *c)
+        .await?
+        .iter()
+        .map(contacts::from_row)
+        .collect::<Result<Vec<_>>>())?;
+    Ok(Some(article))
+}
+
+/// An article from its row, without its contact persons.
+fn article_from_row(row: &impl DbRow) -> Result<NewsArticle> {
+    let summary = summary_from_row(row)?;
+    Ok(NewsArticle {
         id: summary.id,
         slug: summary.slug,
         title: summary.title,
         lead: summary.lead,
-        body: row.try_get("body")?,
+        body: row.col("body")?,
         news_date: summary.news_date,
-        status: status_from_row(&row)?,
+        status: status_from_row(row)?,
         publish_at: summary.publish_at,
-        unpublish_at: optional_time(&row, "unpublish_at")?,
-        contacts: contact_rows
-            .iter()
-            .map(contacts::from_row)
-            .collect::<Result<_>>()?,
-        created_at: codec::read_timestamp("news", "created_at", row.try_get("created_at")?)?,
-        updated_at: codec::read_timestamp("news", "updated_at", row.try_get("updated_at")?)?,
-        version: row.try_get("version")?,
-    }))
+        unpublish_at: optional_time(row, "unpublish_at")?,
+        contacts: Vec::new(),
+        created_at: codec::read_timestamp("news", "created_at", row.col("created_at")?)?,
+        updated_at: codec::read_timestamp("news", "updated_at", row.col("updated_at")?)?,
+        version: row.col("version")?,
+    })
+}
+
+fn revision_from_row(row: &impl DbRow) -> Result<Revision> {
+    let contact_ids: &str = row.col("contact_ids")?;
+    Ok(Revision {
+        id: row.col("id")?,
+        version: row.col("version")?,
+        created_at: codec::read_timestamp("news_revisions", "created_at", row.col("created_at")?)?,
+        user_name: row.col("user_name")?,
+        content: NewsInput {
+            slug: codec::read_slug("news_revisions", row.col("slug")?)?,
+            title: row.col("title")?,
+            lead: row.col("lead")?,
+            body: row.col("body")?,
+            news_date: codec::read_date("news_revisions", "news_date", row.col("news_date")?)?,
+            status: status_from_row(row)?,
+            publish_at: optional_time(row, "publish_at")?,
+            unpublish_at: optional_time(row, "unpublish_at")?,
+            contact_ids: codec::read_id_list("news_revisions", "contact_ids", contact_ids)?,
+        },
+    })
 }

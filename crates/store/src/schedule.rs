@@ -1,11 +1,10 @@
 //! What the scheduler needs: the publish and unpublish times that passed
-//! since it last ran, and where it got to.
+//! since it last ran, recorded exactly once however many nodes run it.
 
 use jiff::Timestamp;
 use raadhus_domain::SiteId;
-use sqlx::Row;
 
-use crate::{Result, Store, codec};
+use crate::{DbRow, Result, Store, codec};
 
 /// An article whose publish or unpublish time passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,52 +17,89 @@ pub struct Transition {
     pub at: Timestamp,
 }
 
+fn transition_from_row(r: &impl DbRow) -> Result<Transition> {
+    Ok(Transition {
+        site: SiteId(r.col("site_id")?),
+        news_id: r.col("id")?,
+        title: r.col("title")?,
+        published: r.col("published")?,
+        at: codec::read_timestamp("news", "publish_at", r.col("at")?)?,
+    })
+}
+
 impl Store {
     /// Where the scheduler got to, if it ever ran.
     pub async fn scheduler_last_run(&self) -> Result<Option<Timestamp>> {
-        let row = sqlx::query("SELECT last_run FROM scheduler_state WHERE id = 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| codec::read_timestamp("scheduler_state", "last_run", r.try_get("last_run")?))
-            .transpose()
+        let last: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT last_run FROM scheduler_state WHERE id = 1",
+        )
+        .fetch_optional(pool)
+        .await)?;
+        codec::read_optional_timestamp(last.as_deref(), "scheduler_state", "last_run")
     }
 
-    pub async fn set_scheduler_last_run(&self, at: Timestamp) -> Result<()> {
-        sqlx::query(
+    /// Moves the scheduler on to `now`: every publish or unpublish time in
+    /// (last run, `now`] is recorded in the audit log with the action and
+    /// summary `describe` gives, and the new position saved, in one write
+    /// transaction. Writers are serialised (see `write_tx`), so when several
+    /// nodes run this at once each transition is recorded by exactly one of
+    /// them. On a database where it never ran it only notes `now`. Returns the
+    /// transitions it recorded.
+    pub async fn advance_scheduler(
+        &self,
+        now: Timestamp,
+        describe: impl Fn(&Transition) -> (&'static str, String),
+    ) -> Result<Vec<Transition>> {
+        let mut tx = self.write_tx().await?;
+        let last: Option<String> = on_conn!(&mut tx.conn(), c => sqlx::query_scalar(
+            "SELECT last_run FROM scheduler_state WHERE id = 1",
+        )
+        .fetch_optional(&mut *c)
+        .await)?;
+        let last = codec::read_optional_timestamp(last.as_deref(), "scheduler_state", "last_run")?;
+        let transitions = match last {
+            Some(last) if now <= last => return Ok(Vec::new()),
+            None => Vec::new(),
+            Some(last) => on_conn!(&mut tx.conn(), c => sqlx::query(
+                "SELECT site_id, id, title, publish_at AS at, TRUE AS published FROM news
+                 WHERE status = 'published' AND deleted_at IS NULL AND publish_at > $1 AND publish_at <= $2
+                 UNION ALL
+                 SELECT site_id, id, title, unpublish_at AS at, FALSE AS published FROM news
+                 WHERE status = 'published' AND deleted_at IS NULL AND unpublish_at > $1 AND unpublish_at <= $2
+                 ORDER BY at, id",
+            )
+            .bind(codec::timestamp(last))
+            .bind(codec::timestamp(now))
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(transition_from_row)
+            .collect::<Result<Vec<_>>>())?,
+        };
+        for t in &transitions {
+            let (action, summary) = describe(t);
+            on_conn!(&mut tx.conn(), c => sqlx::query(
+                "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
+                 VALUES ($1, NULL, $2, $3, 'news', $4, $5)",
+            )
+            .bind(t.site.0)
+            .bind(codec::timestamp(t.at))
+            .bind(action)
+            .bind(t.news_id)
+            .bind(&summary)
+            .execute(&mut *c)
+            .await
+            .map(drop))?;
+        }
+        on_conn!(&mut tx.conn(), c => sqlx::query(
             "INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)
              ON CONFLICT (id) DO UPDATE SET last_run = excluded.last_run",
         )
-        .bind(codec::timestamp(at))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Published articles (not in the bin) whose publish or unpublish time lies
-    /// in `(after, until]`, oldest first, across all sites.
-    pub async fn transitions(&self, after: Timestamp, until: Timestamp) -> Result<Vec<Transition>> {
-        let rows = sqlx::query(
-            "SELECT site_id, id, title, publish_at AS at, 1 AS published FROM news
-             WHERE status = 'published' AND deleted_at IS NULL AND publish_at > $1 AND publish_at <= $2
-             UNION ALL
-             SELECT site_id, id, title, unpublish_at AS at, 0 AS published FROM news
-             WHERE status = 'published' AND deleted_at IS NULL AND unpublish_at > $1 AND unpublish_at <= $2
-             ORDER BY at, id",
-        )
-        .bind(codec::timestamp(after))
-        .bind(codec::timestamp(until))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(Transition {
-                    site: SiteId(r.try_get("site_id")?),
-                    news_id: r.try_get("id")?,
-                    title: r.try_get("title")?,
-                    published: r.try_get::<i64, _>("published")? == 1,
-                    at: codec::read_timestamp("news", "publish_at", r.try_get("at")?)?,
-                })
-            })
-            .collect()
+        .bind(codec::timestamp(now))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+        tx.commit().await?;
+        Ok(transitions)
     }
 }

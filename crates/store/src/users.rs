@@ -1,28 +1,25 @@
 //! Users, sessions, API tokens, sign-in throttling and the audit log.
 
+use crate::{DbRow, Result, Store, StoreError, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ApiToken, AuditEntry, Email, Role, SiteId, User, UserInput};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
-
-use crate::{Result, Store, StoreError, codec};
 
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.disabled_at";
 
-fn user_from_row(row: &SqliteRow) -> Result<User> {
-    let email: String = row.try_get("email")?;
-    let role: String = row.try_get("role")?;
+fn user_from_row(row: &impl DbRow) -> Result<User> {
+    let email: String = row.col("email")?;
+    let role: String = row.col("role")?;
     let corrupt = |column, detail: String| StoreError::Corrupt {
         table: "users",
         column,
         detail,
     };
     Ok(User {
-        id: row.try_get("id")?,
+        id: row.col("id")?,
         email: Email::parse(&email).map_err(|e| corrupt("email", e.to_string()))?,
-        name: row.try_get("name")?,
+        name: row.col("name")?,
         role: Role::parse(&role).map_err(|e| corrupt("role", e.to_string()))?,
-        disabled: row.try_get::<Option<String>, _>("disabled_at")?.is_some(),
+        disabled: row.col::<Option<String>>("disabled_at")?.is_some(),
     })
 }
 
@@ -56,7 +53,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<User> {
         let now = codec::timestamp(now);
-        let row = sqlx::query(
+        let id: i64 = on_pool!(self, pool => sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
@@ -65,8 +62,8 @@ impl Store {
         .bind(input.role.as_str())
         .bind(password_hash)
         .bind(&now)
-        .fetch_one(&self.pool)
-        .await
+        .fetch_one(pool)
+        .await)
         .map_err(|e| match e.as_database_error() {
             Some(db) if db.is_unique_violation() => {
                 StoreError::Conflict(format!("a user with e-mail {} exists", input.email))
@@ -74,7 +71,7 @@ impl Store {
             _ => StoreError::Database(e),
         })?;
         Ok(User {
-            id: row.try_get("id")?,
+            id,
             email: input.email.clone(),
             name: input.name.clone(),
             role: input.role,
@@ -84,23 +81,25 @@ impl Store {
 
     /// The user with this e-mail address (any case) and the stored password hash.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE lower(u.email) = lower($1)"
         )))
         .bind(email.trim())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| Ok((user_from_row(&row)?, row.try_get("password_hash")?)))
-            .transpose()
+        .fetch_optional(pool)
+        .await?
+        .map(|row| Ok((user_from_row(&row)?, row.col("password_hash")?)))
+        .transpose())
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY lower(u.email)"
         )))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(user_from_row).collect()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect())
     }
 
     /// Sets a new password and ends the user's sessions.
@@ -111,16 +110,16 @@ impl Store {
         now: Timestamp,
     ) -> Result<()> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(password_hash)
             .bind(codec::timestamp(now))
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+            .execute(&mut *c)
+            .await.map(drop))?;
         tx.commit().await?;
         Ok(())
     }
@@ -129,22 +128,22 @@ impl Store {
     pub async fn disable_user(&self, user_id: i64, now: Timestamp) -> Result<()> {
         let now = codec::timestamp(now);
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
+        on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
             .bind(&now)
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
         )
         .bind(&now)
         .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+        .execute(&mut *c)
+        .await.map(drop))?;
         tx.commit().await?;
         Ok(())
     }
@@ -157,7 +156,7 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()> {
-        sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -166,54 +165,50 @@ impl Store {
         .bind(csrf_token)
         .bind(codec::timestamp(now))
         .bind(codec::timestamp(expires_at))
-        .execute(&self.pool)
-        .await?;
+        .execute(pool)
+        .await.map(drop))?;
         Ok(())
     }
 
     /// The live session with this token digest: not expired, user not disabled.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s
              JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
         )))
         .bind(token_hash)
         .bind(codec::timestamp(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
+        .fetch_optional(pool)
+        .await?
+        .map(|row| {
             Ok(Session {
                 user: user_from_row(&row)?,
-                csrf_token: row.try_get("csrf_token")?,
-                expires_at: codec::read_timestamp(
-                    "sessions",
-                    "expires_at",
-                    row.try_get("expires_at")?,
-                )?,
+                csrf_token: row.col("csrf_token")?,
+                expires_at: codec::read_timestamp("sessions", "expires_at", row.col("expires_at")?)?,
             })
         })
-        .transpose()
+        .transpose())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await.map(drop))?;
         Ok(())
     }
 
     /// Removes expired sessions and old sign-in failures.
     pub async fn prune_sessions(&self, now: Timestamp, failures_before: Timestamp) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(codec::timestamp(now))
-            .execute(&self.pool)
-            .await?;
-        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
+            .execute(pool)
+            .await.map(drop))?;
+        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
             .bind(codec::timestamp(failures_before))
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await.map(drop))?;
         Ok(())
     }
 
@@ -224,87 +219,84 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<i64> {
-        let row = sqlx::query(
+        Ok(on_pool!(self, pool => sqlx::query_scalar(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(user_id)
         .bind(name)
         .bind(token_hash)
         .bind(codec::timestamp(now))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("id")?)
+        .fetch_one(pool)
+        .await)?)
     }
 
     /// All API tokens, newest first.
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>> {
-        let rows = sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.last_used_at, t.revoked_at
              FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id DESC",
         )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ApiToken {
-                    id: row.try_get("id")?,
-                    user_id: row.try_get("user_id")?,
-                    user_email: row.try_get("email")?,
-                    name: row.try_get("name")?,
-                    created_at: codec::read_timestamp(
-                        "api_tokens",
-                        "created_at",
-                        row.try_get("created_at")?,
-                    )?,
-                    last_used_at: codec::read_optional_timestamp(
-                        row,
-                        "last_used_at",
-                        "api_tokens",
-                        "last_used_at",
-                    )?,
-                    revoked: row.try_get::<Option<&str>, _>("revoked_at")?.is_some(),
-                })
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ApiToken {
+                id: row.col("id")?,
+                user_id: row.col("user_id")?,
+                user_email: row.col("email")?,
+                name: row.col("name")?,
+                created_at: codec::read_timestamp("api_tokens", "created_at", row.col("created_at")?)?,
+                last_used_at: codec::read_optional_timestamp(
+                    row.col("last_used_at")?,
+                    "api_tokens",
+                    "last_used_at",
+                )?,
+                revoked: row.col::<Option<&str>>("revoked_at")?.is_some(),
             })
-            .collect()
+        })
+        .collect())
     }
 
     /// Revokes a token; `false` if there is no such live token.
     pub async fn revoke_api_token(&self, id: i64, now: Timestamp) -> Result<bool> {
-        let done = sqlx::query(
+        let done = on_pool!(self, pool => sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )
         .bind(codec::timestamp(now))
         .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(pool)
+        .await.map(|d| d.rows_affected()))?;
+        Ok(done == 1)
     }
 
     /// The user a live API token acts as; records its use.
     pub async fn api_token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
-        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        let found = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
         )))
         .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let token_id: i64 = row.try_get("token_id")?;
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .fetch_optional(pool)
+        .await?
+        .map(|row| Ok::<_, StoreError>((user_from_row(&row)?, row.col::<i64>("token_id")?)))
+        .transpose())?;
+        let Some((user, token_id)) = found else {
+            return Ok(None);
+        };
+        on_pool!(self, pool => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(codec::timestamp(now))
             .bind(token_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(Some(user_from_row(&row)?))
+            .execute(pool)
+            .await.map(drop))?;
+        Ok(Some(user))
     }
 
     pub async fn record_login_failure(&self, subject: &str, now: Timestamp) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
+        on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
             .bind(subject)
             .bind(codec::timestamp(now))
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await.map(drop))?;
         Ok(())
     }
 
@@ -314,22 +306,23 @@ impl Store {
         subject: &str,
         since: Timestamp,
     ) -> Result<(i64, Option<Timestamp>)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, MAX(failed_at) AS latest FROM login_failures WHERE subject = $1 AND failed_at >= $2",
+        let (count, latest): (i64, Option<String>) = on_pool!(self, pool => sqlx::query_as(
+            "SELECT COUNT(*), MAX(failed_at) FROM login_failures WHERE subject = $1 AND failed_at >= $2",
         )
         .bind(subject)
         .bind(codec::timestamp(since))
-        .fetch_one(&self.pool)
-        .await?;
-        let latest = codec::read_optional_timestamp(&row, "latest", "login_failures", "failed_at")?;
-        Ok((row.try_get("n")?, latest))
+        .fetch_one(pool)
+        .await)?;
+        let latest =
+            codec::read_optional_timestamp(latest.as_deref(), "login_failures", "failed_at")?;
+        Ok((count, latest))
     }
 
     pub async fn clear_login_failures(&self, subject: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE subject = $1")
             .bind(subject)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await.map(drop))?;
         Ok(())
     }
 
@@ -343,7 +336,7 @@ impl Store {
             entity_id,
             summary,
         } = *record;
-        sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -354,32 +347,32 @@ impl Store {
         .bind(entity)
         .bind(entity_id)
         .bind(summary)
-        .execute(&self.pool)
-        .await?;
+        .execute(pool)
+        .await.map(drop))?;
         Ok(())
     }
 
     /// The latest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query(
+        on_pool!(self, pool => sqlx::query(
             "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              ORDER BY a.at DESC, a.id DESC LIMIT $1",
         )
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
+        .fetch_all(pool)
+        .await?
+        .iter()
             .map(|row| {
                 Ok(AuditEntry {
-                    at: codec::read_timestamp("audit_log", "at", row.try_get("at")?)?,
-                    user_name: row.try_get("name")?,
-                    action: row.try_get("action")?,
-                    entity: row.try_get("entity")?,
-                    entity_id: row.try_get("entity_id")?,
-                    summary: row.try_get("summary")?,
+                    at: codec::read_timestamp("audit_log", "at", row.col("at")?)?,
+                    user_name: row.col("name")?,
+                    action: row.col("action")?,
+                    entity: row.col("entity")?,
+                    entity_id: row.col("entity_id")?,
+                    summary: row.col("summary")?,
                 })
             })
-            .collect()
+            .collect())
     }
 }

@@ -1,6 +1,8 @@
 //! One integration-test binary driving the real application over real HTTP,
-//! each test on its own fresh SQLite database.
+//! each test on its own fresh database: SQLite, or PostgreSQL when
+//! `RAADHUS_TEST_DATABASE_URL` is set (see `database.rs`).
 
+mod database;
 mod support;
 
 mod admin_directory;
@@ -9,6 +11,7 @@ mod admin_session;
 mod api;
 mod caching;
 mod cli;
+mod cluster;
 mod directory;
 mod discovery;
 mod news;

@@ -93,6 +93,13 @@ async fn health_check_reports_the_database() {
     let json: serde_json::Value = serde_json::from_str(&page.body).unwrap();
     assert_eq!(json["status"], "ok");
     assert_eq!(json["database"], "ok");
+    // The suite runs on the backend it was asked for, never silently on another.
+    let expected = if crate::database::postgres_base().is_some() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    assert_eq!(json["backend"], expected);
     app.stop().await;
 }
 

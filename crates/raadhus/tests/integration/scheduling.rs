@@ -60,11 +60,8 @@ async fn scheduled_articles_go_public_and_go_away_at_their_times() {
 #[tokio::test]
 async fn the_scheduler_catches_up_after_a_restart_and_handles_each_change_once() {
     // The store alone, as a node finds it when it starts again.
-    let dir = tempfile::tempdir().unwrap();
-    let store = &raadhus_store::Store::open_sqlite_file(&dir.path().join("raadhus.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
+    let db = crate::support::TestDb::new().await;
+    let store = &db.store().await;
     let t0: Timestamp = "2030-01-01T08:00:00Z".parse().unwrap();
     let site = store.primary_site("Test", t0).await.unwrap().id;
     // The first run of all only marks where it starts.
@@ -83,7 +80,6 @@ async fn the_scheduler_catches_up_after_a_restart_and_handles_each_change_once()
         .unwrap();
         store.create_news(site, &input, None, t0).await.unwrap();
     }
-    store.set_scheduler_last_run(t0).await.unwrap();
     // The node was down from t0 until t0 + 5h: both are handled on the first tick.
     let handled = raadhus::scheduler::tick(store, t0 + 5.hours())
         .await

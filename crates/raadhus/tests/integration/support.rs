@@ -11,13 +11,18 @@ use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use tokio::sync::oneshot;
 
+pub use crate::database::TestDb;
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub store: Store,
     pub site: SiteId,
     /// The application's clock: tests move it forward instead of sleeping.
     pub clock: raadhus_web::Clock,
-    _dir: tempfile::TempDir,
+    /// The database; shared with the other nodes started from this one.
+    pub db: std::sync::Arc<TestDb>,
+    /// This node's data directory (search index).
+    data: tempfile::TempDir,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -90,16 +95,40 @@ impl TestApp {
     }
 
     pub async fn spawn_with(layer: Layer) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let layer = Layer {
-            bind: Some("127.0.0.1:0".into()),
-            data_dir: Some(dir.path().to_path_buf()),
-            log: Some("warn".into()),
-            ..Layer::default()
-        }
-        .or(layer);
+        let db = std::sync::Arc::new(TestDb::new().await);
+        Self::spawn_node(db, layer, raadhus_web::Clock::system()).await
+    }
+
+    /// Another node of the same site: its own server, data directory and
+    /// search index, on this node's database and clock.
+    pub async fn another_node(&self) -> Self {
+        Self::spawn_node(
+            self.db.clone(),
+            Layer {
+                demo: Some(false),
+                ..Layer::default()
+            },
+            self.clock.clone(),
+        )
+        .await
+    }
+
+    async fn spawn_node(
+        db: std::sync::Arc<TestDb>,
+        layer: Layer,
+        clock: raadhus_web::Clock,
+    ) -> Self {
+        Self::spawn_in(db, tempfile::tempdir().expect("temp dir"), layer, clock).await
+    }
+
+    async fn spawn_in(
+        db: std::sync::Arc<TestDb>,
+        data: tempfile::TempDir,
+        layer: Layer,
+        clock: raadhus_web::Clock,
+    ) -> Self {
+        let layer = layer.or(db.layer(data.path()));
         let config = Config::resolve(layer).expect("test config");
-        let clock = raadhus_web::Clock::system();
         let app = Application::build_with_clock(&config, clock.clone())
             .await
             .expect("application starts");
@@ -124,7 +153,8 @@ impl TestApp {
             store,
             site,
             clock,
-            _dir: dir,
+            db,
+            data,
             client,
             stop: Some(stop),
             server: Some(server),
@@ -361,6 +391,15 @@ impl TestApp {
             .expect("news stored")
     }
 
+    /// Stops the server but keeps its data directory, to start it again later
+    /// as a node that was down.
+    pub async fn pause(mut self) -> PausedNode {
+        let data = std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"));
+        let (db, clock) = (self.db.clone(), self.clock.clone());
+        self.stop().await;
+        PausedNode { db, data, clock }
+    }
+
     /// Stops the server and waits for it to finish.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -369,6 +408,24 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.await.expect("server task").expect("server ran");
         }
+    }
+}
+
+/// A node that was stopped, with its data directory (search index) kept.
+pub struct PausedNode {
+    db: std::sync::Arc<TestDb>,
+    data: tempfile::TempDir,
+    clock: raadhus_web::Clock,
+}
+
+impl PausedNode {
+    /// Starts the node again on its old data directory.
+    pub async fn resume(self) -> TestApp {
+        let layer = Layer {
+            demo: Some(false),
+            ..Layer::default()
+        };
+        TestApp::spawn_in(self.db, self.data, layer, self.clock).await
     }
 }
 

@@ -1,0 +1,366 @@
+//! The two databases behind [`Store`]: SQLite (one node, the default) and
+//! PostgreSQL (several nodes). The rest of the crate writes one SQL text for
+//! both (`$n` placeholders, RFC 3339 text times) and runs it through
+//! [`on_pool!`] or [`on_conn!`], which expand it once per backend with the
+//! concrete sqlx types; rows are read through [`DbRow`].
+
+use std::borrow::Cow;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions, PgRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnection};
+
+use crate::{Result, Store, StoreError};
+
+/// Runs `$body` with `$pool` bound to the store's concrete pool.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the concrete connection behind `$conn`
+/// (a `&mut Conn`). Use `&mut *$c` as the executor.
+macro_rules! on_conn {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Sqlite(c) => {
+                let $c = &mut **c;
+                $body
+            }
+            $crate::db::Conn::Postgres(c) => {
+                let $c = &mut **c;
+                $body
+            }
+        }
+    };
+}
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A connection of either backend, borrowed from a pool or a transaction.
+pub(crate) enum Conn<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Postgres(&'a mut PgConnection),
+}
+
+/// A write transaction of either backend.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(tx) => Conn::Sqlite(tx),
+            Self::Postgres(tx) => Conn::Postgres(tx),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A pooled connection of either backend, for several reads in a row.
+pub(crate) enum PoolConn {
+    Sqlite(sqlx::pool::PoolConnection<Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<Postgres>),
+}
+
+impl PoolConn {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Self::Sqlite(c) => Conn::Sqlite(c),
+            Self::Postgres(c) => Conn::Postgres(c),
+        }
+    }
+}
+
+/// Reading a column by name from a row of either backend.
+pub(crate) trait DbRow {
+    fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
+    where
+        T: sqlx::Decode<'r, Sqlite>
+            + sqlx::Type<Sqlite>
+            + sqlx::Decode<'r, Postgres>
+            + sqlx::Type<Postgres>;
+}
+
+impl DbRow for SqliteRow {
+    fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
+    where
+        T: sqlx::Decode<'r, Sqlite>
+            + sqlx::Type<Sqlite>
+            + sqlx::Decode<'r, Postgres>
+            + sqlx::Type<Postgres>,
+    {
+        sqlx::Row::try_get(self, name)
+    }
+}
+
+impl DbRow for PgRow {
+    fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
+    where
+        T: sqlx::Decode<'r, Sqlite>
+            + sqlx::Type<Sqlite>
+            + sqlx::Decode<'r, Postgres>
+            + sqlx::Type<Postgres>,
+    {
+        sqlx::Row::try_get(self, name)
+    }
+}
+
+type Migrations = &'static [(i64, &'static str, &'static str)];
+
+/// Migrations for SQLite, embedded in the binary.
+const SQLITE_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "content",
+        include_str!("../migrations/sqlite/0001_content.sql"),
+    ),
+    (
+        2,
+        "editing",
+        include_str!("../migrations/sqlite/0002_editing.sql"),
+    ),
+];
+
+/// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
+const POSTGRES_MIGRATIONS: Migrations = &[
+    (
+        1,
+        "content",
+        include_str!("../migrations/postgresql/0001_content.sql"),
+    ),
+    (
+        2,
+        "editing",
+        include_str!("../migrations/postgresql/0002_editing.sql"),
+    ),
+];
+
+/// The PostgreSQL channel every content change is announced on (by triggers,
+/// see the PostgreSQL migrations); the payload is `schema.table`.
+pub const CHANGES_CHANNEL: &str = "raadhus_changes";
+
+/// Key of the transaction-level advisory lock that serialises writers on
+/// PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite.
+const WRITE_LOCK: i64 = 0x0052_6161_6468_7573; // "Raadhus" in ASCII
+
+impl Store {
+    /// Opens the database at `url`: `sqlite://PATH` (the file is created if
+    /// missing) or `postgres://…`/`postgresql://…`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("sqlite:") {
+            Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let options = PgConnectOptions::from_str(url)?.application_name("raadhus");
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await?;
+            Ok(Self {
+                db: Db::Postgres(pool),
+            })
+        } else {
+            Err(StoreError::UnsupportedUrl(url.to_string()))
+        }
+    }
+
+    /// Opens (creating if missing) the SQLite database file at `path`.
+    pub async fn open_sqlite_file(path: &Path) -> Result<Self> {
+        Self::open_sqlite(SqliteConnectOptions::new().filename(path)).await
+    }
+
+    /// SQLite runs in WAL mode with foreign keys enforced.
+    async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Self {
+            db: Db::Sqlite(pool),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every migration not yet applied. Safe to run repeatedly, and on
+    /// PostgreSQL safe to run from several nodes at once (sqlx holds an
+    /// advisory lock while it migrates).
+    pub async fn migrate(&self) -> Result<()> {
+        let list = match self.db {
+            Db::Sqlite(_) => SQLITE_MIGRATIONS,
+            Db::Postgres(_) => POSTGRES_MIGRATIONS,
+        };
+        let migrations = list
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(description),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect();
+        let migrator = Migrator::with_migrations(migrations);
+        on_pool!(self, pool => migrator.run(pool).await)?;
+        Ok(())
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Waits for open connections to finish and closes the pool.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await);
+    }
+
+    /// Begins a transaction that writes. Writers queue for each other: SQLite
+    /// takes its write lock at once (`BEGIN IMMEDIATE`), so a transaction that
+    /// reads first and writes later waits instead of failing with "database is
+    /// locked"; PostgreSQL takes a transaction-level advisory lock, so writes
+    /// from several nodes run one after another exactly as on SQLite (editors'
+    /// writes are few and short).
+    pub(crate) async fn write_tx(&self) -> Result<Tx> {
+        Ok(match &self.db {
+            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        })
+    }
+
+    /// A connection for several reads in a row.
+    pub(crate) async fn read_conn(&self) -> Result<PoolConn> {
+        Ok(match &self.db {
+            Db::Sqlite(pool) => PoolConn::Sqlite(pool.acquire().await?),
+            Db::Postgres(pool) => PoolConn::Postgres(pool.acquire().await?),
+        })
+    }
+
+    /// Starts listening for content changes made by any node. `None` on
+    /// SQLite, where all writers are this process (or a command-line tool on
+    /// the same file) and the caller's own polling sees every change.
+    pub async fn listen(&self) -> Result<Option<Changes>> {
+        match &self.db {
+            Db::Sqlite(_) => Ok(None),
+            Db::Postgres(pool) => {
+                let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                    .fetch_one(pool)
+                    .await?;
+                let mut listener = PgListener::connect_with(pool).await?;
+                listener.listen(CHANGES_CHANNEL).await?;
+                Ok(Some(Changes {
+                    listener,
+                    prefix: format!("{schema}."),
+                }))
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the SQLite database to `target` while it is
+    /// in use (`VACUUM INTO`). `target` must not exist. On PostgreSQL this is
+    /// [`StoreError::Unsupported`]: use `pg_dump`.
+    pub async fn backup_to(&self, target: &Path) -> Result<()> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let target = target.to_str().ok_or_else(|| {
+                    StoreError::Unsupported(format!(
+                        "the backup path {} is not valid UTF-8",
+                        target.display()
+                    ))
+                })?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Unsupported(
+                "raadhus backup copies SQLite databases; back up PostgreSQL with pg_dump".into(),
+            )),
+        }
+    }
+}
+
+/// Content changes announced by any node (PostgreSQL `LISTEN`).
+pub struct Changes {
+    listener: PgListener,
+    /// `schema.` of this store's tables; changes in other schemas of the same
+    /// database are someone else's.
+    prefix: String,
+}
+
+impl Changes {
+    /// Waits for the next change and returns the name of the table that
+    /// changed. After a lost connection (notifications may have been missed in
+    /// between) it answers `None` and reconnects on the next call: look at
+    /// everything again, and wait a little before calling again.
+    pub async fn next(&mut self) -> Option<String> {
+        loop {
+            match self.listener.try_recv().await {
+                Ok(Some(notification)) => {
+                    if let Some(table) = notification.payload().strip_prefix(&self.prefix) {
+                        return Some(table.to_string());
+                    }
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "lost the change notifications; reconnecting");
+                    return None;
+                }
+            }
+        }
+    }
+}
