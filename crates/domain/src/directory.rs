@@ -144,6 +144,8 @@ impl WebsiteInput {
     }
 }
 
+text_serde!(WebUrl, WebUrl::parse, WebUrl::as_str);
+
 #[cfg(test)]
 mod tests {
     use super::*;

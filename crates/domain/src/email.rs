@@ -59,6 +59,8 @@ impl fmt::Display for Email {
     }
 }
 
+text_serde!(Email, Email::parse, Email::as_str);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,11 +4,33 @@
 //! enters the system through one of the validating constructors here, so the layers
 //! above can trust what they hold.
 
+/// Implements serde for a validated text type: written as its text, and
+/// checked with the same rules as any input when read.
+macro_rules! text_serde {
+    ($ty:ty, $parse:expr, $text:expr) => {
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str($text(self))
+            }
+        }
+        text_serde!($ty, $parse);
+    };
+    ($ty:ty, $parse:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $parse(&text).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
 pub mod bundle;
 pub mod contact;
 pub mod date;
 pub mod directory;
 pub mod email;
+pub mod export;
 pub mod markup;
 pub mod news;
 pub mod paging;

@@ -219,6 +219,8 @@ impl NewsArticle {
     }
 }
 
+text_serde!(NewsStatus, NewsStatus::parse, |s: &NewsStatus| s.as_str());
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,6 +85,8 @@ impl fmt::Display for Phone {
     }
 }
 
+text_serde!(Phone, Phone::from_e164, Phone::e164);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,8 @@ impl AsRef<str> for Slug {
     }
 }
 
+text_serde!(Slug, Slug::parse);
+
 #[cfg(test)]
 mod tests {
     use super::*;

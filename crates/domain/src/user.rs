@@ -76,6 +76,8 @@ impl UserInput {
     }
 }
 
+text_serde!(Role, Role::parse, |r: &Role| r.as_str());
+
 #[cfg(test)]
 mod tests {
     use super::*;

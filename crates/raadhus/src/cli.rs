@@ -13,10 +13,11 @@ use crate::config::Layer;
     about = "Raadhus: a fast, self-hosted website platform for Danish municipalities.",
     long_about = "Raadhus: a fast, self-hosted website platform for Danish municipalities.\n\n\
         One binary serves the municipality's news and the directory of its other \
-        websites. Content is kept in SQLite in the data directory.\n\n\
+        websites. Content is kept in SQLite in the data directory, or in PostgreSQL \
+        when several nodes serve one site (--database-url postgres://...).\n\n\
         Settings come from flags, then RAADHUS_* environment variables, then the \
         TOML file given with --config, then the defaults.",
-    after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate"
+    after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate\n  raadhus backup /var/backups/raadhus-$(date +%F).db\n  raadhus export site.json && raadhus --database-url postgres://raadhus@db/raadhus import site.json"
 )]
 pub struct Cli {
     /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, demo).
@@ -66,6 +67,25 @@ pub enum Command {
     /// Manage API tokens for /api/v1.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Write the whole site (news with all revisions, contact persons, topics,
+    /// websites, users, audit log) to FILE as JSON (docs/export-format.md).
+    /// Password hashes and API tokens only with --with-secrets.
+    Export {
+        /// The file to write; it must not exist yet.
+        file: PathBuf,
+        /// Include password hashes and API token digests (keep the file safe).
+        #[arg(long)]
+        with_secrets: bool,
+    },
+    /// Load an export FILE into an empty database (SQLite or PostgreSQL). The
+    /// file is checked completely first; a bad file writes nothing.
+    Import { file: PathBuf },
+    /// Copy the SQLite database to FILE while the server runs (a consistent
+    /// snapshot). For PostgreSQL use pg_dump.
+    Backup {
+        /// The backup file to create; it must not exist yet.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

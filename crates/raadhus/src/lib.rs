@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod indexer;
 pub mod scheduler;
+pub mod transfer;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -41,6 +41,24 @@ fn main() -> ExitCode {
                 store.close().await;
                 Ok(result?)
             }
+            Command::Export { file, with_secrets } => {
+                let store = open_store(&config).await?;
+                let result = raadhus::transfer::export(&store, &file, with_secrets).await;
+                store.close().await;
+                Ok(result?)
+            }
+            Command::Import { file } => {
+                let store = open_store(&config).await?;
+                let result = raadhus::transfer::import(&store, &file).await;
+                store.close().await;
+                Ok(result?)
+            }
+            Command::Backup { file } => {
+                let store = open_store(&config).await?;
+                let result = raadhus::transfer::backup(&store, &file).await;
+                store.close().await;
+                Ok(result?)
+            }
             Command::Token(command) => {
                 let store = open_store(&config).await?;
                 let result = raadhus::accounts::token(&store, command).await;

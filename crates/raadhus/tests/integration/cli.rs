@@ -5,7 +5,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn raadhus() -> Command {
+/// The `raadhus` binary with no RAADHUS_* settings from the environment.
+pub fn raadhus() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_raadhus"));
     for (key, _) in std::env::vars() {
         if key.starts_with("RAADHUS_") {

@@ -77,12 +77,17 @@ impl TestDb {
         Layer {
             bind: Some("127.0.0.1:0".into()),
             data_dir: Some(data.to_path_buf()),
-            database_url: Some(self.url.clone().unwrap_or_else(|| {
-                format!("sqlite://{}", self.dir.path().join("raadhus.db").display())
-            })),
+            database_url: Some(self.database_url()),
             log: Some("warn".into()),
             ..Layer::default()
         }
+    }
+
+    /// `RAADHUS_DATABASE_URL` for this database.
+    pub fn database_url(&self) -> String {
+        self.url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.dir.path().join("raadhus.db").display()))
     }
 
     /// A store of its own on this database.

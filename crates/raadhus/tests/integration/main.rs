@@ -19,3 +19,4 @@ mod pages;
 mod reference_article;
 mod scheduling;
 mod search;
+mod transfer;

@@ -99,6 +99,11 @@ impl TestApp {
         Self::spawn_node(db, layer, raadhus_web::Clock::system()).await
     }
 
+    /// A node on the given database.
+    pub async fn spawn_on(db: TestDb, layer: Layer) -> Self {
+        Self::spawn_node(std::sync::Arc::new(db), layer, raadhus_web::Clock::system()).await
+    }
+
     /// Another node of the same site: its own server, data directory and
     /// search index, on this node's database and clock.
     pub async fn another_node(&self) -> Self {

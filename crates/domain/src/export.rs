@@ -1,0 +1,573 @@
+//! The export file: the whole content of a Raadhus installation as one JSON
+//! document (`raadhus export`), loadable into an empty database of either
+//! backend (`raadhus import`). Every row keeps its id and its times, so the
+//! imported site serves the same pages byte for byte.
+//!
+//! The format is described in `docs/export-format.md`. Reading a file checks
+//! it completely before anything is written: each value with the same rules
+//! as an editor's input, each reference, each id's uniqueness. An error names
+//! the place, e.g. `sites[0].news[3].contact_ids[1]`.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::directory::WebUrl;
+use crate::email::Email;
+use crate::news::NewsStatus;
+use crate::phone::Phone;
+use crate::slug::Slug;
+use crate::user::Role;
+
+/// The `format` field of every export file.
+pub const FORMAT: &str = "raadhus-export";
+/// The version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Export {
+    pub format: String,
+    pub version: u32,
+    pub exported_at: Timestamp,
+    /// Whether password hashes and API token digests are included.
+    pub secrets: bool,
+    /// Where the scheduler got to (see the scheduler).
+    pub scheduler_last_run: Option<Timestamp>,
+    pub users: Vec<ExportUser>,
+    /// Only with secrets.
+    #[serde(default)]
+    pub api_tokens: Vec<ExportToken>,
+    /// Audit entries that belong to no site (sign-ins, users, tokens).
+    #[serde(default)]
+    pub audit_log: Vec<ExportAudit>,
+    pub sites: Vec<ExportSite>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportUser {
+    pub id: i64,
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    /// The argon2 hash; only with secrets. Users imported without one cannot
+    /// sign in until given a password (`raadhus user passwd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    pub disabled_at: Option<Timestamp>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    /// SHA-256 of the token, as stored; the token itself is never stored.
+    pub token_hash: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportSite {
+    pub id: i64,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub contacts: Vec<ExportContact>,
+    pub topics: Vec<ExportTopic>,
+    pub websites: Vec<ExportWebsite>,
+    pub news: Vec<ExportNews>,
+    pub audit_log: Vec<ExportAudit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportContact {
+    pub id: i64,
+    pub name: String,
+    pub job_title: Option<String>,
+    pub email: Option<Email>,
+    /// E.164, e.g. `+4589591000`.
+    pub phone: Option<Phone>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportTopic {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub sort_order: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportWebsite {
+    pub id: i64,
+    pub name: String,
+    pub url: WebUrl,
+    pub description: Option<String>,
+    pub sort_order: i64,
+    pub active: bool,
+    pub statement_url: Option<WebUrl>,
+    /// Topics of the site the website is listed under.
+    pub topic_ids: Vec<i64>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportNews {
+    pub id: i64,
+    pub slug: Slug,
+    pub title: String,
+    pub lead: Option<String>,
+    /// Markdown.
+    pub body: String,
+    pub news_date: Date,
+    pub status: NewsStatus,
+    pub publish_at: Option<Timestamp>,
+    pub unpublish_at: Option<Timestamp>,
+    /// Set when the article is in the bin.
+    pub deleted_at: Option<Timestamp>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Contact persons of the site, in the order shown.
+    pub contact_ids: Vec<i64>,
+    /// Every saved version, oldest first.
+    pub revisions: Vec<ExportRevision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRevision {
+    pub id: i64,
+    pub version: i64,
+    /// Who saved it, if a user did (and still exists).
+    pub user_id: Option<i64>,
+    pub created_at: Timestamp,
+    pub slug: Slug,
+    pub title: String,
+    pub lead: Option<String>,
+    pub body: String,
+    pub news_date: Date,
+    pub status: NewsStatus,
+    pub publish_at: Option<Timestamp>,
+    pub unpublish_at: Option<Timestamp>,
+    pub contact_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportAudit {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub at: Timestamp,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub summary: String,
+}
+
+/// Why a file cannot be imported, and where in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{place}: {message}")]
+pub struct ImportError {
+    /// A path into the document (`sites[0].news[3].title`), or `file` for
+    /// the document as a whole.
+    pub place: String,
+    pub message: String,
+}
+
+fn error(place: impl Into<String>, message: impl Into<String>) -> ImportError {
+    ImportError {
+        place: place.into(),
+        message: message.into(),
+    }
+}
+
+/// Just the fields that say what a file is, read before anything else.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+impl Export {
+    /// Reads and checks an export file. Nothing is trusted that was not checked.
+    pub fn read(text: &str) -> Result<Self, ImportError> {
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| error("file", format!("not JSON: {e}")))?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err(error(
+                "format",
+                format!("expected \"{FORMAT}\": this is not a Raadhus export file"),
+            ));
+        }
+        match header.version {
+            Some(VERSION) => {}
+            Some(v) if v > VERSION => {
+                return Err(error(
+                    "version",
+                    format!(
+                        "format version {v} was written by a newer Raadhus; this one reads version {VERSION}"
+                    ),
+                ));
+            }
+            other => {
+                return Err(error(
+                    "version",
+                    format!(
+                        "unknown format version {other:?}; this Raadhus reads version {VERSION}"
+                    ),
+                ));
+            }
+        }
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let export: Self = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let place = e.path().to_string();
+            error(
+                if place == "." { "file".into() } else { place },
+                e.into_inner().to_string(),
+            )
+        })?;
+        export.check()?;
+        Ok(export)
+    }
+
+    /// Checks what the types alone cannot: unique ids, slugs and e-mail
+    /// addresses; every reference pointing at something in the file (on the
+    /// same site); required texts present.
+    pub fn check(&self) -> Result<(), ImportError> {
+        let mut users = Unique::new("user");
+        let mut emails = HashSet::new();
+        for (i, u) in self.users.iter().enumerate() {
+            let at = format!("users[{i}]");
+            users.add(&at, u.id)?;
+            required(&at, "name", &u.name)?;
+            if !emails.insert(u.email.as_str().to_lowercase()) {
+                return Err(error(
+                    format!("{at}.email"),
+                    format!("{} is used by another user", u.email),
+                ));
+            }
+            if u.password_hash.is_some() && !self.secrets {
+                return Err(error(
+                    format!("{at}.password_hash"),
+                    "the file says it holds no secrets",
+                ));
+            }
+        }
+        let user_exists = |place: String, id: Option<i64>| match id {
+            Some(id) if !users.ids.contains(&id) => {
+                Err(error(place, format!("user {id} is not in the file")))
+            }
+            _ => Ok(()),
+        };
+        let mut tokens = Unique::new("API token");
+        let mut digests = HashSet::new();
+        for (i, t) in self.api_tokens.iter().enumerate() {
+            let at = format!("api_tokens[{i}]");
+            tokens.add(&at, t.id)?;
+            user_exists(format!("{at}.user_id"), Some(t.user_id))?;
+            if !digests.insert(t.token_hash.as_str()) {
+                return Err(error(format!("{at}.token_hash"), "used by another token"));
+            }
+        }
+        if !self.api_tokens.is_empty() && !self.secrets {
+            return Err(error("api_tokens", "the file says it holds no secrets"));
+        }
+        let mut audit = Unique::new("audit entry");
+        for (i, a) in self.audit_log.iter().enumerate() {
+            let at = format!("audit_log[{i}]");
+            audit.add(&at, a.id)?;
+            user_exists(format!("{at}.user_id"), a.user_id)?;
+        }
+        let mut sites = Unique::new("site");
+        let mut contacts = Unique::new("contact person");
+        let mut topics = Unique::new("topic");
+        let mut websites = Unique::new("website");
+        let mut news = Unique::new("article");
+        let mut revisions = Unique::new("revision");
+        for (s, site) in self.sites.iter().enumerate() {
+            let at = format!("sites[{s}]");
+            sites.add(&at, site.id)?;
+            required(&at, "name", &site.name)?;
+            let mut site_contacts = HashSet::new();
+            for (i, c) in site.contacts.iter().enumerate() {
+                let at = format!("{at}.contacts[{i}]");
+                contacts.add(&at, c.id)?;
+                required(&at, "name", &c.name)?;
+                site_contacts.insert(c.id);
+            }
+            let mut site_topics = HashSet::new();
+            let mut topic_slugs = HashSet::new();
+            for (i, t) in site.topics.iter().enumerate() {
+                let at = format!("{at}.topics[{i}]");
+                topics.add(&at, t.id)?;
+                required(&at, "name", &t.name)?;
+                if !topic_slugs.insert(t.slug.as_str()) {
+                    return Err(error(
+                        format!("{at}.slug"),
+                        format!("{} is used by another topic", t.slug),
+                    ));
+                }
+                site_topics.insert(t.id);
+            }
+            for (i, w) in site.websites.iter().enumerate() {
+                let at = format!("{at}.websites[{i}]");
+                websites.add(&at, w.id)?;
+                required(&at, "name", &w.name)?;
+                references(&at, "topic_ids", &w.topic_ids, &site_topics, "topic")?;
+            }
+            let mut news_slugs = HashSet::new();
+            for (i, n) in site.news.iter().enumerate() {
+                let at = format!("{at}.news[{i}]");
+                news.add(&at, n.id)?;
+                required(&at, "title", &n.title)?;
+                if !news_slugs.insert(n.slug.as_str()) {
+                    return Err(error(
+                        format!("{at}.slug"),
+                        format!("{} is used by another article", n.slug),
+                    ));
+                }
+                references(
+                    &at,
+                    "contact_ids",
+                    &n.contact_ids,
+                    &site_contacts,
+                    "contact person",
+                )?;
+                let mut versions = HashSet::new();
+                for (r, rev) in n.revisions.iter().enumerate() {
+                    let at = format!("{at}.revisions[{r}]");
+                    revisions.add(&at, rev.id)?;
+                    if !versions.insert(rev.version) {
+                        return Err(error(
+                            format!("{at}.version"),
+                            format!("version {} appears twice", rev.version),
+                        ));
+                    }
+                    user_exists(format!("{at}.user_id"), rev.user_id)?;
+                    // Old revisions may name contact persons since deleted:
+                    // they are kept as history, not as references.
+                }
+            }
+            for (i, a) in site.audit_log.iter().enumerate() {
+                let at = format!("{at}.audit_log[{i}]");
+                audit.add(&at, a.id)?;
+                user_exists(format!("{at}.user_id"), a.user_id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Articles, revisions, contact persons, topics and websites in the file.
+    pub fn counts(&self) -> ExportCounts {
+        let mut counts = ExportCounts {
+            users: self.users.len(),
+            ..ExportCounts::default()
+        };
+        for site in &self.sites {
+            counts.news += site.news.len();
+            counts.revisions += site.news.iter().map(|n| n.revisions.len()).sum::<usize>();
+            counts.contacts += site.contacts.len();
+            counts.topics += site.topics.len();
+            counts.websites += site.websites.len();
+        }
+        counts
+    }
+}
+
+/// How much an export holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportCounts {
+    pub users: usize,
+    pub news: usize,
+    pub revisions: usize,
+    pub contacts: usize,
+    pub topics: usize,
+    pub websites: usize,
+}
+
+impl std::fmt::Display for ExportCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} articles ({} revisions), {} contact persons, {} topics, {} websites, {} users",
+            self.news, self.revisions, self.contacts, self.topics, self.websites, self.users
+        )
+    }
+}
+
+/// Ids of one kind seen so far; ids are unique per kind across all sites.
+struct Unique {
+    kind: &'static str,
+    ids: HashSet<i64>,
+}
+
+impl Unique {
+    fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            ids: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, at: &str, id: i64) -> Result<(), ImportError> {
+        if id < 1 {
+            return Err(error(format!("{at}.id"), "ids are whole numbers from 1"));
+        }
+        if !self.ids.insert(id) {
+            return Err(error(
+                format!("{at}.id"),
+                format!("{} {id} appears twice", self.kind),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn required(at: &str, field: &str, value: &str) -> Result<(), ImportError> {
+    if value.trim().is_empty() {
+        return Err(error(format!("{at}.{field}"), "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Checks that every id in `ids` is one of `known` and none repeats.
+fn references(
+    at: &str,
+    field: &str,
+    ids: &[i64],
+    known: &HashSet<i64>,
+    kind: &str,
+) -> Result<(), ImportError> {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let place = format!("{at}.{field}[{i}]");
+        if !known.contains(id) {
+            return Err(error(
+                place,
+                format!("{kind} {id} is not on this site in the file"),
+            ));
+        }
+        if !seen.insert(id) {
+            return Err(error(place, format!("{kind} {id} appears twice")));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn minimal() -> serde_json::Value {
+        let revision = serde_json::json!({"id": 1, "version": 1, "user_id": 1,
+            "created_at": "2026-02-01T08:00:00Z", "slug": "ny-skole",
+            "title": "Ny skole", "lead": null, "body": "Tekst",
+            "news_date": "2026-02-01", "status": "published",
+            "publish_at": "2026-02-01T08:00:00Z", "unpublish_at": null,
+            "contact_ids": [4]});
+        serde_json::json!({
+            "format": "raadhus-export",
+            "version": 1,
+            "exported_at": "2026-11-27T10:00:00Z",
+            "secrets": false,
+            "scheduler_last_run": null,
+            "api_tokens": [],
+            "audit_log": [],
+            "users": [{"id": 1, "email": "anne@kommune.example", "name": "Anne", "role": "editor",
+                       "disabled_at": null, "created_at": "2026-01-01T00:00:00Z",
+                       "updated_at": "2026-01-01T00:00:00Z"}],
+            "sites": [{
+                "id": 1, "name": "Kommunen", "created_at": "2026-01-01T00:00:00Z",
+                "contacts": [{"id": 4, "name": "Ole", "job_title": null, "email": null,
+                              "phone": "+4589591000", "created_at": "2026-01-01T00:00:00Z",
+                              "updated_at": "2026-01-01T00:00:00Z"}],
+                "topics": [], "websites": [], "audit_log": [],
+                "news": [{"id": 7, "slug": "ny-skole", "title": "Ny skole", "lead": null,
+                          "body": "Tekst", "news_date": "2026-02-01", "status": "published",
+                          "publish_at": "2026-02-01T08:00:00Z", "unpublish_at": null,
+                          "deleted_at": null, "version": 1,
+                          "created_at": "2026-02-01T08:00:00Z", "updated_at": "2026-02-01T08:00:00Z",
+                          "contact_ids": [4],
+                          "revisions": [revision]}]
+            }]
+        })
+    }
+
+    fn read(value: &serde_json::Value) -> Result<Export, ImportError> {
+        Export::read(&value.to_string())
+    }
+
+    #[test]
+    fn a_valid_file_reads_and_writes_back_the_same() {
+        let export = read(&minimal()).unwrap();
+        let again = serde_json::to_value(&export).unwrap();
+        assert_eq!(again, minimal());
+        assert_eq!(export.counts().news, 1);
+    }
+
+    #[test]
+    fn errors_name_the_place() {
+        type Change = fn(&mut serde_json::Value);
+        let cases: [(&str, Change); 9] = [
+            ("format", |v| v["format"] = "wordpress".into()),
+            ("version", |v| v["version"] = 2.into()),
+            ("sites[0].news[0].title", |v| {
+                v["sites"][0]["news"][0]["title"] = serde_json::Value::Null;
+            }),
+            ("sites[0].news[0].slug", |v| {
+                v["sites"][0]["news"][0]["slug"] = "Ikke en slug!".into();
+            }),
+            ("sites[0].news[0].contact_ids[0]", |v| {
+                v["sites"][0]["news"][0]["contact_ids"] = serde_json::json!([99]);
+            }),
+            ("sites[0].contacts[0].phone", |v| {
+                v["sites"][0]["contacts"][0]["phone"] = "12".into();
+            }),
+            ("sites[0].news[0].revisions[0].user_id", |v| {
+                v["sites"][0]["news"][0]["revisions"][0]["user_id"] = 5.into();
+            }),
+            ("users[0].password_hash", |v| {
+                v["users"][0]["password_hash"] = "$argon2id$x".into();
+            }),
+            ("sites[0].news[0].publish_at", |v| {
+                v["sites"][0]["news"][0]["publish_at"] = "i morgen".into();
+            }),
+        ];
+        for (place, change) in cases {
+            let mut value = minimal();
+            change(&mut value);
+            let err = read(&value).unwrap_err();
+            assert_eq!(err.place, place, "{err}");
+        }
+    }
+
+    #[test]
+    fn truncated_and_unknown_files_are_refused_as_a_whole() {
+        let text = minimal().to_string();
+        let err = Export::read(&text[..text.len() / 2]).unwrap_err();
+        assert_eq!(err.place, "file", "{err}");
+        assert!(err.message.contains("line 1"), "{err}");
+        let mut value = minimal();
+        value["extra"] = 1.into();
+        assert_eq!(read(&value).unwrap_err().place, "extra");
+    }
+}
