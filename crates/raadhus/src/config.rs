@@ -366,6 +366,27 @@ mod tests {
     }
 
     #[test]
+    fn postgresql_comes_from_the_file_or_the_environment() {
+        let file = parse_file(
+            Path::new("raadhus.toml"),
+            "database_url = \"postgres://raadhus@db.internal/raadhus\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            Config::resolve(file.clone()).unwrap().database,
+            Database::Url("postgres://raadhus@db.internal/raadhus".into())
+        );
+        let env = Layer {
+            database_url: Some("postgresql://raadhus@db2/raadhus".into()),
+            ..Layer::default()
+        };
+        assert_eq!(
+            Config::resolve(env.or(file)).unwrap().database,
+            Database::Url("postgresql://raadhus@db2/raadhus".into())
+        );
+    }
+
+    #[test]
     fn config_file_errors_name_the_line() {
         let path = Path::new("raadhus.toml");
         let ok = parse_file(
