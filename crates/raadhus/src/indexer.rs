@@ -122,13 +122,7 @@ impl Follower {
 /// any node announces a change, and every [`SAFETY_POLL`] in case an
 /// announcement was lost; on SQLite every [`POLL`].
 pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
-    let mut changes = match store.listen().await {
-        Ok(changes) => changes,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for changes; polling only");
-            None
-        }
-    };
+    let mut changes = listen(&store).await;
     loop {
         match changes.as_mut() {
             Some(listener) => {
@@ -144,10 +138,25 @@ pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower
                     () = tokio::time::sleep(SAFETY_POLL) => {}
                 }
             }
-            None => tokio::time::sleep(POLL).await,
+            None => {
+                tokio::time::sleep(POLL).await;
+                if store.backend() == raadhus_store::Backend::Postgres {
+                    // Listening failed at start (database away?): try again.
+                    changes = listen(&store).await;
+                }
+            }
         }
         follower.follow(&store, clock.now()).await;
     }
+}
+
+/// Starts listening for other nodes' changes; `None` on SQLite or when the
+/// database cannot be reached (the caller polls meanwhile).
+async fn listen(store: &Store) -> Option<raadhus_store::Changes> {
+    store.listen().await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "cannot listen for changes; polling until it works");
+        None
+    })
 }
 
 /// How often SQLite is looked at for changes.

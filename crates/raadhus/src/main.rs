@@ -36,34 +36,25 @@ fn main() -> ExitCode {
             Command::Migrate => migrate(&config).await,
             Command::Reindex => reindex(&config).await,
             Command::User(command) => {
-                let store = open_store(&config).await?;
-                let result = raadhus::accounts::user(&store, command).await;
-                store.close().await;
-                Ok(result?)
-            }
-            Command::Export { file, with_secrets } => {
-                let store = open_store(&config).await?;
-                let result = raadhus::transfer::export(&store, &file, with_secrets).await;
-                store.close().await;
-                Ok(result?)
-            }
-            Command::Import { file } => {
-                let store = open_store(&config).await?;
-                let result = raadhus::transfer::import(&store, &file).await;
-                store.close().await;
-                Ok(result?)
-            }
-            Command::Backup { file } => {
-                let store = open_store(&config).await?;
-                let result = raadhus::transfer::backup(&store, &file).await;
-                store.close().await;
-                Ok(result?)
+                with_store(&config, async |s| raadhus::accounts::user(s, command).await).await
             }
             Command::Token(command) => {
-                let store = open_store(&config).await?;
-                let result = raadhus::accounts::token(&store, command).await;
-                store.close().await;
-                Ok(result?)
+                with_store(&config, async |s| {
+                    raadhus::accounts::token(s, command).await
+                })
+                .await
+            }
+            Command::Export { file, with_secrets } => {
+                with_store(&config, async |s| {
+                    raadhus::transfer::export(s, &file, with_secrets).await
+                })
+                .await
+            }
+            Command::Import { file } => {
+                with_store(&config, async |s| raadhus::transfer::import(s, &file).await).await
+            }
+            Command::Backup { file } => {
+                with_store(&config, async |s| raadhus::transfer::backup(s, &file).await).await
             }
         }
     });
@@ -74,6 +65,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Opens the database, runs `command` on it and closes it again.
+async fn with_store<E>(
+    config: &Config,
+    command: impl AsyncFnOnce(&raadhus_store::Store) -> Result<(), E>,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    E: std::error::Error + 'static,
+{
+    let store = open_store(config).await?;
+    let result = command(&store).await;
+    store.close().await;
+    Ok(result?)
 }
 
 fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
