@@ -165,6 +165,13 @@ impl Application {
         })
     }
 
+    /// The application's router, for driving it in-process (benchmarks).
+    /// Background tasks (scheduler, index follower) run only in
+    /// [`Application::run_until_stopped`].
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
+    }
+
     /// The address actually bound (useful with port 0).
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
