@@ -155,6 +155,11 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<String>,
 
+    /// Most memory the render cache of public pages may hold, in bytes; 0
+    /// turns it off [default: 67108864].
+    #[arg(long, env = "RAADHUS_CACHE_MAX_BYTES", value_name = "BYTES")]
+    pub cache_max_bytes: Option<String>,
+
     /// The site's accessibility statement in the WAS-tool (https://…); linked
     /// from every page's footer and from /was.
     #[arg(long, env = "RAADHUS_WAS_URL", value_name = "URL")]
@@ -186,6 +191,7 @@ impl Cli {
             log: self.log.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
+            cache_max_bytes: serve.and_then(|s| s.cache_max_bytes.clone()),
             was_url: serve.and_then(|s| s.was_url.clone()),
             was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),
         }

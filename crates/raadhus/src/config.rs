@@ -25,6 +25,8 @@ pub struct Config {
     pub demo: bool,
     /// Largest JSON request body the API accepts, in bytes.
     pub max_body_bytes: usize,
+    /// Most memory the render cache of public pages may hold; 0 turns it off.
+    pub cache_max_bytes: usize,
     /// The site's accessibility statement in the national WAS-tool.
     pub was_url: Option<url::Url>,
     /// When the statement was last reviewed; the admin reminds after 12 months.
@@ -43,6 +45,7 @@ pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
 /// Name of the SQLite database file inside the data directory.
 pub const SQLITE_FILE: &str = "raadhus.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+pub const DEFAULT_CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
 
 /// One source's values, before merging. All optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -57,8 +60,33 @@ pub struct Layer {
     pub demo: Option<bool>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_body_bytes: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub cache_max_bytes: Option<String>,
     pub was_url: Option<String>,
     pub was_reviewed: Option<String>,
+}
+
+/// A number of bytes in `range`, `default` when unset; otherwise invalid
+/// for `key` with `reason`.
+fn bytes(
+    text: Option<String>,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+    key: &'static str,
+    reason: &'static str,
+) -> Result<usize, ConfigError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or(ConfigError::Invalid {
+            key,
+            value: text,
+            reason,
+        })
 }
 
 /// Accepts `max_body_bytes = 1048576` as well as `"1048576"` in the file.
@@ -87,6 +115,7 @@ impl Layer {
             log: self.log.or(lower.log),
             demo: self.demo.or(lower.demo),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
+            cache_max_bytes: self.cache_max_bytes.or(lower.cache_max_bytes),
             was_url: self.was_url.or(lower.was_url),
             was_reviewed: self.was_reviewed.or(lower.was_reviewed),
         }
@@ -194,19 +223,20 @@ impl Config {
                 reason: "expected a tracing filter such as info or raadhus=debug,sqlx=warn",
             });
         }
-        let max_body_bytes = match layer.max_body_bytes {
-            None => DEFAULT_MAX_BODY_BYTES,
-            Some(text) => text
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1024..=1024 * 1024 * 1024).contains(n))
-                .ok_or(ConfigError::Invalid {
-                    key: "API body limit (RAADHUS_MAX_BODY_BYTES)",
-                    value: text,
-                    reason: "expected a number of bytes from 1024 to 1073741824",
-                })?,
-        };
+        let max_body_bytes = bytes(
+            layer.max_body_bytes,
+            DEFAULT_MAX_BODY_BYTES,
+            1024..=1024 * 1024 * 1024,
+            "API body limit (RAADHUS_MAX_BODY_BYTES)",
+            "expected a number of bytes from 1024 to 1073741824",
+        )?;
+        let cache_max_bytes = bytes(
+            layer.cache_max_bytes,
+            DEFAULT_CACHE_MAX_BYTES,
+            0..=64 * 1024 * 1024 * 1024,
+            "render cache limit (RAADHUS_CACHE_MAX_BYTES)",
+            "expected a number of bytes from 0 (off) to 68719476736",
+        )?;
         let was_url = match layer.was_url.filter(|u| !u.trim().is_empty()) {
             None => None,
             Some(text) => Some(
@@ -236,6 +266,7 @@ impl Config {
             was_reviewed,
             was_url,
             max_body_bytes,
+            cache_max_bytes,
             bind,
             data_dir,
             database,
@@ -396,6 +427,15 @@ mod tests {
         .unwrap();
         assert_eq!(ok.demo, Some(false));
         assert_eq!(Config::resolve(ok).unwrap().max_body_bytes, 2048);
+        let cache = |value: &str| {
+            Config::resolve(Layer {
+                cache_max_bytes: Some(value.into()),
+                ..Layer::default()
+            })
+        };
+        assert_eq!(cache("0").unwrap().cache_max_bytes, 0);
+        assert_eq!(cache(" 1048576 ").unwrap().cache_max_bytes, 1_048_576);
+        assert!(matches!(cache("64MB"), Err(ConfigError::Invalid { .. })));
         let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
         assert!(
             matches!(unknown, ConfigError::Syntax { line: 2, .. }),

@@ -1,152 +1,300 @@
-//! Keeps this node's search index in step with the database: rebuilt on
-//! start, by `raadhus reindex`, and within a second of any change the public
-//! can see (saves, deletes, and publish or unpublish times passing), whichever
-//! node made it. On PostgreSQL every node hears of changes at once through
-//! `LISTEN` (scheduled publishing included: the scheduler's audit entry is
-//! announced too), and looks now and then in case an announcement was lost
-//! while reconnecting. On SQLite the node looks every second.
+//! Keeps this node's search index and render cache in step with the database
+//! by following its change journal (see `raadhus_store::Change`), whichever
+//! node made the change.
+//!
+//! The index remembers how far it followed (database and journal position),
+//! so a restart carries on where it stopped instead of rebuilding; a new or
+//! damaged index, one built from another database, or one further behind than
+//! the journal reaches, is rebuilt. Changes made by this process are applied
+//! at once (the store tells the [`Waker`]); on PostgreSQL other nodes'
+//! changes arrive through `LISTEN`, with a look every [`SAFETY_POLL`] in case
+//! an announcement was lost; on SQLite the journal is looked at every
+//! [`POLL`].
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use raadhus_domain::{SiteId, date, markup};
+use raadhus_domain::{NewsArticle, SiteId, Visibility, date, markup};
 use raadhus_search::{Document, Kind, SearchIndex};
-use raadhus_store::Store;
+use raadhus_store::{Change, Recorded, Store, StoreError};
+use raadhus_web::RenderCache;
+use tokio::sync::Notify;
 
-/// Everything the public can find at `now`, as search documents.
-pub async fn documents(
-    store: &Store,
-    site: SiteId,
-    base: &url::Url,
-    now: Timestamp,
-) -> Result<Vec<Document>, raadhus_store::StoreError> {
-    let absolute = |path: &str| {
-        base.join(path)
+/// How many journal entries are applied in one index commit.
+const BATCH: u32 = 1_000;
+
+/// How often SQLite's journal is looked at for changes by other processes.
+pub const POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// How often PostgreSQL is looked at without an announcement.
+pub const SAFETY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Why following failed.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] raadhus_search::SearchError),
+}
+
+/// Builds search documents with absolute URLs.
+struct Documents<'a> {
+    base: &'a url::Url,
+}
+
+impl Documents<'_> {
+    fn absolute(&self, path: &str) -> String {
+        self.base
+            .join(path)
             .map_or_else(|_| path.to_string(), |u| u.to_string())
-    };
-    let mut docs = Vec::new();
-    for a in store.public_articles(site, now, u32::MAX).await? {
-        docs.push(Document {
+    }
+
+    fn news(&self, a: &NewsArticle) -> Document {
+        Document {
+            key: news_key(a.id),
             kind: Kind::News,
             title: a.title.clone(),
             summary: a.lead.clone().unwrap_or_default(),
             body: markup::plain_text(&a.body),
-            url: absolute(&format!("/nyheder/{}", a.slug)),
+            url: self.absolute(&format!("/nyheder/{}", a.slug)),
             date: Some(date::iso(a.news_date)),
             year: u64::try_from(a.news_date.year()).ok(),
-        });
+        }
     }
-    for w in store.active_websites(site).await? {
-        docs.push(Document {
-            kind: Kind::Website,
-            title: w.name.clone(),
-            summary: w.description.clone().unwrap_or_default(),
-            body: String::new(),
-            url: w.url.to_string(),
-            date: None,
-            year: None,
-        });
+
+    async fn websites(&self, store: &Store, site: SiteId) -> Result<Vec<Document>, StoreError> {
+        Ok(store
+            .active_websites(site)
+            .await?
+            .into_iter()
+            .map(|w| Document {
+                key: format!("hjemmeside:{}", w.id),
+                kind: Kind::Website,
+                title: w.name.clone(),
+                summary: w.description.clone().unwrap_or_default(),
+                body: String::new(),
+                url: w.url.to_string(),
+                date: None,
+                year: None,
+            })
+            .collect())
     }
-    Ok(docs)
 }
 
-/// Rebuilds the whole index from the database.
+fn news_key(id: i64) -> String {
+    format!("nyhed:{id}")
+}
+
+/// `DATABASE:SEQ`, what the index remembers.
+fn position(database: &str, seq: i64) -> String {
+    format!("{database}:{seq}")
+}
+
+fn parse_position(text: &str) -> Option<(&str, i64)> {
+    let (database, seq) = text.rsplit_once(':')?;
+    Some((database, seq.parse().ok()?))
+}
+
+/// Rebuilds the whole index from the database; returns the number of
+/// documents. Changes committed meanwhile are applied again by the follower.
 pub async fn rebuild(
     index: &SearchIndex,
     store: &Store,
     site: SiteId,
     base: &url::Url,
     now: Timestamp,
-) -> Result<usize, String> {
-    let docs = documents(store, site, base, now)
-        .await
-        .map_err(|e| e.to_string())?;
-    index.replace_all(&docs).map_err(|e| e.to_string())?;
-    Ok(docs.len())
+) -> Result<(usize, i64), IndexError> {
+    let database = store.journal_state().await?.database_id;
+    let seq = store.latest_change().await?;
+    let documents = Documents { base };
+    let mut docs: Vec<Document> = store
+        .public_articles(site, now, u32::MAX)
+        .await?
+        .iter()
+        .map(|a| documents.news(a))
+        .collect();
+    docs.extend(documents.websites(store, site).await?);
+    index.replace_all(&docs, &position(&database, seq))?;
+    Ok((docs.len(), seq))
 }
 
-/// Follows the database: rebuilds when what the public sees has changed.
+/// Wakes the follower when this process committed a change.
+#[derive(Clone, Default)]
+pub struct Waker(Arc<Notify>);
+
+impl Waker {
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Follows the journal into the search index and the render cache.
 pub struct Follower {
     index: Arc<SearchIndex>,
+    cache: RenderCache,
     site: SiteId,
     base: url::Url,
-    seen: Option<String>,
-    /// When the last rebuild ran.
-    last_rebuild: Option<Timestamp>,
+    database: String,
+    /// The last journal entry applied.
+    seen: i64,
+    waker: Waker,
 }
 
 impl Follower {
-    pub fn new(index: Arc<SearchIndex>, site: SiteId, base: url::Url) -> Self {
-        Self {
+    /// Opens the follower where the index stopped, rebuilding the index if it
+    /// cannot carry on from there, and applies what happened since.
+    pub async fn start(
+        index: Arc<SearchIndex>,
+        cache: RenderCache,
+        store: &Store,
+        site: SiteId,
+        base: url::Url,
+        now: Timestamp,
+    ) -> Result<Self, IndexError> {
+        let state = store.journal_state().await?;
+        let latest = store.latest_change().await?;
+        let remembered = index.position()?;
+        let resumable = remembered
+            .as_deref()
+            .and_then(parse_position)
+            .filter(|&(database, seq)| {
+                database == state.database_id && seq >= state.pruned_through && seq <= latest
+            })
+            .map(|(_, seq)| seq);
+        let seen = match resumable {
+            Some(seq) => seq,
+            None => {
+                let (count, seq) = rebuild(&index, store, site, &base, now).await?;
+                tracing::info!(documents = count, "search index built");
+                seq
+            }
+        };
+        let mut follower = Self {
             index,
+            cache,
             site,
             base,
-            seen: None,
-            last_rebuild: None,
+            database: state.database_id,
+            seen,
+            waker: Waker::default(),
+        };
+        follower.follow(store, now).await?;
+        Ok(follower)
+    }
+
+    /// What wakes this follower at once.
+    pub fn waker(&self) -> Waker {
+        self.waker.clone()
+    }
+
+    /// Applies every journal entry not yet applied.
+    pub async fn follow(&mut self, store: &Store, now: Timestamp) -> Result<(), IndexError> {
+        loop {
+            let batch = store.changes_since(self.seen, BATCH).await?;
+            let Some(last) = batch.last().map(|r| r.seq) else {
+                return Ok(());
+            };
+            let pruned = store.journal_state().await?.pruned_through;
+            if pruned > self.seen {
+                tracing::warn!(
+                    seen = self.seen,
+                    pruned,
+                    "the change journal was pruned past this node's index; rebuilding"
+                );
+                let (_, seq) = rebuild(&self.index, store, self.site, &self.base, now).await?;
+                self.cache.clear();
+                self.seen = seq;
+                continue;
+            }
+            self.apply(store, &batch, last, now).await?;
+            self.seen = last;
         }
     }
 
-    /// Rebuilds if anything changed since the last look. Changes are known to
-    /// the second, so a rebuild in the same second as the latest change is
-    /// followed by one more.
-    pub async fn follow(&mut self, store: &Store, now: Timestamp) {
-        let (fingerprint, changed) = match (
-            store.content_fingerprint(self.site, now).await,
-            store.content_changed_at(self.site, now).await,
-        ) {
-            (Ok(f), Ok(c)) => (f, c),
-            (Err(e), _) | (_, Err(e)) => {
-                tracing::warn!(error = %e, "search index: cannot read changes");
-                return;
+    async fn apply(
+        &self,
+        store: &Store,
+        batch: &[Recorded],
+        last: i64,
+        now: Timestamp,
+    ) -> Result<(), IndexError> {
+        let ours: Vec<Change> = batch
+            .iter()
+            .filter(|r| r.site == self.site)
+            .map(|r| r.change)
+            .collect();
+        if ours.contains(&Change::Site) {
+            rebuild(&self.index, store, self.site, &self.base, now).await?;
+        } else {
+            let documents = Documents { base: &self.base };
+            let news: BTreeSet<i64> = ours
+                .iter()
+                .filter_map(|c| match *c {
+                    Change::News {
+                        id, listed: true, ..
+                    } => Some(id),
+                    _ => None,
+                })
+                .collect();
+            let mut add = Vec::new();
+            for &id in &news {
+                if let Some(article) = store.news_by_id(self.site, id).await?
+                    && article.visibility(now) == Visibility::Public
+                {
+                    add.push(documents.news(&article));
+                }
             }
-        };
-        let same_second = match self.last_rebuild {
-            Some(at) => changed.is_some_and(|c| at.as_second() <= c.as_second()),
-            None => true,
-        };
-        if self.seen.as_deref() == Some(fingerprint.as_str()) && !same_second {
-            return;
+            let directory = ours.contains(&Change::Directory);
+            if directory {
+                add.extend(documents.websites(store, self.site).await?);
+            }
+            let remove: Vec<String> = news.iter().map(|&id| news_key(id)).collect();
+            let kinds: &[Kind] = if directory { &[Kind::Website] } else { &[] };
+            self.index
+                .update(&remove, kinds, &add, &position(&self.database, last))?;
         }
-        match rebuild(&self.index, store, self.site, &self.base, now).await {
-            Ok(n) => {
-                tracing::debug!(documents = n, "search index rebuilt");
-                self.seen = Some(fingerprint);
-                self.last_rebuild = Some(now);
+        // After the index: a page rendered from now on finds the new documents.
+        self.cache.invalidate(&ours);
+        tracing::debug!(through = last, changes = ours.len(), "followed the journal");
+        Ok(())
+    }
+}
+
+/// Follows the database until the task is dropped.
+pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
+    let waker = follower.waker();
+    let mut changes = listen(&store).await;
+    loop {
+        let poll = if changes.is_some() { SAFETY_POLL } else { POLL };
+        tokio::select! {
+            () = waker.0.notified() => {}
+            () = tokio::time::sleep(poll) => {}
+            lost = next_announcement(changes.as_mut()) => {
+                if lost {
+                    // Reconnecting: notifications may have been missed.
+                    tokio::time::sleep(POLL).await;
+                }
             }
-            Err(e) => tracing::warn!(error = %e, "search index: rebuild failed"),
+        }
+        if changes.is_none() && store.backend() == raadhus_store::Backend::Postgres {
+            // Listening failed at start (database away?): try again.
+            changes = listen(&store).await;
+        }
+        if let Err(e) = follower.follow(&store, clock.now()).await {
+            tracing::warn!(error = %e, "cannot follow the change journal; trying again");
+            tokio::time::sleep(POLL).await;
         }
     }
 }
 
-/// Follows the database until the task is dropped: on PostgreSQL at once when
-/// any node announces a change, and every [`SAFETY_POLL`] in case an
-/// announcement was lost; on SQLite every [`POLL`].
-pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
-    let mut changes = listen(&store).await;
-    loop {
-        match changes.as_mut() {
-            Some(listener) => {
-                tokio::select! {
-                    change = listener.next() => {
-                        if let Some(table) = change {
-                            tracing::debug!(%table, "change announced");
-                        } else {
-                            // Reconnecting: notifications may have been missed.
-                            tokio::time::sleep(POLL).await;
-                        }
-                    }
-                    () = tokio::time::sleep(SAFETY_POLL) => {}
-                }
-            }
-            None => {
-                tokio::time::sleep(POLL).await;
-                if store.backend() == raadhus_store::Backend::Postgres {
-                    // Listening failed at start (database away?): try again.
-                    changes = listen(&store).await;
-                }
-            }
-        }
-        follower.follow(&store, clock.now()).await;
+/// Waits for another node's announcement; `true` when the connection was
+/// lost. Without a listener it waits forever (the poll wakes the loop).
+async fn next_announcement(changes: Option<&mut raadhus_store::Changes>) -> bool {
+    match changes {
+        Some(listener) => listener.next().await.is_none(),
+        None => std::future::pending().await,
     }
 }
 
@@ -159,8 +307,14 @@ async fn listen(store: &Store) -> Option<raadhus_store::Changes> {
     })
 }
 
-/// How often SQLite is looked at for changes.
-pub const POLL: std::time::Duration = std::time::Duration::from_secs(1);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// How often PostgreSQL is looked at without an announcement.
-pub const SAFETY_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+    #[test]
+    fn positions_round_trip() {
+        assert_eq!(parse_position(&position("ab12", 42)), Some(("ab12", 42)));
+        assert_eq!(parse_position("ab12"), None);
+        assert_eq!(parse_position("ab12:x"), None);
+    }
+}

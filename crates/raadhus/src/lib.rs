@@ -139,10 +139,29 @@ impl Application {
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
         };
         let search = std::sync::Arc::new(open_index(config)?);
-        indexer::rebuild(&search, &store, site.id, &base_url, now)
-            .await
-            .map_err(StartError::Search)?;
-        let follower = indexer::Follower::new(search.clone(), site.id, base_url.clone());
+        let cache = raadhus_web::RenderCache::new(config.cache_max_bytes);
+        let follower = indexer::Follower::start(
+            search.clone(),
+            cache.clone(),
+            &store,
+            site.id,
+            base_url.clone(),
+            now,
+        )
+        .await
+        .map_err(|e| StartError::Search(e.to_string()))?;
+        // This node's own writes: the cache forgets what they touched before
+        // the writing request answers, and the follower updates the index.
+        let (site_id, waker, local) = (site.id, follower.waker(), cache.clone());
+        store.on_change(move |changes| {
+            let ours: Vec<raadhus_store::Change> = changes
+                .iter()
+                .filter(|r| r.site == site_id)
+                .map(|r| r.change)
+                .collect();
+            local.invalidate(&ours);
+            waker.wake();
+        });
         let state = raadhus_web::AppState::new(
             store.clone(),
             site,
@@ -154,6 +173,7 @@ impl Application {
             },
             clock.clone(),
             search,
+            cache,
         )?;
         let router = raadhus_web::router(state);
         Ok(Self {

@@ -114,7 +114,7 @@ async fn reindex(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         .base_url
         .clone()
         .unwrap_or_else(|| raadhus::local_base_url(config.bind));
-    let count = raadhus::indexer::rebuild(&index, &store, site.id, &base, now).await?;
+    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &base, now).await?;
     store.close().await;
     eprintln!("search index rebuilt: {count} documents");
     Ok(())

@@ -68,6 +68,9 @@ impl Kind {
 /// One thing to find.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
+    /// Names the thing among all documents (e.g. `nyhed:12`): an update
+    /// replaces the document with the same key.
+    pub key: String,
     pub kind: Kind,
     pub title: String,
     /// A short text shown when the body has no match (lead or description).
@@ -109,6 +112,7 @@ pub struct Results {
 }
 
 struct Fields {
+    key: Field,
     kind: Field,
     title: Field,
     summary: Field,
@@ -135,6 +139,7 @@ fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let fields = Fields {
+        key: builder.add_text_field("key", STRING),
         kind: builder.add_text_field("kind", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
@@ -195,16 +200,69 @@ impl SearchIndex {
         ))
     }
 
-    /// Replaces everything in the index with `docs`, in one commit.
-    pub fn replace_all(&self, docs: &[Document]) -> Result<(), SearchError> {
+    /// Replaces everything in the index with `docs`, in one commit that
+    /// remembers `position` (see [`SearchIndex::position`]).
+    pub fn replace_all(&self, docs: &[Document], position: &str) -> Result<(), SearchError> {
+        self.write(position, |writer| {
+            writer.delete_all_documents()?;
+            self.add(writer, docs)
+        })
+    }
+
+    /// Removes the documents with the keys `remove` and every document of the
+    /// kinds `remove_kinds`, then adds `add`, in one commit that remembers
+    /// `position`.
+    pub fn update(
+        &self,
+        remove: &[String],
+        remove_kinds: &[Kind],
+        add: &[Document],
+        position: &str,
+    ) -> Result<(), SearchError> {
+        self.write(position, |writer| {
+            for key in remove.iter().chain(add.iter().map(|d| &d.key)) {
+                writer.delete_term(Term::from_field_text(self.fields.key, key));
+            }
+            for kind in remove_kinds {
+                writer.delete_term(Term::from_field_text(self.fields.kind, kind.as_str()));
+            }
+            self.add(writer, add)
+        })
+    }
+
+    /// What the last commit was told to remember: the caller's mark of how
+    /// far the index has followed its source. `None` for a new index.
+    pub fn position(&self) -> Result<Option<String>, SearchError> {
+        Ok(self.index.load_metas()?.payload)
+    }
+
+    /// Runs `change` on the writer and commits with `position`; on an error
+    /// nothing of it is kept.
+    fn write(
+        &self,
+        position: &str,
+        change: impl FnOnce(&mut IndexWriter) -> Result<(), SearchError>,
+    ) -> Result<(), SearchError> {
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| SearchError::Directory("index writer poisoned".into()))?;
-        writer.delete_all_documents()?;
+        if let Err(e) = change(&mut writer) {
+            writer.rollback()?;
+            return Err(e);
+        }
+        let mut commit = writer.prepare_commit()?;
+        commit.set_payload(position);
+        commit.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    fn add(&self, writer: &IndexWriter, docs: &[Document]) -> Result<(), SearchError> {
         let f = &self.fields;
         for d in docs {
             let mut document = doc!(
+                f.key => d.key.as_str(),
                 f.kind => d.kind.as_str(),
                 f.title => d.title.as_str(),
                 f.summary => d.summary.as_str(),
@@ -219,8 +277,6 @@ impl SearchIndex {
             }
             writer.add_document(document)?;
         }
-        writer.commit()?;
-        self.reader.reload()?;
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 //! Contact persons.
 
-use crate::{Conn, DbRow, Result, Store, StoreError, Table, codec};
+use crate::{Change, Conn, DbRow, Result, Store, StoreError, Table, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
 
@@ -66,7 +66,8 @@ impl Store {
         input: &ContactInput,
         now: Timestamp,
     ) -> Result<()> {
-        let done = on_pool!(self, pool => sqlx::query(
+        let mut tx = self.write_tx().await?;
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE contacts SET name = $1, job_title = $2, email = $3, phone = $4, updated_at = $5
              WHERE id = $6 AND site_id = $7",
         )
@@ -77,13 +78,14 @@ impl Store {
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
-        .execute(pool)
+        .execute(&mut *c)
         .await?
         .rows_affected());
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        tx.changed(site, Change::Contact { id });
+        tx.commit().await
     }
 
     /// Titles of the articles (also drafts and binned ones) that name a contact person.
@@ -130,6 +132,7 @@ impl Store {
     ) -> Result<ContactPerson> {
         let mut tx = self.write_tx().await?;
         let contact = insert(&mut tx.conn(), site, input, now).await?;
+        tx.changed(site, Change::Contact { id: contact.id });
         tx.commit().await?;
         Ok(contact)
     }

@@ -17,6 +17,9 @@ use sqlx::sqlite::{
 };
 use sqlx::{PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnection};
 
+use raadhus_domain::SiteId;
+
+use crate::journal::{self, Change, SharedSubscribers};
 use crate::{Result, Store, StoreError};
 
 /// Runs `$body` with `$pool` bound to the store's concrete pool.
@@ -65,25 +68,43 @@ pub(crate) enum Conn<'a> {
     Postgres(&'a mut PgConnection),
 }
 
-/// A write transaction of either backend.
-pub(crate) enum Tx {
+/// A write transaction of either backend, with the changes it made.
+pub(crate) struct Tx {
+    db: TxDb,
+    changes: Vec<(SiteId, Change)>,
+    subscribers: SharedSubscribers,
+}
+
+enum TxDb {
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Tx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
-        match self {
-            Self::Sqlite(tx) => Conn::Sqlite(tx),
-            Self::Postgres(tx) => Conn::Postgres(tx),
+        match &mut self.db {
+            TxDb::Sqlite(tx) => Conn::Sqlite(tx),
+            TxDb::Postgres(tx) => Conn::Postgres(tx),
         }
     }
 
-    pub(crate) async fn commit(self) -> Result<()> {
-        match self {
-            Self::Sqlite(tx) => tx.commit().await?,
-            Self::Postgres(tx) => tx.commit().await?,
+    /// Notes a change the public will see once this transaction commits.
+    pub(crate) fn changed(&mut self, site: SiteId, change: Change) {
+        if !self.changes.contains(&(site, change)) {
+            self.changes.push((site, change));
         }
+    }
+
+    /// Records the noted changes in the journal, commits, and tells this
+    /// process's subscribers before returning.
+    pub(crate) async fn commit(mut self) -> Result<()> {
+        let changes = std::mem::take(&mut self.changes);
+        let recorded = journal::record(&mut self.conn(), &changes).await?;
+        match self.db {
+            TxDb::Sqlite(tx) => tx.commit().await?,
+            TxDb::Postgres(tx) => tx.commit().await?,
+        }
+        self.subscribers.tell(&recorded);
         Ok(())
     }
 }
@@ -151,6 +172,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "editing",
         include_str!("../migrations/sqlite/0002_editing.sql"),
     ),
+    (
+        3,
+        "changes",
+        include_str!("../migrations/sqlite/0003_changes.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -164,6 +190,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         2,
         "editing",
         include_str!("../migrations/postgresql/0002_editing.sql"),
+    ),
+    (
+        3,
+        "changes",
+        include_str!("../migrations/postgresql/0003_changes.sql"),
     ),
 ];
 
@@ -190,6 +221,7 @@ impl Store {
                 .await?;
             Ok(Self {
                 db: Db::Postgres(pool),
+                subscribers: SharedSubscribers::default(),
             })
         } else {
             Err(StoreError::UnsupportedUrl(url.to_string()))
@@ -215,6 +247,7 @@ impl Store {
             .await?;
         Ok(Self {
             db: Db::Sqlite(pool),
+            subscribers: SharedSubscribers::default(),
         })
     }
 
@@ -268,16 +301,21 @@ impl Store {
     /// from several nodes run one after another exactly as on SQLite (editors'
     /// writes are few and short).
     pub(crate) async fn write_tx(&self) -> Result<Tx> {
-        Ok(match &self.db {
-            Db::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+        let db = match &self.db {
+            Db::Sqlite(pool) => TxDb::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 sqlx::query("SELECT pg_advisory_xact_lock($1)")
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;
-                Tx::Postgres(tx)
+                TxDb::Postgres(tx)
             }
+        };
+        Ok(Tx {
+            db,
+            changes: Vec::new(),
+            subscribers: self.subscribers.clone(),
         })
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::{Conn, DbRow, Result, Store, StoreError, Table, codec, missing_reference};
+use crate::{Change, Conn, DbRow, Result, Store, StoreError, Table, codec, missing_reference};
 use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 
@@ -131,7 +131,8 @@ impl Store {
         input: &TopicInput,
         now: Timestamp,
     ) -> Result<()> {
-        let done = on_pool!(self, pool => sqlx::query(
+        let mut tx = self.write_tx().await?;
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE topics SET slug = $1, name = $2, sort_order = $3, updated_at = $4 WHERE id = $5 AND site_id = $6",
         )
         .bind(input.slug.as_str())
@@ -140,14 +141,15 @@ impl Store {
         .bind(codec::timestamp(now))
         .bind(id)
         .bind(site.0)
-        .execute(pool)
+        .execute(&mut *c)
         .await
         .map(|d| d.rows_affected()))
         .map_err(|e| slug_taken(e, &input.slug))?;
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        tx.changed(site, Change::Directory);
+        tx.commit().await
     }
 
     /// Names of the websites (active or not) listed under a topic.
@@ -213,6 +215,7 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         write_website_topics(&mut tx.conn(), site, id, &input.topic_ids).await?;
+        tx.changed(site, Change::Directory);
         tx.commit().await?;
         Ok(())
     }
@@ -230,6 +233,7 @@ impl Store {
     ) -> Result<Topic> {
         let mut tx = self.write_tx().await?;
         let topic = insert_topic(&mut tx.conn(), site, input, now).await?;
+        tx.changed(site, Change::Directory);
         tx.commit().await?;
         Ok(topic)
     }
@@ -243,6 +247,7 @@ impl Store {
     ) -> Result<Website> {
         let mut tx = self.write_tx().await?;
         let website = insert_website(&mut tx.conn(), site, input, now).await?;
+        tx.changed(site, Change::Directory);
         tx.commit().await?;
         Ok(website)
     }

@@ -7,9 +7,9 @@ use raadhus_domain::export::{
     self, Export, ExportAudit, ExportContact, ExportNews, ExportRevision, ExportSite, ExportToken,
     ExportTopic, ExportUser, ExportWebsite,
 };
-use raadhus_domain::{Email, NewsStatus, Role, Slug, WebUrl};
+use raadhus_domain::{Email, NewsStatus, Role, SiteId, Slug, WebUrl};
 
-use crate::{Backend, Conn, DbRow, Result, Store, StoreError, codec};
+use crate::{Backend, Change, Conn, DbRow, Result, Store, StoreError, codec};
 
 fn time(row: &impl DbRow, table: &'static str, column: &'static str) -> Result<Timestamp> {
     codec::read_timestamp(table, column, row.col(column)?)
@@ -403,6 +403,9 @@ impl Store {
                     .await
                     .map(drop))?;
             }
+        }
+        for site in &data.sites {
+            tx.changed(SiteId(site.id), Change::Site);
         }
         tx.commit().await
     }

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use raadhus_domain::bundle::Bundle;
 use raadhus_domain::{SiteId, WebsiteInput};
 
-use crate::{Result, Store, StoreError, contacts, directory, news};
+use crate::{Change, Result, Store, StoreError, contacts, directory, news};
 
 impl Store {
     /// Stores every item of `bundle` on `site`, all or nothing. Topics and
@@ -51,6 +51,7 @@ impl Store {
                 .collect();
             news::insert(&mut tx.conn(), site, &input, None, now).await?;
         }
+        tx.changed(site, Change::Site);
         tx.commit().await?;
         Ok(())
     }

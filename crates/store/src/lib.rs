@@ -11,12 +11,14 @@ mod contacts;
 mod directory;
 mod export;
 mod import;
+mod journal;
 mod news;
 mod schedule;
 mod sites;
 mod users;
 
 pub use db::{Backend, Changes};
+pub use journal::{Change, JournalState, Recorded};
 
 pub use news::{NewsFilter, NewsRow, Page, Revision};
 pub use raadhus_domain::SiteId;
@@ -69,6 +71,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     db: Db,
+    /// This process's subscribers to committed changes, shared by all clones.
+    subscribers: journal::SharedSubscribers,
 }
 
 impl Store {
@@ -85,17 +89,19 @@ impl Store {
             "DELETE FROM {} WHERE id = $1 AND site_id = $2",
             table.name()
         );
-        let done = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+        let mut tx = self.write_tx().await?;
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .bind(site.0)
-            .execute(pool)
+            .execute(&mut *c)
             .await
             .map(|d| d.rows_affected()))
         .map_err(|e| in_use(e, in_use_message))?;
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        tx.changed(site, table.change(id));
+        tx.commit().await
     }
 }
 
@@ -113,6 +119,14 @@ impl Table {
             Self::Contacts => "contacts",
             Self::Topics => "topics",
             Self::Websites => "websites",
+        }
+    }
+
+    /// What deleting row `id` changes for the public.
+    fn change(self, id: i64) -> Change {
+        match self {
+            Self::Contacts => Change::Contact { id },
+            Self::Topics | Self::Websites => Change::Directory,
         }
     }
 }

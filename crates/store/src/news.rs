@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::{Conn, DbRow, Result, Store, StoreError, codec, contacts, missing_reference};
+use crate::{Change, Conn, DbRow, Result, Store, StoreError, codec, contacts, missing_reference};
 use jiff::Timestamp;
 use raadhus_domain::{NewsArticle, NewsInput, NewsStatus, NewsSummary, SiteId, Visibility};
 
@@ -222,6 +222,14 @@ impl Store {
         let mut tx = self.write_tx().await?;
         let id = insert(&mut tx.conn(), site, input, user, now).await?;
         let article = article(&mut tx.conn(), site, Lookup::Id(id)).await?;
+        tx.changed(
+            site,
+            Change::News {
+                id,
+                listed: input.status == NewsStatus::Published,
+                moved: true,
+            },
+        );
         tx.commit().await?;
         article.ok_or(StoreError::NotFound)
     }
@@ -291,6 +299,18 @@ impl Store {
         let saved = article(&mut tx.conn(), site, Lookup::Id(id))
             .await?
             .ok_or(StoreError::NotFound)?;
+        tx.changed(
+            site,
+            Change::News {
+                id,
+                listed: current.status == NewsStatus::Published
+                    || saved.status == NewsStatus::Published,
+                moved: current.status != saved.status
+                    || current.publish_at != saved.publish_at
+                    || current.unpublish_at != saved.unpublish_at
+                    || current.news_date != saved.news_date,
+            },
+        );
         tx.commit().await?;
         Ok(saved)
     }
@@ -360,16 +380,37 @@ impl Store {
 
     /// Moves an article to the bin. `false` if there was no such article.
     pub async fn bin_news(&self, site: SiteId, id: i64, now: Timestamp) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE news SET deleted_at = $1 WHERE id = $2 AND site_id = $3 AND deleted_at IS NULL",
+        self.set_binned(site, id, Some(now)).await
+    }
+
+    /// Moves an article into the bin (`Some(when)`) or out of it (`None`).
+    /// `false` if it was not where it could be moved from.
+    async fn set_binned(&self, site: SiteId, id: i64, binned: Option<Timestamp>) -> Result<bool> {
+        let mut tx = self.write_tx().await?;
+        let status: Option<String> = on_conn!(&mut tx.conn(), c => sqlx::query_scalar(
+            "UPDATE news SET deleted_at = $1
+             WHERE id = $2 AND site_id = $3 AND (deleted_at IS NULL) = $4
+             RETURNING status",
         )
-        .bind(codec::timestamp(now))
+        .bind(binned.map(codec::timestamp))
         .bind(id)
         .bind(site.0)
-        .execute(pool)
-        .await
-        .map(|d| d.rows_affected()))?;
-        Ok(done == 1)
+        .bind(binned.is_some())
+        .fetch_optional(&mut *c)
+        .await)?;
+        let Some(status) = status else {
+            return Ok(false);
+        };
+        tx.changed(
+            site,
+            Change::News {
+                id,
+                listed: status == NewsStatus::Published.as_str(),
+                moved: true,
+            },
+        );
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// The articles in the bin, most recently binned first.
@@ -389,15 +430,7 @@ impl Store {
 
     /// Takes an article out of the bin, as it was. `false` if it was not there.
     pub async fn restore_news(&self, site: SiteId, id: i64) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE news SET deleted_at = NULL WHERE id = $1 AND site_id = $2 AND deleted_at IS NOT NULL",
-        )
-        .bind(id)
-        .bind(site.0)
-        .execute(pool)
-        .await
-        .map(|d| d.rows_affected()))?;
-        Ok(done == 1)
+        self.set_binned(site, id, None).await
     }
 
     /// Every saved version of an article, newest first.
@@ -524,6 +557,28 @@ impl Store {
                 Ok((r.col("slug")?, updated.max(published)))
             })
             .collect())
+    }
+
+    /// The first publish or unpublish time after `now` of the site's
+    /// articles: until then, what the public sees changes only by saves.
+    pub async fn next_scheduled_change(
+        &self,
+        site: SiteId,
+        now: Timestamp,
+    ) -> Result<Option<Timestamp>> {
+        let next: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
+            "SELECT MIN(t) FROM (
+                 SELECT MIN(publish_at) AS t FROM news
+                 WHERE site_id = $1 AND status = 'published' AND deleted_at IS NULL AND publish_at > $2
+                 UNION ALL SELECT MIN(unpublish_at) FROM news
+                 WHERE site_id = $1 AND status = 'published' AND deleted_at IS NULL AND unpublish_at > $2
+             ) AS upcoming",
+        )
+        .bind(site.0)
+        .bind(codec::timestamp(now))
+        .fetch_one(pool)
+        .await)?;
+        codec::read_optional_timestamp(next.as_deref(), "news", "publish_at")
     }
 
     /// The article with `slug`, if the public may see it at `now`.

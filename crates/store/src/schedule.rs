@@ -4,7 +4,7 @@
 use jiff::Timestamp;
 use raadhus_domain::SiteId;
 
-use crate::{DbRow, Result, Store, codec};
+use crate::{Change, DbRow, Result, Store, codec};
 
 /// An article whose publish or unpublish time passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +77,14 @@ impl Store {
             .collect::<Result<Vec<_>>>())?,
         };
         for t in &transitions {
+            tx.changed(
+                t.site,
+                Change::News {
+                    id: t.news_id,
+                    listed: true,
+                    moved: true,
+                },
+            );
             let (action, summary) = describe(t);
             on_conn!(&mut tx.conn(), c => sqlx::query(
                 "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)

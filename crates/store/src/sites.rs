@@ -1,6 +1,6 @@
 //! Sites (tenants).
 
-use crate::{DbRow, Result, Store, codec};
+use crate::{Change, DbRow, Result, Store, codec};
 use jiff::Timestamp;
 use raadhus_domain::{Site, SiteId};
 
@@ -25,13 +25,21 @@ impl Store {
         })
     }
 
+    /// Gives the site a new name (nothing is written if it already has it).
     pub async fn rename_site(&self, site: SiteId, name: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("UPDATE sites SET name = $1 WHERE id = $2")
-            .bind(name)
-            .bind(site.0)
-            .execute(pool)
-            .await.map(drop))?;
-        Ok(())
+        let mut tx = self.write_tx().await?;
+        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
+            "UPDATE sites SET name = $1 WHERE id = $2 AND name <> $1",
+        )
+        .bind(name)
+        .bind(site.0)
+        .execute(&mut *c)
+        .await
+        .map(|d| d.rows_affected()))?;
+        if done > 0 {
+            tx.changed(site, Change::Site);
+        }
+        tx.commit().await
     }
 
     /// When anything the public pages show last changed: a save or delete of

@@ -1,19 +1,26 @@
-//! HTTP caching of public pages and feeds: a weak `ETag` of the body and a
-//! `Last-Modified` of the site's content, with `If-None-Match` and
-//! `If-Modified-Since` answered by `304 Not Modified`.
+//! HTTP caching of public pages and feeds: the render cache in front of them
+//! ([`crate::cache`]), a weak `ETag` of the body and a `Last-Modified` of the
+//! site's content, `If-None-Match` and `If-Modified-Since` answered by
+//! `304 Not Modified`, and `br`/`gzip` bodies for clients that take them.
+
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::cache::{Cacheable, Encoding, Entry};
 
 /// Largest body the cache validators are computed for.
 const MAX_BODY: usize = 16 * 1024 * 1024;
+
+/// Says whether a response came from the render cache.
+const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// Paths with their own caching rules (or none).
 fn is_public(path: &str) -> bool {
@@ -34,67 +41,191 @@ fn parse_http_date(value: &str) -> Option<Timestamp> {
 }
 
 /// Whether `If-None-Match` names this (weak) entity tag.
-fn none_match(headers: &HeaderMap, etag: &str) -> Option<bool> {
-    let value = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+fn none_match(value: &HeaderValue, etag: &str) -> bool {
     let bare = |t: &str| t.trim().trim_start_matches("W/").to_string();
-    Some(
+    value.to_str().is_ok_and(|value| {
         value
             .split(',')
-            .any(|t| t.trim() == "*" || bare(t) == bare(etag)),
-    )
+            .any(|t| t.trim() == "*" || bare(t) == bare(etag))
+    })
 }
 
-pub async fn conditional(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let method = request.method().clone();
-    let public =
-        (method == Method::GET || method == Method::HEAD) && is_public(request.uri().path());
-    let headers = request.headers().clone();
-    let response = next.run(request).await;
-    if !public || response.status() != StatusCode::OK {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-    };
-    let digest = Sha256::digest(&bytes);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    let etag = format!("W/\"{hex}\"");
-    let last_modified = match state
-        .store()
-        .content_changed_at(state.site().id, state.now())
-        .await
-    {
-        Ok(changed) => Some(changed.unwrap_or(Timestamp::UNIX_EPOCH).min(state.now())),
-        Err(e) => {
-            tracing::warn!(error = %e, "no Last-Modified: content time unavailable");
-            None
+/// What a request asks of a response it may get from the cache.
+struct Wants {
+    head: bool,
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<HeaderValue>,
+    encoding: Option<Encoding>,
+}
+
+impl Wants {
+    fn of(request: &Request) -> Self {
+        let headers = request.headers();
+        Self {
+            head: request.method() == Method::HEAD,
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: headers.get(header::IF_MODIFIED_SINCE).cloned(),
+            encoding: preferred_encoding(headers),
         }
-    };
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        parts.headers.insert(header::ETAG, v);
     }
-    if let Some(Ok(v)) = last_modified.map(|t| HeaderValue::from_str(&http_date(t))) {
-        parts.headers.insert(header::LAST_MODIFIED, v);
-    }
-    let not_modified = match none_match(&headers, &etag) {
-        Some(matches) => matches,
-        None => match (headers.get(header::IF_MODIFIED_SINCE), last_modified) {
+
+    fn not_modified(&self, entry: &Entry) -> bool {
+        if let Some(value) = &self.if_none_match {
+            return none_match(value, &entry.etag);
+        }
+        match (&self.if_modified_since, entry.last_modified) {
             (Some(since), Some(modified)) => since
                 .to_str()
                 .ok()
                 .and_then(parse_http_date)
                 .is_some_and(|since| modified.as_second() <= since.as_second()),
             _ => false,
-        },
-    };
-    if not_modified {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        parts.headers.remove(header::CONTENT_TYPE);
-        return Response::from_parts(parts, Body::empty());
+        }
     }
-    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// `br` if the client takes it, else `gzip`, else none (`q=0` refuses).
+fn preferred_encoding(headers: &HeaderMap) -> Option<Encoding> {
+    let accepted: Vec<&str> = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next()?.trim();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (!refused).then_some(name)
+        })
+        .collect();
+    let takes = |name: &str| accepted.iter().any(|a| a.eq_ignore_ascii_case(name));
+    if takes("br") {
+        Some(Encoding::Brotli)
+    } else if takes("gzip") {
+        Some(Encoding::Gzip)
+    } else {
+        None
+    }
+}
+
+/// Serves public pages from the render cache, rendering and storing them
+/// when missing; everything else passes through.
+pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let method = request.method();
+    if (method != Method::GET && method != Method::HEAD) || !is_public(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let key = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_string(),
+        |p| p.as_str().to_string(),
+    );
+    let wants = Wants::of(&request);
+    let cache = state.cache();
+    if let Some(entry) = cache.get(&key, state.now()) {
+        return respond(&state, &entry, &wants, "hit");
+    }
+    let generation = cache.generation();
+    let response = next.run(plain(request)).await;
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let Some(entry) = entry_of(&state, response).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let entry = Arc::new(entry);
+    cache.insert(&key, &entry, generation);
+    respond(&state, &entry, &wants, "miss")
+}
+
+/// The request as the cache renders it: a `GET` without validators or
+/// encodings, so the full uncompressed page comes back.
+fn plain(request: Request) -> Request {
+    let (mut parts, body) = request.into_parts();
+    parts.method = Method::GET;
+    for name in [
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::ACCEPT_ENCODING,
+    ] {
+        parts.headers.remove(name);
+    }
+    Request::from_parts(parts, body)
+}
+
+/// Reads a rendered response into an entry with its validators.
+async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_BODY).await.ok()?;
+    let digest = Sha256::digest(&bytes);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    let etag = format!("W/\"{hex}\"");
+    let now = state.now();
+    let last_modified = match state.store().content_changed_at(state.site().id, now).await {
+        Ok(changed) => Some(changed.unwrap_or(Timestamp::UNIX_EPOCH).min(now)),
+        Err(e) => {
+            tracing::warn!(error = %e, "no Last-Modified: content time unavailable");
+            None
+        }
+    };
+    let headers = &mut parts.headers;
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        headers.insert(header::ETAG, v);
+    }
+    if let Some(Ok(v)) = last_modified.map(|t| HeaderValue::from_str(&http_date(t))) {
+        headers.insert(header::LAST_MODIFIED, v);
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.remove(header::CONTENT_LENGTH);
+    let cacheable = parts.extensions.remove::<Cacheable>();
+    Some(Entry::new(
+        parts.headers,
+        bytes,
+        etag,
+        last_modified,
+        cacheable,
+    ))
+}
+
+/// Answers from an entry: `304` if the client has it, else its body in the
+/// best encoding the client takes.
+fn respond(state: &AppState, entry: &Entry, wants: &Wants, cache: &'static str) -> Response {
+    let mut headers = entry.headers.clone();
+    headers.insert(X_CACHE, HeaderValue::from_static(cache));
+    if wants.not_modified(entry) {
+        headers.remove(header::CONTENT_TYPE);
+        let mut response = StatusCode::NOT_MODIFIED.into_response();
+        *response.headers_mut() = headers;
+        return response;
+    }
+    let encoded = wants.encoding.and_then(|encoding| {
+        entry
+            .encoded(encoding, |n| state.cache().grew(n))
+            .map(|body| (encoding, body))
+    });
+    let body = match encoded {
+        Some((encoding, body)) => {
+            headers.insert(
+                header::CONTENT_ENCODING,
+                HeaderValue::from_static(encoding.name()),
+            );
+            body.clone()
+        }
+        None => entry.body.clone(),
+    };
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    let body = if wants.head {
+        Body::empty()
+    } else {
+        Body::from(body)
+    };
+    let mut response = Response::new(body);
+    *response.headers_mut() = headers;
+    response
 }
 
 #[cfg(test)]
@@ -111,16 +242,27 @@ mod tests {
 
     #[test]
     fn entity_tags_compare_weakly() {
-        let mut h = HeaderMap::new();
-        assert_eq!(none_match(&h, "W/\"abc\""), None);
-        h.insert(
-            header::IF_NONE_MATCH,
-            HeaderValue::from_static("\"x\", W/\"abc\""),
-        );
-        assert_eq!(none_match(&h, "W/\"abc\""), Some(true));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"abc\""));
-        assert_eq!(none_match(&h, "W/\"abc\""), Some(true));
-        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"abd\""));
-        assert_eq!(none_match(&h, "W/\"abc\""), Some(false));
+        let tag = "W/\"abc\"";
+        assert!(none_match(
+            &HeaderValue::from_static("\"x\", W/\"abc\""),
+            tag
+        ));
+        assert!(none_match(&HeaderValue::from_static("\"abc\""), tag));
+        assert!(none_match(&HeaderValue::from_static("*"), tag));
+        assert!(!none_match(&HeaderValue::from_static("\"abd\""), tag));
+    }
+
+    #[test]
+    fn encodings_follow_accept_encoding() {
+        let with = |value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            preferred_encoding(&h)
+        };
+        assert_eq!(preferred_encoding(&HeaderMap::new()), None);
+        assert_eq!(with("gzip, deflate, br"), Some(Encoding::Brotli));
+        assert_eq!(with("gzip"), Some(Encoding::Gzip));
+        assert_eq!(with("br;q=0, GZIP;q=0.5"), Some(Encoding::Gzip));
+        assert_eq!(with("identity"), None);
     }
 }

@@ -6,6 +6,7 @@
 mod admin;
 mod api;
 mod assets;
+mod cache;
 mod caching;
 mod clock;
 mod error;
@@ -24,6 +25,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use cache::RenderCache;
 pub use clock::Clock;
 pub use error::WebError;
 
@@ -61,6 +63,7 @@ struct Inner {
     was_url: Option<url::Url>,
     was_reviewed: Option<jiff::civil::Date>,
     search: Arc<raadhus_search::SearchIndex>,
+    cache: RenderCache,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
         settings: Settings,
         clock: Clock,
         search: Arc<raadhus_search::SearchIndex>,
+        cache: RenderCache,
     ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
         let templates = Templates::new(&assets)?;
@@ -86,8 +90,13 @@ impl AppState {
                 was_url: settings.was_url,
                 was_reviewed: settings.was_reviewed,
                 search,
+                cache,
             }),
         })
+    }
+
+    fn cache(&self) -> &RenderCache {
+        &self.inner.cache
     }
 
     fn store(&self) -> &Store {
@@ -134,10 +143,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             error::render_error_pages,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            caching::conditional,
-        ))
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -164,6 +169,11 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
+        ))
+        // Outside the layers that set headers: a cached page keeps them all.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caching::serve,
         ))
         .layer(
             TraceLayer::new_for_http()

@@ -12,6 +12,7 @@ use minijinja::value::Serde;
 use raadhus_domain::directory::websites_in_topic;
 use serde::Deserialize;
 
+use crate::cache::{Cacheable, Tag};
 use crate::render::Meta;
 use crate::views::{DirectoryForm, directory_groups};
 use crate::{AppState, WebError};
@@ -81,7 +82,9 @@ pub async fn show(
         description: Some("Find skoler, dagtilbud, biblioteker og kommunens andre hjemmesider."),
         canonical_path: Some("/hjemmesider"),
     };
-    Ok(state
-        .render_page("directory.html", meta, ctx)?
-        .into_response())
+    let cacheable = Cacheable {
+        tags: vec![Tag::Directory],
+        expires: None,
+    };
+    Ok((cacheable, state.render_page("directory.html", meta, ctx)?).into_response())
 }

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::{NewsArticle, date, markup};
 
+use crate::cache::{Cacheable, Tag};
 use crate::{AppState, WebError};
 
 /// How many articles a feed carries.
@@ -46,6 +47,13 @@ async fn latest(state: &AppState) -> Result<Vec<NewsArticle>, WebError> {
         .store()
         .public_articles(state.site().id, state.now(), ENTRIES)
         .await?)
+}
+
+/// A feed changes with the list and with each article it carries.
+async fn feed_cacheable(state: &AppState, articles: &[NewsArticle]) -> Result<Cacheable, WebError> {
+    let mut tags = vec![Tag::Listing];
+    tags.extend(articles.iter().map(|a| Tag::News(a.id)));
+    state.until_next_scheduled(tags).await
 }
 
 fn feed_title(state: &AppState) -> String {
@@ -97,6 +105,7 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, WebError> {
     }
     feed.set_entries(entries);
     Ok((
+        feed_cacheable(&state, &articles).await?,
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         feed.to_string(),
     )
@@ -141,6 +150,7 @@ pub async fn rss(State(state): State<AppState>) -> Result<Response, WebError> {
     )]));
     channel.set_items(items);
     Ok((
+        feed_cacheable(&state, &articles).await?,
         [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
         channel.to_string(),
     )

@@ -17,7 +17,7 @@ pub async fn check(State(state): State<AppState>) -> impl IntoResponse {
     let (status, body) = match state.store().ping().await {
         Ok(()) => (
             StatusCode::OK,
-            json!({ "status": "ok", "database": "ok", "backend": backend }),
+            json!({ "status": "ok", "database": "ok", "backend": backend, "cache": state.cache().stats() }),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unavailable");

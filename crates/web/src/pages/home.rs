@@ -6,6 +6,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_store::Page;
 
+use crate::cache::{Cacheable, Tag};
 use crate::render::Meta;
 use crate::views::{DirectoryForm, NewsItem};
 use crate::{AppState, WebError};
@@ -13,7 +14,7 @@ use crate::{AppState, WebError};
 /// How many articles the front page shows.
 const LATEST: u32 = 5;
 
-pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebError> {
+pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<String>), WebError> {
     let site = state.site().id;
     let store = state.store();
     let (news, _) = store
@@ -45,5 +46,8 @@ pub async fn show(State(state): State<AppState>) -> Result<Html<String>, WebErro
         description: Some("Nyheder og genveje til kommunens andre hjemmesider."),
         canonical_path: Some("/"),
     };
-    Ok(state.render_page("index.html", meta, ctx)?)
+    let mut tags = vec![Tag::Listing, Tag::Directory];
+    tags.extend(news.iter().map(|n| Tag::News(n.id)));
+    let cacheable = state.until_next_scheduled(tags).await?;
+    Ok((cacheable, state.render_page("index.html", meta, ctx)?))
 }

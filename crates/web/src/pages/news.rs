@@ -10,6 +10,7 @@ use raadhus_domain::{NewsArticle, markup};
 use raadhus_store::Page;
 use serde::Deserialize;
 
+use crate::cache::{Cacheable, Tag};
 use crate::render::Meta;
 use crate::views::{Article, NewsItem, Pages};
 use crate::{AppState, WebError};
@@ -25,7 +26,7 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Cacheable, Html<String>), WebError> {
     let Query(query) = query.map_err(|_| WebError::BadRequest(BAD_QUERY.into()))?;
     let number = parse_page_number(query.side.as_deref())
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
@@ -72,7 +73,10 @@ pub async fn list(
         description: Some("Nyheder fra kommunen."),
         canonical_path: Some(&canonical),
     };
-    Ok(state.render_page("news_list.html", meta, ctx)?)
+    let mut tags = vec![Tag::Listing];
+    tags.extend(news.iter().map(|n| Tag::News(n.id)));
+    let cacheable = state.until_next_scheduled(tags).await?;
+    Ok((cacheable, state.render_page("news_list.html", meta, ctx)?))
 }
 
 const BAD_QUERY: &str =
@@ -81,13 +85,19 @@ const BAD_QUERY: &str =
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Cacheable, Html<String>), WebError> {
     let article = state
         .store()
         .public_news(state.site().id, &slug, state.now())
         .await?
         .ok_or(WebError::NotFound)?;
-    render_article(&state, &article, false)
+    let mut tags = vec![Tag::News(article.id)];
+    tags.extend(article.contacts.iter().map(|c| Tag::Contact(c.id)));
+    let cacheable = Cacheable {
+        tags,
+        expires: article.unpublish_at,
+    };
+    Ok((cacheable, render_article(&state, &article, false)?))
 }
 
 /// The public article page; `preview` adds a notice that it is not published.

@@ -9,6 +9,7 @@ use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_search::{Kind, Results, SearchQuery};
 use serde::{Deserialize, Serialize};
 
+use crate::cache::{Cacheable, Tag};
 use crate::render::Meta;
 use crate::views::Pages;
 use crate::{AppState, WebError};
@@ -75,7 +76,7 @@ struct HitView {
 pub async fn show(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<Html<String>, WebError> {
+) -> Result<(Cacheable, Html<String>), WebError> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
     let Parsed { query, truncated } = parse(&params);
     let results = if query.text.is_empty() {
@@ -153,5 +154,8 @@ pub async fn show(
         description: None,
         canonical_path: None,
     };
-    Ok(state.render_page("search.html", meta, ctx)?)
+    let cacheable = state
+        .until_next_scheduled(vec![Tag::AnyNews, Tag::Directory])
+        .await?;
+    Ok((cacheable, state.render_page("search.html", meta, ctx)?))
 }

@@ -8,6 +8,7 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use crate::cache::{Cacheable, Tag};
 use crate::{AppState, WebError};
 
 #[derive(Serialize)]
@@ -49,7 +50,11 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError
         lastmod: stamp(Some(*t)),
     }));
     let xml = state.render_xml("sitemap.xml", context! { urls => Serde(urls) })?;
+    let cacheable = state
+        .until_next_scheduled(vec![Tag::AnyNews, Tag::Directory])
+        .await?;
     Ok((
+        cacheable,
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         xml,
     )
@@ -63,6 +68,7 @@ pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
         .join("/sitemap.xml")
         .map_or_else(|_| "/sitemap.xml".into(), |u| u.to_string());
     (
+        Cacheable::default(),
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("User-agent: *\nDisallow: /admin\nDisallow: /api/\n\nSitemap: {sitemap}\n"),
     )

@@ -1,0 +1,25 @@
+-- The change journal: one row per change the public can see, in commit order.
+-- Every node follows it to keep its render cache and search index current.
+CREATE TABLE changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id INTEGER NOT NULL,
+    entity TEXT NOT NULL CHECK (entity IN ('news', 'contact', 'directory', 'site')),
+    entity_id INTEGER,
+    -- news: it was or is published, so lists, feeds and search may show it
+    listed INTEGER NOT NULL DEFAULT 0 CHECK (listed IN (0, 1)),
+    -- news: where it is listed may have changed (status, times, date, bin)
+    moved INTEGER NOT NULL DEFAULT 0 CHECK (moved IN (0, 1))
+);
+
+-- Which database this is (a search index remembers it) and how much of the
+-- journal has been pruned (a node that was behind that rebuilds).
+CREATE TABLE changes_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    database_id TEXT NOT NULL,
+    pruned_through INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO changes_state (id, database_id) VALUES (1, lower(hex(randomblob(16))));
+
+-- The next scheduled publish or unpublish time is looked up on every render of a list.
+CREATE INDEX news_publish_at ON news (site_id, publish_at);
+CREATE INDEX news_unpublish_at ON news (site_id, unpublish_at);

@@ -1,0 +1,553 @@
+//! The render cache: public pages, feeds and the sitemap are rendered once and
+//! then served from memory, with their compressed forms made on first demand,
+//! until something they show changes.
+//!
+//! A handler makes its response cacheable by adding [`Cacheable`]: the
+//! [`Tag`]s of what the page shows and, when a scheduled publish or unpublish
+//! time will change it, when it expires. A [`Change`] from the store's journal
+//! drops exactly the entries tagged with what it touched
+//! ([`RenderCache::invalidate`]): this node's own writes before the store
+//! returns to the handler, other nodes' writes when the journal follower
+//! sees them.
+//!
+//! A page being rendered while a change lands is not stored: every
+//! invalidation starts a new generation, and an entry rendered in an older one
+//! is served once but not kept. Memory is bounded: past the limit, the
+//! entries used longest ago go first.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use axum::body::Bytes;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponseParts, ResponseParts};
+use jiff::Timestamp;
+use raadhus_store::Change;
+
+/// Something a cached response shows; a change to it drops the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// One article (its page, or an entry of a list or feed).
+    News(i64),
+    /// A contact person named on the page.
+    Contact(i64),
+    /// Which articles are listed and in what order: lists, feeds, the front
+    /// page.
+    Listing,
+    /// Anything about any listed article: search results, the sitemap.
+    AnyNews,
+    /// Topics and websites.
+    Directory,
+}
+
+impl Tag {
+    /// Whether `change` changes what a response tagged with this shows.
+    /// (A change of the whole site drops everything; see `invalidate`.)
+    fn touched_by(self, change: &Change) -> bool {
+        match (self, *change) {
+            (_, Change::Site) => true,
+            (Self::News(tag), Change::News { id, .. }) => tag == id,
+            (Self::AnyNews, Change::News { listed, .. }) => listed,
+            (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
+            (Self::Contact(tag), Change::Contact { id }) => tag == id,
+            (Self::Directory, Change::Directory) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Added to a response by a handler whose page may be cached.
+#[derive(Debug, Clone, Default)]
+pub struct Cacheable {
+    pub tags: Vec<Tag>,
+    /// When the page changes by itself (a scheduled time passes).
+    pub expires: Option<Timestamp>,
+}
+
+impl IntoResponseParts for Cacheable {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        res.extensions_mut().insert(self);
+        Ok(res)
+    }
+}
+
+impl crate::AppState {
+    /// [`Cacheable`] with `tags`, until the site's next scheduled publish or
+    /// unpublish time.
+    pub(crate) async fn until_next_scheduled(
+        &self,
+        tags: Vec<Tag>,
+    ) -> Result<Cacheable, crate::WebError> {
+        let expires = self
+            .store()
+            .next_scheduled_change(self.site().id, self.now())
+            .await?;
+        Ok(Cacheable { tags, expires })
+    }
+}
+
+/// A rendered response, ready to be served again.
+pub struct Entry {
+    /// Every header of the uncompressed response, validators included.
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub etag: String,
+    pub last_modified: Option<Timestamp>,
+    gzip: OnceLock<Option<Bytes>>,
+    brotli: OnceLock<Option<Bytes>>,
+    cacheable: Option<Cacheable>,
+    last_used: AtomicU64,
+}
+
+/// Bodies shorter than this are not compressed.
+const MIN_COMPRESS: usize = 512;
+
+/// The content encodings the cache keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Brotli,
+    Gzip,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Brotli => "br",
+            Self::Gzip => "gzip",
+        }
+    }
+}
+
+impl Entry {
+    pub fn new(
+        headers: HeaderMap,
+        body: Bytes,
+        etag: String,
+        last_modified: Option<Timestamp>,
+        cacheable: Option<Cacheable>,
+    ) -> Self {
+        Self {
+            headers,
+            body,
+            etag,
+            last_modified,
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+            cacheable,
+            last_used: AtomicU64::new(0),
+        }
+    }
+
+    /// The body in `encoding`, compressed on first demand; `None` when that
+    /// would not make it smaller. `grew` learns the bytes newly held.
+    pub fn encoded(&self, encoding: Encoding, grew: impl FnOnce(usize)) -> Option<&Bytes> {
+        let cell = match encoding {
+            Encoding::Brotli => &self.brotli,
+            Encoding::Gzip => &self.gzip,
+        };
+        let mut made = false;
+        let value = cell.get_or_init(|| {
+            made = true;
+            if self.body.len() < MIN_COMPRESS {
+                return None;
+            }
+            let compressed = match encoding {
+                Encoding::Brotli => brotli(&self.body),
+                Encoding::Gzip => gzip(&self.body),
+            }?;
+            (compressed.len() < self.body.len()).then(|| Bytes::from(compressed))
+        });
+        if made && let Some(bytes) = value {
+            grew(bytes.len());
+        }
+        value.as_ref()
+    }
+
+    /// Bytes this entry holds (an estimate of its headers included).
+    fn size(&self, key: &str) -> usize {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        let compressed: usize = [&self.gzip, &self.brotli]
+            .iter()
+            .filter_map(|cell| cell.get().and_then(Option::as_ref))
+            .map(Bytes::len)
+            .sum();
+        let tags = self.cacheable.as_ref().map_or(0, |c| c.tags.len()) * size_of::<Tag>();
+        key.len() + headers + self.body.len() + compressed + tags + 256
+    }
+
+    fn fresh_at(&self, now: Timestamp) -> bool {
+        self.cacheable
+            .as_ref()
+            .and_then(|c| c.expires)
+            .is_none_or(|expires| now < expires)
+    }
+}
+
+fn gzip(body: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 3),
+        flate2::Compression::new(6),
+    );
+    encoder.write_all(body).ok()?;
+    encoder.finish().ok()
+}
+
+fn brotli(body: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder =
+        brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 3), 4096, 5, 22);
+    encoder.write_all(body).ok()?;
+    encoder.flush().ok()?;
+    Some(encoder.into_inner())
+}
+
+/// What the cache has done since start, for `/healthz`.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Stats {
+    pub entries: usize,
+    pub bytes: usize,
+    pub max_bytes: usize,
+    pub hits: u64,
+    pub misses: u64,
+    pub evictions: u64,
+    pub invalidations: u64,
+}
+
+/// The render cache of one node. Cheap to clone; clones share the entries.
+#[derive(Clone)]
+pub struct RenderCache {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    max_bytes: usize,
+    entries: RwLock<Entries>,
+    bytes: AtomicUsize,
+    clock: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    evictions: AtomicU64,
+    invalidations: AtomicU64,
+}
+
+#[derive(Default)]
+struct Entries {
+    map: HashMap<String, Arc<Entry>>,
+    generation: u64,
+}
+
+/// The generation a render started in (see [`RenderCache::insert`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Generation(u64);
+
+impl RenderCache {
+    /// A cache holding at most about `max_bytes`; 0 turns caching off.
+    pub fn new(max_bytes: usize) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                max_bytes,
+                entries: RwLock::new(Entries::default()),
+                bytes: AtomicUsize::new(0),
+                clock: AtomicU64::new(0),
+                hits: AtomicU64::new(0),
+                misses: AtomicU64::new(0),
+                evictions: AtomicU64::new(0),
+                invalidations: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.shared
+            .entries
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+        self.shared
+            .entries
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The entry for `key`, if it is there and still fresh at `now`.
+    pub fn get(&self, key: &str, now: Timestamp) -> Option<Arc<Entry>> {
+        if self.shared.max_bytes == 0 {
+            return None;
+        }
+        let found = self.read().map.get(key).cloned();
+        match found {
+            Some(entry) if entry.fresh_at(now) => {
+                let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
+                entry.last_used.store(tick, Ordering::Relaxed);
+                self.shared.hits.fetch_add(1, Ordering::Relaxed);
+                Some(entry)
+            }
+            _ => {
+                self.shared.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    /// Where the cache is now: take it before rendering.
+    pub fn generation(&self) -> Generation {
+        Generation(self.read().generation)
+    }
+
+    /// Keeps `entry` under `key` if it is cacheable and nothing was
+    /// invalidated since `rendered_in`. Responses bigger than an eighth of
+    /// the limit are not kept.
+    pub fn insert(&self, key: &str, entry: &Arc<Entry>, rendered_in: Generation) {
+        let size = entry.size(key);
+        if entry.cacheable.is_none() || size > self.shared.max_bytes / 8 {
+            return;
+        }
+        let mut entries = self.write();
+        if entries.generation != rendered_in.0 {
+            return;
+        }
+        let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
+        entry.last_used.store(tick, Ordering::Relaxed);
+        if let Some(old) = entries.map.insert(key.to_string(), entry.clone()) {
+            self.shared
+                .bytes
+                .fetch_sub(old.size(key), Ordering::Relaxed);
+        }
+        self.shared.bytes.fetch_add(size, Ordering::Relaxed);
+        if self.shared.bytes.load(Ordering::Relaxed) > self.shared.max_bytes {
+            self.evict(&mut entries);
+        }
+    }
+
+    /// Counts bytes an entry took on after it was stored (a compressed form).
+    pub fn grew(&self, bytes: usize) {
+        self.shared.bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Drops the entries used longest ago until the cache holds at most 90 %
+    /// of its limit.
+    fn evict(&self, entries: &mut Entries) {
+        let target = self.shared.max_bytes / 10 * 9;
+        let mut by_age: Vec<(u64, String)> = entries
+            .map
+            .iter()
+            .map(|(key, e)| (e.last_used.load(Ordering::Relaxed), key.clone()))
+            .collect();
+        by_age.sort_unstable();
+        for (_, key) in by_age {
+            if self.shared.bytes.load(Ordering::Relaxed) <= target {
+                break;
+            }
+            if let Some(old) = entries.map.remove(&key) {
+                self.shared
+                    .bytes
+                    .fetch_sub(old.size(&key), Ordering::Relaxed);
+                self.shared.evictions.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Drops every entry showing something `changes` touched.
+    pub fn invalidate(&self, changes: &[Change]) {
+        if changes.is_empty() {
+            return;
+        }
+        let mut entries = self.write();
+        entries.generation += 1;
+        let mut dropped = 0;
+        entries.map.retain(|key, entry| {
+            let tags = entry.cacheable.as_ref().map_or(&[][..], |c| &c.tags);
+            let touched = changes
+                .iter()
+                .any(|c| *c == Change::Site || tags.iter().any(|t| t.touched_by(c)));
+            if touched {
+                dropped += entry.size(key);
+            }
+            !touched
+        });
+        self.shared.bytes.fetch_sub(dropped, Ordering::Relaxed);
+        self.shared.invalidations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Drops everything.
+    pub fn clear(&self) {
+        self.invalidate(&[Change::Site]);
+    }
+
+    pub fn stats(&self) -> Stats {
+        let entries = self.read().map.len();
+        Stats {
+            entries,
+            bytes: self.shared.bytes.load(Ordering::Relaxed),
+            max_bytes: self.shared.max_bytes,
+            hits: self.shared.hits.load(Ordering::Relaxed),
+            misses: self.shared.misses.load(Ordering::Relaxed),
+            evictions: self.shared.evictions.load(Ordering::Relaxed),
+            invalidations: self.shared.invalidations.load(Ordering::Relaxed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(body: &str, tags: Vec<Tag>, expires: Option<Timestamp>) -> Arc<Entry> {
+        Arc::new(Entry::new(
+            HeaderMap::new(),
+            Bytes::from(body.to_string()),
+            "W/\"x\"".into(),
+            None,
+            Some(Cacheable { tags, expires }),
+        ))
+    }
+
+    fn now() -> Timestamp {
+        "2026-11-27T10:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn changes_drop_exactly_what_they_touch() {
+        let cache = RenderCache::new(1 << 20);
+        let g = cache.generation();
+        cache.insert(
+            "/nyheder/a",
+            &entry("a", vec![Tag::News(1), Tag::Contact(7)], None),
+            g,
+        );
+        cache.insert("/nyheder/b", &entry("b", vec![Tag::News(2)], None), g);
+        cache.insert(
+            "/nyheder",
+            &entry("list", vec![Tag::Listing, Tag::News(1), Tag::News(2)], None),
+            g,
+        );
+        cache.insert(
+            "/soeg?q=x",
+            &entry("search", vec![Tag::AnyNews, Tag::Directory], None),
+            g,
+        );
+        cache.insert("/hjemmesider", &entry("dir", vec![Tag::Directory], None), g);
+        let present = |cache: &RenderCache| {
+            [
+                "/nyheder/a",
+                "/nyheder/b",
+                "/nyheder",
+                "/soeg?q=x",
+                "/hjemmesider",
+            ]
+            .map(|k| cache.get(k, now()).is_some())
+        };
+        assert_eq!(present(&cache), [true; 5]);
+        // A draft saved: nothing public shows it but its own (absent) page.
+        cache.invalidate(&[Change::News {
+            id: 3,
+            listed: false,
+            moved: true,
+        }]);
+        assert_eq!(present(&cache), [true; 5]);
+        // A contact edited: only the article naming them.
+        cache.invalidate(&[Change::Contact { id: 7 }]);
+        assert_eq!(present(&cache), [false, true, true, true, true]);
+        // A typo fixed in article 2: its page, lists showing it, search.
+        cache.invalidate(&[Change::News {
+            id: 2,
+            listed: true,
+            moved: false,
+        }]);
+        assert_eq!(present(&cache), [false, false, false, false, true]);
+        cache.invalidate(&[Change::Directory]);
+        assert_eq!(present(&cache), [false; 5]);
+        assert_eq!(cache.stats().bytes, 0);
+    }
+
+    #[test]
+    fn a_listing_survives_text_edits_of_articles_it_does_not_show() {
+        let cache = RenderCache::new(1 << 20);
+        cache.insert(
+            "/nyheder",
+            &entry("l", vec![Tag::Listing, Tag::News(1)], None),
+            cache.generation(),
+        );
+        cache.invalidate(&[Change::News {
+            id: 9,
+            listed: true,
+            moved: false,
+        }]);
+        assert!(cache.get("/nyheder", now()).is_some());
+        cache.invalidate(&[Change::News {
+            id: 9,
+            listed: true,
+            moved: true,
+        }]);
+        assert!(cache.get("/nyheder", now()).is_none());
+    }
+
+    #[test]
+    fn a_render_older_than_an_invalidation_is_not_kept() {
+        let cache = RenderCache::new(1 << 20);
+        let before = cache.generation();
+        cache.invalidate(&[Change::Directory]);
+        cache.insert("/", &entry("old", vec![Tag::Listing], None), before);
+        assert!(cache.get("/", now()).is_none());
+    }
+
+    #[test]
+    fn entries_expire_at_their_scheduled_time() {
+        let cache = RenderCache::new(1 << 20);
+        let at = now() + jiff::SignedDuration::from_secs(60);
+        cache.insert("/", &entry("x", vec![], Some(at)), cache.generation());
+        assert!(cache.get("/", now()).is_some());
+        assert!(cache.get("/", at).is_none());
+    }
+
+    #[test]
+    fn memory_stays_under_the_limit_and_recent_entries_stay() {
+        let cache = RenderCache::new(64 * 1024);
+        let body = "x".repeat(4000);
+        for i in 0..100 {
+            cache.insert(
+                &format!("/p{i}"),
+                &entry(&body, vec![], None),
+                cache.generation(),
+            );
+            assert!(cache.get("/p0", now()).is_some(), "the entry in use stays");
+            assert!(cache.stats().bytes <= 64 * 1024);
+        }
+        assert!(cache.get("/p99", now()).is_some());
+        assert!(cache.get("/p50", now()).is_none());
+        assert!(cache.stats().evictions > 0);
+    }
+
+    #[test]
+    fn a_zero_limit_caches_nothing() {
+        let cache = RenderCache::new(0);
+        cache.insert("/", &entry("x", vec![], None), cache.generation());
+        assert!(cache.get("/", now()).is_none());
+    }
+
+    #[test]
+    fn compressed_forms_are_made_once_and_only_when_smaller() {
+        let body = "Kommunen holder borgermøde om den nye skole. ".repeat(40);
+        let e = entry(&body, vec![], None);
+        let mut grown = 0;
+        let gz = e.encoded(Encoding::Gzip, |n| grown += n).cloned().unwrap();
+        assert!(gz.len() < body.len() && grown == gz.len());
+        e.encoded(Encoding::Gzip, |n| grown += n);
+        assert_eq!(grown, gz.len(), "made once");
+        let mut decoded = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut decoded)
+            .unwrap();
+        assert_eq!(decoded, body);
+        let short = entry("kort", vec![], None);
+        assert!(short.encoded(Encoding::Brotli, |_| {}).is_none());
+    }
+}
