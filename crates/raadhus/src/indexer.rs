@@ -12,7 +12,7 @@
 //! [`POLL`].
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use raadhus_domain::{NewsArticle, SiteId, Visibility, date, markup};
@@ -120,13 +120,32 @@ pub async fn rebuild(
     Ok((docs.len(), seq))
 }
 
-/// Wakes the follower when this process committed a change.
+/// What this process committed itself: its render cache already dropped
+/// what those changes touched, so the follower only brings the search index
+/// (and the search results shown from it) up to date.
 #[derive(Clone, Default)]
-pub struct Waker(Arc<Notify>);
+pub struct OwnChanges {
+    seqs: Arc<Mutex<BTreeSet<i64>>>,
+    wake: Arc<Notify>,
+}
 
-impl Waker {
-    pub fn wake(&self) {
-        self.0.notify_one();
+impl OwnChanges {
+    /// Notes committed changes and wakes the follower.
+    pub fn committed(&self, changes: &[Recorded]) {
+        self.lock().extend(changes.iter().map(|r| r.seq));
+        self.wake.notify_one();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<i64>> {
+        self.seqs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether `seq` was this process's, forgetting it and everything older.
+    fn take(&self, seq: i64) -> bool {
+        let mut seqs = self.lock();
+        let ours = seqs.remove(&seq);
+        seqs.retain(|&s| s > seq);
+        ours
     }
 }
 
@@ -139,7 +158,7 @@ pub struct Follower {
     database: String,
     /// The last journal entry applied.
     seen: i64,
-    waker: Waker,
+    own: OwnChanges,
 }
 
 impl Follower {
@@ -178,15 +197,16 @@ impl Follower {
             base,
             database: state.database_id,
             seen,
-            waker: Waker::default(),
+            own: OwnChanges::default(),
         };
+        follower.cache.followed_through(seen);
         follower.follow(store, now).await?;
         Ok(follower)
     }
 
-    /// What wakes this follower at once.
-    pub fn waker(&self) -> Waker {
-        self.waker.clone()
+    /// Where this process's own commits are noted.
+    pub fn own_changes(&self) -> OwnChanges {
+        self.own.clone()
     }
 
     /// Applies every journal entry not yet applied.
@@ -205,6 +225,7 @@ impl Follower {
                 );
                 let (_, seq) = rebuild(&self.index, store, self.site, &self.base, now).await?;
                 self.cache.clear();
+                self.cache.followed_through(seq);
                 self.seen = seq;
                 continue;
             }
@@ -220,11 +241,17 @@ impl Follower {
         last: i64,
         now: Timestamp,
     ) -> Result<(), IndexError> {
-        let ours: Vec<Change> = batch
-            .iter()
-            .filter(|r| r.site == self.site)
-            .map(|r| r.change)
-            .collect();
+        let mut ours = Vec::new();
+        let mut from_elsewhere = Vec::new();
+        for r in batch {
+            let own = self.own.take(r.seq);
+            if r.site == self.site {
+                ours.push(r.change);
+                if !own {
+                    from_elsewhere.push(r.change);
+                }
+            }
+        }
         if ours.contains(&Change::Site) {
             rebuild(&self.index, store, self.site, &self.base, now).await?;
         } else {
@@ -255,8 +282,12 @@ impl Follower {
             self.index
                 .update(&remove, kinds, &add, &position(&self.database, last))?;
         }
-        // After the index: a page rendered from now on finds the new documents.
-        self.cache.invalidate(&ours);
+        // After the index: a page rendered from now on finds the new
+        // documents. This process's own changes were dropped from the cache
+        // when they were committed; only search results follow the index.
+        self.cache.invalidate(&from_elsewhere);
+        self.cache.invalidate_search(&ours);
+        self.cache.followed_through(last);
         tracing::debug!(through = last, changes = ours.len(), "followed the journal");
         Ok(())
     }
@@ -264,12 +295,12 @@ impl Follower {
 
 /// Follows the database until the task is dropped.
 pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
-    let waker = follower.waker();
+    let own = follower.own_changes();
     let mut changes = listen(&store).await;
     loop {
         let poll = if changes.is_some() { SAFETY_POLL } else { POLL };
         tokio::select! {
-            () = waker.0.notified() => {}
+            () = own.wake.notified() => {}
             () = tokio::time::sleep(poll) => {}
             lost = next_announcement(changes.as_mut()) => {
                 if lost {

@@ -152,7 +152,7 @@ impl Application {
         .map_err(|e| StartError::Search(e.to_string()))?;
         // This node's own writes: the cache forgets what they touched before
         // the writing request answers, and the follower updates the index.
-        let (site_id, waker, local) = (site.id, follower.waker(), cache.clone());
+        let (site_id, own, local) = (site.id, follower.own_changes(), cache.clone());
         store.on_change(move |changes| {
             let ours: Vec<raadhus_store::Change> = changes
                 .iter()
@@ -160,7 +160,7 @@ impl Application {
                 .map(|r| r.change)
                 .collect();
             local.invalidate(&ours);
-            waker.wake();
+            own.committed(changes);
         });
         let state = raadhus_web::AppState::new(
             store.clone(),

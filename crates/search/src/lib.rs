@@ -433,3 +433,76 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn news(id: i64, title: &str) -> Document {
+        Document {
+            key: format!("nyhed:{id}"),
+            kind: Kind::News,
+            title: title.into(),
+            summary: String::new(),
+            body: "Brødtekst.".into(),
+            url: format!("/nyheder/{id}"),
+            date: Some("2026-03-01".into()),
+            year: Some(2026),
+        }
+    }
+
+    fn titles(index: &SearchIndex, text: &str) -> Vec<String> {
+        let query = SearchQuery {
+            text: text.into(),
+            page: 1,
+            per_page: 10,
+            ..SearchQuery::default()
+        };
+        let mut titles: Vec<String> = index
+            .search(&query)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.title)
+            .collect();
+        titles.sort();
+        titles
+    }
+
+    #[test]
+    fn updates_replace_by_key_and_the_position_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+            assert!(fresh);
+            assert_eq!(index.position().unwrap(), None);
+            index
+                .replace_all(
+                    &[
+                        news(1, "Skolen får nyt tag"),
+                        news(2, "Skolen holder åbent hus"),
+                    ],
+                    "db:7",
+                )
+                .unwrap();
+            index
+                .update(
+                    &["nyhed:2".into()],
+                    &[],
+                    &[news(1, "Skolen får nye vinduer")],
+                    "db:9",
+                )
+                .unwrap();
+            assert_eq!(titles(&index, "skolen"), ["Skolen får nye vinduer"]);
+        }
+        let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+        assert!(!fresh);
+        assert_eq!(index.position().unwrap().as_deref(), Some("db:9"));
+        assert_eq!(index.len(), 1);
+        index
+            .update(&[], &[Kind::News], &[news(3, "Havnen")], "db:10")
+            .unwrap();
+        assert_eq!(titles(&index, "havnen"), ["Havnen"]);
+        assert!(titles(&index, "skolen").is_empty());
+    }
+}

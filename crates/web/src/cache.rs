@@ -15,9 +15,9 @@
 //! is served once but not kept. Memory is bounded: past the limit, the
 //! entries used longest ago go first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::body::Bytes;
@@ -40,6 +40,8 @@ pub enum Tag {
     AnyNews,
     /// Topics and websites.
     Directory,
+    /// Results of the search index: anything listed or in the directory.
+    Search,
 }
 
 impl Tag {
@@ -52,7 +54,8 @@ impl Tag {
             (Self::AnyNews, Change::News { listed, .. }) => listed,
             (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
             (Self::Contact(tag), Change::Contact { id }) => tag == id,
-            (Self::Directory, Change::Directory) => true,
+            (Self::Directory | Self::Search, Change::Directory) => true,
+            (Self::Search, Change::News { listed, .. }) => listed,
             _ => false,
         }
     }
@@ -218,6 +221,8 @@ pub struct Stats {
     pub misses: u64,
     pub evictions: u64,
     pub invalidations: u64,
+    /// The last entry of the change journal this node has applied.
+    pub journal: i64,
 }
 
 /// The render cache of one node. Cheap to clone; clones share the entries.
@@ -235,12 +240,39 @@ struct Shared {
     misses: AtomicU64,
     evictions: AtomicU64,
     invalidations: AtomicU64,
+    journal: AtomicI64,
 }
 
 #[derive(Default)]
 struct Entries {
     map: HashMap<String, Arc<Entry>>,
     generation: u64,
+    /// The latest invalidations, newest last: generation each began and
+    /// what it dropped.
+    recent: VecDeque<Invalidation>,
+}
+
+/// How many invalidations are remembered to judge renders that overlapped
+/// them; a render older than all of them is not kept.
+const RECENT: usize = 64;
+
+struct Invalidation {
+    generation: u64,
+    changes: Vec<Change>,
+    only_search: bool,
+}
+
+impl Invalidation {
+    /// Whether this drops an entry tagged `tags`.
+    fn touches(&self, tags: &[Tag]) -> bool {
+        self.changes.iter().any(|c| {
+            if self.only_search {
+                tags.contains(&Tag::Search) && Tag::Search.touched_by(c)
+            } else {
+                *c == Change::Site || tags.iter().any(|t| t.touched_by(c))
+            }
+        })
+    }
 }
 
 /// The generation a render started in (see [`RenderCache::insert`]).
@@ -260,6 +292,7 @@ impl RenderCache {
                 misses: AtomicU64::new(0),
                 evictions: AtomicU64::new(0),
                 invalidations: AtomicU64::new(0),
+                journal: AtomicI64::new(0),
             }),
         }
     }
@@ -303,8 +336,9 @@ impl RenderCache {
         Generation(self.read().generation)
     }
 
-    /// Keeps `entry` under `key` if it is cacheable and nothing was
-    /// invalidated since `rendered_in`. Responses bigger than an eighth of
+    /// Keeps `entry` under `key` if it is cacheable and nothing invalidated
+    /// since `rendered_in` touched what it shows (it may have been rendered
+    /// from data older than the change). Responses bigger than an eighth of
     /// the limit are not kept.
     pub fn insert(&self, key: &str, entry: &Arc<Entry>, rendered_in: Generation) {
         let size = entry.size(key);
@@ -313,7 +347,19 @@ impl RenderCache {
         }
         let mut entries = self.write();
         if entries.generation != rendered_in.0 {
-            return;
+            let tags = entry.cacheable.as_ref().map_or(&[][..], |c| &c.tags);
+            let remembered = entries
+                .recent
+                .front()
+                .is_some_and(|oldest| oldest.generation <= rendered_in.0);
+            let overlapped = entries
+                .recent
+                .iter()
+                .filter(|i| i.generation >= rendered_in.0)
+                .any(|i| i.touches(tags));
+            if !remembered || overlapped {
+                return;
+            }
         }
         let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
         entry.last_used.store(tick, Ordering::Relaxed);
@@ -358,22 +404,41 @@ impl RenderCache {
 
     /// Drops every entry showing something `changes` touched.
     pub fn invalidate(&self, changes: &[Change]) {
+        self.drop_touched(changes, false);
+    }
+
+    /// Drops the search results `changes` touched: after the search index
+    /// took them in, results rendered before are out of date again.
+    pub fn invalidate_search(&self, changes: &[Change]) {
+        self.drop_touched(changes, true);
+    }
+
+    /// Drops the entries (only search results, if `only_search`) that
+    /// `changes` touched; a change of the whole site touches every entry.
+    fn drop_touched(&self, changes: &[Change], only_search: bool) {
         if changes.is_empty() {
             return;
         }
         let mut entries = self.write();
+        let invalidation = Invalidation {
+            generation: entries.generation,
+            changes: changes.to_vec(),
+            only_search,
+        };
         entries.generation += 1;
         let mut dropped = 0;
         entries.map.retain(|key, entry| {
             let tags = entry.cacheable.as_ref().map_or(&[][..], |c| &c.tags);
-            let touched = changes
-                .iter()
-                .any(|c| *c == Change::Site || tags.iter().any(|t| t.touched_by(c)));
+            let touched = invalidation.touches(tags);
             if touched {
                 dropped += entry.size(key);
             }
             !touched
         });
+        if entries.recent.len() == RECENT {
+            entries.recent.pop_front();
+        }
+        entries.recent.push_back(invalidation);
         self.shared.bytes.fetch_sub(dropped, Ordering::Relaxed);
         self.shared.invalidations.fetch_add(1, Ordering::Relaxed);
     }
@@ -381,6 +446,11 @@ impl RenderCache {
     /// Drops everything.
     pub fn clear(&self) {
         self.invalidate(&[Change::Site]);
+    }
+
+    /// Notes that changes up to `seq` of the journal have been applied.
+    pub fn followed_through(&self, seq: i64) {
+        self.shared.journal.store(seq, Ordering::Relaxed);
     }
 
     pub fn stats(&self) -> Stats {
@@ -393,6 +463,7 @@ impl RenderCache {
             misses: self.shared.misses.load(Ordering::Relaxed),
             evictions: self.shared.evictions.load(Ordering::Relaxed),
             invalidations: self.shared.invalidations.load(Ordering::Relaxed),
+            journal: self.shared.journal.load(Ordering::Relaxed),
         }
     }
 }
@@ -430,11 +501,7 @@ mod tests {
             &entry("list", vec![Tag::Listing, Tag::News(1), Tag::News(2)], None),
             g,
         );
-        cache.insert(
-            "/soeg?q=x",
-            &entry("search", vec![Tag::AnyNews, Tag::Directory], None),
-            g,
-        );
+        cache.insert("/soeg?q=x", &entry("search", vec![Tag::Search], None), g);
         cache.insert("/hjemmesider", &entry("dir", vec![Tag::Directory], None), g);
         let present = |cache: &RenderCache| {
             [
@@ -492,12 +559,31 @@ mod tests {
     }
 
     #[test]
-    fn a_render_older_than_an_invalidation_is_not_kept() {
+    fn a_render_overlapping_a_change_to_what_it_shows_is_not_kept() {
         let cache = RenderCache::new(1 << 20);
         let before = cache.generation();
         cache.invalidate(&[Change::Directory]);
-        cache.insert("/", &entry("old", vec![Tag::Listing], None), before);
+        cache.insert("/", &entry("old", vec![Tag::Directory], None), before);
         assert!(cache.get("/", now()).is_none());
+        // A change to something else does not stop it.
+        cache.insert("/nyheder", &entry("ok", vec![Tag::Listing], None), before);
+        assert!(cache.get("/nyheder", now()).is_some());
+        // Nor does a search-only pass stop a page that is not search.
+        let before = cache.generation();
+        cache.invalidate_search(&[Change::Directory]);
+        cache.insert(
+            "/hjemmesider",
+            &entry("ok", vec![Tag::Directory], None),
+            before,
+        );
+        assert!(cache.get("/hjemmesider", now()).is_some());
+        // A render older than every remembered invalidation is not kept.
+        let ancient = cache.generation();
+        for _ in 0..=RECENT {
+            cache.invalidate(&[Change::Contact { id: 1 }]);
+        }
+        cache.insert("/x", &entry("old", vec![Tag::Listing], None), ancient);
+        assert!(cache.get("/x", now()).is_none());
     }
 
     #[test]

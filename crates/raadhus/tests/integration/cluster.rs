@@ -282,3 +282,73 @@ async fn concurrent_scheduler_runs_record_each_transition_once() {
     assert!(total <= 10);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_cached_on_one_node_follow_edits_made_on_another() {
+    let a = TestApp::spawn().await;
+    let b = a.another_node().await;
+    let token = a.api_token("robot@vesterfjord.example", "editor").await;
+    let contact = a
+        .api(
+            "POST",
+            "/api/v1/contacts",
+            Some(&token),
+            Some(r#"{"name": "Ida Berg", "job_title": "havnefoged"}"#),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    let created = a
+        .api(
+            "POST",
+            "/api/v1/news",
+            Some(&token),
+            Some(
+                &json!({"title": "Havnen uddyber sejlrenden", "body": "Arbejdet tager en uge.",
+                        "status": "published", "contacts": [{"id": contact}]})
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let path = "/nyheder/havnen-uddyber-sejlrenden";
+    b.settled().await;
+    for page in [path, "/nyheder"] {
+        b.get(page).await;
+        assert_eq!(b.get(page).await.header("x-cache"), Some("hit"), "{page}");
+    }
+
+    // A contact person renamed on A: B's cached article follows.
+    let renamed = a
+        .api(
+            "PUT",
+            &format!("/api/v1/contacts/{contact}"),
+            Some(&token),
+            Some(r#"{"name": "Ida Berg Holm", "job_title": "havnefoged"}"#),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let took = time_until(|| async { b.get(path).await.body.contains("Ida Berg Holm") })
+        .await
+        .expect("the rename reaches the other node");
+    assert!(took <= propagation_limit(), "took {took:?}");
+    assert_eq!(
+        b.get("/nyheder").await.header("x-cache"),
+        Some("hit"),
+        "the list does not show contact persons"
+    );
+
+    // Binned on A: gone from B's cached pages.
+    let id = created.json()["id"].as_i64().unwrap();
+    a.api("DELETE", &format!("/api/v1/news/{id}"), Some(&token), None)
+        .await;
+    let took = time_until(|| async {
+        b.get(path).await.status == StatusCode::NOT_FOUND
+            && !b.get("/nyheder").await.body.contains("sejlrenden")
+    })
+    .await
+    .expect("the deletion reaches the other node");
+    assert!(took <= propagation_limit(), "took {took:?}");
+    b.stop().await;
+    a.stop().await;
+}

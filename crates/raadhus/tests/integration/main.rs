@@ -17,6 +17,7 @@ mod discovery;
 mod news;
 mod pages;
 mod reference_article;
+mod render_cache;
 mod scheduling;
 mod search;
 mod transfer;

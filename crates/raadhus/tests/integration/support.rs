@@ -396,6 +396,20 @@ impl TestApp {
             .expect("news stored")
     }
 
+    /// Waits (bounded) until this node has applied every change in the
+    /// journal, including those written through [`TestApp::store`].
+    pub async fn settled(&self) {
+        let latest = self.store.latest_change().await.expect("journal");
+        for _ in 0..250 {
+            let health = self.get("/healthz").await.json();
+            if health["cache"]["journal"].as_i64() >= Some(latest) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the node never applied change {latest}");
+    }
+
     /// Stops the server but keeps its data directory, to start it again later
     /// as a node that was down.
     pub async fn pause(mut self) -> PausedNode {

@@ -154,8 +154,6 @@ pub async fn show(
         description: None,
         canonical_path: None,
     };
-    let cacheable = state
-        .until_next_scheduled(vec![Tag::AnyNews, Tag::Directory])
-        .await?;
+    let cacheable = state.until_next_scheduled(vec![Tag::Search]).await?;
     Ok((cacheable, state.render_page("search.html", meta, ctx)?))
 }
