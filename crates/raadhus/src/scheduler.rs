@@ -43,11 +43,17 @@ fn describe(t: &Transition) -> (&'static str, String) {
     }
 }
 
-/// How often expired sessions and sign-in failures older than a day are removed.
+/// How often expired sessions, sign-in failures older than a day and old
+/// entries of the change journal are removed.
 const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 
+/// How many of the newest journal entries are kept: a node that was away for
+/// more changes than this rebuilds its search index when it comes back.
+pub const JOURNAL_KEPT: i64 = 100_000;
+
 /// Runs [`tick`] every [`INTERVAL`] until the task is dropped and now and
-/// then removes expired sessions and old sign-in failures.
+/// then removes expired sessions, old sign-in failures and old journal
+/// entries.
 pub async fn run(store: Store, clock: Clock) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -67,6 +73,11 @@ pub async fn run(store: Store, clock: Clock) {
                 .unwrap_or(now);
             if let Err(e) = store.prune_sessions(now, day_ago).await {
                 tracing::warn!(error = %e, "could not remove expired sessions");
+            }
+            match store.prune_changes(JOURNAL_KEPT).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(entries = n, "pruned the change journal"),
+                Err(e) => tracing::warn!(error = %e, "could not prune the change journal"),
             }
         }
     }

@@ -352,3 +352,52 @@ async fn pages_cached_on_one_node_follow_edits_made_on_another() {
     b.stop().await;
     a.stop().await;
 }
+
+#[tokio::test]
+async fn a_node_behind_the_pruned_journal_rebuilds_its_index() {
+    let a = TestApp::spawn().await;
+    let b = a.another_node().await;
+    b.settled().await;
+    let paused = b.pause().await;
+    a.news(published("Ny sortering af madaffald", "02.03.2026"))
+        .await;
+    a.news(published("Sortering af plast", "03.03.2026")).await;
+    let latest = a.store.latest_change().await.unwrap();
+    assert_eq!(a.store.prune_changes(0).await.unwrap(), 2);
+    assert!(a.store.changes_since(0, 10).await.unwrap().is_empty());
+    assert_eq!(
+        a.store.journal_state().await.unwrap().pruned_through,
+        latest
+    );
+    let b = paused.resume().await;
+    let hits = b.get("/api/v1/search?q=sortering").await.json();
+    assert_eq!(hits["total"], 2, "{hits}");
+    b.stop().await;
+    a.stop().await;
+}
+
+#[tokio::test]
+async fn a_restarted_node_carries_on_from_its_index_position() {
+    let a = TestApp::spawn().await;
+    a.news(published("Vandværket renoveres", "02.03.2026"))
+        .await;
+    a.settled().await;
+    let paused = a.pause().await;
+    // Changed behind the index's back: a follower that rebuilt on start would
+    // pick this up; one that carries on from its position does not.
+    let sql = "UPDATE news SET title = 'Vandværket er renoveret'";
+    let url = paused.db().database_url();
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+    let a = paused.resume().await;
+    let hits = a.get("/api/v1/search?q=vandværket").await.json();
+    assert_eq!(hits["items"][0]["title"], "Vandværket renoveres", "{hits}");
+    a.stop().await;
+}

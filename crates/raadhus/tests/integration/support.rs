@@ -438,6 +438,11 @@ pub struct PausedNode {
 }
 
 impl PausedNode {
+    /// The database the node runs on.
+    pub fn db(&self) -> &TestDb {
+        &self.db
+    }
+
     /// Starts the node again on its old data directory.
     pub async fn resume(self) -> TestApp {
         let layer = Layer {
