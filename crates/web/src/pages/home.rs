@@ -17,8 +17,8 @@ const LATEST: u32 = 5;
 pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<String>), WebError> {
     let site = state.site().id;
     let store = state.store();
-    let (news, _) = store
-        .public_news_page(
+    let news = store
+        .latest_public_news(
             site,
             state.now(),
             Page {
