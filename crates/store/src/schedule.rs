@@ -39,7 +39,8 @@ impl Store {
     }
 
     /// Moves the scheduler on to `now`: every publish or unpublish time in
-    /// (last run, `now`] is recorded in the audit log with the action and
+    /// (last run, `now`] that was set ahead of the article's last save (an
+    /// article published as it is saved has no scheduled moment) is recorded in the audit log with the action and
     /// summary `describe` gives, and the new position saved, in one write
     /// transaction. Writers are serialised (see `write_tx`), so when several
     /// nodes run this at once each transition is recorded by exactly one of
@@ -63,9 +64,11 @@ impl Store {
             Some(last) => on_conn!(&mut tx.conn(), c => sqlx::query(
                 "SELECT site_id, id, title, publish_at AS at, TRUE AS published FROM news
                  WHERE status = 'published' AND deleted_at IS NULL AND publish_at > $1 AND publish_at <= $2
+                   AND publish_at > updated_at
                  UNION ALL
                  SELECT site_id, id, title, unpublish_at AS at, FALSE AS published FROM news
                  WHERE status = 'published' AND deleted_at IS NULL AND unpublish_at > $1 AND unpublish_at <= $2
+                   AND unpublish_at > updated_at
                  ORDER BY at, id",
             )
             .bind(codec::timestamp(last))

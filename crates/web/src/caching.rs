@@ -113,6 +113,26 @@ fn preferred_encoding(headers: &HeaderMap) -> Option<Encoding> {
     }
 }
 
+/// The render cache's key of a public URL: its path and the query
+/// parameters pages read, decoded as the pages decode them, in their order.
+fn cache_key(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.path().to_string();
+    };
+    let mut kept = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if crate::pages::QUERY_PARAMETERS.contains(&name.as_ref()) {
+            kept.append_pair(&name, &value);
+        }
+    }
+    let kept = kept.finish();
+    if kept.is_empty() {
+        uri.path().to_string()
+    } else {
+        format!("{}?{kept}", uri.path())
+    }
+}
+
 /// Serves public pages from the render cache, rendering and storing them
 /// when missing; everything else passes through.
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -120,10 +140,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if (method != Method::GET && method != Method::HEAD) || !is_public(request.uri().path()) {
         return next.run(request).await;
     }
-    let key = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_string(),
-        |p| p.as_str().to_string(),
-    );
+    let key = cache_key(request.uri());
     let wants = Wants::of(&request);
     let cache = state.cache();
     if let Some(entry) = cache.get(&key, state.now()) {
@@ -181,7 +198,11 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
-    let cacheable = parts.extensions.remove::<Cacheable>();
+    // A response that sets a cookie is someone's own: never shared.
+    let cacheable = parts
+        .extensions
+        .remove::<Cacheable>()
+        .filter(|_| !parts.headers.contains_key(header::SET_COOKIE));
     Some(Entry::new(
         parts.headers,
         bytes,
@@ -250,6 +271,21 @@ mod tests {
         assert!(none_match(&HeaderValue::from_static("\"abc\""), tag));
         assert!(none_match(&HeaderValue::from_static("*"), tag));
         assert!(!none_match(&HeaderValue::from_static("\"abd\""), tag));
+    }
+
+    #[test]
+    fn keys_keep_only_what_pages_read() {
+        let key = |uri: &'static str| cache_key(&axum::http::Uri::from_static(uri));
+        assert_eq!(key("/"), "/");
+        assert_eq!(key("/?fbclid=abc&utm_source=x"), "/");
+        assert_eq!(key("/nyheder?utm=1&side=2"), "/nyheder?side=2");
+        // Decoded as the page decodes it: an encoded name is still the name.
+        assert_eq!(key("/nyheder?%73ide=2"), "/nyheder?side=2");
+        assert_eq!(
+            key("/soeg?q=%C3%A6ble+t%C3%A6rte&type=nyhed"),
+            "/soeg?q=%C3%A6ble+t%C3%A6rte&type=nyhed"
+        );
+        assert_ne!(key("/soeg?q=a&aar=2020"), key("/soeg?q=a"));
     }
 
     #[test]

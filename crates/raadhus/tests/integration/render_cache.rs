@@ -159,7 +159,13 @@ async fn each_change_drops_exactly_the_pages_that_show_it() {
                "news_date": "2026-03-02", "status": "published", "contacts": [{"id": contact}]}),
     )
     .await;
-    assert_eq!(still_cached(&app, &all).await, [PAGE_2, B, "/hjemmesider"]);
+    assert_eq!(
+        still_cached(&app, &all).await,
+        [PAGE_2, B, "/hjemmesider"],
+        "{} {:?}",
+        app.get("/healthz").await.body,
+        app.store.changes_since(0, 100).await.unwrap()
+    );
     assert!(app.get(A).await.body.contains("de nye planer"));
 
     // The contact person renamed: only the article naming them.
@@ -205,7 +211,12 @@ async fn each_change_drops_exactly_the_pages_that_show_it() {
                            "news_date": "2026-03-03", "status": "published"}),
     )
     .await;
-    assert_eq!(still_cached(&app, &all).await, [A, B, "/hjemmesider"]);
+    assert_eq!(
+        still_cached(&app, &all).await,
+        [A, B, "/hjemmesider"],
+        "{}",
+        app.get("/healthz").await.body
+    );
     assert!(app.get("/").await.body.contains("Vinterberedskab"));
     assert!(app.get(PAGE_2).await.body.contains("Ældre nyhed 1<"));
 
@@ -457,6 +468,7 @@ async fn memory_stays_within_the_configured_limit() {
             .await;
         paths.push(format!("/nyheder/{}", article.slug));
     }
+    app.settled().await;
     for path in &paths {
         app.get(path).await;
         app.raw_bytes(path, "br").await;
@@ -473,6 +485,26 @@ async fn memory_stays_within_the_configured_limit() {
         "the newest stays"
     );
     assert!(!cached(&app, &paths[0]).await, "the oldest went first");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tracking_parameters_share_the_page_they_link_to() {
+    let app = TestApp::spawn().await;
+    let api = Api::new(&app).await;
+    site_with_news(&api).await;
+    warm(&app, &["/", PAGE_2]).await;
+    let shared = app.get("/?fbclid=IwAR0abc&utm_source=facebook").await;
+    assert_eq!((shared.status, x_cache(&shared)), (StatusCode::OK, "hit"));
+    let page = app.get("/nyheder?utm_medium=sms&side=2").await;
+    assert_eq!(x_cache(&page), "hit");
+    assert!(page.body.contains("Ældre nyhed 1<"));
+    // A parameter the page reads is part of the key, however it is written.
+    let encoded = app.get("/nyheder?%73ide=2").await;
+    assert_eq!(x_cache(&encoded), "hit");
+    let search = app.get("/soeg?q=skolen&type=hjemmeside").await;
+    assert_eq!(x_cache(&search), "miss");
+    assert!(!search.body.contains("Borgermøde"));
     app.stop().await;
 }
 

@@ -99,3 +99,43 @@ async fn the_scheduler_catches_up_after_a_restart_and_handles_each_change_once()
         Some(t0 + 6.hours())
     );
 }
+
+#[tokio::test]
+async fn articles_public_from_the_moment_they_are_saved_are_not_scheduled_events() {
+    let app = TestApp::spawn().await;
+    let mut last = None;
+    for _ in 0..50 {
+        last = app.store.scheduler_last_run().await.unwrap();
+        if last.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let last = last.expect("the scheduler ran");
+    // Saved at `last + 2 s` with a publish time a second earlier: public from
+    // the save on, so there is no moment for the scheduler to record.
+    let input = raadhus_domain::NewsInput::new(NewsForm {
+        publish_at: Some(last + 1.second()),
+        ..published("Åbent hus på skolen", "01.03.2026")
+    })
+    .unwrap();
+    app.store
+        .create_news(app.site, &input, None, last + 2.seconds())
+        .await
+        .unwrap();
+    app.clock.advance(SignedDuration::from_secs(5));
+    for _ in 0..50 {
+        let run = app.store.scheduler_last_run().await.unwrap();
+        if run.is_some_and(|r| r > last + 3.seconds()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let log = app.store.audit_log(50).await.unwrap();
+    assert!(
+        !log.iter().any(|e| e.action == "publish"),
+        "{:?}",
+        log.iter().map(|e| &e.summary).collect::<Vec<_>>()
+    );
+    app.stop().await;
+}

@@ -43,5 +43,20 @@ async fn accessibility_statement(
         .ok_or(crate::WebError::NotFound)
 }
 
+/// Every query parameter a public page reads (with the search's aliases).
+/// Others, such as `utm_source` or `fbclid` on shared links, change nothing
+/// on the page, so the render cache leaves them out of its keys.
+pub(crate) const QUERY_PARAMETERS: &[&str] = &[
+    "side",
+    "q",
+    "type",
+    "year",
+    "aar",
+    "page",
+    "emne",
+    "hjemmeside",
+    "vis",
+];
+
 /// The short text above the directory form, on the front page and its own page.
 const DIRECTORY_INTRO: &str = "Kommunens skoler, dagtilbud, biblioteker og mange andre institutioner og afdelinger har deres egen hjemmeside. Vælg et emne og derefter den hjemmeside, du vil besøge.";
