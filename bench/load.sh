@@ -132,7 +132,7 @@ bytes=$(stat -c %s "$WORK/www/article.html")
     echo "- Raadhus: \`raadhus serve\`, every request logged to a file; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`sendfile on\`, access log to a file, serving the article's bytes (fetched from Raadhus) as a static file"
     echo "- wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- Ratios: Raadhus/nginx at the same connection count; throughput ratio below 1 and p99 ratio above 1 mean slower than nginx"
-    echo "- Latencies are those of the requests done within the run; requests still waiting when it ends are not counted (wrk), so \"Requests done\" 0 means none finished"
+    echo "- Latencies are those of the requests done within the run; requests still waiting when it ends are not counted (wrk), so \"Requests done\" (summed over the runs) 0 means none finished"
     echo
     echo "| Connections | Page | Requests done | Requests/s | p50 (ms) | p99 (ms) | Errors | Throughput ratio | p99 ratio |"
     echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
@@ -158,8 +158,8 @@ bytes=$(stat -c %s "$WORK/www/article.html")
                 else if (page == "search") page = "search `/soeg?q=…`"
                 else if (page == "feed") page = "Atom feed `/nyheder/feed.atom`"
                 else page = "**nginx: the article as a static file**"
-                ratio = (nrps[c] > 0) ? sprintf("%.3f", rps[k] / nrps[c]) : "–"
-                p99ratio = (np99[c] > 0) ? sprintf("%.1f", p99[k] / np99[c]) : "–"
+                ratio = (nrps[c] > 0) ? sprintf("%.3g", rps[k] / nrps[c]) : "–"
+                p99ratio = (np99[c] > 0) ? sprintf("%.3g", p99[k] / np99[c]) : "–"
                 if (done[k] == 0) {
                     printf "| %s | %s | 0 | 0 | n/a | n/a | %d | 0 | n/a |\n", c, page, err[k]
                     continue

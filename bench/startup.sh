@@ -10,13 +10,16 @@
 # REPS              repetitions per size; the table shows medians (5)
 # LOAD_SECONDS      seconds of the wrk load (10)
 # LOAD_CONNECTIONS  wrk connections (64)
+# IDLE_SECONDS      seconds over which the idle server's CPU use is measured (10)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-COMMAND=$(command_line ITEMS REPS LOAD_SECONDS LOAD_CONNECTIONS)
+COMMAND=$(command_line ITEMS REPS LOAD_SECONDS LOAD_CONNECTIONS IDLE_SECONDS)
 ITEMS=${ITEMS:-10000 100000}
 REPS=${REPS:-5}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 LOAD_CONNECTIONS=${LOAD_CONNECTIONS:-64}
+IDLE_SECONDS=${IDLE_SECONDS:-10}
+TICKS=$(getconf CLK_TCK)
 # Seconds the server may take to answer its first request.
 STARTUP_TIMEOUT=900
 
@@ -42,6 +45,10 @@ for n in $ITEMS; do
         ready=$(date +%s%N)
         sleep 2
         idle=$(rss_mib "$SERVER_PID")
+        ticks=$(cpu_ticks "$SERVER_PID")
+        sleep "$IDLE_SECONDS"
+        idle_cpu=$(awk -v t="$(($(cpu_ticks "$SERVER_PID") - ticks))" -v hz="$TICKS" -v s="$IDLE_SECONDS" \
+            'BEGIN { printf "%.1f", 100 * t / hz / s }')
         log "$n articles, run $rep: first 200 after $(((ready - started) / 1000000)) ms; idle ${idle} MiB; loading"
         wrk -t2 -c"$LOAD_CONNECTIONS" -d"$LOAD_SECONDS"s --timeout 30s -s "$BENCH_DIR/wrk.lua" "$url" >"$WORK/wrk.out" &
         wrk_pid=$!
@@ -56,7 +63,7 @@ for n in $ITEMS; do
         peak=$(rss_mib "$SERVER_PID" VmHWM)
         requests=$(awk '/^WRK_RESULT/ { split($2, r, "="); split($3, d, "="); printf "%.1f", r[2] / (d[2] / 1e6) }' "$WORK/wrk.out")
         stop "$SERVER_PID"
-        echo "$n $(((ready - started) / 1000000)) $idle $loaded $after $peak $requests" >>"$WORK/rows"
+        echo "$n $(((ready - started) / 1000000)) $idle $loaded $after $peak $requests $idle_cpu" >>"$WORK/rows"
     done
     echo "$n reindex $reindex" >>"$WORK/reindex"
 done
@@ -73,14 +80,15 @@ column_range() { # SIZE COLUMN
     machine_info
     echo "- Start-up: from spawning \`raadhus serve\` (SQLite, data imported before) to the first \`200\` of \`/healthz\`, polled with curl in a loop"
     echo "- Memory: VmRSS from /proc/PID/status 2 s after the first 200 (idle), the highest sample (every 0.5 s) during a ${LOAD_SECONDS} s wrk load with $LOAD_CONNECTIONS connections cycling through \`/\`, \`/nyheder\`, the article, \`/hjemmesider\`, \`/soeg?q=$WORD\` and the Atom feed, right after it, and VmHWM (the process's peak) at the end"
+    echo "- CPU idle: user + system time the server used (/proc/PID/stat) over ${IDLE_SECONDS} s without requests, right after the idle RSS"
     echo "- $REPS runs per size; medians, with the range in parentheses"
     echo "- \`raadhus reindex\` alone (the index rebuild that every start does first) took, once per size: $(awk '{ printf "%s%s articles %s s", sep, $1, $3; sep = ", " }' "$WORK/reindex")"
     echo
-    echo "| Articles | Start-up to first 200 (ms) | RSS idle (MiB) | RSS under load (MiB) | RSS after load (MiB) | VmHWM (MiB) | Requests/s during the load |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| Articles | Start-up to first 200 (ms) | RSS idle (MiB) | CPU idle (% of a core) | RSS under load (MiB) | RSS after load (MiB) | VmHWM (MiB) | Requests/s during the load |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in $ITEMS; do
         printf '| %s |' "$n"
-        for col in 2 3 4 5 6 7; do
+        for col in 2 3 8 4 5 6 7; do
             printf ' %s (%s) |' "$(column_median "$n" "$col")" "$(column_range "$n" "$col")"
         done
         echo
