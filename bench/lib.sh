@@ -1,0 +1,161 @@
+# shellcheck shell=bash
+# Shared by the benchmark scripts (sourced, not run).
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH_DIR/.." && pwd)
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+RAADHUS=$TARGET_DIR/release/raadhus
+SYNTH=$TARGET_DIR/release/synth
+RESULTS=$BENCH_DIR/RESULTS.md
+# Processes started by the script, stopped by cleanup.
+STARTED_PIDS=()
+WORK=$(mktemp -d -t raadhus-bench.XXXXXX)
+# Other work on the machine skews the numbers: say how busy it was.
+LOADAVG_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+die() {
+    echo "$(basename "$0"): $*" >&2
+    exit 1
+}
+
+cleanup() {
+    local pid
+    for pid in "${STARTED_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The variables given in the environment, then the script: the exact command.
+# Call before setting defaults.
+command_line() {
+    local var line=""
+    for var in "$@"; do
+        if [ -n "${!var+x}" ]; then
+            line+="$var=$(printf '%q' "${!var}") "
+        fi
+    done
+    echo "${line}bench/$(basename "$0")"
+}
+
+# ensure_commands CMD:PACKAGE...: installs the Debian packages of missing
+# commands. Package scripts are kept from starting services (the nginx
+# package would start the system's nginx on port 80).
+ensure_commands() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" = 0 ] || die "needs ${missing[*]}: run apt-get install -y ${missing[*]} as root"
+    log "installing ${missing[*]}"
+    local policy=/usr/sbin/policy-rc.d own_policy=""
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy"
+        chmod +x "$policy"
+        own_policy=1
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    local status=0
+    apt-get install -y "${missing[@]}" >&2 ||
+        { apt-get update >&2 && apt-get install -y "${missing[@]}" >&2; } || status=$?
+    if [ -n "$own_policy" ]; then
+        rm -f "$policy"
+    fi
+    return "$status"
+}
+
+# Builds the release binaries (raadhus and synth); a no-op when up to date.
+build() {
+    log "cargo build --release (raadhus, synth)"
+    (cd "$ROOT" && cargo build --release -q -p raadhus -p raadhus-bench --bins)
+}
+
+# The data directory of the data set with $1 articles, prepared once.
+prepare() { "$SYNTH" prepare "$1"; }
+
+# A free loopback TCP port.
+free_port() {
+    local port
+    for _ in $(seq 1 100); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# start_raadhus DIR PORT LOG: starts `raadhus serve`; sets SERVER_PID.
+start_raadhus() {
+    "$RAADHUS" --data "$1" serve --bind "127.0.0.1:$2" --no-demo 2>>"$3" &
+    SERVER_PID=$!
+    STARTED_PIDS+=("$SERVER_PID")
+}
+
+# wait_ok URL PID TIMEOUT_S: polls URL until it answers 200, as long as PID
+# lives, for at most TIMEOUT_S seconds.
+wait_ok() {
+    local deadline=$((SECONDS + $3))
+    until curl -fso /dev/null --max-time 30 "$1"; do
+        kill -0 "$2" 2>/dev/null || die "the server (pid $2) exited before answering $1"
+        [ "$SECONDS" -lt "$deadline" ] || die "$1 did not answer 200 within $3 s"
+    done
+}
+
+stop() {
+    kill -TERM "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# VmRSS or VmHWM (peak) of a process in MiB: rss_mib PID [VmRSS|VmHWM].
+rss_mib() {
+    awk -v key="${2:-VmRSS}:" '$1 == key { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# CPU time a process has used so far, in clock ticks (user + system).
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# The median of the numbers on stdin.
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1; if (NR % 2) print v[(NR + 1) / 2]; else printf "%.10g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# The header of a results section: when, where, how.
+machine_info() {
+    local cpu mem dirty=""
+    cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+    mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+    git -C "$ROOT" diff --quiet HEAD -- crates 2>/dev/null || dirty=" (with uncommitted changes in crates/)"
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "- Machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $mem RAM, $(uname -sr)"
+    echo "- Raadhus: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty, release build"
+    echo "- Command: \`$COMMAND\`"
+    echo "- Load average (1, 5, 15 min) when the script started: $LOADAVG_AT_START"
+}
+
+# write_section NAME FILE: puts FILE's text between `<!-- NAME:begin -->` and
+# `<!-- NAME:end -->` in RESULTS.md, replacing what was there.
+write_section() {
+    local begin="<!-- $1:begin -->" end="<!-- $1:end -->"
+    [ -f "$RESULTS" ] || printf '# Benchmark results\n' >"$RESULTS"
+    if grep -qxF "$begin" "$RESULTS"; then
+        awk -v b="$begin" -v e="$end" -v f="$2" '
+            $0 == b { print; while ((getline line < f) > 0) print line; skip = 1; next }
+            $0 == e { skip = 0 }
+            !skip { print }' "$RESULTS" >"$RESULTS.tmp"
+        mv "$RESULTS.tmp" "$RESULTS"
+    else
+        { printf '\n%s\n' "$begin"; cat "$2"; printf '%s\n' "$end"; } >>"$RESULTS"
+    fi
+    log "wrote the $1 section of $RESULTS"
+}

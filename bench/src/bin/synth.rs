@@ -1,0 +1,72 @@
+//! Synthetic data sets for the benchmarks.
+//!
+//! ```text
+//! synth N FILE      write an export file with N articles to FILE
+//! synth export N    write bench/data/synth-N.json if missing and print its path
+//! synth prepare N   make bench/data/site-N ready (export + import) and print its path
+//! synth probe       print the probe article's path and the search word, tab-separated
+//! ```
+
+use std::path::Path;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: synth N FILE | synth export N | synth prepare N | synth probe";
+
+fn count(text: &str) -> Result<usize, String> {
+    text.replace('_', "")
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("not a number of articles: {text:?}\n{USAGE}"))
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args {
+        [probe] if probe == "probe" => {
+            println!(
+                "{}\t{}",
+                raadhus_bench::probe_path(),
+                raadhus_bench::SEARCH_WORD
+            );
+            Ok(())
+        }
+        [export, n] if export == "export" => {
+            let file = raadhus_bench::ensure_export(count(n)?)?;
+            println!("{}", file.display());
+            Ok(())
+        }
+        [prepare, n] if prepare == "prepare" => {
+            let n = count(n)?;
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let dir = runtime.block_on(raadhus_bench::prepare(n))?;
+            println!("{}", dir.display());
+            Ok(())
+        }
+        [n, file] => {
+            let n = count(n)?;
+            let path = Path::new(file);
+            if path.exists() {
+                return Err(format!("{file} already exists"));
+            }
+            let started = std::time::Instant::now();
+            raadhus_bench::write_export(n, path).map_err(|e| format!("{file}: {e}"))?;
+            eprintln!(
+                "wrote {n} articles to {file} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("synth: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

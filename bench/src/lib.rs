@@ -1,0 +1,112 @@
+//! Benchmarks of Raadhus (issue 7, "As fast as a static file server").
+//!
+//! This library makes the synthetic data sets the benchmarks run on
+//! ([`synth`]) and prepares them once under `bench/data/` (git-ignored): the
+//! export file `synth-N.json` and the data directory `site-N/` it was
+//! imported into with the real `raadhus import` code. `bench/README.md` says
+//! how to run each benchmark.
+
+pub mod synth;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use raadhus::config::{Config, Layer};
+
+pub use synth::{PROBE_TITLE, SEARCH_WORD};
+
+/// Marks a data directory whose import completed.
+const READY: &str = ".ready";
+
+/// `bench/data`, where prepared data sets are kept.
+pub fn data_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+/// The export file of the data set with `n` articles.
+pub fn export_path(n: usize) -> PathBuf {
+    data_root().join(format!("synth-{n}.json"))
+}
+
+/// The data directory holding the data set with `n` articles.
+pub fn site_dir(n: usize) -> PathBuf {
+    data_root().join(format!("site-{n}"))
+}
+
+/// A search index of the data set with `n` articles, apart from the one the
+/// application keeps in its data directory (for benchmarking the index alone).
+pub fn index_dir(n: usize) -> PathBuf {
+    data_root().join(format!("index-{n}"))
+}
+
+/// The path of the probe article, the same in every data set.
+pub fn probe_path() -> String {
+    let slug = raadhus_domain::slug::Slug::from_title(PROBE_TITLE).expect("the title has letters");
+    format!("/nyheder/{slug}")
+}
+
+/// The settings of an in-process application on the data directory `dir`:
+/// no demo content, an ephemeral port.
+pub fn layer(dir: &Path) -> Layer {
+    Layer {
+        data_dir: Some(dir.to_path_buf()),
+        bind: Some("127.0.0.1:0".into()),
+        demo: Some(false),
+        ..Layer::default()
+    }
+}
+
+/// [`layer`], resolved.
+pub fn config(layer: Layer) -> Config {
+    Config::resolve(layer).expect("the benchmark configuration is valid")
+}
+
+/// Writes the export file of `n` articles to `path` (which appears only when
+/// complete).
+pub fn write_export(n: usize, path: &Path) -> std::io::Result<()> {
+    let data = synth::export(n);
+    let partial = path.with_extension("partial");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+    serde_json::to_writer(&mut out, &data)?;
+    out.write_all(b"\n")?;
+    out.into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?
+        .sync_all()?;
+    std::fs::rename(&partial, path)
+}
+
+/// Writes the export file of `n` articles under `bench/data`, once, and
+/// returns its path.
+pub fn ensure_export(n: usize) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(data_root()).map_err(|e| format!("{}: {e}", data_root().display()))?;
+    let file = export_path(n);
+    if !file.exists() {
+        eprintln!("writing {}", file.display());
+        write_export(n, &file).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(file)
+}
+
+/// Makes the data set of `n` articles ready, once: writes its export file
+/// and imports it into a fresh data directory, which it returns.
+pub async fn prepare(n: usize) -> Result<PathBuf, String> {
+    let dir = site_dir(n);
+    if dir.join(READY).exists() {
+        return Ok(dir);
+    }
+    let file = ensure_export(n)?;
+    for stale in [dir.clone(), index_dir(n)] {
+        if stale.exists() {
+            std::fs::remove_dir_all(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
+        }
+    }
+    eprintln!("importing {} into {}", file.display(), dir.display());
+    let store = raadhus::open_store(&config(layer(&dir)))
+        .await
+        .map_err(|e| e.to_string())?;
+    let imported = raadhus::transfer::import(&store, &file).await;
+    store.close().await;
+    imported.map_err(|e| e.to_string())?;
+    std::fs::write(dir.join(READY), b"").map_err(|e| format!("{}: {e}", dir.display()))?;
+    Ok(dir)
+}
