@@ -54,8 +54,10 @@ impl Fixture {
             let dir = raadhus_bench::prepare(n)
                 .await
                 .expect("the data set can be prepared");
-            // Uncached: there is no render cache in the application yet.
+            // Uncached: the render cache is switched off, so every request
+            // renders (the cached path is what bench/load.sh measures).
             let config = raadhus_bench::config(raadhus::config::Layer {
+                cache_max_bytes: Some("0".into()),
                 ..raadhus_bench::layer(&dir)
             });
             let app = raadhus::Application::build(&config)

@@ -15,10 +15,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Log lines are written by a thread of their own: request handlers never
+    // wait for stderr (nor for each other on its lock). Nothing is dropped;
+    // the guard writes what is left when `main` returns.
+    let (log_writer, _log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("raadhus-log")
+        .finish(std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
         .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
+        .with_writer(log_writer)
         .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
