@@ -3,6 +3,7 @@
 //! site's content, `If-None-Match` and `If-Modified-Since` answered by
 //! `304 Not Modified`, and `br`/`gzip` bodies for clients that take them.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -115,9 +116,9 @@ fn preferred_encoding(headers: &HeaderMap) -> Option<Encoding> {
 
 /// The render cache's key of a public URL: its path and the query
 /// parameters pages read, decoded as the pages decode them, in their order.
-fn cache_key(uri: &axum::http::Uri) -> String {
+fn cache_key(uri: &axum::http::Uri) -> Cow<'_, str> {
     let Some(query) = uri.query() else {
-        return uri.path().to_string();
+        return Cow::Borrowed(uri.path());
     };
     let mut kept = url::form_urlencoded::Serializer::new(String::new());
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -127,9 +128,9 @@ fn cache_key(uri: &axum::http::Uri) -> String {
     }
     let kept = kept.finish();
     if kept.is_empty() {
-        uri.path().to_string()
+        Cow::Borrowed(uri.path())
     } else {
-        format!("{}?{kept}", uri.path())
+        Cow::Owned(format!("{}?{kept}", uri.path()))
     }
 }
 
@@ -146,6 +147,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(entry) = cache.get(&key, state.now()) {
         return respond(&state, &entry, &wants, "hit");
     }
+    let key = key.into_owned();
     let generation = cache.generation();
     let response = next.run(plain(request)).await;
     if response.status() != StatusCode::OK {
