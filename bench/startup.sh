@@ -32,7 +32,7 @@ export WRK_PATHS="/ /nyheder $ARTICLE /hjemmesider /soeg?q=$WORD /nyheder/feed.a
 : >"$WORK/rows"
 for n in $ITEMS; do
     dir=$(prepare "$n")
-    log "raadhus reindex with $n articles (the rebuild every start does)"
+    log "raadhus reindex with $n articles (the index build of a first start; later starts carry on from the index)"
     t0=$(date +%s%N)
     "$RAADHUS" --data "$dir" reindex 2>"$WORK/reindex.log" || die "reindex failed: $(cat "$WORK/reindex.log")"
     reindex=$(awk -v ns="$(($(date +%s%N) - t0))" 'BEGIN { printf "%.1f", ns / 1e9 }')
@@ -82,7 +82,7 @@ column_range() { # SIZE COLUMN
     echo "- Memory: VmRSS from /proc/PID/status 2 s after the first 200 (idle), the highest sample (every 0.5 s) during a ${LOAD_SECONDS} s wrk load with $LOAD_CONNECTIONS connections cycling through \`/\`, \`/nyheder\`, the article, \`/hjemmesider\`, \`/soeg?q=$WORD\` and the Atom feed, right after it, and VmHWM (the process's peak) at the end"
     echo "- CPU idle: user + system time the server used (/proc/PID/stat) over ${IDLE_SECONDS} s without requests, right after the idle RSS"
     echo "- $REPS runs per size; medians, with the range in parentheses"
-    echo "- \`raadhus reindex\` alone (the index rebuild that every start does first) took, once per size: $(awk '{ printf "%s%s articles %s s", sep, $1, $3; sep = ", " }' "$WORK/reindex")"
+    echo "- \`raadhus reindex\` alone (what a first start on a new data directory does before serving; every start measured below carries on from the index it left) took, once per size: $(awk '{ printf "%s%s articles %s s", sep, $1, $3; sep = ", " }' "$WORK/reindex")"
     echo
     echo "| Articles | Start-up to first 200 (ms) | RSS idle (MiB) | CPU idle (% of a core) | RSS under load (MiB) | RSS after load (MiB) | VmHWM (MiB) | Requests/s during the load |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -107,10 +107,9 @@ async fn search_index(config: &raadhus::config::Config, n: usize) -> SearchIndex
             .await
             .expect("the site exists");
         let base = raadhus::local_base_url(config.bind);
-        let docs = raadhus::indexer::documents(&store, site.id, &base, now)
+        raadhus::indexer::rebuild(&index, &store, site.id, &base, now)
             .await
-            .expect("the documents can be read");
-        index.replace_all(&docs).expect("the index is written");
+            .expect("the index is built from the data set");
         store.close().await;
     }
     index

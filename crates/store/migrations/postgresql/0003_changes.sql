@@ -36,8 +36,9 @@ CREATE TRIGGER changes_announced AFTER INSERT ON changes
 -- Every render of a page not in the render cache looks up when the site's
 -- content last changed and when a scheduled time next changes it: each is a
 -- MIN or MAX that these indexes answer without reading the table.
-CREATE INDEX news_publish_at ON news (site_id, publish_at);
-CREATE INDEX news_unpublish_at ON news (site_id, unpublish_at);
+-- (The scheduler looks for times across all sites, so no site_id first.)
+CREATE INDEX news_publish_at ON news (publish_at);
+CREATE INDEX news_unpublish_at ON news (unpublish_at);
 CREATE INDEX news_updated_at ON news (site_id, updated_at);
 CREATE INDEX news_deleted_at ON news (site_id, deleted_at);
 CREATE INDEX audit_log_site_at ON audit_log (site_id, at);
