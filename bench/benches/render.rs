@@ -107,9 +107,15 @@ async fn search_index(config: &raadhus::config::Config, n: usize) -> SearchIndex
             .await
             .expect("the site exists");
         let base = raadhus::local_base_url(config.bind);
-        raadhus::indexer::rebuild(&index, &store, site.id, &base, now)
-            .await
-            .expect("the index is built from the data set");
+        raadhus::indexer::rebuild(
+            &index,
+            &store,
+            site.id,
+            &base,
+            &raadhus_web::Clock::system(),
+        )
+        .await
+        .expect("the index is built from the data set");
         store.close().await;
     }
     index

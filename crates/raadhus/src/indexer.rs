@@ -99,15 +99,18 @@ fn parse_position(text: &str) -> Option<(&str, i64)> {
 
 /// Rebuilds the whole index from the database; returns the number of
 /// documents. Changes committed meanwhile are applied again by the follower.
+/// The clock is read after the journal position, so an article committed
+/// before that position and public from its save is public at that time.
 pub async fn rebuild(
     index: &SearchIndex,
     store: &Store,
     site: SiteId,
     base: &url::Url,
-    now: Timestamp,
+    clock: &raadhus_web::Clock,
 ) -> Result<(usize, i64), IndexError> {
     let database = store.journal_state().await?.database_id;
     let seq = store.latest_change().await?;
+    let now = clock.now();
     let documents = Documents { base };
     let mut docs: Vec<Document> = store
         .public_articles(site, now, u32::MAX)
@@ -170,7 +173,7 @@ impl Follower {
         store: &Store,
         site: SiteId,
         base: url::Url,
-        now: Timestamp,
+        clock: &raadhus_web::Clock,
     ) -> Result<Self, IndexError> {
         let state = store.journal_state().await?;
         let latest = store.latest_change().await?;
@@ -185,7 +188,7 @@ impl Follower {
         let seen = match resumable {
             Some(seq) => seq,
             None => {
-                let (count, seq) = rebuild(&index, store, site, &base, now).await?;
+                let (count, seq) = rebuild(&index, store, site, &base, clock).await?;
                 tracing::info!(documents = count, "search index built");
                 seq
             }
@@ -200,7 +203,7 @@ impl Follower {
             own: OwnChanges::default(),
         };
         follower.cache.followed_through(seen);
-        follower.follow(store, now).await?;
+        follower.follow(store, clock).await?;
         Ok(follower)
     }
 
@@ -209,10 +212,16 @@ impl Follower {
         self.own.clone()
     }
 
-    /// Applies every journal entry not yet applied.
-    pub async fn follow(&mut self, store: &Store, now: Timestamp) -> Result<(), IndexError> {
+    /// Applies every journal entry not yet applied. Visibility is judged
+    /// at a time read after the batch: everything in it was committed by then.
+    pub async fn follow(
+        &mut self,
+        store: &Store,
+        clock: &raadhus_web::Clock,
+    ) -> Result<(), IndexError> {
         loop {
             let batch = store.changes_since(self.seen, BATCH).await?;
+            let now = clock.now();
             let Some(last) = batch.last().map(|r| r.seq) else {
                 return Ok(());
             };
@@ -223,13 +232,13 @@ impl Follower {
                     pruned,
                     "the change journal was pruned past this node's index; rebuilding"
                 );
-                let (_, seq) = rebuild(&self.index, store, self.site, &self.base, now).await?;
+                let (_, seq) = rebuild(&self.index, store, self.site, &self.base, clock).await?;
                 self.cache.clear();
                 self.cache.followed_through(seq);
                 self.seen = seq;
                 continue;
             }
-            self.apply(store, &batch, last, now).await?;
+            self.apply(store, &batch, last, clock, now).await?;
             self.seen = last;
         }
     }
@@ -239,6 +248,7 @@ impl Follower {
         store: &Store,
         batch: &[Recorded],
         last: i64,
+        clock: &raadhus_web::Clock,
         now: Timestamp,
     ) -> Result<(), IndexError> {
         let mut ours = Vec::new();
@@ -253,7 +263,7 @@ impl Follower {
             }
         }
         if ours.contains(&Change::Site) {
-            rebuild(&self.index, store, self.site, &self.base, now).await?;
+            rebuild(&self.index, store, self.site, &self.base, clock).await?;
         } else {
             let documents = Documents { base: &self.base };
             let news: BTreeSet<i64> = ours
@@ -313,7 +323,7 @@ pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower
             // Listening failed at start (database away?): try again.
             changes = listen(&store).await;
         }
-        if let Err(e) = follower.follow(&store, clock.now()).await {
+        if let Err(e) = follower.follow(&store, &clock).await {
             tracing::warn!(error = %e, "cannot follow the change journal; trying again");
             tokio::time::sleep(POLL).await;
         }

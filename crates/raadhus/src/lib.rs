@@ -146,7 +146,7 @@ impl Application {
             &store,
             site.id,
             base_url.clone(),
-            now,
+            &clock,
         )
         .await
         .map_err(|e| StartError::Search(e.to_string()))?;

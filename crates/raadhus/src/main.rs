@@ -121,7 +121,8 @@ async fn reindex(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         .base_url
         .clone()
         .unwrap_or_else(|| raadhus::local_base_url(config.bind));
-    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &base, now).await?;
+    let clock = raadhus_web::Clock::system();
+    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &base, &clock).await?;
     store.close().await;
     eprintln!("search index rebuilt: {count} documents");
     Ok(())

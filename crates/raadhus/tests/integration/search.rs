@@ -172,6 +172,8 @@ async fn corpus() -> TestApp {
             .unwrap();
     }
     wait_for(&app, "Egelund Bibliotek", "hjemmeside").await;
+    // The node follows the journal in batches: wait until it has all of it.
+    app.settled().await;
     app
 }
 
