@@ -79,6 +79,9 @@ async fn a_change_gives_new_validators() {
     // Last-Modified has whole seconds: let the next change fall in a later one.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     app.news(published("En anden nyhed", "02.02.2026")).await;
+    // Written by another connection, as another process would: wait until
+    // the node has applied it.
+    app.settled().await;
     let after = app
         .send_with_header("GET", "/nyheder", "if-none-match", &etag)
         .await;
