@@ -42,6 +42,22 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Plain text as HTML that shows exactly that text.
+pub fn escape_text(text: &str) -> String {
+    let mut html = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => html.push_str("&amp;"),
+            '<' => html.push_str("&lt;"),
+            '>' => html.push_str("&gt;"),
+            '"' => html.push_str("&quot;"),
+            '\'' => html.push_str("&#39;"),
+            c => html.push(c),
+        }
+    }
+    html
+}
+
 /// Renders an article body to safe HTML.
 ///
 /// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
@@ -102,7 +118,15 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
 
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{escape_text, render};
+
+    #[test]
+    fn escaped_text_is_shown_as_written() {
+        assert_eq!(
+            escape_text(r#"<b onclick='x'>"Æ" & ø</b>"#),
+            "&lt;b onclick=&#39;x&#39;&gt;&quot;Æ&quot; &amp; ø&lt;/b&gt;"
+        );
+    }
 
     #[test]
     fn commonmark_elements() {

@@ -160,6 +160,12 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_CACHE_MAX_BYTES", value_name = "BYTES")]
     pub cache_max_bytes: Option<String>,
 
+    /// Seconds a client may take to send a request's headers, and a request
+    /// to be read and answered; idle connections close after as long
+    /// [default: 30].
+    #[arg(long, env = "RAADHUS_REQUEST_TIMEOUT", value_name = "SECONDS")]
+    pub request_timeout: Option<String>,
+
     /// The site's accessibility statement in the WAS-tool (https://…); linked
     /// from every page's footer and from /was.
     #[arg(long, env = "RAADHUS_WAS_URL", value_name = "URL")]
@@ -192,6 +198,7 @@ impl Cli {
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
             cache_max_bytes: serve.and_then(|s| s.cache_max_bytes.clone()),
+            request_timeout: serve.and_then(|s| s.request_timeout.clone()),
             was_url: serve.and_then(|s| s.was_url.clone()),
             was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),
         }

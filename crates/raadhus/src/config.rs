@@ -27,6 +27,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most memory the render cache of public pages may hold; 0 turns it off.
     pub cache_max_bytes: usize,
+    /// How long a client may take to send a request's headers, and a request
+    /// to be read and answered; also how long an idle connection is kept.
+    pub request_timeout: std::time::Duration,
     /// The site's accessibility statement in the national WAS-tool.
     pub was_url: Option<url::Url>,
     /// When the statement was last reviewed; the admin reminds after 12 months.
@@ -46,6 +49,7 @@ pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
 pub const SQLITE_FILE: &str = "raadhus.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
+pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: usize = 30;
 
 /// One source's values, before merging. All optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -62,13 +66,15 @@ pub struct Layer {
     pub max_body_bytes: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub cache_max_bytes: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub request_timeout: Option<String>,
     pub was_url: Option<String>,
     pub was_reviewed: Option<String>,
 }
 
-/// A number of bytes in `range`, `default` when unset; otherwise invalid
-/// for `key` with `reason`.
-fn bytes(
+/// A whole number (bytes, seconds) in `range`, `default` when unset;
+/// otherwise invalid for `key` with `reason`.
+fn number(
     text: Option<String>,
     default: usize,
     range: std::ops::RangeInclusive<usize>,
@@ -116,6 +122,7 @@ impl Layer {
             demo: self.demo.or(lower.demo),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             cache_max_bytes: self.cache_max_bytes.or(lower.cache_max_bytes),
+            request_timeout: self.request_timeout.or(lower.request_timeout),
             was_url: self.was_url.or(lower.was_url),
             was_reviewed: self.was_reviewed.or(lower.was_reviewed),
         }
@@ -223,19 +230,26 @@ impl Config {
                 reason: "expected a tracing filter such as info or raadhus=debug,sqlx=warn",
             });
         }
-        let max_body_bytes = bytes(
+        let max_body_bytes = number(
             layer.max_body_bytes,
             DEFAULT_MAX_BODY_BYTES,
             1024..=1024 * 1024 * 1024,
             "API body limit (RAADHUS_MAX_BODY_BYTES)",
             "expected a number of bytes from 1024 to 1073741824",
         )?;
-        let cache_max_bytes = bytes(
+        let cache_max_bytes = number(
             layer.cache_max_bytes,
             DEFAULT_CACHE_MAX_BYTES,
             0..=64 * 1024 * 1024 * 1024,
             "render cache limit (RAADHUS_CACHE_MAX_BYTES)",
             "expected a number of bytes from 0 (off) to 68719476736",
+        )?;
+        let request_timeout = number(
+            layer.request_timeout,
+            DEFAULT_REQUEST_TIMEOUT_SECONDS,
+            1..=3600,
+            "request timeout (RAADHUS_REQUEST_TIMEOUT)",
+            "expected a number of seconds from 1 to 3600",
         )?;
         let was_url = match layer.was_url.filter(|u| !u.trim().is_empty()) {
             None => None,
@@ -267,6 +281,7 @@ impl Config {
             was_url,
             max_body_bytes,
             cache_max_bytes,
+            request_timeout: std::time::Duration::from_secs(request_timeout as u64),
             bind,
             data_dir,
             database,

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod indexer;
 pub mod scheduler;
+mod server;
 pub mod transfer;
 
 use std::future::Future;
@@ -83,6 +84,7 @@ pub struct Application {
     store: Store,
     clock: raadhus_web::Clock,
     follower: indexer::Follower,
+    request_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -168,6 +170,7 @@ impl Application {
             raadhus_web::Settings {
                 base_url,
                 max_body_bytes: config.max_body_bytes,
+                request_timeout: config.request_timeout,
                 was_url: config.was_url.clone(),
                 was_reviewed: config.was_reviewed,
             },
@@ -182,6 +185,7 @@ impl Application {
             store,
             clock,
             follower,
+            request_timeout: config.request_timeout,
         })
     }
 
@@ -199,25 +203,16 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets open requests finish and
     /// closes the database.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
         let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
         let indexer = tokio::spawn(indexer::run(
             self.store.clone(),
             self.clock.clone(),
             self.follower,
         ));
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        server::serve(self.listener, self.router, self.request_timeout, shutdown).await;
         scheduler.abort();
         indexer.abort();
         self.store.close().await;
-        result
     }
 }

@@ -100,7 +100,7 @@ async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, data_dir = %config.data_dir.display(), "raadhus is serving");
-    app.run_until_stopped(shutdown_signal()).await?;
+    app.run_until_stopped(shutdown_signal()).await;
     tracing::info!("raadhus stopped");
     Ok(())
 }

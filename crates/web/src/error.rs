@@ -49,13 +49,7 @@ pub struct ErrorPage {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, page) = match self {
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                ErrorPage {
-                    heading: "Siden findes ikke",
-                    message: "Vi kan ikke finde den side, du leder efter. Den kan være flyttet eller slettet, eller adressen kan være skrevet forkert.".into(),
-                },
-            ),
+            Self::NotFound => (StatusCode::NOT_FOUND, ErrorPage::not_found()),
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 ErrorPage {
@@ -88,10 +82,7 @@ impl IntoResponse for WebError {
                 tracing::error!(error = %detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorPage {
-                        heading: "Der opstod en fejl",
-                        message: "Siden kunne ikke vises på grund af en fejl hos os. Prøv igen om lidt.".into(),
-                    },
+                    ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR),
                 )
             }
         };
@@ -105,17 +96,92 @@ pub async fn not_found() -> WebError {
     WebError::NotFound
 }
 
-/// Renders the Danish page for every response that carries an [`ErrorPage`].
+impl ErrorPage {
+    /// The page for an error the framework answered by itself (a path or
+    /// query that does not parse, a method the route lacks, a body too large
+    /// or too slow), which comes with a bare English text at most.
+    fn for_status(status: StatusCode) -> Self {
+        let (heading, message) = match status {
+            StatusCode::NOT_FOUND => return Self::not_found(),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "Siden kan ikke bruges sådan",
+                "Siden findes, men ikke til den slags forespørgsel. Gå tilbage, og prøv igen.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => (
+                "For meget indhold",
+                "Det, du sendte, er for stort til at blive modtaget.",
+            ),
+            StatusCode::REQUEST_TIMEOUT => (
+                "Det tog for lang tid",
+                "Forespørgslen nåede ikke frem i tide. Prøv igen.",
+            ),
+            s if s.is_server_error() => (
+                "Der opstod en fejl",
+                "Siden kunne ikke vises på grund af en fejl hos os. Prøv igen om lidt.",
+            ),
+            _ => (
+                "Forkert adresse",
+                "Adressen eller det sendte kunne ikke læses. Kontrollér det, og prøv igen.",
+            ),
+        };
+        Self {
+            heading,
+            message: message.into(),
+        }
+    }
+
+    fn not_found() -> Self {
+        Self {
+            heading: "Siden findes ikke",
+            message: "Vi kan ikke finde den side, du leder efter. Den kan være flyttet eller slettet, eller adressen kan være skrevet forkert.".into(),
+        }
+    }
+}
+
+/// An error answer without a page or JSON body of ours: the framework's own.
+fn is_bare_error(response: &Response) -> bool {
+    let status = response.status();
+    (status.is_client_error() || status.is_server_error())
+        && response
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .is_none_or(|c| c.as_bytes().starts_with(b"text/plain"))
+}
+
+/// Longest framework error text read to pass on in a JSON error.
+const BARE_ERROR_LIMIT: usize = 4096;
+
+/// Renders the Danish page for every response that carries an [`ErrorPage`],
+/// and gives the framework's own bare error answers a Danish page, or a JSON
+/// error under `/api/`.
 pub async fn render_error_pages(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let api = request.uri().path().starts_with("/api/");
     let mut response = next.run(request).await;
-    let Some(page) = response.extensions_mut().remove::<ErrorPage>() else {
-        return response;
-    };
     let status = response.status();
+    let page = match response.extensions_mut().remove::<ErrorPage>() {
+        Some(page) => page,
+        None if is_bare_error(&response) && api => {
+            let (mut parts, body) = response.into_parts();
+            let text = axum::body::to_bytes(body, BARE_ERROR_LIMIT)
+                .await
+                .ok()
+                .and_then(|b| String::from_utf8(b.to_vec()).ok())
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_lowercase());
+            let mut json = crate::api::ApiError::new(status, text).into_response();
+            // Keep what the framework said besides (`Allow` on a 405).
+            parts.headers.remove(axum::http::header::CONTENT_TYPE);
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            json.headers_mut().extend(parts.headers);
+            return json;
+        }
+        None if is_bare_error(&response) => ErrorPage::for_status(status),
+        None => return response,
+    };
     let ctx = minijinja::context! { heading => page.heading, message => page.message };
     match state.render_page(
         "error.html",

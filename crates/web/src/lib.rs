@@ -37,8 +37,10 @@ use render::Templates;
 pub struct Settings {
     /// The public address of the site, for canonical links and cookies.
     pub base_url: url::Url,
-    /// Largest request body the JSON API accepts.
+    /// Largest request body accepted (API JSON, admin forms, sign-in).
     pub max_body_bytes: usize,
+    /// How long a request may take to be read and answered.
+    pub request_timeout: Duration,
     /// The accessibility statement, linked from the footer and `/was`.
     pub was_url: Option<url::Url>,
     /// When the statement was last reviewed.
@@ -58,8 +60,9 @@ struct Inner {
     templates: Templates,
     assets: Assets,
     clock: Clock,
-    /// Largest request body the JSON API accepts.
+    /// Largest request body accepted (API JSON, admin forms, sign-in).
     max_body_bytes: usize,
+    request_timeout: Duration,
     was_url: Option<url::Url>,
     was_reviewed: Option<jiff::civil::Date>,
     search: Arc<raadhus_search::SearchIndex>,
@@ -87,6 +90,7 @@ impl AppState {
                 assets,
                 clock,
                 max_body_bytes: settings.max_body_bytes,
+                request_timeout: settings.request_timeout,
                 was_url: settings.was_url,
                 was_reviewed: settings.was_reviewed,
                 search,
@@ -132,8 +136,19 @@ impl AppState {
     }
 }
 
+/// The Content-Security-Policy of every response: nothing inline, nothing
+/// from another host, no framing, forms only to this site.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// HSTS for a site served over https: a year, this host only (other hosts of
+/// the municipality's domain may not all have https).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
+    let https = state.inner.base_url.scheme() == "https";
+    let request_timeout = state.inner.request_timeout;
+    let body_limit = state.inner.max_body_bytes;
     Router::new()
         .merge(pages::router())
         .merge(admin::router())
@@ -156,19 +171,36 @@ pub fn router(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("strict-origin-when-cross-origin"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
+        .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
-            ),
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("permissions-policy"),
-            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+            ),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            https.then(|| HeaderValue::from_static(STRICT_TRANSPORT_SECURITY)),
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            request_timeout,
         ))
         // Outside the layers that set headers: a cached page keeps them all.
         .layer(axum::middleware::from_fn_with_state(

@@ -125,7 +125,7 @@ async fn text_is_compressed_with_gzip_and_brotli() {
             "gzip" => flate2::read::GzDecoder::new(&bytes[..])
                 .read_to_string(&mut text)
                 .unwrap(),
-            _ => brotli_decompressor::Decompressor::new(&bytes[..], 4096)
+            _ => brotli::Decompressor::new(&bytes[..], 4096)
                 .read_to_string(&mut text)
                 .unwrap(),
         };

@@ -14,6 +14,7 @@ mod cli;
 mod cluster;
 mod directory;
 mod discovery;
+mod hostile;
 mod news;
 mod pages;
 mod reference_article;

@@ -422,7 +422,7 @@ async fn cached_pages_answer_validators_head_and_encodings() {
     let (_, headers, br) = app.raw_bytes(path, "br").await;
     assert_eq!(headers.get("content-encoding").unwrap(), "br");
     let mut text = String::new();
-    brotli_decompressor::Decompressor::new(&br[..], 4096)
+    brotli::Decompressor::new(&br[..], 4096)
         .read_to_string(&mut text)
         .unwrap();
     assert_eq!(text, first.body);

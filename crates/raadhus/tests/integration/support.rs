@@ -25,7 +25,7 @@ pub struct TestApp {
     data: tempfile::TempDir,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// An HTTP answer with its body read.
@@ -425,7 +425,7 @@ impl TestApp {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server ran");
+            server.await.expect("server task");
         }
     }
 }

@@ -90,7 +90,7 @@ pub async fn submit(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let fields = FormFields::parse(&body);
+    let fields = FormFields::parse(&body)?;
     let next = safe_next(fields.get("next")).to_string();
     let email = fields.get("email").trim().to_string();
     // Login CSRF: the form must come from a page this browser loaded.

@@ -120,12 +120,37 @@ pub struct AdminForm {
     pub fields: FormFields,
 }
 
+/// Shown when a form arrives in another encoding than UTF-8.
+const NOT_UTF8: &str = "Formularen indeholdt tegn, der ikke kunne læses (ikke UTF-8). Kontrollér teksten, og prøv igen.";
+
 #[derive(Debug, Default, Clone)]
 pub struct FormFields(Vec<(String, String)>);
 
 impl FormFields {
-    pub fn parse(body: &[u8]) -> Self {
-        Self(url::form_urlencoded::parse(body).into_owned().collect())
+    /// Reads an `application/x-www-form-urlencoded` body. Refuses one that
+    /// is not UTF-8 once decoded, rather than storing replacement characters.
+    pub fn parse(body: &[u8]) -> Result<Self, WebError> {
+        fn decode(part: &[u8]) -> Result<String, WebError> {
+            let spaced: Vec<u8> = part
+                .iter()
+                .map(|&b| if b == b'+' { b' ' } else { b })
+                .collect();
+            percent_encoding::percent_decode(&spaced)
+                .decode_utf8()
+                .map(std::borrow::Cow::into_owned)
+                .map_err(|_| WebError::BadRequest(NOT_UTF8.into()))
+        }
+        body.split(|&b| b == b'&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = match pair.iter().position(|&b| b == b'=') {
+                    Some(i) => (&pair[..i], &pair[i + 1..]),
+                    None => (pair, &[][..]),
+                };
+                Ok((decode(name)?, decode(value)?))
+            })
+            .collect::<Result<_, _>>()
+            .map(Self)
     }
 
     /// The first value of `name`, or "".
@@ -146,20 +171,19 @@ impl FormFields {
     }
 }
 
-/// Largest admin form body.
-const FORM_LIMIT: usize = 1024 * 1024;
-
 impl FromRequest<AppState> for AdminForm {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
         let who = SignedIn::from_request_parts(&mut parts, state).await?;
-        let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-            WebError::PayloadTooLarge("Formularen er for stor til at blive gemt.".into())
-                .into_response()
-        })?;
-        let fields = FormFields::parse(&bytes);
+        let bytes = axum::body::to_bytes(body, state.inner.max_body_bytes)
+            .await
+            .map_err(|_| {
+                WebError::PayloadTooLarge("Formularen er for stor til at blive gemt.".into())
+                    .into_response()
+            })?;
+        let fields = FormFields::parse(&bytes).map_err(IntoResponse::into_response)?;
         who.check_csrf(Some(fields.get("_csrf")))
             .map_err(IntoResponse::into_response)?;
         Ok(Self { who, fields })

@@ -129,7 +129,10 @@ pub async fn rss(State(state): State<AppState>) -> Result<Response, WebError> {
         item.set_link(Some(url));
         item.set_guid(Some(guid));
         item.set_pub_date(a.publish_at.map(rfc2822).transpose()?);
-        item.set_description(Some(a.lead.clone().unwrap_or_else(|| a.title.clone())));
+        // Readers show an RSS description as HTML: the lead goes in as text.
+        item.set_description(Some(markup::escape_text(
+            a.lead.as_deref().unwrap_or(&a.title),
+        )));
         item.set_content(Some(markup::render(&a.body)));
         items.push(item);
     }
