@@ -451,6 +451,24 @@ mod tests {
         assert_eq!(cache("0").unwrap().cache_max_bytes, 0);
         assert_eq!(cache(" 1048576 ").unwrap().cache_max_bytes, 1_048_576);
         assert!(matches!(cache("64MB"), Err(ConfigError::Invalid { .. })));
+        let timeout = |value: Option<&str>| {
+            Config::resolve(Layer {
+                request_timeout: value.map(Into::into),
+                ..Layer::default()
+            })
+        };
+        let default = timeout(None).unwrap().request_timeout;
+        assert_eq!(default, std::time::Duration::from_secs(30));
+        assert_eq!(
+            timeout(Some("5")).unwrap().request_timeout,
+            std::time::Duration::from_secs(5)
+        );
+        for bad in ["0", "30s", "-1", "3601"] {
+            assert!(
+                matches!(timeout(Some(bad)), Err(ConfigError::Invalid { .. })),
+                "{bad}"
+            );
+        }
         let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
         assert!(
             matches!(unknown, ConfigError::Syntax { line: 2, .. }),
