@@ -241,7 +241,12 @@ impl Export {
         let export: Self = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let place = e.path().to_string();
             error(
-                if place == "." { "file".into() } else { place },
+                // An unknown field named "" at the top has the empty path.
+                if place == "." || place.is_empty() {
+                    "file".into()
+                } else {
+                    place
+                },
                 e.into_inner().to_string(),
             )
         })?;
@@ -569,5 +574,10 @@ mod tests {
         let mut value = minimal();
         value["extra"] = 1.into();
         assert_eq!(read(&value).unwrap_err().place, "extra");
+        // Found by the `import` fuzz target: a field with an empty name had
+        // an empty place.
+        let mut value = minimal();
+        value[""] = 1.into();
+        assert_eq!(read(&value).unwrap_err().place, "file");
     }
 }

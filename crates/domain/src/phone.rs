@@ -30,10 +30,13 @@ impl Phone {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(PhoneError);
         }
+        // No Danish number starts with 0 (and one that did would be shown as
+        // `00 …`, which reads back as a foreign number).
+        let danish = |national: &str| national.len() == 8 && !national.starts_with('0');
         let valid = if !international {
-            digits.len() == 8
+            danish(digits)
         } else if let Some(national) = digits.strip_prefix("45") {
-            national.len() == 8
+            danish(national)
         } else {
             // E.164: a country code that does not start with 0, at most 15 digits.
             (8..=15).contains(&digits.len()) && !digits.starts_with('0')
@@ -133,8 +136,26 @@ mod tests {
             "+0123456789",
             "++4527852451",
             "+",
+            "01234567",
+            "+45 00 45 27 85",
         ] {
             assert_eq!(Phone::parse(s), Err(PhoneError), "{s}");
+        }
+    }
+
+    #[test]
+    fn the_display_form_reads_back() {
+        // Found by the `phone` fuzz target: `+45 00 45 27 85` was accepted
+        // and shown as `00 45 27 85`, which reads as a foreign number.
+        for s in [
+            "27 85 24 51",
+            "+46 8 123 456 78",
+            "+45 00 45 27 85",
+            "+45 01 23 45 67",
+        ] {
+            if let Ok(p) = Phone::parse(s) {
+                assert_eq!(Phone::parse(&p.display()), Ok(p), "{s}");
+            }
         }
     }
 

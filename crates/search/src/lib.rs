@@ -371,7 +371,14 @@ impl SearchIndex {
         };
         let searcher = self.reader.searcher();
         let per_page = query.per_page.clamp(1, 100);
-        let offset = query.page.saturating_sub(1).saturating_mul(per_page);
+        // No page starts past the last document. tantivy reserves room for
+        // `offset + per_page` hits, so an unchecked page number from a URL
+        // (`?side=4294967295`) would ask for hundreds of GB and abort.
+        let offset = query
+            .page
+            .saturating_sub(1)
+            .saturating_mul(per_page)
+            .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
         let (top, total) = searcher.search(
             &q,
             &(
@@ -467,6 +474,28 @@ mod tests {
             .collect();
         titles.sort();
         titles
+    }
+
+    #[test]
+    fn a_page_far_past_the_end_is_empty_not_an_abort() {
+        // Found by the `search_query` fuzz target: the offset went unchecked
+        // into tantivy, which allocated room for that many hits.
+        let dir = tempfile::tempdir().unwrap();
+        let (index, _) = SearchIndex::open(dir.path()).unwrap();
+        index
+            .replace_all(&[news(1, "Skolen"), news(2, "Skolen igen")], "db:1")
+            .unwrap();
+        for page in [3, 4_294_967_292, u32::MAX as usize, usize::MAX] {
+            let query = SearchQuery {
+                text: "skolen".into(),
+                page,
+                per_page: 10,
+                ..SearchQuery::default()
+            };
+            let results = index.search(&query).unwrap();
+            assert!(results.hits.is_empty(), "page {page}");
+            assert_eq!(results.total, 2, "page {page}");
+        }
     }
 
     #[test]
