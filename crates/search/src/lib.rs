@@ -237,7 +237,8 @@ impl SearchIndex {
     }
 
     /// Runs `change` on the writer and commits with `position`; on an error
-    /// nothing of it is kept.
+    /// (also one writing the files, say on a full disk) nothing of it is
+    /// kept and the writer is made anew, so a later write can succeed.
     fn write(
         &self,
         position: &str,
@@ -247,13 +248,16 @@ impl SearchIndex {
             .writer
             .lock()
             .map_err(|_| SearchError::Directory("index writer poisoned".into()))?;
-        if let Err(e) = change(&mut writer) {
+        let written = change(&mut writer).and_then(|()| {
+            let mut commit = writer.prepare_commit()?;
+            commit.set_payload(position);
+            commit.commit()?;
+            Ok(())
+        });
+        if let Err(e) = written {
             writer.rollback()?;
             return Err(e);
         }
-        let mut commit = writer.prepare_commit()?;
-        commit.set_payload(position);
-        commit.commit()?;
         self.reader.reload()?;
         Ok(())
     }

@@ -15,7 +15,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnection};
+use sqlx::{Connection, PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnection};
 
 use raadhus_domain::SiteId;
 
@@ -202,6 +202,12 @@ const POSTGRES_MIGRATIONS: Migrations = &[
 /// see the PostgreSQL migrations); the payload is `schema.table`.
 pub const CHANGES_CHANNEL: &str = "raadhus_changes";
 
+/// How long a request waits for a PostgreSQL connection: for a free one
+/// under load, or for the server while it is away (sqlx keeps trying to
+/// connect meanwhile). Then it fails with [`StoreError::Unavailable`], so a
+/// node whose database is down answers `503` at once instead of hanging.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Key of the transaction-level advisory lock that serialises writers on
 /// PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite.
 const WRITE_LOCK: i64 = 0x0052_6161_6468_7573; // "Raadhus" in ASCII
@@ -216,7 +222,7 @@ impl Store {
             let options = PgConnectOptions::from_str(url)?.application_name("raadhus");
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(options)
                 .await?;
             Ok(Self {
@@ -233,16 +239,30 @@ impl Store {
         Self::open_sqlite(SqliteConnectOptions::new().filename(path)).await
     }
 
-    /// SQLite runs in WAL mode with foreign keys enforced.
+    /// SQLite runs in WAL mode with foreign keys enforced. Each commit is
+    /// synced to disk before it returns (`synchronous = FULL`), so a save
+    /// that was acknowledged survives a power loss, as on PostgreSQL.
     async fn open_sqlite(options: SqliteConnectOptions) -> Result<Self> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    // When SQLite rolls a failed COMMIT back by itself (as it
+                    // does on SQLITE_FULL), the ROLLBACK sqlx then sends
+                    // fails, and sqlx goes on believing the connection is in
+                    // a transaction: every later BEGIN on it would fail. The
+                    // ping waits for that ROLLBACK; such a connection is
+                    // closed rather than kept.
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Self {
@@ -319,8 +339,9 @@ impl Store {
         })
     }
 
-    /// A connection for several reads in a row.
-    pub(crate) async fn read_conn(&self) -> Result<PoolConn> {
+    /// A connection outside any transaction: for several reads in a row, or
+    /// one statement that writes.
+    pub(crate) async fn pool_conn(&self) -> Result<PoolConn> {
         Ok(match &self.db {
             Db::Sqlite(pool) => PoolConn::Sqlite(pool.acquire().await?),
             Db::Postgres(pool) => PoolConn::Postgres(pool.acquire().await?),

@@ -9,7 +9,7 @@ use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
     match e.as_database_error() {
         Some(db) if db.is_unique_violation() => StoreError::SlugTaken(slug.to_string()),
-        _ => StoreError::Database(e),
+        _ => e.into(),
     }
 }
 

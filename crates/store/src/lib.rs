@@ -20,7 +20,7 @@ mod users;
 pub use db::{Backend, Changes};
 pub use journal::{Change, JournalState, Recorded};
 
-pub use news::{NewsFilter, NewsRow, Page, Revision};
+pub use news::{NewsFilter, NewsRow, Page, Revision, SavedBy};
 pub use raadhus_domain::SiteId;
 pub use schedule::Transition;
 pub use users::{Audit, Session};
@@ -31,7 +31,17 @@ use db::{Conn, Db, DbRow};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+    /// The database cannot be reached: it is stopped or restarting, the
+    /// network is down, or no connection came free in time. Nothing was
+    /// written; the same request may work a little later.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    /// The database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL
+    /// `53100 disk_full`): the change was not written, and what is stored
+    /// is unchanged. Reading still works.
+    #[error("the database's disk is full: {0}")]
+    DiskFull(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// A value in the database that the domain refuses; the database was changed
@@ -66,6 +76,46 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl From<sqlx::Error> for StoreError {
+    /// Tells a full disk and an unreachable database from other failures.
+    fn from(e: sqlx::Error) -> Self {
+        if is_disk_full(&e) {
+            Self::DiskFull(e)
+        } else if is_unavailable(&e) {
+            Self::Unavailable(e)
+        } else {
+            Self::Database(e)
+        }
+    }
+}
+
+/// SQLite's result code `SQLITE_FULL`.
+const SQLITE_FULL: &str = "13";
+/// PostgreSQL's SQLSTATE `disk_full`.
+const POSTGRES_DISK_FULL: &str = "53100";
+
+fn is_disk_full(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == SQLITE_FULL || code == POSTGRES_DISK_FULL)
+}
+
+/// No connection, a lost connection, or a server that is shutting down or
+/// starting (PostgreSQL SQLSTATE class `08`, and `57P01`–`57P03`).
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.len() == 5
+                && (code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03"))
+        }),
+        _ => false,
+    }
+}
 
 /// The repository. Cheap to clone; all clones share one connection pool.
 #[derive(Clone, Debug)]
@@ -142,16 +192,16 @@ pub(crate) fn in_use(e: sqlx::Error, what: &str) -> StoreError {
         {
             StoreError::Conflict(what.to_string())
         }
-        _ => StoreError::Database(e),
+        _ => e.into(),
     }
 }
 
 /// Turns a foreign-key violation into [`StoreError::UnknownReference`] with
-/// `what` as its message; other errors stay database errors.
+/// `what` as its message; other errors are classified as usual.
 pub(crate) fn missing_reference(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
     match e.as_database_error() {
         Some(db) if db.is_foreign_key_violation() => StoreError::UnknownReference(what()),
-        _ => StoreError::Database(e),
+        _ => e.into(),
     }
 }
 

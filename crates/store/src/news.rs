@@ -212,19 +212,56 @@ async fn write_revision(
     Ok(())
 }
 
+/// Who saves an article, and the line of the audit log the save writes in
+/// its own transaction: a saved version never lacks its line, and a line
+/// never names a version that was not saved.
+pub struct SavedBy<'a> {
+    pub user_id: i64,
+    /// The audit log's action: "create", "update", "restore".
+    pub action: &'a str,
+    /// The audit log's summary, made from the article as saved.
+    pub summary: &'a (dyn Fn(&NewsArticle) -> String + Sync),
+}
+
+impl SavedBy<'_> {
+    async fn audit(
+        &self,
+        conn: &mut Conn<'_>,
+        site: SiteId,
+        saved: &NewsArticle,
+        now: Timestamp,
+    ) -> Result<()> {
+        let summary = (self.summary)(saved);
+        let line = crate::Audit {
+            site: Some(site),
+            user_id: Some(self.user_id),
+            action: self.action,
+            entity: "news",
+            entity_id: Some(saved.id),
+            summary: &summary,
+        };
+        crate::users::insert_audit(conn, &line, now).await
+    }
+}
+
 impl Store {
     /// Creates an article with its first revision and returns it as stored
-    /// (with its final slug). `user` is who wrote it, if anyone.
+    /// (with its final slug). `by` is who wrote it, if anyone.
     pub async fn create_news(
         &self,
         site: SiteId,
         input: &NewsInput,
-        user: Option<i64>,
+        by: Option<&SavedBy<'_>>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
         let mut tx = self.write_tx().await?;
-        let id = insert(&mut tx.conn(), site, input, user, now).await?;
-        let article = article(&mut tx.conn(), site, Lookup::Id(id)).await?;
+        let id = insert(&mut tx.conn(), site, input, by.map(|b| b.user_id), now).await?;
+        let article = article(&mut tx.conn(), site, Lookup::Id(id))
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if let Some(by) = by {
+            by.audit(&mut tx.conn(), site, &article, now).await?;
+        }
         tx.changed(
             site,
             Change::News {
@@ -234,7 +271,7 @@ impl Store {
             },
         );
         tx.commit().await?;
-        article.ok_or(StoreError::NotFound)
+        Ok(article)
     }
 
     /// Saves a new version of an article, if `expected_version` is still the
@@ -245,7 +282,7 @@ impl Store {
         id: i64,
         expected_version: i64,
         input: &NewsInput,
-        user: Option<i64>,
+        by: Option<&SavedBy<'_>>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
         let mut tx = self.write_tx().await?;
@@ -298,10 +335,13 @@ impl Store {
             )));
         }
         write_contacts(&mut tx.conn(), site, id, &input.contact_ids).await?;
-        write_revision(&mut tx.conn(), site, id, user, now).await?;
+        write_revision(&mut tx.conn(), site, id, by.map(|b| b.user_id), now).await?;
         let saved = article(&mut tx.conn(), site, Lookup::Id(id))
             .await?
             .ok_or(StoreError::NotFound)?;
+        if let Some(by) = by {
+            by.audit(&mut tx.conn(), site, &saved, now).await?;
+        }
         tx.changed(
             site,
             Change::News {
@@ -320,7 +360,7 @@ impl Store {
 
     /// Any article of the site that is not in the bin, whatever its status.
     pub async fn news_by_id(&self, site: SiteId, id: i64) -> Result<Option<NewsArticle>> {
-        let mut conn = self.read_conn().await?;
+        let mut conn = self.pool_conn().await?;
         article(&mut conn.conn(), site, Lookup::Id(id)).await
     }
 
@@ -537,7 +577,7 @@ impl Store {
                 },
             )
             .await?;
-        let mut conn = self.read_conn().await?;
+        let mut conn = self.pool_conn().await?;
         let mut articles = Vec::with_capacity(summaries.len());
         for s in summaries {
             if let Some(a) = article(&mut conn.conn(), site, Lookup::Id(s.id)).await? {
@@ -601,7 +641,7 @@ impl Store {
         slug: &str,
         now: Timestamp,
     ) -> Result<Option<NewsArticle>> {
-        let mut conn = self.read_conn().await?;
+        let mut conn = self.pool_conn().await?;
         let lookup = Lookup::PublicSlug {
             slug,
             now: codec::timestamp(now),

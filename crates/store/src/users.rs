@@ -1,6 +1,6 @@
 //! Users, sessions, API tokens, sign-in throttling and the audit log.
 
-use crate::{DbRow, Result, Store, StoreError, codec};
+use crate::{Conn, DbRow, Result, Store, StoreError, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ApiToken, AuditEntry, Email, Role, SiteId, User, UserInput};
 
@@ -21,6 +21,38 @@ fn user_from_row(row: &impl DbRow) -> Result<User> {
         role: Role::parse(&role).map_err(|e| corrupt("role", e.to_string()))?,
         disabled: row.col::<Option<String>>("disabled_at")?.is_some(),
     })
+}
+
+/// Writes one line of the audit log (also inside a write transaction, so
+/// that a change and its line are stored together or not at all).
+pub(crate) async fn insert_audit(
+    conn: &mut Conn<'_>,
+    record: &Audit<'_>,
+    now: Timestamp,
+) -> Result<()> {
+    let Audit {
+        site,
+        user_id,
+        action,
+        entity,
+        entity_id,
+        summary,
+    } = *record;
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(site.map(|s| s.0))
+    .bind(user_id)
+    .bind(codec::timestamp(now))
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(summary)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    Ok(())
 }
 
 /// One thing done, for the audit log.
@@ -68,7 +100,7 @@ impl Store {
             Some(db) if db.is_unique_violation() => {
                 StoreError::Conflict(format!("a user with e-mail {} exists", input.email))
             }
-            _ => StoreError::Database(e),
+            _ => e.into(),
         })?;
         Ok(User {
             id,
@@ -269,7 +301,8 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// The user a live API token acts as; records its use.
+    /// The user a live API token acts as; records its use (unless the disk
+    /// is full).
     pub async fn api_token_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>> {
         let found = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS}, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -283,11 +316,19 @@ impl Store {
         let Some((user, token_id)) = found else {
             return Ok(None);
         };
-        on_pool!(self, pool => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        let used = on_pool!(self, pool => sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(codec::timestamp(now))
             .bind(token_id)
             .execute(pool)
-            .await.map(drop))?;
+            .await.map(drop));
+        match used.map_err(StoreError::from) {
+            Ok(()) => {}
+            // A full disk stops changes, not reading: the token still works.
+            Err(StoreError::DiskFull(e)) => {
+                tracing::warn!(error = %e, "API token use not recorded: the disk is full");
+            }
+            Err(e) => return Err(e),
+        }
         Ok(Some(user))
     }
 
@@ -328,28 +369,8 @@ impl Store {
 
     /// Records who did what.
     pub async fn audit(&self, record: &Audit<'_>, now: Timestamp) -> Result<()> {
-        let Audit {
-            site,
-            user_id,
-            action,
-            entity,
-            entity_id,
-            summary,
-        } = *record;
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(site.map(|s| s.0))
-        .bind(user_id)
-        .bind(codec::timestamp(now))
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(summary)
-        .execute(pool)
-        .await.map(drop))?;
-        Ok(())
+        let mut conn = self.pool_conn().await?;
+        insert_audit(&mut conn.conn(), record, now).await
     }
 
     /// The latest `limit` audit entries, newest first.

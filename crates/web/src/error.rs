@@ -1,7 +1,7 @@
 //! Errors of request handlers, shown to people as Danish pages.
 
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use raadhus_store::StoreError;
@@ -23,13 +23,34 @@ pub enum WebError {
     Conflict(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// The database cannot be reached: `503` with `Retry-After`.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A change could not be stored because the disk is full: `507`.
+    #[error("disk full: {0}")]
+    DiskFull(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
 
+/// Seconds a client is asked to wait before trying again when the database
+/// is unavailable.
+const RETRY_AFTER_SECONDS: u32 = 5;
+
+/// Asks the client to try again in a few seconds (`Retry-After`), on a `503`.
+pub(crate) fn retry_later(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+}
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
-        Self::Internal(e.to_string())
+        match e {
+            StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
+            StoreError::DiskFull(_) => Self::DiskFull(e.to_string()),
+            e => Self::Internal(e.to_string()),
+        }
     }
 }
 
@@ -78,6 +99,26 @@ impl IntoResponse for WebError {
                     message,
                 },
             ),
+            Self::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "request failed: database unavailable");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorPage {
+                        heading: "Siden er midlertidigt utilgængelig",
+                        message: "Siden kan ikke vises lige nu, fordi vi ikke kan få forbindelse til vores database. Prøv igen om lidt.".into(),
+                    },
+                )
+            }
+            Self::DiskFull(detail) => {
+                tracing::error!(error = %detail, "request failed: disk full");
+                (
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    ErrorPage {
+                        heading: "Ændringen kunne ikke gemmes",
+                        message: "Ændringen er ikke gemt, fordi der ikke er mere plads på serverens disk. Alt det, der var gemt i forvejen, er uændret. Gå tilbage for at se det, du skrev, og kontakt dem, der driver hjemmesiden.".into(),
+                    },
+                )
+            }
             Self::Internal(detail) => {
                 tracing::error!(error = %detail, "request failed");
                 (
@@ -87,6 +128,9 @@ impl IntoResponse for WebError {
             }
         };
         let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            retry_later(&mut response);
+        }
         response.extensions_mut().insert(page);
         response
     }
@@ -182,8 +226,9 @@ pub async fn render_error_pages(
         None if is_bare_error(&response) => ErrorPage::for_status(status),
         None => return response,
     };
+    let retry_after = response.headers_mut().remove(header::RETRY_AFTER);
     let ctx = minijinja::context! { heading => page.heading, message => page.message };
-    match state.render_page(
+    let mut page = match state.render_page(
         "error.html",
         crate::render::Meta::untitled(page.heading),
         ctx,
@@ -193,5 +238,9 @@ pub async fn render_error_pages(
             tracing::error!(error = %e, "error page could not be rendered");
             (status, page.heading).into_response()
         }
+    };
+    if let Some(value) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, value);
     }
+    page
 }

@@ -128,7 +128,7 @@ fn migrate_creates_the_database_in_the_data_directory() {
 }
 
 /// Starts `raadhus serve` on an ephemeral port and returns it with its address.
-fn start_server(
+pub fn start_server(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> (

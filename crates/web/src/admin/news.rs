@@ -15,7 +15,7 @@ use raadhus_domain::{
     ContactInput, ContactPerson, NewsArticle, NewsForm, NewsInput, ValidationErrors, Visibility,
     date,
 };
-use raadhus_store::{NewsFilter, Page, StoreError};
+use raadhus_store::{NewsFilter, Page, SavedBy, StoreError};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 
@@ -366,6 +366,9 @@ fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
 }
 
 const INVALID: &str = "Nyheden er ikke gemt. Ret fejlene herunder og gem igen.";
+const DISK_FULL: &str = "Nyheden er ikke gemt, fordi der ikke er mere plads på serverens disk. \
+    Det, du har skrevet, står stadig herunder, og alt det, der var gemt i forvejen, er uændret. \
+    Kontakt dem, der driver hjemmesiden, og gem igen, når der er gjort plads.";
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
     save(state, form, None).await
@@ -419,43 +422,62 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     let now = state.now();
     let mut values = submitted.values;
     let mut contacts = submitted.contacts;
-    if let Some(new) = &new_contact {
-        let created = store.create_contact(site, new, now).await?;
-        input.contact_ids.push(created.id);
-        contacts.push(created.id);
-        for f in ["new_name", "new_job_title", "new_email", "new_phone"] {
-            values.insert(f.to_string(), String::new());
+    let created = match &new_contact {
+        Some(new) => store.create_contact(site, new, now).await.map(Some),
+        None => Ok(None),
+    };
+    let saved = match created {
+        Ok(created) => {
+            if let Some(created) = created {
+                input.contact_ids.push(created.id);
+                contacts.push(created.id);
+                for f in ["new_name", "new_job_title", "new_email", "new_phone"] {
+                    values.insert(f.to_string(), String::new());
+                }
+            }
+            let summary = |a: &NewsArticle| format!("{} (version {})", a.title, a.version);
+            let by = |action| SavedBy {
+                user_id: who.user.id,
+                action,
+                summary: &summary,
+            };
+            match &existing {
+                None => {
+                    store
+                        .create_news(site, &input, Some(&by("create")), now)
+                        .await
+                }
+                Some(article) => {
+                    let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
+                    store
+                        .update_news(site, article.id, version, &input, Some(&by("update")), now)
+                        .await
+                }
+            }
         }
-    }
-    let saved = match &existing {
-        None => {
-            store
-                .create_news(site, &input, Some(who.user.id), now)
-                .await
-        }
-        Some(article) => {
-            let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
-            store
-                .update_news(site, article.id, version, &input, Some(who.user.id), now)
-                .await
-        }
+        Err(e) => Err(e),
     };
     match saved {
         Ok(article) => {
-            let action = if existing.is_some() {
-                "update"
-            } else {
-                "create"
+            Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response())
+        }
+        Err(StoreError::DiskFull(e)) => {
+            tracing::error!(error = %e, "news not saved: the disk is full");
+            let form = FormState {
+                values,
+                contacts,
+                errors: ValidationErrors::new(),
+                message: Some(DISK_FULL.into()),
+                notice: None,
             };
-            audit(
+            render_form(
                 &state,
                 &who,
-                action,
-                article.id,
-                &format!("{} (version {})", article.title, article.version),
+                StatusCode::INSUFFICIENT_STORAGE,
+                existing.as_ref(),
+                form,
             )
-            .await?;
-            Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response())
+            .await
         }
         Err(StoreError::Conflict(_)) => {
             let latest = existing.as_ref().map_or(0, |a| a.version);
@@ -781,12 +803,19 @@ pub async fn restore_revision(
         .parse::<i64>()
         .unwrap_or(0);
     let now = state.now();
-    match store.update_news(site, id, version, &revision.content, Some(form.who.user.id), now).await {
-        Ok(article) => {
-            let summary = format!("version {} restored as version {}", revision.version, article.version);
-            audit(&state, &form.who, "restore", id, &summary).await?;
-            Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response())
-        }
+    let summary = |a: &NewsArticle| {
+        format!(
+            "version {} restored as version {}",
+            revision.version, a.version
+        )
+    };
+    let by = SavedBy {
+        user_id: form.who.user.id,
+        action: "restore",
+        summary: &summary,
+    };
+    match store.update_news(site, id, version, &revision.content, Some(&by), now).await {
+        Ok(_) => Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response()),
         Err(StoreError::Conflict(_)) => Err(WebError::Conflict(
             "Nyheden er blevet ændret, siden du åbnede listen over versioner. Genindlæs siden og prøv igen.".into(),
         )),

@@ -63,6 +63,20 @@ impl From<StoreError> for ApiError {
             }
             StoreError::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
+            StoreError::Unavailable(e) => {
+                tracing::warn!(error = %e, "API request failed: database unavailable");
+                Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database is unavailable; try again shortly",
+                )
+            }
+            StoreError::DiskFull(e) => {
+                tracing::error!(error = %e, "API request failed: disk full");
+                Self::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "the server's disk is full: the change was not saved, and nothing stored was changed",
+                )
+            }
             other => {
                 tracing::error!(error = %other, "API request failed");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
@@ -80,6 +94,10 @@ impl IntoResponse for ApiError {
         if let Some(errors) = self.errors.filter(|e| e.errors().len() > 1) {
             body["errors"] = json!(errors.errors());
         }
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            crate::error::retry_later(&mut response);
+        }
+        response
     }
 }

@@ -10,7 +10,7 @@ use raadhus_domain::paging::page_count;
 use raadhus_domain::{
     ContactInput, NewsArticle, NewsForm, NewsInput, User, ValidationErrors, Visibility, date,
 };
-use raadhus_store::{NewsFilter, Page};
+use raadhus_store::{NewsFilter, Page, SavedBy};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -302,9 +302,13 @@ pub async fn create(
     resolve_contacts(&state, &mut input, contacts).await?;
     let article = state
         .store()
-        .create_news(state.site().id, &input, Some(user.id), state.now())
+        .create_news(
+            state.site().id,
+            &input,
+            Some(&saved_by(&user, "create")),
+            state.now(),
+        )
         .await?;
-    audit(&state, &user, "create", &article).await?;
     let location = format!("/api/v1/news/{}", article.id);
     Ok((
         StatusCode::CREATED,
@@ -348,11 +352,10 @@ pub async fn update(
             id,
             version,
             &input,
-            Some(user.id),
+            Some(&saved_by(&user, "update")),
             state.now(),
         )
         .await?;
-    audit(&state, &user, "update", &article).await?;
     Ok(Json(news_json(&state, &article)))
 }
 
@@ -413,15 +416,28 @@ pub async fn revisions(
     Ok(Json(serde_json::json!({ "items": revisions })).into_response())
 }
 
+/// The audit log's summary of a change to `a` through the API.
+fn audit_summary(a: &NewsArticle) -> String {
+    format!("{} (version {}) via the API", a.title, a.version)
+}
+
+/// Who saves through the API, with the audit line the save writes.
+fn saved_by<'a>(user: &User, action: &'a str) -> SavedBy<'a> {
+    SavedBy {
+        user_id: user.id,
+        action,
+        summary: &audit_summary,
+    }
+}
+
 async fn audit(
     state: &AppState,
     user: &User,
     action: &str,
     a: &NewsArticle,
 ) -> Result<(), ApiError> {
-    let summary = format!("{} (version {}) via the API", a.title, a.version);
     state
-        .record(user.id, action, "news", a.id, &summary)
+        .record(user.id, action, "news", a.id, &audit_summary(a))
         .await
         .map_err(|e| {
             tracing::error!(error = %e, "audit failed");
