@@ -396,6 +396,8 @@ async fn cached_pages_answer_validators_head_and_encodings() {
         )
         .await;
     let path = "/nyheder/havnen-faar-ny-kaj";
+    // Once the index follower has seen the save too, nothing else drops the page.
+    app.settled().await;
     let first = app.get(path).await;
     assert_eq!(x_cache(&first), "miss");
     let etag = first.header("etag").expect("etag").to_string();
