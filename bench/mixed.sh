@@ -56,6 +56,7 @@ RSS_PEAK=0
 ) >"$WORK/rss" &
 WRK_LINE=$(WRK_PATHS="$PATHS" wrk -t2 -c"$CONNECTIONS" -d"$DURATION"s --timeout 10s \
     -s "$BENCH_DIR/wrk.lua" "$R" | grep '^WRK_RESULT') || die "wrk gave no result"
+LOADAVG_AT_END=$(cut -d' ' -f1-3 /proc/loadavg)
 wait "$WRITER_PID" || die "the writer failed: $(cat "$WORK/writer.err")"
 WRITER_LINE=$(grep '^WRITER_RESULT' "$WORK/writer.out") || die "the writer gave no result"
 RSS_PEAK=$(sort -g "$WORK/rss" | tail -1)
@@ -88,7 +89,7 @@ fi
     echo "- Data: $ITEMS synthetic articles (imported), SQLite, a copy per run"
     echo "- Reads: wrk, 2 threads, $CONNECTIONS connections, $DURATION s, keep-alive, cycling through \`$PATHS\`"
     echo "- Writes: \`bench/mixed_writer.py\` through the JSON API: one new article a second and every third second an edit of an earlier one (with its version); afterwards every acknowledged write is read back through the API, found by its unique word in the search, and the SQLite file is checked (\`PRAGMA integrity_check\`, no article of the run beyond those acknowledged)"
-    echo "- wrk, the writer and Raadhus share the same $(nproc) CPUs"
+    echo "- wrk, the writer and Raadhus share the same $(nproc) CPUs; load average when the traffic ended: $LOADAVG_AT_END"
     echo
     echo "| Measure | Value |"
     echo "|---|---:|"
