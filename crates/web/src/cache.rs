@@ -14,11 +14,16 @@
 //! invalidation starts a new generation, and an entry rendered in an older one
 //! is served once but not kept. Memory is bounded: past the limit, the
 //! entries used longest ago go first.
+//!
+//! A missing page is rendered once however many ask for it at the same time
+//! ([`RenderCache::render_or_wait`]): after a change, a busy front page is not
+//! rendered by every waiting connection at once.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::http::HeaderMap;
@@ -241,6 +246,36 @@ struct Shared {
     evictions: AtomicU64,
     invalidations: AtomicU64,
     journal: AtomicI64,
+    /// Keys being rendered now, with how to tell those waiting for them.
+    rendering: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
+}
+
+/// How long a request waits for another's render of the same page before
+/// it renders the page itself.
+const RENDER_WAIT: Duration = Duration::from_secs(5);
+
+/// Whether a request renders a missing page or waited for another's render.
+pub enum Flight {
+    /// This request renders; others wait until this is dropped.
+    Render(Rendering),
+    /// Another request rendered the page, or it gave up waiting, or there is
+    /// no cache: look in the cache again, and render if it is still missing.
+    Waited,
+}
+
+/// The right to render one key; dropping it wakes those waiting.
+pub struct Rendering {
+    cache: RenderCache,
+    key: String,
+}
+
+impl Drop for Rendering {
+    fn drop(&mut self) {
+        let notify = self.cache.rendering().remove(&self.key);
+        if let Some(notify) = notify {
+            notify.notify_waiters();
+        }
+    }
 }
 
 #[derive(Default)]
@@ -293,14 +328,58 @@ impl RenderCache {
                 evictions: AtomicU64::new(0),
                 invalidations: AtomicU64::new(0),
                 journal: AtomicI64::new(0),
+                rendering: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    /// For a page missing from the cache: the right to render it, or, when
+    /// another request is rendering it already, a wait (bounded) until that
+    /// render is done. A request that waited looks in the cache again and, if
+    /// the page is still missing (not cacheable, or changed meanwhile),
+    /// renders it itself.
+    pub async fn render_or_wait(&self, key: &str) -> Flight {
+        if self.shared.max_bytes == 0 {
+            // No cache: nothing to share, everyone renders.
+            return Flight::Waited;
+        }
+        let notify = {
+            let mut rendering = self.rendering();
+            match rendering.get(key) {
+                Some(notify) => notify.clone(),
+                None => {
+                    rendering.insert(key.to_string(), Arc::new(tokio::sync::Notify::new()));
+                    return Flight::Render(Rendering {
+                        cache: self.clone(),
+                        key: key.to_string(),
+                    });
+                }
+            }
+        };
+        // Listen first, then look: a render that ends after this look wakes
+        // the listener; one that ended before it has left the key.
+        let notified = notify.notified();
+        let still_rendering = self
+            .rendering()
+            .get(key)
+            .is_some_and(|n| Arc::ptr_eq(n, &notify));
+        if still_rendering {
+            let _ = tokio::time::timeout(RENDER_WAIT, notified).await;
+        }
+        Flight::Waited
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
         self.shared
             .entries
             .read()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn rendering(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<tokio::sync::Notify>>> {
+        self.shared
+            .rendering
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
     }
 

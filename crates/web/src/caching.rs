@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::cache::{Cacheable, Encoding, Entry};
+use crate::cache::{Cacheable, Encoding, Entry, Flight};
 
 /// Largest body the cache validators are computed for.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -147,6 +147,14 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     if let Some(entry) = cache.get(&key, state.now()) {
         return respond(&state, &entry, &wants, "hit");
     }
+    // Rendered once for all who ask at the same time.
+    let _rendering = match cache.render_or_wait(&key).await {
+        Flight::Render(rendering) => Some(rendering),
+        Flight::Waited => match cache.get(&key, state.now()) {
+            Some(entry) => return respond(&state, &entry, &wants, "hit"),
+            None => None,
+        },
+    };
     let key = key.into_owned();
     let generation = cache.generation();
     let response = next.run(plain(request)).await;

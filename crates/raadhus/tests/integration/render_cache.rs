@@ -526,3 +526,38 @@ async fn a_zero_limit_turns_the_cache_off() {
     assert_eq!(app.get("/healthz").await.json()["cache"]["entries"], 0);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_page_asked_for_by_many_at_once_is_rendered_once() {
+    let app = Arc::new(TestApp::spawn_with_demo().await);
+    app.settled().await;
+    for path in ["/", "/nyheder", "/soeg?q=skole"] {
+        // Everyone asks at the same moment, for a page not in the cache.
+        let barrier = Arc::new(tokio::sync::Barrier::new(40));
+        let asks: Vec<_> = (0..40)
+            .map(|_| {
+                let (app, barrier) = (app.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    let page = app.get(path).await;
+                    assert_eq!(page.status, StatusCode::OK);
+                    (x_cache(&page).to_string(), page.body)
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for ask in asks {
+            answers.push(ask.await.expect("request"));
+        }
+        let rendered = answers.iter().filter(|(c, _)| c == "miss").count();
+        assert_eq!(rendered, 1, "{path}: rendered {rendered} times");
+        assert!(
+            answers.iter().all(|(_, body)| *body == answers[0].1),
+            "{path}"
+        );
+    }
+    match Arc::try_unwrap(app) {
+        Ok(app) => app.stop().await,
+        Err(_) => panic!("requests still hold the app"),
+    }
+}
