@@ -9,34 +9,40 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+/// The elements a body may contain (`<h1>` is the page's headline, so a
+/// body's headings start at `<h2>`).
+pub const BODY_TAGS: &[&str] = &[
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "pre",
+];
+
+/// The URL schemes a link in a body may have.
+pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let tags: HashSet<&str> = [
-        "p",
-        "br",
-        "hr",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "ul",
-        "ol",
-        "li",
-        "blockquote",
-        "a",
-        "em",
-        "strong",
-        "code",
-        "pre",
-    ]
-    .into();
+    let tags: HashSet<&str> = BODY_TAGS.iter().copied().collect();
     let attributes: HashMap<&str, HashSet<&str>> =
         [("a", ["href", "title"].into()), ("ol", ["start"].into())].into();
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(tags)
         .tag_attributes(attributes)
-        .url_schemes(["http", "https", "mailto", "tel"].into())
+        .url_schemes(LINK_SCHEMES.iter().copied().collect())
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     builder
