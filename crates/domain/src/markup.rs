@@ -41,6 +41,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut builder = ammonia::Builder::empty();
     builder
         .tags(tags)
+        // Not even ammonia's default `title` and `lang` on every element.
+        .generic_attributes(HashSet::new())
         .tag_attributes(attributes)
         .url_schemes(LINK_SCHEMES.iter().copied().collect())
         .link_rel(Some("noopener noreferrer"))
@@ -183,6 +185,15 @@ mod tests {
                 assert!(!html.contains(needle), "{input:?} gave {html:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_links_keep_a_title() {
+        assert_eq!(render("<p title=\"t\" lang=\"en\">x</p>"), "<p>x</p>");
+        assert!(
+            render("[y](https://example.dk/ \"t\")").contains(" title=\"t\""),
+            "a link keeps its title"
+        );
     }
 
     #[test]
