@@ -60,6 +60,19 @@ test('no page breaks the policy, and our scripts work under it', async () => {
   const before = await page.$$eval('#hjemmeside option', (o) => o.length);
   await page.selectOption('#emne', 'skoler');
   await page.waitForFunction((n) => document.querySelectorAll('#hjemmeside option').length < n, before);
+  // Going to the chosen website (in a page of its own: the other host does
+  // not exist here): the form is sent here and redirected to the other host,
+  // which a `form-action` directive would make the browser refuse.
+  const going = await watchedPage(context);
+  await going.page.goto(`${server.base}/hjemmesider`);
+  await going.page.selectOption('#hjemmeside', { index: 1 });
+  const [redirect] = await Promise.all([
+    going.page.waitForResponse((r) => r.url().includes('hjemmeside=')),
+    going.page.click('form.directory-form button:not([name])'),
+  ]);
+  assert.equal(redirect.status(), 303);
+  await going.page.close();
+  violations.push(...going.violations);
 
   await signIn(page, server.base);
   for (const path of ['/admin', '/admin/nyheder', '/admin/kontaktpersoner', '/admin/emner', '/admin/hjemmesider', '/admin/papirkurv']) {

@@ -137,8 +137,10 @@ impl AppState {
 }
 
 /// The Content-Security-Policy of every response: nothing inline, nothing
-/// from another host, no framing, forms only to this site.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// from another host, no framing. No `form-action`: browsers apply it to the
+/// redirect after a form is sent too, and the directory's form is sent to
+/// this site to be redirected to another municipal website.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// HSTS for a site served over https: a year, this host only (other hosts of
 /// the municipality's domain may not all have https).
