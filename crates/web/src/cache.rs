@@ -453,9 +453,18 @@ impl RenderCache {
         }
     }
 
-    /// Counts bytes an entry took on after it was stored (a compressed form).
-    pub fn grew(&self, bytes: usize) {
+    /// Counts bytes the entry under `key` took on after it was stored (a
+    /// compressed form), and keeps the cache within its limit. An entry no
+    /// longer stored counts for nothing: its bytes left with it.
+    pub fn grew(&self, key: &str, entry: &Arc<Entry>, bytes: usize) {
+        let mut entries = self.write();
+        if !entries.map.get(key).is_some_and(|e| Arc::ptr_eq(e, entry)) {
+            return;
+        }
         self.shared.bytes.fetch_add(bytes, Ordering::Relaxed);
+        if self.shared.bytes.load(Ordering::Relaxed) > self.shared.max_bytes {
+            self.evict(&mut entries);
+        }
     }
 
     /// Drops the entries used longest ago until the cache holds at most 90 %

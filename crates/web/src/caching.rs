@@ -145,13 +145,13 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let wants = Wants::of(&request);
     let cache = state.cache();
     if let Some(entry) = cache.get(&key, state.now()) {
-        return respond(&state, &entry, &wants, "hit");
+        return respond(&state, &key, &entry, &wants, "hit");
     }
     // Rendered once for all who ask at the same time.
     let _rendering = match cache.render_or_wait(&key).await {
         Flight::Render(rendering) => Some(rendering),
         Flight::Waited => match cache.get(&key, state.now()) {
-            Some(entry) => return respond(&state, &entry, &wants, "hit"),
+            Some(entry) => return respond(&state, &key, &entry, &wants, "hit"),
             None => None,
         },
     };
@@ -166,7 +166,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     };
     let entry = Arc::new(entry);
     cache.insert(&key, &entry, generation);
-    respond(&state, &entry, &wants, "miss")
+    respond(&state, &key, &entry, &wants, "miss")
 }
 
 /// The request as the cache renders it: a `GET` without validators or
@@ -224,7 +224,13 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
 
 /// Answers from an entry: `304` if the client has it, else its body in the
 /// best encoding the client takes.
-fn respond(state: &AppState, entry: &Entry, wants: &Wants, cache: &'static str) -> Response {
+fn respond(
+    state: &AppState,
+    key: &str,
+    entry: &Arc<Entry>,
+    wants: &Wants,
+    cache: &'static str,
+) -> Response {
     let mut headers = entry.headers.clone();
     headers.insert(X_CACHE, HeaderValue::from_static(cache));
     if wants.not_modified(entry) {
@@ -235,7 +241,7 @@ fn respond(state: &AppState, entry: &Entry, wants: &Wants, cache: &'static str) 
     }
     let encoded = wants.encoding.and_then(|encoding| {
         entry
-            .encoded(encoding, |n| state.cache().grew(n))
+            .encoded(encoding, |n| state.cache().grew(key, entry, n))
             .map(|body| (encoding, body))
     });
     let body = match encoded {
