@@ -4,34 +4,24 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, axe, signIn, screenshot } = require('./helpers');
+const { serverAndBrowser, axe, signIn, screenshot } = require('./helpers');
 
-let server;
-let browser;
-
-test.before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// The server and the browser, started before this file's tests.
+const env = serverAndBrowser();
 
 /** A page and the address of the first article on /nyheder. */
 async function firstArticle(page) {
-  await page.goto(`${server.base}/nyheder`);
+  await page.goto(`${env.server.base}/nyheder`);
   return page.getAttribute('.news-item__title a', 'href');
 }
 
 test('public pages have no axe violations', async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await env.browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   const article = await firstArticle(page);
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
     '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/findes-ikke']) {
-    const response = await page.goto(server.base + path);
+    const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);
     assert.deepEqual(await axe(page), [], path);
   }
@@ -39,20 +29,20 @@ test('public pages have no axe violations', async () => {
 });
 
 test('admin pages have no axe violations, also with validation errors shown', async () => {
-  const context = await browser.newContext({ bypassCSP: true });
+  const context = await env.browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  await page.goto(`${server.base}/admin/login`);
+  await page.goto(`${env.server.base}/admin/login`);
   assert.deepEqual(await axe(page), [], 'sign-in');
-  await signIn(page, server.base);
+  await signIn(page, env.server.base);
   for (const path of ['/admin', '/admin/nyheder', '/admin/nyheder/ny', '/admin/nyheder/1',
     '/admin/nyheder/1/versioner', '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner',
     '/admin/emner/ny', '/admin/hjemmesider', '/admin/hjemmesider/ny', '/admin/brugere', '/admin/log',
     '/admin/papirkurv']) {
-    await page.goto(server.base + path);
+    await page.goto(env.server.base + path);
     assert.deepEqual(await axe(page), [], path);
   }
   // The news form with errors next to the fields (the browser's own checks off).
-  await page.goto(`${server.base}/admin/nyheder/ny`);
+  await page.goto(`${env.server.base}/admin/nyheder/ny`);
   await page.$eval('form[data-editor]', (form) => { form.noValidate = true; });
   await page.fill('#news_date', '');
   await page.fill('#new_email', 'ikke-en-mail');
@@ -63,11 +53,11 @@ test('admin pages have no axe violations, also with validation errors shown', as
 });
 
 test('nothing needs horizontal scrolling at 320 CSS px', async () => {
-  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  const context = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
   const page = await context.newPage();
   const article = await firstArticle(page);
   for (const path of ['/', '/nyheder', article, '/hjemmesider', '/soeg?q=skole', '/admin/login']) {
-    await page.goto(server.base + path);
+    await page.goto(env.server.base + path);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 320, `${path} is ${width}px wide`);
   }
@@ -76,12 +66,12 @@ test('nothing needs horizontal scrolling at 320 CSS px', async () => {
 
 test('screenshots at phone and desktop width', async () => {
   for (const [name, width] of [['telefon', 390], ['desktop', 1280]]) {
-    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const context = await env.browser.newContext({ viewport: { width, height: 900 } });
     const page = await context.newPage();
     const article = await firstArticle(page);
     for (const [label, path] of [['forside', '/'], ['nyheder', '/nyheder'], ['artikel', article],
       ['hjemmesider', '/hjemmesider'], ['soeg', '/soeg?q=skole']]) {
-      await page.goto(server.base + path);
+      await page.goto(env.server.base + path);
       await screenshot(page, `${label}-${name}`);
     }
     await context.close();

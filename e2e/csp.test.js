@@ -5,20 +5,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn } = require('./helpers');
+const { serverAndBrowser, signIn } = require('./helpers');
 
-let server;
-let browser;
-
-test.before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// The server and the browser, started before this file's tests.
+const env = serverAndBrowser();
 
 /** A page whose CSP violations (as the browser reports them) are collected. */
 async function watchedPage(context) {
@@ -43,20 +33,20 @@ async function inlineCode(page) {
 }
 
 test('no page breaks the policy, and our scripts work under it', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const { page, violations } = await watchedPage(context);
   const article = await (async () => {
-    await page.goto(`${server.base}/nyheder`);
+    await page.goto(`${env.server.base}/nyheder`);
     return page.$eval('main h2 a, main h3 a', (a) => a.getAttribute('href'));
   })();
   const publicPaths = ['/', '/nyheder', article, '/hjemmesider', '/soeg?q=skole', '/findes-ikke', '/admin/login'];
   for (const path of publicPaths) {
-    const response = await page.goto(`${server.base}${path}`);
+    const response = await page.goto(`${env.server.base}${path}`);
     assert.ok(response.headers()['content-security-policy'], `${path} has a policy`);
     assert.deepEqual(await inlineCode(page), { styleAttributes: 0, styleElements: 0, inlineScripts: 0 }, path);
   }
   // directory.js: choosing a topic narrows the website list at once.
-  await page.goto(`${server.base}/hjemmesider`);
+  await page.goto(`${env.server.base}/hjemmesider`);
   const before = await page.$$eval('#hjemmeside option', (o) => o.length);
   await page.selectOption('#emne', 'skoler');
   await page.waitForFunction((n) => document.querySelectorAll('#hjemmeside option').length < n, before);
@@ -64,7 +54,7 @@ test('no page breaks the policy, and our scripts work under it', async () => {
   // not exist here): the form is sent here and redirected to the other host,
   // which a `form-action` directive would make the browser refuse.
   const going = await watchedPage(context);
-  await going.page.goto(`${server.base}/hjemmesider`);
+  await going.page.goto(`${env.server.base}/hjemmesider`);
   await going.page.selectOption('#hjemmeside', { index: 1 });
   const [redirect] = await Promise.all([
     going.page.waitForResponse((r) => r.url().includes('hjemmeside=')),
@@ -74,13 +64,13 @@ test('no page breaks the policy, and our scripts work under it', async () => {
   await going.page.close();
   violations.push(...going.violations);
 
-  await signIn(page, server.base);
+  await signIn(page, env.server.base);
   for (const path of ['/admin', '/admin/nyheder', '/admin/kontaktpersoner', '/admin/emner', '/admin/hjemmesider', '/admin/papirkurv']) {
-    await page.goto(`${server.base}${path}`);
+    await page.goto(`${env.server.base}${path}`);
     assert.deepEqual(await inlineCode(page), { styleAttributes: 0, styleElements: 0, inlineScripts: 0 }, path);
   }
   // editor.js: the toolbar appears and the live preview is fetched and shown.
-  await page.goto(`${server.base}/admin/nyheder/ny`);
+  await page.goto(`${env.server.base}/admin/nyheder/ny`);
   assert.ok(await page.$('[role=toolbar]'), 'the editor toolbar is there');
   await page.fill('#body', 'Et **fedt** ord.');
   await page.dispatchEvent('#body', 'input');

@@ -4,6 +4,7 @@
 
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const test = require('node:test');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
@@ -77,4 +78,21 @@ async function screenshot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-module.exports = { startServer, launch, axe, signIn, screenshot, EDITOR };
+/**
+ * Starts the server and the browser before the calling file's tests and stops
+ * them after; their handles appear on the returned object once started.
+ */
+function serverAndBrowser() {
+  const env = {};
+  test.before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  test.after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+module.exports = { serverAndBrowser, axe, signIn, screenshot, EDITOR };

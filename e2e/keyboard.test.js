@@ -3,20 +3,10 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, EDITOR } = require('./helpers');
+const { serverAndBrowser, EDITOR } = require('./helpers');
 
-let server;
-let browser;
-
-test.before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// The server and the browser, started before this file's tests.
+const env = serverAndBrowser();
 
 /** Presses Tab until `selector` has focus (at most 60 times); fails otherwise. */
 async function tabTo(page, selector, key = 'Tab') {
@@ -36,9 +26,9 @@ async function tabTo(page, selector, key = 'Tab') {
 
 for (const javaScriptEnabled of [true, false]) {
   test(`directory by keyboard, JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
-    const context = await browser.newContext({ javaScriptEnabled });
+    const context = await env.browser.newContext({ javaScriptEnabled });
     const page = await context.newPage();
-    await page.goto(`${server.base}/`);
+    await page.goto(`${env.server.base}/`);
     await tabTo(page, '#emne');
     // Arrow keys choose the topic "Skoler" in the closed select.
     let guard = 0;
@@ -67,9 +57,9 @@ for (const javaScriptEnabled of [true, false]) {
 }
 
 test('read an article and search by keyboard; Shift+Tab goes back', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/nyheder`);
+  await page.goto(`${env.server.base}/nyheder`);
   await tabTo(page, '.news-item__title a');
   await Promise.all([page.waitForURL(/\/nyheder\/[a-z0-9-]+$/), page.keyboard.press('Enter')]);
   assert.ok((await page.textContent('.article__date')).startsWith('Nyhedsdato: '));
@@ -81,22 +71,22 @@ test('read an article and search by keyboard; Shift+Tab goes back', async () => 
   assert.notEqual(await page.evaluate(() => document.activeElement.className), 'search-hit__title');
   await tabTo(page, '.search-hit__title a');
   const target = await page.evaluate(() => document.activeElement.href);
-  if (target.startsWith(server.base)) {
+  if (target.startsWith(env.server.base)) {
     await Promise.all([page.waitForURL(target), page.keyboard.press('Enter')]);
   }
   await context.close();
 });
 
 test('an editor signs in, writes, previews and publishes by keyboard', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/admin/login`);
+  await page.goto(`${env.server.base}/admin/login`);
   await tabTo(page, '#email');
   await page.keyboard.type(EDITOR.email);
   await page.keyboard.press('Tab');
   await page.keyboard.type(EDITOR.password);
-  await Promise.all([page.waitForURL(`${server.base}/admin`), page.keyboard.press('Enter')]);
-  await page.goto(`${server.base}/admin/nyheder/ny`);
+  await Promise.all([page.waitForURL(`${env.server.base}/admin`), page.keyboard.press('Enter')]);
+  await page.goto(`${env.server.base}/admin/nyheder/ny`);
   await tabTo(page, '#title');
   await page.keyboard.type('Tastaturets nyhed');
   await tabTo(page, '#body');
@@ -114,7 +104,7 @@ test('an editor signs in, writes, previews and publishes by keyboard', async () 
   assert.equal(await page.$eval('#status-published', (r) => r.checked), true);
   await tabTo(page, 'button[value=save]');
   await Promise.all([page.waitForURL(/gemt=1/), page.keyboard.press('Enter')]);
-  const published = await page.goto(`${server.base}/nyheder/tastaturets-nyhed`);
+  const published = await page.goto(`${env.server.base}/nyheder/tastaturets-nyhed`);
   assert.equal(published.status(), 200);
   await context.close();
 });

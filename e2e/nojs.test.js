@@ -4,25 +4,15 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch } = require('./helpers');
+const { serverAndBrowser } = require('./helpers');
 
-let server;
-let browser;
-
-test.before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-test.after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// The server and the browser, started before this file's tests.
+const env = serverAndBrowser();
 
 test('without JavaScript: directory, article and search work', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await env.browser.newContext({ javaScriptEnabled: false });
   let page = await context.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await page.selectOption('#emne', 'skoler');
   await Promise.all([page.waitForURL(/emne=skoler/), page.click('button[name=vis]')]);
   const options = await page.$$eval('#hjemmeside option', (o) => o.length);
@@ -39,7 +29,7 @@ test('without JavaScript: directory, article and search work', async () => {
   await page.close();
 
   page = await context.newPage();
-  await page.goto(`${server.base}/nyheder`);
+  await page.goto(`${env.server.base}/nyheder`);
   await Promise.all([page.waitForLoadState('load'), page.click('.news-item__title a')]);
   assert.ok((await page.textContent('.article__date')).startsWith('Nyhedsdato: '));
   await page.fill('#sitesoeg', 'skole');
@@ -49,9 +39,9 @@ test('without JavaScript: directory, article and search work', async () => {
 });
 
 test('with JavaScript the website list narrows as the topic changes', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/hjemmesider`);
+  await page.goto(`${env.server.base}/hjemmesider`);
   assert.equal(await page.isVisible('button[name=vis]'), false, 'the no-script button is hidden');
   const before = await page.$$eval('#hjemmeside option', (o) => o.length);
   await page.selectOption('#emne', 'skoler');
@@ -62,9 +52,9 @@ test('with JavaScript the website list narrows as the topic changes', async () =
 });
 
 test('the skip link comes first and focus is visible', async () => {
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${server.base}/`);
+  await page.goto(`${env.server.base}/`);
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Gå til indhold');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
