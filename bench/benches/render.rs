@@ -106,13 +106,13 @@ async fn search_index(config: &raadhus::config::Config, n: usize) -> SearchIndex
             .primary_site("Raadhus", now)
             .await
             .expect("the site exists");
-        let base = raadhus::local_base_url(config.bind);
+        let urls = raadhus_domain::SiteUrls::new(raadhus::local_base_url(config.bind));
         raadhus::indexer::rebuild(
             &index,
             &store,
             site.id,
-            &base,
-            &raadhus_web::Clock::system(),
+            &urls,
+            &raadhus_usecases::Clock::system(),
         )
         .await
         .expect("the index is built from the data set");

@@ -1,19 +1,16 @@
 //! Benchmarks of Raadhus (issue 7, "As fast as a static file server").
 //!
-//! This library makes the synthetic data sets the benchmarks run on
-//! ([`synth`]) and prepares them once under `bench/data/` (git-ignored): the
+//! This library prepares the synthetic data sets the benchmarks run on
+//! ([`raadhus_synth`]) once under `bench/data/` (git-ignored): the
 //! export file `synth-N.json` and the data directory `site-N/` it was
 //! imported into with the real `raadhus import` code. `bench/README.md` says
 //! how to run each benchmark.
 
-pub mod synth;
-
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use raadhus::config::{Config, Layer};
 
-pub use synth::{PROBE_TITLE, SEARCH_WORD};
+pub use raadhus_synth::{PROBE_TITLE, SEARCH_WORD, probe_path, write_export};
 
 /// Marks a data directory whose import completed.
 const READY: &str = ".ready";
@@ -39,12 +36,6 @@ pub fn index_dir(n: usize) -> PathBuf {
     data_root().join(format!("index-{n}"))
 }
 
-/// The path of the probe article, the same in every data set.
-pub fn probe_path() -> String {
-    let slug = raadhus_domain::slug::Slug::from_title(PROBE_TITLE).expect("the title has letters");
-    format!("/nyheder/{slug}")
-}
-
 /// The settings of an in-process application on the data directory `dir`:
 /// no demo content, an ephemeral port.
 pub fn layer(dir: &Path) -> Layer {
@@ -59,20 +50,6 @@ pub fn layer(dir: &Path) -> Layer {
 /// [`layer`], resolved.
 pub fn config(layer: Layer) -> Config {
     Config::resolve(layer).expect("the benchmark configuration is valid")
-}
-
-/// Writes the export file of `n` articles to `path` (which appears only when
-/// complete).
-pub fn write_export(n: usize, path: &Path) -> std::io::Result<()> {
-    let data = synth::export(n);
-    let partial = path.with_extension("partial");
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
-    serde_json::to_writer(&mut out, &data)?;
-    out.write_all(b"\n")?;
-    out.into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?
-        .sync_all()?;
-    std::fs::rename(&partial, path)
 }
 
 /// Writes the export file of `n` articles under `bench/data`, once, and

@@ -4,7 +4,7 @@
 
 use crate::contact::ContactInput;
 use crate::directory::{TopicInput, WebUrl};
-use crate::news::NewsInput;
+use crate::news::NewsContent;
 use crate::slug::Slug;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct BundleWebsite {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleNews {
     /// The article; its `contact_ids` are ignored in favour of `contacts`.
-    pub news: NewsInput,
+    pub news: NewsContent,
     /// Keys of its contact persons, in order.
     pub contacts: Vec<String>,
 }

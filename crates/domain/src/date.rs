@@ -11,7 +11,8 @@ pub fn copenhagen() -> TimeZone {
     TimeZone::get("Europe/Copenhagen").unwrap_or(TimeZone::UTC)
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' Danish names, lower case, January first.
+pub const MONTHS: [&str; 12] = [
     "januar",
     "februar",
     "marts",

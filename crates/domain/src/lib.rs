@@ -26,6 +26,7 @@ macro_rules! text_serde {
 }
 
 pub mod bundle;
+pub mod chain;
 pub mod contact;
 pub mod date;
 pub mod directory;
@@ -39,15 +40,20 @@ pub mod secret;
 pub mod site;
 pub mod slug;
 pub mod throttle;
+pub mod urls;
 pub mod user;
 pub mod validation;
 
 pub use contact::{ContactInput, ContactPerson};
 pub use directory::{Topic, TopicInput, WebUrl, Website, WebsiteInput};
 pub use email::Email;
-pub use news::{NewsArticle, NewsForm, NewsInput, NewsStatus, NewsSummary, Visibility};
+pub use news::{
+    ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsForm, NewsStatus, NewsSummary,
+    Visibility,
+};
 pub use phone::Phone;
 pub use site::{Site, SiteId};
 pub use slug::Slug;
-pub use user::{ApiToken, AuditEntry, Role, User, UserInput};
+pub use urls::SiteUrls;
+pub use user::{ApiToken, AuditEntry, Role, TokenName, User, UserInput};
 pub use validation::{FieldError, ValidationErrors};

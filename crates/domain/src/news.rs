@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::contact::ContactPerson;
+use crate::contact::{ContactInput, ContactPerson};
 use crate::slug::Slug;
 use crate::validation::{ValidationErrors, optional_text, required_text};
 
@@ -88,10 +88,13 @@ impl NewsStatus {
     }
 }
 
-/// What an editor, the API or an import gives to create or change an article.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewsInput {
-    /// The wanted slug; the store makes it unique within the site.
+/// The content of an article: what an editor writes, what the API and an
+/// import file give, what every revision keeps and what the store holds.
+/// Built only through [`NewsContent::new`] (or checked with
+/// [`NewsContent::validated`]), so one set of rules applies to every door.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NewsContent {
+    /// The wanted slug; the store makes a new article's slug unique within the site.
     pub slug: Slug,
     pub title: String,
     pub lead: Option<String>,
@@ -108,35 +111,54 @@ pub struct NewsInput {
     pub contact_ids: Vec<i64>,
 }
 
-/// The raw fields of an article before validation.
+/// The raw fields of an article before validation, as a form or a request
+/// gives them.
 #[derive(Debug, Clone, Default)]
 pub struct NewsForm<'a> {
     pub title: &'a str,
     pub slug: Option<&'a str>,
     pub lead: Option<&'a str>,
     pub body: &'a str,
+    /// Blank means the day of saving.
     pub news_date: &'a str,
+    /// "draft", "scheduled" or "published".
     pub status: &'a str,
     pub publish_at: Option<Timestamp>,
     pub unpublish_at: Option<Timestamp>,
     pub contact_ids: Vec<i64>,
 }
 
-impl NewsInput {
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Longest lead, in characters.
+pub const MAX_LEAD_CHARS: usize = 600;
+
+impl NewsContent {
     /// Validates an article, naming every field that is wrong. Without a slug,
-    /// one is made from the title.
-    pub fn new(form: NewsForm<'_>) -> Result<Self, ValidationErrors> {
+    /// one is made from the title; a blank news date is `today`; a draft keeps
+    /// no publish time.
+    pub fn new(form: NewsForm<'_>, today: Date) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let title = errors.check("title", required_text(form.title, 200, "en overskrift"));
+        let title = errors.check(
+            "title",
+            required_text(form.title, MAX_TITLE_CHARS, "en overskrift"),
+        );
         let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), &mut errors);
-        let lead = errors.check("lead", optional_text(form.lead, 600));
+        let lead = errors.check("lead", optional_text(form.lead, MAX_LEAD_CHARS));
         let body = errors.check("body", body_text(form.body));
-        let news_date = errors.check("news_date", crate::date::parse(form.news_date));
+        let news_date = match form.news_date.trim() {
+            "" => Some(today),
+            typed => errors.check("news_date", crate::date::parse(typed)),
+        };
         let status = errors.check("status", NewsStatus::parse(form.status));
         if form.status.trim() == "scheduled" && form.publish_at.is_none() {
             errors.add("publish_at", "Vælg, hvornår nyheden skal udgives.");
         }
-        if let (Some(from), Some(to)) = (form.publish_at, form.unpublish_at)
+        let publish_at = match status {
+            Some(NewsStatus::Draft) => None,
+            _ => form.publish_at,
+        };
+        if let (Some(from), Some(to)) = (publish_at, form.unpublish_at)
             && to <= from
         {
             errors.add(
@@ -162,13 +184,89 @@ impl NewsInput {
                     body,
                     news_date,
                     status,
-                    publish_at: form.publish_at,
+                    publish_at,
                     unpublish_at: form.unpublish_at,
                     contact_ids,
                 })
             }
             _ => Err(errors),
         }
+    }
+
+    /// Applies the editors' rules to content that arrived already typed (an
+    /// import file): the same checks and the same normal form as
+    /// [`NewsContent::new`].
+    pub fn validated(self) -> Result<Self, ValidationErrors> {
+        let form = NewsForm {
+            title: &self.title,
+            slug: Some(self.slug.as_str()),
+            lead: self.lead.as_deref(),
+            body: &self.body,
+            news_date: "",
+            status: self.status.as_str(),
+            publish_at: self.publish_at,
+            unpublish_at: self.unpublish_at,
+            contact_ids: self.contact_ids.clone(),
+        };
+        Self::new(form, self.news_date)
+    }
+
+    pub fn visibility(&self, now: Timestamp) -> Visibility {
+        Visibility::of(self.status, self.publish_at, self.unpublish_at, now)
+    }
+}
+
+/// A contact person of an article being saved: one of the site's, or a new
+/// one created together with the article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContactChoice {
+    Existing(i64),
+    New(ContactInput),
+}
+
+/// An article as an editor or the API saves it: its content and its contact
+/// persons in the order shown, some of which may be new.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsDraft {
+    /// `contact_ids` holds the existing contact persons of `contacts`, in order.
+    pub content: NewsContent,
+    pub contacts: Vec<ContactChoice>,
+}
+
+impl NewsDraft {
+    /// Validates the article with the existing contact persons of `contacts`
+    /// (the form's own `contact_ids` are replaced).
+    pub fn new(
+        form: NewsForm<'_>,
+        contacts: Vec<ContactChoice>,
+        today: Date,
+    ) -> Result<Self, ValidationErrors> {
+        let contact_ids = contacts
+            .iter()
+            .filter_map(|c| match c {
+                ContactChoice::Existing(id) => Some(*id),
+                ContactChoice::New(_) => None,
+            })
+            .collect();
+        let content = NewsContent::new(
+            NewsForm {
+                contact_ids,
+                ..form
+            },
+            today,
+        )?;
+        Ok(Self { content, contacts })
+    }
+
+    /// Content to save again as it is (a restored revision), contact persons
+    /// unchanged.
+    pub fn unchanged(content: NewsContent) -> Self {
+        let contacts = content
+            .contact_ids
+            .iter()
+            .map(|&id| ContactChoice::Existing(id))
+            .collect();
+        Self { content, contacts }
     }
 }
 
@@ -194,18 +292,12 @@ pub struct NewsSummary {
     pub publish_at: Option<Timestamp>,
 }
 
-/// A whole article with its contact persons.
+/// A stored article: its content, its contact persons (those of
+/// `content.contact_ids`, in that order) and its bookkeeping.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewsArticle {
     pub id: i64,
-    pub slug: Slug,
-    pub title: String,
-    pub lead: Option<String>,
-    pub body: String,
-    pub news_date: Date,
-    pub status: NewsStatus,
-    pub publish_at: Option<Timestamp>,
-    pub unpublish_at: Option<Timestamp>,
+    pub content: NewsContent,
     pub contacts: Vec<ContactPerson>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -215,7 +307,7 @@ pub struct NewsArticle {
 
 impl NewsArticle {
     pub fn visibility(&self, now: Timestamp) -> Visibility {
-        Visibility::of(self.status, self.publish_at, self.unpublish_at, now)
+        self.content.visibility(now)
     }
 }
 
@@ -224,6 +316,10 @@ text_serde!(NewsStatus, NewsStatus::parse, |s: &NewsStatus| s.as_str());
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn today() -> Date {
+        jiff::civil::date(2026, 12, 1)
+    }
 
     fn form() -> NewsForm<'static> {
         NewsForm {
@@ -237,7 +333,7 @@ mod tests {
 
     #[test]
     fn valid_article_gets_slug_from_title() {
-        let n = NewsInput::new(form()).unwrap();
+        let n = NewsContent::new(form(), today()).unwrap();
         assert_eq!(n.slug.as_str(), "positivt-dialogmoede-med-erhvervslivet");
         assert_eq!(n.body, "Tekst.\nMere tekst.");
         assert_eq!(n.news_date, jiff::civil::date(2017, 12, 18));
@@ -246,14 +342,17 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_named() {
-        let e = NewsInput::new(NewsForm {
-            title: "",
-            slug: Some("Ikke Gyldig"),
-            news_date: "31.02.2017",
-            status: "hemmelig",
-            contact_ids: vec![1, 1],
-            ..NewsForm::default()
-        })
+        let e = NewsContent::new(
+            NewsForm {
+                title: "",
+                slug: Some("Ikke Gyldig"),
+                news_date: "31.02.2017",
+                status: "hemmelig",
+                contact_ids: vec![1, 1],
+                ..NewsForm::default()
+            },
+            today(),
+        )
         .unwrap_err();
         let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["title", "slug", "news_date", "status", "contacts"]);
@@ -262,27 +361,36 @@ mod tests {
 
     #[test]
     fn scheduling_needs_a_time_and_an_order() {
-        let e = NewsInput::new(NewsForm {
-            status: "scheduled",
-            ..form()
-        })
+        let e = NewsContent::new(
+            NewsForm {
+                status: "scheduled",
+                ..form()
+            },
+            today(),
+        )
         .unwrap_err();
         assert!(e.for_field("publish_at").is_some());
         let at: Timestamp = "2030-01-01T10:00:00Z".parse().unwrap();
         let before: Timestamp = "2029-12-31T10:00:00Z".parse().unwrap();
-        let e = NewsInput::new(NewsForm {
-            status: "scheduled",
-            publish_at: Some(at),
-            unpublish_at: Some(before),
-            ..form()
-        })
+        let e = NewsContent::new(
+            NewsForm {
+                status: "scheduled",
+                publish_at: Some(at),
+                unpublish_at: Some(before),
+                ..form()
+            },
+            today(),
+        )
         .unwrap_err();
         assert!(e.for_field("unpublish_at").is_some());
-        let ok = NewsInput::new(NewsForm {
-            status: "scheduled",
-            publish_at: Some(at),
-            ..form()
-        })
+        let ok = NewsContent::new(
+            NewsForm {
+                status: "scheduled",
+                publish_at: Some(at),
+                ..form()
+            },
+            today(),
+        )
         .unwrap();
         assert_eq!(ok.status, NewsStatus::Published);
     }
@@ -315,11 +423,66 @@ mod tests {
     #[test]
     fn oversized_body_is_refused() {
         let big = "a".repeat(MAX_BODY_CHARS + 1);
-        let e = NewsInput::new(NewsForm {
-            body: &big,
-            ..form()
-        })
+        let e = NewsContent::new(
+            NewsForm {
+                body: &big,
+                ..form()
+            },
+            today(),
+        )
         .unwrap_err();
         assert!(e.for_field("body").is_some());
+    }
+
+    #[test]
+    fn a_blank_date_is_today_and_a_draft_keeps_no_publish_time() {
+        let at: Timestamp = "2030-01-01T10:00:00Z".parse().unwrap();
+        let n = NewsContent::new(
+            NewsForm {
+                news_date: " ",
+                status: "draft",
+                publish_at: Some(at),
+                ..form()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(n.news_date, today());
+        assert_eq!(n.publish_at, None);
+    }
+
+    #[test]
+    fn typed_content_meets_the_same_rules() {
+        let n = NewsContent::new(form(), today()).unwrap();
+        assert_eq!(n.clone().validated(), Ok(n.clone()));
+        let untrimmed = NewsContent {
+            title: "  Overskrift  ".into(),
+            lead: Some(" ".into()),
+            ..n.clone()
+        };
+        let normal = untrimmed.validated().unwrap();
+        assert_eq!((normal.title.as_str(), normal.lead), ("Overskrift", None));
+        let too_long = NewsContent {
+            title: "x".repeat(MAX_TITLE_CHARS + 1),
+            ..n.clone()
+        };
+        assert!(
+            too_long
+                .validated()
+                .unwrap_err()
+                .for_field("title")
+                .is_some()
+        );
+        let twice = NewsContent {
+            contact_ids: vec![3, 3],
+            ..n
+        };
+        assert!(
+            twice
+                .validated()
+                .unwrap_err()
+                .for_field("contacts")
+                .is_some()
+        );
     }
 }

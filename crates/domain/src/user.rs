@@ -78,6 +78,29 @@ impl UserInput {
 
 text_serde!(Role, Role::parse, |r: &Role| r.as_str());
 
+/// What an API token is for, as its creator names it: 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenName(String);
+
+/// Longest token name, in characters.
+pub const MAX_TOKEN_NAME_CHARS: usize = 100;
+
+impl TokenName {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        required_text(value, MAX_TOKEN_NAME_CHARS, "hvad nøglen skal bruges til").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TokenName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +120,14 @@ mod tests {
         let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["email", "name", "role"]);
         assert!(UserInput::new("a@b.dk", "Anne", "editor").is_ok());
+    }
+
+    #[test]
+    fn token_names() {
+        assert_eq!(TokenName::parse(" intranet ").unwrap().as_str(), "intranet");
+        assert!(TokenName::parse("  ").is_err());
+        assert!(TokenName::parse(&"x".repeat(101)).is_err());
+        assert!(TokenName::parse(&"x".repeat(100)).is_ok());
     }
 }
 

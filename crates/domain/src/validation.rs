@@ -50,6 +50,19 @@ impl ValidationErrors {
             .map(|e| e.message.as_str())
     }
 
+    /// `result`, unless this recorded errors too: then every error, those
+    /// of `result` first.
+    pub fn and<T>(self, result: Result<T, ValidationErrors>) -> Result<T, ValidationErrors> {
+        match result {
+            Ok(value) if self.is_empty() => Ok(value),
+            Ok(_) => Err(self),
+            Err(mut all) => {
+                all.0.extend(self.0);
+                Err(all)
+            }
+        }
+    }
+
     /// `Ok(value)` when nothing was recorded, else the errors.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, ValidationErrors> {
         if self.0.is_empty() {
@@ -138,6 +151,15 @@ mod tests {
         errors.add("c", "mangler");
         assert_eq!(errors.for_field("b"), Some("dårlig"));
         assert_eq!(errors.to_string(), "b: dårlig; c: mangler");
-        assert!(errors.into_result(|| ()).is_err());
+        assert!(errors.clone().into_result(|| ()).is_err());
+        let first: Result<(), _> = Err(ValidationErrors(vec![FieldError {
+            field: "z",
+            message: "først".into(),
+        }]));
+        let all = errors.clone().and(first).unwrap_err();
+        assert_eq!(all.errors()[0].field, "z");
+        assert_eq!(all.errors().len(), 3);
+        assert!(ValidationErrors::new().and(Ok::<_, ValidationErrors>(1)) == Ok(1));
+        assert!(errors.and(Ok::<_, ValidationErrors>(1)).is_err());
     }
 }

@@ -1,12 +1,12 @@
 //! `raadhus user …` and `raadhus token …`: accounts managed from the command
-//! line, on the same database as the running server.
+//! line, on the same database as the running server, through the same use
+//! cases as the admin.
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use jiff::Timestamp;
-use raadhus_domain::secret::{hash_password, random_token, token_digest};
+use raadhus_domain::chain::Chain;
 use raadhus_domain::{User, UserInput, date};
-use raadhus_store::{Audit, Store};
+use raadhus_usecases::{Actor, Error, UseCases};
 
 use crate::cli::{TokenCommand, UserCommand};
 
@@ -18,13 +18,28 @@ pub enum AccountError {
     #[error("no user with e-mail {0}")]
     NoSuchUser(String),
     #[error("{0}")]
-    Store(#[from] raadhus_store::StoreError),
-    #[error("cannot read the password: {0}")]
+    Refused(String),
+    #[error("cannot read the password")]
     Io(#[from] std::io::Error),
 }
 
-pub async fn user(store: &Store, command: UserCommand) -> Result<(), AccountError> {
-    let now = Timestamp::now();
+impl From<Error> for AccountError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid(errors) => Self::Invalid(errors.to_string()),
+            other => Self::Refused(Chain(&other).to_string()),
+        }
+    }
+}
+
+impl From<raadhus_store::StoreError> for AccountError {
+    fn from(e: raadhus_store::StoreError) -> Self {
+        Error::from(e).into()
+    }
+}
+
+pub async fn user(usecases: &UseCases, command: UserCommand) -> Result<(), AccountError> {
+    let by = Actor::cli();
     match command {
         UserCommand::Add {
             email,
@@ -35,9 +50,7 @@ pub async fn user(store: &Store, command: UserCommand) -> Result<(), AccountErro
             let input = UserInput::new(&email, &name, &role)
                 .map_err(|e| AccountError::Invalid(e.to_string()))?;
             let password = read_password(password_stdin)?;
-            let hash = hash(&password).await?;
-            let user = store.create_user(&input, &hash, now).await?;
-            audit(store, "create", &user, "user created from the command line").await?;
+            let user = usecases.create_user(&by, &input, &password).await?;
             eprintln!(
                 "created {} ({}) as {}",
                 user.email,
@@ -47,7 +60,7 @@ pub async fn user(store: &Store, command: UserCommand) -> Result<(), AccountErro
         }
         UserCommand::List => {
             let mut out = std::io::stdout().lock();
-            for u in store.users().await? {
+            for u in usecases.store().users().await? {
                 let state = if u.disabled { "disabled" } else { "active" };
                 writeln!(
                     out,
@@ -63,32 +76,17 @@ pub async fn user(store: &Store, command: UserCommand) -> Result<(), AccountErro
             email,
             password_stdin,
         } => {
-            let user = find(store, &email).await?;
+            let user = find(usecases, &email).await?;
             let password = read_password(password_stdin)?;
-            let hash = hash(&password).await?;
-            store.set_password(user.id, &hash, now).await?;
-            audit(
-                store,
-                "update",
-                &user,
-                "password changed from the command line",
-            )
-            .await?;
+            usecases.set_password(&by, user.id, &password).await?;
             eprintln!(
                 "password changed for {}; their sessions have ended",
                 user.email
             );
         }
         UserCommand::Disable { email } => {
-            let user = find(store, &email).await?;
-            store.disable_user(user.id, now).await?;
-            audit(
-                store,
-                "disable",
-                &user,
-                "user disabled from the command line",
-            )
-            .await?;
+            let user = find(usecases, &email).await?;
+            usecases.disable_user(&by, user.id).await?;
             eprintln!(
                 "disabled {}; their sessions and API tokens no longer work",
                 user.email
@@ -98,31 +96,27 @@ pub async fn user(store: &Store, command: UserCommand) -> Result<(), AccountErro
     Ok(())
 }
 
-pub async fn token(store: &Store, command: TokenCommand) -> Result<(), AccountError> {
-    let now = Timestamp::now();
+pub async fn token(usecases: &UseCases, command: TokenCommand) -> Result<(), AccountError> {
+    let by = Actor::cli();
     match command {
         TokenCommand::Create { user, name } => {
-            let user = find(store, &user).await?;
-            if user.disabled {
-                return Err(AccountError::Invalid(format!("{} is disabled", user.email)));
-            }
-            let name = name.trim();
-            if name.is_empty() || name.chars().count() > 100 {
-                return Err(AccountError::Invalid(
-                    "the token name must be 1 to 100 characters".into(),
-                ));
-            }
-            let token = random_token().map_err(|e| AccountError::Invalid(e.to_string()))?;
-            let id = store
-                .create_api_token(user.id, name, &token_digest(&token), now)
-                .await?;
-            let summary = format!("API token {id} \"{name}\" created for {}", user.email);
-            audit(store, "create", &user, &summary).await?;
+            let user = find(usecases, &user).await?;
+            let (_, token) = match usecases.create_token(&by, user.id, &name).await {
+                Err(Error::Disabled) => {
+                    return Err(AccountError::Refused(format!("{} is disabled", user.email)));
+                }
+                Err(Error::Invalid(_)) => {
+                    return Err(AccountError::Invalid(
+                        "the token name must be 1 to 100 characters".into(),
+                    ));
+                }
+                other => other?,
+            };
             println!("{token}");
         }
         TokenCommand::List => {
             let mut out = std::io::stdout().lock();
-            for t in store.api_tokens().await? {
+            for t in usecases.store().api_tokens().await? {
                 let state = if t.revoked { "revoked" } else { "active" };
                 let used = t
                     .last_used_at
@@ -135,62 +129,27 @@ pub async fn token(store: &Store, command: TokenCommand) -> Result<(), AccountEr
             }
         }
         TokenCommand::Revoke { id } => {
-            if !store.revoke_api_token(id, now).await? {
-                return Err(AccountError::Invalid(format!(
-                    "no active token with id {id}"
-                )));
+            match usecases.revoke_token(&by, id).await {
+                Err(Error::NotFound) => {
+                    return Err(AccountError::Refused(format!(
+                        "no active token with id {id}"
+                    )));
+                }
+                other => other?,
             }
-            store
-                .audit(
-                    &Audit {
-                        site: None,
-                        user_id: None,
-                        action: "revoke",
-                        entity: "token",
-                        entity_id: Some(id),
-                        summary: "API token revoked from the command line",
-                    },
-                    now,
-                )
-                .await?;
             eprintln!("revoked token {id}");
         }
     }
     Ok(())
 }
 
-async fn find(store: &Store, email: &str) -> Result<User, AccountError> {
-    store
+async fn find(usecases: &UseCases, email: &str) -> Result<User, AccountError> {
+    usecases
+        .store()
         .user_by_email(email)
         .await?
         .map(|(user, _)| user)
         .ok_or_else(|| AccountError::NoSuchUser(email.to_string()))
-}
-
-async fn audit(
-    store: &Store,
-    action: &str,
-    user: &User,
-    summary: &str,
-) -> Result<(), AccountError> {
-    let record = Audit {
-        site: None,
-        user_id: None,
-        action,
-        entity: "user",
-        entity_id: Some(user.id),
-        summary,
-    };
-    Ok(store.audit(&record, Timestamp::now()).await?)
-}
-
-/// Hashes off the async threads: argon2 is deliberately slow.
-async fn hash(password: &str) -> Result<String, AccountError> {
-    let password = password.to_string();
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AccountError::Invalid(e.to_string()))?
-        .map_err(|e| AccountError::Invalid(e.to_string()))
 }
 
 fn read_password(from_stdin: bool) -> Result<String, AccountError> {

@@ -1,8 +1,9 @@
 //! The built-in demo content: a fictional municipality, loaded into an empty
 //! database by `raadhus serve` unless `--no-demo` is given.
 
+use jiff::civil::Date;
 use raadhus_domain::bundle::{Bundle, BundleContact, BundleNews, BundleWebsite};
-use raadhus_domain::{ContactInput, NewsForm, NewsInput, Slug, TopicInput, WebUrl};
+use raadhus_domain::{ContactInput, NewsContent, NewsForm, Slug, TopicInput, WebUrl};
 use serde::Deserialize;
 
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
@@ -61,8 +62,9 @@ struct News {
     body: String,
 }
 
-/// The demo site's name and content, validated by the same rules as an editor's input.
-pub fn content() -> Result<(String, Bundle), String> {
+/// The demo site's name and content, validated by the same rules as an
+/// editor's input on `today`.
+pub fn content(today: Date) -> Result<(String, Bundle), String> {
     let file: File = toml::from_str(DEMO_TOML).map_err(|e| format!("demo content: {e}"))?;
     let mut bundle = Bundle::default();
     for c in file.contacts {
@@ -97,15 +99,16 @@ pub fn content() -> Result<(String, Bundle), String> {
         });
     }
     for n in file.news {
-        let news = NewsInput::new(NewsForm {
+        let form = NewsForm {
             title: &n.title,
             lead: n.lead.as_deref(),
             body: &n.body,
             news_date: &n.news_date,
             status: &n.status,
             ..NewsForm::default()
-        })
-        .map_err(|e| format!("demo news {:?}: {e}", n.title))?;
+        };
+        let news =
+            NewsContent::new(form, today).map_err(|e| format!("demo news {:?}: {e}", n.title))?;
         bundle.news.push(BundleNews {
             news,
             contacts: n.contacts,
@@ -123,7 +126,7 @@ mod tests {
 
     #[test]
     fn demo_content_is_valid_and_large_enough() {
-        let (name, bundle) = super::content().unwrap();
+        let (name, bundle) = super::content(jiff::civil::date(2026, 12, 1)).unwrap();
         assert_eq!(name, "Vesterfjord Kommune");
         let published = bundle
             .news

@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
-use raadhus_domain::{NewsArticle, SiteId, Visibility, date, markup};
+use raadhus_domain::{NewsArticle, SiteId, SiteUrls, Visibility, date, markup};
 use raadhus_search::{Document, Kind, SearchIndex};
 use raadhus_store::{Change, Recorded, Store, StoreError};
 use raadhus_web::RenderCache;
@@ -41,26 +41,21 @@ pub enum IndexError {
 
 /// Builds search documents with absolute URLs.
 struct Documents<'a> {
-    base: &'a url::Url,
+    urls: &'a SiteUrls,
 }
 
 impl Documents<'_> {
-    fn absolute(&self, path: &str) -> String {
-        self.base
-            .join(path)
-            .map_or_else(|_| path.to_string(), |u| u.to_string())
-    }
-
     fn news(&self, a: &NewsArticle) -> Document {
+        let c = &a.content;
         Document {
             key: news_key(a.id),
             kind: Kind::News,
-            title: a.title.clone(),
-            summary: a.lead.clone().unwrap_or_default(),
-            body: markup::plain_text(&a.body),
-            url: self.absolute(&format!("/nyheder/{}", a.slug)),
-            date: Some(date::iso(a.news_date)),
-            year: u64::try_from(a.news_date.year()).ok(),
+            title: c.title.clone(),
+            summary: c.lead.clone().unwrap_or_default(),
+            body: markup::plain_text(&c.body),
+            url: self.urls.news(c.slug.as_str()),
+            date: Some(date::iso(c.news_date)),
+            year: u64::try_from(c.news_date.year()).ok(),
         }
     }
 
@@ -105,13 +100,13 @@ pub async fn rebuild(
     index: &SearchIndex,
     store: &Store,
     site: SiteId,
-    base: &url::Url,
-    clock: &raadhus_web::Clock,
+    urls: &SiteUrls,
+    clock: &raadhus_usecases::Clock,
 ) -> Result<(usize, i64), IndexError> {
     let database = store.journal_state().await?.database_id;
     let seq = store.latest_change().await?;
     let now = clock.now();
-    let documents = Documents { base };
+    let documents = Documents { urls };
     let mut docs: Vec<Document> = store
         .public_articles(site, now, u32::MAX)
         .await?
@@ -157,7 +152,7 @@ pub struct Follower {
     index: Arc<SearchIndex>,
     cache: RenderCache,
     site: SiteId,
-    base: url::Url,
+    urls: SiteUrls,
     database: String,
     /// The last journal entry applied.
     seen: i64,
@@ -172,8 +167,8 @@ impl Follower {
         cache: RenderCache,
         store: &Store,
         site: SiteId,
-        base: url::Url,
-        clock: &raadhus_web::Clock,
+        urls: SiteUrls,
+        clock: &raadhus_usecases::Clock,
     ) -> Result<Self, IndexError> {
         let state = store.journal_state().await?;
         let latest = store.latest_change().await?;
@@ -188,7 +183,7 @@ impl Follower {
         let seen = match resumable {
             Some(seq) => seq,
             None => {
-                let (count, seq) = rebuild(&index, store, site, &base, clock).await?;
+                let (count, seq) = rebuild(&index, store, site, &urls, clock).await?;
                 tracing::info!(documents = count, "search index built");
                 seq
             }
@@ -197,7 +192,7 @@ impl Follower {
             index,
             cache,
             site,
-            base,
+            urls,
             database: state.database_id,
             seen,
             own: OwnChanges::default(),
@@ -217,7 +212,7 @@ impl Follower {
     pub async fn follow(
         &mut self,
         store: &Store,
-        clock: &raadhus_web::Clock,
+        clock: &raadhus_usecases::Clock,
     ) -> Result<(), IndexError> {
         loop {
             let batch = store.changes_since(self.seen, BATCH).await?;
@@ -232,7 +227,7 @@ impl Follower {
                     pruned,
                     "the change journal was pruned past this node's index; rebuilding"
                 );
-                let (_, seq) = rebuild(&self.index, store, self.site, &self.base, clock).await?;
+                let (_, seq) = rebuild(&self.index, store, self.site, &self.urls, clock).await?;
                 self.cache.clear();
                 self.cache.followed_through(seq);
                 self.seen = seq;
@@ -248,7 +243,7 @@ impl Follower {
         store: &Store,
         batch: &[Recorded],
         last: i64,
-        clock: &raadhus_web::Clock,
+        clock: &raadhus_usecases::Clock,
         now: Timestamp,
     ) -> Result<(), IndexError> {
         let mut ours = Vec::new();
@@ -263,9 +258,9 @@ impl Follower {
             }
         }
         if ours.contains(&Change::Site) {
-            rebuild(&self.index, store, self.site, &self.base, clock).await?;
+            rebuild(&self.index, store, self.site, &self.urls, clock).await?;
         } else {
-            let documents = Documents { base: &self.base };
+            let documents = Documents { urls: &self.urls };
             let news: BTreeSet<i64> = ours
                 .iter()
                 .filter_map(|c| match *c {
@@ -304,7 +299,7 @@ impl Follower {
 }
 
 /// Follows the database until the task is dropped.
-pub async fn run(store: Store, clock: raadhus_web::Clock, mut follower: Follower) {
+pub async fn run(store: Store, clock: raadhus_usecases::Clock, mut follower: Follower) {
     let own = follower.own_changes();
     let mut changes = listen(&store).await;
     loop {

@@ -29,8 +29,8 @@ pub enum StartError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot open database: {0}")]
-    Database(raadhus_store::StoreError),
+    #[error("cannot open database")]
+    Database(#[source] raadhus_store::StoreError),
     #[error("{0}")]
     Demo(String),
     #[error("cannot listen on {addr}: {source}")]
@@ -40,7 +40,7 @@ pub enum StartError {
     },
     #[error("{0}")]
     Search(String),
-    #[error("templates: {0}")]
+    #[error("templates")]
     Templates(#[from] minijinja::Error),
 }
 
@@ -82,20 +82,20 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     store: Store,
-    clock: raadhus_web::Clock,
+    clock: raadhus_usecases::Clock,
     follower: indexer::Follower,
     request_timeout: std::time::Duration,
 }
 
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
-        Self::build_with_clock(config, raadhus_web::Clock::system()).await
+        Self::build_with_clock(config, raadhus_usecases::Clock::system()).await
     }
 
     /// Like [`Application::build`], with the clock the application runs on.
     pub async fn build_with_clock(
         config: &Config,
-        clock: raadhus_web::Clock,
+        clock: raadhus_usecases::Clock,
     ) -> Result<Self, StartError> {
         let store = open_store(config).await?;
         let now = clock.now();
@@ -110,7 +110,8 @@ impl Application {
                 .await
                 .map_err(StartError::Database)?
         {
-            let (demo_name, bundle) = demo::content().map_err(StartError::Demo)?;
+            let today = raadhus_domain::date::local_date(now);
+            let (demo_name, bundle) = demo::content(today).map_err(StartError::Demo)?;
             store
                 .import_bundle(site.id, &bundle, now)
                 .await
@@ -147,7 +148,7 @@ impl Application {
             cache.clone(),
             &store,
             site.id,
-            base_url.clone(),
+            raadhus_domain::SiteUrls::new(base_url.clone()),
             &clock,
         )
         .await
@@ -165,7 +166,7 @@ impl Application {
             own.committed(changes);
         });
         let state = raadhus_web::AppState::new(
-            store.clone(),
+            raadhus_usecases::UseCases::new(store.clone(), clock.clone()),
             site,
             raadhus_web::Settings {
                 base_url,
@@ -174,7 +175,6 @@ impl Application {
                 was_url: config.was_url.clone(),
                 was_reviewed: config.was_reviewed,
             },
-            clock.clone(),
             search,
             cache,
         )?;

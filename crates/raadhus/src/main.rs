@@ -43,11 +43,14 @@ fn main() -> ExitCode {
             Command::Migrate => migrate(&config).await,
             Command::Reindex => reindex(&config).await,
             Command::User(command) => {
-                with_store(&config, async |s| raadhus::accounts::user(s, command).await).await
+                with_store(&config, async |s| {
+                    raadhus::accounts::user(&usecases(s), command).await
+                })
+                .await
             }
             Command::Token(command) => {
                 with_store(&config, async |s| {
-                    raadhus::accounts::token(s, command).await
+                    raadhus::accounts::token(&usecases(s), command).await
                 })
                 .await
             }
@@ -68,7 +71,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("raadhus: {e}");
+            eprintln!("raadhus: {}", raadhus_domain::chain::Chain(e.as_ref()));
             ExitCode::FAILURE
         }
     }
@@ -86,6 +89,11 @@ where
     let result = command(&store).await;
     store.close().await;
     Ok(result?)
+}
+
+/// The use cases on the store, on the system clock.
+fn usecases(store: &raadhus_store::Store) -> raadhus_usecases::UseCases {
+    raadhus_usecases::UseCases::new(store.clone(), raadhus_usecases::Clock::system())
 }
 
 fn load_config(cli: &Cli) -> Result<Config, config::ConfigError> {
@@ -121,8 +129,9 @@ async fn reindex(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         .base_url
         .clone()
         .unwrap_or_else(|| raadhus::local_base_url(config.bind));
-    let clock = raadhus_web::Clock::system();
-    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &base, &clock).await?;
+    let clock = raadhus_usecases::Clock::system();
+    let urls = raadhus_domain::SiteUrls::new(base);
+    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &urls, &clock).await?;
     store.close().await;
     eprintln!("search index rebuilt: {count} documents");
     Ok(())

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use raadhus_store::{Store, StoreError, Transition};
-use raadhus_web::Clock;
+use raadhus_usecases::Clock;
 
 /// How often the scheduler looks.
 pub const INTERVAL: Duration = Duration::from_secs(1);

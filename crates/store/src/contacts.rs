@@ -1,6 +1,6 @@
 //! Contact persons.
 
-use crate::{Change, Conn, DbRow, Result, Store, StoreError, Table, codec};
+use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
 
@@ -16,58 +16,77 @@ pub(crate) fn from_row(row: &impl DbRow) -> Result<ContactPerson> {
     })
 }
 
-pub(crate) async fn insert(
-    conn: &mut Conn<'_>,
-    site: SiteId,
-    input: &ContactInput,
-    now: Timestamp,
-) -> Result<ContactPerson> {
-    let now = codec::timestamp(now);
-    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "INSERT INTO contacts (site_id, name, job_title, email, phone, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(site.0)
-    .bind(&input.name)
-    .bind(&input.job_title)
-    .bind(input.email.as_ref().map(|e| e.as_str()))
-    .bind(input.phone.as_ref().map(|p| p.e164()))
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await)?;
-    Ok(ContactPerson {
-        id,
-        name: input.name.clone(),
-        job_title: input.job_title.clone(),
-        email: input.email.clone(),
-        phone: input.phone.clone(),
-    })
+async fn contact(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
+    let sql = format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 AND c.id = $2");
+    on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(site.0)
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose())
 }
 
 impl Store {
     /// One contact person of the site.
     pub async fn contact(&self, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
-        let sql = format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 AND c.id = $2");
+        contact(&mut self.pool_conn().await?.conn(), site, id).await
+    }
+
+    /// All contact persons of the site, by name.
+    pub async fn contacts(&self, site: SiteId) -> Result<Vec<ContactPerson>> {
+        let sql =
+            format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 ORDER BY c.name, c.id");
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(site.0)
-            .bind(id)
-            .fetch_optional(pool)
+            .fetch_all(pool)
             .await?
-            .as_ref()
+            .iter()
             .map(from_row)
-            .transpose())
+            .collect())
+    }
+}
+
+impl WriteTx {
+    pub async fn create_contact(
+        &mut self,
+        site: SiteId,
+        input: &ContactInput,
+        now: Timestamp,
+    ) -> Result<ContactPerson> {
+        let now = codec::timestamp(now);
+        let id: i64 = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO contacts (site_id, name, job_title, email, phone, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(site.0)
+        .bind(&input.name)
+        .bind(&input.job_title)
+        .bind(input.email.as_ref().map(|e| e.as_str()))
+        .bind(input.phone.as_ref().map(|p| p.e164()))
+        .bind(&now)
+        .fetch_one(&mut *c)
+        .await)?;
+        self.changed(site, Change::Contact { id });
+        Ok(ContactPerson {
+            id,
+            name: input.name.clone(),
+            job_title: input.job_title.clone(),
+            email: input.email.clone(),
+            phone: input.phone.clone(),
+        })
     }
 
     /// Changes a contact person; every article naming them shows the change.
     pub async fn update_contact(
-        &self,
+        &mut self,
         site: SiteId,
         id: i64,
         input: &ContactInput,
         now: Timestamp,
-    ) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
+    ) -> Result<ContactPerson> {
+        let done = on_conn!(&mut self.conn(), c => sqlx::query(
             "UPDATE contacts SET name = $1, job_title = $2, email = $3, phone = $4, updated_at = $5
              WHERE id = $6 AND site_id = $7",
         )
@@ -84,56 +103,28 @@ impl Store {
         if done == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.changed(site, Change::Contact { id });
-        tx.commit().await
+        self.changed(site, Change::Contact { id });
+        contact(&mut self.conn(), site, id)
+            .await?
+            .ok_or(StoreError::NotFound)
     }
 
-    /// Titles of the articles (also drafts and binned ones) that name a contact person.
-    pub async fn contact_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar(
+    /// Deletes a contact person no article names (also drafts and binned
+    /// ones); one still named is [`StoreError::InUse`] with the titles.
+    pub async fn delete_contact(&mut self, site: SiteId, id: i64) -> Result<ContactPerson> {
+        let found = contact(&mut self.conn(), site, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
             "SELECT n.title FROM news_contacts nc JOIN news n ON n.id = nc.news_id
              WHERE nc.site_id = $1 AND nc.contact_id = $2 ORDER BY n.title",
         )
         .bind(site.0)
         .bind(id)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// Deletes a contact person no article names; one still in use is a conflict.
-    pub async fn delete_contact(&self, site: SiteId, id: i64) -> Result<()> {
-        self.delete_row(
-            Table::Contacts,
-            site,
-            id,
-            "the contact person is named on articles",
-        )
-        .await
-    }
-
-    /// All contact persons of the site, by name.
-    pub async fn contacts(&self, site: SiteId) -> Result<Vec<ContactPerson>> {
-        let sql =
-            format!("SELECT {COLUMNS} FROM contacts c WHERE c.site_id = $1 ORDER BY c.name, c.id");
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(site.0)
-            .fetch_all(pool)
-            .await?
-            .iter()
-            .map(from_row)
-            .collect())
-    }
-
-    pub async fn create_contact(
-        &self,
-        site: SiteId,
-        input: &ContactInput,
-        now: Timestamp,
-    ) -> Result<ContactPerson> {
-        let mut tx = self.write_tx().await?;
-        let contact = insert(&mut tx.conn(), site, input, now).await?;
-        tx.changed(site, Change::Contact { id: contact.id });
-        tx.commit().await?;
-        Ok(contact)
+        .fetch_all(&mut *c)
+        .await)?;
+        self.delete_row(crate::Table::Contacts, site, id, used_by)
+            .await?;
+        Ok(found)
     }
 }

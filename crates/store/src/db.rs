@@ -68,8 +68,11 @@ pub(crate) enum Conn<'a> {
     Postgres(&'a mut PgConnection),
 }
 
-/// A write transaction of either backend, with the changes it made.
-pub(crate) struct Tx {
+/// A write transaction of either backend, with the changes it made. Every
+/// change a person makes is one of these: begun with [`Store::write`], given
+/// its writes (each module of this crate adds the writes of its tables) and
+/// its audit line, and committed; dropped uncommitted, it leaves nothing.
+pub struct WriteTx {
     db: TxDb,
     changes: Vec<(SiteId, Change)>,
     subscribers: SharedSubscribers,
@@ -80,7 +83,7 @@ enum TxDb {
     Postgres(sqlx::Transaction<'static, Postgres>),
 }
 
-impl Tx {
+impl WriteTx {
     pub(crate) fn conn(&mut self) -> Conn<'_> {
         match &mut self.db {
             TxDb::Sqlite(tx) => Conn::Sqlite(tx),
@@ -97,7 +100,7 @@ impl Tx {
 
     /// Records the noted changes in the journal, commits, and tells this
     /// process's subscribers before returning.
-    pub(crate) async fn commit(mut self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
         let changes = std::mem::take(&mut self.changes);
         let recorded = journal::record(&mut self.conn(), &changes).await?;
         match self.db {
@@ -106,6 +109,22 @@ impl Tx {
         }
         self.subscribers.tell(&recorded);
         Ok(())
+    }
+}
+
+/// A read-only transaction that sees one snapshot of the database, however
+/// many statements it runs and whatever is written meanwhile. Dropped, it
+/// rolls back (there is nothing to undo).
+pub(crate) struct Snapshot {
+    db: TxDb,
+}
+
+impl Snapshot {
+    pub(crate) fn conn(&mut self) -> Conn<'_> {
+        match &mut self.db {
+            TxDb::Sqlite(tx) => Conn::Sqlite(tx),
+            TxDb::Postgres(tx) => Conn::Postgres(tx),
+        }
     }
 }
 
@@ -320,7 +339,7 @@ impl Store {
     /// locked"; PostgreSQL takes a transaction-level advisory lock, so writes
     /// from several nodes run one after another exactly as on SQLite (editors'
     /// writes are few and short).
-    pub(crate) async fn write_tx(&self) -> Result<Tx> {
+    pub async fn write(&self) -> Result<WriteTx> {
         let db = match &self.db {
             Db::Sqlite(pool) => TxDb::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => {
@@ -332,11 +351,25 @@ impl Store {
                 TxDb::Postgres(tx)
             }
         };
-        Ok(Tx {
+        Ok(WriteTx {
             db,
             changes: Vec::new(),
             subscribers: self.subscribers.clone(),
         })
+    }
+
+    /// Begins a read transaction on one snapshot: SQLite's deferred
+    /// transaction reads one snapshot of the WAL from its first statement on;
+    /// PostgreSQL is asked for `REPEATABLE READ`, which does the same.
+    pub(crate) async fn snapshot(&self) -> Result<Snapshot> {
+        let db = match &self.db {
+            Db::Sqlite(pool) => TxDb::Sqlite(pool.begin().await?),
+            Db::Postgres(pool) => TxDb::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(Snapshot { db })
     }
 
     /// A connection outside any transaction: for several reads in a row, or

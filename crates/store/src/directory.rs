@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use crate::{Change, Conn, DbRow, Result, Store, StoreError, Table, codec, missing_reference};
+use crate::{
+    Change, Conn, DbRow, Result, Store, StoreError, Table, WriteTx, codec, missing_reference,
+};
 use jiff::Timestamp;
 use raadhus_domain::{SiteId, Topic, TopicInput, WebUrl, Website, WebsiteInput};
 
@@ -11,67 +13,6 @@ fn slug_taken(e: sqlx::Error, slug: &raadhus_domain::Slug) -> StoreError {
         Some(db) if db.is_unique_violation() => StoreError::SlugTaken(slug.to_string()),
         _ => e.into(),
     }
-}
-
-pub(crate) async fn insert_topic(
-    conn: &mut Conn<'_>,
-    site: SiteId,
-    input: &TopicInput,
-    now: Timestamp,
-) -> Result<Topic> {
-    let now = codec::timestamp(now);
-    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "INSERT INTO topics (site_id, slug, name, sort_order, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-    )
-    .bind(site.0)
-    .bind(input.slug.as_str())
-    .bind(&input.name)
-    .bind(input.sort_order)
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await)
-    .map_err(|e| slug_taken(e, &input.slug))?;
-    Ok(Topic {
-        id,
-        slug: input.slug.clone(),
-        name: input.name.clone(),
-        sort_order: input.sort_order,
-    })
-}
-
-pub(crate) async fn insert_website(
-    conn: &mut Conn<'_>,
-    site: SiteId,
-    input: &WebsiteInput,
-    now: Timestamp,
-) -> Result<Website> {
-    let now = codec::timestamp(now);
-    let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
-        "INSERT INTO websites (site_id, name, url, description, sort_order, active, created_at, updated_at, statement_url)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
-    )
-    .bind(site.0)
-    .bind(&input.name)
-    .bind(input.url.as_str())
-    .bind(&input.description)
-    .bind(input.sort_order)
-    .bind(input.active)
-    .bind(&now)
-    .bind(input.statement_url.as_ref().map(|u| u.as_str()))
-    .fetch_one(&mut *c)
-    .await)?;
-    write_website_topics(conn, site, id, &input.topic_ids).await?;
-    Ok(Website {
-        id,
-        name: input.name.clone(),
-        url: input.url.clone(),
-        description: input.description.clone(),
-        topic_ids: input.topic_ids.clone(),
-        sort_order: input.sort_order,
-        active: input.active,
-        statement_url: input.statement_url.clone(),
-    })
 }
 
 /// Writes the topics of a website, replacing those it had.
@@ -121,58 +62,7 @@ impl Store {
 
     /// One topic of the site.
     pub async fn topic(&self, site: SiteId, id: i64) -> Result<Option<Topic>> {
-        Ok(self.topics(site).await?.into_iter().find(|t| t.id == id))
-    }
-
-    pub async fn update_topic(
-        &self,
-        site: SiteId,
-        id: i64,
-        input: &TopicInput,
-        now: Timestamp,
-    ) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
-            "UPDATE topics SET slug = $1, name = $2, sort_order = $3, updated_at = $4 WHERE id = $5 AND site_id = $6",
-        )
-        .bind(input.slug.as_str())
-        .bind(&input.name)
-        .bind(input.sort_order)
-        .bind(codec::timestamp(now))
-        .bind(id)
-        .bind(site.0)
-        .execute(&mut *c)
-        .await
-        .map(|d| d.rows_affected()))
-        .map_err(|e| slug_taken(e, &input.slug))?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.changed(site, Change::Directory);
-        tx.commit().await
-    }
-
-    /// Names of the websites (active or not) listed under a topic.
-    pub async fn topic_usage(&self, site: SiteId, id: i64) -> Result<Vec<String>> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT w.name FROM website_topics wt JOIN websites w ON w.id = wt.website_id
-             WHERE wt.site_id = $1 AND wt.topic_id = $2 ORDER BY w.sort_order, w.name",
-        )
-        .bind(site.0)
-        .bind(id)
-        .fetch_all(pool)
-        .await)?)
-    }
-
-    /// Deletes a topic no website is listed under; one in use is a conflict.
-    pub async fn delete_topic(&self, site: SiteId, id: i64) -> Result<()> {
-        self.delete_row(
-            Table::Topics,
-            site,
-            id,
-            "websites are listed under the topic",
-        )
-        .await
+        topic(&mut self.pool_conn().await?.conn(), site, id).await
     }
 
     /// Every website of the site, active or not, in display order.
@@ -182,74 +72,7 @@ impl Store {
 
     /// One website, active or not.
     pub async fn website(&self, site: SiteId, id: i64) -> Result<Option<Website>> {
-        Ok(self.websites_where(site, Some(id), false).await?.pop())
-    }
-
-    /// Changes a website and its topics, all or nothing.
-    pub async fn update_website(
-        &self,
-        site: SiteId,
-        id: i64,
-        input: &WebsiteInput,
-        now: Timestamp,
-    ) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
-            "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6,
-                    statement_url = $9
-             WHERE id = $7 AND site_id = $8",
-        )
-        .bind(&input.name)
-        .bind(input.url.as_str())
-        .bind(&input.description)
-        .bind(input.sort_order)
-        .bind(input.active)
-        .bind(codec::timestamp(now))
-        .bind(id)
-        .bind(site.0)
-        .bind(input.statement_url.as_ref().map(|u| u.as_str()))
-        .execute(&mut *c)
-        .await
-        .map(|d| d.rows_affected()))?;
-        if done == 0 {
-            return Err(StoreError::NotFound);
-        }
-        write_website_topics(&mut tx.conn(), site, id, &input.topic_ids).await?;
-        tx.changed(site, Change::Directory);
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn delete_website(&self, site: SiteId, id: i64) -> Result<()> {
-        self.delete_row(Table::Websites, site, id, "the website is in use")
-            .await
-    }
-
-    pub async fn create_topic(
-        &self,
-        site: SiteId,
-        input: &TopicInput,
-        now: Timestamp,
-    ) -> Result<Topic> {
-        let mut tx = self.write_tx().await?;
-        let topic = insert_topic(&mut tx.conn(), site, input, now).await?;
-        tx.changed(site, Change::Directory);
-        tx.commit().await?;
-        Ok(topic)
-    }
-
-    /// Creates a website with its topics, all or nothing.
-    pub async fn create_website(
-        &self,
-        site: SiteId,
-        input: &WebsiteInput,
-        now: Timestamp,
-    ) -> Result<Website> {
-        let mut tx = self.write_tx().await?;
-        let website = insert_website(&mut tx.conn(), site, input, now).await?;
-        tx.changed(site, Change::Directory);
-        tx.commit().await?;
-        Ok(website)
+        website(&mut self.pool_conn().await?.conn(), site, id, false).await
     }
 
     /// All topics of the site in display order.
@@ -272,7 +95,7 @@ impl Store {
 
     /// One active website of the site, looked up by id.
     pub async fn active_website(&self, site: SiteId, id: i64) -> Result<Option<Website>> {
-        Ok(self.websites_where(site, Some(id), true).await?.pop())
+        website(&mut self.pool_conn().await?.conn(), site, id, true).await
     }
 
     async fn websites_where(
@@ -281,34 +104,227 @@ impl Store {
         id: Option<i64>,
         only_active: bool,
     ) -> Result<Vec<Website>> {
-        let links: Vec<(i64, i64)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT wt.website_id, wt.topic_id FROM website_topics wt
-             JOIN topics t ON t.id = wt.topic_id
-             WHERE wt.site_id = $1 AND ($2 IS NULL OR wt.website_id = $2)
-             ORDER BY t.sort_order, t.name, t.id",
-        )
-        .bind(site.0)
-        .bind(id)
-        .fetch_all(pool)
-        .await)?;
-        let mut topics: HashMap<i64, Vec<i64>> = HashMap::new();
-        for (website, topic) in links {
-            topics.entry(website).or_default().push(topic);
-        }
-        on_pool!(self, pool => sqlx::query(
-            "SELECT id, name, url, description, sort_order, active, statement_url FROM websites
-             WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
-             ORDER BY sort_order, name, id",
-        )
-        .bind(site.0)
-        .bind(id)
-        .bind(only_active)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|row| website_from_row(row, &mut topics))
-        .collect())
+        websites_where(&mut self.pool_conn().await?.conn(), site, id, only_active).await
     }
+}
+
+impl WriteTx {
+    pub async fn create_topic(
+        &mut self,
+        site: SiteId,
+        input: &TopicInput,
+        now: Timestamp,
+    ) -> Result<Topic> {
+        let now = codec::timestamp(now);
+        let id: i64 = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO topics (site_id, slug, name, sort_order, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(site.0)
+        .bind(input.slug.as_str())
+        .bind(&input.name)
+        .bind(input.sort_order)
+        .bind(&now)
+        .fetch_one(&mut *c)
+        .await)
+        .map_err(|e| slug_taken(e, &input.slug))?;
+        self.changed(site, Change::Directory);
+        Ok(Topic {
+            id,
+            slug: input.slug.clone(),
+            name: input.name.clone(),
+            sort_order: input.sort_order,
+        })
+    }
+
+    pub async fn update_topic(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        input: &TopicInput,
+        now: Timestamp,
+    ) -> Result<Topic> {
+        let done = on_conn!(&mut self.conn(), c => sqlx::query(
+            "UPDATE topics SET slug = $1, name = $2, sort_order = $3, updated_at = $4 WHERE id = $5 AND site_id = $6",
+        )
+        .bind(input.slug.as_str())
+        .bind(&input.name)
+        .bind(input.sort_order)
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .execute(&mut *c)
+        .await
+        .map(|d| d.rows_affected()))
+        .map_err(|e| slug_taken(e, &input.slug))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.changed(site, Change::Directory);
+        Ok(Topic {
+            id,
+            slug: input.slug.clone(),
+            name: input.name.clone(),
+            sort_order: input.sort_order,
+        })
+    }
+
+    /// Deletes a topic no website (active or not) is listed under; one in
+    /// use is [`StoreError::InUse`] with the websites' names.
+    pub async fn delete_topic(&mut self, site: SiteId, id: i64) -> Result<Topic> {
+        let found = topic(&mut self.conn(), site, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "SELECT w.name FROM website_topics wt JOIN websites w ON w.id = wt.website_id
+             WHERE wt.site_id = $1 AND wt.topic_id = $2 ORDER BY w.sort_order, w.name",
+        )
+        .bind(site.0)
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await)?;
+        self.delete_row(Table::Topics, site, id, used_by).await?;
+        Ok(found)
+    }
+
+    /// Creates a website with its topics.
+    pub async fn create_website(
+        &mut self,
+        site: SiteId,
+        input: &WebsiteInput,
+        now: Timestamp,
+    ) -> Result<Website> {
+        let now = codec::timestamp(now);
+        let id: i64 = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO websites (site_id, name, url, description, sort_order, active, created_at, updated_at, statement_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+        )
+        .bind(site.0)
+        .bind(&input.name)
+        .bind(input.url.as_str())
+        .bind(&input.description)
+        .bind(input.sort_order)
+        .bind(input.active)
+        .bind(&now)
+        .bind(input.statement_url.as_ref().map(|u| u.as_str()))
+        .fetch_one(&mut *c)
+        .await)?;
+        self.write_website(site, id, input).await
+    }
+
+    /// Changes a website and its topics.
+    pub async fn update_website(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        input: &WebsiteInput,
+        now: Timestamp,
+    ) -> Result<Website> {
+        let done = on_conn!(&mut self.conn(), c => sqlx::query(
+            "UPDATE websites SET name = $1, url = $2, description = $3, sort_order = $4, active = $5, updated_at = $6,
+                    statement_url = $9
+             WHERE id = $7 AND site_id = $8",
+        )
+        .bind(&input.name)
+        .bind(input.url.as_str())
+        .bind(&input.description)
+        .bind(input.sort_order)
+        .bind(input.active)
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .bind(input.statement_url.as_ref().map(|u| u.as_str()))
+        .execute(&mut *c)
+        .await
+        .map(|d| d.rows_affected()))?;
+        if done == 0 {
+            return Err(StoreError::NotFound);
+        }
+        self.write_website(site, id, input).await
+    }
+
+    /// Writes a website's topics and reads it back as stored.
+    async fn write_website(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        input: &WebsiteInput,
+    ) -> Result<Website> {
+        write_website_topics(&mut self.conn(), site, id, &input.topic_ids).await?;
+        self.changed(site, Change::Directory);
+        website(&mut self.conn(), site, id, false)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Deletes a website (nothing refers to one).
+    pub async fn delete_website(&mut self, site: SiteId, id: i64) -> Result<Website> {
+        let found = website(&mut self.conn(), site, id, false)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.delete_row(Table::Websites, site, id, Vec::new())
+            .await?;
+        Ok(found)
+    }
+}
+
+async fn websites_where(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: Option<i64>,
+    only_active: bool,
+) -> Result<Vec<Website>> {
+    let links: Vec<(i64, i64)> = on_conn!(conn, c => sqlx::query_as(
+        "SELECT wt.website_id, wt.topic_id FROM website_topics wt
+         JOIN topics t ON t.id = wt.topic_id
+         WHERE wt.site_id = $1 AND ($2 IS NULL OR wt.website_id = $2)
+         ORDER BY t.sort_order, t.name, t.id",
+    )
+    .bind(site.0)
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await)?;
+    let mut topics: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (website, topic) in links {
+        topics.entry(website).or_default().push(topic);
+    }
+    on_conn!(conn, c => sqlx::query(
+        "SELECT id, name, url, description, sort_order, active, statement_url FROM websites
+         WHERE site_id = $1 AND (active OR NOT $3) AND ($2 IS NULL OR id = $2)
+         ORDER BY sort_order, name, id",
+    )
+    .bind(site.0)
+    .bind(id)
+    .bind(only_active)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|row| website_from_row(row, &mut topics))
+    .collect())
+}
+
+async fn topic(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Topic>> {
+    on_conn!(conn, c => sqlx::query(
+        "SELECT id, slug, name, sort_order FROM topics WHERE site_id = $1 AND id = $2",
+    )
+    .bind(site.0)
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?
+    .as_ref()
+    .map(topic_from_row)
+    .transpose())
+}
+
+async fn website(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: i64,
+    only_active: bool,
+) -> Result<Option<Website>> {
+    Ok(websites_where(conn, site, Some(id), only_active)
+        .await?
+        .pop())
 }
 
 fn topic_from_row(row: &impl DbRow) -> Result<Topic> {

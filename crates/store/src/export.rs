@@ -7,9 +7,9 @@ use raadhus_domain::export::{
     self, Export, ExportAudit, ExportContact, ExportNews, ExportRevision, ExportSite, ExportToken,
     ExportTopic, ExportUser, ExportWebsite,
 };
-use raadhus_domain::{Email, NewsStatus, Role, SiteId, Slug, WebUrl};
+use raadhus_domain::{Email, Role, Slug, WebUrl};
 
-use crate::{Backend, Change, Conn, DbRow, Result, Store, StoreError, codec};
+use crate::{DbRow, Result, Store, StoreError, codec, news, schedule};
 
 fn time(row: &impl DbRow, table: &'static str, column: &'static str) -> Result<Timestamp> {
     codec::read_timestamp(table, column, row.col(column)?)
@@ -31,10 +31,6 @@ fn corrupt(table: &'static str, column: &'static str, detail: impl ToString) -> 
     }
 }
 
-fn status(row: &impl DbRow, table: &'static str) -> Result<NewsStatus> {
-    NewsStatus::parse(row.col("status")?).map_err(|e| corrupt(table, "status", e))
-}
-
 fn slug(row: &impl DbRow, table: &'static str) -> Result<Slug> {
     codec::read_slug(table, row.col("slug")?)
 }
@@ -49,11 +45,11 @@ fn site_of(row: &impl DbRow) -> Result<i64> {
     Ok(row.col("site_id")?)
 }
 
-/// Runs `$sql` (no parameters) and maps every row with `$map`.
+/// Runs `$sql` (no parameters) on `$conn` and maps every row with `$map`.
 macro_rules! all_rows {
-    ($store:expr, $sql:expr, $map:expr) => {
-        on_pool!($store, pool => sqlx::query($sql)
-            .fetch_all(pool)
+    ($conn:expr, $sql:expr, $map:expr) => {
+        on_conn!($conn, c => sqlx::query($sql)
+            .fetch_all(&mut *c)
             .await?
             .iter()
             .map($map)
@@ -62,11 +58,14 @@ macro_rules! all_rows {
 }
 
 impl Store {
-    /// Everything in the database. Password hashes and API tokens only with
-    /// `secrets`.
+    /// Everything in the database, as one snapshot: what a single moment
+    /// held, whatever is written while it is read. Password hashes and API
+    /// tokens only with `secrets`.
     pub async fn export(&self, secrets: bool, now: Timestamp) -> Result<Export> {
+        let mut snapshot = self.snapshot().await?;
+        let conn = &mut snapshot.conn();
         let users = all_rows!(
-            self,
+            conn,
             "SELECT id, email, name, role, password_hash, disabled_at, created_at, updated_at
              FROM users ORDER BY id",
             |r| {
@@ -89,7 +88,7 @@ impl Store {
         )?;
         let api_tokens = if secrets {
             all_rows!(
-                self,
+                conn,
                 "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at
                  FROM api_tokens ORDER BY id",
                 |r| {
@@ -108,7 +107,7 @@ impl Store {
             Vec::new()
         };
         let mut sites = all_rows!(
-            self,
+            conn,
             "SELECT id, name, created_at FROM sites ORDER BY id",
             |r| {
                 Ok(ExportSite {
@@ -132,7 +131,7 @@ impl Store {
         };
 
         for (site_id, contact) in all_rows!(
-            self,
+            conn,
             "SELECT site_id, id, name, job_title, email, phone, created_at, updated_at
              FROM contacts ORDER BY id",
             |r| {
@@ -154,7 +153,7 @@ impl Store {
         }
 
         for (site_id, topic) in all_rows!(
-            self,
+            conn,
             "SELECT site_id, id, slug, name, sort_order, created_at, updated_at FROM topics ORDER BY id",
             |r| {
                 Ok((
@@ -175,14 +174,14 @@ impl Store {
 
         let mut website_topics: HashMap<i64, Vec<i64>> = HashMap::new();
         for (website, topic) in all_rows!(
-            self,
+            conn,
             "SELECT website_id, topic_id FROM website_topics ORDER BY website_id, topic_id",
             |r| Ok((r.col::<i64>("website_id")?, r.col::<i64>("topic_id")?))
         )? {
             website_topics.entry(website).or_default().push(topic);
         }
         for (site_id, mut website) in all_rows!(
-            self,
+            conn,
             "SELECT site_id, id, name, url, description, sort_order, active, statement_url,
                     created_at, updated_at FROM websites ORDER BY id",
             |r| {
@@ -209,7 +208,7 @@ impl Store {
 
         let mut news_contacts: HashMap<i64, Vec<i64>> = HashMap::new();
         for (news, contact) in all_rows!(
-            self,
+            conn,
             "SELECT news_id, contact_id FROM news_contacts ORDER BY news_id, position",
             |r| Ok((r.col::<i64>("news_id")?, r.col::<i64>("contact_id")?))
         )? {
@@ -217,7 +216,7 @@ impl Store {
         }
         let mut revisions: HashMap<i64, Vec<ExportRevision>> = HashMap::new();
         for (news, revision) in all_rows!(
-            self,
+            conn,
             "SELECT news_id, id, version, user_id, created_at, slug, title, lead, body, news_date,
                     status, publish_at, unpublish_at, contact_ids
              FROM news_revisions ORDER BY news_id, version",
@@ -229,22 +228,14 @@ impl Store {
                         version: r.col("version")?,
                         user_id: r.col("user_id")?,
                         created_at: time(r, "news_revisions", "created_at")?,
-                        slug: slug(r, "news_revisions")?,
-                        title: r.col("title")?,
-                        lead: r.col("lead")?,
-                        body: r.col("body")?,
-                        news_date: codec::read_date(
+                        content: news::content_from_row(
+                            r,
                             "news_revisions",
-                            "news_date",
-                            r.col("news_date")?,
-                        )?,
-                        status: status(r, "news_revisions")?,
-                        publish_at: optional_time(r, "news_revisions", "publish_at")?,
-                        unpublish_at: optional_time(r, "news_revisions", "unpublish_at")?,
-                        contact_ids: codec::read_id_list(
-                            "news_revisions",
-                            "contact_ids",
-                            r.col("contact_ids")?,
+                            codec::read_id_list(
+                                "news_revisions",
+                                "contact_ids",
+                                r.col("contact_ids")?,
+                            )?,
                         )?,
                     },
                 ))
@@ -253,37 +244,29 @@ impl Store {
             revisions.entry(news).or_default().push(revision);
         }
         for (site_id, mut article) in all_rows!(
-            self,
+            conn,
             "SELECT site_id, id, slug, title, lead, body, news_date, status, publish_at, unpublish_at,
                     deleted_at, version, created_at, updated_at FROM news ORDER BY id",
             |r| {
                 Ok((site_of(r)?, ExportNews {
                     id: r.col("id")?,
-                    slug: slug(r, "news")?,
-                    title: r.col("title")?,
-                    lead: r.col("lead")?,
-                    body: r.col("body")?,
-                    news_date: codec::read_date("news", "news_date", r.col("news_date")?)?,
-                    status: status(r, "news")?,
-                    publish_at: optional_time(r, "news", "publish_at")?,
-                    unpublish_at: optional_time(r, "news", "unpublish_at")?,
+                    content: news::content_from_row(r, "news", Vec::new())?,
                     deleted_at: optional_time(r, "news", "deleted_at")?,
                     version: r.col("version")?,
                     created_at: time(r, "news", "created_at")?,
                     updated_at: time(r, "news", "updated_at")?,
-                    contact_ids: Vec::new(),
                     revisions: Vec::new(),
                 }))
             }
         )? {
-            article.contact_ids = news_contacts.remove(&article.id).unwrap_or_default();
+            article.content.contact_ids = news_contacts.remove(&article.id).unwrap_or_default();
             article.revisions = revisions.remove(&article.id).unwrap_or_default();
             sites[site(site_id)?].news.push(article);
         }
 
         let mut audit_log = Vec::new();
         for (site_id, entry) in all_rows!(
-            self,
+            conn,
             "SELECT site_id, id, user_id, at, action, entity, entity_id, summary FROM audit_log ORDER BY id",
             |r| {
                 Ok((
@@ -311,281 +294,11 @@ impl Store {
             version: export::VERSION,
             exported_at: now,
             secrets,
-            scheduler_last_run: self.scheduler_last_run().await?,
+            scheduler_last_run: schedule::last_run(conn).await?,
             users,
             api_tokens,
             audit_log,
             sites,
         })
     }
-
-    /// Loads `data` (already checked with [`Export::check`]) into this
-    /// database, which must hold no content, users or audit entries yet (a
-    /// site without content, as a first start leaves, is replaced). All or
-    /// nothing: one transaction.
-    pub async fn import(&self, data: &Export) -> Result<()> {
-        data.check()
-            .map_err(|e| StoreError::Import(e.to_string()))?;
-        let mut tx = self.write_tx().await?;
-        let conn = &mut tx.conn();
-        let used: i64 = on_conn!(conn, c => sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM news)
-                  + (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM topics)
-                  + (SELECT COUNT(*) FROM websites) + (SELECT COUNT(*) FROM audit_log)",
-        )
-        .fetch_one(&mut *c)
-        .await)?;
-        if used > 0 {
-            return Err(StoreError::Import(
-                "the database is not empty: import only into a new database".into(),
-            ));
-        }
-        for sql in [
-            "DELETE FROM sites",
-            "DELETE FROM scheduler_state",
-            "DELETE FROM login_failures",
-        ] {
-            on_conn!(conn, c => sqlx::query(sql).execute(&mut *c).await.map(drop))?;
-        }
-        insert_users(conn, data).await?;
-        for site in &data.sites {
-            insert_site(conn, site).await?;
-        }
-        let site_less = data.audit_log.iter().map(|a| (None, a));
-        let per_site = data
-            .sites
-            .iter()
-            .flat_map(|s| s.audit_log.iter().map(move |a| (Some(s.id), a)));
-        for (site, a) in site_less.chain(per_site) {
-            on_conn!(conn, c => sqlx::query(
-                "INSERT INTO audit_log (id, site_id, user_id, at, action, entity, entity_id, summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(a.id)
-            .bind(site)
-            .bind(a.user_id)
-            .bind(codec::timestamp(a.at))
-            .bind(&a.action)
-            .bind(&a.entity)
-            .bind(a.entity_id)
-            .bind(&a.summary)
-            .execute(&mut *c)
-            .await
-            .map(drop))?;
-        }
-        if let Some(at) = data.scheduler_last_run {
-            on_conn!(conn, c => sqlx::query("INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)")
-                .bind(codec::timestamp(at))
-                .execute(&mut *c)
-                .await
-                .map(drop))?;
-        }
-        if self.backend() == Backend::Postgres {
-            // Rows came with their ids: move each identity past the largest.
-            for table in [
-                "users",
-                "api_tokens",
-                "sites",
-                "contacts",
-                "topics",
-                "websites",
-                "news",
-                "news_revisions",
-                "audit_log",
-                "login_failures",
-            ] {
-                let sql = format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                                   COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                );
-                on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut *c)
-                    .await
-                    .map(drop))?;
-            }
-        }
-        for site in &data.sites {
-            tx.changed(SiteId(site.id), Change::Site);
-        }
-        tx.commit().await
-    }
-}
-
-async fn insert_users(conn: &mut Conn<'_>, data: &Export) -> Result<()> {
-    for u in &data.users {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO users (id, email, name, role, password_hash, disabled_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(u.id)
-        .bind(u.email.as_str())
-        .bind(&u.name)
-        .bind(u.role.as_str())
-        // Without a hash nobody can sign in as the user until one is set.
-        .bind(u.password_hash.as_deref().unwrap_or(""))
-        .bind(u.disabled_at.map(codec::timestamp))
-        .bind(codec::timestamp(u.created_at))
-        .bind(codec::timestamp(u.updated_at))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    for t in &data.api_tokens {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(t.id)
-        .bind(t.user_id)
-        .bind(&t.name)
-        .bind(&t.token_hash)
-        .bind(codec::timestamp(t.created_at))
-        .bind(t.last_used_at.map(codec::timestamp))
-        .bind(t.revoked_at.map(codec::timestamp))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    Ok(())
-}
-
-async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("INSERT INTO sites (id, name, created_at) VALUES ($1, $2, $3)")
-        .bind(site.id)
-        .bind(&site.name)
-        .bind(codec::timestamp(site.created_at))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    for x in &site.contacts {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO contacts (id, site_id, name, job_title, email, phone, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(x.id)
-        .bind(site.id)
-        .bind(&x.name)
-        .bind(&x.job_title)
-        .bind(x.email.as_ref().map(Email::as_str))
-        .bind(x.phone.as_ref().map(|p| p.e164()))
-        .bind(codec::timestamp(x.created_at))
-        .bind(codec::timestamp(x.updated_at))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    for t in &site.topics {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO topics (id, site_id, slug, name, sort_order, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(t.id)
-        .bind(site.id)
-        .bind(t.slug.as_str())
-        .bind(&t.name)
-        .bind(t.sort_order)
-        .bind(codec::timestamp(t.created_at))
-        .bind(codec::timestamp(t.updated_at))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    for w in &site.websites {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO websites (id, site_id, name, url, description, sort_order, active, statement_url,
-                                   created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(w.id)
-        .bind(site.id)
-        .bind(&w.name)
-        .bind(w.url.as_str())
-        .bind(&w.description)
-        .bind(w.sort_order)
-        .bind(w.active)
-        .bind(w.statement_url.as_ref().map(WebUrl::as_str))
-        .bind(codec::timestamp(w.created_at))
-        .bind(codec::timestamp(w.updated_at))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-        for topic in &w.topic_ids {
-            on_conn!(conn, c => sqlx::query(
-                "INSERT INTO website_topics (site_id, website_id, topic_id) VALUES ($1, $2, $3)",
-            )
-            .bind(site.id)
-            .bind(w.id)
-            .bind(topic)
-            .execute(&mut *c)
-            .await
-            .map(drop))?;
-        }
-    }
-    for n in &site.news {
-        insert_news(conn, site.id, n).await?;
-    }
-    Ok(())
-}
-
-async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<()> {
-    on_conn!(conn, c => sqlx::query(
-        "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
-                           unpublish_at, deleted_at, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(n.id)
-    .bind(site)
-    .bind(n.slug.as_str())
-    .bind(&n.title)
-    .bind(&n.lead)
-    .bind(&n.body)
-    .bind(codec::date(n.news_date))
-    .bind(n.status.as_str())
-    .bind(n.publish_at.map(codec::timestamp))
-    .bind(n.unpublish_at.map(codec::timestamp))
-    .bind(n.deleted_at.map(codec::timestamp))
-    .bind(n.version)
-    .bind(codec::timestamp(n.created_at))
-    .bind(codec::timestamp(n.updated_at))
-    .execute(&mut *c)
-    .await
-    .map(drop))?;
-    for (position, contact) in (0_i64..).zip(&n.contact_ids) {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO news_contacts (site_id, news_id, contact_id, position) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(site)
-        .bind(n.id)
-        .bind(contact)
-        .bind(position)
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    for r in &n.revisions {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO news_revisions (id, site_id, news_id, version, user_id, created_at, slug, title,
-                                         lead, body, news_date, status, publish_at, unpublish_at, contact_ids)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-        )
-        .bind(r.id)
-        .bind(site)
-        .bind(n.id)
-        .bind(r.version)
-        .bind(r.user_id)
-        .bind(codec::timestamp(r.created_at))
-        .bind(r.slug.as_str())
-        .bind(&r.title)
-        .bind(&r.lead)
-        .bind(&r.body)
-        .bind(codec::date(r.news_date))
-        .bind(r.status.as_str())
-        .bind(r.publish_at.map(codec::timestamp))
-        .bind(r.unpublish_at.map(codec::timestamp))
-        .bind(codec::id_list(&r.contact_ids))
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    }
-    Ok(())
 }

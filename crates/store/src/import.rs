@@ -1,58 +1,279 @@
-//! Writing a whole [`Bundle`] of content in one transaction.
+//! Loading an [`Export`] into an empty database of either backend: every
+//! row keeps its id and its times.
 
-use std::collections::HashMap;
+use raadhus_domain::export::{Export, ExportNews, ExportSite};
+use raadhus_domain::{Email, SiteId, WebUrl};
 
-use jiff::Timestamp;
-use raadhus_domain::bundle::Bundle;
-use raadhus_domain::{SiteId, WebsiteInput};
-
-use crate::{Change, Result, Store, StoreError, contacts, directory, news};
+use crate::{Backend, Change, Conn, Result, Store, StoreError, codec};
 
 impl Store {
-    /// Stores every item of `bundle` on `site`, all or nothing. Topics and
-    /// websites keep the bundle's order.
-    pub async fn import_bundle(&self, site: SiteId, bundle: &Bundle, now: Timestamp) -> Result<()> {
-        bundle
-            .check_references()
-            .map_err(StoreError::UnknownReference)?;
-        let mut tx = self.write_tx().await?;
-        let mut contact_ids = HashMap::new();
-        for c in &bundle.contacts {
-            let stored = contacts::insert(&mut tx.conn(), site, &c.contact, now).await?;
-            contact_ids.insert(c.key.as_str(), stored.id);
+    /// Loads `data` (already checked with [`Export::check`]) into this
+    /// database, which must hold no content, users or audit entries yet (a
+    /// site without content, as a first start leaves, is replaced). All or
+    /// nothing: one transaction.
+    pub async fn import(&self, data: &Export) -> Result<()> {
+        data.check()
+            .map_err(|e| StoreError::Import(e.to_string()))?;
+        let mut tx = self.write().await?;
+        let conn = &mut tx.conn();
+        let used: i64 = on_conn!(conn, c => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM news)
+                  + (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM topics)
+                  + (SELECT COUNT(*) FROM websites) + (SELECT COUNT(*) FROM audit_log)",
+        )
+        .fetch_one(&mut *c)
+        .await)?;
+        if used > 0 {
+            return Err(StoreError::Import(
+                "the database is not empty: import only into a new database".into(),
+            ));
         }
-        let mut topic_ids = HashMap::new();
-        for topic in &bundle.topics {
-            let stored = directory::insert_topic(&mut tx.conn(), site, topic, now).await?;
-            topic_ids.insert(stored.slug.clone(), stored.id);
+        for sql in [
+            "DELETE FROM sites",
+            "DELETE FROM scheduler_state",
+            "DELETE FROM login_failures",
+        ] {
+            on_conn!(conn, c => sqlx::query(sql).execute(&mut *c).await.map(drop))?;
         }
-        for (order, w) in (1_i64..).zip(&bundle.websites) {
-            let input = WebsiteInput {
-                name: w.name.clone(),
-                url: w.url.clone(),
-                description: w.description.clone(),
-                topic_ids: w
-                    .topics
-                    .iter()
-                    .filter_map(|t| topic_ids.get(t).copied())
-                    .collect(),
-                sort_order: order,
-                active: true,
-                statement_url: None,
-            };
-            directory::insert_website(&mut tx.conn(), site, &input, now).await?;
+        insert_users(conn, data).await?;
+        for site in &data.sites {
+            insert_site(conn, site).await?;
         }
-        for n in &bundle.news {
-            let mut input = n.news.clone();
-            input.contact_ids = n
-                .contacts
-                .iter()
-                .filter_map(|k| contact_ids.get(k.as_str()).copied())
-                .collect();
-            news::insert(&mut tx.conn(), site, &input, None, now).await?;
+        let site_less = data.audit_log.iter().map(|a| (None, a));
+        let per_site = data
+            .sites
+            .iter()
+            .flat_map(|s| s.audit_log.iter().map(move |a| (Some(s.id), a)));
+        for (site, a) in site_less.chain(per_site) {
+            on_conn!(conn, c => sqlx::query(
+                "INSERT INTO audit_log (id, site_id, user_id, at, action, entity, entity_id, summary)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(a.id)
+            .bind(site)
+            .bind(a.user_id)
+            .bind(codec::timestamp(a.at))
+            .bind(&a.action)
+            .bind(&a.entity)
+            .bind(a.entity_id)
+            .bind(&a.summary)
+            .execute(&mut *c)
+            .await
+            .map(drop))?;
         }
-        tx.changed(site, Change::Site);
-        tx.commit().await?;
-        Ok(())
+        if let Some(at) = data.scheduler_last_run {
+            on_conn!(conn, c => sqlx::query("INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)")
+                .bind(codec::timestamp(at))
+                .execute(&mut *c)
+                .await
+                .map(drop))?;
+        }
+        if self.backend() == Backend::Postgres {
+            // Rows came with their ids: move each identity past the largest.
+            for table in [
+                "users",
+                "api_tokens",
+                "sites",
+                "contacts",
+                "topics",
+                "websites",
+                "news",
+                "news_revisions",
+                "audit_log",
+                "login_failures",
+            ] {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                                   COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                );
+                on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut *c)
+                    .await
+                    .map(drop))?;
+            }
+        }
+        for site in &data.sites {
+            tx.changed(SiteId(site.id), Change::Site);
+        }
+        tx.commit().await
     }
+}
+
+async fn insert_users(conn: &mut Conn<'_>, data: &Export) -> Result<()> {
+    for u in &data.users {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO users (id, email, name, role, password_hash, disabled_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(u.id)
+        .bind(u.email.as_str())
+        .bind(&u.name)
+        .bind(u.role.as_str())
+        // Without a hash nobody can sign in as the user until one is set.
+        .bind(u.password_hash.as_deref().unwrap_or(""))
+        .bind(u.disabled_at.map(codec::timestamp))
+        .bind(codec::timestamp(u.created_at))
+        .bind(codec::timestamp(u.updated_at))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    for t in &data.api_tokens {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(t.id)
+        .bind(t.user_id)
+        .bind(&t.name)
+        .bind(&t.token_hash)
+        .bind(codec::timestamp(t.created_at))
+        .bind(t.last_used_at.map(codec::timestamp))
+        .bind(t.revoked_at.map(codec::timestamp))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    Ok(())
+}
+
+async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("INSERT INTO sites (id, name, created_at) VALUES ($1, $2, $3)")
+        .bind(site.id)
+        .bind(&site.name)
+        .bind(codec::timestamp(site.created_at))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    for x in &site.contacts {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO contacts (id, site_id, name, job_title, email, phone, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(x.id)
+        .bind(site.id)
+        .bind(&x.name)
+        .bind(&x.job_title)
+        .bind(x.email.as_ref().map(Email::as_str))
+        .bind(x.phone.as_ref().map(|p| p.e164()))
+        .bind(codec::timestamp(x.created_at))
+        .bind(codec::timestamp(x.updated_at))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    for t in &site.topics {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO topics (id, site_id, slug, name, sort_order, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(t.id)
+        .bind(site.id)
+        .bind(t.slug.as_str())
+        .bind(&t.name)
+        .bind(t.sort_order)
+        .bind(codec::timestamp(t.created_at))
+        .bind(codec::timestamp(t.updated_at))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    for w in &site.websites {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO websites (id, site_id, name, url, description, sort_order, active, statement_url,
+                                   created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(w.id)
+        .bind(site.id)
+        .bind(&w.name)
+        .bind(w.url.as_str())
+        .bind(&w.description)
+        .bind(w.sort_order)
+        .bind(w.active)
+        .bind(w.statement_url.as_ref().map(WebUrl::as_str))
+        .bind(codec::timestamp(w.created_at))
+        .bind(codec::timestamp(w.updated_at))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+        for topic in &w.topic_ids {
+            on_conn!(conn, c => sqlx::query(
+                "INSERT INTO website_topics (site_id, website_id, topic_id) VALUES ($1, $2, $3)",
+            )
+            .bind(site.id)
+            .bind(w.id)
+            .bind(topic)
+            .execute(&mut *c)
+            .await
+            .map(drop))?;
+        }
+    }
+    for n in &site.news {
+        insert_news(conn, site.id, n).await?;
+    }
+    Ok(())
+}
+
+async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<()> {
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
+                           unpublish_at, deleted_at, version, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(n.id)
+    .bind(site)
+    .bind(n.content.slug.as_str())
+    .bind(&n.content.title)
+    .bind(&n.content.lead)
+    .bind(&n.content.body)
+    .bind(codec::date(n.content.news_date))
+    .bind(n.content.status.as_str())
+    .bind(n.content.publish_at.map(codec::timestamp))
+    .bind(n.content.unpublish_at.map(codec::timestamp))
+    .bind(n.deleted_at.map(codec::timestamp))
+    .bind(n.version)
+    .bind(codec::timestamp(n.created_at))
+    .bind(codec::timestamp(n.updated_at))
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    for (position, contact) in (0_i64..).zip(&n.content.contact_ids) {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO news_contacts (site_id, news_id, contact_id, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(site)
+        .bind(n.id)
+        .bind(contact)
+        .bind(position)
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    for r in &n.revisions {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO news_revisions (id, site_id, news_id, version, user_id, created_at, slug, title,
+                                         lead, body, news_date, status, publish_at, unpublish_at, contact_ids)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind(r.id)
+        .bind(site)
+        .bind(n.id)
+        .bind(r.version)
+        .bind(r.user_id)
+        .bind(codec::timestamp(r.created_at))
+        .bind(r.content.slug.as_str())
+        .bind(&r.content.title)
+        .bind(&r.content.lead)
+        .bind(&r.content.body)
+        .bind(codec::date(r.content.news_date))
+        .bind(r.content.status.as_str())
+        .bind(r.content.publish_at.map(codec::timestamp))
+        .bind(r.content.unpublish_at.map(codec::timestamp))
+        .bind(codec::id_list(&r.content.contact_ids))
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+    }
+    Ok(())
 }

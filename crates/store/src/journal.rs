@@ -1,6 +1,6 @@
 //! The change journal: what each committed write changed that the public can
 //! see, in commit order. Writes note their changes on the transaction
-//! ([`crate::db::Tx::changed`]); the commit stores them in `changes` and then
+//! ([`crate::WriteTx::changed`]); the commit stores them in `changes` and then
 //! tells this process's subscribers at once ([`Store::on_change`]). Other
 //! nodes follow the table ([`Store::changes_since`]), woken on PostgreSQL by
 //! the `NOTIFY` its insert trigger sends.
@@ -185,7 +185,7 @@ impl Store {
 
     /// Deletes all but the newest `keep` changes. Returns how many went.
     pub async fn prune_changes(&self, keep: i64) -> Result<u64> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let latest: Option<i64> = on_conn!(&mut tx.conn(), c => sqlx::query_scalar(
             "SELECT MAX(seq) FROM changes",
         )

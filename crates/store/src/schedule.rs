@@ -4,7 +4,8 @@
 use jiff::Timestamp;
 use raadhus_domain::SiteId;
 
-use crate::{Change, DbRow, Result, Store, codec};
+use crate::news::PUBLISHED;
+use crate::{Audit, Change, Conn, DbRow, Result, Store, codec};
 
 /// An article whose publish or unpublish time passed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,22 +28,27 @@ fn transition_from_row(r: &impl DbRow) -> Result<Transition> {
     })
 }
 
+/// Where the scheduler got to, if it ever ran.
+pub(crate) async fn last_run(conn: &mut Conn<'_>) -> Result<Option<Timestamp>> {
+    let last: Option<String> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT last_run FROM scheduler_state WHERE id = 1",
+    )
+    .fetch_optional(&mut *c)
+    .await)?;
+    codec::read_optional_timestamp(last.as_deref(), "scheduler_state", "last_run")
+}
+
 impl Store {
     /// Where the scheduler got to, if it ever ran.
     pub async fn scheduler_last_run(&self) -> Result<Option<Timestamp>> {
-        let last: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
-            "SELECT last_run FROM scheduler_state WHERE id = 1",
-        )
-        .fetch_optional(pool)
-        .await)?;
-        codec::read_optional_timestamp(last.as_deref(), "scheduler_state", "last_run")
+        last_run(&mut self.pool_conn().await?.conn()).await
     }
 
     /// Moves the scheduler on to `now`: every publish or unpublish time in
     /// (last run, `now`] that was set ahead of the article's last save (an
     /// article published as it is saved has no scheduled moment) is recorded in the audit log with the action and
     /// summary `describe` gives, and the new position saved, in one write
-    /// transaction. Writers are serialised (see `write_tx`), so when several
+    /// transaction. Writers are serialised (see `Store::write`), so when several
     /// nodes run this at once each transition is recorded by exactly one of
     /// them. On a database where it never ran it only notes `now`. Returns the
     /// transitions it recorded.
@@ -51,26 +57,21 @@ impl Store {
         now: Timestamp,
         describe: impl Fn(&Transition) -> (&'static str, String),
     ) -> Result<Vec<Transition>> {
-        let mut tx = self.write_tx().await?;
-        let last: Option<String> = on_conn!(&mut tx.conn(), c => sqlx::query_scalar(
-            "SELECT last_run FROM scheduler_state WHERE id = 1",
-        )
-        .fetch_optional(&mut *c)
-        .await)?;
-        let last = codec::read_optional_timestamp(last.as_deref(), "scheduler_state", "last_run")?;
+        let mut tx = self.write().await?;
+        let last = last_run(&mut tx.conn()).await?;
         let transitions = match last {
             Some(last) if now <= last => return Ok(Vec::new()),
             None => Vec::new(),
-            Some(last) => on_conn!(&mut tx.conn(), c => sqlx::query(
-                "SELECT site_id, id, title, publish_at AS at, TRUE AS published FROM news
-                 WHERE status = 'published' AND deleted_at IS NULL AND publish_at > $1 AND publish_at <= $2
-                   AND publish_at > updated_at
+            Some(last) => on_conn!(&mut tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT n.site_id, n.id, n.title, n.publish_at AS at, TRUE AS published FROM news n
+                 WHERE {PUBLISHED} AND n.publish_at > $1 AND n.publish_at <= $2
+                   AND n.publish_at > n.updated_at
                  UNION ALL
-                 SELECT site_id, id, title, unpublish_at AS at, FALSE AS published FROM news
-                 WHERE status = 'published' AND deleted_at IS NULL AND unpublish_at > $1 AND unpublish_at <= $2
-                   AND unpublish_at > updated_at
+                 SELECT n.site_id, n.id, n.title, n.unpublish_at AS at, FALSE AS published FROM news n
+                 WHERE {PUBLISHED} AND n.unpublish_at > $1 AND n.unpublish_at <= $2
+                   AND n.unpublish_at > n.updated_at
                  ORDER BY at, id",
-            )
+            )))
             .bind(codec::timestamp(last))
             .bind(codec::timestamp(now))
             .fetch_all(&mut *c)
@@ -89,18 +90,15 @@ impl Store {
                 },
             );
             let (action, summary) = describe(t);
-            on_conn!(&mut tx.conn(), c => sqlx::query(
-                "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
-                 VALUES ($1, NULL, $2, $3, 'news', $4, $5)",
-            )
-            .bind(t.site.0)
-            .bind(codec::timestamp(t.at))
-            .bind(action)
-            .bind(t.news_id)
-            .bind(&summary)
-            .execute(&mut *c)
-            .await
-            .map(drop))?;
+            let line = Audit {
+                site: Some(t.site),
+                user_id: None,
+                action,
+                entity: "news",
+                entity_id: Some(t.news_id),
+                summary: &summary,
+            };
+            tx.audit(&line, t.at).await?;
         }
         on_conn!(&mut tx.conn(), c => sqlx::query(
             "INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)

@@ -27,7 +27,7 @@ impl Store {
 
     /// Gives the site a new name (nothing is written if it already has it).
     pub async fn rename_site(&self, site: SiteId, name: &str) -> Result<()> {
-        let mut tx = self.write_tx().await?;
+        let mut tx = self.write().await?;
         let done = on_conn!(&mut tx.conn(), c => sqlx::query(
             "UPDATE sites SET name = $1 WHERE id = $2 AND name <> $1",
         )
@@ -66,40 +66,6 @@ impl Store {
         .fetch_one(pool)
         .await)?;
         codec::read_optional_timestamp(changed.as_deref(), "news", "updated_at")
-    }
-
-    /// A value that changes whenever anything the public can see changes:
-    /// saves, deletes, versions, and publish or unpublish times passing by `now`.
-    /// Two equal fingerprints mean nothing changed in between (to the second).
-    pub async fn content_fingerprint(&self, site: SiteId, now: Timestamp) -> Result<String> {
-        let parts: (i64, Option<String>, Option<i64>, i64, i64, i64) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MAX(updated_at), CAST(COALESCE(SUM(version), 0) AS BIGINT), COUNT(deleted_at),
-                    COUNT(CASE WHEN publish_at <= $2 THEN 1 END), COUNT(CASE WHEN unpublish_at <= $2 THEN 1 END)
-             FROM news WHERE site_id = $1",
-        )
-        .bind(site.0)
-        .bind(codec::timestamp(now))
-        .fetch_one(pool)
-        .await)?;
-        let others: Vec<(i64, Option<String>)> = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MAX(updated_at) FROM contacts WHERE site_id = $1
-             UNION ALL SELECT COUNT(*), MAX(updated_at) FROM topics WHERE site_id = $1
-             UNION ALL SELECT COUNT(*), MAX(updated_at) FROM websites WHERE site_id = $1
-             UNION ALL SELECT COUNT(*), NULL FROM website_topics WHERE site_id = $1",
-        )
-        .bind(site.0)
-        .fetch_all(pool)
-        .await)?;
-        let (count, updated, versions, deleted, published, unpublished) = parts;
-        let mut fingerprint = format!(
-            "{count}:{}:{}:{deleted}:{published}:{unpublished}",
-            updated.unwrap_or_default(),
-            versions.unwrap_or_default()
-        );
-        for (count, updated) in others {
-            fingerprint.push_str(&format!("|{count}:{}", updated.unwrap_or_default()));
-        }
-        Ok(fingerprint)
     }
 
     /// Whether the site has any content at all (news, contacts, topics or websites).

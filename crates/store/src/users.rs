@@ -1,6 +1,6 @@
 //! Users, sessions, API tokens, sign-in throttling and the audit log.
 
-use crate::{Conn, DbRow, Result, Store, StoreError, codec};
+use crate::{Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 use jiff::Timestamp;
 use raadhus_domain::{ApiToken, AuditEntry, Email, Role, SiteId, User, UserInput};
 
@@ -23,8 +23,9 @@ fn user_from_row(row: &impl DbRow) -> Result<User> {
     })
 }
 
-/// Writes one line of the audit log (also inside a write transaction, so
-/// that a change and its line are stored together or not at all).
+/// Writes one line of the audit log, inside the transaction of the change
+/// it records, so that a change and its line are stored together or not at
+/// all. The only place lines are written.
 pub(crate) async fn insert_audit(
     conn: &mut Conn<'_>,
     record: &Audit<'_>,
@@ -77,40 +78,6 @@ pub struct Session {
 }
 
 impl Store {
-    /// Creates a user; an e-mail address already in use (any case) is a conflict.
-    pub async fn create_user(
-        &self,
-        input: &UserInput,
-        password_hash: &str,
-        now: Timestamp,
-    ) -> Result<User> {
-        let now = codec::timestamp(now);
-        let id: i64 = on_pool!(self, pool => sqlx::query_scalar(
-            "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
-        )
-        .bind(input.email.as_str())
-        .bind(&input.name)
-        .bind(input.role.as_str())
-        .bind(password_hash)
-        .bind(&now)
-        .fetch_one(pool)
-        .await)
-        .map_err(|e| match e.as_database_error() {
-            Some(db) if db.is_unique_violation() => {
-                StoreError::Conflict(format!("a user with e-mail {} exists", input.email))
-            }
-            _ => e.into(),
-        })?;
-        Ok(User {
-            id,
-            email: input.email.clone(),
-            name: input.name.clone(),
-            role: input.role,
-            disabled: false,
-        })
-    }
-
     /// The user with this e-mail address (any case) and the stored password hash.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>> {
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -123,6 +90,19 @@ impl Store {
         .transpose())
     }
 
+    /// One user, by id.
+    pub async fn user(&self, id: i64) -> Result<Option<User>> {
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose())
+    }
+
     pub async fn users(&self) -> Result<Vec<User>> {
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {USER_COLUMNS} FROM users u ORDER BY lower(u.email)"
@@ -132,74 +112,6 @@ impl Store {
         .iter()
         .map(user_from_row)
         .collect())
-    }
-
-    /// Sets a new password and ends the user's sessions.
-    pub async fn set_password(
-        &self,
-        user_id: i64,
-        password_hash: &str,
-        now: Timestamp,
-    ) -> Result<()> {
-        let mut tx = self.write_tx().await?;
-        on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-            .bind(password_hash)
-            .bind(codec::timestamp(now))
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
-        on_conn!(&mut tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Disables a user: sessions end and API tokens are revoked at once.
-    pub async fn disable_user(&self, user_id: i64, now: Timestamp) -> Result<()> {
-        let now = codec::timestamp(now);
-        let mut tx = self.write_tx().await?;
-        on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
-            .bind(&now)
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
-        on_conn!(&mut tx.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
-        on_conn!(&mut tx.conn(), c => sqlx::query(
-            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
-        )
-        .bind(&now)
-        .bind(user_id)
-        .execute(&mut *c)
-        .await.map(drop))?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn create_session(
-        &self,
-        user_id: i64,
-        token_hash: &str,
-        csrf_token: &str,
-        now: Timestamp,
-        expires_at: Timestamp,
-    ) -> Result<()> {
-        on_pool!(self, pool => sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(csrf_token)
-        .bind(codec::timestamp(now))
-        .bind(codec::timestamp(expires_at))
-        .execute(pool)
-        .await.map(drop))?;
-        Ok(())
     }
 
     /// The live session with this token digest: not expired, user not disabled.
@@ -223,14 +135,6 @@ impl Store {
         .transpose())
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(pool)
-            .await.map(drop))?;
-        Ok(())
-    }
-
     /// Removes expired sessions and old sign-in failures.
     pub async fn prune_sessions(&self, now: Timestamp, failures_before: Timestamp) -> Result<()> {
         on_pool!(self, pool => sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -242,24 +146,6 @@ impl Store {
             .execute(pool)
             .await.map(drop))?;
         Ok(())
-    }
-
-    pub async fn create_api_token(
-        &self,
-        user_id: i64,
-        name: &str,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> Result<i64> {
-        Ok(on_pool!(self, pool => sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(name)
-        .bind(token_hash)
-        .bind(codec::timestamp(now))
-        .fetch_one(pool)
-        .await)?)
     }
 
     /// All API tokens, newest first.
@@ -287,18 +173,6 @@ impl Store {
             })
         })
         .collect())
-    }
-
-    /// Revokes a token; `false` if there is no such live token.
-    pub async fn revoke_api_token(&self, id: i64, now: Timestamp) -> Result<bool> {
-        let done = on_pool!(self, pool => sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(codec::timestamp(now))
-        .bind(id)
-        .execute(pool)
-        .await.map(|d| d.rows_affected()))?;
-        Ok(done == 1)
     }
 
     /// The user a live API token acts as; records its use (unless the disk
@@ -332,15 +206,6 @@ impl Store {
         Ok(Some(user))
     }
 
-    pub async fn record_login_failure(&self, subject: &str, now: Timestamp) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
-            .bind(subject)
-            .bind(codec::timestamp(now))
-            .execute(pool)
-            .await.map(drop))?;
-        Ok(())
-    }
-
     /// How many failures `subject` had since `since`, and the latest one.
     pub async fn login_failures(
         &self,
@@ -357,20 +222,6 @@ impl Store {
         let latest =
             codec::read_optional_timestamp(latest.as_deref(), "login_failures", "failed_at")?;
         Ok((count, latest))
-    }
-
-    pub async fn clear_login_failures(&self, subject: &str) -> Result<()> {
-        on_pool!(self, pool => sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-            .bind(subject)
-            .execute(pool)
-            .await.map(drop))?;
-        Ok(())
-    }
-
-    /// Records who did what.
-    pub async fn audit(&self, record: &Audit<'_>, now: Timestamp) -> Result<()> {
-        let mut conn = self.pool_conn().await?;
-        insert_audit(&mut conn.conn(), record, now).await
     }
 
     /// The latest `limit` audit entries, newest first.
@@ -395,5 +246,165 @@ impl Store {
                 })
             })
             .collect())
+    }
+}
+
+impl WriteTx {
+    /// Creates a user; an e-mail address already in use (any case) is a conflict.
+    pub async fn create_user(
+        &mut self,
+        input: &UserInput,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<User> {
+        let now = codec::timestamp(now);
+        let id: i64 = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(input.email.as_str())
+        .bind(&input.name)
+        .bind(input.role.as_str())
+        .bind(password_hash)
+        .bind(&now)
+        .fetch_one(&mut *c)
+        .await)
+        .map_err(|e| match e.as_database_error() {
+            Some(db) if db.is_unique_violation() => {
+                StoreError::Conflict(format!("a user with e-mail {} exists", input.email))
+            }
+            _ => e.into(),
+        })?;
+        Ok(User {
+            id,
+            email: input.email.clone(),
+            name: input.name.clone(),
+            role: input.role,
+            disabled: false,
+        })
+    }
+
+    /// Sets a new password and ends the user's sessions.
+    pub async fn set_password(
+        &mut self,
+        user_id: i64,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash)
+            .bind(codec::timestamp(now))
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Disables a user: sessions end and API tokens are revoked at once.
+    pub async fn disable_user(&mut self, user_id: i64, now: Timestamp) -> Result<()> {
+        let now = codec::timestamp(now);
+        on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET disabled_at = COALESCE(disabled_at, $1), updated_at = $1 WHERE id = $2")
+            .bind(&now)
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut self.conn(), c => sqlx::query(
+            "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
+        )
+        .bind(&now)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn create_session(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(codec::timestamp(now))
+        .bind(codec::timestamp(expires_at))
+        .execute(&mut *c)
+        .await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn create_api_token(
+        &mut self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<i64> {
+        Ok(on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(codec::timestamp(now))
+        .fetch_one(&mut *c)
+        .await)?)
+    }
+
+    /// Revokes a token; `false` if there is no such live token.
+    pub async fn revoke_api_token(&mut self, id: i64, now: Timestamp) -> Result<bool> {
+        let done = on_conn!(&mut self.conn(), c => sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .execute(&mut *c)
+        .await.map(|d| d.rows_affected()))?;
+        Ok(done == 1)
+    }
+
+    pub async fn record_login_failure(&mut self, subject: &str, now: Timestamp) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
+            .bind(subject)
+            .bind(codec::timestamp(now))
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn clear_login_failures(&mut self, subject: &str) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Writes one line of the audit log in this transaction.
+    pub async fn audit(&mut self, record: &Audit<'_>, now: Timestamp) -> Result<()> {
+        insert_audit(&mut self.conn(), record, now).await
     }
 }

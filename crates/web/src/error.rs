@@ -4,6 +4,7 @@ use axum::extract::{Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use raadhus_domain::chain::Chain;
 use raadhus_store::StoreError;
 
 use crate::AppState;
@@ -23,12 +24,15 @@ pub enum WebError {
     Conflict(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
-    /// The database cannot be reached: `503` with `Retry-After`.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// A change could not be stored because the disk is full: `507`.
-    #[error("disk full: {0}")]
-    DiskFull(String),
+    /// The database failed: `503` with `Retry-After` when it cannot be
+    /// reached, `507` when its disk is full, else `500`.
+    #[error("the database failed")]
+    Store(#[source] StoreError),
+    #[error("a template failed")]
+    Template(#[from] minijinja::Error),
+    /// A use case failed in its machinery.
+    #[error("a use case failed")]
+    UseCase(#[source] raadhus_usecases::Error),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -47,16 +51,39 @@ pub(crate) fn retry_later(response: &mut Response) {
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Unavailable(_) => Self::Unavailable(e.to_string()),
-            StoreError::DiskFull(_) => Self::DiskFull(e.to_string()),
-            e => Self::Internal(e.to_string()),
+            StoreError::NotFound => Self::NotFound,
+            e => Self::Store(e),
         }
     }
 }
 
-impl From<minijinja::Error> for WebError {
-    fn from(e: minijinja::Error) -> Self {
-        Self::Internal(format!("template: {e:#}"))
+impl From<raadhus_usecases::Error> for WebError {
+    /// The answer to a use-case error a handler does not answer itself.
+    fn from(e: raadhus_usecases::Error) -> Self {
+        use raadhus_usecases::Error as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::Store(e) => Self::from(e),
+            E::OwnAccount => Self::Forbidden("Du kan ikke gøre det ved din egen bruger.".into()),
+            E::Stale { .. } => Self::Conflict(
+                "Det er blevet ændret af en anden, siden du åbnede siden. Genindlæs siden og prøv igen.".into(),
+            ),
+            E::InUse(names) => Self::Conflict(format!(
+                "Det kan ikke slettes, fordi det bruges af: {}.",
+                names.join(", ")
+            )),
+            E::Invalid(errors) => Self::BadRequest(errors.to_string()),
+            other => Self::UseCase(other),
+        }
+    }
+}
+
+/// The status of a database failure, and whether it is the server's fault.
+fn store_status(e: &StoreError) -> StatusCode {
+    match e {
+        StoreError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        StoreError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -99,28 +126,32 @@ impl IntoResponse for WebError {
                     message,
                 },
             ),
-            Self::Unavailable(detail) => {
-                tracing::warn!(error = %detail, "request failed: database unavailable");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    ErrorPage {
-                        heading: "Siden er midlertidigt utilgængelig",
-                        message: "Siden kan ikke vises lige nu, fordi vi ikke kan få forbindelse til vores database. Prøv igen om lidt.".into(),
-                    },
-                )
+            Self::Store(e) => {
+                let status = store_status(&e);
+                let page = match status {
+                    StatusCode::SERVICE_UNAVAILABLE => {
+                        tracing::warn!(error = %Chain(&e), "request failed: database unavailable");
+                        ErrorPage {
+                            heading: "Siden er midlertidigt utilgængelig",
+                            message: "Siden kan ikke vises lige nu, fordi vi ikke kan få forbindelse til vores database. Prøv igen om lidt.".into(),
+                        }
+                    }
+                    StatusCode::INSUFFICIENT_STORAGE => {
+                        tracing::error!(error = %Chain(&e), "request failed: disk full");
+                        ErrorPage {
+                            heading: "Ændringen kunne ikke gemmes",
+                            message: "Ændringen er ikke gemt, fordi der ikke er mere plads på serverens disk. Alt det, der var gemt i forvejen, er uændret. Gå tilbage for at se det, du skrev, og kontakt dem, der driver hjemmesiden.".into(),
+                        }
+                    }
+                    _ => {
+                        tracing::error!(error = %Chain(&e), "request failed");
+                        ErrorPage::for_status(status)
+                    }
+                };
+                (status, page)
             }
-            Self::DiskFull(detail) => {
-                tracing::error!(error = %detail, "request failed: disk full");
-                (
-                    StatusCode::INSUFFICIENT_STORAGE,
-                    ErrorPage {
-                        heading: "Ændringen kunne ikke gemmes",
-                        message: "Ændringen er ikke gemt, fordi der ikke er mere plads på serverens disk. Alt det, der var gemt i forvejen, er uændret. Gå tilbage for at se det, du skrev, og kontakt dem, der driver hjemmesiden.".into(),
-                    },
-                )
-            }
-            Self::Internal(detail) => {
-                tracing::error!(error = %detail, "request failed");
+            other @ (Self::Template(_) | Self::UseCase(_) | Self::Internal(_)) => {
+                tracing::error!(error = %Chain(&other), "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR),

@@ -1,14 +1,14 @@
 //! The HTTP side of Raadhus: public pages, health check and static assets.
 //!
-//! Handlers are thin: they read the request, ask the [`Store`], turn domain
-//! values into view models ([`views`]) and render a template.
+//! Handlers are thin: they read the request, call a use case
+//! ([`raadhus_usecases`]) to change something or ask the store to read,
+//! turn domain values into view models ([`views`]) and render a template.
 
 mod admin;
 mod api;
 mod assets;
 mod cache;
 mod caching;
-mod clock;
 mod error;
 mod pages;
 mod render;
@@ -19,14 +19,14 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use raadhus_domain::Site;
+use raadhus_domain::{Site, SiteUrls};
 use raadhus_store::Store;
+use raadhus_usecases::UseCases;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use cache::RenderCache;
-pub use clock::Clock;
 pub use error::WebError;
 
 use assets::Assets;
@@ -54,12 +54,11 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Store,
+    usecases: UseCases,
     site: Site,
-    base_url: url::Url,
+    urls: SiteUrls,
     templates: Templates,
     assets: Assets,
-    clock: Clock,
     /// Largest request body accepted (API JSON, admin forms, sign-in).
     max_body_bytes: usize,
     request_timeout: Duration,
@@ -72,10 +71,9 @@ struct Inner {
 impl AppState {
     /// Prepares templates and assets. Fails if a built-in template does not parse.
     pub fn new(
-        store: Store,
+        usecases: UseCases,
         site: Site,
         settings: Settings,
-        clock: Clock,
         search: Arc<raadhus_search::SearchIndex>,
         cache: RenderCache,
     ) -> Result<Self, minijinja::Error> {
@@ -83,12 +81,11 @@ impl AppState {
         let templates = Templates::new(&assets)?;
         Ok(Self {
             inner: Arc::new(Inner {
-                store,
+                usecases,
                 site,
-                base_url: settings.base_url,
+                urls: SiteUrls::new(settings.base_url),
                 templates,
                 assets,
-                clock,
                 max_body_bytes: settings.max_body_bytes,
                 request_timeout: settings.request_timeout,
                 was_url: settings.was_url,
@@ -104,35 +101,28 @@ impl AppState {
     }
 
     fn store(&self) -> &Store {
-        &self.inner.store
+        self.inner.usecases.store()
+    }
+
+    fn usecases(&self) -> &UseCases {
+        &self.inner.usecases
     }
 
     fn site(&self) -> &Site {
         &self.inner.site
     }
 
-    fn now(&self) -> jiff::Timestamp {
-        self.inner.clock.now()
+    fn urls(&self) -> &SiteUrls {
+        &self.inner.urls
     }
 
-    /// Writes one line of the audit log for this site.
-    async fn record(
-        &self,
-        user_id: i64,
-        action: &str,
-        entity: &str,
-        entity_id: i64,
-        summary: &str,
-    ) -> Result<(), WebError> {
-        let line = raadhus_store::Audit {
-            site: Some(self.site().id),
-            user_id: Some(user_id),
-            action,
-            entity,
-            entity_id: Some(entity_id),
-            summary,
-        };
-        Ok(self.store().audit(&line, self.now()).await?)
+    fn now(&self) -> jiff::Timestamp {
+        self.inner.usecases.now()
+    }
+
+    /// Today in Copenhagen.
+    fn today(&self) -> jiff::civil::Date {
+        raadhus_domain::date::local_date(self.now())
     }
 }
 
@@ -148,7 +138,7 @@ const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
-    let https = state.inner.base_url.scheme() == "https";
+    let https = state.urls().base().scheme() == "https";
     let request_timeout = state.inner.request_timeout;
     let body_limit = state.inner.max_body_bytes;
     Router::new()

@@ -112,10 +112,7 @@ impl AppState {
         meta: Meta<'_>,
         ctx: Value,
     ) -> Result<Html<String>, Error> {
-        let canonical = meta
-            .canonical_path
-            .and_then(|p| self.inner.base_url.join(p).ok())
-            .map(|u| u.to_string());
+        let canonical = meta.canonical_path.map(|p| self.urls().absolute(p));
         let full = context! {
             site => context! {
                 name => self.site().name.clone(),

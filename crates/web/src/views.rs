@@ -1,7 +1,7 @@
 //! View models: domain values turned into what templates show, in Danish form.
 
 use raadhus_domain::directory::group_by_topic;
-use raadhus_domain::{ContactPerson, NewsArticle, NewsSummary, Topic, Website, date};
+use raadhus_domain::{ContactPerson, NewsArticle, NewsSummary, Topic, Website, date, urls};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -17,16 +17,12 @@ impl From<&NewsSummary> for NewsItem {
     fn from(n: &NewsSummary) -> Self {
         Self {
             title: n.title.clone(),
-            url: news_url(n.slug.as_str()),
+            url: urls::news(n.slug.as_str()),
             date_iso: date::iso(n.news_date),
             date_long: date::long(n.news_date),
             lead: n.lead.clone(),
         }
     }
-}
-
-pub fn news_url(slug: &str) -> String {
-    format!("/nyheder/{slug}")
 }
 
 #[derive(Serialize)]
@@ -42,13 +38,14 @@ pub struct Article {
 
 impl From<&NewsArticle> for Article {
     fn from(a: &NewsArticle) -> Self {
+        let c = &a.content;
         Self {
-            title: a.title.clone(),
-            published_iso: a.publish_at.map(|t| t.to_string()),
+            title: c.title.clone(),
+            published_iso: c.publish_at.map(|t| t.to_string()),
             modified_iso: a.updated_at.to_string(),
-            lead: a.lead.clone(),
-            date_iso: date::iso(a.news_date),
-            date_numeric: date::numeric(a.news_date),
+            lead: c.lead.clone(),
+            date_iso: date::iso(c.news_date),
+            date_numeric: date::numeric(c.news_date),
             contacts: a.contacts.iter().map(Contact::from).collect(),
         }
     }
@@ -228,12 +225,12 @@ pub fn news_article_ld(a: &NewsArticle, url: &str, site_name: &str, site_url: &s
     json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": a.title,
-        "description": a.lead,
+        "headline": a.content.title,
+        "description": a.content.lead,
         "url": url,
         "mainEntityOfPage": url,
         "inLanguage": "da",
-        "datePublished": a.publish_at.map(|t| t.to_string()),
+        "datePublished": a.content.publish_at.map(|t| t.to_string()),
         "dateModified": a.updated_at.to_string(),
         "publisher": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },
         "author": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },

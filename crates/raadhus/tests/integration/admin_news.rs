@@ -185,7 +185,7 @@ async fn a_stale_save_is_refused_and_nothing_is_lost() {
     );
     let stored = app.store.news_by_id(app.site, id).await.unwrap().unwrap();
     assert_eq!(
-        (stored.title.as_str(), stored.version),
+        (stored.content.title.as_str(), stored.version),
         ("Første redaktørs udgave", 2)
     );
     app.stop().await;
@@ -247,7 +247,10 @@ async fn revisions_are_listed_compared_and_restored_as_a_new_revision() {
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let stored = app.store.news_by_id(app.site, id).await.unwrap().unwrap();
-    assert_eq!((stored.title.as_str(), stored.version), ("Budget 2027", 3));
+    assert_eq!(
+        (stored.content.title.as_str(), stored.version),
+        ("Budget 2027", 3)
+    );
     assert_eq!(app.store.revisions(app.site, id).await.unwrap().len(), 3);
     assert_eq!(
         app.get("/nyheder/budget").await.texts("h1"),

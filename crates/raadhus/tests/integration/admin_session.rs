@@ -1,6 +1,7 @@
 //! Signing in and out of the admin: sessions, cookies, CSRF, throttling, roles.
 
 use raadhus::config::Layer;
+use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 
 use crate::support::{Session, TestApp, set_cookie_value};
@@ -317,8 +318,8 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         app.get_as(&session, "/admin/nyheder").await.status,
         StatusCode::OK
     );
-    app.store
-        .disable_user(user.id, jiff::Timestamp::now())
+    app.usecases()
+        .disable_user(&Actor::cli(), user.id)
         .await
         .unwrap();
     assert_eq!(

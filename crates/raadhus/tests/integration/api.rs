@@ -1,5 +1,6 @@
 //! The JSON API over real HTTP: tokens, every call, every error status.
 
+use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -363,8 +364,8 @@ async fn revoked_tokens_and_disabled_users_stop_at_once() {
     );
     let tokens = app.store.api_tokens().await.unwrap();
     assert!(tokens[0].last_used_at.is_some());
-    app.store
-        .revoke_api_token(tokens[0].id, jiff::Timestamp::now())
+    app.usecases()
+        .revoke_token(&Actor::cli(), tokens[0].id)
         .await
         .unwrap();
     assert_eq!(
@@ -387,8 +388,8 @@ async fn revoked_tokens_and_disabled_users_stop_at_once() {
         .await
         .unwrap()
         .unwrap();
-    app.store
-        .disable_user(user.id, jiff::Timestamp::now())
+    app.usecases()
+        .disable_user(&Actor::cli(), user.id)
         .await
         .unwrap();
     assert_eq!(

@@ -1,8 +1,8 @@
 //! "Find en af kommunens andre hjemmesider": the GET form, narrowing by topic,
 //! the 303 to a registered website and nothing else.
 
-use jiff::Timestamp;
 use raadhus_domain::{Topic, TopicInput, Website, WebsiteInput};
+use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 
 use crate::support::TestApp;
@@ -16,16 +16,16 @@ struct Directory {
 }
 
 async fn directory(app: &TestApp) -> Directory {
-    let now = Timestamp::now();
     let topic = |name: &str, order| TopicInput::new(name, None, order).unwrap();
-    let schools = app
-        .store
-        .create_topic(app.site, &topic("Skoler", 1), now)
+    let cli = Actor::cli();
+    let schools: Topic = app
+        .usecases()
+        .create(app.site, &cli, &topic("Skoler", 1))
         .await
         .unwrap();
-    let culture = app
-        .store
-        .create_topic(app.site, &topic("Kultur og fritid", 2), now)
+    let culture: Topic = app
+        .usecases()
+        .create(app.site, &cli, &topic("Kultur og fritid", 2))
         .await
         .unwrap();
     let website = |name: &str, url: &str, topics: Vec<i64>, order| {
@@ -59,7 +59,7 @@ async fn directory(app: &TestApp) -> Directory {
     );
     let mut stored = Vec::new();
     for w in [school, library, both] {
-        stored.push(app.store.create_website(app.site, &w, now).await.unwrap());
+        stored.push(app.usecases().create(app.site, &cli, &w).await.unwrap());
     }
     let mut inactive = website(
         "Lukket side",
@@ -68,8 +68,8 @@ async fn directory(app: &TestApp) -> Directory {
         4,
     );
     inactive.active = false;
-    app.store
-        .create_website(app.site, &inactive, now)
+    app.usecases()
+        .create::<Website>(app.site, &cli, &inactive)
         .await
         .unwrap();
     let both = stored.pop().unwrap();

@@ -207,13 +207,14 @@ const PASSWORD: &str = "en god lang adgangskode";
 async fn editor_with_token(db: &TestDb) -> String {
     let store = db.store().await;
     let input = raadhus_domain::UserInput::new(EMAIL, "Test Redaktør", "editor").expect("user");
-    let hash = raadhus_domain::secret::hash_password(PASSWORD).expect("hash");
-    let now = jiff::Timestamp::now();
-    let user = store.create_user(&input, &hash, now).await.expect("user");
-    let token = raadhus_domain::secret::random_token().expect("token");
-    let digest = raadhus_domain::secret::token_digest(&token);
-    store
-        .create_api_token(user.id, "test", &digest, now)
+    let usecases = crate::support::usecases_at(&store, jiff::Timestamp::now());
+    let cli = raadhus_usecases::Actor::cli();
+    let user = usecases
+        .create_user(&cli, &input, PASSWORD)
+        .await
+        .expect("user");
+    let (_, token) = usecases
+        .create_token(&cli, user.id, "test")
         .await
         .expect("token");
     store.close().await;
@@ -368,7 +369,7 @@ async fn kill_9_in_the_middle_of_an_import_leaves_nothing_and_the_import_then_su
     let data = db.dir.path().to_path_buf();
     let file = data.join("synth.json");
     let export = file.clone();
-    tokio::task::spawn_blocking(move || raadhus_bench::write_export(IMPORTED, &export))
+    tokio::task::spawn_blocking(move || raadhus_synth::write_export(IMPORTED, &export))
         .await
         .expect("export task")
         .expect("export written");
@@ -429,7 +430,7 @@ async fn kill_9_in_the_middle_of_an_import_leaves_nothing_and_the_import_then_su
     let http = Http::new(&server, None);
     let list = http.get_json("/api/v1/news").await;
     assert_eq!(list["total"], IMPORTED);
-    let probe = http.get(&raadhus_bench::probe_path(), "").await;
+    let probe = http.get(&raadhus_synth::probe_path(), "").await;
     assert_eq!(probe.status, StatusCode::OK);
     let last = list["items"][0]["title"].as_str().expect("a title");
     let q: String = url::form_urlencoded::byte_serialize(last.as_bytes()).collect();
@@ -1031,12 +1032,8 @@ async fn postgres_stopping_while_serving_gives_cached_pages_or_a_clear_503_and_t
         .id;
     for word in ["genopstandelse", "genforbindelse"] {
         let title = format!("Efter nedbruddet: {word}");
-        let input = raadhus_domain::NewsInput::new(crate::support::published(&title, "01.03.2026"))
-            .expect("valid");
-        store
-            .create_news(site, &input, None, jiff::Timestamp::now())
-            .await
-            .expect("stored");
+        let form = crate::support::published(&title, "01.03.2026");
+        crate::support::save_news_at(&store, site, form, jiff::Timestamp::now()).await;
         let took = within(Duration::from_secs(10), || async {
             hit_titles(&http.get_json(&format!("/api/v1/search?q={word}")).await).contains(&title)
         })
@@ -1148,7 +1145,7 @@ async fn everything_stored(app: &TestApp) -> Vec<(i64, i64, String, String)> {
             .await
             .expect("article")
             .expect("there");
-        all.push((a.id, a.version, a.title, a.body));
+        all.push((a.id, a.version, a.content.title, a.content.body));
     }
     all.sort();
     all

@@ -118,7 +118,7 @@ async fn drafts_and_future_items_never_appear() {
             "{path} shows a future item"
         );
     }
-    for slug in [draft.slug.as_str(), future.slug.as_str()] {
+    for slug in [draft.content.slug.as_str(), future.content.slug.as_str()] {
         let page = app.get(&format!("/nyheder/{slug}")).await;
         assert_eq!(page.status, StatusCode::NOT_FOUND, "{slug}");
         assert_eq!(page.texts("h1"), ["Siden findes ikke"]);

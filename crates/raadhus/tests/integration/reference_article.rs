@@ -160,7 +160,7 @@ async fn a_news_item_of_the_reference_shape_renders_every_part() {
         })
         .await;
     assert_eq!(
-        stored.slug.as_str(),
+        stored.content.slug.as_str(),
         "positivt-dialogmoede-med-erhvervslivet"
     );
 

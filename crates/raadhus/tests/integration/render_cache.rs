@@ -263,12 +263,12 @@ async fn a_contact_edit_reaches_every_article_naming_them_and_no_other() {
                 ..published(title, &format!("0{}.02.2026", i + 1))
             })
             .await;
-        naming.push(format!("/nyheder/{}", article.slug));
+        naming.push(format!("/nyheder/{}", article.content.slug));
     }
     let other = app
         .news(published("Bibliotekets åbningstider", "04.02.2026"))
         .await;
-    let other = format!("/nyheder/{}", other.slug);
+    let other = format!("/nyheder/{}", other.content.slug);
     let naming: Vec<&str> = naming.iter().map(String::as_str).collect();
     warm(&app, &naming).await;
     warm(&app, &[other.as_str(), "/nyheder"]).await;
@@ -313,7 +313,7 @@ async fn scheduled_times_reach_cached_pages_at_once() {
             ..published("Vejarbejde i weekenden", "01.03.2026")
         })
         .await;
-    let path = format!("/nyheder/{}", scheduled.slug);
+    let path = format!("/nyheder/{}", scheduled.content.slug);
     let lists = ["/", "/nyheder", "/nyheder/feed.atom", "/sitemap.xml"];
     warm(&app, &lists).await;
 
@@ -468,7 +468,7 @@ async fn memory_stays_within_the_configured_limit() {
                 ..published(&title, &format!("{day:02}.02.2026"))
             })
             .await;
-        paths.push(format!("/nyheder/{}", article.slug));
+        paths.push(format!("/nyheder/{}", article.content.slug));
     }
     app.settled().await;
     for path in &paths {

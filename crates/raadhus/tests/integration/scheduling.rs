@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use raadhus_domain::NewsForm;
 use reqwest::StatusCode;
 
+use crate::support::save_news_at;
 use crate::support::{TestApp, published};
 
 /// Waits (bounded) until the audit log has an entry with `action`.
@@ -72,13 +73,12 @@ async fn the_scheduler_catches_up_after_a_restart_and_handles_each_change_once()
             .is_empty()
     );
     for (title, hours) in [("Første", 1), ("Anden", 2)] {
-        let input = raadhus_domain::NewsInput::new(NewsForm {
+        let form = NewsForm {
             status: "scheduled",
             publish_at: Some(t0 + hours.hours()),
             ..published(title, "01.01.2030")
-        })
-        .unwrap();
-        store.create_news(site, &input, None, t0).await.unwrap();
+        };
+        save_news_at(store, site, form, t0).await;
     }
     // The node was down from t0 until t0 + 5h: both are handled on the first tick.
     let handled = raadhus::scheduler::tick(store, t0 + 5.hours())
@@ -114,15 +114,11 @@ async fn articles_public_from_the_moment_they_are_saved_are_not_scheduled_events
     let last = last.expect("the scheduler ran");
     // Saved at `last + 2 s` with a publish time a second earlier: public from
     // the save on, so there is no moment for the scheduler to record.
-    let input = raadhus_domain::NewsInput::new(NewsForm {
+    let form = NewsForm {
         publish_at: Some(last + 1.second()),
         ..published("Åbent hus på skolen", "01.03.2026")
-    })
-    .unwrap();
-    app.store
-        .create_news(app.site, &input, None, last + 2.seconds())
-        .await
-        .unwrap();
+    };
+    save_news_at(&app.store, app.site, form, last + 2.seconds()).await;
     app.clock.advance(SignedDuration::from_secs(5));
     for _ in 0..50 {
         let run = app.store.scheduler_last_run().await.unwrap();

@@ -1,6 +1,8 @@
 //! Search over a Danish corpus: stemming, folding, typos, phrases, ranking,
 //! excerpts, filters, paging, index updates and hostile queries.
 
+use raadhus_domain::{Topic, Website};
+use raadhus_usecases::Actor;
 use std::time::Duration;
 
 use jiff::{Timestamp, ToSpan};
@@ -146,10 +148,10 @@ async fn corpus() -> TestApp {
         ..published("Hemmelig kladde", "01.01.2026")
     })
     .await;
-    let now = Timestamp::now();
-    let topic = app
-        .store
-        .create_topic(app.site, &TopicInput::new("Kultur", None, 1).unwrap(), now)
+    let cli = Actor::cli();
+    let topic: Topic = app
+        .usecases()
+        .create(app.site, &cli, &TopicInput::new("Kultur", None, 1).unwrap())
         .await
         .unwrap();
     for (name, url, description) in [
@@ -166,8 +168,8 @@ async fn corpus() -> TestApp {
     ] {
         let input =
             WebsiteInput::new(name, url, Some(description), vec![topic.id], 1, None).unwrap();
-        app.store
-            .create_website(app.site, &input, now)
+        app.usecases()
+            .create::<Website>(app.site, &cli, &input)
             .await
             .unwrap();
     }

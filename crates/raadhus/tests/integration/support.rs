@@ -5,8 +5,11 @@ use std::net::SocketAddr;
 use jiff::Timestamp;
 use raadhus::Application;
 use raadhus::config::{Config, Layer};
-use raadhus_domain::{ContactInput, ContactPerson, NewsArticle, NewsForm, NewsInput, SiteId};
+use raadhus_domain::{
+    ContactInput, ContactPerson, NewsArticle, NewsContent, NewsDraft, NewsForm, SiteId,
+};
 use raadhus_store::Store;
+use raadhus_usecases::{Actor, UseCases};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use tokio::sync::oneshot;
@@ -18,7 +21,7 @@ pub struct TestApp {
     pub store: Store,
     pub site: SiteId,
     /// The application's clock: tests move it forward instead of sleeping.
-    pub clock: raadhus_web::Clock,
+    pub clock: raadhus_usecases::Clock,
     /// The database; shared with the other nodes started from this one.
     pub db: std::sync::Arc<TestDb>,
     /// This node's data directory (search index).
@@ -96,12 +99,17 @@ impl TestApp {
 
     pub async fn spawn_with(layer: Layer) -> Self {
         let db = std::sync::Arc::new(TestDb::new().await);
-        Self::spawn_node(db, layer, raadhus_web::Clock::system()).await
+        Self::spawn_node(db, layer, raadhus_usecases::Clock::system()).await
     }
 
     /// A node on the given database.
     pub async fn spawn_on(db: TestDb, layer: Layer) -> Self {
-        Self::spawn_node(std::sync::Arc::new(db), layer, raadhus_web::Clock::system()).await
+        Self::spawn_node(
+            std::sync::Arc::new(db),
+            layer,
+            raadhus_usecases::Clock::system(),
+        )
+        .await
     }
 
     /// Another node of the same site: its own server, data directory and
@@ -121,7 +129,7 @@ impl TestApp {
     async fn spawn_node(
         db: std::sync::Arc<TestDb>,
         layer: Layer,
-        clock: raadhus_web::Clock,
+        clock: raadhus_usecases::Clock,
     ) -> Self {
         Self::spawn_in(db, tempfile::tempdir().expect("temp dir"), layer, clock).await
     }
@@ -130,7 +138,7 @@ impl TestApp {
         db: std::sync::Arc<TestDb>,
         data: tempfile::TempDir,
         layer: Layer,
-        clock: raadhus_web::Clock,
+        clock: raadhus_usecases::Clock,
     ) -> Self {
         let layer = layer.or(db.layer(data.path()));
         let config = Config::resolve(layer).expect("test config");
@@ -283,13 +291,18 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// The use cases on this node's database, as the command line has them
+    /// (on the system clock), for setting up a test.
+    pub fn usecases(&self) -> UseCases {
+        UseCases::new(self.store.clone(), raadhus_usecases::Clock::system())
+    }
+
     /// A user with an API token; returns the token.
     pub async fn api_token(&self, email: &str, role: &str) -> String {
         let user = self.user(email, role, "en god lang adgangskode").await;
-        let token = raadhus_domain::secret::random_token().expect("token");
-        let digest = raadhus_domain::secret::token_digest(&token);
-        self.store
-            .create_api_token(user.id, "test", &digest, Timestamp::now())
+        let (_, token) = self
+            .usecases()
+            .create_token(&Actor::cli(), user.id, "test")
             .await
             .expect("token stored");
         token
@@ -308,9 +321,8 @@ impl TestApp {
     pub async fn user(&self, email: &str, role: &str, password: &str) -> raadhus_domain::User {
         let input =
             raadhus_domain::UserInput::new(email, "Test Redaktør", role).expect("valid user");
-        let hash = raadhus_domain::secret::hash_password(password).expect("hash");
-        self.store
-            .create_user(&input, &hash, Timestamp::now())
+        self.usecases()
+            .create_user(&Actor::cli(), &input, password)
             .await
             .expect("user stored")
     }
@@ -381,17 +393,18 @@ impl TestApp {
     ) -> ContactPerson {
         let input =
             ContactInput::new(name, Some(title), Some(email), Some(phone)).expect("valid contact");
-        self.store
-            .create_contact(self.site, &input, Timestamp::now())
+        self.usecases()
+            .create(self.site, &Actor::cli(), &input)
             .await
             .expect("contact stored")
     }
 
     /// Stores an article; `status` is "draft" or "published".
     pub async fn news(&self, form: NewsForm<'_>) -> NewsArticle {
-        let input = NewsInput::new(form).expect("valid news");
-        self.store
-            .create_news(self.site, &input, None, Timestamp::now())
+        let today = raadhus_domain::date::local_date(Timestamp::now());
+        let content = NewsContent::new(form, today).expect("valid news");
+        self.usecases()
+            .create_news(self.site, &Actor::cli(), NewsDraft::unchanged(content))
             .await
             .expect("news stored")
     }
@@ -434,7 +447,7 @@ impl TestApp {
 pub struct PausedNode {
     db: std::sync::Arc<TestDb>,
     data: tempfile::TempDir,
-    clock: raadhus_web::Clock,
+    clock: raadhus_usecases::Clock,
 }
 
 impl PausedNode {
@@ -475,6 +488,28 @@ pub fn set_cookie_value(page: &Page, name: &str) -> Option<String> {
             let (k, value) = pair.split_once('=')?;
             (k == name).then(|| value.to_string())
         })
+}
+
+/// The use cases on `store` with a clock that reads `at` now, for saving as
+/// if at another time.
+pub fn usecases_at(store: &Store, at: Timestamp) -> UseCases {
+    let clock = raadhus_usecases::Clock::system();
+    clock.advance(at.duration_since(Timestamp::now()));
+    UseCases::new(store.clone(), clock)
+}
+
+/// Saves an article as the command line would, as if at `at`.
+pub async fn save_news_at(
+    store: &Store,
+    site: SiteId,
+    form: NewsForm<'_>,
+    at: Timestamp,
+) -> NewsArticle {
+    let content = NewsContent::new(form, raadhus_domain::date::local_date(at)).expect("valid news");
+    usecases_at(store, at)
+        .create_news(site, &Actor::cli(), NewsDraft::unchanged(content))
+        .await
+        .expect("news stored")
 }
 
 /// A published article form with the given title and date.

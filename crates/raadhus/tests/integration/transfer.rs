@@ -369,7 +369,7 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     let titles: Vec<&str> = exported.sites[0]
         .news
         .iter()
-        .map(|n| n.title.as_str())
+        .map(|n| n.content.title.as_str())
         .collect();
     assert!(titles.contains(&"Vinterbadere får ny sauna"));
     assert!(

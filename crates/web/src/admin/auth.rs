@@ -6,18 +6,14 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jiff::SignedDuration;
 use minijinja::context;
-use raadhus_domain::secret::{
-    constant_time_eq, random_token, token_digest, verify_nothing, verify_password,
-};
-use raadhus_domain::throttle::{self, PER_ACCOUNT, PER_ADDRESS};
-use raadhus_store::Audit;
+use raadhus_domain::secret::{constant_time_eq, random_token, token_digest};
+use raadhus_domain::throttle;
+use raadhus_usecases::{Error, SESSION_HOURS};
 use serde::Deserialize;
 
 use super::session::{
-    AdminForm, CSRF_MESSAGE, FormFields, LOGIN_COOKIE, SESSION_COOKIE, SESSION_HOURS, SignedIn,
-    cookie, set_cookie,
+    AdminForm, CSRF_MESSAGE, FormFields, LOGIN_COOKIE, SESSION_COOKIE, SignedIn, cookie, set_cookie,
 };
 use crate::render::Meta;
 use crate::{AppState, WebError};
@@ -99,90 +95,33 @@ pub async fn submit(
     if sent.is_empty() || !constant_time_eq(sent, expected) {
         return Err(WebError::Forbidden(CSRF_MESSAGE.into()));
     }
-    let now = state.now();
-    let store = state.store();
-    let account = format!("user:{}", email.to_lowercase());
-    let address = format!("ip:{}", peer.ip());
-    for (subject, rule) in [(&account, PER_ACCOUNT), (&address, PER_ADDRESS)] {
-        let (failures, latest) = store
-            .login_failures(subject, rule.window_start(now))
-            .await?;
-        if let Some(until) = rule.locked_until(failures, latest, now) {
-            let message = throttle::locked_message(until, now);
-            tracing::warn!(%subject, "sign-in locked");
-            return login_page(
-                &state,
-                StatusCode::TOO_MANY_REQUESTS,
-                &next,
-                &email,
-                Some(&message),
-                None,
-            );
+    let signed_in = state
+        .usecases()
+        .sign_in(&email, fields.get("password"), &peer.ip().to_string())
+        .await;
+    let session = match signed_in {
+        Ok(session) => session,
+        Err(Error::Locked(until)) => {
+            let message = throttle::locked_message(until, state.now());
+            let status = StatusCode::TOO_MANY_REQUESTS;
+            return login_page(&state, status, &next, &email, Some(&message), None);
         }
-    }
-    let password = fields.get("password").to_string();
-    let found = store.user_by_email(&email).await?;
-    let verified = tokio::task::spawn_blocking(move || match found {
-        Some((user, hash)) => verify_password(&password, &hash).then_some(user),
-        None => {
-            verify_nothing(&password);
-            None
+        Err(Error::WrongCredentials) => {
+            let message = "Forkert e-mailadresse eller adgangskode. Prøv igen.";
+            let status = StatusCode::UNAUTHORIZED;
+            return login_page(&state, status, &next, &email, Some(message), None);
         }
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
-    let Some(user) = verified else {
-        store.record_login_failure(&account, now).await?;
-        store.record_login_failure(&address, now).await?;
-        tracing::info!(%email, ip = %peer.ip(), "sign-in failed");
-        let message = "Forkert e-mailadresse eller adgangskode. Prøv igen.";
-        return login_page(
-            &state,
-            StatusCode::UNAUTHORIZED,
-            &next,
-            &email,
-            Some(message),
-            None,
-        );
+        Err(Error::Disabled) => {
+            let message = "Din bruger er spærret. Kontakt en administrator.";
+            let status = StatusCode::FORBIDDEN;
+            return login_page(&state, status, &next, &email, Some(message), None);
+        }
+        Err(e) => return Err(e.into()),
     };
-    if user.disabled {
-        let message = "Din bruger er spærret. Kontakt en administrator.";
-        return login_page(
-            &state,
-            StatusCode::FORBIDDEN,
-            &next,
-            &email,
-            Some(message),
-            None,
-        );
-    }
-    store.clear_login_failures(&account).await?;
-    // A new session token every time: a token planted before sign-in is worthless.
-    let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let csrf = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let expires = now
-        .checked_add(SignedDuration::from_hours(SESSION_HOURS))
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    store
-        .create_session(user.id, &token_digest(&token), &csrf, now, expires)
-        .await?;
-    store
-        .audit(
-            &Audit {
-                site: None,
-                user_id: Some(user.id),
-                action: "sign-in",
-                entity: "user",
-                entity_id: Some(user.id),
-                summary: &format!("signed in from {}", peer.ip()),
-            },
-            now,
-        )
-        .await?;
     let mut response = Redirect::to(&next).into_response();
     let headers = response.headers_mut();
     for value in [
-        set_cookie(&state, SESSION_COOKIE, &token, SESSION_HOURS * 3600),
+        set_cookie(&state, SESSION_COOKIE, &session.token, SESSION_HOURS * 3600),
         set_cookie(&state, LOGIN_COOKIE, "", 0),
     ] {
         if let Ok(v) = value.parse() {
@@ -205,6 +144,5 @@ pub async fn logout(State(state): State<AppState>, form: AdminForm) -> Result<Re
 }
 
 async fn end_session(state: &AppState, who: &SignedIn) -> Result<(), WebError> {
-    state.store().delete_session(&who.session_digest).await?;
-    Ok(())
+    Ok(state.usecases().sign_out(&who.session_digest).await?)
 }

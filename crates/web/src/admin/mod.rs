@@ -2,8 +2,9 @@
 //! JavaScript. Every page needs a signed-in user; every form a CSRF token.
 
 mod auth;
-mod entities;
+mod crud;
 mod news;
+mod records;
 mod session;
 mod users;
 
@@ -13,6 +14,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::Html;
 use axum::routing::{get, post};
 use minijinja::{Value, context};
+use raadhus_domain::{ContactPerson, Topic, Website};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use session::SignedIn;
@@ -43,42 +45,6 @@ pub fn router() -> Router<AppState> {
             "/admin/nyheder/{id}/versioner/{revision}/gendan",
             post(news::restore_revision),
         )
-        .route("/admin/kontaktpersoner", get(entities::contacts))
-        .route(
-            "/admin/kontaktpersoner/ny",
-            get(entities::new_contact).post(entities::create_contact),
-        )
-        .route(
-            "/admin/kontaktpersoner/{id}",
-            get(entities::edit_contact).post(entities::update_contact),
-        )
-        .route(
-            "/admin/kontaktpersoner/{id}/slet",
-            post(entities::delete_contact),
-        )
-        .route("/admin/emner", get(entities::topics))
-        .route(
-            "/admin/emner/ny",
-            get(entities::new_topic).post(entities::create_topic),
-        )
-        .route(
-            "/admin/emner/{id}",
-            get(entities::edit_topic).post(entities::update_topic),
-        )
-        .route("/admin/emner/{id}/slet", post(entities::delete_topic))
-        .route("/admin/hjemmesider", get(entities::websites))
-        .route(
-            "/admin/hjemmesider/ny",
-            get(entities::new_website).post(entities::create_website),
-        )
-        .route(
-            "/admin/hjemmesider/{id}",
-            get(entities::edit_website).post(entities::update_website),
-        )
-        .route(
-            "/admin/hjemmesider/{id}/slet",
-            post(entities::delete_website),
-        )
         .route("/admin/brugere", get(users::list).post(users::create))
         .route("/admin/brugere/{id}/spaer", post(users::disable))
         .route("/admin/api-noegler", post(users::create_token))
@@ -88,6 +54,9 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/papirkurv", get(news::bin_list))
         .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))
+        .merge(crud::routes::<ContactPerson>())
+        .merge(crud::routes::<Topic>())
+        .merge(crud::routes::<Website>())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

@@ -12,10 +12,11 @@ use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_domain::{
-    ContactInput, ContactPerson, NewsArticle, NewsForm, NewsInput, ValidationErrors, Visibility,
-    date,
+    ContactChoice, ContactInput, ContactPerson, NewsArticle, NewsDraft, NewsForm, ValidationErrors,
+    Visibility, date, urls,
 };
-use raadhus_store::{NewsFilter, Page, SavedBy, StoreError};
+use raadhus_store::{NewsFilter, Page, StoreError};
+use raadhus_usecases::{Actor, Error};
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 
@@ -92,8 +93,7 @@ pub async fn list(
                 status_label: v.label(),
                 news_date: date::numeric(r.summary.news_date),
                 updated: date::long_datetime(r.updated_at),
-                public_url: (v == Visibility::Public)
-                    .then(|| crate::views::news_url(r.summary.slug.as_str())),
+                public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
             }
         })
         .collect();
@@ -136,12 +136,13 @@ fn empty_values() -> HashMap<String, String> {
 }
 
 fn article_values(a: &NewsArticle, now: Timestamp) -> HashMap<String, String> {
+    let c = &a.content;
     let mut values = empty_values();
-    values.insert("title".into(), a.title.clone());
-    values.insert("slug".into(), a.slug.to_string());
-    values.insert("lead".into(), a.lead.clone().unwrap_or_default());
-    values.insert("body".into(), a.body.clone());
-    values.insert("news_date".into(), date::iso(a.news_date));
+    values.insert("title".into(), c.title.clone());
+    values.insert("slug".into(), c.slug.to_string());
+    values.insert("lead".into(), c.lead.clone().unwrap_or_default());
+    values.insert("body".into(), c.body.clone());
+    values.insert("news_date".into(), date::iso(c.news_date));
     let status = match a.visibility(now) {
         Visibility::Draft => "draft",
         Visibility::Scheduled => "scheduled",
@@ -150,13 +151,13 @@ fn article_values(a: &NewsArticle, now: Timestamp) -> HashMap<String, String> {
     values.insert("status".into(), status.into());
     values.insert(
         "publish_at".into(),
-        a.publish_at
+        c.publish_at
             .map(date::local_input_value)
             .unwrap_or_default(),
     );
     values.insert(
         "unpublish_at".into(),
-        a.unpublish_at
+        c.unpublish_at
             .map(date::local_input_value)
             .unwrap_or_default(),
     );
@@ -182,7 +183,7 @@ async fn render_form(
         .map(|e| (e.field, e.message.as_str()))
         .collect();
     let title = match article {
-        Some(a) => format!("Rediger: {}", a.title),
+        Some(a) => format!("Rediger: {}", a.content.title),
         None => "Opret nyhed".to_string(),
     };
     let ctx = context! {
@@ -191,7 +192,7 @@ async fn render_form(
             id => a.id,
             version => a.version,
             status_label => a.visibility(now).label(),
-            public_url => (a.visibility(now) == Visibility::Public).then(|| crate::views::news_url(a.slug.as_str())),
+            public_url => (a.visibility(now) == Visibility::Public).then(|| urls::news(a.content.slug.as_str())),
         }),
         action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
         values => Serde(&form.values),
@@ -210,9 +211,8 @@ async fn render_form(
 }
 
 pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
-    let today = date::local_date(state.now());
     let mut values = empty_values();
-    values.insert("news_date".to_string(), date::iso(today));
+    values.insert("news_date".to_string(), date::iso(state.today()));
     values.insert("status".to_string(), "draft".to_string());
     let form = FormState {
         values,
@@ -251,12 +251,12 @@ pub async fn edit_form(
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await
 }
 
-/// The submitted form read into an article, a possible new contact person, and
-/// everything typed (to show again if something is wrong).
+/// The submitted form read into an article (with a possible new contact
+/// person last), and everything typed (to show again if something is wrong).
 struct Submitted {
     values: HashMap<String, String>,
     contacts: Vec<i64>,
-    result: Result<(NewsInput, Option<ContactInput>), ValidationErrors>,
+    result: Result<NewsDraft, ValidationErrors>,
 }
 
 const FIELDS: &[&str] = &[
@@ -275,7 +275,7 @@ const FIELDS: &[&str] = &[
     "new_phone",
 ];
 
-fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
+fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> Submitted {
     let values: HashMap<String, String> = FIELDS
         .iter()
         .map(|f| (f.to_string(), fields.get(f).to_string()))
@@ -302,56 +302,28 @@ fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
     };
     let publish_at = time(&mut errors, "publish_at");
     let unpublish_at = time(&mut errors, "unpublish_at");
-    let today = date::iso(date::local_date(now));
-    let news_date = match fields.get("news_date").trim() {
-        "" => today.as_str(),
-        typed => typed,
-    };
-    let status = fields.get("status");
-    // A draft keeps no publish time; a published article without one is public now.
-    let publish_at = if status == "draft" { None } else { publish_at };
-    let news = NewsInput::new(NewsForm {
+    let mut choices: Vec<ContactChoice> = contacts
+        .iter()
+        .map(|&id| ContactChoice::Existing(id))
+        .collect();
+    if let Some(new) = new_contact(fields, &mut errors) {
+        choices.push(ContactChoice::New(new));
+    }
+    let form = NewsForm {
         title: fields.get("title"),
         slug: Some(fields.get("slug")),
         lead: Some(fields.get("lead")),
         body: fields.get("body"),
-        news_date,
-        status,
+        news_date: fields.get("news_date"),
+        status: fields.get("status"),
         publish_at,
         unpublish_at,
-        contact_ids: contacts.clone(),
-    });
-    let new_fields = ["new_name", "new_job_title", "new_email", "new_phone"];
-    let new_contact = if new_fields.iter().any(|f| !fields.get(f).trim().is_empty()) {
-        let input = ContactInput::new(
-            fields.get("new_name"),
-            Some(fields.get("new_job_title")),
-            Some(fields.get("new_email")),
-            Some(fields.get("new_phone")),
-        );
-        match input {
-            Ok(c) => Some(c),
-            Err(e) => {
-                for err in e.errors() {
-                    let field = match err.field {
-                        "name" => "new_name",
-                        "job_title" => "new_job_title",
-                        "email" => "new_email",
-                        _ => "new_phone",
-                    };
-                    errors.add(field, err.message.clone());
-                }
-                None
-            }
-        }
-    } else {
-        None
+        contact_ids: Vec::new(),
     };
-    let result = match news {
-        Ok(news) if errors.is_empty() => Ok((news, new_contact)),
+    let result = match NewsDraft::new(form, choices, today) {
+        Ok(draft) if errors.is_empty() => Ok(draft),
         Ok(_) => Err(errors),
-        Err(e) => {
-            let mut all = e;
+        Err(mut all) => {
             for err in errors.errors() {
                 all.add(err.field, err.message.clone());
             }
@@ -363,6 +335,34 @@ fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
         contacts,
         result,
     }
+}
+
+/// The new contact person typed in the form, if any; its errors go on the
+/// form's `new_…` fields.
+fn new_contact(fields: &FormFields, errors: &mut ValidationErrors) -> Option<ContactInput> {
+    const NEW_FIELDS: [&str; 4] = ["new_name", "new_job_title", "new_email", "new_phone"];
+    if NEW_FIELDS.iter().all(|f| fields.get(f).trim().is_empty()) {
+        return None;
+    }
+    let input = ContactInput::new(
+        fields.get("new_name"),
+        Some(fields.get("new_job_title")),
+        Some(fields.get("new_email")),
+        Some(fields.get("new_phone")),
+    );
+    input
+        .map_err(|e| {
+            for err in e.errors() {
+                let field = match err.field {
+                    "name" => "new_name",
+                    "job_title" => "new_job_title",
+                    "email" => "new_email",
+                    _ => "new_phone",
+                };
+                errors.add(field, err.message.clone());
+            }
+        })
+        .ok()
 }
 
 const INVALID: &str = "Nyheden er ikke gemt. Ret fejlene herunder og gem igen.";
@@ -385,179 +385,118 @@ pub async fn update(
 async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Response, WebError> {
     let AdminForm { who, fields } = form;
     let site = state.site().id;
-    let store = state.store();
     let existing = match id {
         Some(id) => Some(
-            store
+            state
+                .store()
                 .news_by_id(site, id)
                 .await?
                 .ok_or(WebError::NotFound)?,
         ),
         None => None,
     };
-    let submitted = read_submission(&fields, state.now());
-    let (mut input, new_contact) = match submitted.result {
-        Ok(ok) => ok,
+    let submitted = read_submission(&fields, state.today());
+    let Submitted {
+        values,
+        contacts,
+        result,
+    } = submitted;
+    let refused = |errors: ValidationErrors, message: String| FormState {
+        values: values.clone(),
+        contacts: contacts.clone(),
+        errors,
+        message: Some(message),
+        notice: None,
+    };
+    let draft = match result {
+        Ok(draft) => draft,
         Err(errors) => {
-            let form = FormState {
-                values: submitted.values,
-                contacts: submitted.contacts,
-                errors,
-                message: Some(INVALID.into()),
-                notice: None,
-            };
-            return render_form(
-                &state,
-                &who,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                existing.as_ref(),
-                form,
-            )
-            .await;
+            let form = refused(errors, INVALID.into());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_form(&state, &who, status, existing.as_ref(), form).await;
         }
     };
     if fields.get("action") == "preview" {
-        return preview(&state, &input, new_contact.as_ref()).await;
+        return preview(&state, &draft).await;
     }
-    let now = state.now();
-    let mut values = submitted.values;
-    let mut contacts = submitted.contacts;
-    let created = match &new_contact {
-        Some(new) => store.create_contact(site, new, now).await.map(Some),
-        None => Ok(None),
-    };
-    let saved = match created {
-        Ok(created) => {
-            if let Some(created) = created {
-                input.contact_ids.push(created.id);
-                contacts.push(created.id);
-                for f in ["new_name", "new_job_title", "new_email", "new_phone"] {
-                    values.insert(f.to_string(), String::new());
-                }
-            }
-            let summary = |a: &NewsArticle| format!("{} (version {})", a.title, a.version);
-            let by = |action| SavedBy {
-                user_id: who.user.id,
-                action,
-                summary: &summary,
-            };
-            match &existing {
-                None => {
-                    store
-                        .create_news(site, &input, Some(&by("create")), now)
-                        .await
-                }
-                Some(article) => {
-                    let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
-                    store
-                        .update_news(site, article.id, version, &input, Some(&by("update")), now)
-                        .await
-                }
-            }
+    let by = Actor::editor(who.user.id);
+    let saved = match &existing {
+        None => state.usecases().create_news(site, &by, draft).await,
+        Some(article) => {
+            let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
+            state
+                .usecases()
+                .update_news(site, &by, article.id, version, draft)
+                .await
         }
-        Err(e) => Err(e),
     };
-    match saved {
+    let (status, errors, message) = match saved {
         Ok(article) => {
-            Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response())
+            return Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response());
         }
-        Err(StoreError::DiskFull(e)) => {
+        Err(Error::Store(StoreError::DiskFull(e))) => {
             tracing::error!(error = %e, "news not saved: the disk is full");
-            let form = FormState {
-                values,
-                contacts,
-                errors: ValidationErrors::new(),
-                message: Some(DISK_FULL.into()),
-                notice: None,
-            };
-            render_form(
-                &state,
-                &who,
-                StatusCode::INSUFFICIENT_STORAGE,
-                existing.as_ref(),
-                form,
-            )
-            .await
+            let status = StatusCode::INSUFFICIENT_STORAGE;
+            (status, ValidationErrors::new(), DISK_FULL.to_string())
         }
-        Err(StoreError::Conflict(_)) => {
-            let latest = existing.as_ref().map_or(0, |a| a.version);
+        Err(Error::Stale { current, .. }) => {
             let message = format!(
-                "Nyheden er ikke gemt: en anden har gemt en nyere udgave (version {latest}), mens du redigerede. \
+                "Nyheden er ikke gemt: en anden har gemt en nyere udgave (version {current}), mens du redigerede. \
                  Det, du har skrevet, står stadig herunder. Se ændringerne under Versioner, og indarbejd dem, før du gemmer igen."
             );
-            let form = FormState {
-                values,
-                contacts,
-                errors: ValidationErrors::new(),
-                message: Some(message),
-                notice: None,
-            };
-            render_form(&state, &who, StatusCode::CONFLICT, existing.as_ref(), form).await
+            (StatusCode::CONFLICT, ValidationErrors::new(), message)
         }
-        Err(e @ (StoreError::SlugTaken(_) | StoreError::UnknownReference(_))) => {
+        Err(Error::SlugTaken(slug)) => {
             let mut errors = ValidationErrors::new();
-            match e {
-                StoreError::SlugTaken(slug) => errors.add(
-                    "slug",
-                    format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
-                ),
-                _ => errors.add(
-                    "contacts",
-                    "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
-                ),
-            }
-            let form = FormState {
-                values,
-                contacts,
-                errors,
-                message: Some(INVALID.into()),
-                notice: None,
-            };
-            render_form(
-                &state,
-                &who,
+            errors.add(
+                "slug",
+                format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
+            );
+            (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                existing.as_ref(),
-                form,
+                errors,
+                INVALID.to_string(),
             )
-            .await
         }
-        Err(e) => Err(e.into()),
-    }
+        Err(Error::UnknownReference(_)) => {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "contacts",
+                "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                INVALID.to_string(),
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let form = refused(errors, message);
+    render_form(&state, &who, status, existing.as_ref(), form).await
 }
 
 /// Shows the article exactly as the public page would, without saving it.
-async fn preview(
-    state: &AppState,
-    input: &NewsInput,
-    new_contact: Option<&ContactInput>,
-) -> Result<Response, WebError> {
+async fn preview(state: &AppState, draft: &NewsDraft) -> Result<Response, WebError> {
     let all = state.store().contacts(state.site().id).await?;
-    let mut contacts: Vec<ContactPerson> = input
-        .contact_ids
+    let contacts: Vec<ContactPerson> = draft
+        .contacts
         .iter()
-        .filter_map(|id| all.iter().find(|c| c.id == *id).cloned())
+        .filter_map(|choice| match choice {
+            ContactChoice::Existing(id) => all.iter().find(|c| c.id == *id).cloned(),
+            ContactChoice::New(c) => Some(ContactPerson {
+                id: 0,
+                name: c.name.clone(),
+                job_title: c.job_title.clone(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+            }),
+        })
         .collect();
-    if let Some(c) = new_contact {
-        contacts.push(ContactPerson {
-            id: 0,
-            name: c.name.clone(),
-            job_title: c.job_title.clone(),
-            email: c.email.clone(),
-            phone: c.phone.clone(),
-        });
-    }
     let now = state.now();
     let article = NewsArticle {
         id: 0,
-        slug: input.slug.clone(),
-        title: input.title.clone(),
-        lead: input.lead.clone(),
-        body: input.body.clone(),
-        news_date: input.news_date,
-        status: input.status,
-        publish_at: input.publish_at,
-        unpublish_at: input.unpublish_at,
+        content: draft.content.clone(),
         contacts,
         created_at: now,
         updated_at: now,
@@ -567,36 +506,13 @@ async fn preview(
     Ok(([("x-robots-tag", "noindex")], html).into_response())
 }
 
-async fn audit(
-    state: &AppState,
-    who: &SignedIn,
-    action: &str,
-    id: i64,
-    summary: &str,
-) -> Result<(), WebError> {
-    state.record(who.user.id, action, "news", id, summary).await
-}
-
 pub async fn bin(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let site = state.site().id;
-    let article = state
-        .store()
-        .news_by_id(site, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    state.store().bin_news(site, id, state.now()).await?;
-    audit(
-        &state,
-        &form.who,
-        "delete",
-        id,
-        &format!("{} moved to the bin", article.title),
-    )
-    .await?;
+    let by = Actor::editor(form.who.user.id);
+    state.usecases().bin_news(state.site().id, &by, id).await?;
     Ok(Redirect::to("/admin/papirkurv").into_response())
 }
 
@@ -633,10 +549,11 @@ pub async fn restore_from_bin(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    if !state.store().restore_news(state.site().id, id).await? {
-        return Err(WebError::NotFound);
-    }
-    audit(&state, &form.who, "restore", id, "taken out of the bin").await?;
+    let by = Actor::editor(form.who.user.id);
+    state
+        .usecases()
+        .restore_news(state.site().id, &by, id)
+        .await?;
     Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response())
 }
 
@@ -676,13 +593,13 @@ pub async fn revisions(
         .collect();
     let ctx = context! {
         admin_section => SECTION,
-        article => context! { id => article.id, title => article.title.clone(), version => article.version },
+        article => context! { id => article.id, title => article.content.title.clone(), version => article.version },
         rows => Serde(rows),
         latest,
     };
     state.render_admin(
         "admin/revisions.html",
-        &format!("Versioner: {}", article.title),
+        &format!("Versioner: {}", article.content.title),
         &who,
         ctx,
     )
@@ -790,39 +707,26 @@ pub async fn restore_revision(
     Path((id, revision_id)): Path<(i64, i64)>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let site = state.site().id;
-    let store = state.store();
-    let revision = store
-        .revision(site, id, revision_id)
-        .await?
-        .ok_or(WebError::NotFound)?;
     let version = form
         .fields
         .get("version")
         .trim()
         .parse::<i64>()
         .unwrap_or(0);
-    let now = state.now();
-    let summary = |a: &NewsArticle| {
-        format!(
-            "version {} restored as version {}",
-            revision.version, a.version
-        )
-    };
-    let by = SavedBy {
-        user_id: form.who.user.id,
-        action: "restore",
-        summary: &summary,
-    };
-    match store.update_news(site, id, version, &revision.content, Some(&by), now).await {
+    let by = Actor::editor(form.who.user.id);
+    let restored = state
+        .usecases()
+        .restore_revision(state.site().id, &by, id, revision_id, version)
+        .await;
+    match restored {
         Ok(_) => Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response()),
-        Err(StoreError::Conflict(_)) => Err(WebError::Conflict(
+        Err(Error::Stale { .. }) => Err(WebError::Conflict(
             "Nyheden er blevet ændret, siden du åbnede listen over versioner. Genindlæs siden og prøv igen.".into(),
         )),
-        Err(StoreError::SlugTaken(slug)) => Err(WebError::Conflict(format!(
+        Err(Error::SlugTaken(slug)) => Err(WebError::Conflict(format!(
             "Versionen kan ikke gendannes, fordi adressen »{slug}« nu bruges af en anden nyhed."
         ))),
-        Err(StoreError::UnknownReference(_)) => Err(WebError::Conflict(
+        Err(Error::UnknownReference(_)) => Err(WebError::Conflict(
             "Versionen kan ikke gendannes, fordi en af dens kontaktpersoner er slettet. Åbn nyheden, og vælg kontaktpersonerne igen.".into(),
         )),
         Err(e) => Err(e.into()),

@@ -13,8 +13,6 @@ use crate::{AppState, WebError};
 pub const SESSION_COOKIE: &str = "raadhus_session";
 /// Ties the sign-in form to the browser that loaded it (login CSRF).
 pub const LOGIN_COOKIE: &str = "raadhus_login";
-/// How long a session lasts.
-pub const SESSION_HOURS: i64 = 12;
 
 /// The value of cookie `name` in the request.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -31,7 +29,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value for an admin cookie: HttpOnly, SameSite=Strict, Secure
 /// when the site is served over https. `max_age` 0 deletes the cookie.
 pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64) -> String {
-    let secure = if state.inner.base_url.scheme() == "https" {
+    let secure = if state.urls().base().scheme() == "https" {
         "; Secure"
     } else {
         ""
@@ -151,6 +149,12 @@ impl FormFields {
             })
             .collect::<Result<_, _>>()
             .map(Self)
+    }
+
+    /// These fields and `name` = `value`.
+    pub fn with(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.0.push((name.to_string(), value.into()));
+        self
     }
 
     /// The first value of `name`, or "".

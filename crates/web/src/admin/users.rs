@@ -5,9 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use raadhus_domain::secret::{hash_password, random_token, token_digest};
 use raadhus_domain::{UserInput, ValidationErrors, date};
-use raadhus_store::StoreError;
+use raadhus_usecases::{Actor, Error};
 use serde::Serialize;
 
 use super::session::{AdminForm, SignedIn};
@@ -115,42 +114,29 @@ pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Re
         f.get("name").to_string(),
         f.get("role").to_string(),
     ];
-    let mut errors = match UserInput::new(f.get("email"), f.get("name"), f.get("role")) {
+    let by = Actor::editor(form.who.user.id);
+    let created = match UserInput::new(f.get("email"), f.get("name"), f.get("role")) {
         Ok(input) => {
-            let password = f.get("password").to_string();
-            let hashed = tokio::task::spawn_blocking(move || hash_password(&password))
+            state
+                .usecases()
+                .create_user(&by, &input, f.get("password"))
                 .await
-                .map_err(|e| WebError::Internal(e.to_string()))?;
+        }
+        Err(errors) => Err(Error::Invalid(errors)),
+    };
+    let errors = match created {
+        Ok(_) => return Ok(Redirect::to(SECTION).into_response()),
+        Err(Error::Invalid(errors)) => errors,
+        Err(Error::EmailTaken(_)) => {
             let mut errors = ValidationErrors::new();
-            match hashed {
-                Ok(hash) => match state.store().create_user(&input, &hash, state.now()).await {
-                    Ok(user) => {
-                        state
-                            .record(
-                                form.who.user.id,
-                                "create",
-                                "user",
-                                user.id,
-                                &user.email.to_string(),
-                            )
-                            .await?;
-                        return Ok(Redirect::to(SECTION).into_response());
-                    }
-                    Err(StoreError::Conflict(_)) => errors.add(
-                        "email",
-                        "Der findes allerede en bruger med denne e-mailadresse.",
-                    ),
-                    Err(e) => return Err(e.into()),
-                },
-                Err(e) => errors.add("password", e.to_string()),
-            }
+            errors.add(
+                "email",
+                "Der findes allerede en bruger med denne e-mailadresse.",
+            );
             errors
         }
-        Err(errors) => errors,
+        Err(e) => return Err(e.into()),
     };
-    if errors.is_empty() {
-        errors.add("email", "Brugeren kunne ikke oprettes.");
-    }
     let extra = Extra {
         errors,
         values,
@@ -165,27 +151,14 @@ pub async fn disable(
     form: AdminForm,
 ) -> Result<Response, WebError> {
     form.who.require_admin()?;
-    if id == form.who.user.id {
-        return Err(WebError::Forbidden(
+    let by = Actor::editor(form.who.user.id);
+    match state.usecases().disable_user(&by, id).await {
+        Ok(_) => Ok(Redirect::to(SECTION).into_response()),
+        Err(Error::OwnAccount) => Err(WebError::Forbidden(
             "Du kan ikke spærre din egen bruger.".into(),
-        ));
+        )),
+        Err(e) => Err(e.into()),
     }
-    let users = state.store().users().await?;
-    let user = users
-        .iter()
-        .find(|u| u.id == id)
-        .ok_or(WebError::NotFound)?;
-    state.store().disable_user(id, state.now()).await?;
-    state
-        .record(
-            form.who.user.id,
-            "disable",
-            "user",
-            id,
-            &user.email.to_string(),
-        )
-        .await?;
-    Ok(Redirect::to(SECTION).into_response())
 }
 
 pub async fn create_token(
@@ -193,59 +166,38 @@ pub async fn create_token(
     form: AdminForm,
 ) -> Result<Response, WebError> {
     form.who.require_admin()?;
-    let name = form.fields.get("token_name").trim().to_string();
-    let users = state.store().users().await?;
-    let owner = form
-        .fields
-        .get("token_user")
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| users.iter().find(|u| u.id == id && !u.disabled));
-    let mut errors = ValidationErrors::new();
-    if name.is_empty() || name.chars().count() > 100 {
-        errors.add(
-            "token_name",
-            "Skriv, hvad nøglen skal bruges til (højst 100 tegn).",
-        );
-    }
-    let Some(owner) = owner.filter(|_| errors.is_empty()) else {
-        if errors.is_empty() {
+    let by = Actor::editor(form.who.user.id);
+    let owner = form.fields.get("token_user").trim().parse::<i64>().ok();
+    let name = form.fields.get("token_name");
+    let created = match owner {
+        Some(owner) => state.usecases().create_token(&by, owner, name).await,
+        None => Err(Error::NotFound),
+    };
+    let errors = match created {
+        Ok((_, token)) => {
+            let extra = Extra {
+                new_token: Some(token),
+                notice: Some("Nøglen er oprettet. Kopiér den nu: den vises ikke igen."),
+                ..Extra::default()
+            };
+            return page(&state, &form.who, StatusCode::OK, extra).await;
+        }
+        Err(Error::Invalid(errors)) => errors,
+        Err(Error::NotFound | Error::Disabled) => {
+            let mut errors = ValidationErrors::new();
             errors.add(
                 "token_user",
                 "Vælg en aktiv bruger, som nøglen skal handle som.",
             );
+            errors
         }
-        return page(
-            &state,
-            &form.who,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Extra {
-                errors,
-                ..Extra::default()
-            },
-        )
-        .await;
+        Err(e) => return Err(e.into()),
     };
-    let token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
-    let id = state
-        .store()
-        .create_api_token(owner.id, &name, &token_digest(&token), state.now())
-        .await?;
-    state
-        .record(
-            form.who.user.id,
-            "create",
-            "token",
-            id,
-            &format!("{name} for {}", owner.email),
-        )
-        .await?;
     let extra = Extra {
-        new_token: Some(token),
-        notice: Some("Nøglen er oprettet. Kopiér den nu: den vises ikke igen."),
+        errors,
         ..Extra::default()
     };
-    page(&state, &form.who, StatusCode::OK, extra).await
+    page(&state, &form.who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
 }
 
 pub async fn revoke_token(
@@ -254,11 +206,7 @@ pub async fn revoke_token(
     form: AdminForm,
 ) -> Result<Response, WebError> {
     form.who.require_admin()?;
-    if !state.store().revoke_api_token(id, state.now()).await? {
-        return Err(WebError::NotFound);
-    }
-    state
-        .record(form.who.user.id, "revoke", "token", id, "API token revoked")
-        .await?;
+    let by = Actor::editor(form.who.user.id);
+    state.usecases().revoke_token(&by, id).await?;
     Ok(Redirect::to(SECTION).into_response())
 }

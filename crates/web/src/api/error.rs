@@ -4,6 +4,7 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use raadhus_domain::ValidationErrors;
+use raadhus_domain::chain::Chain;
 use raadhus_store::StoreError;
 use serde_json::json;
 
@@ -63,25 +64,57 @@ impl From<StoreError> for ApiError {
             }
             StoreError::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
-            StoreError::Unavailable(e) => {
-                tracing::warn!(error = %e, "API request failed: database unavailable");
+            e @ StoreError::Unavailable(_) => {
+                tracing::warn!(error = %Chain(&e), "API request failed: database unavailable");
                 Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "the database is unavailable; try again shortly",
                 )
             }
-            StoreError::DiskFull(e) => {
-                tracing::error!(error = %e, "API request failed: disk full");
+            e @ StoreError::DiskFull(_) => {
+                tracing::error!(error = %Chain(&e), "API request failed: disk full");
                 Self::new(
                     StatusCode::INSUFFICIENT_STORAGE,
                     "the server's disk is full: the change was not saved, and nothing stored was changed",
                 )
             }
-            other => {
-                tracing::error!(error = %other, "API request failed");
-                Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-            }
+            other => Self::internal(&other),
         }
+    }
+}
+
+impl From<raadhus_usecases::Error> for ApiError {
+    fn from(e: raadhus_usecases::Error) -> Self {
+        use raadhus_usecases::Error as E;
+        match e {
+            E::Invalid(errors) => errors.into(),
+            E::NotFound => Self::not_found(),
+            E::Stale { expected, current } => Self::new(
+                StatusCode::CONFLICT,
+                format!(
+                    "the article is at version {current}, not {expected}; fetch it again and reapply the change"
+                ),
+            )
+            .field("version"),
+            E::SlugTaken(slug) => {
+                Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
+            }
+            E::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            E::InUse(names) => Self::new(
+                StatusCode::CONFLICT,
+                format!("in use by: {}; change those first", names.join(", ")),
+            ),
+            E::Store(e) => e.into(),
+            other => Self::internal(&other),
+        }
+    }
+}
+
+impl ApiError {
+    /// A `500`, with the whole cause in the log and none of it in the answer.
+    pub fn internal(e: &(dyn std::error::Error + 'static)) -> Self {
+        tracing::error!(error = %Chain(e), "API request failed");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
     }
 }
 

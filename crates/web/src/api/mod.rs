@@ -4,15 +4,16 @@
 //! `Authorization: Bearer <token>` and acts as the token's user. Errors are
 //! `{"error": "...", "field": "..."}` with a fitting status.
 
-mod directory;
 mod error;
 mod json;
 mod news;
+mod records;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use raadhus_domain::{ContactPerson, Topic, Website};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use error::ApiError;
@@ -29,36 +30,9 @@ pub fn router() -> Router<AppState> {
             get(news::show).put(news::update).delete(news::delete),
         )
         .route("/news/{id}/revisions", get(news::revisions))
-        .route(
-            "/contacts",
-            get(directory::contacts).post(directory::create_contact),
-        )
-        .route(
-            "/contacts/{id}",
-            get(directory::contact)
-                .put(directory::update_contact)
-                .delete(directory::delete_contact),
-        )
-        .route(
-            "/topics",
-            get(directory::topics).post(directory::create_topic),
-        )
-        .route(
-            "/topics/{id}",
-            get(directory::topic)
-                .put(directory::update_topic)
-                .delete(directory::delete_topic),
-        )
-        .route(
-            "/sites",
-            get(directory::websites).post(directory::create_website),
-        )
-        .route(
-            "/sites/{id}",
-            get(directory::website)
-                .put(directory::update_website)
-                .delete(directory::delete_website),
-        )
+        .merge(records::routes::<ContactPerson>())
+        .merge(records::routes::<Topic>())
+        .merge(records::routes::<Website>())
         .fallback(|| async { ApiError::not_found() })
         // Answers may depend on the token: never stored by caches.
         .layer(SetResponseHeaderLayer::overriding(

@@ -8,14 +8,16 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
 use raadhus_domain::{
-    ContactInput, NewsArticle, NewsForm, NewsInput, User, ValidationErrors, Visibility, date,
+    ContactChoice, ContactInput, NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility,
+    date,
 };
-use raadhus_store::{NewsFilter, Page, SavedBy};
+use raadhus_store::{NewsFilter, Page};
+use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use super::directory::ContactJson;
 use super::json::{JsonBody, MaybeTokenUser, TokenUser};
+use super::records::ContactJson;
 use crate::AppState;
 
 const PER_PAGE: u32 = 20;
@@ -39,30 +41,23 @@ pub struct NewsJson {
 }
 
 fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
+    let c = &a.content;
     NewsJson {
         id: a.id,
-        slug: a.slug.to_string(),
-        url: public_url(state, a.slug.as_str()),
-        title: a.title.clone(),
-        lead: a.lead.clone(),
-        body: a.body.clone(),
-        news_date: date::iso(a.news_date),
+        slug: c.slug.to_string(),
+        url: state.urls().news(c.slug.as_str()),
+        title: c.title.clone(),
+        lead: c.lead.clone(),
+        body: c.body.clone(),
+        news_date: date::iso(c.news_date),
         status: a.visibility(state.now()).as_str(),
-        publish_at: a.publish_at,
-        unpublish_at: a.unpublish_at,
+        publish_at: c.publish_at,
+        unpublish_at: c.unpublish_at,
         contacts: a.contacts.iter().map(ContactJson::from).collect(),
         version: a.version,
         created_at: a.created_at,
         updated_at: a.updated_at,
     }
-}
-
-fn public_url(state: &AppState, slug: &str) -> String {
-    state
-        .inner
-        .base_url
-        .join(&crate::views::news_url(slug))
-        .map_or_else(|_| crate::views::news_url(slug), |u| u.to_string())
 }
 
 #[derive(Deserialize)]
@@ -109,7 +104,7 @@ pub async fn list(
             .map(|r| ListItem {
                 id: r.summary.id,
                 slug: r.summary.slug.to_string(),
-                url: public_url(&state, r.summary.slug.as_str()),
+                url: state.urls().news(r.summary.slug.as_str()),
                 title: r.summary.title.clone(),
                 lead: r.summary.lead.clone(),
                 news_date: date::iso(r.summary.news_date),
@@ -125,7 +120,7 @@ pub async fn list(
             .map(|n| ListItem {
                 id: n.id,
                 slug: n.slug.to_string(),
-                url: public_url(&state, n.slug.as_str()),
+                url: state.urls().news(n.slug.as_str()),
                 title: n.title.clone(),
                 lead: n.lead.clone(),
                 news_date: date::iso(n.news_date),
@@ -204,21 +199,16 @@ fn api_time(
     errors.check(field, date::parse_local_datetime(value))
 }
 
-/// Reads a request into an article and the new contact persons it names.
-fn read_request(
-    req: &NewsRequest,
-    now: Timestamp,
-) -> Result<(NewsInput, Vec<Option<ContactInput>>), ApiError> {
+/// Reads a request into an article with its contact persons, in order.
+fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft, ApiError> {
     let mut errors = ValidationErrors::new();
     let publish_at = api_time(req.publish_at.as_deref(), "publish_at", &mut errors);
     let unpublish_at = api_time(req.unpublish_at.as_deref(), "unpublish_at", &mut errors);
     let mut contacts = Vec::new();
-    let mut existing = Vec::new();
     for c in &req.contacts {
         match (c.id, &c.name) {
             (Some(id), None) if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() => {
-                existing.push(id);
-                contacts.push(None);
+                contacts.push(ContactChoice::Existing(id));
             }
             (None, Some(name)) => {
                 match ContactInput::new(
@@ -227,7 +217,7 @@ fn read_request(
                     c.email.as_deref(),
                     c.phone.as_deref(),
                 ) {
-                    Ok(input) => contacts.push(Some(input)),
+                    Ok(input) => contacts.push(ContactChoice::New(input)),
                     Err(e) => {
                         for err in e.errors() {
                             errors.add("contacts", format!("{}: {}", err.field, err.message));
@@ -241,56 +231,18 @@ fn read_request(
             ),
         }
     }
-    let today = date::iso(date::local_date(now));
-    let status = req.status.as_deref().unwrap_or("draft");
-    let news = NewsInput::new(NewsForm {
+    let form = NewsForm {
         title: &req.title,
         slug: req.slug.as_deref(),
         lead: req.lead.as_deref(),
         body: &req.body,
-        news_date: req
-            .news_date
-            .as_deref()
-            .filter(|d| !d.trim().is_empty())
-            .unwrap_or(&today),
-        status,
-        publish_at: if status == "draft" { None } else { publish_at },
+        news_date: req.news_date.as_deref().unwrap_or_default(),
+        status: req.status.as_deref().unwrap_or("draft"),
+        publish_at,
         unpublish_at,
-        contact_ids: existing,
-    });
-    match news {
-        Ok(news) if errors.is_empty() => Ok((news, contacts)),
-        Ok(_) => Err(errors.into()),
-        Err(mut all) => {
-            for e in errors.errors() {
-                all.add(e.field, e.message.clone());
-            }
-            Err(all.into())
-        }
-    }
-}
-
-/// Creates the new contact persons and puts every contact in request order.
-async fn resolve_contacts(
-    state: &AppState,
-    input: &mut NewsInput,
-    contacts: Vec<Option<ContactInput>>,
-) -> Result<(), ApiError> {
-    let mut existing = std::mem::take(&mut input.contact_ids).into_iter();
-    for c in contacts {
-        let id = match c {
-            Some(new) => {
-                state
-                    .store()
-                    .create_contact(state.site().id, &new, state.now())
-                    .await?
-                    .id
-            }
-            None => existing.next().unwrap_or_default(),
-        };
-        input.contact_ids.push(id);
-    }
-    Ok(())
+        contact_ids: Vec::new(),
+    };
+    Ok(errors.and(NewsDraft::new(form, contacts, today))?)
 }
 
 pub async fn create(
@@ -298,16 +250,10 @@ pub async fn create(
     TokenUser(user): TokenUser,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Response, ApiError> {
-    let (mut input, contacts) = read_request(&req, state.now())?;
-    resolve_contacts(&state, &mut input, contacts).await?;
+    let draft = read_request(&req, state.today())?;
     let article = state
-        .store()
-        .create_news(
-            state.site().id,
-            &input,
-            Some(&saved_by(&user, "create")),
-            state.now(),
-        )
+        .usecases()
+        .create_news(state.site().id, &Actor::api(user.id), draft)
         .await?;
     let location = format!("/api/v1/news/{}", article.id);
     Ok((
@@ -337,24 +283,16 @@ pub async fn update(
         .field("version")
     })?;
     if version != current.version {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            format!("the article is at version {}, not {version}; fetch it again and reapply the change", current.version),
-        )
-        .field("version"));
+        return Err(raadhus_usecases::Error::Stale {
+            expected: version,
+            current: current.version,
+        }
+        .into());
     }
-    let (mut input, contacts) = read_request(&req, state.now())?;
-    resolve_contacts(&state, &mut input, contacts).await?;
+    let draft = read_request(&req, state.today())?;
     let article = state
-        .store()
-        .update_news(
-            state.site().id,
-            id,
-            version,
-            &input,
-            Some(&saved_by(&user, "update")),
-            state.now(),
-        )
+        .usecases()
+        .update_news(state.site().id, &Actor::api(user.id), id, version, draft)
         .await?;
     Ok(Json(news_json(&state, &article)))
 }
@@ -365,16 +303,10 @@ pub async fn delete(
     TokenUser(user): TokenUser,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let article = state
-        .store()
-        .news_by_id(state.site().id, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
     state
-        .store()
-        .bin_news(state.site().id, id, state.now())
+        .usecases()
+        .bin_news(state.site().id, &Actor::api(user.id), id)
         .await?;
-    audit(&state, &user, "delete", &article).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -416,35 +348,6 @@ pub async fn revisions(
     Ok(Json(serde_json::json!({ "items": revisions })).into_response())
 }
 
-/// The audit log's summary of a change to `a` through the API.
-fn audit_summary(a: &NewsArticle) -> String {
-    format!("{} (version {}) via the API", a.title, a.version)
-}
-
-/// Who saves through the API, with the audit line the save writes.
-fn saved_by<'a>(user: &User, action: &'a str) -> SavedBy<'a> {
-    SavedBy {
-        user_id: user.id,
-        action,
-        summary: &audit_summary,
-    }
-}
-
-async fn audit(
-    state: &AppState,
-    user: &User,
-    action: &str,
-    a: &NewsArticle,
-) -> Result<(), ApiError> {
-    state
-        .record(user.id, action, "news", a.id, &audit_summary(a))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "audit failed");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        })
-}
-
 /// `GET /api/v1/search?q=…&type=nyhed|hjemmeside&year=YYYY&page=N`: the same
 /// results as `/soeg`, as JSON.
 pub async fn search(
@@ -457,10 +360,7 @@ pub async fn search(
     let results = if parsed.query.text.is_empty() {
         raadhus_search::Results::default()
     } else {
-        crate::pages::search::run(&state, &parsed.query).map_err(|e| {
-            tracing::error!(error = %e, "search failed");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
-        })?
+        crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
     };
     let items: Vec<serde_json::Value> = results
         .hits

@@ -8,21 +8,13 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use raadhus_domain::{NewsArticle, date, markup};
+use raadhus_domain::{NewsArticle, date, markup, urls};
 
 use crate::cache::{Cacheable, Tag};
 use crate::{AppState, WebError};
 
 /// How many articles a feed carries.
 const ENTRIES: u32 = 20;
-
-fn absolute(state: &AppState, path: &str) -> String {
-    state
-        .inner
-        .base_url
-        .join(path)
-        .map_or_else(|_| path.to_string(), |u| u.to_string())
-}
 
 fn fixed(ts: Timestamp) -> Result<FixedDateTime, WebError> {
     FixedDateTime::parse_from_rfc3339(&ts.to_string())
@@ -39,7 +31,9 @@ fn link(href: String, rel: &str, mime: &str) -> Link {
 
 /// When the article last changed as the public sees it.
 fn changed(a: &NewsArticle) -> Timestamp {
-    a.publish_at.map_or(a.updated_at, |p| p.max(a.updated_at))
+    a.content
+        .publish_at
+        .map_or(a.updated_at, |p| p.max(a.updated_at))
 }
 
 async fn latest(state: &AppState) -> Result<Vec<NewsArticle>, WebError> {
@@ -65,7 +59,7 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, WebError> {
     let site = state.site().name.clone();
     let mut feed = Feed::default();
     feed.set_title(Text::plain(feed_title(&state)));
-    feed.set_id(absolute(&state, "/nyheder"));
+    feed.set_id(state.urls().absolute(urls::NEWS));
     feed.set_lang(Some("da".to_string()));
     let updated = articles
         .iter()
@@ -75,31 +69,34 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, WebError> {
     feed.set_updated(fixed(updated)?);
     feed.set_links(vec![
         link(
-            absolute(&state, "/nyheder/feed.atom"),
+            state.urls().absolute(urls::ATOM_FEED),
             "self",
             "application/atom+xml",
         ),
-        link(absolute(&state, "/nyheder"), "alternate", "text/html"),
+        link(state.urls().absolute(urls::NEWS), "alternate", "text/html"),
     ]);
     let mut author = Person::default();
     author.set_name(site);
-    author.set_uri(Some(absolute(&state, "/")));
+    author.set_uri(Some(state.urls().absolute("/")));
     feed.set_authors(vec![author]);
     let mut entries = Vec::with_capacity(articles.len());
     for a in &articles {
-        let url = absolute(&state, &crate::views::news_url(a.slug.as_str()));
+        let url = state.urls().news(a.content.slug.as_str());
         let mut entry = Entry::default();
         entry.set_id(url.clone());
-        entry.set_title(Text::plain(a.title.clone()));
+        entry.set_title(Text::plain(a.content.title.clone()));
         entry.set_updated(fixed(changed(a))?);
-        entry.set_published(a.publish_at.map(fixed).transpose()?);
+        entry.set_published(a.content.publish_at.map(fixed).transpose()?);
         entry.set_links(vec![link(url, "alternate", "text/html")]);
         entry.set_summary(Some(Text::plain(
-            a.lead.clone().unwrap_or_else(|| a.title.clone()),
+            a.content
+                .lead
+                .clone()
+                .unwrap_or_else(|| a.content.title.clone()),
         )));
         let mut content = Content::default();
         content.set_content_type(Some("html".to_string()));
-        content.set_value(Some(markup::render(&a.body)));
+        content.set_value(Some(markup::render(&a.content.body)));
         entry.set_content(Some(content));
         entries.push(entry);
     }
@@ -120,25 +117,25 @@ pub async fn rss(State(state): State<AppState>) -> Result<Response, WebError> {
     };
     let mut items = Vec::with_capacity(articles.len());
     for a in &articles {
-        let url = absolute(&state, &crate::views::news_url(a.slug.as_str()));
+        let url = state.urls().news(a.content.slug.as_str());
         let mut guid = rss::Guid::default();
         guid.set_value(url.clone());
         guid.set_permalink(true);
         let mut item = rss::Item::default();
-        item.set_title(Some(a.title.clone()));
+        item.set_title(Some(a.content.title.clone()));
         item.set_link(Some(url));
         item.set_guid(Some(guid));
-        item.set_pub_date(a.publish_at.map(rfc2822).transpose()?);
+        item.set_pub_date(a.content.publish_at.map(rfc2822).transpose()?);
         // Readers show an RSS description as HTML: the lead goes in as text.
         item.set_description(Some(markup::escape_text(
-            a.lead.as_deref().unwrap_or(&a.title),
+            a.content.lead.as_deref().unwrap_or(&a.content.title),
         )));
-        item.set_content(Some(markup::render(&a.body)));
+        item.set_content(Some(markup::render(&a.content.body)));
         items.push(item);
     }
     let mut channel = rss::Channel::default();
     channel.set_title(feed_title(&state));
-    channel.set_link(absolute(&state, "/nyheder"));
+    channel.set_link(state.urls().absolute(urls::NEWS));
     channel.set_description(format!("De seneste nyheder fra {}.", state.site().name));
     channel.set_language(Some("da".to_string()));
     let updated = articles

@@ -37,7 +37,7 @@ pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<Stri
         directory_intro => super::DIRECTORY_INTRO,
         structured_data => minijinja::Value::from_safe_string(crate::views::organization_ld(
             &state.site().name,
-            state.inner.base_url.as_str(),
+            state.urls().base().as_str(),
         )),
     };
     let meta = Meta {

@@ -6,7 +6,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_domain::{NewsArticle, markup};
+use raadhus_domain::{NewsArticle, markup, urls};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -47,9 +47,9 @@ pub async fn list(
     }
     let pages = Pages::new(number, count, |n| {
         if n == 1 {
-            "/nyheder".to_string()
+            urls::NEWS.to_string()
         } else {
-            format!("/nyheder?side={n}")
+            format!("{}?side={n}", urls::NEWS)
         }
     });
     let title = if number > 1 {
@@ -58,9 +58,9 @@ pub async fn list(
         "Nyheder".to_string()
     };
     let canonical = if number > 1 {
-        format!("/nyheder?side={number}")
+        format!("{}?side={number}", urls::NEWS)
     } else {
-        "/nyheder".to_string()
+        urls::NEWS.to_string()
     };
     let ctx = context! {
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
@@ -95,7 +95,7 @@ pub async fn show(
     tags.extend(article.contacts.iter().map(|c| Tag::Contact(c.id)));
     let cacheable = Cacheable {
         tags,
-        expires: article.unpublish_at,
+        expires: article.content.unpublish_at,
     };
     Ok((cacheable, render_article(&state, &article, false)?))
 }
@@ -106,23 +106,26 @@ pub(crate) fn render_article(
     article: &NewsArticle,
     preview: bool,
 ) -> Result<Html<String>, WebError> {
-    let path = crate::views::news_url(article.slug.as_str());
-    let base = &state.inner.base_url;
-    let url = base
-        .join(&path)
-        .map_or_else(|_| path.clone(), |u| u.to_string());
-    let structured = (!preview)
-        .then(|| crate::views::news_article_ld(article, &url, &state.site().name, base.as_str()));
+    let path = urls::news(article.content.slug.as_str());
+    let url = state.urls().absolute(&path);
+    let structured = (!preview).then(|| {
+        crate::views::news_article_ld(
+            article,
+            &url,
+            &state.site().name,
+            state.urls().base().as_str(),
+        )
+    });
     let ctx = context! {
         article => Serde(Article::from(article)),
-        body_html => Value::from_safe_string(markup::render(&article.body)),
+        body_html => Value::from_safe_string(markup::render(&article.content.body)),
         preview,
         structured_data => structured.map(Value::from_safe_string),
     };
     let meta = Meta {
         current: "nyheder",
-        title: Some(&article.title),
-        description: article.lead.as_deref(),
+        title: Some(&article.content.title),
+        description: article.content.lead.as_deref(),
         canonical_path: (!preview).then_some(path.as_str()),
     };
     Ok(state.render_page("news_article.html", meta, ctx)?)

@@ -8,6 +8,8 @@ use minijinja::context;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use raadhus_domain::urls;
+
 use crate::cache::{Cacheable, Tag};
 use crate::{AppState, WebError};
 
@@ -22,13 +24,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError
     let articles = state.store().public_news_index(site, now).await?;
     let newest = articles.iter().map(|(_, t)| *t).max();
     let directory_changed = state.store().directory_changed_at(site).await?;
-    let loc = |path: &str| {
-        state
-            .inner
-            .base_url
-            .join(path)
-            .map_or_else(|_| path.to_string(), |u| u.to_string())
-    };
+    let loc = |path: &str| state.urls().absolute(path);
     let stamp = |t: Option<Timestamp>| t.unwrap_or(now).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let site_changed = newest.max(directory_changed);
     let mut urls = vec![
@@ -37,16 +33,16 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError
             lastmod: stamp(site_changed),
         },
         Url {
-            loc: loc("/nyheder"),
+            loc: loc(urls::NEWS),
             lastmod: stamp(newest),
         },
         Url {
-            loc: loc("/hjemmesider"),
+            loc: loc(urls::DIRECTORY),
             lastmod: stamp(directory_changed),
         },
     ];
     urls.extend(articles.iter().map(|(slug, t)| Url {
-        loc: loc(&crate::views::news_url(slug)),
+        loc: state.urls().news(slug),
         lastmod: stamp(Some(*t)),
     }));
     let xml = state.render_xml("sitemap.xml", context! { urls => Serde(urls) })?;
@@ -62,11 +58,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError
 }
 
 pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
-    let sitemap = state
-        .inner
-        .base_url
-        .join("/sitemap.xml")
-        .map_or_else(|_| "/sitemap.xml".into(), |u| u.to_string());
+    let sitemap = state.urls().absolute(urls::SITEMAP);
     (
         Cacheable::default(),
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -1,0 +1,249 @@
+//! Checking an export file before anything is written: the editors' rules
+//! on every value, unique ids, slugs and e-mail addresses, and every
+//! reference pointing at something in the file.
+
+use std::collections::HashSet;
+
+use super::{Export, ImportError, error};
+use crate::validation::ValidationErrors;
+use crate::{ContactInput, TokenName, TopicInput, UserInput, WebsiteInput};
+
+/// The first of an editor's errors, at its place in the file. The editors'
+/// field names are the file's, but for the lists of references.
+fn editors_rules<T>(at: &str, result: Result<T, ValidationErrors>) -> Result<(), ImportError> {
+    let Err(errors) = result else {
+        return Ok(());
+    };
+    let first = errors.errors().first();
+    let field = match first.map(|e| e.field) {
+        Some("contacts") => "contact_ids",
+        Some("topics") => "topic_ids",
+        Some(field) => field,
+        None => "",
+    };
+    let place = if field.is_empty() {
+        at.to_string()
+    } else {
+        format!("{at}.{field}")
+    };
+    Err(error(
+        place,
+        first.map_or_else(|| errors.to_string(), |e| e.message.clone()),
+    ))
+}
+
+impl Export {
+    /// Checks what the types alone cannot: every value by the rules an
+    /// editor's input meets; unique ids, slugs and e-mail addresses; every
+    /// reference pointing at something in the file (on the same site).
+    pub fn check(&self) -> Result<(), ImportError> {
+        let mut users = Unique::new("user");
+        let mut emails = HashSet::new();
+        for (i, u) in self.users.iter().enumerate() {
+            let at = format!("users[{i}]");
+            users.add(&at, u.id)?;
+            editors_rules(
+                &at,
+                UserInput::new(u.email.as_str(), &u.name, u.role.as_str()),
+            )?;
+            if !emails.insert(u.email.as_str().to_lowercase()) {
+                return Err(error(
+                    format!("{at}.email"),
+                    format!("{} is used by another user", u.email),
+                ));
+            }
+            if u.password_hash.is_some() && !self.secrets {
+                return Err(error(
+                    format!("{at}.password_hash"),
+                    "the file says it holds no secrets",
+                ));
+            }
+        }
+        let user_exists = |place: String, id: Option<i64>| match id {
+            Some(id) if !users.ids.contains(&id) => {
+                Err(error(place, format!("user {id} is not in the file")))
+            }
+            _ => Ok(()),
+        };
+        let mut tokens = Unique::new("API token");
+        let mut digests = HashSet::new();
+        for (i, t) in self.api_tokens.iter().enumerate() {
+            let at = format!("api_tokens[{i}]");
+            tokens.add(&at, t.id)?;
+            if let Err(message) = TokenName::parse(&t.name) {
+                return Err(error(format!("{at}.name"), message));
+            }
+            user_exists(format!("{at}.user_id"), Some(t.user_id))?;
+            if !digests.insert(t.token_hash.as_str()) {
+                return Err(error(format!("{at}.token_hash"), "used by another token"));
+            }
+        }
+        if !self.api_tokens.is_empty() && !self.secrets {
+            return Err(error("api_tokens", "the file says it holds no secrets"));
+        }
+        let mut audit = Unique::new("audit entry");
+        for (i, a) in self.audit_log.iter().enumerate() {
+            let at = format!("audit_log[{i}]");
+            audit.add(&at, a.id)?;
+            user_exists(format!("{at}.user_id"), a.user_id)?;
+        }
+        let mut sites = Unique::new("site");
+        let mut contacts = Unique::new("contact person");
+        let mut topics = Unique::new("topic");
+        let mut websites = Unique::new("website");
+        let mut news = Unique::new("article");
+        let mut revisions = Unique::new("revision");
+        for (s, site) in self.sites.iter().enumerate() {
+            let at = format!("sites[{s}]");
+            sites.add(&at, site.id)?;
+            required(&at, "name", &site.name)?;
+            let mut site_contacts = HashSet::new();
+            for (i, c) in site.contacts.iter().enumerate() {
+                let at = format!("{at}.contacts[{i}]");
+                contacts.add(&at, c.id)?;
+                editors_rules(
+                    &at,
+                    ContactInput::new(
+                        &c.name,
+                        c.job_title.as_deref(),
+                        c.email.as_ref().map(|e| e.as_str()),
+                        c.phone.as_ref().map(|p| p.e164()),
+                    ),
+                )?;
+                site_contacts.insert(c.id);
+            }
+            let mut site_topics = HashSet::new();
+            let mut topic_slugs = HashSet::new();
+            for (i, t) in site.topics.iter().enumerate() {
+                let at = format!("{at}.topics[{i}]");
+                topics.add(&at, t.id)?;
+                editors_rules(
+                    &at,
+                    TopicInput::new(&t.name, Some(t.slug.as_str()), t.sort_order),
+                )?;
+                if !topic_slugs.insert(t.slug.as_str()) {
+                    return Err(error(
+                        format!("{at}.slug"),
+                        format!("{} is used by another topic", t.slug),
+                    ));
+                }
+                site_topics.insert(t.id);
+            }
+            for (i, w) in site.websites.iter().enumerate() {
+                let at = format!("{at}.websites[{i}]");
+                websites.add(&at, w.id)?;
+                references(&at, "topic_ids", &w.topic_ids, &site_topics, "topic")?;
+                editors_rules(
+                    &at,
+                    WebsiteInput::new(
+                        &w.name,
+                        w.url.as_str(),
+                        w.description.as_deref(),
+                        w.topic_ids.clone(),
+                        w.sort_order,
+                        w.statement_url.as_ref().map(|u| u.as_str()),
+                    ),
+                )?;
+            }
+            let mut news_slugs = HashSet::new();
+            for (i, n) in site.news.iter().enumerate() {
+                let at = format!("{at}.news[{i}]");
+                news.add(&at, n.id)?;
+                if !news_slugs.insert(n.content.slug.as_str()) {
+                    return Err(error(
+                        format!("{at}.slug"),
+                        format!("{} is used by another article", n.content.slug),
+                    ));
+                }
+                references(
+                    &at,
+                    "contact_ids",
+                    &n.content.contact_ids,
+                    &site_contacts,
+                    "contact person",
+                )?;
+                editors_rules(&at, n.content.clone().validated())?;
+                let mut versions = HashSet::new();
+                for (r, rev) in n.revisions.iter().enumerate() {
+                    let at = format!("{at}.revisions[{r}]");
+                    revisions.add(&at, rev.id)?;
+                    if !versions.insert(rev.version) {
+                        return Err(error(
+                            format!("{at}.version"),
+                            format!("version {} appears twice", rev.version),
+                        ));
+                    }
+                    user_exists(format!("{at}.user_id"), rev.user_id)?;
+                    // Old revisions may name contact persons since deleted:
+                    // they are kept as history, not as references.
+                    editors_rules(&at, rev.content.clone().validated())?;
+                }
+            }
+            for (i, a) in site.audit_log.iter().enumerate() {
+                let at = format!("{at}.audit_log[{i}]");
+                audit.add(&at, a.id)?;
+                user_exists(format!("{at}.user_id"), a.user_id)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Ids of one kind seen so far; ids are unique per kind across all sites.
+struct Unique {
+    kind: &'static str,
+    ids: HashSet<i64>,
+}
+
+impl Unique {
+    fn new(kind: &'static str) -> Self {
+        Self {
+            kind,
+            ids: HashSet::new(),
+        }
+    }
+
+    fn add(&mut self, at: &str, id: i64) -> Result<(), ImportError> {
+        if id < 1 {
+            return Err(error(format!("{at}.id"), "ids are whole numbers from 1"));
+        }
+        if !self.ids.insert(id) {
+            return Err(error(
+                format!("{at}.id"),
+                format!("{} {id} appears twice", self.kind),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn required(at: &str, field: &str, value: &str) -> Result<(), ImportError> {
+    if value.trim().is_empty() {
+        return Err(error(format!("{at}.{field}"), "must not be empty"));
+    }
+    Ok(())
+}
+
+/// Checks that every id in `ids` is one of `known` and none repeats.
+fn references(
+    at: &str,
+    field: &str,
+    ids: &[i64],
+    known: &HashSet<i64>,
+    kind: &str,
+) -> Result<(), ImportError> {
+    let mut seen = HashSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        let place = format!("{at}.{field}[{i}]");
+        if !known.contains(id) {
+            return Err(error(
+                place,
+                format!("{kind} {id} is not on this site in the file"),
+            ));
+        }
+        if !seen.insert(id) {
+            return Err(error(place, format!("{kind} {id} appears twice")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! Writing articles: each save stores the article, its contact persons and
+//! a revision, in the caller's transaction.
+
+use std::collections::HashSet;
+
+use jiff::Timestamp;
+use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId};
+
+use super::{Lookup, article};
+use crate::{Change, Conn, Result, StoreError, WriteTx, codec, missing_reference};
+
+/// The publish time a save stores: the one given; for a published article
+/// without one, the time it was first published, or now.
+fn publish_time(
+    content: &NewsContent,
+    existing: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    match (content.status, content.publish_at) {
+        (_, Some(at)) => Some(at),
+        (NewsStatus::Published, None) => Some(existing.unwrap_or(now)),
+        (NewsStatus::Draft, None) => None,
+    }
+}
+
+async fn write_contacts(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: i64,
+    contact_ids: &[i64],
+) -> Result<()> {
+    on_conn!(conn, c => sqlx::query("DELETE FROM news_contacts WHERE news_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await.map(drop))?;
+    for (position, contact_id) in (0_i64..).zip(contact_ids) {
+        on_conn!(conn, c => sqlx::query(
+            "INSERT INTO news_contacts (site_id, news_id, contact_id, position) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(site.0)
+        .bind(id)
+        .bind(contact_id)
+        .bind(position)
+        .execute(&mut *c)
+        .await.map(drop))
+        .map_err(|e| {
+            missing_reference(e, || {
+                format!("contact person {contact_id} does not exist on this site")
+            })
+        })?;
+    }
+    Ok(())
+}
+
+/// Stores the article as it is now as a revision.
+async fn write_revision(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: i64,
+    user: Option<i64>,
+    now: Timestamp,
+) -> Result<()> {
+    let contacts: Vec<i64> = on_conn!(conn, c => sqlx::query_scalar(
+        "SELECT contact_id FROM news_contacts WHERE news_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await)?;
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead, body,
+                                     news_date, status, publish_at, unpublish_at, contact_ids)
+         SELECT n.site_id, n.id, n.version, $3, $4, n.slug, n.title, n.lead, n.body, n.news_date, n.status,
+                n.publish_at, n.unpublish_at, $5
+         FROM news n WHERE n.id = $1 AND n.site_id = $2",
+    )
+    .bind(id)
+    .bind(site.0)
+    .bind(user)
+    .bind(codec::timestamp(now))
+    .bind(codec::id_list(&contacts))
+    .execute(&mut *c)
+    .await.map(drop))?;
+    Ok(())
+}
+
+impl WriteTx {
+    /// Any article of the site that is not in the bin, as this transaction
+    /// sees it.
+    pub async fn news_by_id(&mut self, site: SiteId, id: i64) -> Result<Option<NewsArticle>> {
+        article(&mut self.conn(), site, Lookup::Id(id)).await
+    }
+
+    /// Creates an article with its contact persons and its first revision,
+    /// saved by `user` if anyone, and returns it as stored. The slug is made
+    /// unique within the site by appending `-2`, `-3`, … when needed.
+    pub async fn create_news(
+        &mut self,
+        site: SiteId,
+        content: &NewsContent,
+        user: Option<i64>,
+        now: Timestamp,
+    ) -> Result<NewsArticle> {
+        let conn = &mut self.conn();
+        let taken: Vec<String> = on_conn!(conn, c => sqlx::query_scalar(
+            "SELECT slug FROM news WHERE site_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')",
+        )
+        .bind(site.0)
+        .bind(content.slug.as_str())
+        .fetch_all(&mut *c)
+        .await)?;
+        let taken: HashSet<String> = taken.into_iter().collect();
+        let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
+        let publish_at = publish_time(content, None, now);
+        let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
+            "INSERT INTO news (site_id, slug, title, lead, body, news_date, status, publish_at, unpublish_at,
+                               created_at, updated_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+        )
+        .bind(site.0)
+        .bind(slug.as_str())
+        .bind(&content.title)
+        .bind(&content.lead)
+        .bind(&content.body)
+        .bind(codec::date(content.news_date))
+        .bind(content.status.as_str())
+        .bind(publish_at.map(codec::timestamp))
+        .bind(content.unpublish_at.map(codec::timestamp))
+        .bind(codec::timestamp(now))
+        .fetch_one(&mut *c)
+        .await)?;
+        write_contacts(conn, site, id, &content.contact_ids).await?;
+        write_revision(conn, site, id, user, now).await?;
+        self.changed(
+            site,
+            Change::News {
+                id,
+                listed: content.status == NewsStatus::Published,
+                moved: true,
+            },
+        );
+        self.news_by_id(site, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Saves a new version of an article, if `expected_version` is still the
+    /// newest ([`StoreError::Stale`] otherwise), and returns it as stored.
+    pub async fn update_news(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        expected_version: i64,
+        content: &NewsContent,
+        user: Option<i64>,
+        now: Timestamp,
+    ) -> Result<NewsArticle> {
+        let current = self
+            .news_by_id(site, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if current.version != expected_version {
+            return Err(StoreError::Stale {
+                expected: expected_version,
+                current: current.version,
+            });
+        }
+        let conn = &mut self.conn();
+        if current.content.slug != content.slug {
+            let taken: i64 = on_conn!(conn, c => sqlx::query_scalar(
+                "SELECT COUNT(*) FROM news WHERE site_id = $1 AND slug = $2 AND id <> $3",
+            )
+            .bind(site.0)
+            .bind(content.slug.as_str())
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await)?;
+            if taken > 0 {
+                return Err(StoreError::SlugTaken(content.slug.to_string()));
+            }
+        }
+        let publish_at = publish_time(content, current.content.publish_at, now);
+        on_conn!(conn, c => sqlx::query(
+            "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
+                    publish_at = $7, unpublish_at = $8, updated_at = $9, version = version + 1
+             WHERE id = $10 AND site_id = $11",
+        )
+        .bind(content.slug.as_str())
+        .bind(&content.title)
+        .bind(&content.lead)
+        .bind(&content.body)
+        .bind(codec::date(content.news_date))
+        .bind(content.status.as_str())
+        .bind(publish_at.map(codec::timestamp))
+        .bind(content.unpublish_at.map(codec::timestamp))
+        .bind(codec::timestamp(now))
+        .bind(id)
+        .bind(site.0)
+        .execute(&mut *c)
+        .await
+        .map(drop))?;
+        write_contacts(conn, site, id, &content.contact_ids).await?;
+        write_revision(conn, site, id, user, now).await?;
+        let saved = self
+            .news_by_id(site, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let (before, after) = (&current.content, &saved.content);
+        self.changed(
+            site,
+            Change::News {
+                id,
+                listed: before.status == NewsStatus::Published
+                    || after.status == NewsStatus::Published,
+                moved: before.status != after.status
+                    || before.publish_at != after.publish_at
+                    || before.unpublish_at != after.unpublish_at
+                    || before.news_date != after.news_date,
+            },
+        );
+        Ok(saved)
+    }
+
+    /// Moves an article to the bin and returns it.
+    pub async fn bin_news(&mut self, site: SiteId, id: i64, now: Timestamp) -> Result<NewsArticle> {
+        let article = self
+            .news_by_id(site, id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        self.set_binned(site, id, Some(now)).await?;
+        Ok(article)
+    }
+
+    /// Takes an article out of the bin, as it was, and returns it.
+    pub async fn restore_news(&mut self, site: SiteId, id: i64) -> Result<NewsArticle> {
+        self.set_binned(site, id, None).await?;
+        self.news_by_id(site, id).await?.ok_or(StoreError::NotFound)
+    }
+
+    /// Moves an article into the bin (`Some(when)`) or out of it (`None`);
+    /// `NotFound` if it was not where it could be moved from.
+    async fn set_binned(&mut self, site: SiteId, id: i64, binned: Option<Timestamp>) -> Result<()> {
+        let status: Option<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "UPDATE news SET deleted_at = $1
+             WHERE id = $2 AND site_id = $3 AND (deleted_at IS NULL) = $4
+             RETURNING status",
+        )
+        .bind(binned.map(codec::timestamp))
+        .bind(id)
+        .bind(site.0)
+        .bind(binned.is_some())
+        .fetch_optional(&mut *c)
+        .await)?;
+        let status = status.ok_or(StoreError::NotFound)?;
+        self.changed(
+            site,
+            Change::News {
+                id,
+                listed: status == NewsStatus::Published.as_str(),
+                moved: true,
+            },
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,203 @@
+//! Users, API tokens and signing in and out.
+
+use jiff::{SignedDuration, Timestamp};
+use raadhus_domain::secret::{
+    hash_password, random_token, token_digest, verify_nothing, verify_password,
+};
+use raadhus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS};
+use raadhus_domain::{TokenName, User, UserInput};
+use raadhus_store::StoreError;
+
+use crate::{Actor, Error, Result, UseCases};
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// A session begun by signing in: its token (for the cookie; only its digest
+/// is stored) and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub user: User,
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: Timestamp,
+}
+
+/// Runs slow work (argon2) off the async workers.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Internal(format!("a worker thread failed: {e}")))
+}
+
+fn token() -> Result<String> {
+    random_token().map_err(|e| Error::Internal(e.to_string()))
+}
+
+/// The password's argon2 hash, or the password rule it breaks.
+async fn hash(password: &str) -> Result<String> {
+    let password = password.to_string();
+    blocking(move || hash_password(&password))
+        .await?
+        .map_err(|e| Error::field("password", e.to_string()))
+}
+
+impl UseCases {
+    /// Signs a user in from `address`: checks the lockouts, the password, and
+    /// begins a session. Failures count towards locking the account and the
+    /// address.
+    pub async fn sign_in(&self, email: &str, password: &str, address: &str) -> Result<NewSession> {
+        let now = self.now();
+        let email = email.trim();
+        let account = format!("user:{}", email.to_lowercase());
+        let from = format!("ip:{address}");
+        for (subject, rule) in [(&account, PER_ACCOUNT), (&from, PER_ADDRESS)] {
+            let (failures, latest) = self
+                .store
+                .login_failures(subject, rule.window_start(now))
+                .await?;
+            if let Some(until) = rule.locked_until(failures, latest, now) {
+                tracing::warn!(%subject, "sign-in locked");
+                return Err(Error::Locked(until));
+            }
+        }
+        let found = self.store.user_by_email(email).await?;
+        let password = password.to_string();
+        let verified = blocking(move || match found {
+            Some((user, hash)) => verify_password(&password, &hash).then_some(user),
+            None => {
+                verify_nothing(&password);
+                None
+            }
+        })
+        .await?;
+        let Some(user) = verified else {
+            let mut tx = self.store.write().await?;
+            tx.record_login_failure(&account, now).await?;
+            tx.record_login_failure(&from, now).await?;
+            tx.commit().await?;
+            tracing::info!(%email, ip = %address, "sign-in failed");
+            return Err(Error::WrongCredentials);
+        };
+        if user.disabled {
+            return Err(Error::Disabled);
+        }
+        // A new session token every time: a token planted before sign-in is worthless.
+        let (token, csrf_token) = (token()?, token()?);
+        let expires_at = now
+            .checked_add(SignedDuration::from_hours(SESSION_HOURS))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let summary = format!("signed in from {address}");
+        let mut tx = self.store.write().await?;
+        tx.clear_login_failures(&account).await?;
+        tx.create_session(user.id, &token_digest(&token), &csrf_token, now, expires_at)
+            .await?;
+        let line = Actor::editor(user.id).audit(None, "sign-in", "user", user.id, &summary);
+        tx.audit(&line, now).await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            user,
+            token,
+            csrf_token,
+            expires_at,
+        })
+    }
+
+    /// Ends the session with this token digest.
+    pub async fn sign_out(&self, session_digest: &str) -> Result<()> {
+        let mut tx = self.store.write().await?;
+        tx.delete_session(session_digest).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Creates a user with a password. An e-mail address in use (any case)
+    /// is [`Error::EmailTaken`]; a password breaking the rules an error on
+    /// `password`.
+    pub async fn create_user(&self, by: &Actor, input: &UserInput, password: &str) -> Result<User> {
+        let hash = hash(password).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let user = match tx.create_user(input, &hash, now).await {
+            Err(StoreError::Conflict(_)) => return Err(Error::EmailTaken(input.email.to_string())),
+            other => other?,
+        };
+        let summary = by.summary(format!("user {} created", user.email));
+        tx.audit(&by.audit(None, "create", "user", user.id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Gives a user a new password; their sessions end.
+    pub async fn set_password(&self, by: &Actor, user_id: i64, password: &str) -> Result<User> {
+        let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
+        let hash = hash(password).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.set_password(user.id, &hash, now).await?;
+        let summary = by.summary(format!("password of {} changed", user.email));
+        tx.audit(&by.audit(None, "update", "user", user.id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Disables a user: their sessions end and their API tokens stop working
+    /// at once. Nobody disables their own account.
+    pub async fn disable_user(&self, by: &Actor, user_id: i64) -> Result<User> {
+        if by.user_id == Some(user_id) {
+            return Err(Error::OwnAccount);
+        }
+        let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.disable_user(user.id, now).await?;
+        let summary = by.summary(format!("user {} disabled", user.email));
+        tx.audit(&by.audit(None, "disable", "user", user.id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Creates an API token acting as user `owner_id` (who must be active)
+    /// and returns its id and the token itself, which is stored only as a
+    /// digest: this is the one time it can be shown.
+    pub async fn create_token(
+        &self,
+        by: &Actor,
+        owner_id: i64,
+        name: &str,
+    ) -> Result<(i64, String)> {
+        let name = TokenName::parse(name).map_err(|e| Error::field("token_name", e))?;
+        let owner = self.store.user(owner_id).await?.ok_or(Error::NotFound)?;
+        if owner.disabled {
+            return Err(Error::Disabled);
+        }
+        let token = token()?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let id = tx
+            .create_api_token(owner.id, name.as_str(), &token_digest(&token), now)
+            .await?;
+        let summary = by.summary(format!("API token \"{name}\" created for {}", owner.email));
+        tx.audit(&by.audit(None, "create", "token", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok((id, token))
+    }
+
+    /// Revokes a live API token.
+    pub async fn revoke_token(&self, by: &Actor, id: i64) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        if !tx.revoke_api_token(id, now).await? {
+            return Err(Error::NotFound);
+        }
+        let summary = by.summary("API token revoked");
+        tx.audit(&by.audit(None, "revoke", "token", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,147 @@
+//! Saving, publishing and scheduling news (a status and times of the
+//! content), binning and restoring articles, restoring old versions.
+
+use raadhus_domain::{ContactChoice, NewsArticle, NewsDraft, SiteId};
+use raadhus_store::WriteTx;
+
+use crate::{Actor, Error, Result, UseCases};
+
+/// The audit line's summary of a saved article.
+fn saved(by: &Actor, a: &NewsArticle) -> String {
+    by.summary(format!("{} (version {})", a.content.title, a.version))
+}
+
+impl UseCases {
+    /// Creates an article, with the new contact persons it names.
+    pub async fn create_news(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        draft: NewsDraft,
+    ) -> Result<NewsArticle> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let content = with_contacts(&mut tx, site, by, draft, now).await?;
+        let article = tx.create_news(site, &content, by.user_id, now).await?;
+        let summary = saved(by, &article);
+        tx.audit(
+            &by.audit(Some(site), "create", "news", article.id, &summary),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Saves a new version of article `id`, if `version` is still its newest
+    /// ([`Error::Stale`] otherwise, and nothing is written, not even the new
+    /// contact persons).
+    pub async fn update_news(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        id: i64,
+        version: i64,
+        draft: NewsDraft,
+    ) -> Result<NewsArticle> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let content = with_contacts(&mut tx, site, by, draft, now).await?;
+        let article = tx
+            .update_news(site, id, version, &content, by.user_id, now)
+            .await?;
+        let summary = saved(by, &article);
+        tx.audit(&by.audit(Some(site), "update", "news", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Saves an old version of article `id` as its newest, if `version` is
+    /// still the newest.
+    pub async fn restore_revision(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        id: i64,
+        revision_id: i64,
+        version: i64,
+    ) -> Result<NewsArticle> {
+        let revision = self
+            .store
+            .revision(site, id, revision_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let article = tx
+            .update_news(site, id, version, &revision.content, by.user_id, now)
+            .await?;
+        let summary = by.summary(format!(
+            "version {} restored as version {}",
+            revision.version, article.version
+        ));
+        tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Moves an article to the bin.
+    pub async fn bin_news(&self, site: SiteId, by: &Actor, id: i64) -> Result<NewsArticle> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let article = tx.bin_news(site, id, now).await?;
+        let summary = by.summary(format!("{} moved to the bin", article.content.title));
+        tx.audit(&by.audit(Some(site), "delete", "news", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+
+    /// Takes an article out of the bin, as it was.
+    pub async fn restore_news(&self, site: SiteId, by: &Actor, id: i64) -> Result<NewsArticle> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let article = tx.restore_news(site, id).await?;
+        let summary = by.summary(format!("{} taken out of the bin", article.content.title));
+        tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(article)
+    }
+}
+
+/// Creates the draft's new contact persons in `tx` (each with its audit
+/// line) and gives the content
+/// all of its contact persons, in the draft's order.
+async fn with_contacts(
+    tx: &mut WriteTx,
+    site: SiteId,
+    by: &Actor,
+    draft: NewsDraft,
+    now: jiff::Timestamp,
+) -> Result<raadhus_domain::NewsContent> {
+    let NewsDraft {
+        mut content,
+        contacts,
+    } = draft;
+    content.contact_ids.clear();
+    for choice in contacts {
+        let id = match choice {
+            ContactChoice::Existing(id) => id,
+            ContactChoice::New(input) => {
+                let contact = tx.create_contact(site, &input, now).await?;
+                let summary = by.summary(format!("{} (with an article)", contact.name));
+                tx.audit(
+                    &by.audit(Some(site), "create", "contact", contact.id, &summary),
+                    now,
+                )
+                .await?;
+                contact.id
+            }
+        };
+        content.contact_ids.push(id);
+    }
+    Ok(content)
+}
