@@ -271,14 +271,11 @@ impl NewsDraft {
 }
 
 fn body_text(body: &str) -> Result<String, String> {
-    let len = body.chars().count();
-    if len > MAX_BODY_CHARS {
-        return Err(format!(
-            "Teksten er for lang: {len} tegn, højst {MAX_BODY_CHARS} er tilladt."
-        ));
-    }
-    // Line endings from browsers are CRLF; keep one form.
-    Ok(body.replace("\r\n", "\n").trim_end().to_string())
+    // Line endings from browsers are CRLF, and text pasted from word
+    // processors has vertical tabs and form feeds for line breaks: keep one form.
+    let normal = body.replace("\r\n", "\n").replace(['\u{b}', '\u{c}'], "\n");
+    crate::validation::checked(&normal, MAX_BODY_CHARS)?;
+    Ok(normal.trim_end().to_string())
 }
 
 /// A line of a news list.
@@ -418,6 +415,30 @@ mod tests {
             Visibility::of(p, Some(past), Some(now), now),
             Visibility::Expired
         );
+    }
+
+    #[test]
+    fn pasted_line_breaks_become_newlines_and_control_characters_are_refused() {
+        let n = NewsContent::new(
+            NewsForm {
+                body: "Et\u{b}to\u{c}tre",
+                ..form()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(n.body, "Et\nto\ntre");
+        for bad in ["a\u{0}b", "a\u{1}b", "\u{ffff}"] {
+            let e = NewsContent::new(
+                NewsForm {
+                    body: bad,
+                    ..form()
+                },
+                today(),
+            )
+            .unwrap_err();
+            assert!(e.for_field("body").is_some(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -87,37 +87,62 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// Trims `value` and checks that it is present and at most `max` characters long.
+/// Trims `value` and checks that it is present, at most `max` characters
+/// long as given, and made of [allowed characters](forbidden_char).
 pub fn required_text(value: &str, max: usize, what: &str) -> Result<String, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(format!("Skriv {what}."));
+    checked(value, max)?;
+    match value.trim() {
+        "" => Err(format!("Skriv {what}.")),
+        trimmed => Ok(trimmed.to_string()),
     }
-    limited_text(value, max)
 }
 
-/// Trims `value`; an empty value becomes `None`.
+/// Trims `value`; an empty value becomes `None`. What is given must be at
+/// most `max` characters long and made of allowed characters.
 pub fn optional_text(value: Option<&str>, max: usize) -> Result<Option<String>, String> {
-    match value.map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(v) => limited_text(v, max).map(Some),
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    checked(value, max)?;
+    match value.trim() {
+        "" => Ok(None),
+        trimmed => Ok(Some(trimmed.to_string())),
     }
 }
 
-fn limited_text(value: &str, max: usize) -> Result<String, String> {
+/// Checks the length (in characters, as given) and the characters of a text.
+pub fn checked(value: &str, max: usize) -> Result<(), String> {
     let len = value.chars().count();
     if len > max {
         return Err(format!(
             "Teksten er for lang: {len} tegn, højst {max} er tilladt."
         ));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err("Teksten indeholder ugyldige kontroltegn.".to_string());
+    match value.chars().find(|&c| forbidden_char(c)) {
+        Some(c) => Err(format!(
+            "Teksten indeholder et tegn, der ikke kan bruges (U+{:04X}). Fjern det, og prøv igen.",
+            u32::from(c)
+        )),
+        None => Ok(()),
     }
-    Ok(value.to_string())
+}
+
+/// Characters no stored text may hold:
+/// - control characters other than tab, line feed and carriage return
+///   (NUL among them: PostgreSQL cannot store it, and XML 1.0, so every feed,
+///   forbids the others);
+/// - noncharacters (U+FDD0–U+FDEF and the last two of every plane), which
+///   XML also forbids or discourages;
+/// - the directional embeddings, overrides and isolates (U+202A–U+202E,
+///   U+2066–U+2069), which can make a title or a name read as something it
+///   is not.
+pub fn forbidden_char(c: char) -> bool {
+    let u = u32::from(c);
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || (u & 0xFFFE) == 0xFFFE
+        || (0x202A..=0x202E).contains(&u)
+        || (0x2066..=0x2069).contains(&u)
 }
 
 #[cfg(test)]
@@ -134,6 +159,20 @@ mod tests {
         assert!(required_text("æøåæøåæøåæ", 10, "x").is_ok());
         assert!(required_text("æøåæøåæøåæø", 10, "x").is_err());
         assert!(required_text("a\u{0}b", 10, "x").is_err());
+        // The length counts what was given, spaces too.
+        assert!(required_text(" æøåæøåæøå ", 10, "x").is_err());
+    }
+
+    #[test]
+    fn characters_feeds_and_databases_cannot_hold_are_refused() {
+        for bad in ['\u{0}', '\u{b}', '\u{1f}', '\u{7f}', '\u{85}', '\u{fffe}', '\u{ffff}', '\u{fdd0}', '\u{10ffff}', '\u{202e}', '\u{2066}'] {
+            assert!(forbidden_char(bad), "{:X}", u32::from(bad));
+            assert!(required_text(&format!("a{bad}b"), 10, "x").is_err());
+            assert!(optional_text(Some(&format!("a{bad}")), 10).is_err());
+        }
+        for good in ['\t', '\n', '\r', 'æ', '\u{200f}', '\u{fdcf}', '\u{fffd}', '😀'] {
+            assert!(!forbidden_char(good), "{:X}", u32::from(good));
+        }
     }
 
     #[test]
