@@ -165,12 +165,26 @@ mod tests {
 
     #[test]
     fn characters_feeds_and_databases_cannot_hold_are_refused() {
-        for bad in ['\u{0}', '\u{b}', '\u{1f}', '\u{7f}', '\u{85}', '\u{fffe}', '\u{ffff}', '\u{fdd0}', '\u{10ffff}', '\u{202e}', '\u{2066}'] {
+        for bad in [
+            '\u{0}',
+            '\u{b}',
+            '\u{1f}',
+            '\u{7f}',
+            '\u{85}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{fdd0}',
+            '\u{10ffff}',
+            '\u{202e}',
+            '\u{2066}',
+        ] {
             assert!(forbidden_char(bad), "{:X}", u32::from(bad));
             assert!(required_text(&format!("a{bad}b"), 10, "x").is_err());
             assert!(optional_text(Some(&format!("a{bad}")), 10).is_err());
         }
-        for good in ['\t', '\n', '\r', 'æ', '\u{200f}', '\u{fdcf}', '\u{fffd}', '😀'] {
+        for good in [
+            '\t', '\n', '\r', 'æ', '\u{200f}', '\u{fdcf}', '\u{fffd}', '😀',
+        ] {
             assert!(!forbidden_char(good), "{:X}", u32::from(good));
         }
     }

@@ -1,0 +1,243 @@
+//! The history of articles: the bin, the versions, comparing and restoring
+//! them.
+
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use minijinja::context;
+use minijinja::value::Serde;
+use raadhus_domain::date;
+use raadhus_usecases::{Actor, Error};
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use super::SECTION;
+use crate::admin::session::{AdminForm, SignedIn};
+use crate::{AppState, WebError};
+
+pub async fn bin(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let by = Actor::editor(form.who.user.id);
+    state.usecases().bin_news(state.site().id, &by, id).await?;
+    Ok(Redirect::to("/admin/papirkurv").into_response())
+}
+
+#[derive(Serialize)]
+struct BinRow {
+    id: i64,
+    title: String,
+    news_date: String,
+}
+
+pub async fn bin_list(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Html<String>, WebError> {
+    let rows = state.store().binned_news(state.site().id).await?;
+    let rows: Vec<BinRow> = rows
+        .iter()
+        .map(|r| BinRow {
+            id: r.summary.id,
+            title: r.summary.title.clone(),
+            news_date: date::numeric(r.summary.news_date),
+        })
+        .collect();
+    state.render_admin(
+        "admin/bin.html",
+        "Papirkurv",
+        &who,
+        context! { admin_section => SECTION, rows => Serde(rows) },
+    )
+}
+
+pub async fn restore_from_bin(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let by = Actor::editor(form.who.user.id);
+    state
+        .usecases()
+        .restore_news(state.site().id, &by, id)
+        .await?;
+    Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response())
+}
+
+#[derive(Serialize)]
+struct RevisionRow {
+    id: i64,
+    version: i64,
+    when: String,
+    who: String,
+    title: String,
+    current: bool,
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let site = state.site().id;
+    let article = state
+        .store()
+        .news_by_id(site, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let revisions = state.store().revisions(site, id).await?;
+    let latest = revisions.first().map(|r| r.id);
+    let rows: Vec<RevisionRow> = revisions
+        .iter()
+        .map(|r| RevisionRow {
+            id: r.id,
+            version: r.version,
+            when: date::long_datetime(r.created_at),
+            who: r.user_name.clone().unwrap_or_else(|| "Systemet".into()),
+            title: r.content.title.clone(),
+            current: r.version == article.version,
+        })
+        .collect();
+    let ctx = context! {
+        admin_section => SECTION,
+        article => context! { id => article.id, title => article.content.title.clone(), version => article.version },
+        rows => Serde(rows),
+        latest,
+    };
+    state.render_admin(
+        "admin/revisions.html",
+        &format!("Versioner: {}", article.content.title),
+        &who,
+        ctx,
+    )
+}
+
+#[derive(Serialize)]
+struct FieldChange {
+    label: &'static str,
+    old: String,
+    new: String,
+}
+
+#[derive(Serialize)]
+struct Line {
+    tag: &'static str,
+    text: String,
+}
+
+pub async fn compare(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path((id, from, to)): Path<(i64, i64, i64)>,
+) -> Result<Html<String>, WebError> {
+    let site = state.site().id;
+    let store = state.store();
+    let old = store
+        .revision(site, id, from)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let new = store
+        .revision(site, id, to)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let contacts = store.contacts(site).await?;
+    let names = |ids: &[i64]| {
+        ids.iter()
+            .map(|id| {
+                contacts
+                    .iter()
+                    .find(|c| c.id == *id)
+                    .map_or_else(|| format!("#{id}"), |c| c.name.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (a, b) = (&old.content, &new.content);
+    let time = |t: Option<Timestamp>| t.map(date::long_datetime).unwrap_or_default();
+    let fields = [
+        ("Overskrift", a.title.clone(), b.title.clone()),
+        ("Adresse", a.slug.to_string(), b.slug.to_string()),
+        (
+            "Manchet",
+            a.lead.clone().unwrap_or_default(),
+            b.lead.clone().unwrap_or_default(),
+        ),
+        (
+            "Nyhedsdato",
+            date::numeric(a.news_date),
+            date::numeric(b.news_date),
+        ),
+        (
+            "Status",
+            a.status.as_str().to_string(),
+            b.status.as_str().to_string(),
+        ),
+        ("Udgives", time(a.publish_at), time(b.publish_at)),
+        ("Afpubliceres", time(a.unpublish_at), time(b.unpublish_at)),
+        (
+            "Kontaktpersoner",
+            names(&a.contact_ids),
+            names(&b.contact_ids),
+        ),
+    ];
+    let changes: Vec<FieldChange> = fields
+        .into_iter()
+        .filter(|(_, o, n)| o != n)
+        .map(|(label, old, new)| FieldChange { label, old, new })
+        .collect();
+    let lines: Vec<Line> = TextDiff::from_lines(a.body.as_str(), b.body.as_str())
+        .iter_all_changes()
+        .map(|c| Line {
+            tag: match c.tag() {
+                ChangeTag::Equal => "equal",
+                ChangeTag::Delete => "delete",
+                ChangeTag::Insert => "insert",
+            },
+            text: c.value().trim_end_matches('\n').to_string(),
+        })
+        .collect();
+    let body_changed = lines.iter().any(|l| l.tag != "equal");
+    let ctx = context! {
+        admin_section => SECTION,
+        id,
+        from => old.version,
+        to => new.version,
+        changes => Serde(changes),
+        lines => Serde(lines),
+        body_changed,
+    };
+    state.render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+}
+
+pub async fn restore_revision(
+    State(state): State<AppState>,
+    Path((id, revision_id)): Path<(i64, i64)>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let version = form
+        .fields
+        .get("version")
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(0);
+    let by = Actor::editor(form.who.user.id);
+    let restored = state
+        .usecases()
+        .restore_revision(state.site().id, &by, id, revision_id, version)
+        .await;
+    match restored {
+        Ok(_) => Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response()),
+        Err(Error::Stale { .. }) => Err(WebError::Conflict(
+            "Nyheden er blevet ændret, siden du åbnede listen over versioner. Genindlæs siden og prøv igen.".into(),
+        )),
+        Err(Error::SlugTaken(slug)) => Err(WebError::Conflict(format!(
+            "Versionen kan ikke gendannes, fordi adressen »{slug}« nu bruges af en anden nyhed."
+        ))),
+        Err(Error::UnknownReference(_)) => Err(WebError::Conflict(
+            "Versionen kan ikke gendannes, fordi en af dens kontaktpersoner er slettet. Åbn nyheden, og vælg kontaktpersonerne igen.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

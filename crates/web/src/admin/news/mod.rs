@@ -1,0 +1,349 @@
+//! `/admin/nyheder`: the editors' news list, the edit form with preview,
+//! revisions and the bin.
+
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+use minijinja::value::Serde;
+use raadhus_domain::paging::{page_count, parse_page_number};
+use raadhus_domain::{
+    ContactChoice, ContactPerson, NewsArticle, NewsDraft, ValidationErrors, Visibility, date, urls,
+};
+use raadhus_store::{NewsFilter, Page, StoreError};
+use raadhus_usecases::{Actor, Error};
+use serde::{Deserialize, Serialize};
+
+mod form;
+mod history;
+
+pub use history::{bin, bin_list, compare, restore_from_bin, restore_revision, revisions};
+
+use form::{FormState, Submitted, article_values, empty_values, read_submission};
+
+use super::session::{AdminForm, SignedIn};
+use crate::views::Pages;
+use crate::{AppState, WebError};
+
+pub(super) const SECTION: &str = "/admin/nyheder";
+const PER_PAGE: u32 = 25;
+/// How many contact persons an article can have in the form.
+const CONTACT_SLOTS: usize = 5;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    q: Option<String>,
+    side: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    title: String,
+    status: &'static str,
+    status_label: &'static str,
+    news_date: String,
+    updated: String,
+    public_url: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    who: SignedIn,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Html<String>, WebError> {
+    let Query(query) = query.map_err(|_| WebError::BadRequest("Ugyldig søgning.".into()))?;
+    let now = state.now();
+    let status = query.status.as_deref().unwrap_or_default();
+    let visibility = match status {
+        "draft" => Some(Visibility::Draft),
+        "scheduled" => Some(Visibility::Scheduled),
+        "published" => Some(Visibility::Public),
+        "expired" => Some(Visibility::Expired),
+        _ => None,
+    };
+    let number = parse_page_number(query.side.as_deref())
+        .map_err(|e| WebError::BadRequest(e.to_string()))?;
+    let title = query.q.clone().unwrap_or_default();
+    let filter = NewsFilter {
+        visibility,
+        title: Some(title.clone()),
+    };
+    let (rows, total) = state
+        .store()
+        .news_rows(
+            state.site().id,
+            &filter,
+            now,
+            Page {
+                number,
+                size: PER_PAGE,
+            },
+        )
+        .await?;
+    let count = page_count(total, PER_PAGE);
+    let rows: Vec<Row> = rows
+        .iter()
+        .map(|r| {
+            let v = r.visibility(now);
+            Row {
+                id: r.summary.id,
+                title: r.summary.title.clone(),
+                status: v.as_str(),
+                status_label: v.label(),
+                news_date: date::numeric(r.summary.news_date),
+                updated: date::long_datetime(r.updated_at),
+                public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
+            }
+        })
+        .collect();
+    let filter_query = |n: u32| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("status", status).append_pair("q", &title);
+        if n > 1 {
+            q.append_pair("side", &n.to_string());
+        }
+        format!("{SECTION}?{}", q.finish())
+    };
+    let ctx = context! {
+        admin_section => SECTION,
+        rows => Serde(rows),
+        total,
+        status,
+        q => title.clone(),
+        pages => Serde(Pages::new(number.min(count), count, filter_query)),
+        statuses => Serde([("", "Alle"), ("draft", "Kladde"), ("scheduled", "Planlagt"), ("published", "Udgivet"), ("expired", "Afpubliceret")]),
+    };
+    state.render_admin("admin/news_list.html", "Nyheder", &who, ctx)
+}
+
+async fn render_form(
+    state: &AppState,
+    who: &SignedIn,
+    status: StatusCode,
+    article: Option<&NewsArticle>,
+    form: FormState<'_>,
+) -> Result<Response, WebError> {
+    let now = state.now();
+    let contacts = state.store().contacts(state.site().id).await?;
+    let mut slots: Vec<i64> = form.contacts.clone();
+    slots.resize(CONTACT_SLOTS.max(slots.len()), 0);
+    let errors: HashMap<&str, &str> = form
+        .errors
+        .errors()
+        .iter()
+        .map(|e| (e.field, e.message.as_str()))
+        .collect();
+    let title = match article {
+        Some(a) => format!("Rediger: {}", a.content.title),
+        None => "Opret nyhed".to_string(),
+    };
+    let ctx = context! {
+        admin_section => SECTION,
+        article => article.map(|a| context! {
+            id => a.id,
+            version => a.version,
+            status_label => a.visibility(now).label(),
+            public_url => (a.visibility(now) == Visibility::Public).then(|| urls::news(a.content.slug.as_str())),
+        }),
+        action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
+        values => Serde(&form.values),
+        errors => Serde(&errors),
+        error_list => Serde(form.errors.errors()),
+        message => form.message,
+        notice => form.notice,
+        slots => Serde(slots),
+        contacts => Serde(contacts.iter().map(|c| context! {
+            id => c.id,
+            label => match &c.job_title { Some(j) => format!("{}, {j}", c.name), None => c.name.clone() },
+        }).collect::<Vec<_>>()),
+    };
+    let html = state.render_admin("admin/news_form.html", &title, who, ctx)?;
+    Ok((status, html).into_response())
+}
+
+pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
+    let mut values = empty_values();
+    values.insert("news_date".to_string(), date::iso(state.today()));
+    values.insert("status".to_string(), "draft".to_string());
+    let form = FormState {
+        values,
+        contacts: Vec::new(),
+        errors: ValidationErrors::new(),
+        message: None,
+        notice: None,
+    };
+    render_form(&state, &who, StatusCode::OK, None, form).await
+}
+
+#[derive(Deserialize)]
+pub struct EditQuery {
+    gemt: Option<String>,
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+    query: Result<Query<EditQuery>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let article = state
+        .store()
+        .news_by_id(state.site().id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let saved = query.ok().and_then(|Query(q)| q.gemt).is_some();
+    let form = FormState {
+        values: article_values(&article, state.now()),
+        contacts: article.contacts.iter().map(|c| c.id).collect(),
+        errors: ValidationErrors::new(),
+        message: None,
+        notice: saved.then_some("Nyheden er gemt."),
+    };
+    render_form(&state, &who, StatusCode::OK, Some(&article), form).await
+}
+
+const INVALID: &str = "Nyheden er ikke gemt. Ret fejlene herunder og gem igen.";
+const DISK_FULL: &str = "Nyheden er ikke gemt, fordi der ikke er mere plads på serverens disk. \
+    Det, du har skrevet, står stadig herunder, og alt det, der var gemt i forvejen, er uændret. \
+    Kontakt dem, der driver hjemmesiden, og gem igen, når der er gjort plads.";
+
+pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
+    save(state, form, None).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    save(state, form, Some(id)).await
+}
+
+async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Response, WebError> {
+    let AdminForm { who, fields } = form;
+    let site = state.site().id;
+    let existing = match id {
+        Some(id) => Some(
+            state
+                .store()
+                .news_by_id(site, id)
+                .await?
+                .ok_or(WebError::NotFound)?,
+        ),
+        None => None,
+    };
+    let submitted = read_submission(&fields, state.today());
+    let Submitted {
+        values,
+        contacts,
+        result,
+    } = submitted;
+    let refused = |errors: ValidationErrors, message: String| FormState {
+        values: values.clone(),
+        contacts: contacts.clone(),
+        errors,
+        message: Some(message),
+        notice: None,
+    };
+    let draft = match result {
+        Ok(draft) => draft,
+        Err(errors) => {
+            let form = refused(errors, INVALID.into());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return render_form(&state, &who, status, existing.as_ref(), form).await;
+        }
+    };
+    if fields.get("action") == "preview" {
+        return preview(&state, &draft).await;
+    }
+    let by = Actor::editor(who.user.id);
+    let saved = match &existing {
+        None => state.usecases().create_news(site, &by, draft).await,
+        Some(article) => {
+            let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
+            state
+                .usecases()
+                .update_news(site, &by, article.id, version, draft)
+                .await
+        }
+    };
+    let (status, errors, message) = match saved {
+        Ok(article) => {
+            return Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response());
+        }
+        Err(Error::Store(StoreError::DiskFull(e))) => {
+            tracing::error!(error = %e, "news not saved: the disk is full");
+            let status = StatusCode::INSUFFICIENT_STORAGE;
+            (status, ValidationErrors::new(), DISK_FULL.to_string())
+        }
+        Err(Error::Stale { current, .. }) => {
+            let message = format!(
+                "Nyheden er ikke gemt: en anden har gemt en nyere udgave (version {current}), mens du redigerede. \
+                 Det, du har skrevet, står stadig herunder. Se ændringerne under Versioner, og indarbejd dem, før du gemmer igen."
+            );
+            (StatusCode::CONFLICT, ValidationErrors::new(), message)
+        }
+        Err(Error::SlugTaken(slug)) => {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "slug",
+                format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                INVALID.to_string(),
+            )
+        }
+        Err(Error::UnknownReference(_)) => {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "contacts",
+                "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
+            );
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                INVALID.to_string(),
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let form = refused(errors, message);
+    render_form(&state, &who, status, existing.as_ref(), form).await
+}
+
+/// Shows the article exactly as the public page would, without saving it.
+async fn preview(state: &AppState, draft: &NewsDraft) -> Result<Response, WebError> {
+    let all = state.store().contacts(state.site().id).await?;
+    let contacts: Vec<ContactPerson> = draft
+        .contacts
+        .iter()
+        .filter_map(|choice| match choice {
+            ContactChoice::Existing(id) => all.iter().find(|c| c.id == *id).cloned(),
+            ContactChoice::New(c) => Some(ContactPerson {
+                id: 0,
+                name: c.name.clone(),
+                job_title: c.job_title.clone(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+            }),
+        })
+        .collect();
+    let now = state.now();
+    let article = NewsArticle {
+        id: 0,
+        content: draft.content.clone(),
+        contacts,
+        created_at: now,
+        updated_at: now,
+        version: 0,
+    };
+    let html = crate::pages::render_article(state, &article, true)?;
+    Ok(([("x-robots-tag", "noindex")], html).into_response())
+}
