@@ -96,6 +96,8 @@ pub struct ErrorPage {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
+        // The whole chain of causes, for the log of a server-side failure.
+        let cause = Chain(&self).to_string();
         let (status, page) = match self {
             Self::NotFound => (StatusCode::NOT_FOUND, ErrorPage::not_found()),
             Self::BadRequest(message) => (
@@ -130,28 +132,28 @@ impl IntoResponse for WebError {
                 let status = store_status(&e);
                 let page = match status {
                     StatusCode::SERVICE_UNAVAILABLE => {
-                        tracing::warn!(error = %Chain(&e), "request failed: database unavailable");
+                        tracing::warn!(error = %cause, "request failed: database unavailable");
                         ErrorPage {
                             heading: "Siden er midlertidigt utilgængelig",
                             message: "Siden kan ikke vises lige nu, fordi vi ikke kan få forbindelse til vores database. Prøv igen om lidt.".into(),
                         }
                     }
                     StatusCode::INSUFFICIENT_STORAGE => {
-                        tracing::error!(error = %Chain(&e), "request failed: disk full");
+                        tracing::error!(error = %cause, "request failed: disk full");
                         ErrorPage {
                             heading: "Ændringen kunne ikke gemmes",
                             message: "Ændringen er ikke gemt, fordi der ikke er mere plads på serverens disk. Alt det, der var gemt i forvejen, er uændret. Gå tilbage for at se det, du skrev, og kontakt dem, der driver hjemmesiden.".into(),
                         }
                     }
                     _ => {
-                        tracing::error!(error = %Chain(&e), "request failed");
+                        tracing::error!(error = %cause, "request failed");
                         ErrorPage::for_status(status)
                     }
                 };
                 (status, page)
             }
-            other @ (Self::Template(_) | Self::UseCase(_) | Self::Internal(_)) => {
-                tracing::error!(error = %Chain(&other), "request failed");
+            Self::Template(_) | Self::UseCase(_) | Self::Internal(_) => {
+                tracing::error!(error = %cause, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     ErrorPage::for_status(StatusCode::INTERNAL_SERVER_ERROR),

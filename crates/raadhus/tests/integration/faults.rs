@@ -250,6 +250,16 @@ impl Raw {
         .unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// Runs one statement that answers nothing.
+    async fn execute(&mut self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self {
+            Self::Sqlite(c) => sqlx::query(sql).execute(c).await.map(drop),
+            Self::Postgres(c) => sqlx::query(sql).execute(c).await.map(drop),
+        }
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Rows in `table`.
     async fn count(&mut self, table: &str) -> i64 {
         self.number(&format!("SELECT COUNT(*) FROM {table}")).await
@@ -1283,4 +1293,31 @@ async fn a_full_disk_refuses_saves_clearly_and_loses_nothing() {
         assert!(found.is_some(), "{title:?} is not found");
     }
     app.stop().await;
+}
+
+/// A request that meets a value stored outside Raadhus answers a plain 500,
+/// and the log line says the whole cause, not only its last link.
+#[tokio::test]
+async fn a_server_error_is_logged_with_its_whole_cause() {
+    let db = TestDb::new().await;
+    let data = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(&db, data.path(), true).await;
+    let http = Http::new(&server, None);
+    assert_eq!(http.get("/nyheder", "").await.status, StatusCode::OK);
+    let mut raw = Raw::open(&db).await;
+    raw.execute("UPDATE news SET news_date = 'ikke en dato'")
+        .await;
+    let page = http.get("/nyheder?side=2", "").await;
+    assert_eq!(page.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        !page.body.contains("news_date"),
+        "the cause is not shown to the public"
+    );
+    let logged = within(Duration::from_secs(5), || async {
+        let log = server.log.lock().unwrap_or_else(|e| e.into_inner());
+        log.contains("the database failed: invalid stored value in news.news_date")
+    })
+    .await;
+    let log = server.log.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    assert!(logged.is_some(), "the log lacks the cause:\n{log}");
 }

@@ -23,3 +23,4 @@ mod render_cache;
 mod scheduling;
 mod search;
 mod transfer;
+mod usecases;

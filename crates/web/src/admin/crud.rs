@@ -289,6 +289,11 @@ async fn save<R: Editable>(
     id: Option<i64>,
 ) -> Result<Response, WebError> {
     let (site, by) = (state.site().id, Actor::editor(form.who.user.id));
+    if let Some(id) = id {
+        R::get(state.store(), site, id)
+            .await?
+            .ok_or(WebError::NotFound)?;
+    }
     let saved = match R::read(&form.fields) {
         Ok(input) => match id {
             Some(id) => state.usecases().update::<R>(site, &by, id, &input).await,
