@@ -24,8 +24,9 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 const DANISH: &str = "da";
 /// Words shorter than this are not matched with typos.
 const FUZZY_MIN_CHARS: usize = 5;
-/// Longest query text taken into account.
-const MAX_QUERY_CHARS: usize = 500;
+/// Longest query text taken into account; the pages cut longer queries here
+/// and tell the visitor.
+pub const MAX_QUERY_CHARS: usize = 500;
 /// Most words (and phrases) of a query that are searched for.
 const MAX_QUERY_PARTS: usize = 12;
 

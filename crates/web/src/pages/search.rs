@@ -6,7 +6,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_search::{Kind, Results, SearchQuery};
+use raadhus_search::{Kind, MAX_QUERY_CHARS, Results, SearchQuery};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cacheable, Tag};
@@ -15,8 +15,6 @@ use crate::views::Pages;
 use crate::{AppState, WebError};
 
 pub const PER_PAGE: usize = 10;
-/// Longer queries are cut here (and the visitor told).
-pub const MAX_QUERY_CHARS: usize = 500;
 
 #[derive(Deserialize, Default)]
 pub struct SearchParams {
