@@ -134,6 +134,19 @@ pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_LEAD_CHARS: usize = 600;
 
 impl NewsContent {
+    /// The names of its fields, as forms and files call them.
+    pub const FIELDS: [&'static str; 9] = [
+        "slug",
+        "title",
+        "lead",
+        "body",
+        "news_date",
+        "status",
+        "publish_at",
+        "unpublish_at",
+        "contact_ids",
+    ];
+
     /// Validates an article, naming every field that is wrong. Without a slug,
     /// one is made from the title; a blank news date is `today`; a draft keeps
     /// no publish time.

@@ -18,6 +18,13 @@ impl ValidationErrors {
         Self::default()
     }
 
+    /// One error on one field.
+    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+        let mut errors = Self::new();
+        errors.add(field, message);
+        errors
+    }
+
     pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
         self.0.push(FieldError {
             field,

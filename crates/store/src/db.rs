@@ -153,29 +153,24 @@ pub(crate) trait DbRow {
             + sqlx::Type<Postgres>;
 }
 
-impl DbRow for SqliteRow {
-    fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
-    where
-        T: sqlx::Decode<'r, Sqlite>
-            + sqlx::Type<Sqlite>
-            + sqlx::Decode<'r, Postgres>
-            + sqlx::Type<Postgres>,
-    {
-        sqlx::Row::try_get(self, name)
-    }
+/// Both backends' rows read their columns alike.
+macro_rules! db_row {
+    ($($row:ty),*) => {$(
+        impl DbRow for $row {
+            fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
+            where
+                T: sqlx::Decode<'r, Sqlite>
+                    + sqlx::Type<Sqlite>
+                    + sqlx::Decode<'r, Postgres>
+                    + sqlx::Type<Postgres>,
+            {
+                sqlx::Row::try_get(self, name)
+            }
+        }
+    )*};
 }
 
-impl DbRow for PgRow {
-    fn col<'r, T>(&'r self, name: &str) -> Result<T, sqlx::Error>
-    where
-        T: sqlx::Decode<'r, Sqlite>
-            + sqlx::Type<Sqlite>
-            + sqlx::Decode<'r, Postgres>
-            + sqlx::Type<Postgres>,
-    {
-        sqlx::Row::try_get(self, name)
-    }
-}
+db_row!(SqliteRow, PgRow);
 
 type Migrations = &'static [(i64, &'static str, &'static str)];
 

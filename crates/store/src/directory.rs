@@ -129,12 +129,7 @@ impl WriteTx {
         .await)
         .map_err(|e| slug_taken(e, &input.slug))?;
         self.changed(site, Change::Directory);
-        Ok(Topic {
-            id,
-            slug: input.slug.clone(),
-            name: input.name.clone(),
-            sort_order: input.sort_order,
-        })
+        Ok(topic_of(id, input))
     }
 
     pub async fn update_topic(
@@ -161,12 +156,7 @@ impl WriteTx {
             return Err(StoreError::NotFound);
         }
         self.changed(site, Change::Directory);
-        Ok(Topic {
-            id,
-            slug: input.slug.clone(),
-            name: input.name.clone(),
-            sort_order: input.sort_order,
-        })
+        Ok(topic_of(id, input))
     }
 
     /// Deletes a topic no website (active or not) is listed under; one in
@@ -301,6 +291,16 @@ async fn websites_where(
     .iter()
     .map(|row| website_from_row(row, &mut topics))
     .collect())
+}
+
+/// The topic `id` as `input` made it.
+fn topic_of(id: i64, input: &TopicInput) -> Topic {
+    Topic {
+        id,
+        slug: input.slug.clone(),
+        name: input.name.clone(),
+        sort_order: input.sort_order,
+    }
 }
 
 async fn topic(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Topic>> {

@@ -297,10 +297,7 @@ impl WriteTx {
             .bind(user_id)
             .execute(&mut *c)
             .await.map(drop))?;
-        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
+        self.end_sessions(user_id).await?;
         Ok(())
     }
 
@@ -312,10 +309,7 @@ impl WriteTx {
             .bind(user_id)
             .execute(&mut *c)
             .await.map(drop))?;
-        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
+        self.end_sessions(user_id).await?;
         on_conn!(&mut self.conn(), c => sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
         )
@@ -323,6 +317,15 @@ impl WriteTx {
         .bind(user_id)
         .execute(&mut *c)
         .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Ends every session of the user.
+    async fn end_sessions(&mut self, user_id: i64) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
         Ok(())
     }
 

@@ -82,8 +82,6 @@ impl Error {
 
     /// One field's error, for a rule that only the whole system can check.
     pub(crate) fn field(field: &'static str, message: impl Into<String>) -> Self {
-        let mut errors = ValidationErrors::new();
-        errors.add(field, message);
-        Self::Invalid(errors)
+        Self::Invalid(ValidationErrors::one(field, message))
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId};
+use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug};
 
 use super::{Lookup, article};
 use crate::{Change, Conn, Result, StoreError, WriteTx, codec, missing_reference};
@@ -21,6 +21,52 @@ fn publish_time(
         (NewsStatus::Published, None) => Some(existing.unwrap_or(now)),
         (NewsStatus::Draft, None) => None,
     }
+}
+
+/// Writes an article's row: a new one (`id` None, version 1) or a new
+/// version of article `id`. Returns its id.
+async fn write_article(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: Option<i64>,
+    slug: &Slug,
+    content: &NewsContent,
+    publish_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Result<i64> {
+    // Both statements take the same first ten parameters.
+    let sql = match id {
+        None => {
+            "INSERT INTO news (slug, title, lead, body, news_date, status, publish_at, unpublish_at,
+                               updated_at, site_id, created_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, 1) RETURNING id"
+        }
+        Some(_) => {
+            "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
+                    publish_at = $7, unpublish_at = $8, updated_at = $9, version = version + 1
+             WHERE site_id = $10 AND id = $11 RETURNING id"
+        }
+    };
+    on_conn!(conn, c => {
+        let query = sqlx::query_scalar(sql)
+            .bind(slug.as_str())
+            .bind(&content.title)
+            .bind(&content.lead)
+            .bind(&content.body)
+            .bind(codec::date(content.news_date))
+            .bind(content.status.as_str())
+            .bind(publish_at.map(codec::timestamp))
+            .bind(content.unpublish_at.map(codec::timestamp))
+            .bind(codec::timestamp(now))
+            .bind(site.0);
+        match id {
+            Some(id) => query.bind(id),
+            None => query,
+        }
+        .fetch_one(&mut *c)
+        .await
+    })
+    .map_err(StoreError::from)
 }
 
 async fn write_contacts(
@@ -111,23 +157,7 @@ impl WriteTx {
         let taken: HashSet<String> = taken.into_iter().collect();
         let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
         let publish_at = publish_time(content, None, now);
-        let id: i64 = on_conn!(conn, c => sqlx::query_scalar(
-            "INSERT INTO news (site_id, slug, title, lead, body, news_date, status, publish_at, unpublish_at,
-                               created_at, updated_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
-        )
-        .bind(site.0)
-        .bind(slug.as_str())
-        .bind(&content.title)
-        .bind(&content.lead)
-        .bind(&content.body)
-        .bind(codec::date(content.news_date))
-        .bind(content.status.as_str())
-        .bind(publish_at.map(codec::timestamp))
-        .bind(content.unpublish_at.map(codec::timestamp))
-        .bind(codec::timestamp(now))
-        .fetch_one(&mut *c)
-        .await)?;
+        let id = write_article(conn, site, None, &slug, content, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(
@@ -177,25 +207,8 @@ impl WriteTx {
             }
         }
         let publish_at = publish_time(content, current.content.publish_at, now);
-        on_conn!(conn, c => sqlx::query(
-            "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
-                    publish_at = $7, unpublish_at = $8, updated_at = $9, version = version + 1
-             WHERE id = $10 AND site_id = $11",
-        )
-        .bind(content.slug.as_str())
-        .bind(&content.title)
-        .bind(&content.lead)
-        .bind(&content.body)
-        .bind(codec::date(content.news_date))
-        .bind(content.status.as_str())
-        .bind(publish_at.map(codec::timestamp))
-        .bind(content.unpublish_at.map(codec::timestamp))
-        .bind(codec::timestamp(now))
-        .bind(id)
-        .bind(site.0)
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
+        let slug = &content.slug;
+        write_article(conn, site, Some(id), slug, content, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
         write_revision(conn, site, id, user, now).await?;
         let saved = self

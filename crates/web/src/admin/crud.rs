@@ -307,11 +307,7 @@ async fn save<R: Editable>(
         }
         Err(Error::Invalid(errors)) => errors,
         Err(e) => match R::refusal(&e) {
-            Some((field, message)) => {
-                let mut errors = ValidationErrors::new();
-                errors.add(field, message);
-                errors
-            }
+            Some((field, message)) => ValidationErrors::one(field, message),
             None => return Err(e.into()),
         },
     };

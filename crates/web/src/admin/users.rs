@@ -50,10 +50,9 @@ async fn page(
     extra: Extra,
 ) -> Result<Response, WebError> {
     who.require_admin()?;
-    let users: Vec<UserRow> = state
-        .store()
-        .users()
-        .await?
+    let store = state.store();
+    let (users, tokens) = (store.users().await?, store.api_tokens().await?);
+    let users: Vec<UserRow> = users
         .into_iter()
         .map(|u| UserRow {
             id: u.id,
@@ -64,10 +63,7 @@ async fn page(
             disabled: u.disabled,
         })
         .collect();
-    let tokens: Vec<TokenRow> = state
-        .store()
-        .api_tokens()
-        .await?
+    let tokens: Vec<TokenRow> = tokens
         .into_iter()
         .map(|t| TokenRow {
             id: t.id,
@@ -127,22 +123,28 @@ pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Re
     let errors = match created {
         Ok(_) => return Ok(Redirect::to(SECTION).into_response()),
         Err(Error::Invalid(errors)) => errors,
-        Err(Error::EmailTaken(_)) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "email",
-                "Der findes allerede en bruger med denne e-mailadresse.",
-            );
-            errors
-        }
+        Err(Error::EmailTaken(_)) => ValidationErrors::one(
+            "email",
+            "Der findes allerede en bruger med denne e-mailadresse.",
+        ),
         Err(e) => return Err(e.into()),
     };
+    refused(&state, &form.who, errors, values).await
+}
+
+/// The page again, with what was refused and why.
+async fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    errors: ValidationErrors,
+    values: [String; 3],
+) -> Result<Response, WebError> {
     let extra = Extra {
         errors,
         values,
         ..Extra::default()
     };
-    page(&state, &form.who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+    page(state, who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
 }
 
 pub async fn disable(
@@ -183,21 +185,13 @@ pub async fn create_token(
             return page(&state, &form.who, StatusCode::OK, extra).await;
         }
         Err(Error::Invalid(errors)) => errors,
-        Err(Error::NotFound | Error::Disabled) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "token_user",
-                "Vælg en aktiv bruger, som nøglen skal handle som.",
-            );
-            errors
-        }
+        Err(Error::NotFound | Error::Disabled) => ValidationErrors::one(
+            "token_user",
+            "Vælg en aktiv bruger, som nøglen skal handle som.",
+        ),
         Err(e) => return Err(e.into()),
     };
-    let extra = Extra {
-        errors,
-        ..Extra::default()
-    };
-    page(&state, &form.who, StatusCode::UNPROCESSABLE_ENTITY, extra).await
+    refused(&state, &form.who, errors, Default::default()).await
 }
 
 pub async fn revoke_token(

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use raadhus_domain::{
-    ContactChoice, ContactInput, NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility,
-    date,
+    ContactChoice, ContactInput, NewsArticle, NewsContent, NewsDraft, NewsForm, ValidationErrors,
+    Visibility, date,
 };
 
 use crate::admin::session::FormFields;
@@ -23,10 +23,7 @@ pub(super) struct FormState<'a> {
 
 /// Every form field, empty.
 pub(super) fn empty_values() -> HashMap<String, String> {
-    FIELDS
-        .iter()
-        .map(|f| (f.to_string(), String::new()))
-        .collect()
+    fields().map(|f| (f.to_string(), String::new())).collect()
 }
 
 pub(super) fn article_values(a: &NewsArticle, now: Timestamp) -> HashMap<String, String> {
@@ -67,25 +64,21 @@ pub(super) struct Submitted {
     pub(super) result: Result<NewsDraft, ValidationErrors>,
 }
 
-const FIELDS: &[&str] = &[
-    "title",
-    "slug",
-    "lead",
-    "body",
-    "news_date",
-    "status",
-    "publish_at",
-    "unpublish_at",
-    "version",
-    "new_name",
-    "new_job_title",
-    "new_email",
-    "new_phone",
-];
+/// The fields of a new contact person typed in the form.
+const NEW_FIELDS: [&str; 4] = ["new_name", "new_job_title", "new_email", "new_phone"];
+
+/// The form's text fields: the content's (its contact persons are chosen
+/// in fields of their own), the version it was based on, a new contact person.
+fn fields() -> impl Iterator<Item = &'static str> {
+    NewsContent::FIELDS
+        .into_iter()
+        .filter(|f| *f != "contact_ids")
+        .chain(["version"])
+        .chain(NEW_FIELDS)
+}
 
 pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> Submitted {
-    let values: HashMap<String, String> = FIELDS
-        .iter()
+    let values: HashMap<String, String> = self::fields()
         .map(|f| (f.to_string(), fields.get(f).to_string()))
         .collect();
     let mut errors = ValidationErrors::new();
@@ -148,7 +141,6 @@ pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> 
 /// The new contact person typed in the form, if any; its errors go on the
 /// form's `new_…` fields.
 fn new_contact(fields: &FormFields, errors: &mut ValidationErrors) -> Option<ContactInput> {
-    const NEW_FIELDS: [&str; 4] = ["new_name", "new_job_title", "new_email", "new_phone"];
     if NEW_FIELDS.iter().all(|f| fields.get(f).trim().is_empty()) {
         return None;
     }

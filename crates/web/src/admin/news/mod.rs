@@ -288,30 +288,22 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             );
             (StatusCode::CONFLICT, ValidationErrors::new(), message)
         }
-        Err(Error::SlugTaken(slug)) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
+        Err(Error::SlugTaken(slug)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ValidationErrors::one(
                 "slug",
                 format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
-            );
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                INVALID.to_string(),
-            )
-        }
-        Err(Error::UnknownReference(_)) => {
-            let mut errors = ValidationErrors::new();
-            errors.add(
+            ),
+            INVALID.to_string(),
+        ),
+        Err(Error::UnknownReference(_)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ValidationErrors::one(
                 "contacts",
                 "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
-            );
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                INVALID.to_string(),
-            )
-        }
+            ),
+            INVALID.to_string(),
+        ),
         Err(e) => return Err(e.into()),
     };
     let form = refused(errors, message);
