@@ -98,19 +98,24 @@ async fn page(
     Ok((status, html).into_response())
 }
 
+/// The administrator who sent `form`; other users may not.
+fn administrator(form: &AdminForm) -> Result<Actor, WebError> {
+    form.who.require_admin()?;
+    Ok(Actor::editor(form.who.user.id))
+}
+
 pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
     page(&state, &who, StatusCode::OK, Extra::default()).await
 }
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    form.who.require_admin()?;
+    let by = administrator(&form)?;
     let f = &form.fields;
     let values = [
         f.get("email").to_string(),
         f.get("name").to_string(),
         f.get("role").to_string(),
     ];
-    let by = Actor::editor(form.who.user.id);
     let created = match UserInput::new(f.get("email"), f.get("name"), f.get("role")) {
         Ok(input) => {
             state
@@ -152,8 +157,7 @@ pub async fn disable(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    form.who.require_admin()?;
-    let by = Actor::editor(form.who.user.id);
+    let by = administrator(&form)?;
     match state.usecases().disable_user(&by, id).await {
         Ok(_) => Ok(Redirect::to(SECTION).into_response()),
         Err(Error::OwnAccount) => Err(WebError::Forbidden(
@@ -167,8 +171,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    form.who.require_admin()?;
-    let by = Actor::editor(form.who.user.id);
+    let by = administrator(&form)?;
     let owner = form.fields.get("token_user").trim().parse::<i64>().ok();
     let name = form.fields.get("token_name");
     let created = match owner {
@@ -199,8 +202,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    form.who.require_admin()?;
-    let by = Actor::editor(form.who.user.id);
+    let by = administrator(&form)?;
     state.usecases().revoke_token(&by, id).await?;
     Ok(Redirect::to(SECTION).into_response())
 }
