@@ -176,6 +176,17 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_WAS_REVIEWED", value_name = "DATE")]
     pub was_reviewed: Option<String>,
 
+    /// The reverse proxies whose X-Forwarded-For and Forwarded headers are
+    /// believed: IP addresses and CIDR ranges, separated by commas, e.g.
+    /// 127.0.0.1 [default: none].
+    #[arg(long, env = "RAADHUS_TRUSTED_PROXIES", value_name = "LIST")]
+    pub trusted_proxies: Option<String>,
+
+    /// Most connections served at once [default: sized from the limit of
+    /// open files].
+    #[arg(long, env = "RAADHUS_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<String>,
+
     /// Start with an empty site: do not load the demo content.
     #[arg(long)]
     pub no_demo: bool,
@@ -201,6 +212,8 @@ impl Cli {
             request_timeout: serve.and_then(|s| s.request_timeout.clone()),
             was_url: serve.and_then(|s| s.was_url.clone()),
             was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),
+            trusted_proxies: serve.and_then(|s| s.trusted_proxies.clone()),
+            max_connections: serve.and_then(|s| s.max_connections.clone()),
         }
     }
 }

@@ -34,6 +34,12 @@ pub struct Config {
     pub was_url: Option<url::Url>,
     /// When the statement was last reviewed; the admin reminds after 12 months.
     pub was_reviewed: Option<jiff::civil::Date>,
+    /// The reverse proxies whose `X-Forwarded-For` and `Forwarded` headers
+    /// are believed: addresses and CIDR ranges. Empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Most connections served at once; `None`: sized from the limit of open
+    /// files at start.
+    pub max_connections: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +76,48 @@ pub struct Layer {
     pub request_timeout: Option<String>,
     pub was_url: Option<String>,
     pub was_reviewed: Option<String>,
+    /// Comma-separated in flags and the environment; a list or a string in the file.
+    #[serde(default, deserialize_with = "list_or_text")]
+    pub trusted_proxies: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub max_connections: Option<String>,
+}
+
+/// Accepts `trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]` as well as
+/// `"127.0.0.1, 10.0.0.0/8"` in the file.
+fn list_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        List(Vec<String>),
+        Text(String),
+    }
+    Ok(Option::<Value>::deserialize(d)?.map(|v| match v {
+        Value::List(items) => items.join(","),
+        Value::Text(t) => t,
+    }))
+}
+
+/// Reads a comma-separated list of addresses and CIDR ranges; an address
+/// alone is the range of that one address.
+fn trusted_proxies(text: Option<String>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(text) = text else {
+        return Ok(Vec::new());
+    };
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| ConfigError::Invalid {
+                    key: "trusted proxies (RAADHUS_TRUSTED_PROXIES / --trusted-proxies)",
+                    value: item.to_string(),
+                    reason: "expected IP addresses or CIDR ranges separated by commas, e.g. 127.0.0.1, 10.0.0.0/8",
+                })
+        })
+        .collect()
 }
 
 /// A whole number (bytes, seconds) in `range`, `default` when unset;
@@ -125,6 +173,8 @@ impl Layer {
             request_timeout: self.request_timeout.or(lower.request_timeout),
             was_url: self.was_url.or(lower.was_url),
             was_reviewed: self.was_reviewed.or(lower.was_reviewed),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
+            max_connections: self.max_connections.or(lower.max_connections),
         }
     }
 }
@@ -276,7 +326,19 @@ impl Config {
                 )
             }
         };
+        let max_connections = match layer.max_connections {
+            None => None,
+            some => Some(number(
+                some,
+                0,
+                16..=1_000_000,
+                "connection limit (RAADHUS_MAX_CONNECTIONS / --max-connections)",
+                "expected a number of connections from 16 to 1000000",
+            )?),
+        };
         Ok(Self {
+            trusted_proxies: trusted_proxies(layer.trusted_proxies)?,
+            max_connections,
             was_reviewed,
             was_url,
             max_body_bytes,
@@ -317,168 +379,4 @@ fn redact(url: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn defaults() {
-        let c = Config::resolve(Layer::default()).unwrap();
-        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
-        assert_eq!(c.data_dir, PathBuf::from("./data"));
-        assert_eq!(
-            c.database,
-            Database::SqliteFile(PathBuf::from("./data/raadhus.db"))
-        );
-        assert_eq!(c.base_url, None);
-        assert!(c.demo);
-        assert_eq!(c.site_name, None);
-    }
-
-    #[test]
-    fn higher_layers_win() {
-        let flags = Layer {
-            bind: Some("127.0.0.1:9000".into()),
-            ..Layer::default()
-        };
-        let env = Layer {
-            bind: Some("127.0.0.1:9001".into()),
-            site_name: Some("Fra miljøet".into()),
-            ..Layer::default()
-        };
-        let file = Layer {
-            site_name: Some("Fra filen".into()),
-            log: Some("debug".into()),
-            demo: Some(false),
-            ..Layer::default()
-        };
-        let c = Config::resolve(flags.or(env).or(file)).unwrap();
-        assert_eq!(c.bind.port(), 9000);
-        assert_eq!(c.site_name.as_deref(), Some("Fra miljøet"));
-        assert_eq!(c.log, "debug");
-        assert!(!c.demo);
-    }
-
-    #[test]
-    fn bad_values_are_named_in_one_line() {
-        let bad = [
-            Layer {
-                bind: Some("localhost".into()),
-                ..Layer::default()
-            },
-            Layer {
-                base_url: Some("www.kommune.dk".into()),
-                ..Layer::default()
-            },
-            Layer {
-                base_url: Some("ftp://kommune.dk".into()),
-                ..Layer::default()
-            },
-            Layer {
-                database_url: Some("mysql://u:hemmelig@db/x".into()),
-                ..Layer::default()
-            },
-            Layer {
-                site_name: Some("  ".into()),
-                ..Layer::default()
-            },
-            Layer {
-                log: Some("info,[[[".into()),
-                ..Layer::default()
-            },
-            Layer {
-                was_url: Some("http://was.example/x".into()),
-                ..Layer::default()
-            },
-        ];
-        for layer in bad {
-            let message = Config::resolve(layer.clone()).unwrap_err().to_string();
-            assert!(!message.contains('\n'), "{message}");
-            assert!(!message.contains("hemmelig"), "{message}");
-            assert!(message.starts_with("invalid "), "{message}");
-        }
-    }
-
-    #[test]
-    fn base_url_gets_trailing_slash() {
-        let c = Config::resolve(Layer {
-            base_url: Some("https://www.vesterfjord.example/kommune".into()),
-            ..Layer::default()
-        })
-        .unwrap();
-        assert_eq!(
-            c.base_url.unwrap().as_str(),
-            "https://www.vesterfjord.example/kommune/"
-        );
-    }
-
-    #[test]
-    fn postgresql_comes_from_the_file_or_the_environment() {
-        let file = parse_file(
-            Path::new("raadhus.toml"),
-            "database_url = \"postgres://raadhus@db.internal/raadhus\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            Config::resolve(file.clone()).unwrap().database,
-            Database::Url("postgres://raadhus@db.internal/raadhus".into())
-        );
-        let env = Layer {
-            database_url: Some("postgresql://raadhus@db2/raadhus".into()),
-            ..Layer::default()
-        };
-        assert_eq!(
-            Config::resolve(env.or(file)).unwrap().database,
-            Database::Url("postgresql://raadhus@db2/raadhus".into())
-        );
-    }
-
-    #[test]
-    fn config_file_errors_name_the_line() {
-        let path = Path::new("raadhus.toml");
-        let ok = parse_file(
-            path,
-            "bind = \"127.0.0.1:1\"\ndemo = false\nmax_body_bytes = 2048\n",
-        )
-        .unwrap();
-        assert_eq!(ok.demo, Some(false));
-        assert_eq!(Config::resolve(ok).unwrap().max_body_bytes, 2048);
-        let cache = |value: &str| {
-            Config::resolve(Layer {
-                cache_max_bytes: Some(value.into()),
-                ..Layer::default()
-            })
-        };
-        assert_eq!(cache("0").unwrap().cache_max_bytes, 0);
-        assert_eq!(cache(" 1048576 ").unwrap().cache_max_bytes, 1_048_576);
-        assert!(matches!(cache("64MB"), Err(ConfigError::Invalid { .. })));
-        let timeout = |value: Option<&str>| {
-            Config::resolve(Layer {
-                request_timeout: value.map(Into::into),
-                ..Layer::default()
-            })
-        };
-        let default = timeout(None).unwrap().request_timeout;
-        assert_eq!(default, std::time::Duration::from_secs(30));
-        assert_eq!(
-            timeout(Some("5")).unwrap().request_timeout,
-            std::time::Duration::from_secs(5)
-        );
-        for bad in ["0", "30s", "-1", "3601"] {
-            assert!(
-                matches!(timeout(Some(bad)), Err(ConfigError::Invalid { .. })),
-                "{bad}"
-            );
-        }
-        let unknown = parse_file(path, "bind = \"127.0.0.1:1\"\nsitename = \"x\"\n").unwrap_err();
-        assert!(
-            matches!(unknown, ConfigError::Syntax { line: 2, .. }),
-            "{unknown}"
-        );
-        let broken = parse_file(path, "demo = ja\n").unwrap_err().to_string();
-        assert!(
-            broken.starts_with("config file raadhus.toml, line 1: "),
-            "{broken}"
-        );
-        assert!(!broken.contains('\n'));
-    }
-}
+mod tests;
