@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -79,6 +80,28 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A token signed with `key`: `NONCE.SIGNATURE`, where the signature is
+/// HMAC-SHA256 of the random nonce. Only who holds the key can make one.
+pub fn signed_token(key: &[u8]) -> Result<String, RandomError> {
+    let nonce = random_token()?;
+    Ok(format!("{nonce}.{}", signature(key, &nonce)))
+}
+
+/// Whether `token` was made by [`signed_token`] with `key`.
+pub fn verify_signed_token(key: &[u8], token: &str) -> bool {
+    token
+        .split_once('.')
+        .is_some_and(|(nonce, sig)| constant_time_eq(sig, &signature(key, nonce)))
+}
+
+fn signature(key: &[u8], message: &str) -> String {
+    // HMAC takes a key of any length.
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    mac.update(message.as_bytes());
+    hex(&mac.finalize().into_bytes())
+}
+
 /// Compares two strings in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -123,5 +146,16 @@ mod tests {
         assert!(constant_time_eq(&a, &a.clone()));
         assert!(!constant_time_eq(&a, &b));
         assert!(!constant_time_eq("a", "ab"));
+    }
+
+    #[test]
+    fn signed_tokens_need_the_key() {
+        let token = signed_token(b"hemmelig").unwrap();
+        assert!(verify_signed_token(b"hemmelig", &token));
+        assert!(!verify_signed_token(b"en anden", &token));
+        let (nonce, _) = token.split_once('.').unwrap();
+        assert!(!verify_signed_token(b"hemmelig", nonce));
+        assert!(!verify_signed_token(b"hemmelig", &format!("{nonce}.00")));
+        assert!(!verify_signed_token(b"hemmelig", "x"));
     }
 }

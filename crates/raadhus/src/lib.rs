@@ -42,6 +42,8 @@ pub enum StartError {
     Search(String),
     #[error("templates")]
     Templates(#[from] minijinja::Error),
+    #[error("cannot make the site's signing key")]
+    Random(#[source] raadhus_domain::secret::RandomError),
 }
 
 /// Opens the configured database, creating the data directory and the
@@ -165,6 +167,12 @@ impl Application {
             local.invalidate(&ours);
             own.committed(changes);
         });
+        let fresh = raadhus_domain::secret::random_token().map_err(StartError::Random)?;
+        let signing_key = store
+            .secret("signing", &fresh)
+            .await
+            .map_err(StartError::Database)?
+            .into_bytes();
         let state = raadhus_web::AppState::new(
             raadhus_usecases::UseCases::new(store.clone(), clock.clone()),
             site,
@@ -174,6 +182,8 @@ impl Application {
                 request_timeout: config.request_timeout,
                 was_url: config.was_url.clone(),
                 was_reviewed: config.was_reviewed,
+                trusted_proxies: config.trusted_proxies.clone(),
+                signing_key,
             },
             search,
             cache,

@@ -68,6 +68,26 @@ impl Store {
         codec::read_optional_timestamp(changed.as_deref(), "news", "updated_at")
     }
 
+    /// The shared secret `name`: the one stored, or `fresh` stored now if
+    /// there is none yet (the first node to start wins; every node reads the
+    /// same).
+    pub async fn secret(&self, name: &str, fresh: &str) -> Result<String> {
+        on_pool!(self, pool => sqlx::query(
+            "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(fresh)
+        .execute(pool)
+        .await
+        .map(drop))?;
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar("SELECT value FROM secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await)?,
+        )
+    }
+
     /// Whether the site has any content at all (news, contacts, topics or websites).
     pub async fn has_content(&self, site: SiteId) -> Result<bool> {
         Ok(on_pool!(self, pool => sqlx::query_scalar(

@@ -206,24 +206,6 @@ impl Store {
         Ok(Some(user))
     }
 
-    /// How many failures `subject` had since `since`, and the latest one.
-    pub async fn login_failures(
-        &self,
-        subject: &str,
-        since: Timestamp,
-    ) -> Result<(i64, Option<Timestamp>)> {
-        let (count, latest): (i64, Option<String>) = on_pool!(self, pool => sqlx::query_as(
-            "SELECT COUNT(*), MAX(failed_at) FROM login_failures WHERE subject = $1 AND failed_at >= $2",
-        )
-        .bind(subject)
-        .bind(codec::timestamp(since))
-        .fetch_one(pool)
-        .await)?;
-        let latest =
-            codec::read_optional_timestamp(latest.as_deref(), "login_failures", "failed_at")?;
-        Ok((count, latest))
-    }
-
     /// The latest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         on_pool!(self, pool => sqlx::query(
@@ -389,10 +371,42 @@ impl WriteTx {
         Ok(done == 1)
     }
 
-    pub async fn record_login_failure(&mut self, subject: &str, now: Timestamp) -> Result<()> {
-        on_conn!(&mut self.conn(), c => sqlx::query("INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2)")
-            .bind(subject)
-            .bind(codec::timestamp(now))
+    /// How many failures `subject` had since `since`, and the latest one.
+    pub async fn login_failures(
+        &mut self,
+        subject: &str,
+        since: Timestamp,
+    ) -> Result<(i64, Option<Timestamp>)> {
+        let (count, latest): (i64, Option<String>) = on_conn!(&mut self.conn(), c => sqlx::query_as(
+            "SELECT COUNT(*), MAX(failed_at) FROM login_failures WHERE subject = $1 AND failed_at >= $2",
+        )
+        .bind(subject)
+        .bind(codec::timestamp(since))
+        .fetch_one(&mut *c)
+        .await)?;
+        let latest =
+            codec::read_optional_timestamp(latest.as_deref(), "login_failures", "failed_at")?;
+        Ok((count, latest))
+    }
+
+    /// Counts a sign-in attempt for `subject` as failed, until it is
+    /// forgotten: an attempt is recorded before its password is checked, so
+    /// that however many arrive at once, no more are checked than the limit.
+    /// Returns the record's id.
+    pub async fn record_login_failure(&mut self, subject: &str, now: Timestamp) -> Result<i64> {
+        Ok(on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "INSERT INTO login_failures (subject, failed_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(subject)
+        .bind(codec::timestamp(now))
+        .fetch_one(&mut *c)
+        .await)?)
+    }
+
+    /// Forgets one recorded attempt (it did not fail after all).
+    pub async fn forget_login_failure(&mut self, id: i64) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id)
             .execute(&mut *c)
             .await.map(drop))?;
         Ok(())

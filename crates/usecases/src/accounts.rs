@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use raadhus_domain::secret::{
     hash_password, random_token, token_digest, verify_nothing, verify_password,
 };
-use raadhus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS};
+use raadhus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Rule};
 use raadhus_domain::{TokenName, User, UserInput};
 use raadhus_store::StoreError;
 
@@ -12,6 +12,9 @@ use crate::{Actor, Error, Result, UseCases};
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
+
+/// Longest text taken for an e-mail address at sign-in (RFC 5321's limit).
+const MAX_EMAIL_CHARS: usize = 254;
 
 /// A session begun by signing in: its token (for the cookie; only its digest
 /// is stored) and its CSRF token.
@@ -43,25 +46,44 @@ async fn hash(password: &str) -> Result<String> {
 }
 
 impl UseCases {
-    /// Signs a user in from `address`: checks the lockouts, the password, and
-    /// begins a session. Failures count towards locking the account and the
-    /// address.
+    /// Signs a user in from `address`. The attempt is counted against the
+    /// account and the address before the password is checked, in one
+    /// transaction that first looks whether either is locked: however many
+    /// attempts arrive at once, on however many nodes, no more passwords are
+    /// checked in a window than the limits allow. A successful attempt is
+    /// then forgotten (and the account's failures with it).
     pub async fn sign_in(&self, email: &str, password: &str, address: &str) -> Result<NewSession> {
         let now = self.now();
         let email = email.trim();
-        let account = format!("user:{}", email.to_lowercase());
+        // Text that cannot be an e-mail address (or stored) names no account.
+        let plausible = email.chars().count() <= MAX_EMAIL_CHARS
+            && !email
+                .chars()
+                .any(raadhus_domain::validation::forbidden_char);
+        let account = plausible.then(|| format!("user:{}", email.to_lowercase()));
         let from = format!("ip:{address}");
-        for (subject, rule) in [(&account, PER_ACCOUNT), (&from, PER_ADDRESS)] {
-            let (failures, latest) = self
-                .store
-                .login_failures(subject, rule.window_start(now))
-                .await?;
+        let subjects: Vec<(&str, Rule)> = account
+            .iter()
+            .map(|a| (a.as_str(), PER_ACCOUNT))
+            .chain([(from.as_str(), PER_ADDRESS)])
+            .collect();
+        let mut tx = self.store.write().await?;
+        for &(subject, rule) in &subjects {
+            let (failures, latest) = tx.login_failures(subject, rule.window_start(now)).await?;
             if let Some(until) = rule.locked_until(failures, latest, now) {
                 tracing::warn!(%subject, "sign-in locked");
                 return Err(Error::Locked(until));
             }
         }
-        let found = self.store.user_by_email(email).await?;
+        let mut attempts = Vec::with_capacity(subjects.len());
+        for &(subject, _) in &subjects {
+            attempts.push(tx.record_login_failure(subject, now).await?);
+        }
+        tx.commit().await?;
+        let found = match plausible {
+            true => self.store.user_by_email(email).await?,
+            false => None,
+        };
         let password = password.to_string();
         let verified = blocking(move || match found {
             Some((user, hash)) => verify_password(&password, &hash).then_some(user),
@@ -72,15 +94,19 @@ impl UseCases {
         })
         .await?;
         let Some(user) = verified else {
-            let mut tx = self.store.write().await?;
-            tx.record_login_failure(&account, now).await?;
-            tx.record_login_failure(&from, now).await?;
-            tx.commit().await?;
-            tracing::info!(%email, ip = %address, "sign-in failed");
+            tracing::info!(email = %email.escape_debug(), ip = %address, "sign-in failed");
             return Err(Error::WrongCredentials);
         };
+        let mut tx = self.store.write().await?;
+        for id in attempts {
+            tx.forget_login_failure(id).await?;
+        }
         if user.disabled {
+            tx.commit().await?;
             return Err(Error::Disabled);
+        }
+        if let Some(account) = &account {
+            tx.clear_login_failures(account).await?;
         }
         // A new session token every time: a token planted before sign-in is worthless.
         let (token, csrf_token) = (token()?, token()?);
@@ -88,8 +114,6 @@ impl UseCases {
             .checked_add(SignedDuration::from_hours(SESSION_HOURS))
             .map_err(|e| Error::Internal(e.to_string()))?;
         let summary = format!("signed in from {address}");
-        let mut tx = self.store.write().await?;
-        tx.clear_login_failures(&account).await?;
         tx.create_session(user.id, &token_digest(&token), &csrf_token, now, expires_at)
             .await?;
         let line = Actor::editor(user.id).audit(None, "sign-in", "user", user.id, &summary);

@@ -9,6 +9,7 @@ mod api;
 mod assets;
 mod cache;
 mod caching;
+mod client;
 mod error;
 mod pages;
 mod render;
@@ -45,6 +46,11 @@ pub struct Settings {
     pub was_url: Option<url::Url>,
     /// When the statement was last reviewed.
     pub was_reviewed: Option<jiff::civil::Date>,
+    /// The reverse proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The key the site signs its own tokens with (the sign-in form's), the
+    /// same on every node.
+    pub signing_key: Vec<u8>,
 }
 
 /// Everything a request handler may use. Cheap to clone.
@@ -66,6 +72,8 @@ struct Inner {
     was_reviewed: Option<jiff::civil::Date>,
     search: Arc<raadhus_search::SearchIndex>,
     cache: RenderCache,
+    trusted_proxies: Vec<ipnet::IpNet>,
+    signing_key: Vec<u8>,
 }
 
 impl AppState {
@@ -92,6 +100,8 @@ impl AppState {
                 was_reviewed: settings.was_reviewed,
                 search,
                 cache,
+                trusted_proxies: settings.trusted_proxies,
+                signing_key: settings.signing_key,
             }),
         })
     }
@@ -118,6 +128,10 @@ impl AppState {
 
     fn now(&self) -> jiff::Timestamp {
         self.inner.usecases.now()
+    }
+
+    fn signing_key(&self) -> &[u8] {
+        &self.inner.signing_key
     }
 
     /// Today in Copenhagen.

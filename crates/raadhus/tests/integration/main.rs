@@ -15,6 +15,7 @@ mod cluster;
 mod directory;
 mod discovery;
 mod faults;
+mod hardening;
 mod hostile;
 mod news;
 mod pages;

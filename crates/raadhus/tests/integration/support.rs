@@ -345,9 +345,9 @@ impl TestApp {
             "sign-in failed: {}",
             page.body
         );
-        let cookie = set_cookie_value(&page, "raadhus_session").expect("session cookie");
+        let (name, cookie) = admin_cookie(&page, "raadhus_session").expect("session cookie");
         let mut session = Session {
-            cookie: format!("raadhus_session={cookie}; {login_cookie}"),
+            cookie: format!("{name}={cookie}; {login_cookie}"),
             csrf: String::new(),
         };
         let admin = self.get_as(&session, "/admin/nyheder/ny").await;
@@ -361,27 +361,51 @@ impl TestApp {
 
     /// Loads the sign-in form and submits it; returns the answer and the login cookie.
     pub async fn login_attempt(&self, email: &str, password: &str) -> (Page, String) {
+        let form = self.login_form().await;
+        let page = self.submit_login(&form, email, password, &[]).await;
+        (page, form.cookie)
+    }
+
+    /// Loads the sign-in form: its token and the cookie that goes with it.
+    pub async fn login_form(&self) -> LoginForm {
         let form = self.get("/admin/login").await;
         let token = form
             .attrs("input[name=_login]", "value")
             .first()
             .cloned()
             .expect("login token");
-        let login_cookie = format!(
-            "raadhus_login={}",
-            set_cookie_value(&form, "raadhus_login").expect("login cookie")
-        );
-        let session = Session {
-            cookie: login_cookie.clone(),
-            csrf: String::new(),
-        };
-        let fields = [
-            ("_login", token.as_str()),
-            ("email", email),
-            ("password", password),
-        ];
-        let page = self.post_as(&session, "/admin/login", &fields).await;
-        (page, login_cookie)
+        let (name, value) = admin_cookie(&form, "raadhus_login").expect("login cookie");
+        LoginForm {
+            token,
+            cookie: format!("{name}={value}"),
+        }
+    }
+
+    /// Submits a loaded sign-in form, with extra request headers.
+    pub async fn submit_login(
+        &self,
+        form: &LoginForm,
+        email: &str,
+        password: &str,
+        headers: &[(&str, &str)],
+    ) -> Page {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("_login", form.token.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .finish();
+        let mut request = self
+            .client
+            .post(self.url("/admin/login"))
+            .header("cookie", &form.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request).await
     }
 
     pub async fn contact(
@@ -470,11 +494,50 @@ impl PausedNode {
 /// JSON-LD data blocks are never run.
 pub const EXECUTABLE_INLINE_SCRIPT: &str = "script:not([src]):not([type='application/ld+json'])";
 
+/// A loaded sign-in form.
+pub struct LoginForm {
+    pub token: String,
+    pub cookie: String,
+}
+
+/// Runs the futures at once on this task and collects their answers, in order.
+pub async fn join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut answers: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, answer) in pinned.iter_mut().zip(answers.iter_mut()) {
+            if answer.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *answer = Some(value),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    answers.into_iter().flatten().collect()
+}
+
 /// A signed-in browser: its cookies and the session's CSRF token.
 #[derive(Clone)]
 pub struct Session {
     pub cookie: String,
     pub csrf: String,
+}
+
+/// The name and value of admin cookie `name` a response sets: with the
+/// `__Host-` prefix on an https site.
+pub fn admin_cookie(page: &Page, name: &str) -> Option<(String, String)> {
+    let prefixed = format!("__Host-{name}");
+    [name, prefixed.as_str()]
+        .into_iter()
+        .find_map(|n| set_cookie_value(page, n).map(|v| (n.to_string(), v)))
 }
 
 /// The value a response sets for cookie `name`.

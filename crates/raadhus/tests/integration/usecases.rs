@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::support::TestApp;
+use crate::support::{TestApp, join_all};
 
 /// How many contact persons the API lists.
 async fn contacts(app: &TestApp, token: &str) -> usize {
@@ -50,7 +50,7 @@ async fn a_refused_save_creates_none_of_its_contact_persons() {
             .status
         });
     }
-    let statuses = futures_join_all(saves).await;
+    let statuses = join_all(saves).await;
     let won = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     let refused = statuses
         .iter()
@@ -93,30 +93,6 @@ async fn a_refused_save_creates_none_of_its_contact_persons() {
     assert_eq!(lines("news", "update"), 1);
     assert_eq!(lines("contact", "create"), 1);
     app.stop().await;
-}
-
-/// Runs the futures concurrently on this task and collects their answers.
-async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
-    let mut answers: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (future, answer) in pinned.iter_mut().zip(answers.iter_mut()) {
-            if answer.is_none() {
-                match future.as_mut().poll(cx) {
-                    std::task::Poll::Ready(value) => *answer = Some(value),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    answers.into_iter().flatten().collect()
 }
 
 #[tokio::test]

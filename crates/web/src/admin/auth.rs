@@ -1,13 +1,11 @@
 //! Signing in and out at `/admin/login`.
 
-use std::net::SocketAddr;
-
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
-use raadhus_domain::secret::{constant_time_eq, random_token, token_digest};
+use raadhus_domain::secret::{constant_time_eq, signed_token, token_digest, verify_signed_token};
 use raadhus_domain::throttle;
 use raadhus_usecases::{Error, SESSION_HOURS};
 use serde::Deserialize;
@@ -15,6 +13,7 @@ use serde::Deserialize;
 use super::session::{
     AdminForm, CSRF_MESSAGE, FormFields, LOGIN_COOKIE, SESSION_COOKIE, SignedIn, cookie, set_cookie,
 };
+use crate::client::ClientAddress;
 use crate::render::Meta;
 use crate::{AppState, WebError};
 
@@ -24,10 +23,17 @@ pub struct LoginQuery {
     ude: Option<String>,
 }
 
-/// Only paths inside the admin are followed after sign-in: no open redirect.
+/// Only a plain path inside the admin is followed after sign-in: no other
+/// site (no open redirect), and nothing but printable ASCII (no line break
+/// that would end a header).
 fn safe_next(next: &str) -> &str {
-    let local = next.starts_with("/admin") && !next.starts_with("//") && !next.contains('\\');
-    if local { next } else { "/admin" }
+    let plain = next.bytes().all(|b| b.is_ascii_graphic()) && !next.contains(['\\', '@']);
+    let admin = next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?");
+    if plain && admin && !next.contains("//") {
+        next
+    } else {
+        "/admin"
+    }
 }
 
 pub async fn form(
@@ -40,7 +46,7 @@ pub async fn form(
         .as_ref()
         .and_then(|q| q.next.as_deref())
         .unwrap_or("/admin");
-    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+    if let Some(token) = cookie(&state, &headers, SESSION_COOKIE)
         && state
             .store()
             .session(&token_digest(token), state.now())
@@ -65,7 +71,8 @@ fn login_page(
     error: Option<&str>,
     notice: Option<&str>,
 ) -> Result<Response, WebError> {
-    let login_token = random_token().map_err(|e| WebError::Internal(e.to_string()))?;
+    let login_token =
+        signed_token(state.signing_key()).map_err(|e| WebError::Internal(e.to_string()))?;
     let ctx = context! { next, email, error, notice, login_token => &login_token };
     let html: Html<String> =
         state.render_page("admin/login.html", Meta::untitled("Log ind"), ctx)?;
@@ -82,22 +89,24 @@ fn login_page(
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
     let fields = FormFields::parse(&body)?;
     let next = safe_next(fields.get("next")).to_string();
     let email = fields.get("email").trim().to_string();
-    // Login CSRF: the form must come from a page this browser loaded.
+    // Login CSRF: the form must come from a page this browser loaded from
+    // this site, its token signed with the site's key.
     let sent = fields.get("_login");
-    let expected = cookie(&headers, LOGIN_COOKIE).unwrap_or_default();
-    if sent.is_empty() || !constant_time_eq(sent, expected) {
+    let expected = cookie(&state, &headers, LOGIN_COOKIE).unwrap_or_default();
+    let genuine = verify_signed_token(state.signing_key(), sent);
+    if !genuine || !constant_time_eq(sent, expected) {
         return Err(WebError::Forbidden(CSRF_MESSAGE.into()));
     }
     let signed_in = state
         .usecases()
-        .sign_in(&email, fields.get("password"), &peer.ip().to_string())
+        .sign_in(&email, fields.get("password"), &client.to_string())
         .await;
     let session = match signed_in {
         Ok(session) => session,

@@ -14,15 +14,27 @@ pub const SESSION_COOKIE: &str = "raadhus_session";
 /// Ties the sign-in form to the browser that loaded it (login CSRF).
 pub const LOGIN_COOKIE: &str = "raadhus_login";
 
-/// The value of cookie `name` in the request.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The name an admin cookie has on this site: with the `__Host-` prefix when
+/// the site is served over https, so that no other host (a sibling
+/// subdomain, an institution's site) can set it.
+fn cookie_name(state: &AppState, name: &str) -> String {
+    if state.urls().base().scheme() == "https" {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The value of admin cookie `name` in the request.
+pub fn cookie<'a>(state: &AppState, headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let name = cookie_name(state, name);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .find(|(k, _)| *k == name.as_str())
         .map(|(_, v)| v)
 }
 
@@ -34,6 +46,7 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
     } else {
         ""
     };
+    let name = cookie_name(state, name);
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
 }
 
@@ -95,7 +108,7 @@ impl FromRequestParts<AppState> for SignedIn {
         } else {
             "/admin".to_string()
         };
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let Some(token) = cookie(state, &parts.headers, SESSION_COOKIE) else {
             return Err(SignInRequired { next }.into_response());
         };
         let digest = token_digest(token);

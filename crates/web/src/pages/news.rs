@@ -6,7 +6,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_domain::{NewsArticle, markup, urls};
+use raadhus_domain::{NewsArticle, Slug, markup, urls};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -86,9 +86,12 @@ pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<(Cacheable, Html<String>), WebError> {
+    // Only a well-formed slug can name an article: anything else is not
+    // looked for (nor sent to the database).
+    let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
     let article = state
         .store()
-        .public_news(state.site().id, &slug, state.now())
+        .public_news(state.site().id, slug.as_str(), state.now())
         .await?
         .ok_or(WebError::NotFound)?;
     let mut tags = vec![Tag::News(article.id)];

@@ -69,6 +69,14 @@ pub async fn list(
     let number = parse_page_number(query.side.as_deref())
         .map_err(|e| WebError::BadRequest(e.to_string()))?;
     let title = query.q.clone().unwrap_or_default();
+    if title
+        .chars()
+        .any(raadhus_domain::validation::forbidden_char)
+    {
+        return Err(WebError::BadRequest(
+            "Søgningen indeholder et tegn, der ikke kan bruges. Ret den, og prøv igen.".into(),
+        ));
+    }
     let filter = NewsFilter {
         visibility,
         title: Some(title.clone()),
