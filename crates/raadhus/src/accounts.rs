@@ -75,12 +75,20 @@ pub async fn user(usecases: &UseCases, command: UserCommand) -> Result<(), Accou
         UserCommand::Passwd {
             email,
             password_stdin,
+            revoke_tokens,
         } => {
             let user = find(usecases, &email).await?;
             let password = read_password(password_stdin)?;
-            usecases.set_password(&by, user.id, &password).await?;
+            usecases
+                .set_password(&by, user.id, &password, revoke_tokens)
+                .await?;
+            let tokens = if revoke_tokens {
+                "revoked"
+            } else {
+                "still work (--revoke-tokens revokes them)"
+            };
             eprintln!(
-                "password changed for {}; their sessions have ended",
+                "password changed for {}; their sessions have ended; their API tokens {tokens}",
                 user.email
             );
         }

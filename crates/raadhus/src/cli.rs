@@ -112,6 +112,10 @@ pub enum UserCommand {
         /// Read the password from the first line of stdin instead of a prompt.
         #[arg(long)]
         password_stdin: bool,
+        /// Also revoke the user's API tokens (they keep working otherwise):
+        /// use it when the old password may have leaked.
+        #[arg(long)]
+        revoke_tokens: bool,
     },
     /// Disable a user: their sessions and API tokens stop working at once.
     Disable {

@@ -266,11 +266,13 @@ impl WriteTx {
         })
     }
 
-    /// Sets a new password and ends the user's sessions.
+    /// Sets a new password and ends the user's sessions; with
+    /// `revoke_tokens`, their API tokens stop working too.
     pub async fn set_password(
         &mut self,
         user_id: i64,
         password_hash: &str,
+        revoke_tokens: bool,
         now: Timestamp,
     ) -> Result<()> {
         on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
@@ -280,6 +282,10 @@ impl WriteTx {
             .execute(&mut *c)
             .await.map(drop))?;
         self.end_sessions(user_id).await?;
+        if revoke_tokens {
+            self.revoke_user_tokens(user_id, &codec::timestamp(now))
+                .await?;
+        }
         Ok(())
     }
 
@@ -292,10 +298,15 @@ impl WriteTx {
             .execute(&mut *c)
             .await.map(drop))?;
         self.end_sessions(user_id).await?;
+        self.revoke_user_tokens(user_id, &now).await
+    }
+
+    /// Revokes every API token acting as the user (stored time `now`).
+    async fn revoke_user_tokens(&mut self, user_id: i64, now: &str) -> Result<()> {
         on_conn!(&mut self.conn(), c => sqlx::query(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $1) WHERE user_id = $2",
         )
-        .bind(&now)
+        .bind(now)
         .bind(user_id)
         .execute(&mut *c)
         .await.map(drop))?;

@@ -153,14 +153,28 @@ impl UseCases {
         Ok(user)
     }
 
-    /// Gives a user a new password; their sessions end.
-    pub async fn set_password(&self, by: &Actor, user_id: i64, password: &str) -> Result<User> {
+    /// Gives a user a new password; their sessions end. Their API tokens keep
+    /// working (they serve other systems, which a new password does not
+    /// concern) unless `revoke_tokens`: when the password may have leaked,
+    /// a token made with it may have too.
+    pub async fn set_password(
+        &self,
+        by: &Actor,
+        user_id: i64,
+        password: &str,
+        revoke_tokens: bool,
+    ) -> Result<User> {
         let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
         let hash = hash(password).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
-        tx.set_password(user.id, &hash, now).await?;
-        let summary = by.summary(format!("password of {} changed", user.email));
+        tx.set_password(user.id, &hash, revoke_tokens, now).await?;
+        let tokens = if revoke_tokens {
+            "; API tokens revoked"
+        } else {
+            ""
+        };
+        let summary = by.summary(format!("password of {} changed{tokens}", user.email));
         tx.audit(&by.audit(None, "update", "user", user.id, &summary), now)
             .await?;
         tx.commit().await?;

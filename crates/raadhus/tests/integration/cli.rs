@@ -377,3 +377,45 @@ fn users_and_tokens_are_managed_from_the_command_line() {
     assert!(!ok);
     assert!(err.contains("no user with e-mail nobody@x.dk"), "{err}");
 }
+
+#[test]
+fn a_new_password_keeps_api_tokens_unless_told_to_revoke_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let email = "anne@vesterfjord.example";
+    let add = [
+        "user",
+        "add",
+        "--email",
+        email,
+        "--name",
+        "Anne Holm",
+        "--role",
+        "editor",
+        "--password-stdin",
+    ];
+    assert!(run_with_stdin(data, &add, "en lang adgangskode\n").0);
+    let create = ["token", "create", "--user", email, "--name", "intranet"];
+    assert!(run_with_stdin(data, &create, "").0);
+    let passwd = ["user", "passwd", "--email", email, "--password-stdin"];
+    let (ok, _, err) = run_with_stdin(data, &passwd, "en anden lang kode\n");
+    assert!(ok, "{err}");
+    assert!(err.contains("API tokens still work"), "{err}");
+    let (_, list, _) = run_with_stdin(data, &["token", "list"], "");
+    assert!(list.contains("\tactive\t"), "{list}");
+    let revoke = [
+        "user",
+        "passwd",
+        "--email",
+        email,
+        "--password-stdin",
+        "--revoke-tokens",
+    ];
+    let (ok, _, err) = run_with_stdin(data, &revoke, "en tredje lang kode\n");
+    assert!(ok, "{err}");
+    let (_, list, _) = run_with_stdin(data, &["token", "list"], "");
+    assert!(
+        list.contains("\trevoked\t") && !list.contains("\tactive\t"),
+        "{list}"
+    );
+}
