@@ -1,7 +1,9 @@
 //! `raadhus export`, `import` and `backup`, run as the real binary: an export
 //! from SQLite imported into the suite's backend (PostgreSQL in its run) serves
 //! byte-identical pages; a bad file names the place and writes nothing; a
-//! backup of a running SQLite database is complete and consistent.
+//! backup of a running SQLite database is complete and consistent; exports and
+//! backups are their owner's alone and never replace a file, not even a
+//! `FILE.partial` left beside their own.
 
 use std::path::Path;
 
@@ -9,7 +11,7 @@ use raadhus::config::Layer;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::cli::raadhus;
+use crate::cli::{assert_mode, raadhus};
 use crate::support::{TestApp, TestDb};
 
 const BASE: &str = "https://www.vesterfjord.example/";
@@ -164,6 +166,8 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
     );
     assert!(ok, "{err}");
     assert!(err.contains("exported"), "{err}");
+    // It holds password hashes: its owner's alone.
+    assert_mode(&file, 0o600);
     let exported = read_json(&file);
     assert_eq!(exported["format"], "raadhus-export");
     assert_eq!(exported["version"], 1);
@@ -233,10 +237,15 @@ async fn an_export_without_secrets_holds_no_passwords_or_tokens() {
     assert!(!text.contains("password_hash") && !text.contains("$argon2"));
     assert!(!text.contains("token_hash"));
     assert_eq!(read_json(&file)["secrets"], false);
-    // An existing file is never overwritten.
+    // It still holds the editors' addresses, drafts and the audit log.
+    assert_mode(&file, 0o600);
+    assert!(!files.path().join("plain.json.partial").exists());
+    // An existing file is never overwritten…
     let (ok, err) = run(&source.db, &["export", &file.display().to_string()]);
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
+    // …nor one left beside it by an export that was interrupted.
+    refuses_a_partial_file(&source.db, "export", &files.path().join("next.json"));
     // Imported users exist but cannot sign in until given a password.
     let target = TestDb::new().await;
     let (ok, err) = run(&target, &["import", &file.display().to_string()]);
@@ -359,6 +368,9 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
     assert!(ok, "{err}");
     writer.await.unwrap();
+    // The whole database, password hashes and sessions too: its owner's alone.
+    assert_mode(&backup, 0o600);
+    assert!(!files.path().join("raadhus-backup.db.partial").exists());
     // The copy opens on its own and holds a consistent state: every article
     // with its revisions and contact persons.
     let copy = raadhus_store::Store::open_sqlite_file(&backup)
@@ -387,11 +399,31 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     assert_eq!(article.status, StatusCode::OK);
     assert!(article.body.contains("<strong>fed</strong>"));
     app.stop().await;
-    // It never overwrites a file.
+    // It never overwrites a file, nor one left by a backup that was cut off.
     let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
+    refuses_a_partial_file(&source.db, "backup", &files.path().join("next.db"));
     source.stop().await;
+}
+
+/// `raadhus COMMAND FILE` finds `FILE.partial` (left by a run that was cut
+/// off, or another one writing): it is refused, naming that file, which is
+/// left as it was, and FILE is not made.
+fn refuses_a_partial_file(db: &TestDb, command: &str, file: &Path) {
+    let partial = file.with_file_name(format!(
+        "{}.partial",
+        file.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&partial, "halvt skrevet").unwrap();
+    let (ok, err) = run(db, &[command, &file.display().to_string()]);
+    assert!(!ok, "{command} replaced {}", partial.display());
+    assert!(
+        err.contains(&format!("{} already exists", partial.display())),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "halvt skrevet");
+    assert!(!file.exists());
 }
 
 #[tokio::test]
