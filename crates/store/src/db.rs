@@ -366,7 +366,12 @@ impl Store {
 
     /// Begins a read transaction on one snapshot: SQLite's deferred
     /// transaction reads one snapshot of the WAL from its first statement on;
-    /// PostgreSQL is asked for `REPEATABLE READ`, which does the same.
+    /// PostgreSQL is asked for `REPEATABLE READ` (as `pg_dump` does), which
+    /// takes its snapshot at the first statement too. Writers commit one after
+    /// another (see [`Store::write`]), so the snapshot holds every change up
+    /// to one commit and none after. Only what is read through this
+    /// transaction's connection belongs to it: a read on any other connection
+    /// sees another moment.
     pub(crate) async fn snapshot(&self) -> Result<Snapshot> {
         let db = match &self.db {
             Db::Sqlite(pool) => TxDb::Sqlite(pool.begin().await?),

@@ -14,6 +14,7 @@ mod cli;
 mod cluster;
 mod directory;
 mod discovery;
+mod export_snapshot;
 mod faults;
 mod hostile;
 mod news;

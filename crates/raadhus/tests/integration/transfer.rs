@@ -17,7 +17,7 @@ use crate::support::{TestApp, TestDb};
 const BASE: &str = "https://www.vesterfjord.example/";
 
 /// Runs `raadhus ARGS…` on `db`; returns (success, stderr).
-fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
+pub fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
     let out = raadhus()
         .args(["--log", "warn", "--data"])
         .arg(db.dir.path())
