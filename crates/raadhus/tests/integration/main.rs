@@ -17,6 +17,7 @@ mod discovery;
 mod export_snapshot;
 mod faults;
 mod hostile;
+mod import_rules;
 mod news;
 mod pages;
 mod reference_article;

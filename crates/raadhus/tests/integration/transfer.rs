@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use raadhus::config::Layer;
+use raadhus_domain::export::ExportCounts;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -31,7 +32,7 @@ pub fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
     )
 }
 
-fn read_json(path: &Path) -> Value {
+pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("file")).expect("JSON")
 }
 
@@ -45,7 +46,7 @@ fn layer() -> Layer {
 
 /// A site with history: the demo content, an edited article (two revisions),
 /// one in the bin, a scheduled one, a user and an API token.
-async fn site_with_history() -> (TestApp, String) {
+pub async fn site_with_history() -> (TestApp, String) {
     let app = TestApp::spawn_on(
         TestDb::sqlite(),
         Layer {
@@ -300,20 +301,10 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
             "{\"format\": \"wxr\"}".to_string(),
             "not a Raadhus export",
         ),
-    ];
+    ]
+    .map(|(name, content, expected)| (name.to_string(), content, expected.to_string()));
     let target = TestDb::new().await;
-    for (name, content, expected) in cases {
-        let file = files.path().join(format!("{name}.json"));
-        std::fs::write(&file, content).unwrap();
-        let (ok, err) = run(&target, &["import", &file.display().to_string()]);
-        assert!(!ok, "{name} was accepted");
-        assert!(err.contains(expected), "{name}: {err}");
-        assert!(err.contains("nothing was written"), "{name}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{name}: one line: {err}");
-    }
-    let store = target.store().await;
-    assert!(store.users().await.unwrap().is_empty());
-    assert!(store.audit_log(10).await.unwrap().is_empty());
+    let store = refused_whole(&target, files.path(), &cases).await;
     // A good file goes in once; a second import finds the database in use.
     let (ok, err) = run(&target, &["import", &good.display().to_string()]);
     assert!(ok, "{err}");
@@ -339,6 +330,30 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
     assert_eq!(titles.len(), news.len(), "nothing imported twice");
     store.close().await;
     source.stop().await;
+}
+
+/// Runs `raadhus import` into `target` on each (name, file content, what
+/// the error says) case: each is refused in one line saying that nothing was
+/// written, and nothing was. Returns a store on `target`.
+pub async fn refused_whole(
+    target: &TestDb,
+    dir: &Path,
+    cases: &[(String, String, String)],
+) -> raadhus_store::Store {
+    for (name, content, expected) in cases {
+        let file = dir.join(format!("{name}.json"));
+        std::fs::write(&file, content).unwrap();
+        let (ok, err) = run(target, &["import", &file.display().to_string()]);
+        assert!(!ok, "{name} was accepted");
+        assert!(err.contains(expected.as_str()), "{name}: {err}");
+        assert!(err.contains("nothing was written"), "{name}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{name}: one line: {err}");
+    }
+    let store = target.store().await;
+    let held = store.export(true, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(held.counts(), ExportCounts::default());
+    assert!(store.audit_log(10).await.unwrap().is_empty());
+    store
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
