@@ -47,12 +47,19 @@ pub enum StartError {
 }
 
 /// Opens the configured database, creating the data directory and the
-/// database file if needed, and applies pending migrations.
+/// database file if needed, and applies pending migrations. A data directory
+/// Raadhus creates (and any missing parent) is its owner's alone (mode 0700
+/// on Unix); one that exists keeps the mode its operator gave it.
 pub async fn open_store(config: &Config) -> Result<Store, StartError> {
-    std::fs::create_dir_all(&config.data_dir).map_err(|source| StartError::DataDir {
-        path: config.data_dir.display().to_string(),
-        source,
-    })?;
+    let mut dir = std::fs::DirBuilder::new();
+    dir.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut dir, 0o700);
+    dir.create(&config.data_dir)
+        .map_err(|source| StartError::DataDir {
+            path: config.data_dir.display().to_string(),
+            source,
+        })?;
     let store = match &config.database {
         Database::SqliteFile(path) => Store::open_sqlite_file(path).await,
         Database::Url(url) => Store::connect(url).await,

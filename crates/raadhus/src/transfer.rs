@@ -1,7 +1,7 @@
 //! `raadhus export`, `import` and `backup`: moving and protecting the data.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use raadhus_domain::export::Export;
 use raadhus_store::Store;
@@ -11,6 +11,11 @@ use raadhus_store::Store;
 pub enum TransferError {
     #[error("{path} already exists; choose a new file name")]
     Exists { path: String },
+    #[error(
+        "{partial} already exists: another export or backup to {path} is running, or one was \
+         interrupted; remove {partial} or choose a new file name"
+    )]
+    PartialExists { path: String, partial: String },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -36,29 +41,88 @@ fn refuse_existing(path: &Path) -> Result<(), TransferError> {
     Ok(())
 }
 
-/// Writes the whole database to `path` as an export file. The file appears
-/// only when complete (written beside it, then renamed).
-pub async fn export(store: &Store, path: &Path, secrets: bool) -> Result<(), TransferError> {
-    refuse_existing(path)?;
-    let data = store.export(secrets, jiff::Timestamp::now()).await?;
-    let write_error = |source| TransferError::Write {
+/// A file that appears at its path only when complete, and is readable by
+/// its owner alone (mode 0600 on Unix): exports and backups hold the
+/// editors' addresses, drafts and the audit log, and with secrets the
+/// password hashes. It is written beside its path as `PATH.partial`, which
+/// must not exist either, and renamed into place when synced to disk.
+/// Dropped unfinished, it removes what it wrote.
+struct NewFile {
+    path: PathBuf,
+    partial: PathBuf,
+    file: std::fs::File,
+    finished: bool,
+}
+
+impl NewFile {
+    fn create(path: &Path) -> Result<Self, TransferError> {
+        refuse_existing(path)?;
+        let mut name = path.as_os_str().to_owned();
+        name.push(".partial");
+        let partial = PathBuf::from(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&partial).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                TransferError::PartialExists {
+                    path: path.display().to_string(),
+                    partial: partial.display().to_string(),
+                }
+            } else {
+                write_error(path, source)
+            }
+        })?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            partial,
+            file,
+            finished: false,
+        })
+    }
+
+    /// Syncs what was written to disk and moves the file into place, unless
+    /// a file appeared at its path meanwhile.
+    fn finish(mut self) -> Result<(), TransferError> {
+        self.file
+            .sync_all()
+            .map_err(|e| write_error(&self.path, e))?;
+        refuse_existing(&self.path)?;
+        std::fs::rename(&self.partial, &self.path).map_err(|e| write_error(&self.path, e))?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Drop for NewFile {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> TransferError {
+    TransferError::Write {
         path: path.display().to_string(),
         source,
-    };
-    let partial = path.with_extension("partial");
+    }
+}
+
+/// Writes the whole database, as one snapshot, to `path` as an export file
+/// (see [`NewFile`]).
+pub async fn export(store: &Store, path: &Path, secrets: bool) -> Result<(), TransferError> {
+    let target = NewFile::create(path)?;
+    let data = store.export(secrets, jiff::Timestamp::now()).await?;
     let written = (|| {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
+        let mut out = std::io::BufWriter::new(&target.file);
         serde_json::to_writer_pretty(&mut out, &data)?;
         out.write_all(b"\n")?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()?;
-        std::fs::rename(&partial, path)
+        out.flush()
     })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(write_error(e));
-    }
+    written.map_err(|e| write_error(path, e))?;
+    target.finish()?;
     eprintln!(
         "exported {}{} to {}",
         data.counts(),
@@ -93,10 +157,11 @@ pub async fn import(store: &Store, path: &Path) -> Result<(), TransferError> {
 }
 
 /// Writes a consistent copy of the SQLite database to `path`, also while the
-/// server runs.
+/// server runs (see [`NewFile`]).
 pub async fn backup(store: &Store, path: &Path) -> Result<(), TransferError> {
-    refuse_existing(path)?;
-    store.backup_to(path).await?;
+    let target = NewFile::create(path)?;
+    store.backup_to(&target.partial).await?;
+    target.finish()?;
     eprintln!("backed up the database to {}", path.display());
     Ok(())
 }

@@ -241,7 +241,12 @@ impl Store {
     /// missing) or `postgres://…`/`postgresql://…`.
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("sqlite:") {
-            Self::open_sqlite(SqliteConnectOptions::from_str(url)?).await
+            let options = SqliteConnectOptions::from_str(url)?;
+            // An in-memory database has no file to protect.
+            if !(url.contains(":memory:") || url.contains("mode=memory")) {
+                private_file(options.get_filename());
+            }
+            Self::open_sqlite(options).await
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let options = PgConnectOptions::from_str(url)?.application_name("raadhus");
             let pool = PgPoolOptions::new()
@@ -260,6 +265,7 @@ impl Store {
 
     /// Opens (creating if missing) the SQLite database file at `path`.
     pub async fn open_sqlite_file(path: &Path) -> Result<Self> {
+        private_file(path);
         Self::open_sqlite(SqliteConnectOptions::new().filename(path)).await
     }
 
@@ -365,7 +371,12 @@ impl Store {
 
     /// Begins a read transaction on one snapshot: SQLite's deferred
     /// transaction reads one snapshot of the WAL from its first statement on;
-    /// PostgreSQL is asked for `REPEATABLE READ`, which does the same.
+    /// PostgreSQL is asked for `REPEATABLE READ` (as `pg_dump` does), which
+    /// takes its snapshot at the first statement too. Writers commit one after
+    /// another (see [`Store::write`]), so the snapshot holds every change up
+    /// to one commit and none after. Only what is read through this
+    /// transaction's connection belongs to it: a read on any other connection
+    /// sees another moment.
     pub(crate) async fn snapshot(&self) -> Result<Snapshot> {
         let db = match &self.db {
             Db::Sqlite(pool) => TxDb::Sqlite(pool.begin().await?),
@@ -407,7 +418,8 @@ impl Store {
     }
 
     /// Writes a consistent copy of the SQLite database to `target` while it is
-    /// in use (`VACUUM INTO`). `target` must not exist. On PostgreSQL this is
+    /// in use (`VACUUM INTO`). `target` must not exist or be empty (an empty
+    /// file keeps its mode: create it private first). On PostgreSQL this is
     /// [`StoreError::Unsupported`]: use `pg_dump`.
     pub async fn backup_to(&self, target: &Path) -> Result<()> {
         match &self.db {
@@ -427,6 +439,34 @@ impl Store {
             Db::Postgres(_) => Err(StoreError::Unsupported(
                 "raadhus backup copies SQLite databases; back up PostgreSQL with pg_dump".into(),
             )),
+        }
+    }
+}
+
+/// Creates the SQLite database file at `path`, if missing, readable and
+/// writable by its owner alone (mode 0600 on Unix): it holds password hashes
+/// and sessions. SQLite gives its `-wal`, `-shm` and `-journal` files the
+/// mode of the database file. An existing file keeps the mode its operator
+/// gave it, with a warning when every user of the machine may open it.
+/// Should the file not be creatable, SQLite's own open says why.
+fn private_file(path: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    if options.open(path).is_ok() {
+        return;
+    }
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777;
+        if mode & 0o007 != 0 {
+            tracing::warn!(
+                path = %path.display(),
+                mode = format!("{mode:04o}"),
+                "every user of this machine may open the database file: `chmod 600` it and its \
+                 -wal and -shm files"
+            );
         }
     }
 }

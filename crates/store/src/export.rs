@@ -59,7 +59,9 @@ macro_rules! all_rows {
 
 impl Store {
     /// Everything in the database, as one snapshot: what a single moment
-    /// held, whatever is written while it is read. Password hashes and API
+    /// held, whatever is written while it is read. Every query below, the
+    /// scheduler's position too, runs on the snapshot's connection (proven by
+    /// the integration test `export_snapshot`). Password hashes and API
     /// tokens only with `secrets`.
     pub async fn export(&self, secrets: bool, now: Timestamp) -> Result<Export> {
         let mut snapshot = self.snapshot().await?;

@@ -119,12 +119,68 @@ fn migrate_creates_the_database_in_the_data_directory() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(data.join("raadhus.db").is_file());
+    // What it created is its owner's alone: the database holds password
+    // hashes and sessions.
+    assert_mode(&dir.path().join("nested"), 0o700);
+    assert_mode(&data, 0o700);
+    assert_mode(&data.join("raadhus.db"), 0o600);
     // Running it again is harmless.
     let again = raadhus()
         .args(["--data", &data.display().to_string(), "migrate"])
         .output()
         .unwrap();
     assert!(again.status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_data_directory_the_operator_made_keeps_its_mode_and_the_database_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("raadhus");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let migrate = || {
+        let out = raadhus()
+            .args([
+                "--data",
+                &data.display().to_string(),
+                "--log",
+                "warn",
+                "migrate",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = migrate();
+    assert_mode(&data, 0o750);
+    let db = data.join("raadhus.db");
+    assert_mode(&db, 0o600);
+    assert!(err.is_empty(), "{err}");
+    // A database file every user may read (made by an older version, or by
+    // hand) is left as it is, with a warning saying what to do.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let err = migrate();
+    assert!(
+        err.contains("every user of this machine may open the database file"),
+        "{err}"
+    );
+    assert!(err.contains("chmod 600"), "{err}");
+    assert_mode(&db, 0o644);
+}
+
+/// Asserts the permission bits of `path` (on Unix; elsewhere there are none).
+pub fn assert_mode(path: &std::path::Path, expected: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, expected, "{}: mode {mode:04o}", path.display());
+    }
+    #[cfg(not(unix))]
+    let _ = (path, expected);
 }
 
 /// Starts `raadhus serve` on an ephemeral port and returns it with its address.
@@ -204,9 +260,11 @@ fn serve_runs_on_sqlite_in_wal_mode_and_stops_gracefully_on_sigterm() {
     // Demo content was loaded into the fresh database.
     let (_, news) = http_get(&addr, "/nyheder");
     assert!(news.matches("class=\"news-item\"").count() == 10);
-    // SQLite in WAL mode in the data directory.
-    assert!(dir.path().join("raadhus.db").is_file());
-    assert!(dir.path().join("raadhus.db-wal").exists());
+    // SQLite in WAL mode in the data directory, every file of it private.
+    for file in ["raadhus.db", "raadhus.db-wal", "raadhus.db-shm"] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+        assert_mode(&dir.path().join(file), 0o600);
+    }
 
     let pid = child.id().to_string();
     assert!(

@@ -1,21 +1,24 @@
 //! `raadhus export`, `import` and `backup`, run as the real binary: an export
 //! from SQLite imported into the suite's backend (PostgreSQL in its run) serves
 //! byte-identical pages; a bad file names the place and writes nothing; a
-//! backup of a running SQLite database is complete and consistent.
+//! backup of a running SQLite database is complete and consistent; exports and
+//! backups are their owner's alone and never replace a file, not even a
+//! `FILE.partial` left beside their own.
 
 use std::path::Path;
 
 use raadhus::config::Layer;
+use raadhus_domain::export::ExportCounts;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::cli::raadhus;
+use crate::cli::{assert_mode, raadhus};
 use crate::support::{TestApp, TestDb};
 
 const BASE: &str = "https://www.vesterfjord.example/";
 
 /// Runs `raadhus ARGS…` on `db`; returns (success, stderr).
-fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
+pub fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
     let out = raadhus()
         .args(["--log", "warn", "--data"])
         .arg(db.dir.path())
@@ -29,7 +32,7 @@ fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
     )
 }
 
-fn read_json(path: &Path) -> Value {
+pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("file")).expect("JSON")
 }
 
@@ -43,7 +46,7 @@ fn layer() -> Layer {
 
 /// A site with history: the demo content, an edited article (two revisions),
 /// one in the bin, a scheduled one, a user and an API token.
-async fn site_with_history() -> (TestApp, String) {
+pub async fn site_with_history() -> (TestApp, String) {
     let app = TestApp::spawn_on(
         TestDb::sqlite(),
         Layer {
@@ -164,6 +167,8 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
     );
     assert!(ok, "{err}");
     assert!(err.contains("exported"), "{err}");
+    // It holds password hashes: its owner's alone.
+    assert_mode(&file, 0o600);
     let exported = read_json(&file);
     assert_eq!(exported["format"], "raadhus-export");
     assert_eq!(exported["version"], 1);
@@ -233,10 +238,15 @@ async fn an_export_without_secrets_holds_no_passwords_or_tokens() {
     assert!(!text.contains("password_hash") && !text.contains("$argon2"));
     assert!(!text.contains("token_hash"));
     assert_eq!(read_json(&file)["secrets"], false);
-    // An existing file is never overwritten.
+    // It still holds the editors' addresses, drafts and the audit log.
+    assert_mode(&file, 0o600);
+    assert!(!files.path().join("plain.json.partial").exists());
+    // An existing file is never overwritten…
     let (ok, err) = run(&source.db, &["export", &file.display().to_string()]);
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
+    // …nor one left beside it by an export that was interrupted.
+    refuses_a_partial_file(&source.db, "export", &files.path().join("next.json"));
     // Imported users exist but cannot sign in until given a password.
     let target = TestDb::new().await;
     let (ok, err) = run(&target, &["import", &file.display().to_string()]);
@@ -291,20 +301,10 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
             "{\"format\": \"wxr\"}".to_string(),
             "not a Raadhus export",
         ),
-    ];
+    ]
+    .map(|(name, content, expected)| (name.to_string(), content, expected.to_string()));
     let target = TestDb::new().await;
-    for (name, content, expected) in cases {
-        let file = files.path().join(format!("{name}.json"));
-        std::fs::write(&file, content).unwrap();
-        let (ok, err) = run(&target, &["import", &file.display().to_string()]);
-        assert!(!ok, "{name} was accepted");
-        assert!(err.contains(expected), "{name}: {err}");
-        assert!(err.contains("nothing was written"), "{name}: {err}");
-        assert_eq!(err.trim().lines().count(), 1, "{name}: one line: {err}");
-    }
-    let store = target.store().await;
-    assert!(store.users().await.unwrap().is_empty());
-    assert!(store.audit_log(10).await.unwrap().is_empty());
+    let store = refused_whole(&target, files.path(), &cases).await;
     // A good file goes in once; a second import finds the database in use.
     let (ok, err) = run(&target, &["import", &good.display().to_string()]);
     assert!(ok, "{err}");
@@ -330,6 +330,30 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
     assert_eq!(titles.len(), news.len(), "nothing imported twice");
     store.close().await;
     source.stop().await;
+}
+
+/// Runs `raadhus import` into `target` on each (name, file content, what
+/// the error says) case: each is refused in one line saying that nothing was
+/// written, and nothing was. Returns a store on `target`.
+pub async fn refused_whole(
+    target: &TestDb,
+    dir: &Path,
+    cases: &[(String, String, String)],
+) -> raadhus_store::Store {
+    for (name, content, expected) in cases {
+        let file = dir.join(format!("{name}.json"));
+        std::fs::write(&file, content).unwrap();
+        let (ok, err) = run(target, &["import", &file.display().to_string()]);
+        assert!(!ok, "{name} was accepted");
+        assert!(err.contains(expected.as_str()), "{name}: {err}");
+        assert!(err.contains("nothing was written"), "{name}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{name}: one line: {err}");
+    }
+    let store = target.store().await;
+    let held = store.export(true, jiff::Timestamp::now()).await.unwrap();
+    assert_eq!(held.counts(), ExportCounts::default());
+    assert!(store.audit_log(10).await.unwrap().is_empty());
+    store
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -359,6 +383,9 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
     assert!(ok, "{err}");
     writer.await.unwrap();
+    // The whole database, password hashes and sessions too: its owner's alone.
+    assert_mode(&backup, 0o600);
+    assert!(!files.path().join("raadhus-backup.db.partial").exists());
     // The copy opens on its own and holds a consistent state: every article
     // with its revisions and contact persons.
     let copy = raadhus_store::Store::open_sqlite_file(&backup)
@@ -387,11 +414,31 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     assert_eq!(article.status, StatusCode::OK);
     assert!(article.body.contains("<strong>fed</strong>"));
     app.stop().await;
-    // It never overwrites a file.
+    // It never overwrites a file, nor one left by a backup that was cut off.
     let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
+    refuses_a_partial_file(&source.db, "backup", &files.path().join("next.db"));
     source.stop().await;
+}
+
+/// `raadhus COMMAND FILE` finds `FILE.partial` (left by a run that was cut
+/// off, or another one writing): it is refused, naming that file, which is
+/// left as it was, and FILE is not made.
+fn refuses_a_partial_file(db: &TestDb, command: &str, file: &Path) {
+    let partial = file.with_file_name(format!(
+        "{}.partial",
+        file.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(&partial, "halvt skrevet").unwrap();
+    let (ok, err) = run(db, &[command, &file.display().to_string()]);
+    assert!(!ok, "{command} replaced {}", partial.display());
+    assert!(
+        err.contains(&format!("{} already exists", partial.display())),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&partial).unwrap(), "halvt skrevet");
+    assert!(!file.exists());
 }
 
 #[tokio::test]
