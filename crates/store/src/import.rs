@@ -4,7 +4,7 @@
 use raadhus_domain::export::{Export, ExportNews, ExportSite};
 use raadhus_domain::{Email, SiteId, WebUrl};
 
-use crate::{Backend, Change, Conn, Result, Store, StoreError, codec};
+use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, users};
 
 impl Store {
     /// Loads `data` (already checked with [`Export::check`]) into this
@@ -45,21 +45,15 @@ impl Store {
             .iter()
             .flat_map(|s| s.audit_log.iter().map(move |a| (Some(s.id), a)));
         for (site, a) in site_less.chain(per_site) {
-            on_conn!(conn, c => sqlx::query(
-                "INSERT INTO audit_log (id, site_id, user_id, at, action, entity, entity_id, summary)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(a.id)
-            .bind(site)
-            .bind(a.user_id)
-            .bind(codec::timestamp(a.at))
-            .bind(&a.action)
-            .bind(&a.entity)
-            .bind(a.entity_id)
-            .bind(&a.summary)
-            .execute(&mut *c)
-            .await
-            .map(drop))?;
+            let line = Audit {
+                site: site.map(SiteId),
+                user_id: a.user_id,
+                action: &a.action,
+                entity: &a.entity,
+                entity_id: a.entity_id,
+                summary: &a.summary,
+            };
+            users::insert_audit(conn, Some(a.id), &line, a.at).await?;
         }
         if let Some(at) = data.scheduler_last_run {
             on_conn!(conn, c => sqlx::query("INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)")

@@ -28,8 +28,9 @@ fn user_from_row(row: &impl DbRow) -> Result<User> {
 /// all. The only place lines are written.
 pub(crate) async fn insert_audit(
     conn: &mut Conn<'_>,
+    id: Option<i64>,
     record: &Audit<'_>,
-    now: Timestamp,
+    at: Timestamp,
 ) -> Result<()> {
     let Audit {
         site,
@@ -39,20 +40,34 @@ pub(crate) async fn insert_audit(
         entity_id,
         summary,
     } = *record;
-    on_conn!(conn, c => sqlx::query(
-        "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(site.map(|s| s.0))
-    .bind(user_id)
-    .bind(codec::timestamp(now))
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(summary)
-    .execute(&mut *c)
-    .await
-    .map(drop))?;
+    // A new line gets the next id; an imported one keeps its own.
+    let sql = match id {
+        None => {
+            "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        }
+        Some(_) => {
+            "INSERT INTO audit_log (site_id, user_id, at, action, entity, entity_id, summary, id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        }
+    };
+    on_conn!(conn, c => {
+        let query = sqlx::query(sql)
+            .bind(site.map(|s| s.0))
+            .bind(user_id)
+            .bind(codec::timestamp(at))
+            .bind(action)
+            .bind(entity)
+            .bind(entity_id)
+            .bind(summary);
+        match id {
+            Some(id) => query.bind(id),
+            None => query,
+        }
+        .execute(&mut *c)
+        .await
+        .map(drop)
+    })?;
     Ok(())
 }
 
@@ -433,6 +448,6 @@ impl WriteTx {
 
     /// Writes one line of the audit log in this transaction.
     pub async fn audit(&mut self, record: &Audit<'_>, now: Timestamp) -> Result<()> {
-        insert_audit(&mut self.conn(), record, now).await
+        insert_audit(&mut self.conn(), None, record, now).await
     }
 }
