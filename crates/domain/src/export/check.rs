@@ -4,9 +4,38 @@
 
 use std::collections::HashSet;
 
-use super::{Export, ImportError, error};
+use super::{Export, ExportContact, ExportTopic, ExportUser, ExportWebsite, ImportError, error};
 use crate::validation::ValidationErrors;
 use crate::{ContactInput, TokenName, TopicInput, UserInput, WebsiteInput};
+
+/// The editors' rules for each kind, on a value of the file.
+fn user_rules(u: &ExportUser) -> Result<UserInput, ValidationErrors> {
+    UserInput::new(u.email.as_str(), &u.name, u.role.as_str())
+}
+
+fn contact_rules(c: &ExportContact) -> Result<ContactInput, ValidationErrors> {
+    ContactInput::new(
+        &c.name,
+        c.job_title.as_deref(),
+        c.email.as_ref().map(|e| e.as_str()),
+        c.phone.as_ref().map(|p| p.e164()),
+    )
+}
+
+fn topic_rules(t: &ExportTopic) -> Result<TopicInput, ValidationErrors> {
+    TopicInput::new(&t.name, Some(t.slug.as_str()), t.sort_order)
+}
+
+fn website_rules(w: &ExportWebsite) -> Result<WebsiteInput, ValidationErrors> {
+    WebsiteInput::new(
+        &w.name,
+        w.url.as_str(),
+        w.description.as_deref(),
+        w.topic_ids.clone(),
+        w.sort_order,
+        w.statement_url.as_ref().map(|u| u.as_str()),
+    )
+}
 
 /// The first of an editor's errors, at its place in the file. The editors'
 /// field names are the file's, but for the lists of references.
@@ -33,6 +62,44 @@ fn editors_rules<T>(at: &str, result: Result<T, ValidationErrors>) -> Result<(),
 }
 
 impl Export {
+    /// Gives every value the normal form an editor's save gives it (texts
+    /// trimmed, blank ones absent, line breaks as `\n`), once [`Export::check`]
+    /// has accepted them all.
+    pub(super) fn normalize(&mut self) {
+        for u in &mut self.users {
+            if let Ok(input) = user_rules(u) {
+                u.name = input.name;
+            }
+        }
+        for site in &mut self.sites {
+            for c in &mut site.contacts {
+                if let Ok(input) = contact_rules(c) {
+                    (c.name, c.job_title) = (input.name, input.job_title);
+                }
+            }
+            for t in &mut site.topics {
+                if let Ok(input) = topic_rules(t) {
+                    t.name = input.name;
+                }
+            }
+            for w in &mut site.websites {
+                if let Ok(input) = website_rules(w) {
+                    (w.name, w.description) = (input.name, input.description);
+                }
+            }
+            for n in &mut site.news {
+                if let Ok(content) = n.content.clone().validated() {
+                    n.content = content;
+                }
+                for r in &mut n.revisions {
+                    if let Ok(content) = r.content.clone().validated() {
+                        r.content = content;
+                    }
+                }
+            }
+        }
+    }
+
     /// Checks what the types alone cannot: every value by the rules an
     /// editor's input meets; unique ids, slugs and e-mail addresses; every
     /// reference pointing at something in the file (on the same site).
@@ -42,10 +109,7 @@ impl Export {
         for (i, u) in self.users.iter().enumerate() {
             let at = format!("users[{i}]");
             users.add(&at, u.id)?;
-            editors_rules(
-                &at,
-                UserInput::new(u.email.as_str(), &u.name, u.role.as_str()),
-            )?;
+            editors_rules(&at, user_rules(u))?;
             if !emails.insert(u.email.as_str().to_lowercase()) {
                 return Err(error(
                     format!("{at}.email"),
@@ -101,15 +165,7 @@ impl Export {
             for (i, c) in site.contacts.iter().enumerate() {
                 let at = format!("{at}.contacts[{i}]");
                 contacts.add(&at, c.id)?;
-                editors_rules(
-                    &at,
-                    ContactInput::new(
-                        &c.name,
-                        c.job_title.as_deref(),
-                        c.email.as_ref().map(|e| e.as_str()),
-                        c.phone.as_ref().map(|p| p.e164()),
-                    ),
-                )?;
+                editors_rules(&at, contact_rules(c))?;
                 site_contacts.insert(c.id);
             }
             let mut site_topics = HashSet::new();
@@ -117,10 +173,7 @@ impl Export {
             for (i, t) in site.topics.iter().enumerate() {
                 let at = format!("{at}.topics[{i}]");
                 topics.add(&at, t.id)?;
-                editors_rules(
-                    &at,
-                    TopicInput::new(&t.name, Some(t.slug.as_str()), t.sort_order),
-                )?;
+                editors_rules(&at, topic_rules(t))?;
                 if !topic_slugs.insert(t.slug.as_str()) {
                     return Err(error(
                         format!("{at}.slug"),
@@ -133,17 +186,7 @@ impl Export {
                 let at = format!("{at}.websites[{i}]");
                 websites.add(&at, w.id)?;
                 references(&at, "topic_ids", &w.topic_ids, &site_topics, "topic")?;
-                editors_rules(
-                    &at,
-                    WebsiteInput::new(
-                        &w.name,
-                        w.url.as_str(),
-                        w.description.as_deref(),
-                        w.topic_ids.clone(),
-                        w.sort_order,
-                        w.statement_url.as_ref().map(|u| u.as_str()),
-                    ),
-                )?;
+                editors_rules(&at, website_rules(w))?;
             }
             let mut news_slugs = HashSet::new();
             for (i, n) in site.news.iter().enumerate() {

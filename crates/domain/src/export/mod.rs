@@ -194,7 +194,8 @@ struct Header {
 }
 
 impl Export {
-    /// Reads and checks an export file. Nothing is trusted that was not checked.
+    /// Reads and checks an export file, and gives its values the normal form
+    /// an editor's save would. Nothing is trusted that was not checked.
     pub fn read(text: &str) -> Result<Self, ImportError> {
         let header: Header =
             serde_json::from_str(text).map_err(|e| error("file", format!("not JSON: {e}")))?;
@@ -224,19 +225,21 @@ impl Export {
             }
         }
         let mut deserializer = serde_json::Deserializer::from_str(text);
-        let export: Self = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
-            let place = e.path().to_string();
-            error(
-                // An unknown field named "" at the top has the empty path.
-                if place == "." || place.is_empty() {
-                    "file".into()
-                } else {
-                    place
-                },
-                e.into_inner().to_string(),
-            )
-        })?;
+        let mut export: Self =
+            serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let place = e.path().to_string();
+                error(
+                    // An unknown field named "" at the top has the empty path.
+                    if place == "." || place.is_empty() {
+                        "file".into()
+                    } else {
+                        place
+                    },
+                    e.into_inner().to_string(),
+                )
+            })?;
         export.check()?;
+        export.normalize();
         Ok(export)
     }
 
@@ -388,6 +391,27 @@ mod tests {
             let err = read(&value).unwrap_err();
             assert_eq!(err.place, place, "{err}");
         }
+    }
+
+    #[test]
+    fn values_get_the_normal_form_of_an_editors_save() {
+        let mut value = minimal();
+        value["sites"][0]["news"][0]["title"] = "  Ny skole  ".into();
+        value["sites"][0]["news"][0]["lead"] = " ".into();
+        value["sites"][0]["news"][0]["body"] = "Tekst\r\nmere\u{b}sidst  ".into();
+        value["sites"][0]["contacts"][0]["name"] = " Ole ".into();
+        let export = read(&value).unwrap();
+        let news = &export.sites[0].news[0].content;
+        assert_eq!(news.title, "Ny skole");
+        assert_eq!(news.lead, None);
+        assert_eq!(news.body, "Tekst\nmere\nsidst");
+        assert_eq!(export.sites[0].contacts[0].name, "Ole");
+        // What was already in its normal form stays as it was.
+        assert_eq!(read(&minimal()).unwrap(), read(&minimal()).unwrap());
+        assert_eq!(
+            serde_json::to_value(read(&minimal()).unwrap()).unwrap(),
+            minimal()
+        );
     }
 
     #[test]
