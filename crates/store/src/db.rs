@@ -191,6 +191,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "changes",
         include_str!("../migrations/sqlite/0003_changes.sql"),
     ),
+    (
+        4,
+        "body_html",
+        include_str!("../migrations/sqlite/0004_body_html.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -209,6 +214,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         3,
         "changes",
         include_str!("../migrations/postgresql/0003_changes.sql"),
+    ),
+    (
+        4,
+        "body_html",
+        include_str!("../migrations/postgresql/0004_body_html.sql"),
     ),
 ];
 
