@@ -64,7 +64,6 @@ pub fn bodies() -> Vec<(&'static str, String)> {
             )),
         ),
         // Runs of the characters CommonMark reads specially.
-        ("gt", fill(">")),
         ("stars", fill("*")),
         ("star_a", fill("*a")),
         ("star_star_a", fill("**a")),
