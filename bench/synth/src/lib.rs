@@ -30,6 +30,7 @@ pub const PROBE_TITLE: &str = "Ny cykelsti forbinder Egelund og Strandby";
 /// article in 25 (one subject of [`SUBJECTS`]) and in some websites' names.
 pub const SEARCH_WORD: &str = "legeplads";
 
+pub mod hostile;
 mod words;
 
 use words::*;

@@ -1,13 +1,29 @@
-//! Article bodies: CommonMark rendered to HTML, then sanitized.
+//! Article bodies: CommonMark rendered to safe HTML.
 //!
-//! pulldown-cmark passes raw HTML through, so its output is never trusted:
-//! ammonia removes every element, attribute and URL scheme not allowed below.
-//! No script, no event handler and no `javascript:` URL can survive.
+//! The HTML is written here from pulldown-cmark's events, from an allow-list,
+//! so it is safe by construction (as CommonMark's reference implementation
+//! does in its default safe mode): only the elements of [`BODY_TAGS`], only
+//! `href` and `title` on links and `start` on numbered lists, links only to
+//! relative URLs or the schemes of [`LINK_SCHEMES`] (read as a browser reads
+//! them), images replaced by their text, and raw HTML shown as the text it
+//! is, never interpreted. No script, no event handler and no `javascript:`
+//! URL can be written.
+//!
+//! Rendering is linear in the input: one pass of pulldown-cmark (itself
+//! linear) and one of writing. Elements nest at most [`MAX_NESTING`] deep:
+//! an editor's body deeper than that is refused ([`check_nesting`]), and a
+//! stored body that is deeper anyway (written outside Raadhus) is rendered
+//! with the deeper elements left out and their text kept.
+//!
+//! No HTML sanitizer runs on the output: ammonia (html5ever) takes
+//! super-linear time on hostile bodies (quadratic in nesting depth, and in
+//! html5ever 0.40 also in the number of `&`, no-break spaces and U+0080–U+00BF
+//! characters of one paragraph), which let one article stall the server;
+//! see `bench/RESULTS.md`.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use crate::validation::forbidden_char;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
 /// body's headings start at `<h2>`).
@@ -34,25 +50,28 @@ pub const BODY_TAGS: &[&str] = &[
 /// The URL schemes a link in a body may have.
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let tags: HashSet<&str> = BODY_TAGS.iter().copied().collect();
-    let attributes: HashMap<&str, HashSet<&str>> =
-        [("a", ["href", "title"].into()), ("ol", ["start"].into())].into();
-    let mut builder = ammonia::Builder::empty();
-    builder
-        .tags(tags)
-        // Not even ammonia's default `title` and `lang` on every element.
-        .generic_attributes(HashSet::new())
-        .tag_attributes(attributes)
-        .url_schemes(LINK_SCHEMES.iter().copied().collect())
-        .link_rel(Some("noopener noreferrer"))
-        .strip_comments(true);
-    builder
-});
+/// How many elements of a body may lie inside each other: block quotes,
+/// lists and their items, paragraphs, headings, code blocks, emphasis and
+/// links each count one. Real articles stay far below (a list three levels
+/// deep inside a quote, its words in bold and italics, is 11); deeper
+/// nesting is only an attack on the readers' browsers.
+pub const MAX_NESTING: usize = 32;
 
-/// Plain text as HTML that shows exactly that text.
+/// The version of [`render`]'s output. Stored HTML made by another version
+/// is rendered again (the binary does it in the background on start).
+/// Increase it whenever the output for some body changes: a rule here, or
+/// pulldown-cmark's reading of CommonMark.
+pub const RENDER_VERSION: i64 = 1;
+
+/// Plain text as HTML that shows exactly that text (a character no stored
+/// text may hold, see [`forbidden_char`], shows as U+FFFD).
 pub fn escape_text(text: &str) -> String {
     let mut html = String::with_capacity(text.len());
+    push_escaped(&mut html, text);
+    html
+}
+
+fn push_escaped(html: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => html.push_str("&amp;"),
@@ -60,37 +79,228 @@ pub fn escape_text(text: &str) -> String {
             '>' => html.push_str("&gt;"),
             '"' => html.push_str("&quot;"),
             '\'' => html.push_str("&#39;"),
+            c if forbidden_char(c) => html.push(char::REPLACEMENT_CHARACTER),
             c => html.push(c),
         }
     }
-    html
 }
 
-/// Renders an article body to safe HTML.
+/// An article body rendered by [`render`] with [`RENDER_VERSION`]: safe
+/// HTML, ready to be stored with the article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyHtml(String);
+
+impl BodyHtml {
+    pub fn render(markdown: &str) -> Self {
+        Self(render(markdown))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// Renders an article body to safe HTML, in time linear in its length.
 ///
 /// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
 /// is the headline. Images are replaced by their text: a body never loads
-/// anything from another host.
+/// anything from another host. Raw HTML is shown as text. Elements deeper
+/// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, Options::empty()).filter_map(|event| match event {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Some(Event::Start(Tag::Heading {
-            level: demote(level),
-            id,
-            classes,
-            attrs,
-        })),
-        Event::End(TagEnd::Heading(level)) => Some(Event::End(TagEnd::Heading(demote(level)))),
-        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-        other => Some(other),
-    });
-    let mut html = String::with_capacity(markdown.len() * 5 / 4);
-    pulldown_cmark::html::push_html(&mut html, events);
-    SANITIZER.clean(&html).to_string()
+    let mut out = Writer {
+        html: String::with_capacity(markdown.len() * 5 / 4),
+        open: Vec::new(),
+    };
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Start(tag) => out.start(tag),
+            Event::End(_) => out.end(),
+            Event::Text(text) => push_escaped(&mut out.html, &text),
+            Event::Code(text) => {
+                out.html.push_str("<code>");
+                push_escaped(&mut out.html, &text);
+                out.html.push_str("</code>");
+            }
+            // Raw HTML, and what only options not enabled here produce: text.
+            Event::Html(text)
+            | Event::InlineHtml(text)
+            | Event::InlineMath(text)
+            | Event::DisplayMath(text)
+            | Event::FootnoteReference(text) => push_escaped(&mut out.html, &text),
+            Event::SoftBreak => out.html.push('\n'),
+            Event::HardBreak => out.html.push_str("<br>\n"),
+            Event::Rule => out.block("<hr>\n"),
+            Event::TaskListMarker(_) => {}
+        }
+    }
+    out.html
+}
+
+/// The HTML being written, and for each open element its end tag, if it
+/// was written.
+struct Writer {
+    html: String,
+    open: Vec<Option<&'static str>>,
+}
+
+impl Writer {
+    /// Writes a block element's start tag on a line of its own.
+    fn block(&mut self, tag: &str) {
+        if !self.html.is_empty() && !self.html.ends_with('\n') {
+            self.html.push('\n');
+        }
+        self.html.push_str(tag);
+    }
+
+    fn start(&mut self, tag: Tag<'_>) {
+        let end = if self.open.len() < MAX_NESTING {
+            self.element(tag)
+        } else {
+            None
+        };
+        self.open.push(end);
+    }
+
+    fn end(&mut self) {
+        if let Some(Some(end)) = self.open.pop() {
+            self.html.push_str(end);
+        }
+    }
+
+    /// Writes the start tag of an allowed element and returns its end tag;
+    /// `None` for what is left out (its text is still written).
+    fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
+        let (start, end): (&str, &'static str) = match tag {
+            Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
+            Tag::Heading { level, .. } => match level {
+                HeadingLevel::H1 => ("<h2>", "</h2>\n"),
+                HeadingLevel::H2 => ("<h3>", "</h3>\n"),
+                HeadingLevel::H3 => ("<h4>", "</h4>\n"),
+                HeadingLevel::H4 => ("<h5>", "</h5>\n"),
+                HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>\n"),
+            },
+            Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
+            Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
+            Tag::List(None) => ("<ul>\n", "</ul>\n"),
+            Tag::List(Some(1)) => ("<ol>\n", "</ol>\n"),
+            Tag::List(Some(start)) => {
+                self.block(&format!("<ol start=\"{start}\">\n"));
+                return Some("</ol>\n");
+            }
+            Tag::Item => ("<li>", "</li>\n"),
+            Tag::Emphasis => {
+                self.html.push_str("<em>");
+                return Some("</em>");
+            }
+            Tag::Strong => {
+                self.html.push_str("<strong>");
+                return Some("</strong>");
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => return self.link(link_type, &dest_url, &title),
+            Tag::Image { .. }
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Table(_)
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::MetadataBlock(_) => return None,
+        };
+        self.block(start);
+        Some(end)
+    }
+
+    /// Writes a link's start tag, if its URL is allowed.
+    fn link(&mut self, kind: LinkType, url: &CowStr<'_>, title: &str) -> Option<&'static str> {
+        let url = match kind {
+            LinkType::Email => CowStr::from(format!("mailto:{url}")),
+            _ => url.clone(),
+        };
+        if !allowed_url(&url) {
+            return None;
+        }
+        self.html.push_str("<a href=\"");
+        // Percent-encodes all but ASCII URL characters; `&` and `'` as entities.
+        pulldown_cmark_escape::escape_href(&mut self.html, &url)
+            .unwrap_or_else(|_| unreachable!("writing to a String cannot fail"));
+        if !title.is_empty() {
+            self.html.push_str("\" title=\"");
+            push_escaped(&mut self.html, title);
+        }
+        self.html.push_str("\" rel=\"noopener noreferrer\">");
+        Some("</a>")
+    }
+}
+
+/// Whether a link to `url` is allowed: relative, or with a scheme of
+/// [`LINK_SCHEMES`], its scheme read as a browser reads it (WHATWG URL:
+/// leading and trailing C0 controls and spaces dropped, tabs and newlines
+/// removed anywhere).
+fn allowed_url(url: &str) -> bool {
+    let mut chars = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let mut scheme = String::new();
+    for c in chars.by_ref() {
+        match c {
+            ':' if !scheme.is_empty() => {
+                return LINK_SCHEMES.contains(&scheme.to_ascii_lowercase().as_str());
+            }
+            c if c.is_ascii_alphabetic()
+                || (!scheme.is_empty() && (c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))) =>
+            {
+                scheme.push(c);
+            }
+            // No scheme: a relative URL.
+            _ => return true,
+        }
+    }
+    true
+}
+
+/// How deep the elements of a body lie inside each other (see
+/// [`MAX_NESTING`]).
+pub fn nesting(markdown: &str) -> usize {
+    let (mut depth, mut deepest) = (0_usize, 0);
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Refuses a body whose elements nest deeper than [`MAX_NESTING`], with a
+/// message for the editor.
+pub fn check_nesting(markdown: &str) -> Result<(), String> {
+    match nesting(markdown) {
+        depth if depth > MAX_NESTING => Err(format!(
+            "Teksten har for mange niveauer inden i hinanden: citater, lister, \
+             overskrifter, fremhævninger og links ligger {depth} niveauer inde, \
+             og højst {MAX_NESTING} er tilladt. Gør opbygningen fladere, og prøv igen."
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The words of a body without any markup, for the search index.
@@ -102,11 +312,11 @@ pub fn plain_text(markdown: &str) -> String {
             Event::SoftBreak | Event::HardBreak => text.push(' '),
             // Blocks end with a space; inline ends (links, emphasis) do not.
             Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::BlockQuote(_)
-                | TagEnd::CodeBlock,
+                pulldown_cmark::TagEnd::Paragraph
+                | pulldown_cmark::TagEnd::Heading(_)
+                | pulldown_cmark::TagEnd::Item
+                | pulldown_cmark::TagEnd::BlockQuote(_)
+                | pulldown_cmark::TagEnd::CodeBlock,
             ) => text.push(' '),
             _ => {}
         }
@@ -114,19 +324,9 @@ pub fn plain_text(markdown: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn demote(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{escape_text, render};
+    use super::*;
 
     #[test]
     fn escaped_text_is_shown_as_written() {
@@ -170,30 +370,126 @@ mod tests {
         ];
         for input in hostile {
             let html = render(input).to_lowercase();
-            for needle in [
-                "<script",
-                "onerror",
-                "onload",
-                "onclick",
-                "javascript:",
-                "data:",
-                "<iframe",
-                "<img",
-                "<svg",
-                "style=",
-            ] {
-                assert!(!html.contains(needle), "{input:?} gave {html:?}");
+            // Every tag is an allowed element with harmless attributes; the
+            // rest is text.
+            for tag in html.split('<').skip(1) {
+                let tag = tag.split('>').next().unwrap_or_default();
+                let name = tag
+                    .trim_start_matches('/')
+                    .split(' ')
+                    .next()
+                    .unwrap_or_default();
+                assert!(BODY_TAGS.contains(&name), "{input:?} gave {html:?}");
+                for needle in [" on", "javascript:", "data:", "style="] {
+                    assert!(!tag.contains(needle), "{input:?} gave {html:?}");
+                }
+            }
+            assert!(!html.contains("<a"), "{input:?} gave {html:?}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_shown_as_text() {
+        assert_eq!(
+            render("<p title=\"t\">x</p>"),
+            "<p>&lt;p title=&quot;t&quot;&gt;x&lt;/p&gt;</p>\n"
+        );
+        assert_eq!(
+            render("Et <b>ord</b>."),
+            "<p>Et &lt;b&gt;ord&lt;/b&gt;.</p>\n"
+        );
+        assert!(
+            render("[y](https://example.dk/ \"t\")").contains(" title=\"t\""),
+            "a link keeps its title"
+        );
+    }
+
+    #[test]
+    fn links_only_to_allowed_schemes_as_a_browser_reads_them() {
+        for (body, href) in [
+            (
+                "[a](https://x.dk/?a=1&b='2')",
+                Some("https://x.dk/?a=1&amp;b=&#x27;2&#x27;"),
+            ),
+            ("[a](/nyheder)", Some("/nyheder")),
+            ("[a](side:2)", None),
+            ("[a](MAILTO:a@b.dk)", Some("MAILTO:a@b.dk")),
+            ("<a@b.dk>", Some("mailto:a@b.dk")),
+            ("[a](tel:+4512345678)", Some("tel:+4512345678")),
+            ("[a](1a:b)", Some("1a:b")),
+            ("[a](java&#9;script:alert(1))", None),
+            (
+                "[a](<java\u{b}script:alert(1)>)",
+                Some("java%0Bscript:alert(1)"),
+            ),
+            ("[a](< javascript:alert(1)>)", None),
+            ("[a](javascript&#58;alert(1))", None),
+            ("<javascript:alert(1)>", None),
+            ("[a]\n\n[a]: vbscript:x", None),
+            ("[a](ftp://x.dk/)", None),
+        ] {
+            let html = render(body);
+            match href {
+                Some(href) => assert!(
+                    html.contains(&format!("<a href=\"{href}\" rel=\"noopener noreferrer\">")),
+                    "{body:?} gave {html}"
+                ),
+                None => assert!(!html.contains("<a"), "{body:?} gave {html}"),
             }
         }
     }
 
     #[test]
-    fn only_links_keep_a_title() {
-        assert_eq!(render("<p title=\"t\" lang=\"en\">x</p>"), "<p>x</p>");
-        assert!(
-            render("[y](https://example.dk/ \"t\")").contains(" title=\"t\""),
-            "a link keeps its title"
+    fn numbered_lists_keep_their_start_and_code_its_text() {
+        assert_eq!(
+            render("3. tre\n4. fire"),
+            "<ol start=\"3\">\n<li>tre</li>\n<li>fire</li>\n</ol>\n"
         );
+        assert_eq!(
+            render("```rust\nlet a = 1 < 2;\n```\n\nog `x<y`"),
+            "<pre><code>let a = 1 &lt; 2;\n</code></pre>\n<p>og <code>x&lt;y</code></p>\n"
+        );
+        assert_eq!(render("a  \nb\n\n---"), "<p>a<br>\nb</p>\n<hr>\n");
+    }
+
+    #[test]
+    fn characters_no_text_may_hold_never_reach_the_html() {
+        // Character references are decoded by CommonMark: a vertical tab or
+        // U+FFFF would make every feed ill-formed XML.
+        let html = render("a&#11;b &#xFFFF; &#x202E; [c](https://x.dk/ \"&#12;\")");
+        assert!(
+            !html.chars().any(crate::validation::forbidden_char),
+            "{html:?}"
+        );
+        assert!(html.contains("a\u{fffd}b"), "{html:?}");
+    }
+
+    #[test]
+    fn nesting_is_counted_refused_beyond_the_limit_and_capped() {
+        assert_eq!(nesting("Tekst"), 1);
+        // A tight list's items hold no paragraph.
+        assert_eq!(nesting("> - *a **b***"), 5);
+        assert_eq!(nesting("> - a\n>\n>   *b **c***"), 6);
+        let fine = ">".repeat(MAX_NESTING - 1) + " x";
+        assert_eq!(nesting(&fine), MAX_NESTING);
+        assert!(check_nesting(&fine).is_ok());
+        let deep = ">".repeat(40_000);
+        let message = check_nesting(&deep).unwrap_err();
+        assert!(
+            message.contains("40000 niveauer") && message.contains("højst 32"),
+            "{message}"
+        );
+        // Rendered anyway (a body stored outside Raadhus): at most the limit deep.
+        let html = render(&(deep + " tekst"));
+        assert_eq!(html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(html.matches("</blockquote>").count(), MAX_NESTING);
+        assert!(html.contains("tekst"));
+        let emphasis = format!("{}x{}", "*a **b ".repeat(100), "** *".repeat(100));
+        let html = render(&emphasis);
+        let opened = html.matches("<em>").count() + html.matches("<strong>").count();
+        let closed = html.matches("</em>").count() + html.matches("</strong>").count();
+        assert_eq!(opened, closed);
+        assert!(opened <= MAX_NESTING, "{html}");
     }
 
     #[test]

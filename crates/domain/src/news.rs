@@ -158,7 +158,7 @@ impl NewsContent {
         );
         let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), &mut errors);
         let lead = errors.check("lead", optional_text(form.lead, MAX_LEAD_CHARS));
-        let body = errors.check("body", body_text(form.body));
+        let body = errors.check("body", normal_body(form.body));
         let news_date = match form.news_date.trim() {
             "" => Some(today),
             typed => errors.check("news_date", crate::date::parse(typed)),
@@ -283,11 +283,16 @@ impl NewsDraft {
     }
 }
 
-fn body_text(body: &str) -> Result<String, String> {
+/// A body as it is stored, or why it cannot be: too long, a character no
+/// text may hold, or elements nested deeper than
+/// [`MAX_NESTING`](crate::markup::MAX_NESTING). The message is for the editor.
+pub fn normal_body(body: &str) -> Result<String, String> {
     // Line endings from browsers are CRLF, and text pasted from word
     // processors has vertical tabs and form feeds for line breaks: keep one form.
     let normal = body.replace("\r\n", "\n").replace(['\u{b}', '\u{c}'], "\n");
     crate::validation::checked(&normal, MAX_BODY_CHARS)?;
+    // Only after the length check: parsing is linear, but in what is allowed.
+    crate::markup::check_nesting(&normal)?;
     Ok(normal.trim_end().to_string())
 }
 
@@ -313,6 +318,10 @@ pub struct NewsArticle {
     pub updated_at: Timestamp,
     /// Grows by one with every save; a save must name the version it started from.
     pub version: i64,
+    /// The body as HTML, rendered when this version was saved; `None` when
+    /// there is none of this version by this renderer (saved by an older
+    /// Raadhus, or a preview): then render it.
+    pub body_html: Option<String>,
 }
 
 impl NewsArticle {
@@ -452,6 +461,23 @@ mod tests {
             .unwrap_err();
             assert!(e.for_field("body").is_some(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_body_nested_too_deep_is_refused() {
+        let deep = format!("{} citat", ">".repeat(crate::markup::MAX_NESTING + 1));
+        let e = NewsContent::new(
+            NewsForm {
+                body: &deep,
+                ..form()
+            },
+            today(),
+        )
+        .unwrap_err();
+        let message = e.for_field("body").unwrap_or_default();
+        assert!(message.contains("niveauer inden i hinanden"), "{message}");
+        let fine = format!("{} citat", ">".repeat(crate::markup::MAX_NESTING - 1));
+        assert!(normal_body(&fine).is_ok());
     }
 
     #[test]

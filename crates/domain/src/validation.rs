@@ -152,6 +152,27 @@ pub fn forbidden_char(c: char) -> bool {
         || (0x2066..=0x2069).contains(&u)
 }
 
+/// `text` with every [forbidden character](forbidden_char) replaced by
+/// U+FFFD: for a stored value that did not pass these rules (written into
+/// the database outside Raadhus) where it must not break its output, such as
+/// XML, which forbids most of them.
+pub fn replace_forbidden(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(forbidden_char) {
+        text.chars()
+            .map(|c| {
+                if forbidden_char(c) {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +215,15 @@ mod tests {
         ] {
             assert!(!forbidden_char(good), "{:X}", u32::from(good));
         }
+    }
+
+    #[test]
+    fn forbidden_characters_can_be_replaced() {
+        assert_eq!(replace_forbidden("a\u{b}b\u{ffff}"), "a\u{fffd}b\u{fffd}");
+        assert!(matches!(
+            replace_forbidden("æ\tø"),
+            std::borrow::Cow::Borrowed("æ\tø")
+        ));
     }
 
     #[test]

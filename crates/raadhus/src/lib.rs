@@ -2,6 +2,7 @@
 //! `main` and the integration tests so that tests drive the real application.
 
 pub mod accounts;
+pub mod backfill;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -93,6 +94,7 @@ pub struct Application {
     store: Store,
     clock: raadhus_usecases::Clock,
     follower: indexer::Follower,
+    renderer: raadhus_usecases::Renderer,
     request_timeout: std::time::Duration,
 }
 
@@ -180,8 +182,10 @@ impl Application {
             .await
             .map_err(StartError::Database)?
             .into_bytes();
+        let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
+        let renderer = usecases.renderer().clone();
         let state = raadhus_web::AppState::new(
-            raadhus_usecases::UseCases::new(store.clone(), clock.clone()),
+            usecases,
             site,
             raadhus_web::Settings {
                 base_url,
@@ -202,12 +206,13 @@ impl Application {
             store,
             clock,
             follower,
+            renderer,
             request_timeout: config.request_timeout,
         })
     }
 
     /// The application's router, for driving it in-process (benchmarks).
-    /// Background tasks (scheduler, index follower) run only in
+    /// Background tasks (scheduler, index follower, rendering stored bodies) run only in
     /// [`Application::run_until_stopped`].
     pub fn router(&self) -> axum::Router {
         self.router.clone()
@@ -222,6 +227,7 @@ impl Application {
     /// closes the database.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
         let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
+        let backfill = tokio::spawn(backfill::run(self.store.clone(), self.renderer));
         let indexer = tokio::spawn(indexer::run(
             self.store.clone(),
             self.clock.clone(),
@@ -230,6 +236,7 @@ impl Application {
         server::serve(self.listener, self.router, self.request_timeout, shutdown).await;
         scheduler.abort();
         indexer.abort();
+        backfill.abort();
         self.store.close().await;
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use raadhus_domain::bundle::Bundle;
+use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::{SiteId, WebsiteInput};
 
 use crate::{Change, Result, Store, StoreError};
@@ -49,7 +50,9 @@ impl Store {
                 .iter()
                 .filter_map(|k| contact_ids.get(k.as_str()).copied())
                 .collect();
-            tx.create_news(site, &content, None, now).await?;
+            // The demo's few short articles: rendered here, at start.
+            let html = BodyHtml::render(&content.body);
+            tx.create_news(site, &content, &html, None, now).await?;
         }
         tx.changed(site, Change::Site);
         tx.commit().await?;

@@ -196,6 +196,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "secrets",
         include_str!("../migrations/sqlite/0004_secrets.sql"),
     ),
+    (
+        5,
+        "body_html",
+        include_str!("../migrations/sqlite/0005_body_html.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -219,6 +224,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         4,
         "secrets",
         include_str!("../migrations/postgresql/0004_secrets.sql"),
+    ),
+    (
+        5,
+        "body_html",
+        include_str!("../migrations/postgresql/0005_body_html.sql"),
     ),
 ];
 

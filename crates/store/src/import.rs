@@ -2,7 +2,7 @@
 //! row keeps its id and its times.
 
 use raadhus_domain::export::{Export, ExportNews, ExportSite};
-use raadhus_domain::{Email, SiteId, WebUrl};
+use raadhus_domain::{Email, SiteId, WebUrl, markup};
 
 use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, users};
 
@@ -212,8 +212,9 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
 async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
-                           unpublish_at, deleted_at, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                           unpublish_at, deleted_at, version, created_at, updated_at,
+                           body_html, body_html_renderer, body_html_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12)",
     )
     .bind(n.id)
     .bind(site)
@@ -229,6 +230,9 @@ async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<(
     .bind(n.version)
     .bind(codec::timestamp(n.created_at))
     .bind(codec::timestamp(n.updated_at))
+    // The HTML is derived, never in the file: rendered here.
+    .bind(markup::render(&n.content.body))
+    .bind(markup::RENDER_VERSION)
     .execute(&mut *c)
     .await
     .map(drop))?;

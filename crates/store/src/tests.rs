@@ -2,6 +2,7 @@
 
 use jiff::Timestamp;
 use raadhus_domain::bundle::{Bundle, BundleNews};
+use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::{
     ContactInput, ContactPerson, NewsArticle, NewsContent, NewsForm, TopicInput, Visibility,
     WebsiteInput,
@@ -41,7 +42,8 @@ async fn create_news(
     now: Timestamp,
 ) -> Result<NewsArticle> {
     let mut tx = store.write().await?;
-    let article = tx.create_news(site, content, None, now).await?;
+    let html = BodyHtml::render(&content.body);
+    let article = tx.create_news(site, content, &html, None, now).await?;
     tx.commit().await?;
     Ok(article)
 }
@@ -265,4 +267,64 @@ async fn the_sql_visibility_is_the_domains() {
             .iter()
             .all(|a| a.visibility(now) == Visibility::Public)
     );
+}
+
+#[tokio::test]
+async fn the_rendered_body_is_read_only_while_it_is_of_the_version_and_renderer() {
+    let (store, _dir) = store().await;
+    let site = store.primary_site("S", Timestamp::now()).await.unwrap().id;
+    let mut content = article("Gengivet");
+    content.body = "Et *ord*.".into();
+    let created = create_news(&store, site, &content, Timestamp::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        created.body_html.as_deref(),
+        Some("<p>Et <em>ord</em>.</p>\n")
+    );
+    assert!(store.unrendered_news(0, 10).await.unwrap().is_empty());
+
+    // A save by a node of an older Raadhus changes the body and the version,
+    // not the HTML; a newer renderer is told by its number.
+    on_pool!(store, pool => sqlx::query("UPDATE news SET body = 'Ny *tekst*', version = version + 1")
+        .execute(pool)
+        .await
+        .map(drop))
+    .unwrap();
+    let stale = store.news_by_id(site, created.id).await.unwrap().unwrap();
+    assert_eq!((stale.version, stale.body_html), (2, None));
+    on_pool!(store, pool => sqlx::query("UPDATE news SET body_html_version = 2, body_html_renderer = 0")
+        .execute(pool)
+        .await
+        .map(drop))
+    .unwrap();
+    let unrendered = store.unrendered_news(0, 10).await.unwrap();
+    assert_eq!(
+        unrendered,
+        [Unrendered {
+            id: created.id,
+            version: 2,
+            body: "Ny *tekst*".into()
+        }]
+    );
+    assert!(
+        store
+            .unrendered_news(created.id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // Stored only for the version it was rendered from.
+    let html = BodyHtml::render(&unrendered[0].body);
+    let mut tx = store.write().await.unwrap();
+    assert!(!tx.store_body_html(created.id, 1, &html).await.unwrap());
+    assert!(tx.store_body_html(created.id, 2, &html).await.unwrap());
+    tx.commit().await.unwrap();
+    let current = store.news_by_id(site, created.id).await.unwrap().unwrap();
+    assert_eq!(
+        current.body_html.as_deref(),
+        Some("<p>Ny <em>tekst</em></p>\n")
+    );
+    assert!(store.unrendered_news(0, 10).await.unwrap().is_empty());
 }

@@ -19,6 +19,7 @@ mod catalog;
 mod clock;
 mod error;
 mod news;
+mod render;
 
 use jiff::Timestamp;
 use raadhus_store::{Audit, Store};
@@ -27,6 +28,7 @@ pub use accounts::{NewSession, SESSION_HOURS};
 pub use catalog::Record;
 pub use clock::Clock;
 pub use error::Error;
+pub use render::Renderer;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -106,11 +108,22 @@ impl Actor {
 pub struct UseCases {
     store: Store,
     clock: Clock,
+    renderer: Renderer,
 }
 
 impl UseCases {
     pub fn new(store: Store, clock: Clock) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            renderer: Renderer::default(),
+        }
+    }
+
+    /// Renders bodies off the async workers: saves here, and previews and
+    /// stale stored bodies in the adapters.
+    pub fn renderer(&self) -> &Renderer {
+        &self.renderer
     }
 
     /// The database, for reading.

@@ -1,5 +1,7 @@
 //! Saving, publishing and scheduling news (a status and times of the
-//! content), binning and restoring articles, restoring old versions.
+//! content), binning and restoring articles, restoring old versions. Each
+//! save stores the body rendered to HTML, so that pages and feeds never
+//! render it per request.
 
 use raadhus_domain::{ContactChoice, NewsArticle, NewsDraft, SiteId};
 use raadhus_store::WriteTx;
@@ -19,10 +21,14 @@ impl UseCases {
         by: &Actor,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
+        // Rendered before the transaction: it takes time, and holds no lock.
+        let html = self.renderer.render(draft.content.body.clone()).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let content = with_contacts(&mut tx, site, by, draft, now).await?;
-        let article = tx.create_news(site, &content, by.user_id, now).await?;
+        let article = tx
+            .create_news(site, &content, &html, by.user_id, now)
+            .await?;
         let summary = saved(by, &article);
         tx.audit(
             &by.audit(Some(site), "create", "news", article.id, &summary),
@@ -44,11 +50,12 @@ impl UseCases {
         version: i64,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
+        let html = self.renderer.render(draft.content.body.clone()).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let content = with_contacts(&mut tx, site, by, draft, now).await?;
         let article = tx
-            .update_news(site, id, version, &content, by.user_id, now)
+            .update_news(site, id, version, &content, &html, by.user_id, now)
             .await?;
         let summary = saved(by, &article);
         tx.audit(&by.audit(Some(site), "update", "news", id, &summary), now)
@@ -72,10 +79,11 @@ impl UseCases {
             .revision(site, id, revision_id)
             .await?
             .ok_or(Error::NotFound)?;
+        let html = self.renderer.render(revision.content.body.clone()).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx
-            .update_news(site, id, version, &revision.content, by.user_id, now)
+            .update_news(site, id, version, &revision.content, &html, by.user_id, now)
             .await?;
         let summary = by.summary(format!(
             "version {} restored as version {}",

@@ -138,6 +138,21 @@ impl AppState {
     fn today(&self) -> jiff::civil::Date {
         raadhus_domain::date::local_date(self.now())
     }
+
+    /// An article's body as HTML: as rendered when it was saved, or, where
+    /// there is none of its version (saved by an older Raadhus, a preview),
+    /// rendered now, off the async workers.
+    async fn body_html(&self, article: &raadhus_domain::NewsArticle) -> Result<String, WebError> {
+        match &article.body_html {
+            Some(html) => Ok(html.clone()),
+            None => Ok(self
+                .usecases()
+                .renderer()
+                .render(article.content.body.clone())
+                .await?
+                .into_string()),
+        }
+    }
 }
 
 /// The Content-Security-Policy of every response: nothing inline, nothing

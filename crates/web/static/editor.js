@@ -82,12 +82,13 @@
       headers: { "Content-Type": "application/x-www-form-urlencoded" },
       body: data.toString()
     }).then(function (response) {
-      if (!response.ok) {
+      // 422: the body cannot be saved as it is; the answer says why.
+      if (!response.ok && response.status !== 422) {
         throw new Error(String(response.status));
       }
       return response.text();
     }).then(function (html) {
-      // The server sanitizes this HTML with the same rules as the public page.
+      // The server renders this HTML with the same rules as the public page.
       previewBody.innerHTML = html;
       preview.hidden = false;
     }).catch(function () {

@@ -223,13 +223,13 @@ async fn editor_with_token(db: &TestDb) -> String {
 
 /// A connection of the test's own to the test's database, beside the
 /// application, to look at what is really stored.
-enum Raw {
+pub(crate) enum Raw {
     Sqlite(sqlx::SqliteConnection),
     Postgres(sqlx::PgConnection),
 }
 
 impl Raw {
-    async fn open(db: &TestDb) -> Self {
+    pub(crate) async fn open(db: &TestDb) -> Self {
         match &db.url {
             Some(url) => Self::Postgres(sqlx::PgConnection::connect(url).await.expect("connect")),
             None => Self::Sqlite(
@@ -241,7 +241,7 @@ impl Raw {
     }
 
     /// The one integer `sql` answers.
-    async fn number(&mut self, sql: &str) -> i64 {
+    pub(crate) async fn number(&mut self, sql: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self {
             Self::Sqlite(c) => sqlx::query_scalar(sql).fetch_one(c).await,
@@ -251,7 +251,7 @@ impl Raw {
     }
 
     /// Runs one statement that answers nothing.
-    async fn execute(&mut self, sql: &str) {
+    pub(crate) async fn execute(&mut self, sql: &str) {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self {
             Self::Sqlite(c) => sqlx::query(sql).execute(c).await.map(drop),

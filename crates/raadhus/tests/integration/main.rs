@@ -23,6 +23,7 @@ mod news;
 mod pages;
 mod reference_article;
 mod render_cache;
+mod rendering;
 mod scheduling;
 mod search;
 mod transfer;

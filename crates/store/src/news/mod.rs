@@ -1,14 +1,18 @@
 //! News articles and their contact persons: reading them here, writing
 //! them in `write.rs`, and which the public sees in `visibility.rs`.
 
+mod rendered;
 mod visibility;
 mod write;
 
+pub use rendered::Unrendered;
 pub(crate) use visibility::PUBLISHED;
 
 use crate::{Conn, DbRow, Result, Store, StoreError, codec, contacts};
 use jiff::Timestamp;
-use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, NewsSummary, SiteId, Visibility};
+use raadhus_domain::{
+    NewsArticle, NewsContent, NewsStatus, NewsSummary, SiteId, Visibility, markup,
+};
 
 /// One page of a list: 1-based page number and page size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,7 +361,8 @@ async fn article(
 ) -> Result<Option<NewsArticle>> {
     const COLUMNS: &str =
         "n.id, n.slug, n.title, n.lead, n.body, n.news_date, n.status, n.publish_at,
-        n.unpublish_at, n.created_at, n.updated_at, n.version";
+        n.unpublish_at, n.created_at, n.updated_at, n.version, n.body_html,
+        n.body_html_version, n.body_html_renderer";
     let found = match lookup {
         Lookup::Id(id) => {
             let sql = format!(
@@ -425,15 +430,20 @@ pub(crate) fn content_from_row(
     })
 }
 
-/// An article from its row, without its contact persons.
+/// An article from its row, without its contact persons; with its
+/// rendered body if that is of its version and this renderer.
 fn article_from_row(row: &impl DbRow) -> Result<NewsArticle> {
+    let version: i64 = row.col("version")?;
+    let current = row.col::<i64>("body_html_version")? == version
+        && row.col::<i64>("body_html_renderer")? == markup::RENDER_VERSION;
     Ok(NewsArticle {
         id: row.col("id")?,
         content: content_from_row(row, "news", Vec::new())?,
         contacts: Vec::new(),
         created_at: codec::read_timestamp("news", "created_at", row.col("created_at")?)?,
         updated_at: codec::read_timestamp("news", "updated_at", row.col("updated_at")?)?,
-        version: row.col("version")?,
+        version,
+        body_html: if current { row.col("body_html")? } else { None },
     })
 }
 

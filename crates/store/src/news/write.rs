@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use jiff::Timestamp;
+use raadhus_domain::markup::{self, BodyHtml};
 use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug};
 
 use super::{Lookup, article};
@@ -23,28 +24,33 @@ fn publish_time(
     }
 }
 
-/// Writes an article's row: a new one (`id` None, version 1) or a new
-/// version of article `id`. Returns its id.
+/// Writes an article's row with its rendered body: a new one (`id` None,
+/// version 1) or a new version of article `id`. Returns its id.
+#[allow(clippy::too_many_arguments)]
 async fn write_article(
     conn: &mut Conn<'_>,
     site: SiteId,
     id: Option<i64>,
     slug: &Slug,
     content: &NewsContent,
+    html: &BodyHtml,
     publish_at: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<i64> {
-    // Both statements take the same first ten parameters.
+    // Both statements take the same first twelve parameters. In the UPDATE,
+    // `version` on the right is the version before this save.
     let sql = match id {
         None => {
             "INSERT INTO news (slug, title, lead, body, news_date, status, publish_at, unpublish_at,
-                               updated_at, site_id, created_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, 1) RETURNING id"
+                               updated_at, site_id, body_html, body_html_renderer, created_at,
+                               version, body_html_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $9, 1, 1) RETURNING id"
         }
         Some(_) => {
             "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
-                    publish_at = $7, unpublish_at = $8, updated_at = $9, version = version + 1
-             WHERE site_id = $10 AND id = $11 RETURNING id"
+                    publish_at = $7, unpublish_at = $8, updated_at = $9, body_html = $11,
+                    body_html_renderer = $12, version = version + 1, body_html_version = version + 1
+             WHERE site_id = $10 AND id = $13 RETURNING id"
         }
     };
     on_conn!(conn, c => {
@@ -58,7 +64,9 @@ async fn write_article(
             .bind(publish_at.map(codec::timestamp))
             .bind(content.unpublish_at.map(codec::timestamp))
             .bind(codec::timestamp(now))
-            .bind(site.0);
+            .bind(site.0)
+            .bind(html.as_str())
+            .bind(markup::RENDER_VERSION);
         match id {
             Some(id) => query.bind(id),
             None => query,
@@ -138,11 +146,13 @@ impl WriteTx {
 
     /// Creates an article with its contact persons and its first revision,
     /// saved by `user` if anyone, and returns it as stored. The slug is made
-    /// unique within the site by appending `-2`, `-3`, … when needed.
+    /// unique within the site by appending `-2`, `-3`, … when needed. `html`
+    /// is its body rendered (before the transaction: rendering takes time).
     pub async fn create_news(
         &mut self,
         site: SiteId,
         content: &NewsContent,
+        html: &BodyHtml,
         user: Option<i64>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
@@ -157,7 +167,7 @@ impl WriteTx {
         let taken: HashSet<String> = taken.into_iter().collect();
         let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
         let publish_at = publish_time(content, None, now);
-        let id = write_article(conn, site, None, &slug, content, publish_at, now).await?;
+        let id = write_article(conn, site, None, &slug, content, html, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(
@@ -171,14 +181,17 @@ impl WriteTx {
         self.news_by_id(site, id).await?.ok_or(StoreError::NotFound)
     }
 
-    /// Saves a new version of an article, if `expected_version` is still the
-    /// newest ([`StoreError::Stale`] otherwise), and returns it as stored.
+    /// Saves a new version of an article with its body rendered as `html`,
+    /// if `expected_version` is still the newest ([`StoreError::Stale`]
+    /// otherwise), and returns it as stored.
+    #[allow(clippy::too_many_arguments)]
     pub async fn update_news(
         &mut self,
         site: SiteId,
         id: i64,
         expected_version: i64,
         content: &NewsContent,
+        html: &BodyHtml,
         user: Option<i64>,
         now: Timestamp,
     ) -> Result<NewsArticle> {
@@ -208,7 +221,7 @@ impl WriteTx {
         }
         let publish_at = publish_time(content, current.content.publish_at, now);
         let slug = &content.slug;
-        write_article(conn, site, Some(id), slug, content, publish_at, now).await?;
+        write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
         write_revision(conn, site, id, user, now).await?;
         let saved = self

@@ -10,8 +10,8 @@ mod users;
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::Html;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use minijinja::{Value, context};
 use raadhus_domain::{ContactPerson, Topic, Website};
@@ -121,9 +121,24 @@ async fn audit_log(State(state): State<AppState>, who: SignedIn) -> Result<Html<
 }
 
 /// Renders a Markdown body for the editor's live preview, exactly as the public
-/// page would, sanitized.
-async fn markdown(form: session::AdminForm) -> Html<String> {
-    Html(raadhus_domain::markup::render(form.fields.get("body")))
+/// page would, off the async workers. A body that could not be saved (too
+/// long, a character no text may hold, nested too deep) is not rendered:
+/// `422` with the reason, in Danish, as HTML to show in its place.
+async fn markdown(State(state): State<AppState>, form: session::AdminForm) -> Response {
+    let body = match raadhus_domain::news::normal_body(form.fields.get("body")) {
+        Ok(body) => body,
+        Err(message) => {
+            let html = format!(
+                "<p><strong>Teksten kan ikke vises:</strong> {}</p>",
+                raadhus_domain::markup::escape_text(&message)
+            );
+            return (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response();
+        }
+    };
+    match state.usecases().renderer().render(body).await {
+        Ok(html) => Html(html.into_string()).into_response(),
+        Err(e) => WebError::from(e).into_response(),
+    }
 }
 
 impl AppState {

@@ -6,7 +6,7 @@ use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_domain::{NewsArticle, Slug, markup, urls};
+use raadhus_domain::{NewsArticle, Slug, urls};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -100,15 +100,16 @@ pub async fn show(
         tags,
         expires: article.content.unpublish_at,
     };
-    Ok((cacheable, render_article(&state, &article, false)?))
+    Ok((cacheable, render_article(&state, &article, false).await?))
 }
 
 /// The public article page; `preview` adds a notice that it is not published.
-pub(crate) fn render_article(
+pub(crate) async fn render_article(
     state: &AppState,
     article: &NewsArticle,
     preview: bool,
 ) -> Result<Html<String>, WebError> {
+    let body_html = state.body_html(article).await?;
     let path = urls::news(article.content.slug.as_str());
     let url = state.urls().absolute(&path);
     let structured = (!preview).then(|| {
@@ -121,7 +122,7 @@ pub(crate) fn render_article(
     });
     let ctx = context! {
         article => Serde(Article::from(article)),
-        body_html => Value::from_safe_string(markup::render(&article.content.body)),
+        body_html => Value::from_safe_string(body_html),
         preview,
         structured_data => structured.map(Value::from_safe_string),
     };

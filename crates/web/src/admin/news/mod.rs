@@ -343,7 +343,9 @@ async fn preview(state: &AppState, draft: &NewsDraft) -> Result<Response, WebErr
         created_at: now,
         updated_at: now,
         version: 0,
+        // Rendered for this request, off the async workers.
+        body_html: None,
     };
-    let html = crate::pages::render_article(state, &article, true)?;
+    let html = crate::pages::render_article(state, &article, true).await?;
     Ok(([("x-robots-tag", "noindex")], html).into_response())
 }
