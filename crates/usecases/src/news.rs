@@ -41,7 +41,8 @@ impl UseCases {
 
     /// Saves a new version of article `id`, if `version` is still its newest
     /// ([`Error::Stale`] otherwise, and nothing is written, not even the new
-    /// contact persons).
+    /// contact persons). A save that changes nothing writes nothing: the
+    /// article comes back at `version`.
     pub async fn update_news(
         &self,
         site: SiteId,
@@ -57,6 +58,9 @@ impl UseCases {
         let article = tx
             .update_news(site, id, version, &content, &html, by.user_id, now)
             .await?;
+        if article.version == version {
+            return Ok(article);
+        }
         let summary = saved(by, &article);
         tx.audit(&by.audit(Some(site), "update", "news", id, &summary), now)
             .await?;
@@ -65,7 +69,8 @@ impl UseCases {
     }
 
     /// Saves an old version of article `id` as its newest, if `version` is
-    /// still the newest.
+    /// still the newest (restoring what the article already is writes
+    /// nothing).
     pub async fn restore_revision(
         &self,
         site: SiteId,
@@ -85,6 +90,9 @@ impl UseCases {
         let article = tx
             .update_news(site, id, version, &revision.content, &html, by.user_id, now)
             .await?;
+        if article.version == version {
+            return Ok(article);
+        }
         let summary = by.summary(format!(
             "version {} restored as version {}",
             revision.version, article.version

@@ -448,3 +448,66 @@ async fn markup_typed_in_the_admin_never_reaches_a_page_unescaped() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn publishing_a_scheduled_article_now_publishes_it_now() {
+    let app = TestApp::spawn().await;
+    let session = app.editor().await;
+    let later = raadhus_domain::date::local_input_value(Timestamp::now() + 3.hours());
+    let scheduled = [
+        ("title", "Snart ude"),
+        ("body", "x"),
+        ("status", "scheduled"),
+        ("publish_at", later.as_str()),
+    ];
+    let id = saved_id(&app.post_as(&session, "/admin/nyheder/ny", &scheduled).await);
+    assert_eq!(
+        app.get("/nyheder/snart-ude").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // "Udgivet – synlig nu" with the time cleared.
+    let now = [
+        ("title", "Snart ude"),
+        ("body", "x"),
+        ("status", "published"),
+        ("publish_at", ""),
+        ("version", "1"),
+    ];
+    let path = format!("/admin/nyheder/{id}");
+    let saved = app.post_as(&session, &path, &now).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(app.get("/nyheder/snart-ude").await.status, StatusCode::OK);
+    let edit = app.get_as(&session, &path).await;
+    assert!(edit.texts(".meta strong").contains(&"Udgivet".to_string()));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_save_that_changes_nothing_makes_no_version() {
+    let app = TestApp::spawn().await;
+    let session = app.editor().await;
+    let fields = [
+        ("title", "Uændret"),
+        ("body", "Tekst"),
+        ("status", "published"),
+        ("news_date", "01.12.2026"),
+    ];
+    let id = saved_id(&app.post_as(&session, "/admin/nyheder/ny", &fields).await);
+    let path = format!("/admin/nyheder/{id}");
+    let again: Vec<(&str, &str)> = fields.iter().copied().chain([("version", "1")]).collect();
+    let saved = app.post_as(&session, &path, &again).await;
+    assert_eq!(
+        saved.header("location"),
+        Some(format!("{path}?uaendret=1").as_str())
+    );
+    let edit = app.get_as(&session, &format!("{path}?uaendret=1")).await;
+    assert_eq!(edit.texts(".notice"), ["Der var ingen ændringer at gemme."]);
+    assert_eq!(app.store.revisions(app.site, id).await.unwrap().len(), 1);
+    let log = app.store.audit_log(10).await.unwrap();
+    assert_eq!(
+        log.iter().filter(|l| l.entity == "news").count(),
+        1,
+        "only the creation is logged"
+    );
+    app.stop().await;
+}

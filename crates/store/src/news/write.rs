@@ -11,7 +11,8 @@ use super::{Lookup, article};
 use crate::{Change, Conn, Result, StoreError, WriteTx, codec, missing_reference};
 
 /// The publish time a save stores: the one given; for a published article
-/// without one, the time it was first published, or now.
+/// without one, the time it was first published if that has passed, or now
+/// (publishing a scheduled article now publishes it now).
 fn publish_time(
     content: &NewsContent,
     existing: Option<Timestamp>,
@@ -19,7 +20,7 @@ fn publish_time(
 ) -> Option<Timestamp> {
     match (content.status, content.publish_at) {
         (_, Some(at)) => Some(at),
-        (NewsStatus::Published, None) => Some(existing.unwrap_or(now)),
+        (NewsStatus::Published, None) => Some(existing.filter(|&at| at <= now).unwrap_or(now)),
         (NewsStatus::Draft, None) => None,
     }
 }
@@ -220,6 +221,13 @@ impl WriteTx {
             }
         }
         let publish_at = publish_time(content, current.content.publish_at, now);
+        let unchanged = NewsContent {
+            publish_at,
+            ..content.clone()
+        } == current.content;
+        if unchanged {
+            return Ok(current);
+        }
         let slug = &content.slug;
         write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;

@@ -191,6 +191,7 @@ pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Re
 #[derive(Deserialize)]
 pub struct EditQuery {
     gemt: Option<String>,
+    uaendret: Option<String>,
 }
 
 pub async fn edit_form(
@@ -204,13 +205,19 @@ pub async fn edit_form(
         .news_by_id(state.site().id, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let saved = query.ok().and_then(|Query(q)| q.gemt).is_some();
+    let notice = match query {
+        Ok(Query(EditQuery { gemt: Some(_), .. })) => Some("Nyheden er gemt."),
+        Ok(Query(EditQuery {
+            uaendret: Some(_), ..
+        })) => Some("Der var ingen ændringer at gemme."),
+        _ => None,
+    };
     let form = FormState {
         values: article_values(&article, state.now()),
         contacts: article.contacts.iter().map(|c| c.id).collect(),
         errors: ValidationErrors::new(),
         message: None,
-        notice: saved.then_some("Nyheden er gemt."),
+        notice,
     };
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await
 }
@@ -270,10 +277,10 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         return preview(&state, &draft).await;
     }
     let by = Actor::editor(who.user.id);
+    let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
     let saved = match &existing {
         None => state.usecases().create_news(site, &by, draft).await,
         Some(article) => {
-            let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
             state
                 .usecases()
                 .update_news(site, &by, article.id, version, draft)
@@ -282,7 +289,14 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     };
     let (status, errors, message) = match saved {
         Ok(article) => {
-            return Ok(Redirect::to(&format!("{SECTION}/{}?gemt=1", article.id)).into_response());
+            // An update that comes back at the version it was based on changed nothing.
+            let outcome = if existing.is_some() && article.version == version {
+                "uaendret"
+            } else {
+                "gemt"
+            };
+            let to = format!("{SECTION}/{}?{outcome}=1", article.id);
+            return Ok(Redirect::to(&to).into_response());
         }
         Err(Error::Store(StoreError::DiskFull(e))) => {
             tracing::error!(error = %e, "news not saved: the disk is full");
