@@ -84,7 +84,7 @@ pub struct Application {
     store: Store,
     clock: raadhus_usecases::Clock,
     follower: indexer::Follower,
-    request_timeout: std::time::Duration,
+    limits: server::Limits,
 }
 
 impl Application {
@@ -185,7 +185,10 @@ impl Application {
             store,
             clock,
             follower,
-            request_timeout: config.request_timeout,
+            limits: server::Limits {
+                max_connections: server::limit::max_connections(config.max_connections),
+                request_timeout: config.request_timeout,
+            },
         })
     }
 
@@ -210,7 +213,7 @@ impl Application {
             self.clock.clone(),
             self.follower,
         ));
-        server::serve(self.listener, self.router, self.request_timeout, shutdown).await;
+        server::serve(self.listener, self.router, self.limits, shutdown).await;
         scheduler.abort();
         indexer.abort();
         self.store.close().await;
