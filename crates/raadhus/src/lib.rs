@@ -95,7 +95,7 @@ pub struct Application {
     clock: raadhus_usecases::Clock,
     follower: indexer::Follower,
     renderer: raadhus_usecases::Renderer,
-    request_timeout: std::time::Duration,
+    limits: server::Limits,
 }
 
 impl Application {
@@ -207,7 +207,10 @@ impl Application {
             clock,
             follower,
             renderer,
-            request_timeout: config.request_timeout,
+            limits: server::Limits {
+                max_connections: server::limit::max_connections(config.max_connections),
+                request_timeout: config.request_timeout,
+            },
         })
     }
 
@@ -233,7 +236,7 @@ impl Application {
             self.clock.clone(),
             self.follower,
         ));
-        server::serve(self.listener, self.router, self.request_timeout, shutdown).await;
+        server::serve(self.listener, self.router, self.limits, shutdown).await;
         scheduler.abort();
         indexer.abort();
         backfill.abort();

@@ -1,88 +1,183 @@
 //! The HTTP/1.1 server loop: accepts connections and serves the router on
-//! each, with limits a public server needs.
+//! each, with the limits a public server needs.
 //!
-//! `axum::serve` gives hyper no timer, so a client could hold a connection
-//! for ever by sending its headers one byte a minute (slowloris) or by
-//! keeping it idle. Here hyper gets a timer: headers must arrive within the
-//! request timeout, and an idle keep-alive connection is closed after as
-//! long. Header count and size stay at hyper's limits (100 headers, about
-//! 400 KB), beyond which hyper answers 431. Whole requests are bounded by
-//! the router's own timeout layer.
+//! - At most `max_connections` connections are open at once
+//!   ([`limit`] sizes the default from the open-files limit). While all are
+//!   taken, the connection that has waited longest on its client (idle, or
+//!   not reading its answer) is closed to make room, so that a new visitor
+//!   does not queue behind clients that hold connections and do nothing.
+//! - A connection on which the server has waited for its client for the
+//!   request timeout is closed ([`connections`]): one that sent no whole
+//!   request in that time (idle keep-alive, or headers trickling in a byte
+//!   at a time) or whose answer got no byte through (the client reads
+//!   nothing). A client that reads, however slowly, is never cut off.
+//! - Header count and size stay at hyper's limits (100 headers, about
+//!   400 KB), beyond which hyper answers 431. Handling a request (its body
+//!   included) is bounded by the router's own timeout layer.
+//!
+//! hyper's own header-read timer is off: the sweep covers what it did (an
+//! idle connection, headers trickling in) with one timer for all
+//! connections, where hyper arms and allocates one for every request.
+
+mod connections;
+pub mod limit;
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::OwnedSemaphorePermit;
 use tower::ServiceExt;
+
+use connections::{Connection, Registry, Tracked};
 
 /// How long open requests may take to finish once shutdown has begun.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// How often connections are checked for the request timeout (and what was
+/// closed is logged).
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// The limits of the server loop.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Most connections open at once.
+    pub max_connections: usize,
+    /// How long the server waits on a client: for a whole request head
+    /// (also on an idle keep-alive connection), and for a write to get
+    /// through.
+    pub request_timeout: Duration,
+}
 
 /// Serves `router` on `listener` until `shutdown` completes, then stops
 /// accepting and lets open requests finish.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
-    request_timeout: Duration,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(request_timeout);
+    // The registry's sweep does this job; see the module's documentation.
+    http.header_read_timeout(None);
     let graceful = GracefulShutdown::new();
+    let mut registry = Registry::new(limits.max_connections, limits.request_timeout);
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
+    sweep.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut shutdown = std::pin::pin!(shutdown);
+    // The slot the next connection will take; at the limit there is none
+    // until a connection ends or is closed to make room.
+    let mut slot: Option<OwnedSemaphorePermit> = None;
     loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
+        let mut look_again = None;
+        if slot.is_none() {
+            slot = registry.try_slot();
+            if slot.is_none() {
+                look_again = registry.make_room();
+            }
+        }
+        let wake = look_again.unwrap_or_else(tokio::time::Instant::now);
+        tokio::select! {
+            biased;
+            () = shutdown.as_mut() => break,
+            _ = sweep.tick() => registry.sweep(),
+            freed = registry.slot_freed(), if slot.is_none() => slot = freed,
+            () = tokio::time::sleep_until(wake), if look_again.is_some() => {}
+            accepted = listener.accept(), if slot.is_some() => match accepted {
+                Ok((stream, peer)) => {
+                    if let Some(slot) = slot.take() {
+                        let connection = registry.open();
+                        spawn_connection(stream, peer, slot, connection, &http, &router, &graceful);
+                    }
+                }
                 Err(error) => {
                     // Out of file descriptors and the like: wait, do not stop.
                     tracing::warn!(%error, "could not accept a connection");
                     tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
                 }
             },
-            () = shutdown.as_mut() => break,
-        };
-        let _ = stream.set_nodelay(true);
-        let router = router.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(Body::new);
-            request
-                .extensions_mut()
-                .insert(ConnectInfo::<SocketAddr>(peer));
-            let router = router.clone();
-            async move {
-                Ok::<_, Infallible>(
-                    router
-                        .oneshot(request)
-                        .await
-                        .unwrap_or_else(|never| match never {}),
-                )
-            }
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%peer, %error, "connection ended with an error");
-            }
-        });
+        }
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            "requests still open {SHUTDOWN_GRACE:?} after shutdown began; stopping anyway"
-        );
+    // Connections that stop reading are still cut off while requests finish.
+    let mut finished = std::pin::pin!(graceful.shutdown());
+    let mut grace = std::pin::pin!(tokio::time::sleep(SHUTDOWN_GRACE));
+    loop {
+        tokio::select! {
+            () = finished.as_mut() => break,
+            () = grace.as_mut() => {
+                tracing::warn!(
+                    "requests still open {SHUTDOWN_GRACE:?} after shutdown began; stopping anyway"
+                );
+                break;
+            }
+            _ = sweep.tick() => registry.sweep(),
+        }
     }
+}
+
+/// Serves `stream` in a task of its own, holding `slot` until it ends.
+fn spawn_connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    slot: OwnedSemaphorePermit,
+    connection: Arc<Connection>,
+    http: &hyper::server::conn::http1::Builder,
+    router: &Router,
+    graceful: &GracefulShutdown,
+) {
+    let _ = stream.set_nodelay(true);
+    let (router, handled) = (router.clone(), connection.clone());
+    // Each request carries the peer's address and marks the connection busy
+    // while it is handled.
+    let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+        let handling = handled.handling();
+        let mut request = request.map(Body::new);
+        request
+            .extensions_mut()
+            .insert(ConnectInfo::<SocketAddr>(peer));
+        let router = router.clone();
+        async move {
+            let response = router
+                .oneshot(request)
+                .await
+                .unwrap_or_else(|never| match never {});
+            drop(handling);
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let io = TokioIo::new(Tracked::new(stream, connection.clone()));
+    let served = graceful.watch(http.serve_connection(io, service));
+    tokio::spawn(run(served, peer, connection, slot));
+}
+
+/// Serves one connection until it ends or the registry closes it; its slot
+/// is given back after its socket is closed.
+async fn run(
+    served: impl Future<Output = Result<(), hyper::Error>>,
+    peer: SocketAddr,
+    connection: Arc<Connection>,
+    slot: OwnedSemaphorePermit,
+) {
+    tokio::select! {
+        result = served => if let Err(error) = result {
+            tracing::debug!(%peer, %error, "connection ended with an error");
+        },
+        reason = connection.closed() => {
+            tracing::debug!(%peer, reason = reason.as_str(), "closed the connection");
+        }
+    }
+    // The connection is gone before its slot is: whoever takes the slot
+    // finds no trace of it in the registry.
+    drop(connection);
+    drop(slot);
 }

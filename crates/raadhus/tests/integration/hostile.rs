@@ -552,7 +552,7 @@ async fn xss_payloads_in_parameters_and_paths_are_never_reflected_unescaped() {
 
 /// Sends `request` as raw bytes on a new connection and returns everything
 /// the server answers until it closes the connection (bounded in time).
-async fn raw(app: &TestApp, request: &[u8]) -> String {
+pub async fn raw(app: &TestApp, request: &[u8]) -> String {
     let mut stream = TcpStream::connect(app.addr).await.expect("connect");
     stream.write_all(request).await.expect("send");
     let mut answer = Vec::new();
@@ -565,7 +565,7 @@ async fn raw(app: &TestApp, request: &[u8]) -> String {
 }
 
 /// The status code of a raw HTTP answer.
-fn status_of(answer: &str) -> u16 {
+pub fn status_of(answer: &str) -> u16 {
     answer
         .split(' ')
         .nth(1)

@@ -12,6 +12,7 @@ mod api;
 mod caching;
 mod cli;
 mod cluster;
+mod connections;
 mod directory;
 mod discovery;
 mod export_snapshot;
