@@ -164,9 +164,9 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_CACHE_MAX_BYTES", value_name = "BYTES")]
     pub cache_max_bytes: Option<String>,
 
-    /// Seconds a client may take to send a request's headers, and a request
-    /// to be read and answered; idle connections close after as long
-    /// [default: 30].
+    /// Seconds the server waits on a client: for a request's headers, for
+    /// any byte of an answer to get through, and for a request to be read
+    /// and answered; idle connections close after as long [default: 30].
     #[arg(long, env = "RAADHUS_REQUEST_TIMEOUT", value_name = "SECONDS")]
     pub request_timeout: Option<String>,
 

@@ -27,8 +27,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most memory the render cache of public pages may hold; 0 turns it off.
     pub cache_max_bytes: usize,
-    /// How long a client may take to send a request's headers, and a request
-    /// to be read and answered; also how long an idle connection is kept.
+    /// How long the server waits on a client: for a request's headers, for
+    /// any byte of an answer to get through, and for a request to be read and
+    /// answered; also how long an idle connection is kept.
     pub request_timeout: std::time::Duration,
     /// The site's accessibility statement in the national WAS-tool.
     pub was_url: Option<url::Url>,
