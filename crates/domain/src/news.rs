@@ -148,8 +148,9 @@ impl NewsContent {
     ];
 
     /// Validates an article, naming every field that is wrong. Without a slug,
-    /// one is made from the title; a blank news date is `today`; a draft keeps
-    /// no publish time.
+    /// one is made from the title; a blank news date follows the publish
+    /// time (its day in Copenhagen), or is `today` when the article has none
+    /// (a draft, or published now); a draft keeps no publish time.
     pub fn new(form: NewsForm<'_>, today: Date) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let title = errors.check(
@@ -159,18 +160,19 @@ impl NewsContent {
         let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), &mut errors);
         let lead = errors.check("lead", optional_text(form.lead, MAX_LEAD_CHARS));
         let body = errors.check("body", normal_body(form.body));
+        let status = NewsStatus::parse(form.status);
+        let publish_at = match status {
+            Ok(NewsStatus::Draft) => None,
+            _ => form.publish_at,
+        };
         let news_date = match form.news_date.trim() {
-            "" => Some(today),
+            "" => Some(publish_at.map_or(today, crate::date::local_date)),
             typed => errors.check("news_date", crate::date::parse(typed)),
         };
-        let status = errors.check("status", NewsStatus::parse(form.status));
+        let status = errors.check("status", status);
         if form.status.trim() == "scheduled" && form.publish_at.is_none() {
             errors.add("publish_at", "Vælg, hvornår nyheden skal udgives.");
         }
-        let publish_at = match status {
-            Some(NewsStatus::Draft) => None,
-            _ => form.publish_at,
-        };
         if let (Some(from), Some(to)) = (publish_at, form.unpublish_at)
             && to <= from
         {
@@ -210,12 +212,13 @@ impl NewsContent {
     /// import file): the same checks and the same normal form as
     /// [`NewsContent::new`].
     pub fn validated(self) -> Result<Self, ValidationErrors> {
+        let news_date = crate::date::iso(self.news_date);
         let form = NewsForm {
             title: &self.title,
             slug: Some(self.slug.as_str()),
             lead: self.lead.as_deref(),
             body: &self.body,
-            news_date: "",
+            news_date: &news_date,
             status: self.status.as_str(),
             publish_at: self.publish_at,
             unpublish_at: self.unpublish_at,
@@ -509,6 +512,51 @@ mod tests {
         .unwrap();
         assert_eq!(n.news_date, today());
         assert_eq!(n.publish_at, None);
+    }
+
+    #[test]
+    fn a_blank_date_follows_the_publish_time() {
+        // Scheduled for 10 December, 08.00 in Copenhagen, written on 1 December.
+        let at: Timestamp = "2026-12-10T07:00:00Z".parse().unwrap();
+        let n = NewsContent::new(
+            NewsForm {
+                news_date: "",
+                status: "scheduled",
+                publish_at: Some(at),
+                ..form()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(n.news_date, jiff::civil::date(2026, 12, 10));
+        // Late in the evening in Copenhagen is the next day in UTC's terms
+        // only after midnight: the day is Copenhagen's.
+        let evening: Timestamp = "2026-12-10T22:30:00Z".parse().unwrap();
+        let late = NewsContent::new(
+            NewsForm {
+                news_date: "",
+                status: "published",
+                publish_at: Some(evening),
+                ..form()
+            },
+            today(),
+        )
+        .unwrap();
+        assert_eq!(late.news_date, jiff::civil::date(2026, 12, 10));
+        // A date the editor typed stays.
+        assert_eq!(
+            NewsContent::new(
+                NewsForm {
+                    status: "scheduled",
+                    publish_at: Some(at),
+                    ..form()
+                },
+                today()
+            )
+            .unwrap()
+            .news_date,
+            jiff::civil::date(2017, 12, 18)
+        );
     }
 
     #[test]

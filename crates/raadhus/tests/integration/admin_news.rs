@@ -511,3 +511,53 @@ async fn a_save_that_changes_nothing_makes_no_version() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_news_date_follows_the_publish_time_unless_the_editor_sets_it() {
+    let app = TestApp::spawn().await;
+    let session = app.editor().await;
+    let form = app.get_as(&session, "/admin/nyheder/ny").await;
+    assert_eq!(form.attrs("input#news_date", "value"), [""]);
+    let at = |days: i64| Timestamp::now() + (days * 24).hours();
+    let day = |t: Timestamp| raadhus_domain::date::local_date(t);
+    let first = raadhus_domain::date::local_input_value(at(9));
+    let fields = [
+        ("title", "Julemarked på torvet"),
+        ("body", "x"),
+        ("status", "scheduled"),
+        ("news_date", ""),
+        ("publish_at", first.as_str()),
+    ];
+    let id = saved_id(&app.post_as(&session, "/admin/nyheder/ny", &fields).await);
+    let article = app.store.news_by_id(app.site, id).await.unwrap().unwrap();
+    assert_eq!(article.content.news_date, day(at(9)));
+    // Moved: the date moves with it, as long as nobody set one.
+    let path = format!("/admin/nyheder/{id}");
+    let edit = app.get_as(&session, &path).await;
+    assert_eq!(edit.attrs("input#news_date", "value"), [""]);
+    let moved = raadhus_domain::date::local_input_value(at(12));
+    let fields = [
+        ("title", "Julemarked på torvet"),
+        ("body", "x"),
+        ("status", "scheduled"),
+        ("news_date", ""),
+        ("publish_at", moved.as_str()),
+        ("version", "1"),
+    ];
+    saved_id(&app.post_as(&session, &path, &fields).await);
+    let article = app.store.news_by_id(app.site, id).await.unwrap().unwrap();
+    assert_eq!(article.content.news_date, day(at(12)));
+    // A date the editor sets stays, and is shown.
+    let fields = [
+        ("title", "Julemarked på torvet"),
+        ("body", "x"),
+        ("status", "scheduled"),
+        ("news_date", "24.12.2030"),
+        ("publish_at", moved.as_str()),
+        ("version", "2"),
+    ];
+    saved_id(&app.post_as(&session, &path, &fields).await);
+    let edit = app.get_as(&session, &path).await;
+    assert_eq!(edit.attrs("input#news_date", "value"), ["2030-12-24"]);
+    app.stop().await;
+}

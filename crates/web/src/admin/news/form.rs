@@ -33,7 +33,17 @@ pub(super) fn article_values(a: &NewsArticle, now: Timestamp) -> HashMap<String,
     values.insert("slug".into(), c.slug.to_string());
     values.insert("lead".into(), c.lead.clone().unwrap_or_default());
     values.insert("body".into(), c.body.clone());
-    values.insert("news_date".into(), date::iso(c.news_date));
+    // A date that is the one a blank field gives (the publish day, or the
+    // day of the last save for an article without a publish time) is shown
+    // blank, so that it goes on following the publish time.
+    let default = c.publish_at.unwrap_or(a.updated_at);
+    let follows = c.news_date == date::local_date(default);
+    let news_date = if follows {
+        String::new()
+    } else {
+        date::iso(c.news_date)
+    };
+    values.insert("news_date".into(), news_date);
     let status = match a.visibility(now) {
         Visibility::Draft => "draft",
         Visibility::Scheduled => "scheduled",

@@ -176,7 +176,6 @@ async fn render_form(
 
 pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
     let mut values = empty_values();
-    values.insert("news_date".to_string(), date::iso(state.today()));
     values.insert("status".to_string(), "draft".to_string());
     let form = FormState {
         values,
