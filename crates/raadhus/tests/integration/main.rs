@@ -8,6 +8,7 @@ mod support;
 mod admin_directory;
 mod admin_news;
 mod admin_session;
+mod admin_users;
 mod api;
 mod caching;
 mod cli;

@@ -4,6 +4,7 @@
 mod auth;
 mod crud;
 mod news;
+mod password_reset;
 mod records;
 mod session;
 mod users;
@@ -46,7 +47,13 @@ pub fn router() -> Router<AppState> {
             post(news::restore_revision),
         )
         .route("/admin/brugere", get(users::list).post(users::create))
-        .route("/admin/brugere/{id}/spaer", post(users::disable))
+        .route(
+            "/admin/brugere/{id}/spaer",
+            get(users::confirm_disable).post(users::disable),
+        )
+        .route("/admin/brugere/{id}/aktiver", post(users::enable))
+        .route("/admin/brugere/{id}/rolle", post(users::set_role))
+        .route("/admin/brugere/{id}/nulstil", post(users::reset_link))
         .route("/admin/api-noegler", post(users::create_token))
         .route(
             "/admin/api-noegler/{id}/tilbagekald",
@@ -57,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<ContactPerson>())
         .merge(crud::routes::<Topic>())
         .merge(crud::routes::<Website>())
+        .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

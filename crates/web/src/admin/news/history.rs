@@ -42,7 +42,7 @@ pub async fn bin_list(
         .map(|r| BinRow {
             id: r.summary.id,
             title: r.summary.title.clone(),
-            news_date: date::numeric(r.summary.news_date),
+            news_date: date::admin_date(r.summary.news_date),
         })
         .collect();
     state.render_admin(
@@ -94,7 +94,7 @@ pub async fn revisions(
         .map(|r| RevisionRow {
             id: r.id,
             version: r.version,
-            when: date::long_datetime(r.created_at),
+            when: date::admin_datetime(r.created_at),
             who: r.user_name.clone().unwrap_or_else(|| "Systemet".into()),
             title: r.content.title.clone(),
             current: r.version == article.version,
@@ -155,7 +155,7 @@ pub async fn compare(
             .join(", ")
     };
     let (a, b) = (&old.content, &new.content);
-    let time = |t: Option<Timestamp>| t.map(date::long_datetime).unwrap_or_default();
+    let time = |t: Option<Timestamp>| t.map(date::admin_datetime).unwrap_or_default();
     let fields = [
         ("Overskrift", a.title.clone(), b.title.clone()),
         ("Adresse", a.slug.to_string(), b.slug.to_string()),
@@ -166,8 +166,8 @@ pub async fn compare(
         ),
         (
             "Nyhedsdato",
-            date::numeric(a.news_date),
-            date::numeric(b.news_date),
+            date::admin_date(a.news_date),
+            date::admin_date(b.news_date),
         ),
         (
             "Status",

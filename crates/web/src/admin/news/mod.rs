@@ -103,8 +103,8 @@ pub async fn list(
                 title: r.summary.title.clone(),
                 status: v.as_str(),
                 status_label: v.label(),
-                news_date: date::numeric(r.summary.news_date),
-                updated: date::long_datetime(r.updated_at),
+                news_date: date::admin_date(r.summary.news_date),
+                updated: date::admin_datetime(r.updated_at),
                 public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
             }
         })
