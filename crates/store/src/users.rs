@@ -245,7 +245,15 @@ impl Store {
     /// The latest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         on_pool!(self, pool => sqlx::query(
-            "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary
+            "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary,
+                    CASE a.entity
+                      WHEN 'news' THEN EXISTS (SELECT 1 FROM news x WHERE x.id = a.entity_id AND x.deleted_at IS NULL)
+                      WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts x WHERE x.id = a.entity_id)
+                      WHEN 'topic' THEN EXISTS (SELECT 1 FROM topics x WHERE x.id = a.entity_id)
+                      WHEN 'website' THEN EXISTS (SELECT 1 FROM websites x WHERE x.id = a.entity_id)
+                      WHEN 'user' THEN EXISTS (SELECT 1 FROM users x WHERE x.id = a.entity_id)
+                      ELSE FALSE
+                    END AS present
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              ORDER BY a.at DESC, a.id DESC LIMIT $1",
         )
@@ -261,6 +269,7 @@ impl Store {
                     entity: row.col("entity")?,
                     entity_id: row.col("entity_id")?,
                     summary: row.col("summary")?,
+                    exists: row.col("present")?,
                 })
             })
             .collect())

@@ -3,6 +3,7 @@
 
 mod auth;
 mod crud;
+mod log;
 mod news;
 mod password_reset;
 mod records;
@@ -29,7 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/login", get(auth::form).post(auth::submit))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/markdown", post(markdown))
-        .route("/admin/log", get(audit_log))
+        .route("/admin/log", get(log::page))
         .route("/admin/nyheder", get(news::list))
         .route("/admin/nyheder/ny", get(news::new_form).post(news::create))
         .route(
@@ -92,40 +93,6 @@ async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Html<
         .count();
     let ctx = context! { statement_reminder => statement, websites_without_statement => missing };
     state.render_admin("admin/dashboard.html", "Administration", &who, ctx)
-}
-
-#[derive(serde::Serialize)]
-struct LogLine {
-    when: String,
-    who: String,
-    action: String,
-    entity: String,
-    summary: String,
-}
-
-/// The audit log: who changed what and when. Administrators only.
-async fn audit_log(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
-    who.require_admin()?;
-    let lines: Vec<LogLine> = state
-        .store()
-        .audit_log(500)
-        .await?
-        .into_iter()
-        .map(|e| LogLine {
-            when: raadhus_domain::date::long_datetime(e.at),
-            who: e
-                .user_name
-                .unwrap_or_else(|| "Kommandolinjen / systemet".into()),
-            action: e.action,
-            entity: match e.entity_id {
-                Some(id) => format!("{} {id}", e.entity),
-                None => e.entity,
-            },
-            summary: e.summary,
-        })
-        .collect();
-    let ctx = context! { admin_section => "/admin/log", lines => minijinja::value::Serde(lines) };
-    state.render_admin("admin/log.html", "Log", &who, ctx)
 }
 
 /// Renders a Markdown body for the editor's live preview, exactly as the public

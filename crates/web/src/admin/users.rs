@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::session::{AdminForm, SignedIn};
 use crate::{AppState, WebError};
 
-const SECTION: &str = "/admin/brugere";
+pub(super) const SECTION: &str = "/admin/brugere";
 
 #[derive(Serialize)]
 struct UserRow {
