@@ -34,7 +34,7 @@ async fn blocking_asks_first_and_unblocking_lets_the_user_in_again() {
     // The list links to a page that asks; nothing is blocked by following it.
     assert_eq!(
         list.attrs(&format!("a[href='{ask}']"), "href"),
-        [ask.clone()]
+        [ask.as_str()]
     );
     assert!(
         list.attrs(&format!("form[action='{ask}']"), "action")
@@ -45,7 +45,7 @@ async fn blocking_asks_first_and_unblocking_lets_the_user_in_again() {
     assert_eq!(confirm.texts("h1"), ["Spær Test Redaktør?"]);
     assert_eq!(
         confirm.attrs("main form[method=post]", "action"),
-        [ask.clone()]
+        [ask.as_str()]
     );
     assert!(!app.store.user(bo.id).await.unwrap().unwrap().disabled);
 
@@ -68,7 +68,7 @@ async fn blocking_asks_first_and_unblocking_lets_the_user_in_again() {
     let unblock = format!("/admin/brugere/{}/aktiver", bo.id);
     assert_eq!(
         list.attrs(&format!("form[action='{unblock}']"), "action"),
-        [unblock.clone()]
+        [unblock.as_str()]
     );
     assert_eq!(
         without_csrf(&app, &admin, &unblock).await,
@@ -199,7 +199,7 @@ async fn a_reset_link_works_once_and_ends_the_users_sessions() {
     let form = app.get(&path).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("bo@vesterfjord.example"));
-    assert_eq!(form.attrs("form[method=post]", "action"), [path.clone()]);
+    assert_eq!(form.attrs("form[method=post]", "action"), [path.as_str()]);
 
     // The password rules apply, and a refused try leaves the link working.
     let post = |password: &'static str, again: &'static str| {
