@@ -203,8 +203,8 @@ const SQLITE_MIGRATIONS: Migrations = &[
     ),
     (
         7,
-        "password_resets",
-        include_str!("../migrations/sqlite/0007_password_resets.sql"),
+        "admin",
+        include_str!("../migrations/sqlite/0007_admin.sql"),
     ),
 ];
 
@@ -237,8 +237,8 @@ const POSTGRES_MIGRATIONS: Migrations = &[
     ),
     (
         7,
-        "password_resets",
-        include_str!("../migrations/postgresql/0007_password_resets.sql"),
+        "admin",
+        include_str!("../migrations/postgresql/0007_admin.sql"),
     ),
 ];
 

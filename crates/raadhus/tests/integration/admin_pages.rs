@@ -125,3 +125,142 @@ async fn the_log_tells_every_kind_of_action_in_danish_with_links() {
     assert!(when[0].contains(" kl. "));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_bin_shows_who_binned_what_and_when() {
+    let app = TestApp::spawn().await;
+    let (anne, session) = anne(&app).await;
+    let by = Actor::editor(anne.id);
+    let cases = app.usecases();
+    let mine = cases
+        .create_news(app.site, &by, draft(published("Vejarbejde på Torvet", "")))
+        .await
+        .unwrap();
+    let theirs = app.news(published("Loppemarked", "")).await;
+    // Anne bins hers in the admin; the operators bin the other one.
+    let binned = app
+        .post_as(&session, &format!("/admin/nyheder/{}/slet", mine.id), &[])
+        .await;
+    assert_eq!(binned.status, StatusCode::SEE_OTHER);
+    cases
+        .bin_news(app.site, &Actor::cli(), theirs.id)
+        .await
+        .unwrap();
+
+    let bin = app.get_as(&session, "/admin/papirkurv").await;
+    assert_eq!(bin.status, StatusCode::OK);
+    let rows: Vec<Vec<String>> = bin
+        .html()
+        .select(&scraper::Selector::parse("tbody tr").unwrap())
+        .map(|tr| {
+            tr.select(&scraper::Selector::parse("th, td").unwrap())
+                .map(|c| crate::support::text_of(&c))
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let today =
+        raadhus_domain::date::admin_date(raadhus_domain::date::local_date(jiff::Timestamp::now()));
+    // Newest in the bin first: the operators' one, then Anne's.
+    assert_eq!(rows[0][0], "Loppemarked");
+    assert_eq!(rows[0][3], "Driften");
+    assert_eq!(rows[1][0], "Vejarbejde på Torvet");
+    assert_eq!(rows[1][3], "Anne Holm");
+    for row in &rows {
+        assert!(
+            row[2].starts_with(&today) && row[2].contains(" kl. "),
+            "{row:?}"
+        );
+    }
+    // Each can be restored, by a form with the session's CSRF token.
+    assert_eq!(bin.count("form[action$='/gendan'] input[name=_csrf]"), 2);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn deleting_a_website_a_topic_or_a_contact_asks_first() {
+    let app = TestApp::spawn().await;
+    let (anne, session) = anne(&app).await;
+    let by = Actor::editor(anne.id);
+    let cases = app.usecases();
+    let topic = cases
+        .create::<raadhus_domain::Topic>(
+            app.site,
+            &by,
+            &TopicInput::new("Skoler", None, 0).unwrap(),
+        )
+        .await
+        .unwrap();
+    let input = raadhus_domain::WebsiteInput::new(
+        "Biblioteket",
+        "https://bibliotek.vesterfjord.example/",
+        None,
+        vec![topic.id],
+        0,
+        None,
+    )
+    .unwrap();
+    let website = cases
+        .create::<raadhus_domain::Website>(app.site, &by, &input)
+        .await
+        .unwrap();
+    let edit = format!("/admin/hjemmesider/{}", website.id);
+    let ask = format!("{edit}/slet");
+    // The form links to a page that asks; following the link deletes nothing.
+    let form = app.get_as(&session, &edit).await;
+    assert_eq!(form.attrs(".danger-zone a", "href"), [ask.as_str()]);
+    assert!(
+        form.attrs(&format!("form[action='{ask}']"), "action")
+            .is_empty()
+    );
+    let confirm = app.get_as(&session, &ask).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert_eq!(confirm.texts("h1"), ["Slet hjemmesiden »Biblioteket«?"]);
+    assert!(confirm.texts("main p")[0].contains("Aktiv"));
+    assert_eq!(
+        confirm.attrs("main form[method=post]", "action"),
+        [ask.as_str()]
+    );
+    assert_eq!(
+        confirm.attrs("main a.button--secondary", "href"),
+        [edit.as_str()]
+    );
+    assert_eq!(app.store.all_websites(app.site).await.unwrap().len(), 1);
+    // Only the confirmation's POST, with the CSRF token, deletes.
+    let forged = app.post_as(&session, &ask, &[("_csrf", "forkert")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.store.all_websites(app.site).await.unwrap().len(), 1);
+    let deleted = app.post_as(&session, &ask, &[]).await;
+    assert_eq!(
+        deleted.header("location"),
+        Some("/admin/hjemmesider?slettet=1")
+    );
+    assert!(app.store.all_websites(app.site).await.unwrap().is_empty());
+    // The same page asks for topics and contact persons.
+    let confirm = app
+        .get_as(&session, &format!("/admin/emner/{}/slet", topic.id))
+        .await;
+    assert_eq!(confirm.texts("h1"), ["Slet emnet »Skoler«?"]);
+    let contact = app
+        .contact(
+            "Bo Lund",
+            "Skoleleder",
+            "bo@vesterfjord.example",
+            "12345678",
+        )
+        .await;
+    let confirm = app
+        .get_as(
+            &session,
+            &format!("/admin/kontaktpersoner/{}/slet", contact.id),
+        )
+        .await;
+    assert_eq!(confirm.texts("h1"), ["Slet kontaktpersonen »Bo Lund«?"]);
+    assert_eq!(
+        app.get_as(&session, "/admin/hjemmesider/999999/slet")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    app.stop().await;
+}

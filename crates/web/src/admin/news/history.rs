@@ -30,6 +30,8 @@ struct BinRow {
     id: i64,
     title: String,
     news_date: String,
+    binned_at: String,
+    binned_by: String,
 }
 
 pub async fn bin_list(
@@ -39,10 +41,12 @@ pub async fn bin_list(
     let rows = state.store().binned_news(state.site().id).await?;
     let rows: Vec<BinRow> = rows
         .iter()
-        .map(|r| BinRow {
-            id: r.summary.id,
-            title: r.summary.title.clone(),
-            news_date: date::admin_date(r.summary.news_date),
+        .map(|b| BinRow {
+            id: b.row.summary.id,
+            title: b.row.summary.title.clone(),
+            news_date: date::admin_date(b.row.summary.news_date),
+            binned_at: date::admin_datetime(b.binned_at),
+            binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
         })
         .collect();
     state.render_admin(

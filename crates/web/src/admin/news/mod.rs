@@ -80,6 +80,7 @@ pub async fn list(
     let filter = NewsFilter {
         visibility,
         title: Some(title.clone()),
+        author: None,
     };
     let (rows, total) = state
         .store()

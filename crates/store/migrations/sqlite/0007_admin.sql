@@ -10,3 +10,7 @@ CREATE TABLE password_resets (
     used_at     TEXT
 );
 CREATE INDEX password_resets_user ON password_resets (user_id);
+
+-- The admin looks up the lines about one object (who put an article in the
+-- bin, and when).
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id);
