@@ -264,3 +264,86 @@ async fn deleting_a_website_a_topic_or_a_contact_asks_first() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_dashboard_shows_my_drafts_the_coming_week_and_the_latest_news() {
+    let app = TestApp::spawn().await;
+    let (anne, session) = anne(&app).await;
+    let bo = person(&app, "bo@vesterfjord.example", "Bo Lund", "editor").await;
+    let cases = app.usecases();
+    let (site, now) = (app.site, jiff::Timestamp::now());
+    let save = |by: User, form: NewsForm<'static>| {
+        let cases = cases.clone();
+        async move {
+            cases
+                .create_news(site, &Actor::editor(by.id), draft(form))
+                .await
+                .unwrap()
+        }
+    };
+    let kladde = |title: &'static str| NewsForm {
+        title,
+        body: "Tekst.",
+        status: "draft",
+        ..NewsForm::default()
+    };
+    let planned = |title: &'static str, hours: i64| NewsForm {
+        title,
+        body: "Tekst.",
+        status: "published",
+        publish_at: Some(now + jiff::SignedDuration::from_hours(hours)),
+        ..NewsForm::default()
+    };
+    save(anne.clone(), kladde("Annes kladde")).await;
+    save(bo.clone(), kladde("Bos kladde")).await;
+    let soon = save(anne.clone(), planned("Om tre dage", 72)).await;
+    save(bo.clone(), planned("Om ti dage", 240)).await;
+    save(bo.clone(), published("Allerede ude", "")).await;
+
+    let page = app.get_as(&session, "/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.attrs("main a.button[href='/admin/nyheder/ny']", "href")
+            .len(),
+        1,
+        "Opret nyhed"
+    );
+    let section = |id: &str| page.texts(&format!("section[aria-labelledby={id}] li > a"));
+    assert_eq!(section("mine-kladder"), ["Annes kladde"]);
+    assert_eq!(section("planlagt"), ["Om tre dage"]);
+    assert_eq!(section("senest-udgivet"), ["Allerede ude"]);
+    assert_eq!(
+        page.attrs("section[aria-labelledby=planlagt] li a", "href"),
+        [format!("/admin/nyheder/{}", soon.id)]
+    );
+    let when = page.texts("section[aria-labelledby=planlagt] .item-list__meta");
+    let expected = raadhus_domain::date::admin_datetime(soon.content.publish_at.unwrap());
+    assert_eq!(when, [format!("Udgives {expected}")]);
+    // Bo sees his own drafts, not Anne's.
+    let bo_session = app.sign_in("bo@vesterfjord.example", PASSWORD).await;
+    let his = app.get_as(&bo_session, "/admin").await;
+    assert_eq!(
+        his.texts("section[aria-labelledby=mine-kladder] li a"),
+        ["Bos kladde"]
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn dashboard_notices_say_what_to_ask_for_without_setting_names() {
+    let app = TestApp::spawn().await;
+    let (_, session) = anne(&app).await;
+    let page = app.get_as(&session, "/admin").await;
+    let notices = page.texts(".notice");
+    assert!(
+        notices.iter().any(|n| n
+            .starts_with("Sitet har ingen tilgængelighedserklæring. Bed dem, der driver sitet,")),
+        "{notices:?}"
+    );
+    assert!(
+        !page.body.contains("RAADHUS_"),
+        "no setting names for editors"
+    );
+    assert_eq!(page.texts("#mine-kladder + p"), ["Du har ingen kladder."]);
+    app.stop().await;
+}

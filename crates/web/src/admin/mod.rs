@@ -3,6 +3,7 @@
 
 mod auth;
 mod crud;
+mod dashboard;
 mod log;
 mod news;
 mod password_reset;
@@ -26,7 +27,7 @@ use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin", get(dashboard))
+        .route("/admin", get(dashboard::page))
         .route("/admin/login", get(auth::form).post(auth::submit))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/markdown", post(markdown))
@@ -70,29 +71,6 @@ pub fn router() -> Router<AppState> {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-}
-
-async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
-    use raadhus_domain::date;
-    let today = date::local_date(state.now());
-    let statement = match (&state.inner.was_url, state.inner.was_reviewed) {
-        (None, _) => Some("Sitet har ingen tilgængelighedserklæring. Bed driften angive adressen på erklæringen i WAS-værktøjet (RAADHUS_WAS_URL).".to_string()),
-        (Some(_), None) => Some("Det er ikke angivet, hvornår tilgængelighedserklæringen sidst blev gennemgået (RAADHUS_WAS_REVIEWED).".to_string()),
-        (Some(_), Some(reviewed)) if date::statement_review_due(reviewed, today) => Some(format!(
-            "Tilgængelighedserklæringen blev sidst gennemgået {}. Den skal gennemgås mindst én gang om året.",
-            date::long(reviewed)
-        )),
-        _ => None,
-    };
-    let missing = state
-        .store()
-        .all_websites(state.site().id)
-        .await?
-        .iter()
-        .filter(|w| w.statement_url.is_none())
-        .count();
-    let ctx = context! { statement_reminder => statement, websites_without_statement => missing };
-    state.render_admin("admin/dashboard.html", "Administration", &who, ctx)
 }
 
 /// Renders a Markdown body for the editor's live preview, exactly as the public
