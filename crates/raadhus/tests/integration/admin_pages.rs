@@ -347,3 +347,52 @@ async fn dashboard_notices_say_what_to_ask_for_without_setting_names() {
     assert_eq!(page.texts("#mine-kladder + p"), ["Du har ingen kladder."]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_news_list_says_who_wrote_each_and_when_scheduled_ones_go_public() {
+    let app = TestApp::spawn().await;
+    let (anne, session) = anne(&app).await;
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(50);
+    let form = NewsForm {
+        title: "Planlagt af Anne",
+        body: "Tekst.",
+        status: "published",
+        publish_at: Some(at),
+        ..NewsForm::default()
+    };
+    app.usecases()
+        .create_news(app.site, &Actor::editor(anne.id), draft(form))
+        .await
+        .unwrap();
+    let cli = app
+        .news(published("Fra kommandolinjen", "18.12.2017"))
+        .await;
+
+    let list = app.get_as(&session, "/admin/nyheder").await;
+    assert_eq!(list.texts("thead th")[3], "Af");
+    let rows: Vec<String> = list.texts("tbody tr");
+    let planned = rows
+        .iter()
+        .find(|r| r.starts_with("Planlagt af Anne"))
+        .unwrap();
+    let public_at = raadhus_domain::date::admin_datetime(at);
+    assert!(
+        planned.contains(&format!("Planlagt Udgives {public_at}")),
+        "{planned}"
+    );
+    assert!(planned.contains("Anne Holm"), "{planned}");
+    let other = rows
+        .iter()
+        .find(|r| r.starts_with("Fra kommandolinjen"))
+        .unwrap();
+    // One date format for dates and times alike.
+    assert!(other.contains("18. dec. 2017 Driften"), "{other}");
+    assert!(!other.contains("Udgives"));
+    let _ = cli;
+    // The cells say what they are, for the narrow layout.
+    assert_eq!(
+        list.attrs("tbody tr:first-child td", "data-label"),
+        ["Overskrift", "Status", "Nyhedsdato", "Af", "Senest gemt"]
+    );
+    app.stop().await;
+}

@@ -60,7 +60,7 @@ async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
         ),
         (Some(_), Some(reviewed)) if date::statement_review_due(reviewed, today) => Some(format!(
             "Tilgængelighedserklæringen blev sidst gennemgået {}. Den skal gennemgås mindst én gang om året: gennemgå den i WAS-værktøjet, og bed dem, der driver sitet, om at rette datoen for seneste gennemgang i sitets opsætning.",
-            date::long(reviewed)
+            date::admin_date(reviewed)
         )),
         _ => None,
     };

@@ -48,6 +48,10 @@ struct Row {
     status_label: &'static str,
     news_date: String,
     updated: String,
+    /// "Udgives …" for a scheduled article, "Afpubliceres …" for a public
+    /// one that will be taken down.
+    when: Option<String>,
+    author: String,
     public_url: Option<String>,
 }
 
@@ -106,6 +110,17 @@ pub async fn list(
                 status_label: v.label(),
                 news_date: date::admin_date(r.summary.news_date),
                 updated: date::admin_datetime(r.updated_at),
+                when: match v {
+                    Visibility::Scheduled => r
+                        .summary
+                        .publish_at
+                        .map(|t| format!("Udgives {}", date::admin_datetime(t))),
+                    Visibility::Public => r
+                        .unpublish_at
+                        .map(|t| format!("Afpubliceres {}", date::admin_datetime(t))),
+                    _ => None,
+                },
+                author: r.author.clone().unwrap_or_else(|| "Driften".into()),
                 public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
             }
         })
