@@ -123,7 +123,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
             "Brugeren er spærret og logget ud overalt. Brugerens API-nøgler er tilbagekaldt."
         }
         "aktiveret" => "Spærringen er ophævet: brugeren kan logge ind igen.",
-        "rolle" => "Rollen er ændret.",
+        "rolle" => "Rollen er gemt.",
         "tilbagekaldt" => "Nøglen er tilbagekaldt.",
         _ => return None,
     })
