@@ -198,6 +198,7 @@ async fn a_reset_link_works_once_and_ends_the_users_sessions() {
 
     let form = app.get(&path).await;
     assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.header("referrer-policy"), Some("no-referrer"));
     assert!(form.body.contains("bo@vesterfjord.example"));
     assert_eq!(form.attrs("form[method=post]", "action"), [path.as_str()]);
 

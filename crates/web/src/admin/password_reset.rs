@@ -4,7 +4,7 @@
 //! back with it), so no other site can submit it.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use raadhus_usecases::Error;
@@ -37,7 +37,9 @@ fn page(state: &AppState, status: StatusCode, ctx: minijinja::Value) -> Result<R
             ctx,
         )
         .inspect_err(|e| eprintln!("DEBUG {e:?}"))?;
-    Ok((status, html).into_response())
+    // The address holds the secret: no page it leads to learns it.
+    let no_referrer = [(header::REFERRER_POLICY, "no-referrer")];
+    Ok((status, no_referrer, html).into_response())
 }
 
 async fn form(
