@@ -81,9 +81,12 @@ pub fn token_created(name: &str, owner_email: &str) -> String {
     format!("API token \"{name}\" created for {owner_email}")
 }
 
-pub fn token_revoked() -> String {
-    "API token revoked".to_string()
+pub fn token_revoked(name: &str) -> String {
+    format!("API token \"{name}\" revoked")
 }
+
+/// What lines written before tokens were named in them say.
+const TOKEN_REVOKED_UNNAMED: &str = "API token revoked";
 
 const BINNED: &str = " moved to the bin";
 const UNBINNED: &str = " taken out of the bin";
@@ -278,7 +281,15 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
                 format!(", der handler som {owner}"),
             )
         }
-        ("token", "revoke") if what == token_revoked() => Told::plain("tilbagekaldte en API-nøgle"),
+        ("token", "revoke") if what == TOKEN_REVOKED_UNNAMED => {
+            Told::plain("tilbagekaldte en API-nøgle")
+        }
+        ("token", "revoke") => Told::new(
+            "tilbagekaldte API-nøglen",
+            what.strip_prefix("API token \"")?
+                .strip_suffix("\" revoked")?,
+            "",
+        ),
         _ => return None,
     };
     Some(told)
@@ -419,7 +430,13 @@ mod tests {
             (
                 "revoke",
                 "token",
-                token_revoked(),
+                token_revoked("Intranet"),
+                "tilbagekaldte API-nøglen »Intranet«",
+            ),
+            (
+                "revoke",
+                "token",
+                TOKEN_REVOKED_UNNAMED.into(),
                 "tilbagekaldte en API-nøgle",
             ),
         ];

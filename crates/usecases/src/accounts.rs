@@ -317,12 +317,18 @@ impl UseCases {
 
     /// Revokes a live API token.
     pub async fn revoke_token(&self, by: &Actor, id: i64) -> Result<()> {
+        let tokens = self.store.api_tokens().await?;
+        let name = tokens
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .ok_or(Error::NotFound)?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         if !tx.revoke_api_token(id, now).await? {
             return Err(Error::NotFound);
         }
-        let summary = by.summary(audit::token_revoked());
+        let summary = by.summary(audit::token_revoked(&name));
         tx.audit(&by.audit(None, "revoke", "token", id, &summary), now)
             .await?;
         tx.commit().await?;

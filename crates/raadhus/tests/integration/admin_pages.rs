@@ -85,10 +85,15 @@ async fn the_log_tells_every_kind_of_action_in_danish_with_links() {
         )
         .await;
 
+    let (token, _) = cases.create_token(&by, anne.id, "Intranet").await.unwrap();
+    cases.revoke_token(&by, token).await.unwrap();
+
     let log = app.get_as(&session, "/admin/log").await;
     assert_eq!(log.status, StatusCode::OK);
     let lines = log_lines(&log);
     for expected in [
+        "Anne Holm oprettede API-nøglen »Intranet«, der handler som anne@vesterfjord.example",
+        "Anne Holm tilbagekaldte API-nøglen »Intranet«",
         "Anne Holm oprettede »Ny skole i byen« (version 1)",
         "Anne Holm opdaterede »Ny skole åbner« (version 2)",
         "Anne Holm gendannede version 1 af »Ny skole i byen« som version 3",
