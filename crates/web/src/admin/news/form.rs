@@ -9,16 +9,19 @@ use raadhus_domain::{
     Visibility, date,
 };
 
+use super::notice::Notice;
 use crate::admin::session::FormFields;
 
 /// What the edit form shows: typed values, errors, the contact choices.
-pub(super) struct FormState<'a> {
+pub(super) struct FormState {
     pub(super) values: HashMap<String, String>,
     pub(super) contacts: Vec<i64>,
     pub(super) errors: ValidationErrors,
     /// A message above the form (conflict, saved).
     pub(super) message: Option<String>,
-    pub(super) notice: Option<&'a str>,
+    pub(super) notice: Option<Notice>,
+    /// Shown right after a save: the browser's copy of the text can go.
+    pub(super) saved: bool,
 }
 
 /// Every form field, empty.

@@ -19,12 +19,16 @@ use serde::{Deserialize, Serialize};
 
 mod form;
 mod history;
+mod notice;
 
 pub use history::{bin, bin_list, compare, restore_from_bin, restore_revision, revisions};
 
 use form::{FormState, Submitted, article_values, empty_values, read_submission};
+use notice::Notice;
+pub use notice::Outcome;
 
-use super::session::{AdminForm, SignedIn};
+use super::auth::{KEPT_MESSAGE, sign_in_again};
+use super::session::{AdminForm, FormFields, FormRejection, SignedIn};
 use crate::views::Pages;
 use crate::{AppState, WebError};
 
@@ -38,6 +42,8 @@ pub struct ListQuery {
     status: Option<String>,
     q: Option<String>,
     side: Option<String>,
+    /// An article just moved to the bin (see [`history::BINNED`]).
+    slettet: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -117,8 +123,13 @@ pub async fn list(
         }
         format!("{SECTION}?{}", q.finish())
     };
+    let notice = match query.slettet {
+        Some(id) => history::binned_notice(&state, id).await?,
+        None => None,
+    };
     let ctx = context! {
         admin_section => SECTION,
+        notice => Serde(notice),
         rows => Serde(rows),
         total,
         status,
@@ -134,7 +145,7 @@ async fn render_form(
     who: &SignedIn,
     status: StatusCode,
     article: Option<&NewsArticle>,
-    form: FormState<'_>,
+    form: FormState,
 ) -> Result<Response, WebError> {
     let now = state.now();
     let contacts = state.store().contacts(state.site().id).await?;
@@ -163,7 +174,9 @@ async fn render_form(
         errors => Serde(&errors),
         error_list => Serde(form.errors.errors()),
         message => form.message,
-        notice => form.notice,
+        notice => Serde(&form.notice),
+        saved => form.saved,
+        is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
         slots => Serde(slots),
         contacts => Serde(contacts.iter().map(|c| context! {
             id => c.id,
@@ -183,39 +196,31 @@ pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Re
         errors: ValidationErrors::new(),
         message: None,
         notice: None,
+        saved: false,
     };
     render_form(&state, &who, StatusCode::OK, None, form).await
-}
-
-#[derive(Deserialize)]
-pub struct EditQuery {
-    gemt: Option<String>,
-    uaendret: Option<String>,
 }
 
 pub async fn edit_form(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<i64>,
-    query: Result<Query<EditQuery>, QueryRejection>,
+    outcome: Result<Query<Outcome>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let article = state
         .store()
         .news_by_id(state.site().id, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let notice = match query {
-        Ok(Query(EditQuery { gemt: Some(_), .. })) => Some("Nyheden er gemt."),
-        Ok(Query(EditQuery {
-            uaendret: Some(_), ..
-        })) => Some("Der var ingen ændringer at gemme."),
-        _ => None,
-    };
+    let notice = outcome
+        .ok()
+        .and_then(|Query(outcome)| outcome.notice(&article, state.now()));
     let form = FormState {
         values: article_values(&article, state.now()),
         contacts: article.contacts.iter().map(|c| c.id).collect(),
         errors: ValidationErrors::new(),
         message: None,
+        saved: notice.is_some(),
         notice,
     };
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await
@@ -226,16 +231,77 @@ const DISK_FULL: &str = "Nyheden er ikke gemt, fordi der ikke er mere plads på 
     Det, du har skrevet, står stadig herunder, og alt det, der var gemt i forvejen, er uændret. \
     Kontakt dem, der driver hjemmesiden, og gem igen, når der er gjort plads.";
 
-pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    save(state, form, None).await
+pub async fn create(
+    State(state): State<AppState>,
+    form: Result<AdminForm, FormRejection>,
+) -> Result<Response, WebError> {
+    match form {
+        Ok(form) => save(state, form, None).await,
+        Err(FormRejection::SignedOut(sent)) => {
+            sign_in_again(&state, &format!("{SECTION}/ny"), &sent)
+        }
+        Err(refused) => Ok(refused.into_response()),
+    }
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    form: AdminForm,
+    form: Result<AdminForm, FormRejection>,
 ) -> Result<Response, WebError> {
-    save(state, form, Some(id)).await
+    match form {
+        Ok(form) => save(state, form, Some(id)).await,
+        Err(FormRejection::SignedOut(sent)) => {
+            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent)
+        }
+        Err(refused) => Ok(refused.into_response()),
+    }
+}
+
+/// The article form at `next` (`/admin/nyheder/ny` or `/admin/nyheder/{id}`)
+/// filled in with what was `sent` after its session ended, for the editor who
+/// has signed in again to save; `None` if `next` is no article form.
+pub(in crate::admin) async fn offer_back(
+    state: &AppState,
+    who: &SignedIn,
+    next: &str,
+    sent: &FormFields,
+) -> Result<Option<Response>, WebError> {
+    let Some(rest) = next.strip_prefix(SECTION).and_then(|r| r.strip_prefix('/')) else {
+        return Ok(None);
+    };
+    let article = match rest {
+        "ny" => None,
+        id => {
+            let Some(id) = id
+                .parse::<i64>()
+                .ok()
+                .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
+            else {
+                return Ok(None);
+            };
+            match state.store().news_by_id(state.site().id, id).await? {
+                Some(article) => Some(article),
+                None => return Ok(None),
+            }
+        }
+    };
+    let Submitted {
+        values, contacts, ..
+    } = read_submission(sent, state.today());
+    let form = FormState {
+        values,
+        contacts,
+        errors: ValidationErrors::new(),
+        message: None,
+        notice: Some(Notice::text(format!(
+            "{KEPT_MESSAGE} Den er ikke gemt endnu: gem den nu."
+        ))),
+        saved: false,
+    };
+    render_form(state, who, StatusCode::OK, article.as_ref(), form)
+        .await
+        .map(Some)
 }
 
 async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Response, WebError> {
@@ -263,6 +329,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         errors,
         message: Some(message),
         notice: None,
+        saved: false,
     };
     let draft = match result {
         Ok(draft) => draft,
@@ -289,8 +356,14 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     let (status, errors, message) = match saved {
         Ok(article) => {
             // An update that comes back at the version it was based on changed nothing.
+            let now = state.now();
+            let was_public = existing
+                .as_ref()
+                .is_some_and(|a| a.visibility(now) == Visibility::Public);
             let outcome = if existing.is_some() && article.version == version {
                 "uaendret"
+            } else if was_public && article.visibility(now) == Visibility::Public {
+                "opdateret"
             } else {
                 "gemt"
             };
