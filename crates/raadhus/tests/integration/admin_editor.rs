@@ -220,12 +220,13 @@ async fn each_outcome_says_what_happened_with_a_link_or_an_undo() {
         .await;
     assert_eq!(notice(&edit), "Planlagt til 10. dec. 2030 kl. 08.00");
 
-    // Published now: when, and a link to the public page.
+    // Published now ("Udgiv nu"; the publish time's field is hidden for
+    // this choice but still sent): when, and a link to the public page.
     let now = [
         ("title", "Juletræet tændes"),
         ("body", "På torvet."),
         ("status", "published"),
-        ("publish_at", ""),
+        ("publish_at", "2030-12-10T08:00"),
         ("version", "1"),
     ];
     let published = app.post_as(&session, &path, &now).await;
@@ -237,7 +238,11 @@ async fn each_outcome_says_what_happened_with_a_link_or_an_undo() {
         said.starts_with("Udgivet ") && said.ends_with(" – Se nyheden"),
         "{said}"
     );
-    assert!(!said.contains("2030"), "{said}");
+    assert!(!said.contains("2030"), "published now: {said}");
+    assert_eq!(
+        app.get("/nyheder/juletraeet-taendes").await.status,
+        StatusCode::OK
+    );
     assert_eq!(
         edit.attrs(".notice a", "href"),
         ["/nyheder/juletraeet-taendes"]

@@ -90,7 +90,8 @@ fn fields() -> impl Iterator<Item = &'static str> {
         .chain(NEW_FIELDS)
 }
 
-pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> Submitted {
+pub(super) fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
+    let today = date::local_date(now);
     let values: HashMap<String, String> = self::fields()
         .map(|f| (f.to_string(), fields.get(f).to_string()))
         .collect();
@@ -114,7 +115,10 @@ pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> 
         }
         errors.check(field, date::parse_local_datetime(raw))
     };
-    let publish_at = time(&mut errors, "publish_at");
+    // "Udgivet – synlig nu" publishes now: a publish time still in the
+    // future (its field is hidden for this choice) is not kept; a past one is.
+    let publish_at = time(&mut errors, "publish_at")
+        .filter(|&at| fields.get("status").trim() != "published" || at <= now);
     let unpublish_at = time(&mut errors, "unpublish_at");
     let mut choices: Vec<ContactChoice> = contacts
         .iter()

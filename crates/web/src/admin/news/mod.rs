@@ -288,7 +288,7 @@ pub(in crate::admin) async fn offer_back(
     };
     let Submitted {
         values, contacts, ..
-    } = read_submission(sent, state.today());
+    } = read_submission(sent, state.now());
     let form = FormState {
         values,
         contacts,
@@ -317,7 +317,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         ),
         None => None,
     };
-    let submitted = read_submission(&fields, state.today());
+    let submitted = read_submission(&fields, state.now());
     let Submitted {
         values,
         contacts,
