@@ -161,3 +161,80 @@ for (const width of [1280, 320]) {
     await context.close();
   });
 }
+
+/** Presses Tab (or `key`) until `selector` has focus, at most 40 times. */
+async function tabTo(page, selector, key = 'Tab') {
+  for (let i = 0; i < 40; i += 1) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) {
+      return;
+    }
+    await page.keyboard.press(key);
+  }
+  assert.fail(`could not reach ${selector} with ${key}`);
+}
+
+test('contact persons are found, added, reordered and created by keyboard', async () => {
+  const { context, page } = await editorPage({ bypassCSP: true });
+  await page.goto(`${env.server.base}/admin/nyheder/ny`);
+  await page.fill('#title', 'Kontaktpersoner med tastaturet');
+  await page.fill('#body', 'Tekst.');
+  // The selects are the picker's store, hidden.
+  assert.equal(await page.isVisible('#contact-1'), false);
+  await page.focus('#body');
+  await tabTo(page, '#contact-search');
+  await page.keyboard.type('torben');
+  await page.waitForSelector('.contact-picker__results button');
+  await tabTo(page, '.contact-picker__results button');
+  assert.match(await page.evaluate(() => document.activeElement.textContent), /^Tilføj Torben Kjærsgaard/);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'contact-search');
+  await page.keyboard.type('lene');
+  await page.waitForSelector('.contact-picker__results button');
+  assert.deepEqual(await axe(page), [], 'with results shown');
+  await page.keyboard.press('Enter');
+  const chosen = () => page.$$eval('.contact-picker__name', (e) => e.map((n) => n.textContent.split(',')[0]));
+  assert.deepEqual(await chosen(), ['Torben Kjærsgaard', 'Lene Vibholm']);
+  await page.waitForFunction(() => /^Lene Vibholm, .* er tilføjet som nummer 2\.$/.test(document.querySelector('#contact-live').textContent));
+  await tabTo(page, 'button[aria-label^="Flyt Lene Vibholm,"][aria-label$=" op"]');
+  await page.keyboard.press('Enter');
+  assert.deepEqual(await chosen(), ['Lene Vibholm', 'Torben Kjærsgaard']);
+  // A new person, created in place: the new contact's fields are filled in.
+  await tabTo(page, '#contact-search');
+  await page.keyboard.type('Ida Mark');
+  await page.waitForSelector('.contact-picker__results button >> text=Opret');
+  await tabTo(page, '.contact-picker__results button');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Opret »Ida Mark« som ny kontaktperson');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'new_job_title');
+  assert.equal(await page.inputValue('#new_name'), 'Ida Mark');
+  await page.keyboard.type('presserådgiver');
+  await Promise.all([page.waitForURL(/gemt=1/), page.click('button[value=save]')]);
+  assert.deepEqual(await chosen(), ['Lene Vibholm', 'Torben Kjærsgaard', 'Ida Mark']);
+  await context.close();
+});
+
+test('the link picker inserts links to news and websites by keyboard', async () => {
+  const { context, page } = await editorPage({ bypassCSP: true });
+  await page.goto(`${env.server.base}/admin/nyheder/ny`);
+  await page.fill('#body', 'Læs mere: ');
+  await page.$eval('#body', (b) => b.setSelectionRange(b.value.length, b.value.length));
+  await tabTo(page, 'button[aria-controls="link-picker"]');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'link-search');
+  await page.keyboard.type('byskole');
+  await page.waitForSelector('.link-picker__choose >> text=/Hjemmeside: Vesterfjord Byskole/');
+  assert.deepEqual(await axe(page), [], 'link picker open');
+  await tabTo(page, '.link-picker__choose');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'body');
+  assert.match(await page.inputValue('#body'), /^Læs mere: \[Vesterfjord Byskole\]\(https?:\/\/[^)\s]+\)$/);
+  // A news article, linked from the selected words.
+  await page.fill('#body', 'Se vinterberedskabet her.');
+  await page.$eval('#body', (b) => b.setSelectionRange(3, 20));
+  await page.click('button[aria-controls="link-picker"]');
+  await page.keyboard.type('vinter');
+  await page.waitForSelector('.link-picker__choose >> text=/^Nyhed: /');
+  await page.keyboard.press('Enter');
+  assert.match(await page.inputValue('#body'), /^Se \[vinterberedskabet\]\(\/nyheder\/[a-z0-9-]+\) her\.$/);
+  await context.close();
+});

@@ -334,3 +334,46 @@ async fn the_save_button_names_each_state_and_admin_forms_leave_validation_to_th
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_link_picker_lists_news_and_websites_to_signed_in_editors_only() {
+    let app = TestApp::spawn_with_demo().await;
+    let signed_out = app.get("/admin/links?q=skole").await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let session = app.editor().await;
+    saved_id(
+        &app.post_as(
+            &session,
+            "/admin/nyheder/ny",
+            &[
+                ("title", "Skolestart i kladde"),
+                ("body", "x"),
+                ("status", "draft"),
+            ],
+        )
+        .await,
+    );
+    let found = app.get_as(&session, "/admin/links?q=skole").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let links = found.json();
+    let links = links.as_array().expect("a list");
+    let draft = links
+        .iter()
+        .find(|l| l["title"] == "Skolestart i kladde")
+        .expect("the draft is offered");
+    assert_eq!(draft["kind"], "Nyhed");
+    assert_eq!(draft["url"], "/nyheder/skolestart-i-kladde");
+    assert_eq!(draft["note"], "kladde");
+    assert!(
+        links.iter().any(|l| l["kind"] == "Hjemmeside"
+            && l["url"].as_str().is_some_and(|u| u.starts_with("http"))),
+        "{links:?}"
+    );
+    assert!(
+        links.iter().all(|l| l["title"]
+            .as_str()
+            .is_some_and(|t| t.to_lowercase().contains("skole"))),
+        "{links:?}"
+    );
+    app.stop().await;
+}

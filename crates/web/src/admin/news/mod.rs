@@ -19,9 +19,11 @@ use serde::{Deserialize, Serialize};
 
 mod form;
 mod history;
+mod links;
 mod notice;
 
 pub use history::{bin, bin_list, compare, restore_from_bin, restore_revision, revisions};
+pub use links::links;
 
 use form::{FormState, Submitted, article_values, empty_values, read_submission};
 use notice::Notice;
