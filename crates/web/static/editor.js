@@ -83,7 +83,8 @@
       body: data.toString()
     }).then(function (response) {
       // 422: the body cannot be saved as it is; the answer says why.
-      if (!response.ok && response.status !== 422) {
+      // Redirected: the session has ended (the sign-in page is no preview).
+      if (response.redirected || (!response.ok && response.status !== 422)) {
         throw new Error(String(response.status));
       }
       return response.text();
