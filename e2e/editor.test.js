@@ -23,30 +23,44 @@ function saveLabel(page) {
   return page.$eval('button[value=save]', (b) => b.innerText.trim());
 }
 
-test('Gem after the session ended: sign in again, the text is kept and saved', async () => {
-  const { context, page } = await editorPage();
-  await page.goto(`${env.server.base}/admin/nyheder/ny`);
-  await page.fill('#title', 'Skrevet mens sessionen udløb');
-  await page.fill('#body', 'Et langt afsnit, der ikke må gå tabt.');
-  // The session ends elsewhere (signed out in another tab: its row is gone).
-  const other = await context.newPage();
-  await other.goto(`${env.server.base}/admin`);
-  await Promise.all([other.waitForURL(/ude=1/), other.click('.signout button')]);
-  await other.close();
-  await Promise.all([page.waitForLoadState('load'), page.click('button[value=save]')]);
-  assert.match(await page.textContent('main .notice'), /Du blev logget ud – din tekst er bevaret/);
-  await page.fill('#email', EDITOR.email);
-  await page.fill('#password', EDITOR.password);
-  await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
-  // The form is back, filled in; nothing saved yet.
-  assert.equal(await page.inputValue('#title'), 'Skrevet mens sessionen udløb');
-  assert.equal(await page.inputValue('#body'), 'Et langt afsnit, der ikke må gå tabt.');
-  assert.match(await page.textContent('main .notice'), /Du blev logget ud – din tekst er bevaret/);
-  await Promise.all([page.waitForURL(/gemt=1/), page.click('button[value=save]')]);
-  assert.match(await page.textContent('main .notice'), /Kladden er gemt/);
-  assert.equal(await page.inputValue('#body'), 'Et langt afsnit, der ikke må gå tabt.');
-  await context.close();
-});
+for (const javaScriptEnabled of [true, false]) {
+  test(`Gem after the session ended: sign in again, the text is kept and saved (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+    const { context, page } = await editorPage({ javaScriptEnabled });
+    await page.goto(`${env.server.base}/admin/nyheder/ny`);
+    const title = `Skrevet mens sessionen udløb (${javaScriptEnabled ? 'med' : 'uden'} JavaScript)`;
+    await page.fill('#title', title);
+    await page.fill('#body', 'Et langt afsnit, der ikke må gå tabt.');
+    if (!javaScriptEnabled) {
+      // Without the picker the contact persons are chosen in plain selects.
+      await page.selectOption('#contact-1', { label: 'Torben Kjærsgaard, vejchef' });
+    }
+    // The session ends elsewhere (signed out in another tab: its row is gone).
+    const other = await context.newPage();
+    await other.goto(`${env.server.base}/admin`);
+    await Promise.all([other.waitForURL(/ude=1/), other.click('.signout button')]);
+    await other.close();
+    await Promise.all([page.waitForLoadState('load'), page.click('button[value=save]')]);
+    assert.match(await page.textContent('main .notice'), /Du blev logget ud – din tekst er bevaret/);
+    await page.fill('#email', EDITOR.email);
+    await page.fill('#password', EDITOR.password);
+    await Promise.all([page.waitForLoadState('load'), page.click('main button[type=submit]')]);
+    // The form is back, filled in; nothing saved yet.
+    assert.equal(await page.inputValue('#title'), title);
+    assert.equal(await page.inputValue('#body'), 'Et langt afsnit, der ikke må gå tabt.');
+    assert.match(await page.textContent('main .notice'), /Du blev logget ud – din tekst er bevaret/);
+    await Promise.all([page.waitForURL(/gemt=1/), page.click('button[value=save]')]);
+    assert.match(await page.textContent('main .notice'), /Kladden er gemt/);
+    assert.equal(await page.inputValue('#body'), 'Et langt afsnit, der ikke må gå tabt.');
+    if (!javaScriptEnabled) {
+      assert.match(await page.$eval('#contact-1', (s) => s.selectedOptions[0].textContent), /^Torben Kjærsgaard/);
+      // The save button says what it will do without JavaScript too.
+      assert.equal(await saveLabel(page), 'Gem kladde');
+      await page.check('#status-published');
+      assert.equal(await saveLabel(page), 'Udgiv nu');
+    }
+    await context.close();
+  });
+}
 
 test('unsent text is offered back after the tab was closed, and leaving asks first', async () => {
   const { context, page } = await editorPage({ bypassCSP: true });

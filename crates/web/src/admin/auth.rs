@@ -158,39 +158,37 @@ pub async fn submit(
         .filter(|(name, _)| name.starts_with(KEPT))
         .map(|(name, value)| (name.to_string(), value))
         .collect();
-    let refused = |error: &'static str| LoginPage {
-        next: &next,
-        email: &email,
-        error: Some(error),
-        notice: None,
-        kept: kept.clone(),
-    };
     let signed_in = state
         .usecases()
         .sign_in(&email, fields.get("password"), &client.to_string())
         .await;
     let session = match signed_in {
         Ok(session) => session,
-        Err(Error::Locked(until)) => {
-            let message = throttle::locked_message(until, state.now());
-            let status = StatusCode::TOO_MANY_REQUESTS;
+        Err(e) => {
+            let (status, message) = match e {
+                Error::Locked(until) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    throttle::locked_message(until, state.now()),
+                ),
+                Error::WrongCredentials => (
+                    StatusCode::UNAUTHORIZED,
+                    "Forkert e-mailadresse eller adgangskode. Prøv igen.".to_string(),
+                ),
+                Error::Disabled => (
+                    StatusCode::FORBIDDEN,
+                    "Din bruger er spærret. Kontakt en administrator.".to_string(),
+                ),
+                e => return Err(e.into()),
+            };
             let page = LoginPage {
+                next: &next,
+                email: &email,
                 error: Some(&message),
-                ..refused("")
+                notice: None,
+                kept,
             };
             return login_page(&state, status, &page);
         }
-        Err(Error::WrongCredentials) => {
-            let message = "Forkert e-mailadresse eller adgangskode. Prøv igen.";
-            let status = StatusCode::UNAUTHORIZED;
-            return login_page(&state, status, &refused(message));
-        }
-        Err(Error::Disabled) => {
-            let message = "Din bruger er spærret. Kontakt en administrator.";
-            let status = StatusCode::FORBIDDEN;
-            return login_page(&state, status, &refused(message));
-        }
-        Err(e) => return Err(e.into()),
     };
     // A form kept from an ended session is shown again, filled in, with this
     // session's CSRF token: the editor saves it. It is never saved from
