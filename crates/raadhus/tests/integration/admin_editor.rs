@@ -219,6 +219,11 @@ async fn each_outcome_says_what_happened_with_a_link_or_an_undo() {
         .get_as(&session, created.header("location").unwrap())
         .await;
     assert_eq!(notice(&edit), "Planlagt til 10. dec. 2030 kl. 08.00");
+    let panel = &edit.texts(".publish-panel .meta")[0];
+    assert!(
+        panel.starts_with("Status: Planlagt 10. dec. 2030 kl. 08.00 · version 1"),
+        "{panel}"
+    );
 
     // Published now ("Udgiv nu"; the publish time's field is hidden for
     // this choice but still sent): when, and a link to the public page.

@@ -169,6 +169,11 @@ async fn render_form(
             id => a.id,
             version => a.version,
             status_label => a.visibility(now).label(),
+            // When it was or will be published (a draft has no such time).
+            when => (a.visibility(now) != Visibility::Draft)
+                .then_some(a.content.publish_at)
+                .flatten()
+                .map(|t| date::short_datetime(t, now)),
             public_url => (a.visibility(now) == Visibility::Public).then(|| urls::news(a.content.slug.as_str())),
         }),
         action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
