@@ -382,3 +382,36 @@ async fn the_link_picker_lists_news_and_websites_to_signed_in_editors_only() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn kept_text_of_an_article_binned_meanwhile_is_offered_as_a_new_one() {
+    let app = TestApp::spawn().await;
+    let session = app.editor().await;
+    let id = saved_id(
+        &app.post_as(
+            &session,
+            "/admin/nyheder/ny",
+            &[
+                ("title", "Snart væk"),
+                ("body", "Kort."),
+                ("status", "draft"),
+            ],
+        )
+        .await,
+    );
+    app.post_as(&session, "/admin/logout", &[]).await;
+    let path = format!("/admin/nyheder/{id}");
+    let sent = [("title", "Snart væk"), ("body", BODY), ("version", "1")];
+    let page = app.post_as(&session, &path, &sent).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+    app.usecases()
+        .bin_news(app.site, &raadhus_usecases::Actor::cli(), id)
+        .await
+        .unwrap();
+    let back = sign_in_on(&app, &page, None).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.attrs("form.editor", "action"), ["/admin/nyheder/ny"]);
+    assert!(back.body.contains("Teksten, der tog en time at skrive."));
+    assert!(back.texts(".notice p")[0].contains("flyttet til papirkurven imens"));
+    app.stop().await;
+}

@@ -277,21 +277,23 @@ pub(in crate::admin) async fn offer_back(
     let Some(rest) = next.strip_prefix(SECTION).and_then(|r| r.strip_prefix('/')) else {
         return Ok(None);
     };
-    let article = match rest {
+    let id = match rest {
         "ny" => None,
-        id => {
-            let Some(id) = id
-                .parse::<i64>()
-                .ok()
-                .filter(|_| id.bytes().all(|b| b.is_ascii_digit()))
-            else {
-                return Ok(None);
-            };
-            match state.store().news_by_id(state.site().id, id).await? {
-                Some(article) => Some(article),
-                None => return Ok(None),
-            }
-        }
+        id if id.bytes().all(|b| b.is_ascii_digit()) => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let article = match id {
+        Some(id) => state.store().news_by_id(state.site().id, id).await?,
+        None => None,
+    };
+    // An article binned meanwhile: its text is offered as a new one.
+    let gone = if id.is_some() && article.is_none() {
+        " Nyheden er flyttet til papirkurven imens, så teksten gemmes som en ny nyhed."
+    } else {
+        ""
     };
     let Submitted {
         values, contacts, ..
@@ -302,7 +304,7 @@ pub(in crate::admin) async fn offer_back(
         errors: ValidationErrors::new(),
         message: None,
         notice: Some(Notice::text(format!(
-            "{KEPT_MESSAGE} Den er ikke gemt endnu: gem den nu."
+            "{KEPT_MESSAGE} Den er ikke gemt endnu: gem den nu.{gone}"
         ))),
         saved: false,
     };
