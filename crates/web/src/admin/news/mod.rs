@@ -183,6 +183,8 @@ async fn render_form(
         message => form.message,
         notice => Serde(&form.notice),
         saved => form.saved,
+        // Whose text a browser keeps (one computer may serve several editors).
+        editor_id => who.user.id,
         is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
         slots => Serde(slots),
         contacts => Serde(contacts.iter().map(|c| context! {
