@@ -165,10 +165,42 @@ pub fn from_copenhagen(dt: jiff::civil::DateTime) -> Result<Timestamp, DateError
         .map_err(|_| DateError)
 }
 
+/// The months' Danish abbreviations, as in "1. dec. 2026" (May is "maj").
+const MONTHS_SHORT: [&str; 12] = [
+    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+];
+
+/// `1. dec. 2026`: the admin's one format for a date.
+pub fn admin_date(date: Date) -> String {
+    let month = MONTHS_SHORT[usize::from(date.month().unsigned_abs()) - 1];
+    format!("{}. {month} {}", date.day(), date.year())
+}
+
+/// `1. dec. 2026 kl. 22.10`, in Copenhagen time: the admin's one format for
+/// a moment.
+pub fn admin_datetime(ts: Timestamp) -> String {
+    let local: ZonedDateTime = ts.to_zoned_datetime(copenhagen());
+    format!(
+        "{} kl. {:02}.{:02}",
+        admin_date(local.date()),
+        local.hour(),
+        local.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_admin_shows_dates_and_times_short_in_copenhagen_time() {
+        assert_eq!(admin_date(date(2026, 5, 7)), "7. maj 2026");
+        let winter: Timestamp = "2026-12-01T21:10:00Z".parse().unwrap();
+        assert_eq!(admin_datetime(winter), "1. dec. 2026 kl. 22.10");
+        let summer: Timestamp = "2026-06-30T22:05:00Z".parse().unwrap();
+        assert_eq!(admin_datetime(summer), "1. jul. 2026 kl. 00.05");
+    }
 
     #[test]
     fn statements_are_due_after_twelve_months() {

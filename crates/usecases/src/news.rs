@@ -3,6 +3,7 @@
 //! save stores the body rendered to HTML, so that pages and feeds never
 //! render it per request.
 
+use raadhus_domain::audit;
 use raadhus_domain::{ContactChoice, NewsArticle, NewsDraft, SiteId};
 use raadhus_store::WriteTx;
 
@@ -10,7 +11,7 @@ use crate::{Actor, Error, Result, UseCases};
 
 /// The audit line's summary of a saved article.
 fn saved(by: &Actor, a: &NewsArticle) -> String {
-    by.summary(format!("{} (version {})", a.content.title, a.version))
+    by.summary(audit::saved(&a.content.title, a.version))
 }
 
 impl UseCases {
@@ -93,9 +94,10 @@ impl UseCases {
         if article.version == version {
             return Ok(article);
         }
-        let summary = by.summary(format!(
-            "version {} restored as version {}",
-            revision.version, article.version
+        let summary = by.summary(audit::restored(
+            &article.content.title,
+            revision.version,
+            article.version,
         ));
         tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
             .await?;
@@ -108,7 +110,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx.bin_news(site, id, now).await?;
-        let summary = by.summary(format!("{} moved to the bin", article.content.title));
+        let summary = by.summary(audit::binned(&article.content.title));
         tx.audit(&by.audit(Some(site), "delete", "news", id, &summary), now)
             .await?;
         tx.commit().await?;
@@ -120,7 +122,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx.restore_news(site, id).await?;
-        let summary = by.summary(format!("{} taken out of the bin", article.content.title));
+        let summary = by.summary(audit::unbinned(&article.content.title));
         tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
             .await?;
         tx.commit().await?;
@@ -148,7 +150,7 @@ async fn with_contacts(
             ContactChoice::Existing(id) => id,
             ContactChoice::New(input) => {
                 let contact = tx.create_contact(site, &input, now).await?;
-                let summary = by.summary(format!("{} (with an article)", contact.name));
+                let summary = by.summary(audit::with_article(&contact.name));
                 tx.audit(
                     &by.audit(Some(site), "create", "contact", contact.id, &summary),
                     now,

@@ -35,6 +35,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/entity_list.html"),
     template!("admin/entity_form.html"),
     template!("admin/users.html"),
+    template!("admin/confirm.html"),
+    template!("admin/password_reset.html"),
     template!("sitemap.xml"),
     template!("search.html"),
 ];

@@ -306,7 +306,7 @@ async fn deleted_news_go_to_the_bin_and_come_back() {
             .contains("Til papirkurven")
     );
     let bin = app.get_as(&session, "/admin/papirkurv").await;
-    assert_eq!(bin.texts("tbody td")[0], "Til papirkurven");
+    assert_eq!(bin.texts("tbody th")[0], "Til papirkurven");
     let restore = bin.attrs("form[action*=gendan]", "action");
     app.post_as(&session, &restore[0], &[]).await;
     assert_eq!(

@@ -215,6 +215,20 @@ impl TestApp {
         .await
     }
 
+    /// POSTs a form without any cookie (as someone not signed in).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await
+    }
+
     /// An API call: `token` as bearer, `body` sent as JSON.
     pub async fn api(
         &self,

@@ -47,6 +47,8 @@ struct BinRow {
     id: i64,
     title: String,
     news_date: String,
+    binned_at: String,
+    binned_by: String,
 }
 
 pub async fn bin_list(
@@ -56,10 +58,12 @@ pub async fn bin_list(
     let rows = state.store().binned_news(state.site().id).await?;
     let rows: Vec<BinRow> = rows
         .iter()
-        .map(|r| BinRow {
-            id: r.summary.id,
-            title: r.summary.title.clone(),
-            news_date: date::numeric(r.summary.news_date),
+        .map(|b| BinRow {
+            id: b.row.summary.id,
+            title: b.row.summary.title.clone(),
+            news_date: date::admin_date(b.row.summary.news_date),
+            binned_at: date::admin_datetime(b.binned_at),
+            binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
         })
         .collect();
     state.render_admin(
@@ -111,7 +115,7 @@ pub async fn revisions(
         .map(|r| RevisionRow {
             id: r.id,
             version: r.version,
-            when: date::long_datetime(r.created_at),
+            when: date::admin_datetime(r.created_at),
             who: r.user_name.clone().unwrap_or_else(|| "Systemet".into()),
             title: r.content.title.clone(),
             current: r.version == article.version,
@@ -172,7 +176,7 @@ pub async fn compare(
             .join(", ")
     };
     let (a, b) = (&old.content, &new.content);
-    let time = |t: Option<Timestamp>| t.map(date::long_datetime).unwrap_or_default();
+    let time = |t: Option<Timestamp>| t.map(date::admin_datetime).unwrap_or_default();
     let fields = [
         ("Overskrift", a.title.clone(), b.title.clone()),
         ("Adresse", a.slug.to_string(), b.slug.to_string()),
@@ -183,8 +187,8 @@ pub async fn compare(
         ),
         (
             "Nyhedsdato",
-            date::numeric(a.news_date),
-            date::numeric(b.news_date),
+            date::admin_date(a.news_date),
+            date::admin_date(b.news_date),
         ),
         (
             "Status",

@@ -56,6 +56,10 @@ struct Row {
     status_label: &'static str,
     news_date: String,
     updated: String,
+    /// "Udgives …" for a scheduled article, "Afpubliceres …" for a public
+    /// one that will be taken down.
+    when: Option<String>,
+    author: String,
     public_url: Option<String>,
 }
 
@@ -88,6 +92,7 @@ pub async fn list(
     let filter = NewsFilter {
         visibility,
         title: Some(title.clone()),
+        author: None,
     };
     let (rows, total) = state
         .store()
@@ -111,8 +116,19 @@ pub async fn list(
                 title: r.summary.title.clone(),
                 status: v.as_str(),
                 status_label: v.label(),
-                news_date: date::numeric(r.summary.news_date),
-                updated: date::long_datetime(r.updated_at),
+                news_date: date::admin_date(r.summary.news_date),
+                updated: date::admin_datetime(r.updated_at),
+                when: match v {
+                    Visibility::Scheduled => r
+                        .summary
+                        .publish_at
+                        .map(|t| format!("Udgives {}", date::admin_datetime(t))),
+                    Visibility::Public => r
+                        .unpublish_at
+                        .map(|t| format!("Afpubliceres {}", date::admin_datetime(t))),
+                    _ => None,
+                },
+                author: r.author.clone().unwrap_or_else(|| "Driften".into()),
                 public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
             }
         })
