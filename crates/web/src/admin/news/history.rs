@@ -35,10 +35,10 @@ pub(super) async fn binned_notice(state: &AppState, id: i64) -> Result<Option<No
     let binned = state.store().binned_news(state.site().id).await?;
     Ok(binned
         .into_iter()
-        .find(|r| r.summary.id == id)
+        .find(|r| r.row.summary.id == id)
         .map(|r| Notice {
             undo: Some(format!("/admin/papirkurv/{id}/gendan")),
-            ..Notice::text(format!("»{}« er flyttet til papirkurven.", r.summary.title))
+            ..Notice::text(format!("»{}« er flyttet til papirkurven.", r.row.summary.title))
         }))
 }
 

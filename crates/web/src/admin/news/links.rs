@@ -47,6 +47,7 @@ pub async fn links(
     let filter = NewsFilter {
         visibility: None,
         title: Some(q.clone()),
+        author: None,
     };
     let page = Page {
         number: 1,
