@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("error.html"),
     template!("partials/directory_form.html"),
     template!("partials/news_item.html"),
+    template!("partials/admin_notice.html"),
     template!("admin/base.html"),
     template!("admin/login.html"),
     template!("admin/dashboard.html"),

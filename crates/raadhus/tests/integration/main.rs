@@ -6,6 +6,7 @@ mod database;
 mod support;
 
 mod admin_directory;
+mod admin_editor;
 mod admin_news;
 mod admin_pages;
 mod admin_session;

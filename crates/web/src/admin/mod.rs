@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/markdown", post(markdown))
         .route("/admin/log", get(log::page))
         .route("/admin/nyheder", get(news::list))
+        .route("/admin/links", get(news::links))
         .route("/admin/nyheder/ny", get(news::new_form).post(news::create))
         .route(
             "/admin/nyheder/{id}",

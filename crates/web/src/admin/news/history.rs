@@ -12,6 +12,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::SECTION;
+use super::notice::Notice;
 use crate::admin::session::{AdminForm, SignedIn};
 use crate::{AppState, WebError};
 
@@ -22,7 +23,23 @@ pub async fn bin(
 ) -> Result<Response, WebError> {
     let by = Actor::editor(form.who.user.id);
     state.usecases().bin_news(state.site().id, &by, id).await?;
-    Ok(Redirect::to("/admin/papirkurv").into_response())
+    Ok(Redirect::to(&format!("{SECTION}?{BINNED}={id}")).into_response())
+}
+
+/// The query field that names the article just binned, on the news list.
+pub(super) const BINNED: &str = "slettet";
+
+/// Says that article `id` has just been moved to the bin, with a button
+/// that takes it back out; `None` if it is no longer there.
+pub(super) async fn binned_notice(state: &AppState, id: i64) -> Result<Option<Notice>, WebError> {
+    let binned = state.store().binned_news(state.site().id).await?;
+    Ok(binned
+        .into_iter()
+        .find(|r| r.row.summary.id == id)
+        .map(|r| Notice {
+            undo: Some(format!("/admin/papirkurv/{id}/gendan")),
+            ..Notice::text(format!("»{}« er flyttet til papirkurven.", r.row.summary.title))
+        }))
 }
 
 #[derive(Serialize)]
@@ -67,7 +84,7 @@ pub async fn restore_from_bin(
         .usecases()
         .restore_news(state.site().id, &by, id)
         .await?;
-    Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response())
+    Ok(Redirect::to(&format!("{SECTION}/{id}?hentet=1")).into_response())
 }
 
 #[derive(Serialize)]
@@ -227,12 +244,21 @@ pub async fn restore_revision(
         .parse::<i64>()
         .unwrap_or(0);
     let by = Actor::editor(form.who.user.id);
+    let site = state.site().id;
+    let restored_version = state
+        .store()
+        .revision(site, id, revision_id)
+        .await?
+        .ok_or(WebError::NotFound)?
+        .version;
     let restored = state
         .usecases()
-        .restore_revision(state.site().id, &by, id, revision_id, version)
+        .restore_revision(site, &by, id, revision_id, version)
         .await;
     match restored {
-        Ok(_) => Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("{SECTION}/{id}?gendannet={restored_version}")).into_response(),
+        ),
         Err(Error::Stale { .. }) => Err(WebError::Conflict(
             "Nyheden er blevet ændret, siden du åbnede listen over versioner. Genindlæs siden og prøv igen.".into(),
         )),
