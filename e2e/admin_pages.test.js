@@ -106,7 +106,7 @@ async function adminPages(page) {
   await follow(page, 'tr:has(th:text-is("Bo Hansen")) form[action$="/nulstil"] button');
   const reset = new URL(await page.inputValue('#nulstil-link')).pathname;
   return [
-    '/admin', '/admin/nyheder', '/admin/nyheder?status=scheduled', '/admin/nyheder/ny', article,
+    '/admin', '/admin/nyheder', '/admin/nyheder?status=scheduled', '/admin/nyheder/ny', article, `${article}/versioner`,
     '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner', '/admin/hjemmesider', website,
     `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`, '/admin/log',
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
