@@ -1,7 +1,7 @@
 //! Request plumbing: the JSON body extractor with clear errors, and the
 //! bearer-token user.
 
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use raadhus_domain::User;
@@ -60,6 +60,25 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .end()
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
         Ok(Self(value))
+    }
+}
+
+/// The `{id}` of a path: an integer, else a `400` in JSON.
+pub struct Id(pub i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Path(id) = Path::<i64>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(StatusCode::BAD_REQUEST, "the id must be an integer").field("id")
+            })?;
+        Ok(Self(id))
     }
 }
 

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -14,29 +14,49 @@ use raadhus_domain::{
 use raadhus_store::{NewsFilter, Page};
 use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{
+    AdditionalProperties, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType, Type,
+};
+use utoipa::openapi::{KnownFormat, RefOr};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::ApiError;
-use super::json::{JsonBody, MaybeTokenUser, TokenUser};
-use super::records::ContactJson;
+use super::doc;
+use super::error::ErrorBody;
+use super::json::{Id, JsonBody, MaybeTokenUser, TokenUser};
+use super::records::{ContactJson, ContactRequest};
+use super::{ApiError, schema};
 use crate::AppState;
 
 const PER_PAGE: u32 = 20;
 
-#[derive(Serialize)]
+/// An article.
+#[derive(Serialize, ToSchema)]
+#[schema(as = News)]
 pub struct NewsJson {
     id: i64,
     slug: String,
+    /// Its public page.
     url: String,
     title: String,
     lead: Option<String>,
+    /// CommonMark source.
     body: String,
+    #[schema(format = Date)]
     news_date: String,
+    /// `published` only once its publish time has come: else `scheduled`,
+    /// and `expired` after its unpublish time.
+    #[schema(value_type = String, example = "published")]
     status: &'static str,
+    #[schema(value_type = Option<String>, format = DateTime)]
     publish_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     unpublish_at: Option<Timestamp>,
     contacts: Vec<ContactJson>,
+    /// The version a change must be based on (`PUT`).
     version: i64,
+    #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
 }
 
@@ -60,24 +80,54 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// 1-based page number; missing or blank means 1.
+    #[param(value_type = Option<u32>, minimum = 1)]
     page: Option<String>,
 }
 
-#[derive(Serialize)]
+/// An article in a list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NewsListItem)]
 struct ListItem {
     id: i64,
     slug: String,
     url: String,
     title: String,
     lead: Option<String>,
+    #[schema(format = Date)]
     news_date: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = Option<String>, format = DateTime)]
     publish_at: Option<Timestamp>,
 }
 
+/// A page of articles, newest news date first.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NewsList)]
+struct NewsList {
+    page: u32,
+    pages: u32,
+    per_page: u32,
+    total: u64,
+    items: Vec<ListItem>,
+}
+
+/// List news
+///
 /// Published news for everyone; with a token, every article not in the bin.
+#[utoipa::path(
+    get, path = "/news", tag = "news", operation_id = "listNews",
+    params(ListQuery),
+    security((), ("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of articles.", body = NewsList),
+        (status = 400, description = "`page` is not a whole number from 1 up.", body = ErrorBody),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     MaybeTokenUser(user): MaybeTokenUser,
@@ -130,21 +180,28 @@ pub async fn list(
             .collect();
         (items, total)
     };
-    Ok(Json(serde_json::json!({
-        "page": number,
-        "pages": page_count(total, PER_PAGE),
-        "per_page": PER_PAGE,
-        "total": total,
-        "items": items,
-    }))
+    Ok(Json(NewsList {
+        page: number,
+        pages: page_count(total, PER_PAGE),
+        per_page: PER_PAGE,
+        total,
+        items,
+    })
     .into_response())
 }
 
-/// One article: public ones for everyone, any with a token.
+/// Get an article
+///
+/// Public articles for everyone, any (not in the bin) with a token.
+#[utoipa::path(
+    get, path = "/news/{id}", tag = "news", operation_id = "getNews",
+    security((), ("bearerAuth" = [])),
+    responses((status = 200, description = "The article.", body = NewsJson)),
+)]
 pub async fn show(
     State(state): State<AppState>,
     MaybeTokenUser(user): MaybeTokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<NewsJson>, ApiError> {
     let article = state
         .store()
@@ -168,21 +225,81 @@ pub struct ContactRef {
     phone: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl utoipa::PartialSchema for ContactRef {
+    fn schema() -> RefOr<Schema> {
+        let existing = ObjectBuilder::new()
+            .description(Some("An existing contact person of this site."))
+            .property(
+                "id",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .required("id")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOf::builder()
+            .item(existing)
+            .item(doc::reference(ContactRequest::name()))
+            .description(Some(
+                "An existing contact person by `id` alone, or a new one (created on this \
+                 site with the article).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ContactRef {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((ContactRequest::name().into(), ContactRequest::schema()));
+    }
+}
+
+/// An article to create (POST) or the whole new state of one (PUT).
+/// Unknown fields are refused.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsRequest {
+    #[schema(schema_with = schema::required_text::<200>)]
     title: String,
+    /// CommonMark; quotes, lists, emphasis and links nest at most 32 deep.
+    #[schema(schema_with = schema::text::<200000>)]
     body: String,
+    #[schema(schema_with = schema::optional_text::<600>)]
     lead: Option<String>,
+    #[schema(schema_with = schema::news_date)]
     news_date: Option<String>,
+    /// Null or missing means `draft`. `scheduled` needs `publish_at`;
+    /// `published` without `publish_at` publishes now (a change keeps the
+    /// time it was first published).
+    #[schema(schema_with = status)]
     status: Option<String>,
+    /// When the article becomes public (ignored for drafts).
+    #[schema(schema_with = schema::time)]
     publish_at: Option<String>,
+    /// When it stops being public: after `publish_at`.
+    #[schema(schema_with = schema::time)]
     unpublish_at: Option<String>,
+    #[schema(schema_with = schema::slug)]
     slug: Option<String>,
+    /// The article's contact persons in display order, each once; missing
+    /// means none.
     #[serde(default)]
+    #[schema(required = false)]
     contacts: Vec<ContactRef>,
     /// Required when changing an article: the version the change is based on.
     version: Option<i64>,
+}
+
+fn status() -> utoipa::openapi::schema::Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .enum_values(Some([
+            serde_json::json!("draft"),
+            serde_json::json!("scheduled"),
+            serde_json::json!("published"),
+            serde_json::Value::Null,
+        ]))
+        .build()
 }
 
 /// A time as RFC 3339 (`2026-12-01T09:00:00Z`, `…+01:00`) or Copenhagen
@@ -245,6 +362,17 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
     Ok(errors.and(NewsDraft::new(form, contacts, today))?)
 }
 
+/// Create an article
+#[utoipa::path(
+    post, path = "/news", tag = "news", operation_id = "createNews",
+    request_body = NewsRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The new article, as stored.", body = NewsJson,
+            headers(("Location" = String, description = "Its address in the API."))),
+        (status = 409, description = "The slug is taken by another article, or a contact id does not exist.", body = ErrorBody),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
@@ -255,7 +383,7 @@ pub async fn create(
         .usecases()
         .create_news(state.site().id, &Actor::api(user.id), draft)
         .await?;
-    let location = format!("/api/v1/news/{}", article.id);
+    let location = format!("{}/news/{}", super::PREFIX, article.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
@@ -264,10 +392,23 @@ pub async fn create(
         .into_response())
 }
 
+/// Change an article
+///
+/// Replaces the article's content with a new version, if `version` is still
+/// its newest. A change that changes nothing makes no new version.
+#[utoipa::path(
+    put, path = "/news/{id}", tag = "news", operation_id = "updateNews",
+    request_body = NewsRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The article as stored.", body = NewsJson),
+        (status = 409, description = "`version` is not the newest (fetch the article again), the slug is taken by another article, or a contact id does not exist.", body = ErrorBody),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Json<NewsJson>, ApiError> {
     let current = state
@@ -297,11 +438,18 @@ pub async fn update(
     Ok(Json(news_json(&state, &article)))
 }
 
-/// Moves an article to the bin.
+/// Move an article to the bin
+///
+/// The bin keeps it: an editor can restore it in the admin.
+#[utoipa::path(
+    delete, path = "/news/{id}", tag = "news", operation_id = "deleteNews",
+    security(("bearerAuth" = [])),
+    responses((status = 204, description = "Moved to the bin.")),
+)]
 pub async fn delete(
     State(state): State<AppState>,
     TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<StatusCode, ApiError> {
     state
         .usecases()
@@ -310,20 +458,39 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+/// A saved version of an article.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Revision)]
 struct RevisionJson {
     id: i64,
     version: i64,
+    #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
+    /// Who saved it.
     user: Option<String>,
     title: String,
+    /// `draft` or `published`.
+    #[schema(value_type = String)]
     status: &'static str,
 }
 
+/// The revisions of an article, newest first.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RevisionList)]
+struct RevisionList {
+    items: Vec<RevisionJson>,
+}
+
+/// List an article's revisions
+#[utoipa::path(
+    get, path = "/news/{id}/revisions", tag = "news", operation_id = "listRevisions",
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "Its revisions.", body = RevisionList)),
+)]
 pub async fn revisions(
     State(state): State<AppState>,
     TokenUser(_user): TokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
     let site = state.site().id;
     state
@@ -345,11 +512,53 @@ pub async fn revisions(
             status: r.content.status.as_str(),
         })
         .collect();
-    Ok(Json(serde_json::json!({ "items": revisions })).into_response())
+    Ok(Json(RevisionList { items: revisions }).into_response())
 }
 
-/// `GET /api/v1/search?q=…&type=nyhed|hjemmeside&year=YYYY&page=N`: the same
-/// results as `/soeg`, as JSON.
+/// One search result.
+#[derive(Serialize, ToSchema)]
+struct SearchHit {
+    /// `nyhed` (news) or `hjemmeside` (website).
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    kind: &'static str,
+    title: String,
+    /// The article's public page, or the website's own address.
+    url: String,
+    /// The news date; null for websites.
+    #[schema(format = Date)]
+    date: Option<String>,
+    /// HTML: escaped text with the matched words in `<mark>`.
+    excerpt_html: String,
+}
+
+/// A page of search results.
+#[derive(Serialize, ToSchema)]
+struct SearchResults {
+    /// The search text as used.
+    query: String,
+    /// Whether the search text was cut to its longest allowed length.
+    truncated: bool,
+    page: usize,
+    per_page: usize,
+    total: usize,
+    items: Vec<SearchHit>,
+}
+
+/// Search
+///
+/// The same results as `/soeg`, as JSON. The parameters are read forgivingly,
+/// as the page reads them: a value that cannot be used is ignored.
+#[utoipa::path(
+    get, path = "/search", tag = "search", operation_id = "search",
+    params(
+        ("q" = Option<String>, Query, description = "The search text; none gives no results."),
+        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; anything else: both."),
+        ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
+        ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
+    ),
+    responses((status = 200, description = "The results.", body = SearchResults)),
+)]
 pub async fn search(
     State(state): State<AppState>,
     params: Result<Query<crate::pages::search::SearchParams>, QueryRejection>,
@@ -362,26 +571,24 @@ pub async fn search(
     } else {
         crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
     };
-    let items: Vec<serde_json::Value> = results
+    let items = results
         .hits
-        .iter()
-        .map(|h| {
-            serde_json::json!({
-                "type": h.kind.as_str(),
-                "title": h.title,
-                "url": h.url,
-                "date": h.date,
-                "excerpt_html": h.excerpt_html,
-            })
+        .into_iter()
+        .map(|h| SearchHit {
+            kind: h.kind.as_str(),
+            title: h.title,
+            url: h.url,
+            date: h.date,
+            excerpt_html: h.excerpt_html,
         })
         .collect();
-    Ok(Json(serde_json::json!({
-        "query": parsed.query.text,
-        "truncated": parsed.truncated,
-        "page": parsed.query.page,
-        "per_page": parsed.query.per_page,
-        "total": results.total,
-        "items": items,
-    }))
+    Ok(Json(SearchResults {
+        query: parsed.query.text,
+        truncated: parsed.truncated,
+        page: parsed.query.page,
+        per_page: parsed.query.per_page,
+        total: results.total,
+        items,
+    })
     .into_response())
 }
