@@ -53,6 +53,13 @@ pub struct Topic {
     pub sort_order: i64,
 }
 
+/// Longest name of a topic, in characters.
+pub const MAX_TOPIC_NAME_CHARS: usize = 100;
+/// Longest name of a website, in characters.
+pub const MAX_WEBSITE_NAME_CHARS: usize = 150;
+/// Longest description of a website, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 300;
+
 /// A topic as an editor or an import gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicInput {
@@ -65,7 +72,10 @@ impl TopicInput {
     /// Validates a topic; without a slug, one is made from the name.
     pub fn new(name: &str, slug: Option<&str>, sort_order: i64) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = errors.check("name", required_text(name, 100, "et navn på emnet"));
+        let name = errors.check(
+            "name",
+            required_text(name, MAX_TOPIC_NAME_CHARS, "et navn på emnet"),
+        );
         let slug = Slug::typed_or_from_title(slug, name.as_deref(), &mut errors);
         match (name, slug) {
             (Some(name), Some(slug)) if errors.is_empty() => Ok(Self {
@@ -115,15 +125,27 @@ impl WebsiteInput {
         statement_url: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = errors.check("name", required_text(name, 150, "hjemmesidens navn"));
+        let name = errors.check(
+            "name",
+            required_text(name, MAX_WEBSITE_NAME_CHARS, "hjemmesidens navn"),
+        );
         let url = errors.check("url", WebUrl::parse(url));
-        let description = errors.check("description", optional_text(description, 300));
+        let description = errors.check(
+            "description",
+            optional_text(description, MAX_DESCRIPTION_CHARS),
+        );
         let statement_url = match statement_url.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => errors.check("statement_url", WebUrl::parse(s)).map(Some),
             None => Some(None),
         };
         if topic_ids.is_empty() {
             errors.add("topics", "Vælg mindst ét emne.");
+        } else if topic_ids
+            .iter()
+            .enumerate()
+            .any(|(i, id)| topic_ids[..i].contains(id))
+        {
+            errors.add("topics", "Vælg hvert emne én gang.");
         }
         match (name, url, description, statement_url) {
             (Some(name), Some(url), Some(description), Some(statement_url))
@@ -192,6 +214,8 @@ mod tests {
         assert_eq!(ok.description, None);
         assert_eq!(ok.statement_url, None);
         assert!(ok.active);
+        let twice = WebsiteInput::new("Skole", "https://s.example/", None, vec![1, 2, 1], 3, None);
+        assert!(twice.unwrap_err().for_field("topics").is_some());
         let bad = WebsiteInput::new(
             "Skole",
             "https://s.example/",
@@ -209,6 +233,8 @@ mod tests {
         assert_eq!(t.slug.as_str(), "aeldre-og-sundhed");
         assert!(TopicInput::new("Skoler", Some("Skoler!"), 1).is_err());
         assert!(TopicInput::new("???", None, 1).is_err());
+        // A blank slug longer than a slug may be is refused, not trimmed away.
+        assert!(TopicInput::new("Skoler", Some(&" ".repeat(81)), 1).is_err());
     }
 }
 

@@ -63,7 +63,7 @@ impl From<StoreError> for ApiError {
             StoreError::SlugTaken(slug) => {
                 Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
             }
-            StoreError::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            StoreError::UnknownReference(what) => Self::new(StatusCode::CONFLICT, what),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
             e @ StoreError::Unavailable(_) => {
                 tracing::warn!(error = %Chain(&e), "API request failed: database unavailable");
@@ -100,7 +100,7 @@ impl From<raadhus_usecases::Error> for ApiError {
             E::SlugTaken(slug) => {
                 Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
             }
-            E::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            E::UnknownReference(what) => Self::new(StatusCode::CONFLICT, what),
             E::InUse(names) => Self::new(
                 StatusCode::CONFLICT,
                 format!("in use by: {}; change those first", names.join(", ")),

@@ -6,7 +6,8 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use raadhus_domain::User;
 use raadhus_domain::secret::token_digest;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned};
+use serde::{Deserialize, Deserializer};
 
 use super::ApiError;
 use crate::AppState;
@@ -60,6 +61,46 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
             .end()
             .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
         Ok(Self(value))
+    }
+}
+
+/// An integer in a request body. JSON Schema counts `3.0` as the integer 3,
+/// so this reads it as one too (serde alone refuses it for an `i64`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Int(pub i64);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Int;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an integer")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(v))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Int, E> {
+                i64::try_from(v)
+                    .map(Int)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Int, E> {
+                // Only where every integer is exact (2^53): a larger float
+                // may be a JSON integer beyond i64 that rounded into range.
+                const LIMIT: f64 = 9_007_199_254_740_992.0;
+                if v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v) {
+                    Ok(Int(v as i64))
+                } else {
+                    Err(E::invalid_value(de::Unexpected::Float(v), &self))
+                }
+            }
+        }
+        deserializer.deserialize_any(Visitor)
     }
 }
 

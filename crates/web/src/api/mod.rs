@@ -41,6 +41,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(records::routes::<Topic>())
         .merge(records::routes::<Website>())
         .split_for_parts();
+    news::describe(&mut doc);
     doc::complete(&mut doc, PREFIX);
     (router, doc)
 }

@@ -9,20 +9,22 @@ use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
 use raadhus_domain::{
     ContactChoice, ContactInput, NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility,
-    date,
+    date, news,
 };
 use raadhus_store::{NewsFilter, Page};
 use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{
-    AdditionalProperties, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType, Type,
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType,
+    Type,
 };
-use utoipa::openapi::{KnownFormat, RefOr};
+use utoipa::openapi::{Content, KnownFormat, RefOr, Required};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::doc;
 use super::error::ErrorBody;
-use super::json::{Id, JsonBody, MaybeTokenUser, TokenUser};
+use super::json::{Id, Int, JsonBody, MaybeTokenUser, TokenUser};
 use super::records::{ContactJson, ContactRequest};
 use super::{ApiError, schema};
 use crate::AppState;
@@ -84,7 +86,7 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1-based page number; missing or blank means 1.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295_i64)]
     page: Option<String>,
 }
 
@@ -214,11 +216,22 @@ pub async fn show(
     Ok(Json(news_json(&state, &article)))
 }
 
+/// The contact persons of an article, each once.
+fn contact_refs() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(doc::reference(ContactRef::name()))
+        .unique_items(true)
+        .description(Some(
+            "The article's contact persons in display order, each once; missing means none.",
+        ))
+        .into()
+}
+
 /// A contact person of an article: an existing one by id, or a new one.
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRef {
-    id: Option<i64>,
+    id: Option<Int>,
     name: Option<String>,
     job_title: Option<String>,
     email: Option<String>,
@@ -259,12 +272,12 @@ impl ToSchema for ContactRef {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsRequest {
-    #[schema(schema_with = schema::required_text::<200>)]
+    #[schema(schema_with = schema::required_text::<{ news::MAX_TITLE_CHARS }>)]
     title: String,
     /// CommonMark; quotes, lists, emphasis and links nest at most 32 deep.
-    #[schema(schema_with = schema::text::<200000>)]
+    #[schema(schema_with = schema::long_text::<{ news::MAX_BODY_CHARS }>)]
     body: String,
-    #[schema(schema_with = schema::optional_text::<600>)]
+    #[schema(schema_with = schema::optional_text::<{ news::MAX_LEAD_CHARS }>)]
     lead: Option<String>,
     #[schema(schema_with = schema::news_date)]
     news_date: Option<String>,
@@ -281,13 +294,12 @@ pub struct NewsRequest {
     unpublish_at: Option<String>,
     #[schema(schema_with = schema::slug)]
     slug: Option<String>,
-    /// The article's contact persons in display order, each once; missing
-    /// means none.
     #[serde(default)]
-    #[schema(required = false)]
+    #[schema(required = false, schema_with = contact_refs)]
     contacts: Vec<ContactRef>,
     /// Required when changing an article: the version the change is based on.
-    version: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    version: Option<Int>,
 }
 
 fn status() -> utoipa::openapi::schema::Object {
@@ -322,9 +334,19 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
     let publish_at = api_time(req.publish_at.as_deref(), "publish_at", &mut errors);
     let unpublish_at = api_time(req.unpublish_at.as_deref(), "unpublish_at", &mut errors);
     let mut contacts = Vec::new();
+    // Existing ones chosen twice are the content's own rule; new ones given
+    // twice are the same person twice too.
+    let new = |c: &&ContactRef| c.id.is_none();
+    if (1..req.contacts.len())
+        .any(|i| new(&&req.contacts[i]) && req.contacts[..i].contains(&req.contacts[i]))
+    {
+        errors.add("contacts", "Den samme kontaktperson er valgt flere gange.");
+    }
     for c in &req.contacts {
         match (c.id, &c.name) {
-            (Some(id), None) if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() => {
+            (Some(Int(id)), None)
+                if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() =>
+            {
                 contacts.push(ContactChoice::Existing(id));
             }
             (None, Some(name)) => {
@@ -416,7 +438,7 @@ pub async fn update(
         .news_by_id(state.site().id, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let version = req.version.ok_or_else(|| {
+    let Int(version) = req.version.ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "give the version the change is based on",
@@ -436,6 +458,48 @@ pub async fn update(
         .update_news(state.site().id, &Actor::api(user.id), id, version, draft)
         .await?;
     Ok(Json(news_json(&state, &article)))
+}
+
+/// What the news routes add to the document beyond their handlers: the
+/// `ContactRef` schema (its list is described by hand, to say each comes
+/// once), and the body of `PUT /news/{id}`, which needs the `version` that
+/// `POST` ignores: a `NewsChange`, a `NewsRequest` with `version` required.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    let RefOr::T(Schema::Object(mut change)) = NewsRequest::schema() else {
+        return;
+    };
+    change.required.push("version".into());
+    change.properties.insert(
+        "version".into(),
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some(
+                "The version the change is based on: the article's newest, else 409.",
+            ))
+            .into(),
+    );
+    change.description = Some(
+        "The whole new state of an article, based on `version`. Unknown fields are refused.".into(),
+    );
+    let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
+    schemas.insert("NewsChange".into(), change.into());
+    schemas.insert(ContactRef::name().into(), ContactRef::schema());
+    let body = RequestBodyBuilder::new()
+        .required(Some(Required::True))
+        .content(
+            "application/json",
+            Content::new(Some(doc::reference("NewsChange"))),
+        )
+        .build();
+    if let Some(put) = doc
+        .paths
+        .paths
+        .get_mut("/news/{id}")
+        .and_then(|item| item.put.as_mut())
+    {
+        put.request_body = Some(body.into());
+    }
 }
 
 /// Move an article to the bin

@@ -9,7 +9,9 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
-use raadhus_domain::{ContactInput, ContactPerson, Topic, TopicInput, Website, WebsiteInput};
+use raadhus_domain::{
+    ContactInput, ContactPerson, Topic, TopicInput, Website, WebsiteInput, contact, directory,
+};
 use raadhus_usecases::{Actor, Record};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -21,7 +23,7 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::doc::{self, Access};
-use super::json::{Id, JsonBody, TokenUser};
+use super::json::{Id, Int, JsonBody, TokenUser};
 use super::{ApiError, schema};
 use crate::AppState;
 
@@ -312,9 +314,9 @@ impl From<&ContactPerson> for ContactJson {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
-    #[schema(schema_with = schema::required_text::<120>)]
+    #[schema(schema_with = schema::required_text::<{ contact::MAX_NAME_CHARS }>)]
     name: String,
-    #[schema(schema_with = schema::optional_text::<120>)]
+    #[schema(schema_with = schema::optional_text::<{ contact::MAX_JOB_TITLE_CHARS }>)]
     job_title: Option<String>,
     #[schema(schema_with = schema::email)]
     email: Option<String>,
@@ -348,14 +350,14 @@ impl From<&Topic> for TopicJson {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopicRequest {
-    #[schema(schema_with = schema::required_text::<100>)]
+    #[schema(schema_with = schema::required_text::<{ directory::MAX_TOPIC_NAME_CHARS }>)]
     name: String,
     #[schema(schema_with = schema::slug)]
     slug: Option<String>,
     /// Lower comes first; 0 when missing.
     #[serde(default)]
-    #[schema(required = false, default = 0)]
-    sort_order: i64,
+    #[schema(required = false, default = 0, value_type = i64)]
+    sort_order: Int,
 }
 
 /// A website of the directory.
@@ -395,19 +397,19 @@ impl From<&Website> for WebsiteJson {
 #[serde(deny_unknown_fields)]
 #[schema(as = SiteRequest)]
 pub struct WebsiteRequest {
-    #[schema(schema_with = schema::required_text::<150>)]
+    #[schema(schema_with = schema::required_text::<{ directory::MAX_WEBSITE_NAME_CHARS }>)]
     name: String,
     #[schema(schema_with = schema::web_url)]
     url: String,
-    #[schema(schema_with = schema::optional_text::<300>)]
+    #[schema(schema_with = schema::optional_text::<{ directory::MAX_DESCRIPTION_CHARS }>)]
     description: Option<String>,
     /// Ids of existing topics of this site, each once; at least one.
     #[schema(schema_with = schema::topic_ids)]
-    topics: Vec<i64>,
+    topics: Vec<Int>,
     /// Lower comes first; 0 when missing.
     #[serde(default)]
-    #[schema(required = false, default = 0)]
-    sort_order: i64,
+    #[schema(required = false, default = 0, value_type = i64)]
+    sort_order: Int,
     /// Null or missing means true. An inactive website is hidden from the
     /// public.
     active: Option<bool>,
@@ -445,7 +447,7 @@ impl ApiRecord for Topic {
     type Request = TopicRequest;
 
     fn input(r: &TopicRequest) -> Result<TopicInput, ApiError> {
-        Ok(TopicInput::new(&r.name, r.slug.as_deref(), r.sort_order)?)
+        Ok(TopicInput::new(&r.name, r.slug.as_deref(), r.sort_order.0)?)
     }
 }
 
@@ -463,8 +465,8 @@ impl ApiRecord for Website {
             &r.name,
             &r.url,
             r.description.as_deref(),
-            r.topics.clone(),
-            r.sort_order,
+            r.topics.iter().map(|t| t.0).collect(),
+            r.sort_order.0,
             r.statement_url.as_deref(),
         )?;
         input.active = r.active.unwrap_or(true);
