@@ -13,6 +13,7 @@ mod caching;
 mod cli;
 mod cluster;
 mod connections;
+mod contract;
 mod directory;
 mod discovery;
 mod export_snapshot;
