@@ -80,11 +80,13 @@ impl Slug {
     }
 
     /// The slug of a new or changed item: the one the editor typed, if any (it
-    /// must be well-formed), else one made from `title`. Problems are recorded
-    /// on the `slug` field of `errors`.
+    /// must be well-formed), else one made from `title`, or `fallback` (a
+    /// well-formed slug, e.g. "nyhed") when the title has no letter or digit
+    /// to make one of. Problems are recorded on the `slug` field of `errors`.
     pub fn typed_or_from_title(
         typed: Option<&str>,
         title: Option<&str>,
+        fallback: &'static str,
         errors: &mut ValidationErrors,
     ) -> Option<Self> {
         // The length counts what was given, as for every text.
@@ -94,16 +96,7 @@ impl Slug {
         }
         match typed.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => errors.check("slug", Self::parse(s)),
-            None => {
-                let made = title.and_then(Self::from_title);
-                if made.is_none() && title.is_some() {
-                    errors.add(
-                        "slug",
-                        "Skriv mindst ét bogstav eller tal i navnet eller overskriften.",
-                    );
-                }
-                made
-            }
+            None => title.map(|t| Self::from_title(t).unwrap_or_else(|| Self(fallback.into()))),
         }
     }
 

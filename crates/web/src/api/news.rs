@@ -85,8 +85,7 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// 1-based page number; missing or blank means 1.
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 4294967295_i64)]
+    #[param(schema_with = schema::page_number)]
     page: Option<String>,
 }
 

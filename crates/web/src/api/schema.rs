@@ -188,3 +188,21 @@ pub fn topic_ids() -> RefOr<Schema> {
         ))
         .into()
 }
+
+/// A 1-based page number as a query reads it: blank means 1.
+pub fn page_number() -> RefOr<Schema> {
+    AnyOf::builder()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(u32::MAX)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^ *$")),
+        )
+        .description(Some("1-based page number; missing or blank means 1."))
+        .into()
+}
