@@ -88,19 +88,11 @@ impl TopicInput {
     }
 }
 
-/// A website in the directory.
+/// A website in the directory: its id and what an editor gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Website {
     pub id: i64,
-    pub name: String,
-    pub url: WebUrl,
-    pub description: Option<String>,
-    /// Ids of the topics it is listed under, in topic order.
-    pub topic_ids: Vec<i64>,
-    pub sort_order: i64,
-    pub active: bool,
-    /// Its accessibility statement in the WAS-tool, if registered.
-    pub statement_url: Option<WebUrl>,
+    pub details: WebsiteInput,
 }
 
 /// A website as an editor or an import gives it; topics are given by id.
@@ -109,9 +101,11 @@ pub struct WebsiteInput {
     pub name: String,
     pub url: WebUrl,
     pub description: Option<String>,
+    /// Ids of the topics it is listed under (stored ones in topic order).
     pub topic_ids: Vec<i64>,
     pub sort_order: i64,
     pub active: bool,
+    /// Its accessibility statement in the WAS-tool, if registered.
     pub statement_url: Option<WebUrl>,
 }
 
@@ -246,7 +240,7 @@ mod tests {
 pub fn websites_in_topic(websites: &[Website], topic_id: i64) -> Vec<&Website> {
     websites
         .iter()
-        .filter(|w| w.topic_ids.contains(&topic_id))
+        .filter(|w| w.details.topic_ids.contains(&topic_id))
         .collect()
 }
 
@@ -269,13 +263,15 @@ mod grouping_tests {
     fn site(id: i64, topics: &[i64]) -> Website {
         Website {
             id,
-            name: format!("Side {id}"),
-            url: WebUrl::parse("https://x.example/").unwrap(),
-            description: None,
-            topic_ids: topics.to_vec(),
-            sort_order: id,
-            active: true,
-            statement_url: None,
+            details: WebsiteInput {
+                name: format!("Side {id}"),
+                url: WebUrl::parse("https://x.example/").unwrap(),
+                description: None,
+                topic_ids: topics.to_vec(),
+                sort_order: id,
+                active: true,
+                statement_url: None,
+            },
         }
     }
 

@@ -80,7 +80,7 @@ async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Html<
         .all_websites(state.site().id)
         .await?
         .iter()
-        .filter(|w| w.statement_url.is_none())
+        .filter(|w| w.details.statement_url.is_none())
         .count();
     let ctx = context! { statement_reminder => statement, websites_without_statement => missing };
     state.render_admin("admin/dashboard.html", "Administration", &who, ctx)

@@ -4,8 +4,9 @@
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use raadhus_domain::User;
 use raadhus_domain::secret::token_digest;
+use raadhus_domain::{SiteId, User};
+use raadhus_usecases::{Actor, UseCases};
 use serde::de::{self, DeserializeOwned};
 use serde::{Deserialize, Deserializer};
 
@@ -172,5 +173,29 @@ impl FromRequestParts<AppState> for MaybeTokenUser {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         Ok(Self(token_user(parts, state).await?))
+    }
+}
+
+/// A change asked for with a token: the use cases, this site, and the
+/// token's user acting through the API.
+pub struct Acting {
+    pub usecases: UseCases,
+    pub site: SiteId,
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for Acting {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let TokenUser(user) = TokenUser::from_request_parts(parts, state).await?;
+        Ok(Self {
+            usecases: state.usecases().clone(),
+            site: state.site().id,
+            actor: Actor::api(user.id),
+        })
     }
 }

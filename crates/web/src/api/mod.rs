@@ -11,6 +11,7 @@ mod json;
 mod news;
 mod records;
 mod schema;
+mod search;
 
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ pub const PREFIX: &str = "/api/v1";
 fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(doc::base())
         .routes(routes!(openapi))
-        .routes(routes!(news::search))
+        .routes(routes!(search::search))
         .routes(routes!(news::list, news::create))
         .routes(routes!(news::show, news::update, news::delete))
         .routes(routes!(news::revisions))

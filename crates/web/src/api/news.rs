@@ -12,7 +12,6 @@ use raadhus_domain::{
     date, news,
 };
 use raadhus_store::{NewsFilter, Page};
-use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{
@@ -24,7 +23,7 @@ use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::doc;
 use super::error::ErrorBody;
-use super::json::{Id, Int, JsonBody, MaybeTokenUser, TokenUser};
+use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser, TokenUser};
 use super::records::{ContactJson, ContactRequest};
 use super::{ApiError, schema};
 use crate::AppState;
@@ -396,13 +395,13 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
 )]
 pub async fn create(
     State(state): State<AppState>,
-    TokenUser(user): TokenUser,
+    acting: Acting,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Response, ApiError> {
     let draft = read_request(&req, state.today())?;
-    let article = state
-        .usecases()
-        .create_news(state.site().id, &Actor::api(user.id), draft)
+    let article = acting
+        .usecases
+        .create_news(acting.site, &acting.actor, draft)
         .await?;
     let location = format!("{}/news/{}", super::PREFIX, article.id);
     Ok((
@@ -428,13 +427,13 @@ pub async fn create(
 )]
 pub async fn update(
     State(state): State<AppState>,
-    TokenUser(user): TokenUser,
+    acting: Acting,
     Id(id): Id,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Json<NewsJson>, ApiError> {
     let current = state
         .store()
-        .news_by_id(state.site().id, id)
+        .news_by_id(acting.site, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let Int(version) = req.version.ok_or_else(|| {
@@ -452,9 +451,9 @@ pub async fn update(
         .into());
     }
     let draft = read_request(&req, state.today())?;
-    let article = state
-        .usecases()
-        .update_news(state.site().id, &Actor::api(user.id), id, version, draft)
+    let article = acting
+        .usecases
+        .update_news(acting.site, &acting.actor, id, version, draft)
         .await?;
     Ok(Json(news_json(&state, &article)))
 }
@@ -509,14 +508,10 @@ pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
     security(("bearerAuth" = [])),
     responses((status = 204, description = "Moved to the bin.")),
 )]
-pub async fn delete(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    state
-        .usecases()
-        .bin_news(state.site().id, &Actor::api(user.id), id)
+pub async fn delete(acting: Acting, Id(id): Id) -> Result<StatusCode, ApiError> {
+    acting
+        .usecases
+        .bin_news(acting.site, &acting.actor, id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -576,82 +571,4 @@ pub async fn revisions(
         })
         .collect();
     Ok(Json(RevisionList { items: revisions }).into_response())
-}
-
-/// One search result.
-#[derive(Serialize, ToSchema)]
-struct SearchHit {
-    /// `nyhed` (news) or `hjemmeside` (website).
-    #[serde(rename = "type")]
-    #[schema(value_type = String)]
-    kind: &'static str,
-    title: String,
-    /// The article's public page, or the website's own address.
-    url: String,
-    /// The news date; null for websites.
-    #[schema(format = Date)]
-    date: Option<String>,
-    /// HTML: escaped text with the matched words in `<mark>`.
-    excerpt_html: String,
-}
-
-/// A page of search results.
-#[derive(Serialize, ToSchema)]
-struct SearchResults {
-    /// The search text as used.
-    query: String,
-    /// Whether the search text was cut to its longest allowed length.
-    truncated: bool,
-    page: usize,
-    per_page: usize,
-    total: usize,
-    items: Vec<SearchHit>,
-}
-
-/// Search
-///
-/// The same results as `/soeg`, as JSON. The parameters are read forgivingly,
-/// as the page reads them: a value that cannot be used is ignored.
-#[utoipa::path(
-    get, path = "/search", tag = "search", operation_id = "search",
-    params(
-        ("q" = Option<String>, Query, description = "The search text; none gives no results."),
-        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; anything else: both."),
-        ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
-        ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
-    ),
-    responses((status = 200, description = "The results.", body = SearchResults)),
-)]
-pub async fn search(
-    State(state): State<AppState>,
-    params: Result<Query<crate::pages::search::SearchParams>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let parsed = crate::pages::search::parse(&params);
-    let results = if parsed.query.text.is_empty() {
-        raadhus_search::Results::default()
-    } else {
-        crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
-    };
-    let items = results
-        .hits
-        .into_iter()
-        .map(|h| SearchHit {
-            kind: h.kind.as_str(),
-            title: h.title,
-            url: h.url,
-            date: h.date,
-            excerpt_html: h.excerpt_html,
-        })
-        .collect();
-    Ok(Json(SearchResults {
-        query: parsed.query.text,
-        truncated: parsed.truncated,
-        page: parsed.query.page,
-        per_page: parsed.query.per_page,
-        total: results.total,
-        items,
-    })
-    .into_response())
 }

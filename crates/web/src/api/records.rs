@@ -12,7 +12,7 @@ use axum::routing::MethodRouter;
 use raadhus_domain::{
     ContactInput, ContactPerson, Topic, TopicInput, Website, WebsiteInput, contact, directory,
 };
-use raadhus_usecases::{Actor, Record};
+use raadhus_usecases::Record;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{
@@ -23,7 +23,7 @@ use utoipa::{PartialSchema, ToSchema};
 use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouter};
 
 use super::doc::{self, Access};
-use super::json::{Id, Int, JsonBody, TokenUser};
+use super::json::{Acting, Id, Int, JsonBody, TokenUser};
 use super::{ApiError, schema};
 use crate::AppState;
 
@@ -241,14 +241,13 @@ async fn show<R: ApiRecord>(
 }
 
 async fn create<R: ApiRecord>(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
+    acting: Acting,
     JsonBody(request): JsonBody<R::Request>,
 ) -> Result<Response, ApiError> {
     let input = R::input(&request)?;
-    let record: R = state
-        .usecases()
-        .create(state.site().id, &Actor::api(user.id), &input)
+    let record: R = acting
+        .usecases
+        .create(acting.site, &acting.actor, &input)
         .await?;
     let location = format!("{}{}/{}", super::PREFIX, R::PATH, record.id());
     Ok((
@@ -260,27 +259,22 @@ async fn create<R: ApiRecord>(
 }
 
 async fn update<R: ApiRecord>(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
+    acting: Acting,
     Id(id): Id,
     JsonBody(request): JsonBody<R::Request>,
 ) -> Result<Json<R::Json>, ApiError> {
     let input = R::input(&request)?;
-    let record: R = state
-        .usecases()
-        .update(state.site().id, &Actor::api(user.id), id, &input)
+    let record: R = acting
+        .usecases
+        .update(acting.site, &acting.actor, id, &input)
         .await?;
     Ok(Json(R::Json::from(&record)))
 }
 
-async fn delete<R: ApiRecord>(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    Id(id): Id,
-) -> Result<StatusCode, ApiError> {
-    state
-        .usecases()
-        .delete::<R>(state.site().id, &Actor::api(user.id), id)
+async fn delete<R: ApiRecord>(acting: Acting, Id(id): Id) -> Result<StatusCode, ApiError> {
+    acting
+        .usecases
+        .delete::<R>(acting.site, &acting.actor, id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -380,13 +374,13 @@ impl From<&Website> for WebsiteJson {
     fn from(w: &Website) -> Self {
         Self {
             id: w.id,
-            name: w.name.clone(),
-            url: w.url.to_string(),
-            description: w.description.clone(),
-            topics: w.topic_ids.clone(),
-            sort_order: w.sort_order,
-            active: w.active,
-            statement_url: w.statement_url.as_ref().map(|u| u.to_string()),
+            name: w.details.name.clone(),
+            url: w.details.url.to_string(),
+            description: w.details.description.clone(),
+            topics: w.details.topic_ids.clone(),
+            sort_order: w.details.sort_order,
+            active: w.details.active,
+            statement_url: w.details.statement_url.as_ref().map(|u| u.to_string()),
         }
     }
 }
@@ -474,6 +468,6 @@ impl ApiRecord for Website {
     }
 
     fn listed(&self) -> bool {
-        self.active
+        self.details.active
     }
 }

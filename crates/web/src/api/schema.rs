@@ -129,13 +129,13 @@ pub fn optional_web_url() -> Object {
     ))
 }
 
-/// The news date: a date, or none (today, or the publish day).
-pub fn news_date() -> RefOr<Schema> {
+/// A value of `format`, or none: null or blank.
+fn formatted_or_none(format: KnownFormat, description: &str) -> RefOr<Schema> {
     AnyOf::builder()
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+                .format(Some(SchemaFormat::KnownFormat(format))),
         )
         .item(
             ObjectBuilder::new()
@@ -143,34 +143,28 @@ pub fn news_date() -> RefOr<Schema> {
                 .pattern(Some("^ *$")),
         )
         .item(ObjectBuilder::new().schema_type(Type::Null))
-        .description(Some(
-            "The article's date, `YYYY-MM-DD` (`DD.MM.YYYY`, `DD-MM-YYYY` and `DD/MM/YYYY` are \
-             also read). Null, missing or blank: the day the article is published, in Copenhagen \
-             (today for a draft), and it moves with the publish time.",
-        ))
+        .description(Some(description))
         .into()
+}
+
+/// The news date: a date, or none (today, or the publish day).
+pub fn news_date() -> RefOr<Schema> {
+    formatted_or_none(
+        KnownFormat::Date,
+        "The article's date, `YYYY-MM-DD` (`DD.MM.YYYY`, `DD-MM-YYYY` and `DD/MM/YYYY` are \
+         also read). Null, missing or blank: the day the article is published, in Copenhagen \
+         (today for a draft), and it moves with the publish time.",
+    )
 }
 
 /// A time: RFC 3339, or Copenhagen wall-clock time to the minute.
 pub fn time() -> RefOr<Schema> {
-    AnyOf::builder()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime))),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some("^ *$")),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .description(Some(
-            "RFC 3339 (`2026-12-01T09:00:00Z`, `2026-12-01T10:00:00+01:00`); Copenhagen local \
-             time `YYYY-MM-DDTHH:MM` (`2026-12-01T10:00`) is also read. Null, missing or blank \
-             means none.",
-        ))
-        .into()
+    formatted_or_none(
+        KnownFormat::DateTime,
+        "RFC 3339 (`2026-12-01T09:00:00Z`, `2026-12-01T10:00:00+01:00`); Copenhagen local \
+         time `YYYY-MM-DDTHH:MM` (`2026-12-01T10:00`) is also read. Null, missing or blank \
+         means none.",
+    )
 }
 
 /// The topics of a website: ids, each once, at least one.
