@@ -91,18 +91,20 @@ test('an editor signs in, writes, previews and publishes by keyboard', async () 
   await page.keyboard.type('Tastaturets nyhed');
   await tabTo(page, '#body');
   await page.keyboard.type('Skrevet uden mus.');
+  // A radio group is one Tab stop; arrow keys choose within it.
+  await tabTo(page, '#status-draft');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.$eval('#status-published', (r) => r.checked), true);
+  // The save button says what it will do.
+  assert.equal(await page.$eval('button[value=save]', (b) => b.innerText.trim()), 'Udgiv nu');
   // Preview opens the public page in a new tab.
   await tabTo(page, 'button[value=preview]');
   const [preview] = await Promise.all([context.waitForEvent('page'), page.keyboard.press('Enter')]);
   await preview.waitForLoadState();
   assert.equal(await preview.textContent('h1'), 'Tastaturets nyhed');
   await preview.close();
-  // A radio group is one Tab stop; arrow keys choose within it.
-  await tabTo(page, '#status-draft');
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('ArrowDown');
-  assert.equal(await page.$eval('#status-published', (r) => r.checked), true);
-  await tabTo(page, 'button[value=save]');
+  await tabTo(page, 'button[value=save]', 'Shift+Tab');
   await Promise.all([page.waitForURL(/gemt=1/), page.keyboard.press('Enter')]);
   const published = await page.goto(`${env.server.base}/nyheder/tastaturets-nyhed`);
   assert.equal(published.status(), 200);

@@ -59,6 +59,29 @@ pub fn long_datetime(ts: Timestamp) -> String {
     )
 }
 
+/// The months' short Danish names (Dansk Sprognævn's abbreviations).
+const SHORT_MONTHS: [&str; 12] = [
+    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+];
+
+/// `1. dec. kl. 22.10` in Copenhagen time; with the year (`1. dec. 2027
+/// kl. 22.10`) when it is not the year of `now`.
+pub fn short_datetime(ts: Timestamp, now: Timestamp) -> String {
+    let local: ZonedDateTime = ts.to_zoned_datetime(copenhagen());
+    let month = SHORT_MONTHS[usize::from(local.month().unsigned_abs()) - 1];
+    let year = if local.year() == local_date(now).year() {
+        String::new()
+    } else {
+        format!(" {}", local.year())
+    };
+    format!(
+        "{}. {month}{year} kl. {:02}.{:02}",
+        local.day(),
+        local.hour(),
+        local.minute()
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Skriv datoen som dd.mm.åååå, fx 18.12.2017.")]
 pub struct DateError;
@@ -142,10 +165,42 @@ pub fn from_copenhagen(dt: jiff::civil::DateTime) -> Result<Timestamp, DateError
         .map_err(|_| DateError)
 }
 
+/// The months' Danish abbreviations, as in "1. dec. 2026" (May is "maj").
+const MONTHS_SHORT: [&str; 12] = [
+    "jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.",
+];
+
+/// `1. dec. 2026`: the admin's one format for a date.
+pub fn admin_date(date: Date) -> String {
+    let month = MONTHS_SHORT[usize::from(date.month().unsigned_abs()) - 1];
+    format!("{}. {month} {}", date.day(), date.year())
+}
+
+/// `1. dec. 2026 kl. 22.10`, in Copenhagen time: the admin's one format for
+/// a moment.
+pub fn admin_datetime(ts: Timestamp) -> String {
+    let local: ZonedDateTime = ts.to_zoned_datetime(copenhagen());
+    format!(
+        "{} kl. {:02}.{:02}",
+        admin_date(local.date()),
+        local.hour(),
+        local.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_admin_shows_dates_and_times_short_in_copenhagen_time() {
+        assert_eq!(admin_date(date(2026, 5, 7)), "7. maj 2026");
+        let winter: Timestamp = "2026-12-01T21:10:00Z".parse().unwrap();
+        assert_eq!(admin_datetime(winter), "1. dec. 2026 kl. 22.10");
+        let summer: Timestamp = "2026-06-30T22:05:00Z".parse().unwrap();
+        assert_eq!(admin_datetime(summer), "1. jul. 2026 kl. 00.05");
+    }
 
     #[test]
     fn statements_are_due_after_twelve_months() {
@@ -153,6 +208,16 @@ mod tests {
         assert!(!statement_review_due(reviewed, date(2026, 11, 26)));
         assert!(statement_review_due(reviewed, date(2026, 11, 27)));
         assert!(statement_review_due(date(2024, 2, 29), date(2025, 3, 1)));
+    }
+
+    #[test]
+    fn short_times_are_copenhagen_wall_clock_with_the_year_only_when_another() {
+        let winter: Timestamp = "2026-12-01T21:10:00Z".parse().unwrap();
+        let summer: Timestamp = "2026-07-10T06:00:00Z".parse().unwrap();
+        let next_year: Timestamp = "2027-05-03T22:30:00Z".parse().unwrap();
+        assert_eq!(short_datetime(winter, winter), "1. dec. kl. 22.10");
+        assert_eq!(short_datetime(summer, winter), "10. jul. kl. 08.00");
+        assert_eq!(short_datetime(next_year, winter), "4. maj 2027 kl. 00.30");
     }
 
     #[test]

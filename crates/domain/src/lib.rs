@@ -25,6 +25,7 @@ macro_rules! text_serde {
     };
 }
 
+pub mod audit;
 pub mod bundle;
 pub mod chain;
 pub mod contact;

@@ -152,4 +152,6 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub summary: String,
+    /// Whether what it names still exists (an article: out of the bin).
+    pub exists: bool,
 }

@@ -31,15 +31,9 @@ pub async fn tick(store: &Store, now: Timestamp) -> Result<Vec<Transition>, Stor
 /// The audit log's action and summary for a transition.
 fn describe(t: &Transition) -> (&'static str, String) {
     if t.published {
-        (
-            "publish",
-            format!("{} went public at its scheduled time", t.title),
-        )
+        ("publish", raadhus_domain::audit::went_public(&t.title))
     } else {
-        (
-            "unpublish",
-            format!("{} was taken down at its scheduled time", t.title),
-        )
+        ("unpublish", raadhus_domain::audit::taken_down(&t.title))
     }
 }
 

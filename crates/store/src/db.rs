@@ -201,6 +201,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "body_html",
         include_str!("../migrations/sqlite/0005_body_html.sql"),
     ),
+    (
+        7,
+        "admin",
+        include_str!("../migrations/sqlite/0007_admin.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -229,6 +234,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         5,
         "body_html",
         include_str!("../migrations/postgresql/0005_body_html.sql"),
+    ),
+    (
+        7,
+        "admin",
+        include_str!("../migrations/postgresql/0007_admin.sql"),
     ),
 ];
 

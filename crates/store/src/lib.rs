@@ -21,7 +21,7 @@ mod users;
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
 
-pub use news::{NewsFilter, NewsRow, Page, Revision, Unrendered};
+pub use news::{BinnedNews, NewsFilter, NewsRow, Page, Revision, Unrendered};
 pub use raadhus_domain::SiteId;
 pub use schedule::Transition;
 pub use users::{Audit, Session};

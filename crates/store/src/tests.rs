@@ -244,7 +244,7 @@ async fn the_sql_visibility_is_the_domains() {
     ] {
         let filter = NewsFilter {
             visibility: Some(v),
-            title: None,
+            ..NewsFilter::default()
         };
         let page = Page {
             number: 1,

@@ -163,6 +163,27 @@ impl Store {
         Ok(())
     }
 
+    /// The active user whose unused, unexpired password reset link has this
+    /// token digest.
+    pub async fn password_reset_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<User>> {
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM password_resets r JOIN users u ON u.id = r.user_id
+             WHERE r.token_hash = $1 AND r.used_at IS NULL AND r.expires_at > $2
+               AND u.disabled_at IS NULL"
+        )))
+        .bind(token_hash)
+        .bind(codec::timestamp(now))
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose())
+    }
+
     /// All API tokens, newest first.
     pub async fn api_tokens(&self) -> Result<Vec<ApiToken>> {
         on_pool!(self, pool => sqlx::query(
@@ -224,7 +245,15 @@ impl Store {
     /// The latest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
         on_pool!(self, pool => sqlx::query(
-            "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary
+            "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary,
+                    CASE a.entity
+                      WHEN 'news' THEN EXISTS (SELECT 1 FROM news x WHERE x.id = a.entity_id AND x.deleted_at IS NULL)
+                      WHEN 'contact' THEN EXISTS (SELECT 1 FROM contacts x WHERE x.id = a.entity_id)
+                      WHEN 'topic' THEN EXISTS (SELECT 1 FROM topics x WHERE x.id = a.entity_id)
+                      WHEN 'website' THEN EXISTS (SELECT 1 FROM websites x WHERE x.id = a.entity_id)
+                      WHEN 'user' THEN EXISTS (SELECT 1 FROM users x WHERE x.id = a.entity_id)
+                      ELSE FALSE
+                    END AS present
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
              ORDER BY a.at DESC, a.id DESC LIMIT $1",
         )
@@ -240,6 +269,7 @@ impl Store {
                     entity: row.col("entity")?,
                     entity_id: row.col("entity_id")?,
                     summary: row.col("summary")?,
+                    exists: row.col("present")?,
                 })
             })
             .collect())
@@ -314,6 +344,76 @@ impl WriteTx {
             .await.map(drop))?;
         self.end_sessions(user_id).await?;
         self.revoke_user_tokens(user_id, &now).await
+    }
+
+    /// Lifts a user's block: they can sign in again. Their API tokens stay
+    /// revoked (blocking revoked them; new ones are made if needed).
+    pub async fn enable_user(&mut self, user_id: i64, now: Timestamp) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2")
+            .bind(codec::timestamp(now))
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Gives a user another role.
+    pub async fn set_role(&mut self, user_id: i64, role: Role, now: Timestamp) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+            .bind(role.as_str())
+            .bind(codec::timestamp(now))
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Stores a password reset link's token digest for the user, valid
+    /// until `expires_at`; the user's earlier links stop working.
+    pub async fn create_password_reset(
+        &mut self,
+        user_id: i64,
+        token_hash: &str,
+        created_by: Option<i64>,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        on_conn!(&mut self.conn(), c => sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *c)
+            .await.map(drop))?;
+        on_conn!(&mut self.conn(), c => sqlx::query(
+            "INSERT INTO password_resets (token_hash, user_id, created_by, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(created_by)
+        .bind(codec::timestamp(now))
+        .bind(codec::timestamp(expires_at))
+        .execute(&mut *c)
+        .await.map(drop))?;
+        Ok(())
+    }
+
+    /// Uses up the password reset link with this token digest: the id of
+    /// its user, if the link is unused and not expired at `now`. Once taken
+    /// it never works again.
+    pub async fn take_password_reset(
+        &mut self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<i64>> {
+        let now = codec::timestamp(now);
+        Ok(on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = $1
+             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+             RETURNING user_id",
+        )
+        .bind(&now)
+        .bind(token_hash)
+        .fetch_optional(&mut *c)
+        .await)?)
     }
 
     /// Revokes every API token acting as the user (stored time `now`).

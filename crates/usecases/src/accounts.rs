@@ -1,17 +1,21 @@
 //! Users, API tokens and signing in and out.
 
 use jiff::{SignedDuration, Timestamp};
+use raadhus_domain::audit;
 use raadhus_domain::secret::{
     hash_password, random_token, token_digest, verify_nothing, verify_password,
 };
 use raadhus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Rule};
-use raadhus_domain::{TokenName, User, UserInput};
+use raadhus_domain::{Role, TokenName, User, UserInput};
 use raadhus_store::StoreError;
 
 use crate::{Actor, Error, Result, UseCases};
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
+
+/// How long a password reset link works.
+pub const RESET_LINK_HOURS: i64 = 24;
 
 /// Longest text taken for an e-mail address at sign-in (RFC 5321's limit).
 const MAX_EMAIL_CHARS: usize = 254;
@@ -113,7 +117,7 @@ impl UseCases {
         let expires_at = now
             .checked_add(SignedDuration::from_hours(SESSION_HOURS))
             .map_err(|e| Error::Internal(e.to_string()))?;
-        let summary = format!("signed in from {address}");
+        let summary = audit::signed_in(address);
         tx.create_session(user.id, &token_digest(&token), &csrf_token, now, expires_at)
             .await?;
         let line = Actor::editor(user.id).audit(None, "sign-in", "user", user.id, &summary);
@@ -146,7 +150,7 @@ impl UseCases {
             Err(StoreError::Conflict(_)) => return Err(Error::EmailTaken(input.email.to_string())),
             other => other?,
         };
-        let summary = by.summary(format!("user {} created", user.email));
+        let summary = by.summary(audit::user_created(user.email.as_str()));
         tx.audit(&by.audit(None, "create", "user", user.id, &summary), now)
             .await?;
         tx.commit().await?;
@@ -169,12 +173,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         tx.set_password(user.id, &hash, revoke_tokens, now).await?;
-        let tokens = if revoke_tokens {
-            "; API tokens revoked"
-        } else {
-            ""
-        };
-        let summary = by.summary(format!("password of {} changed{tokens}", user.email));
+        let summary = by.summary(audit::password_changed(user.email.as_str(), revoke_tokens));
         tx.audit(&by.audit(None, "update", "user", user.id, &summary), now)
             .await?;
         tx.commit().await?;
@@ -191,9 +190,100 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         tx.disable_user(user.id, now).await?;
-        let summary = by.summary(format!("user {} disabled", user.email));
+        let summary = by.summary(audit::user_disabled(user.email.as_str()));
         tx.audit(&by.audit(None, "disable", "user", user.id, &summary), now)
             .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Lifts the block on a user: they can sign in again (their revoked API
+    /// tokens stay revoked).
+    pub async fn enable_user(&self, by: &Actor, user_id: i64) -> Result<User> {
+        let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.enable_user(user.id, now).await?;
+        let summary = by.summary(audit::user_enabled(user.email.as_str()));
+        tx.audit(&by.audit(None, "enable", "user", user.id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(User {
+            disabled: false,
+            ..user
+        })
+    }
+
+    /// Gives a user another role. Nobody changes their own role: an
+    /// administrator could otherwise leave the site with none.
+    pub async fn set_role(&self, by: &Actor, user_id: i64, role: Role) -> Result<User> {
+        if by.user_id == Some(user_id) {
+            return Err(Error::OwnAccount);
+        }
+        let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
+        if user.role == role {
+            return Ok(user);
+        }
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        tx.set_role(user.id, role, now).await?;
+        let summary = by.summary(audit::role_set(user.email.as_str(), role.as_str()));
+        tx.audit(&by.audit(None, "role", "user", user.id, &summary), now)
+            .await?;
+        tx.commit().await?;
+        Ok(User { role, ..user })
+    }
+
+    /// Makes a one-time link for an active user to choose a new password:
+    /// returns its token (stored only as a digest, so this is the one time it
+    /// can be shown) and when it stops working. The user's earlier links stop
+    /// working at once.
+    pub async fn create_reset_link(&self, by: &Actor, user_id: i64) -> Result<(String, Timestamp)> {
+        let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
+        if user.disabled {
+            return Err(Error::Disabled);
+        }
+        let token = token()?;
+        let now = self.now();
+        let expires_at = now
+            .checked_add(SignedDuration::from_hours(RESET_LINK_HOURS))
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let mut tx = self.store.write().await?;
+        tx.create_password_reset(user.id, &token_digest(&token), by.user_id, now, expires_at)
+            .await?;
+        let summary = by.summary(audit::reset_link_made(user.email.as_str()));
+        tx.audit(
+            &by.audit(None, "reset-link", "user", user.id, &summary),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((token, expires_at))
+    }
+
+    /// Sets the password of the user whose reset link has `token`, and uses
+    /// the link up; the user's sessions end, as with any new password. A
+    /// link that is unknown, used, expired or replaced is
+    /// [`Error::NotFound`]; a password breaking the rules an error on
+    /// `password` (and the link still works).
+    pub async fn reset_password(&self, token: &str, password: &str) -> Result<User> {
+        let digest = token_digest(token);
+        let user = self
+            .store
+            .password_reset_user(&digest, self.now())
+            .await?
+            .ok_or(Error::NotFound)?;
+        let hash = hash(password).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        // Taken in the transaction: of two uses at once, one finds it used.
+        if tx.take_password_reset(&digest, now).await? != Some(user.id) {
+            return Err(Error::NotFound);
+        }
+        tx.set_password(user.id, &hash, false, now).await?;
+        let summary = audit::password_reset(user.email.as_str());
+        let line = Actor::editor(user.id).audit(None, "reset-password", "user", user.id, &summary);
+        tx.audit(&line, now).await?;
         tx.commit().await?;
         Ok(user)
     }
@@ -218,7 +308,7 @@ impl UseCases {
         let id = tx
             .create_api_token(owner.id, name.as_str(), &token_digest(&token), now)
             .await?;
-        let summary = by.summary(format!("API token \"{name}\" created for {}", owner.email));
+        let summary = by.summary(audit::token_created(name.as_str(), owner.email.as_str()));
         tx.audit(&by.audit(None, "create", "token", id, &summary), now)
             .await?;
         tx.commit().await?;
@@ -232,7 +322,7 @@ impl UseCases {
         if !tx.revoke_api_token(id, now).await? {
             return Err(Error::NotFound);
         }
-        let summary = by.summary("API token revoked");
+        let summary = by.summary(audit::token_revoked());
         tx.audit(&by.audit(None, "revoke", "token", id, &summary), now)
             .await?;
         tx.commit().await?;

@@ -31,7 +31,7 @@ pub enum Error {
     /// Another user has this e-mail address (in any case).
     #[error("a user with e-mail {0} exists")]
     EmailTaken(String),
-    /// A user may not do this to their own account (disable it).
+    /// A user may not do this to their own account (disable it, change its role).
     #[error("not on one's own account")]
     OwnAccount,
     /// Sign-in is locked for the account or the address until then.

@@ -24,7 +24,7 @@ mod render;
 use jiff::Timestamp;
 use raadhus_store::{Audit, Store};
 
-pub use accounts::{NewSession, SESSION_HOURS};
+pub use accounts::{NewSession, RESET_LINK_HOURS, SESSION_HOURS};
 pub use catalog::Record;
 pub use clock::Clock;
 pub use error::Error;
@@ -77,8 +77,8 @@ impl Actor {
     fn summary(&self, what: impl std::fmt::Display) -> String {
         match self.via {
             Via::Admin => what.to_string(),
-            Via::Api => format!("{what} via the API"),
-            Via::Cli => format!("{what} from the command line"),
+            Via::Api => format!("{what}{}", raadhus_domain::audit::VIA_API),
+            Via::Cli => format!("{what}{}", raadhus_domain::audit::FROM_CLI),
         }
     }
 

@@ -4,6 +4,7 @@
 //! render it per request.
 
 use jiff::Timestamp;
+use raadhus_domain::audit;
 use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::{ContactChoice, NewsArticle, NewsContent, NewsDraft, SiteId};
 use raadhus_store::WriteTx;
@@ -12,7 +13,7 @@ use crate::{Actor, Error, Result, UseCases};
 
 /// The audit line's summary of a saved article.
 fn saved(by: &Actor, a: &NewsArticle) -> String {
-    by.summary(format!("{} (version {})", a.content.title, a.version))
+    by.summary(audit::saved(&a.content.title, a.version))
 }
 
 impl UseCases {
@@ -81,9 +82,10 @@ impl UseCases {
         if article.version == version {
             return Ok(article);
         }
-        let summary = by.summary(format!(
-            "version {} restored as version {}",
-            revision.version, article.version
+        let summary = by.summary(audit::restored(
+            &article.content.title,
+            revision.version,
+            article.version,
         ));
         commit_news(tx, by, site, ("restore", id), &summary, now).await?;
         Ok(article)
@@ -94,7 +96,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx.bin_news(site, id, now).await?;
-        let summary = by.summary(format!("{} moved to the bin", article.content.title));
+        let summary = by.summary(audit::binned(&article.content.title));
         commit_news(tx, by, site, ("delete", id), &summary, now).await?;
         Ok(article)
     }
@@ -104,7 +106,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx.restore_news(site, id).await?;
-        let summary = by.summary(format!("{} taken out of the bin", article.content.title));
+        let summary = by.summary(audit::unbinned(&article.content.title));
         commit_news(tx, by, site, ("restore", id), &summary, now).await?;
         Ok(article)
     }
@@ -162,7 +164,7 @@ async fn with_contacts(
             ContactChoice::Existing(id) => id,
             ContactChoice::New(input) => {
                 let contact = tx.create_contact(site, &input, now).await?;
-                let summary = by.summary(format!("{} (with an article)", contact.name));
+                let summary = by.summary(audit::with_article(&contact.name));
                 tx.audit(
                     &by.audit(Some(site), "create", "contact", contact.id, &summary),
                     now,

@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("error.html"),
     template!("partials/directory_form.html"),
     template!("partials/news_item.html"),
+    template!("partials/admin_notice.html"),
     template!("admin/base.html"),
     template!("admin/login.html"),
     template!("admin/dashboard.html"),
@@ -34,6 +35,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/entity_list.html"),
     template!("admin/entity_form.html"),
     template!("admin/users.html"),
+    template!("admin/confirm.html"),
+    template!("admin/password_reset.html"),
     template!("sitemap.xml"),
     template!("search.html"),
 ];

@@ -387,7 +387,7 @@ async fn the_admin_reminds_when_the_statement_is_a_year_old() {
             "{reviewed}: {notices}"
         );
         if reviewed == "2020-01-15" {
-            assert!(notices.contains("15. januar 2020"), "{notices}");
+            assert!(notices.contains("15. jan. 2020"), "{notices}");
         }
         app.stop().await;
     }

@@ -6,7 +6,7 @@ use reqwest::StatusCode;
 
 use crate::support::TestApp;
 
-/// The id in a `/admin/nyheder/{id}?gemt=1` redirect.
+/// The id in a `/admin/nyheder/{id}?gemt=1` (or `?opdateret=1`) redirect.
 fn saved_id(page: &crate::support::Page) -> i64 {
     assert_eq!(
         page.status,
@@ -17,7 +17,9 @@ fn saved_id(page: &crate::support::Page) -> i64 {
     let location = page.header("location").unwrap();
     location
         .trim_start_matches("/admin/nyheder/")
-        .trim_end_matches("?gemt=1")
+        .split('?')
+        .next()
+        .unwrap_or_default()
         .parse()
         .unwrap_or_else(|_| panic!("{location}"))
 }
@@ -69,7 +71,11 @@ async fn an_editor_publishes_an_article_with_two_contact_persons() {
     let edit = app
         .get_as(&session, &format!("/admin/nyheder/{id}?gemt=1"))
         .await;
-    assert!(edit.body.contains("Nyheden er gemt."));
+    assert!(edit.texts(".notice p")[0].starts_with("Udgivet "));
+    assert_eq!(
+        edit.attrs(".notice a", "href"),
+        ["/nyheder/ny-cykelsti-langs-fjorden"]
+    );
     assert_eq!(
         edit.attrs("input[name=slug]", "value"),
         ["ny-cykelsti-langs-fjorden"]
@@ -287,7 +293,8 @@ async fn deleted_news_go_to_the_bin_and_come_back() {
     let deleted = app
         .post_as(&session, &format!("/admin/nyheder/{id}/slet"), &[])
         .await;
-    assert_eq!(deleted.header("location"), Some("/admin/papirkurv"));
+    let list = format!("/admin/nyheder?slettet={id}");
+    assert_eq!(deleted.header("location"), Some(list.as_str()));
     assert_eq!(
         app.get("/nyheder/til-papirkurven").await.status,
         StatusCode::NOT_FOUND
@@ -299,7 +306,7 @@ async fn deleted_news_go_to_the_bin_and_come_back() {
             .contains("Til papirkurven")
     );
     let bin = app.get_as(&session, "/admin/papirkurv").await;
-    assert_eq!(bin.texts("tbody td")[0], "Til papirkurven");
+    assert_eq!(bin.texts("tbody th")[0], "Til papirkurven");
     let restore = bin.attrs("form[action*=gendan]", "action");
     app.post_as(&session, &restore[0], &[]).await;
     assert_eq!(
@@ -501,7 +508,10 @@ async fn a_save_that_changes_nothing_makes_no_version() {
         Some(format!("{path}?uaendret=1").as_str())
     );
     let edit = app.get_as(&session, &format!("{path}?uaendret=1")).await;
-    assert_eq!(edit.texts(".notice"), ["Der var ingen ændringer at gemme."]);
+    assert_eq!(
+        edit.texts(".notice p"),
+        ["Der var ingen ændringer at gemme."]
+    );
     assert_eq!(app.store.revisions(app.site, id).await.unwrap().len(), 1);
     let log = app.store.audit_log(10).await.unwrap();
     assert_eq!(

@@ -212,6 +212,10 @@ async fn check_every_page(app: &TestApp, session: &Session, topics: &[String], s
             }
             for link in &fresh {
                 check_page(app, Some(session), link).await;
+                // The page that asks before deleting names the record too.
+                if list != "/admin/nyheder" {
+                    check_page(app, Some(session), &format!("{link}/slet")).await;
+                }
             }
         }
         let expected = if list == "/admin/nyheder" {

@@ -6,8 +6,11 @@ mod database;
 mod support;
 
 mod admin_directory;
+mod admin_editor;
 mod admin_news;
+mod admin_pages;
 mod admin_session;
+mod admin_users;
 mod api;
 mod caching;
 mod cli;

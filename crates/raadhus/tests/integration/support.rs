@@ -215,6 +215,20 @@ impl TestApp {
         .await
     }
 
+    /// POSTs a form without any cookie (as someone not signed in).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body: String = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(fields)
+            .finish();
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body),
+        )
+        .await
+    }
+
     /// An API call: `token` as bearer, `body` sent as JSON.
     pub async fn api(
         &self,
@@ -389,12 +403,20 @@ impl TestApp {
         password: &str,
         headers: &[(&str, &str)],
     ) -> Page {
+        let fields = [("email", email), ("password", password)];
+        self.submit_login_fields(form, &fields, headers).await
+    }
+
+    /// Submits a loaded sign-in form with these fields (its token added).
+    pub async fn submit_login_fields(
+        &self,
+        form: &LoginForm,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("_login", form.token.as_str()),
-                ("email", email),
-                ("password", password),
-            ])
+            .append_pair("_login", &form.token)
+            .extend_pairs(fields)
             .finish();
         let mut request = self
             .client

@@ -61,6 +61,18 @@ pub struct NewsRow {
     pub unpublish_at: Option<Timestamp>,
     pub updated_at: Timestamp,
     pub version: i64,
+    /// Who wrote it: the user who saved its first version (none when it
+    /// came from the command line or an import).
+    pub author: Option<String>,
+}
+
+/// An article in the bin: when it was put there, and by whom (none when
+/// from the command line, or when the log does not say).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinnedNews {
+    pub row: NewsRow,
+    pub binned_at: Timestamp,
+    pub binned_by: Option<String>,
 }
 
 impl NewsRow {
@@ -69,7 +81,9 @@ impl NewsRow {
     }
 }
 
-const ROW_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.status, n.unpublish_at, n.updated_at, n.version";
+const ROW_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.status, n.unpublish_at, n.updated_at, n.version,
+    (SELECT u.name FROM news_revisions r JOIN users u ON u.id = r.user_id
+     WHERE r.news_id = n.id AND r.version = 1) AS author";
 
 fn news_row(row: &impl DbRow) -> Result<NewsRow> {
     Ok(NewsRow {
@@ -78,6 +92,7 @@ fn news_row(row: &impl DbRow) -> Result<NewsRow> {
         unpublish_at: optional_time(row, "unpublish_at")?,
         updated_at: codec::read_timestamp("news", "updated_at", row.col("updated_at")?)?,
         version: row.col("version")?,
+        author: row.col("author")?,
     })
 }
 
@@ -86,6 +101,8 @@ fn news_row(row: &impl DbRow) -> Result<NewsRow> {
 pub struct NewsFilter {
     pub visibility: Option<Visibility>,
     pub title: Option<String>,
+    /// Only those this user wrote (saved the first version of).
+    pub author: Option<i64>,
 }
 
 /// One saved version of an article.
@@ -122,9 +139,17 @@ impl Store {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
+        // A number, so written into the SQL: the list and the count keep
+        // the same parameters.
+        let author = filter.author.map_or_else(String::new, |id| {
+            format!(
+                "AND EXISTS (SELECT 1 FROM news_revisions r
+                 WHERE r.news_id = n.id AND r.version = 1 AND r.user_id = {id})"
+            )
+        });
         let condition = format!(
             "n.site_id = $1 AND n.deleted_at IS NULL AND {visibility}
-             AND ($3 = '' OR lower(n.title) LIKE lower($4) ESCAPE '\\')"
+             AND ($3 = '' OR lower(n.title) LIKE lower($4) ESCAPE '\\') {author}"
         );
         let now = codec::timestamp(now);
         let list = format!(
@@ -155,13 +180,49 @@ impl Store {
     }
 
     /// The articles in the bin, most recently binned first.
-    pub async fn binned_news(&self, site: SiteId) -> Result<Vec<NewsRow>> {
+    pub async fn binned_news(&self, site: SiteId) -> Result<Vec<BinnedNews>> {
         let sql = format!(
-            "SELECT {ROW_COLUMNS} FROM news n WHERE n.site_id = $1 AND n.deleted_at IS NOT NULL
+            "SELECT {ROW_COLUMNS}, n.deleted_at,
+                    (SELECT u.name FROM audit_log a JOIN users u ON u.id = a.user_id
+                     WHERE a.entity = 'news' AND a.entity_id = n.id AND a.action = 'delete'
+                     ORDER BY a.id DESC LIMIT 1) AS binned_by
+             FROM news n WHERE n.site_id = $1 AND n.deleted_at IS NOT NULL
              ORDER BY n.deleted_at DESC, n.id DESC"
         );
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(site.0)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(BinnedNews {
+                    row: news_row(row)?,
+                    binned_at: codec::read_timestamp("news", "deleted_at", row.col("deleted_at")?)?,
+                    binned_by: row.col("binned_by")?,
+                })
+            })
+            .collect())
+    }
+
+    /// The articles that are to go public after `now` and by `until`, the
+    /// soonest first.
+    pub async fn scheduled_news(
+        &self,
+        site: SiteId,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<NewsRow>> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM news n
+             WHERE n.site_id = $1 AND n.deleted_at IS NULL AND {}
+               AND n.publish_at <= $3
+             ORDER BY n.publish_at, n.id",
+            visibility::condition(Visibility::Scheduled)
+        );
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .bind(codec::timestamp(now))
+            .bind(codec::timestamp(until))
             .fetch_all(pool)
             .await?
             .iter()

@@ -5,6 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
+use minijinja::value::Serde;
 use raadhus_domain::secret::{constant_time_eq, signed_token, token_digest, verify_signed_token};
 use raadhus_domain::throttle;
 use raadhus_usecases::{Error, SESSION_HOURS};
@@ -59,21 +60,69 @@ pub async fn form(
         .as_ref()
         .and_then(|q| q.ude.as_ref())
         .map(|_| "Du er logget ud.");
-    login_page(&state, StatusCode::OK, safe_next(next), "", None, notice)
+    let page = LoginPage {
+        next: safe_next(next),
+        notice,
+        ..LoginPage::default()
+    };
+    login_page(&state, StatusCode::OK, &page)
+}
+
+/// The prefix of a kept field's name in the sign-in form.
+const KEPT: &str = "kept.";
+pub const KEPT_MESSAGE: &str = "Du blev logget ud – din tekst er bevaret.";
+
+/// A form sent after its session had ended: the sign-in form, which carries
+/// what was sent (but its CSRF token and the button pressed) in hidden fields
+/// and, once signed in, back to the page that sent it through `next`.
+/// Nothing in them is acted on without the editor: see [`submit`].
+pub(super) fn sign_in_again(
+    state: &AppState,
+    next: &str,
+    sent: &FormFields,
+) -> Result<Response, WebError> {
+    let kept: Vec<(String, &str)> = sent
+        .pairs()
+        .filter(|(name, _)| !matches!(*name, "_csrf" | "action"))
+        .map(|(name, value)| (format!("{KEPT}{name}"), value))
+        .collect();
+    let notice = format!("{KEPT_MESSAGE} Log ind igen for at fortsætte, hvor du slap.");
+    let page = LoginPage {
+        next: safe_next(next),
+        notice: Some(&notice),
+        kept,
+        ..LoginPage::default()
+    };
+    login_page(state, StatusCode::UNAUTHORIZED, &page)
+}
+
+/// What the sign-in form shows.
+#[derive(Default)]
+struct LoginPage<'a> {
+    next: &'a str,
+    email: &'a str,
+    error: Option<&'a str>,
+    notice: Option<&'a str>,
+    /// Fields of a form sent after its session ended, with [`KEPT`] before their names.
+    kept: Vec<(String, &'a str)>,
 }
 
 /// Renders the sign-in form with a fresh login token (also set as a cookie).
 fn login_page(
     state: &AppState,
     status: StatusCode,
-    next: &str,
-    email: &str,
-    error: Option<&str>,
-    notice: Option<&str>,
+    page: &LoginPage<'_>,
 ) -> Result<Response, WebError> {
     let login_token =
         signed_token(state.signing_key()).map_err(|e| WebError::Internal(e.to_string()))?;
-    let ctx = context! { next, email, error, notice, login_token => &login_token };
+    let ctx = context! {
+        next => page.next,
+        email => page.email,
+        error => page.error,
+        notice => page.notice,
+        kept => Serde(&page.kept),
+        login_token => &login_token,
+    };
     let html: Html<String> =
         state.render_page("admin/login.html", Meta::untitled("Log ind"), ctx)?;
     Ok((
@@ -104,30 +153,65 @@ pub async fn submit(
     if !genuine || !constant_time_eq(sent, expected) {
         return Err(WebError::Forbidden(CSRF_MESSAGE.into()));
     }
+    let kept: Vec<(String, &str)> = fields
+        .pairs()
+        .filter(|(name, _)| name.starts_with(KEPT))
+        .map(|(name, value)| (name.to_string(), value))
+        .collect();
     let signed_in = state
         .usecases()
         .sign_in(&email, fields.get("password"), &client.to_string())
         .await;
     let session = match signed_in {
         Ok(session) => session,
-        Err(Error::Locked(until)) => {
-            let message = throttle::locked_message(until, state.now());
-            let status = StatusCode::TOO_MANY_REQUESTS;
-            return login_page(&state, status, &next, &email, Some(&message), None);
+        Err(e) => {
+            let (status, message) = match e {
+                Error::Locked(until) => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    throttle::locked_message(until, state.now()),
+                ),
+                Error::WrongCredentials => (
+                    StatusCode::UNAUTHORIZED,
+                    "Forkert e-mailadresse eller adgangskode. Prøv igen.".to_string(),
+                ),
+                Error::Disabled => (
+                    StatusCode::FORBIDDEN,
+                    "Din bruger er spærret. Kontakt en administrator.".to_string(),
+                ),
+                e => return Err(e.into()),
+            };
+            let page = LoginPage {
+                next: &next,
+                email: &email,
+                error: Some(&message),
+                notice: None,
+                kept,
+            };
+            return login_page(&state, status, &page);
         }
-        Err(Error::WrongCredentials) => {
-            let message = "Forkert e-mailadresse eller adgangskode. Prøv igen.";
-            let status = StatusCode::UNAUTHORIZED;
-            return login_page(&state, status, &next, &email, Some(message), None);
-        }
-        Err(Error::Disabled) => {
-            let message = "Din bruger er spærret. Kontakt en administrator.";
-            let status = StatusCode::FORBIDDEN;
-            return login_page(&state, status, &next, &email, Some(message), None);
-        }
-        Err(e) => return Err(e.into()),
     };
-    let mut response = Redirect::to(&next).into_response();
+    // A form kept from an ended session is shown again, filled in, with this
+    // session's CSRF token: the editor saves it. It is never saved from
+    // here, as its own token cannot be checked any more (its session is
+    // gone), and a form posted from another site looks just the same.
+    let kept: Option<FormFields> = (!kept.is_empty()).then(|| {
+        kept.iter()
+            .fold(FormFields::default(), |all, (name, value)| {
+                all.with(&name[KEPT.len()..], *value)
+            })
+    });
+    let mut response = match kept {
+        Some(sent) => {
+            let who = SignedIn {
+                user: session.user.clone(),
+                csrf_token: session.csrf_token.clone(),
+                session_digest: token_digest(&session.token),
+            };
+            super::news::offer_back(&state, &who, &next, &sent).await?
+        }
+        None => None,
+    }
+    .unwrap_or_else(|| Redirect::to(&next).into_response());
     let headers = response.headers_mut();
     for value in [
         set_cookie(&state, SESSION_COOKIE, &session.token, SESSION_HOURS * 3600),

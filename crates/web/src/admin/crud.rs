@@ -10,7 +10,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::ValidationErrors;
@@ -85,6 +85,8 @@ pub(crate) struct Kind {
     pub(crate) new_heading: &'static str,
     pub(crate) edit_heading: &'static str,
     pub(crate) delete_label: &'static str,
+    /// What the page that asks before deleting one says.
+    pub(crate) delete_warning: &'static str,
 }
 
 /// A kind of record the admin edits.
@@ -127,7 +129,10 @@ pub(crate) fn routes<R: Editable>() -> Router<AppState> {
             &format!("{base}/{{id}}"),
             get(edit_form::<R>).post(update::<R>),
         )
-        .route(&format!("{base}/{{id}}/slet"), post(delete::<R>))
+        .route(
+            &format!("{base}/{{id}}/slet"),
+            get(confirm_delete::<R>).post(delete::<R>),
+        )
 }
 
 #[derive(Deserialize)]
@@ -327,6 +332,29 @@ async fn save<R: Editable>(
         Some(&errors),
     )
     .await
+}
+
+/// Asks before deleting one (the form's delete button leads here).
+async fn confirm_delete<R: Editable>(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let kind = &R::KIND;
+    let record = R::get(state.store(), state.site().id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let heading = format!("{} »{}«?", kind.delete_label, record.name());
+    let ctx = context! {
+        admin_section => kind.base,
+        heading => &heading,
+        text => kind.delete_warning,
+        action => format!("{}/{id}/slet", kind.base),
+        button => format!("Ja, {}", kind.delete_label.to_lowercase()),
+        back_url => format!("{}/{id}", kind.base),
+    };
+    let html = state.render_admin("admin/confirm.html", &heading, &who, ctx)?;
+    Ok(html.into_response())
 }
 
 async fn delete<R: Editable>(

@@ -3,7 +3,10 @@
 
 mod auth;
 mod crud;
+mod dashboard;
+mod log;
 mod news;
+mod password_reset;
 mod records;
 mod session;
 mod users;
@@ -24,12 +27,13 @@ use crate::{AppState, WebError};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/admin", get(dashboard))
+        .route("/admin", get(dashboard::page))
         .route("/admin/login", get(auth::form).post(auth::submit))
         .route("/admin/logout", post(auth::logout))
         .route("/admin/markdown", post(markdown))
-        .route("/admin/log", get(audit_log))
+        .route("/admin/log", get(log::page))
         .route("/admin/nyheder", get(news::list))
+        .route("/admin/links", get(news::links))
         .route("/admin/nyheder/ny", get(news::new_form).post(news::create))
         .route(
             "/admin/nyheder/{id}",
@@ -46,7 +50,13 @@ pub fn router() -> Router<AppState> {
             post(news::restore_revision),
         )
         .route("/admin/brugere", get(users::list).post(users::create))
-        .route("/admin/brugere/{id}/spaer", post(users::disable))
+        .route(
+            "/admin/brugere/{id}/spaer",
+            get(users::confirm_disable).post(users::disable),
+        )
+        .route("/admin/brugere/{id}/aktiver", post(users::enable))
+        .route("/admin/brugere/{id}/rolle", post(users::set_role))
+        .route("/admin/brugere/{id}/nulstil", post(users::reset_link))
         .route("/admin/api-noegler", post(users::create_token))
         .route(
             "/admin/api-noegler/{id}/tilbagekald",
@@ -57,67 +67,11 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<ContactPerson>())
         .merge(crud::routes::<Topic>())
         .merge(crud::routes::<Website>())
+        .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
-}
-
-async fn dashboard(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
-    use raadhus_domain::date;
-    let today = date::local_date(state.now());
-    let statement = match (&state.inner.was_url, state.inner.was_reviewed) {
-        (None, _) => Some("Sitet har ingen tilgængelighedserklæring. Bed driften angive adressen på erklæringen i WAS-værktøjet (RAADHUS_WAS_URL).".to_string()),
-        (Some(_), None) => Some("Det er ikke angivet, hvornår tilgængelighedserklæringen sidst blev gennemgået (RAADHUS_WAS_REVIEWED).".to_string()),
-        (Some(_), Some(reviewed)) if date::statement_review_due(reviewed, today) => Some(format!(
-            "Tilgængelighedserklæringen blev sidst gennemgået {}. Den skal gennemgås mindst én gang om året.",
-            date::long(reviewed)
-        )),
-        _ => None,
-    };
-    let missing = state
-        .store()
-        .all_websites(state.site().id)
-        .await?
-        .iter()
-        .filter(|w| w.details.statement_url.is_none())
-        .count();
-    let ctx = context! { statement_reminder => statement, websites_without_statement => missing };
-    state.render_admin("admin/dashboard.html", "Administration", &who, ctx)
-}
-
-#[derive(serde::Serialize)]
-struct LogLine {
-    when: String,
-    who: String,
-    action: String,
-    entity: String,
-    summary: String,
-}
-
-/// The audit log: who changed what and when. Administrators only.
-async fn audit_log(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
-    who.require_admin()?;
-    let lines: Vec<LogLine> = state
-        .store()
-        .audit_log(500)
-        .await?
-        .into_iter()
-        .map(|e| LogLine {
-            when: raadhus_domain::date::long_datetime(e.at),
-            who: e
-                .user_name
-                .unwrap_or_else(|| "Kommandolinjen / systemet".into()),
-            action: e.action,
-            entity: match e.entity_id {
-                Some(id) => format!("{} {id}", e.entity),
-                None => e.entity,
-            },
-            summary: e.summary,
-        })
-        .collect();
-    let ctx = context! { admin_section => "/admin/log", lines => minijinja::value::Serde(lines) };
-    state.render_admin("admin/log.html", "Log", &who, ctx)
 }
 
 /// Renders a Markdown body for the editor's live preview, exactly as the public

@@ -25,6 +25,7 @@ impl Editable for ContactPerson {
         new_heading: "Ny kontaktperson",
         edit_heading: "Rediger kontaktperson",
         delete_label: "Slet kontaktpersonen",
+        delete_warning: "Det kan ikke fortrydes. En kontaktperson, der står på en nyhed, kan ikke slettes.",
     };
     type Context = ();
 
@@ -94,6 +95,7 @@ impl Editable for Topic {
         new_heading: "Nyt emne",
         edit_heading: "Rediger emne",
         delete_label: "Slet emnet",
+        delete_warning: "Det kan ikke fortrydes. Et emne, som hjemmesider hører under, kan ikke slettes.",
     };
     /// Every website, to count those under each topic.
     type Context = Vec<Website>;
@@ -180,6 +182,7 @@ impl Editable for Website {
         new_heading: "Ny hjemmeside",
         edit_heading: "Rediger hjemmeside",
         delete_label: "Slet hjemmesiden",
+        delete_warning: "Hjemmesiden forsvinder fra oversigten med det samme, og det kan ikke fortrydes. Vil du blot skjule den for borgerne, så fjern fluebenet ved »Aktiv« i stedet.",
     };
     /// The topics to choose from.
     type Context = Vec<Topic>;

@@ -92,6 +92,23 @@ impl IntoResponse for SignInRequired {
     }
 }
 
+impl SignedIn {
+    /// The editor whose session cookie the request carries, if that session
+    /// is still open.
+    async fn of(parts: &Parts, state: &AppState) -> Result<Option<Self>, WebError> {
+        let Some(token) = cookie(state, &parts.headers, SESSION_COOKIE) else {
+            return Ok(None);
+        };
+        let digest = token_digest(token);
+        let session = state.store().session(&digest, state.now()).await?;
+        Ok(session.map(|session| Self {
+            user: session.user,
+            csrf_token: session.csrf_token,
+            session_digest: digest,
+        }))
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
@@ -108,18 +125,10 @@ impl FromRequestParts<AppState> for SignedIn {
         } else {
             "/admin".to_string()
         };
-        let Some(token) = cookie(state, &parts.headers, SESSION_COOKIE) else {
-            return Err(SignInRequired { next }.into_response());
-        };
-        let digest = token_digest(token);
-        match state.store().session(&digest, state.now()).await {
-            Ok(Some(session)) => Ok(SignedIn {
-                user: session.user,
-                csrf_token: session.csrf_token,
-                session_digest: digest,
-            }),
+        match Self::of(parts, state).await {
+            Ok(Some(who)) => Ok(who),
             Ok(None) => Err(SignInRequired { next }.into_response()),
-            Err(e) => Err(WebError::from(e).into_response()),
+            Err(e) => Err(e.into_response()),
         }
     }
 }
@@ -178,6 +187,11 @@ impl FormFields {
             .map_or("", |(_, v)| v.as_str())
     }
 
+    /// Every field, in order.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
@@ -188,21 +202,47 @@ impl FormFields {
     }
 }
 
+/// Why an admin form was not taken.
+pub enum FormRejection {
+    /// No open session: the form's fields, which a handler may keep for the
+    /// editor to sign in again (nothing in them is trusted: the CSRF token
+    /// they carry belonged to a session that is gone).
+    SignedOut(FormFields),
+    /// Too large, unreadable, or the CSRF token does not match.
+    Refused(Response),
+}
+
+impl IntoResponse for FormRejection {
+    fn into_response(self) -> Response {
+        match self {
+            Self::SignedOut(_) => SignInRequired {
+                next: "/admin".into(),
+            }
+            .into_response(),
+            Self::Refused(response) => response,
+        }
+    }
+}
+
 impl FromRequest<AppState> for AdminForm {
-    type Rejection = Response;
+    type Rejection = FormRejection;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let who = SignedIn::from_request_parts(&mut parts, state).await?;
+        let refused = |e: WebError| FormRejection::Refused(e.into_response());
+        let (parts, body) = request.into_parts();
+        let who = SignedIn::of(&parts, state).await.map_err(refused)?;
         let bytes = axum::body::to_bytes(body, state.inner.max_body_bytes)
             .await
             .map_err(|_| {
-                WebError::PayloadTooLarge("Formularen er for stor til at blive gemt.".into())
-                    .into_response()
+                refused(WebError::PayloadTooLarge(
+                    "Formularen er for stor til at blive gemt.".into(),
+                ))
             })?;
-        let fields = FormFields::parse(&bytes).map_err(IntoResponse::into_response)?;
-        who.check_csrf(Some(fields.get("_csrf")))
-            .map_err(IntoResponse::into_response)?;
+        let fields = FormFields::parse(&bytes).map_err(refused)?;
+        let Some(who) = who else {
+            return Err(FormRejection::SignedOut(fields));
+        };
+        who.check_csrf(Some(fields.get("_csrf"))).map_err(refused)?;
         Ok(Self { who, fields })
     }
 }

@@ -1,18 +1,19 @@
 //! `/admin/brugere`: users and API tokens, for administrators.
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use raadhus_domain::{UserInput, ValidationErrors, date};
+use raadhus_domain::{Role, User, UserInput, ValidationErrors, date};
 use raadhus_usecases::{Actor, Error};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::session::{AdminForm, SignedIn};
 use crate::{AppState, WebError};
 
-const SECTION: &str = "/admin/brugere";
+pub(super) const SECTION: &str = "/admin/brugere";
 
 #[derive(Serialize)]
 struct UserRow {
@@ -20,6 +21,7 @@ struct UserRow {
     name: String,
     email: String,
     role: &'static str,
+    role_value: &'static str,
     disabled: bool,
     is_me: bool,
 }
@@ -40,7 +42,9 @@ struct Extra {
     errors: ValidationErrors,
     values: [String; 3],
     new_token: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
+    /// A password reset link just made: for whom, the link, until when.
+    reset_link: Option<(String, String, String)>,
 }
 
 async fn page(
@@ -60,6 +64,7 @@ async fn page(
             name: u.name,
             email: u.email.to_string(),
             role: u.role.label(),
+            role_value: u.role.as_str(),
             disabled: u.disabled,
         })
         .collect();
@@ -69,10 +74,10 @@ async fn page(
             id: t.id,
             name: t.name,
             user: t.user_email,
-            created: date::long_datetime(t.created_at),
+            created: date::admin_datetime(t.created_at),
             last_used: t
                 .last_used_at
-                .map_or_else(|| "Aldrig".into(), date::long_datetime),
+                .map_or_else(|| "Aldrig".into(), date::admin_datetime),
             revoked: t.revoked,
         })
         .collect();
@@ -92,6 +97,7 @@ async fn page(
         role => &extra.values[2],
         new_token => extra.new_token,
         notice => extra.notice,
+        reset_link => extra.reset_link.map(|(name, url, expires)| context! { name, url, expires }),
     };
     let html: Html<String> =
         state.render_admin("admin/users.html", "Brugere og API-nøgler", who, ctx)?;
@@ -104,8 +110,77 @@ fn administrator(form: &AdminForm) -> Result<Actor, WebError> {
     Ok(Actor::editor(form.who.user.id))
 }
 
-pub async fn list(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
-    page(&state, &who, StatusCode::OK, Extra::default()).await
+#[derive(Deserialize)]
+pub struct Done {
+    udfoert: Option<String>,
+}
+
+/// What the page says after an action (`?udfoert=`).
+fn done_notice(done: &str) -> Option<&'static str> {
+    Some(match done {
+        "oprettet" => "Brugeren er oprettet.",
+        "spaerret" => {
+            "Brugeren er spærret og logget ud overalt. Brugerens API-nøgler er tilbagekaldt."
+        }
+        "aktiveret" => "Spærringen er ophævet: brugeren kan logge ind igen.",
+        "rolle" => "Rollen er gemt.",
+        "tilbagekaldt" => "Nøglen er tilbagekaldt.",
+        _ => return None,
+    })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    who: SignedIn,
+    done: Result<Query<Done>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let notice = done
+        .ok()
+        .and_then(|Query(d)| d.udfoert)
+        .and_then(|d| done_notice(&d))
+        .map(str::to_string);
+    let extra = Extra {
+        notice,
+        ..Extra::default()
+    };
+    page(&state, &who, StatusCode::OK, extra).await
+}
+
+/// Back to the list, saying what was done.
+fn done(what: &str) -> Response {
+    Redirect::to(&format!("{SECTION}?udfoert={what}")).into_response()
+}
+
+/// The user `id`, for an administrator's page about them.
+async fn target(state: &AppState, who: &SignedIn, id: i64) -> Result<User, WebError> {
+    who.require_admin()?;
+    state.store().user(id).await?.ok_or(WebError::NotFound)
+}
+
+/// Asks before blocking a user (the button on the list leads here).
+pub async fn confirm_disable(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let user = target(&state, &who, id).await?;
+    let ctx = context! {
+        admin_section => SECTION,
+        heading => format!("Spær {}?", user.name),
+        text => format!(
+            "{} ({}) bliver logget ud med det samme og kan ikke logge ind, før en administrator ophæver spærringen. Brugerens API-nøgler bliver tilbagekaldt.",
+            user.name, user.email
+        ),
+        action => format!("{SECTION}/{id}/spaer"),
+        button => format!("Ja, spær {}", user.name),
+        back_url => SECTION,
+    };
+    state.render_admin(
+        "admin/confirm.html",
+        &format!("Spær {}", user.name),
+        &who,
+        ctx,
+    )
 }
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
@@ -126,7 +201,7 @@ pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Re
         Err(errors) => Err(Error::Invalid(errors)),
     };
     let errors = match created {
-        Ok(_) => return Ok(Redirect::to(SECTION).into_response()),
+        Ok(_) => return Ok(done("oprettet")),
         Err(Error::Invalid(errors)) => errors,
         Err(Error::EmailTaken(_)) => ValidationErrors::one(
             "email",
@@ -159,7 +234,7 @@ pub async fn disable(
 ) -> Result<Response, WebError> {
     let by = administrator(&form)?;
     match state.usecases().disable_user(&by, id).await {
-        Ok(_) => Ok(Redirect::to(SECTION).into_response()),
+        Ok(_) => Ok(done("spaerret")),
         Err(Error::OwnAccount) => Err(WebError::Forbidden(
             "Du kan ikke spærre din egen bruger.".into(),
         )),
@@ -182,7 +257,7 @@ pub async fn create_token(
         Ok((_, token)) => {
             let extra = Extra {
                 new_token: Some(token),
-                notice: Some("Nøglen er oprettet. Kopiér den nu: den vises ikke igen."),
+                notice: Some("Nøglen er oprettet. Kopiér den nu: den vises ikke igen.".into()),
                 ..Extra::default()
             };
             return page(&state, &form.who, StatusCode::OK, extra).await;
@@ -204,5 +279,64 @@ pub async fn revoke_token(
 ) -> Result<Response, WebError> {
     let by = administrator(&form)?;
     state.usecases().revoke_token(&by, id).await?;
-    Ok(Redirect::to(SECTION).into_response())
+    Ok(done("tilbagekaldt"))
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let by = administrator(&form)?;
+    state.usecases().enable_user(&by, id).await?;
+    Ok(done("aktiveret"))
+}
+
+pub async fn set_role(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let by = administrator(&form)?;
+    let role =
+        Role::parse(form.fields.get("role")).map_err(|e| WebError::BadRequest(e.to_string()))?;
+    match state.usecases().set_role(&by, id, role).await {
+        Ok(_) => Ok(done("rolle")),
+        Err(Error::OwnAccount) => Err(WebError::Forbidden(
+            "Du kan ikke ændre din egen rolle. Bed en anden administrator om det.".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Makes a one-time link for the user to choose a new password, and shows
+/// it to the administrator to pass on.
+pub async fn reset_link(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    form: AdminForm,
+) -> Result<Response, WebError> {
+    let by = administrator(&form)?;
+    let user = target(&state, &form.who, id).await?;
+    let (token, expires) = match state.usecases().create_reset_link(&by, id).await {
+        Ok(made) => made,
+        Err(Error::Disabled) => {
+            return Err(WebError::Conflict(
+                "Brugeren er spærret. Ophæv spærringen, før du laver et link til ny adgangskode."
+                    .into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let url = state.urls().absolute(&super::password_reset::path(&token));
+    let extra = Extra {
+        notice: Some(format!(
+            "Linket til ny adgangskode for {} er lavet. Giv det til brugeren på en sikker måde: det vises ikke igen, virker én gang og udløber {}.",
+            user.name,
+            date::admin_datetime(expires)
+        )),
+        reset_link: Some((user.name, url, date::admin_datetime(expires))),
+        ..Extra::default()
+    };
+    page(&state, &form.who, StatusCode::OK, extra).await
 }

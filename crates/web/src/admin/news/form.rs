@@ -9,16 +9,19 @@ use raadhus_domain::{
     Visibility, date,
 };
 
+use super::notice::Notice;
 use crate::admin::session::FormFields;
 
 /// What the edit form shows: typed values, errors, the contact choices.
-pub(super) struct FormState<'a> {
+pub(super) struct FormState {
     pub(super) values: HashMap<String, String>,
     pub(super) contacts: Vec<i64>,
     pub(super) errors: ValidationErrors,
     /// A message above the form (conflict, saved).
     pub(super) message: Option<String>,
-    pub(super) notice: Option<&'a str>,
+    pub(super) notice: Option<Notice>,
+    /// Shown right after a save: the browser's copy of the text can go.
+    pub(super) saved: bool,
 }
 
 /// Every form field, empty.
@@ -87,7 +90,8 @@ fn fields() -> impl Iterator<Item = &'static str> {
         .chain(NEW_FIELDS)
 }
 
-pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> Submitted {
+pub(super) fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted {
+    let today = date::local_date(now);
     let values: HashMap<String, String> = self::fields()
         .map(|f| (f.to_string(), fields.get(f).to_string()))
         .collect();
@@ -111,7 +115,10 @@ pub(super) fn read_submission(fields: &FormFields, today: jiff::civil::Date) -> 
         }
         errors.check(field, date::parse_local_datetime(raw))
     };
-    let publish_at = time(&mut errors, "publish_at");
+    // "Udgivet – synlig nu" publishes now: a publish time still in the
+    // future (its field is hidden for this choice) is not kept; a past one is.
+    let publish_at = time(&mut errors, "publish_at")
+        .filter(|&at| fields.get("status").trim() != "published" || at <= now);
     let unpublish_at = time(&mut errors, "unpublish_at");
     let mut choices: Vec<ContactChoice> = contacts
         .iter()

@@ -12,6 +12,7 @@ use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::SECTION;
+use super::notice::Notice;
 use crate::admin::session::{AdminForm, SignedIn};
 use crate::{AppState, WebError};
 
@@ -22,7 +23,26 @@ pub async fn bin(
 ) -> Result<Response, WebError> {
     let by = Actor::editor(form.who.user.id);
     state.usecases().bin_news(state.site().id, &by, id).await?;
-    Ok(Redirect::to("/admin/papirkurv").into_response())
+    Ok(Redirect::to(&format!("{SECTION}?{BINNED}={id}")).into_response())
+}
+
+/// The query field that names the article just binned, on the news list.
+pub(super) const BINNED: &str = "slettet";
+
+/// Says that article `id` has just been moved to the bin, with a button
+/// that takes it back out; `None` if it is no longer there.
+pub(super) async fn binned_notice(state: &AppState, id: i64) -> Result<Option<Notice>, WebError> {
+    let binned = state.store().binned_news(state.site().id).await?;
+    Ok(binned
+        .into_iter()
+        .find(|r| r.row.summary.id == id)
+        .map(|r| Notice {
+            undo: Some(format!("/admin/papirkurv/{id}/gendan")),
+            ..Notice::text(format!(
+                "»{}« er flyttet til papirkurven.",
+                r.row.summary.title
+            ))
+        }))
 }
 
 #[derive(Serialize)]
@@ -30,6 +50,8 @@ struct BinRow {
     id: i64,
     title: String,
     news_date: String,
+    binned_at: String,
+    binned_by: String,
 }
 
 pub async fn bin_list(
@@ -39,10 +61,12 @@ pub async fn bin_list(
     let rows = state.store().binned_news(state.site().id).await?;
     let rows: Vec<BinRow> = rows
         .iter()
-        .map(|r| BinRow {
-            id: r.summary.id,
-            title: r.summary.title.clone(),
-            news_date: date::numeric(r.summary.news_date),
+        .map(|b| BinRow {
+            id: b.row.summary.id,
+            title: b.row.summary.title.clone(),
+            news_date: date::admin_date(b.row.summary.news_date),
+            binned_at: date::admin_datetime(b.binned_at),
+            binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
         })
         .collect();
     state.render_admin(
@@ -63,7 +87,7 @@ pub async fn restore_from_bin(
         .usecases()
         .restore_news(state.site().id, &by, id)
         .await?;
-    Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response())
+    Ok(Redirect::to(&format!("{SECTION}/{id}?hentet=1")).into_response())
 }
 
 #[derive(Serialize)]
@@ -94,7 +118,7 @@ pub async fn revisions(
         .map(|r| RevisionRow {
             id: r.id,
             version: r.version,
-            when: date::long_datetime(r.created_at),
+            when: date::admin_datetime(r.created_at),
             who: r.user_name.clone().unwrap_or_else(|| "Systemet".into()),
             title: r.content.title.clone(),
             current: r.version == article.version,
@@ -155,7 +179,7 @@ pub async fn compare(
             .join(", ")
     };
     let (a, b) = (&old.content, &new.content);
-    let time = |t: Option<Timestamp>| t.map(date::long_datetime).unwrap_or_default();
+    let time = |t: Option<Timestamp>| t.map(date::admin_datetime).unwrap_or_default();
     let fields = [
         ("Overskrift", a.title.clone(), b.title.clone()),
         ("Adresse", a.slug.to_string(), b.slug.to_string()),
@@ -166,8 +190,8 @@ pub async fn compare(
         ),
         (
             "Nyhedsdato",
-            date::numeric(a.news_date),
-            date::numeric(b.news_date),
+            date::admin_date(a.news_date),
+            date::admin_date(b.news_date),
         ),
         (
             "Status",
@@ -223,12 +247,21 @@ pub async fn restore_revision(
         .parse::<i64>()
         .unwrap_or(0);
     let by = Actor::editor(form.who.user.id);
+    let site = state.site().id;
+    let restored_version = state
+        .store()
+        .revision(site, id, revision_id)
+        .await?
+        .ok_or(WebError::NotFound)?
+        .version;
     let restored = state
         .usecases()
-        .restore_revision(state.site().id, &by, id, revision_id, version)
+        .restore_revision(site, &by, id, revision_id, version)
         .await;
     match restored {
-        Ok(_) => Ok(Redirect::to(&format!("{SECTION}/{id}?gemt=1")).into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&format!("{SECTION}/{id}?gendannet={restored_version}")).into_response(),
+        ),
         Err(Error::Stale { .. }) => Err(WebError::Conflict(
             "Nyheden er blevet ændret, siden du åbnede listen over versioner. Genindlæs siden og prøv igen.".into(),
         )),

@@ -19,12 +19,18 @@ use serde::{Deserialize, Serialize};
 
 mod form;
 mod history;
+mod links;
+mod notice;
 
 pub use history::{bin, bin_list, compare, restore_from_bin, restore_revision, revisions};
+pub use links::links;
 
 use form::{FormState, Submitted, article_values, empty_values, read_submission};
+use notice::Notice;
+pub use notice::Outcome;
 
-use super::session::{AdminForm, SignedIn};
+use super::auth::{KEPT_MESSAGE, sign_in_again};
+use super::session::{AdminForm, FormFields, FormRejection, SignedIn};
 use crate::views::Pages;
 use crate::{AppState, WebError};
 
@@ -38,6 +44,8 @@ pub struct ListQuery {
     status: Option<String>,
     q: Option<String>,
     side: Option<String>,
+    /// An article just moved to the bin (see [`history::BINNED`]).
+    slettet: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +56,10 @@ struct Row {
     status_label: &'static str,
     news_date: String,
     updated: String,
+    /// "Udgives …" for a scheduled article, "Afpubliceres …" for a public
+    /// one that will be taken down.
+    when: Option<String>,
+    author: String,
     public_url: Option<String>,
 }
 
@@ -80,6 +92,7 @@ pub async fn list(
     let filter = NewsFilter {
         visibility,
         title: Some(title.clone()),
+        author: None,
     };
     let (rows, total) = state
         .store()
@@ -103,8 +116,19 @@ pub async fn list(
                 title: r.summary.title.clone(),
                 status: v.as_str(),
                 status_label: v.label(),
-                news_date: date::numeric(r.summary.news_date),
-                updated: date::long_datetime(r.updated_at),
+                news_date: date::admin_date(r.summary.news_date),
+                updated: date::admin_datetime(r.updated_at),
+                when: match v {
+                    Visibility::Scheduled => r
+                        .summary
+                        .publish_at
+                        .map(|t| format!("Udgives {}", date::admin_datetime(t))),
+                    Visibility::Public => r
+                        .unpublish_at
+                        .map(|t| format!("Afpubliceres {}", date::admin_datetime(t))),
+                    _ => None,
+                },
+                author: r.author.clone().unwrap_or_else(|| "Driften".into()),
                 public_url: (v == Visibility::Public).then(|| urls::news(r.summary.slug.as_str())),
             }
         })
@@ -117,8 +141,13 @@ pub async fn list(
         }
         format!("{SECTION}?{}", q.finish())
     };
+    let notice = match query.slettet {
+        Some(id) => history::binned_notice(&state, id).await?,
+        None => None,
+    };
     let ctx = context! {
         admin_section => SECTION,
+        notice => Serde(notice),
         rows => Serde(rows),
         total,
         status,
@@ -134,7 +163,7 @@ async fn render_form(
     who: &SignedIn,
     status: StatusCode,
     article: Option<&NewsArticle>,
-    form: FormState<'_>,
+    form: FormState,
 ) -> Result<Response, WebError> {
     let now = state.now();
     let contacts = state.store().contacts(state.site().id).await?;
@@ -156,6 +185,11 @@ async fn render_form(
             id => a.id,
             version => a.version,
             status_label => a.visibility(now).label(),
+            // When it was or will be published (a draft has no such time).
+            when => (a.visibility(now) != Visibility::Draft)
+                .then_some(a.content.publish_at)
+                .flatten()
+                .map(|t| date::short_datetime(t, now)),
             public_url => (a.visibility(now) == Visibility::Public).then(|| urls::news(a.content.slug.as_str())),
         }),
         action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
@@ -163,7 +197,11 @@ async fn render_form(
         errors => Serde(&errors),
         error_list => Serde(form.errors.errors()),
         message => form.message,
-        notice => form.notice,
+        notice => Serde(&form.notice),
+        saved => form.saved,
+        // Whose text a browser keeps (one computer may serve several editors).
+        editor_id => who.user.id,
+        is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
         slots => Serde(slots),
         contacts => Serde(contacts.iter().map(|c| context! {
             id => c.id,
@@ -183,39 +221,31 @@ pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Re
         errors: ValidationErrors::new(),
         message: None,
         notice: None,
+        saved: false,
     };
     render_form(&state, &who, StatusCode::OK, None, form).await
-}
-
-#[derive(Deserialize)]
-pub struct EditQuery {
-    gemt: Option<String>,
-    uaendret: Option<String>,
 }
 
 pub async fn edit_form(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<i64>,
-    query: Result<Query<EditQuery>, QueryRejection>,
+    outcome: Result<Query<Outcome>, QueryRejection>,
 ) -> Result<Response, WebError> {
     let article = state
         .store()
         .news_by_id(state.site().id, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let notice = match query {
-        Ok(Query(EditQuery { gemt: Some(_), .. })) => Some("Nyheden er gemt."),
-        Ok(Query(EditQuery {
-            uaendret: Some(_), ..
-        })) => Some("Der var ingen ændringer at gemme."),
-        _ => None,
-    };
+    let notice = outcome
+        .ok()
+        .and_then(|Query(outcome)| outcome.notice(&article, state.now()));
     let form = FormState {
         values: article_values(&article, state.now()),
         contacts: article.contacts.iter().map(|c| c.id).collect(),
         errors: ValidationErrors::new(),
         message: None,
+        saved: notice.is_some(),
         notice,
     };
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await
@@ -226,16 +256,79 @@ const DISK_FULL: &str = "Nyheden er ikke gemt, fordi der ikke er mere plads på 
     Det, du har skrevet, står stadig herunder, og alt det, der var gemt i forvejen, er uændret. \
     Kontakt dem, der driver hjemmesiden, og gem igen, når der er gjort plads.";
 
-pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    save(state, form, None).await
+pub async fn create(
+    State(state): State<AppState>,
+    form: Result<AdminForm, FormRejection>,
+) -> Result<Response, WebError> {
+    match form {
+        Ok(form) => save(state, form, None).await,
+        Err(FormRejection::SignedOut(sent)) => {
+            sign_in_again(&state, &format!("{SECTION}/ny"), &sent)
+        }
+        Err(refused) => Ok(refused.into_response()),
+    }
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    form: AdminForm,
+    form: Result<AdminForm, FormRejection>,
 ) -> Result<Response, WebError> {
-    save(state, form, Some(id)).await
+    match form {
+        Ok(form) => save(state, form, Some(id)).await,
+        Err(FormRejection::SignedOut(sent)) => {
+            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent)
+        }
+        Err(refused) => Ok(refused.into_response()),
+    }
+}
+
+/// The article form at `next` (`/admin/nyheder/ny` or `/admin/nyheder/{id}`)
+/// filled in with what was `sent` after its session ended, for the editor who
+/// has signed in again to save; `None` if `next` is no article form.
+pub(in crate::admin) async fn offer_back(
+    state: &AppState,
+    who: &SignedIn,
+    next: &str,
+    sent: &FormFields,
+) -> Result<Option<Response>, WebError> {
+    let Some(rest) = next.strip_prefix(SECTION).and_then(|r| r.strip_prefix('/')) else {
+        return Ok(None);
+    };
+    let id = match rest {
+        "ny" => None,
+        id if id.bytes().all(|b| b.is_ascii_digit()) => match id.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let article = match id {
+        Some(id) => state.store().news_by_id(state.site().id, id).await?,
+        None => None,
+    };
+    // An article binned meanwhile: its text is offered as a new one.
+    let gone = if id.is_some() && article.is_none() {
+        " Nyheden er flyttet til papirkurven imens, så teksten gemmes som en ny nyhed."
+    } else {
+        ""
+    };
+    let Submitted {
+        values, contacts, ..
+    } = read_submission(sent, state.now());
+    let form = FormState {
+        values,
+        contacts,
+        errors: ValidationErrors::new(),
+        message: None,
+        notice: Some(Notice::text(format!(
+            "{KEPT_MESSAGE} Den er ikke gemt endnu: gem den nu.{gone}"
+        ))),
+        saved: false,
+    };
+    render_form(state, who, StatusCode::OK, article.as_ref(), form)
+        .await
+        .map(Some)
 }
 
 async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Response, WebError> {
@@ -251,7 +344,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         ),
         None => None,
     };
-    let submitted = read_submission(&fields, state.today());
+    let submitted = read_submission(&fields, state.now());
     let Submitted {
         values,
         contacts,
@@ -263,6 +356,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         errors,
         message: Some(message),
         notice: None,
+        saved: false,
     };
     let draft = match result {
         Ok(draft) => draft,
@@ -289,8 +383,14 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     let (status, errors, message) = match saved {
         Ok(article) => {
             // An update that comes back at the version it was based on changed nothing.
+            let now = state.now();
+            let was_public = existing
+                .as_ref()
+                .is_some_and(|a| a.visibility(now) == Visibility::Public);
             let outcome = if existing.is_some() && article.version == version {
                 "uaendret"
+            } else if was_public && article.visibility(now) == Visibility::Public {
+                "opdateret"
             } else {
                 "gemt"
             };

@@ -1,0 +1,144 @@
+//! `/admin`: the editor's start page. What needs doing (notices), their own
+//! drafts, what goes public in the coming week and what went public lately.
+
+use axum::extract::State;
+use axum::response::Html;
+use jiff::SignedDuration;
+use minijinja::context;
+use minijinja::value::Serde;
+use raadhus_domain::{Visibility, date, urls};
+use raadhus_store::{NewsFilter, NewsRow, Page};
+use serde::Serialize;
+
+use super::news::SECTION as NEWS;
+use super::session::SignedIn;
+use crate::{AppState, WebError};
+
+/// How far ahead "Planlagt" looks.
+const SCHEDULED_DAYS: i64 = 7;
+/// How many drafts and published articles the page lists.
+const SHOWN: u32 = 5;
+
+#[derive(Serialize)]
+struct Item {
+    title: String,
+    edit_url: String,
+    /// When it was saved, goes public or went public.
+    when: String,
+    public_url: Option<String>,
+}
+
+/// A notice: what is wrong, and a link where it is put right in the admin.
+#[derive(Serialize)]
+struct Notice {
+    text: String,
+    link: Option<(&'static str, &'static str)>,
+}
+
+fn item(row: &NewsRow, when: String) -> Item {
+    Item {
+        title: row.summary.title.clone(),
+        edit_url: format!("{NEWS}/{}", row.summary.id),
+        when,
+        public_url: None,
+    }
+}
+
+/// What the site's setup lacks, in words for editors: what to ask the
+/// people who run the site for.
+async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
+    let today = date::local_date(state.now());
+    let mut notices = Vec::new();
+    let statement = match (&state.inner.was_url, state.inner.was_reviewed) {
+        (None, _) => Some(
+            "Sitet har ingen tilgængelighedserklæring. Bed dem, der driver sitet, om at lægge adressen på erklæringen i WAS-værktøjet ind i sitets opsætning."
+                .to_string(),
+        ),
+        (Some(_), None) => Some(
+            "Det er ikke angivet, hvornår tilgængelighedserklæringen sidst blev gennemgået. Bed dem, der driver sitet, om at skrive datoen for seneste gennemgang ind i sitets opsætning."
+                .to_string(),
+        ),
+        (Some(_), Some(reviewed)) if date::statement_review_due(reviewed, today) => Some(format!(
+            "Tilgængelighedserklæringen blev sidst gennemgået {}. Den skal gennemgås mindst én gang om året: gennemgå den i WAS-værktøjet, og bed dem, der driver sitet, om at rette datoen for seneste gennemgang i sitets opsætning.",
+            date::admin_date(reviewed)
+        )),
+        _ => None,
+    };
+    notices.extend(statement.map(|text| Notice { text, link: None }));
+    let missing = state
+        .store()
+        .all_websites(state.site().id)
+        .await?
+        .iter()
+        .filter(|w| w.details.statement_url.is_none())
+        .count();
+    if missing > 0 {
+        let what = if missing == 1 {
+            "hjemmeside"
+        } else {
+            "hjemmesider"
+        };
+        notices.push(Notice {
+            text: format!("{missing} {what} i oversigten mangler en tilgængelighedserklæring."),
+            link: Some(("/admin/hjemmesider", "Se hjemmesiderne")),
+        });
+    }
+    Ok(notices)
+}
+
+pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<String>, WebError> {
+    let (store, site, now) = (state.store(), state.site().id, state.now());
+    let first = Page {
+        number: 1,
+        size: SHOWN,
+    };
+    let mine = NewsFilter {
+        visibility: Some(Visibility::Draft),
+        author: Some(who.user.id),
+        ..NewsFilter::default()
+    };
+    let (drafts, draft_count) = store.news_rows(site, &mine, now, first).await?;
+    let drafts: Vec<Item> = drafts
+        .iter()
+        .map(|r| item(r, date::admin_datetime(r.updated_at)))
+        .collect();
+    let until = now
+        .checked_add(SignedDuration::from_hours(24 * SCHEDULED_DAYS))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    let scheduled: Vec<Item> = store
+        .scheduled_news(site, now, until)
+        .await?
+        .iter()
+        .map(|r| {
+            let when = r.summary.publish_at.map(date::admin_datetime);
+            item(r, when.unwrap_or_default())
+        })
+        .collect();
+    let public = NewsFilter {
+        visibility: Some(Visibility::Public),
+        ..NewsFilter::default()
+    };
+    let (published, _) = store.news_rows(site, &public, now, first).await?;
+    let published: Vec<Item> = published
+        .iter()
+        .map(|r| Item {
+            public_url: Some(urls::news(r.summary.slug.as_str())),
+            ..item(
+                r,
+                r.summary
+                    .publish_at
+                    .map(date::admin_datetime)
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let ctx = context! {
+        notices => Serde(notices(&state).await?),
+        drafts => Serde(drafts),
+        draft_count,
+        scheduled => Serde(scheduled),
+        scheduled_days => SCHEDULED_DAYS,
+        published => Serde(published),
+    };
+    state.render_admin("admin/dashboard.html", "Administration", &who, ctx)
+}
