@@ -21,6 +21,11 @@ pub struct ContactInput {
     pub phone: Option<Phone>,
 }
 
+/// Longest name of a contact person, in characters.
+pub const MAX_NAME_CHARS: usize = 120;
+/// Longest job title of a contact person, in characters.
+pub const MAX_JOB_TITLE_CHARS: usize = 120;
+
 impl ContactInput {
     /// Validates a contact person. Name is required; job title, e-mail and phone
     /// are optional, but what is given must be valid.
@@ -31,8 +36,11 @@ impl ContactInput {
         phone: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = errors.check("name", required_text(name, 120, "personens navn"));
-        let job_title = errors.check("job_title", optional_text(job_title, 120));
+        let name = errors.check(
+            "name",
+            required_text(name, MAX_NAME_CHARS, "personens navn"),
+        );
+        let job_title = errors.check("job_title", optional_text(job_title, MAX_JOB_TITLE_CHARS));
         let email = match email.map(str::trim).filter(|s| !s.is_empty()) {
             Some(e) => errors.check("email", Email::parse(e)).map(Some),
             None => Some(None),

@@ -53,6 +53,13 @@ pub struct Topic {
     pub sort_order: i64,
 }
 
+/// Longest name of a topic, in characters.
+pub const MAX_TOPIC_NAME_CHARS: usize = 100;
+/// Longest name of a website, in characters.
+pub const MAX_WEBSITE_NAME_CHARS: usize = 150;
+/// Longest description of a website, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 300;
+
 /// A topic as an editor or an import gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopicInput {
@@ -65,8 +72,11 @@ impl TopicInput {
     /// Validates a topic; without a slug, one is made from the name.
     pub fn new(name: &str, slug: Option<&str>, sort_order: i64) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = errors.check("name", required_text(name, 100, "et navn på emnet"));
-        let slug = Slug::typed_or_from_title(slug, name.as_deref(), &mut errors);
+        let name = errors.check(
+            "name",
+            required_text(name, MAX_TOPIC_NAME_CHARS, "et navn på emnet"),
+        );
+        let slug = Slug::typed_or_from_title(slug, name.as_deref(), "emne", &mut errors);
         match (name, slug) {
             (Some(name), Some(slug)) if errors.is_empty() => Ok(Self {
                 slug,
@@ -78,19 +88,11 @@ impl TopicInput {
     }
 }
 
-/// A website in the directory.
+/// A website in the directory: its id and what an editor gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Website {
     pub id: i64,
-    pub name: String,
-    pub url: WebUrl,
-    pub description: Option<String>,
-    /// Ids of the topics it is listed under, in topic order.
-    pub topic_ids: Vec<i64>,
-    pub sort_order: i64,
-    pub active: bool,
-    /// Its accessibility statement in the WAS-tool, if registered.
-    pub statement_url: Option<WebUrl>,
+    pub details: WebsiteInput,
 }
 
 /// A website as an editor or an import gives it; topics are given by id.
@@ -99,9 +101,11 @@ pub struct WebsiteInput {
     pub name: String,
     pub url: WebUrl,
     pub description: Option<String>,
+    /// Ids of the topics it is listed under (stored ones in topic order).
     pub topic_ids: Vec<i64>,
     pub sort_order: i64,
     pub active: bool,
+    /// Its accessibility statement in the WAS-tool, if registered.
     pub statement_url: Option<WebUrl>,
 }
 
@@ -115,15 +119,27 @@ impl WebsiteInput {
         statement_url: Option<&str>,
     ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        let name = errors.check("name", required_text(name, 150, "hjemmesidens navn"));
+        let name = errors.check(
+            "name",
+            required_text(name, MAX_WEBSITE_NAME_CHARS, "hjemmesidens navn"),
+        );
         let url = errors.check("url", WebUrl::parse(url));
-        let description = errors.check("description", optional_text(description, 300));
+        let description = errors.check(
+            "description",
+            optional_text(description, MAX_DESCRIPTION_CHARS),
+        );
         let statement_url = match statement_url.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => errors.check("statement_url", WebUrl::parse(s)).map(Some),
             None => Some(None),
         };
         if topic_ids.is_empty() {
             errors.add("topics", "Vælg mindst ét emne.");
+        } else if topic_ids
+            .iter()
+            .enumerate()
+            .any(|(i, id)| topic_ids[..i].contains(id))
+        {
+            errors.add("topics", "Vælg hvert emne én gang.");
         }
         match (name, url, description, statement_url) {
             (Some(name), Some(url), Some(description), Some(statement_url))
@@ -192,6 +208,8 @@ mod tests {
         assert_eq!(ok.description, None);
         assert_eq!(ok.statement_url, None);
         assert!(ok.active);
+        let twice = WebsiteInput::new("Skole", "https://s.example/", None, vec![1, 2, 1], 3, None);
+        assert!(twice.unwrap_err().for_field("topics").is_some());
         let bad = WebsiteInput::new(
             "Skole",
             "https://s.example/",
@@ -208,7 +226,13 @@ mod tests {
         let t = TopicInput::new("Ældre og sundhed", None, 1).unwrap();
         assert_eq!(t.slug.as_str(), "aeldre-og-sundhed");
         assert!(TopicInput::new("Skoler", Some("Skoler!"), 1).is_err());
-        assert!(TopicInput::new("???", None, 1).is_err());
+        // A name without a letter or digit gets a slug all the same.
+        assert_eq!(
+            TopicInput::new("???", None, 1).unwrap().slug.as_str(),
+            "emne"
+        );
+        // A blank slug longer than a slug may be is refused, not trimmed away.
+        assert!(TopicInput::new("Skoler", Some(&" ".repeat(81)), 1).is_err());
     }
 }
 
@@ -216,7 +240,7 @@ mod tests {
 pub fn websites_in_topic(websites: &[Website], topic_id: i64) -> Vec<&Website> {
     websites
         .iter()
-        .filter(|w| w.topic_ids.contains(&topic_id))
+        .filter(|w| w.details.topic_ids.contains(&topic_id))
         .collect()
 }
 
@@ -239,13 +263,15 @@ mod grouping_tests {
     fn site(id: i64, topics: &[i64]) -> Website {
         Website {
             id,
-            name: format!("Side {id}"),
-            url: WebUrl::parse("https://x.example/").unwrap(),
-            description: None,
-            topic_ids: topics.to_vec(),
-            sort_order: id,
-            active: true,
-            statement_url: None,
+            details: WebsiteInput {
+                name: format!("Side {id}"),
+                url: WebUrl::parse("https://x.example/").unwrap(),
+                description: None,
+                topic_ids: topics.to_vec(),
+                sort_order: id,
+                active: true,
+                statement_url: None,
+            },
         }
     }
 

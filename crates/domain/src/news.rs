@@ -157,7 +157,7 @@ impl NewsContent {
             "title",
             required_text(form.title, MAX_TITLE_CHARS, "en overskrift"),
         );
-        let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), &mut errors);
+        let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), "nyhed", &mut errors);
         let lead = errors.check("lead", optional_text(form.lead, MAX_LEAD_CHARS));
         let body = errors.check("body", normal_body(form.body));
         let status = NewsStatus::parse(form.status);

@@ -80,25 +80,23 @@ impl Slug {
     }
 
     /// The slug of a new or changed item: the one the editor typed, if any (it
-    /// must be well-formed), else one made from `title`. Problems are recorded
-    /// on the `slug` field of `errors`.
+    /// must be well-formed), else one made from `title`, or `fallback` (a
+    /// well-formed slug, e.g. "nyhed") when the title has no letter or digit
+    /// to make one of. Problems are recorded on the `slug` field of `errors`.
     pub fn typed_or_from_title(
         typed: Option<&str>,
         title: Option<&str>,
+        fallback: &'static str,
         errors: &mut ValidationErrors,
     ) -> Option<Self> {
+        // The length counts what was given, as for every text.
+        if typed.is_some_and(|s| s.chars().count() > MAX_LEN) {
+            errors.add("slug", SlugError::TooLong.to_string());
+            return None;
+        }
         match typed.map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => errors.check("slug", Self::parse(s)),
-            None => {
-                let made = title.and_then(Self::from_title);
-                if made.is_none() && title.is_some() {
-                    errors.add(
-                        "slug",
-                        "Skriv mindst ét bogstav eller tal i navnet eller overskriften.",
-                    );
-                }
-                made
-            }
+            None => title.map(|t| Self::from_title(t).unwrap_or_else(|| Self(fallback.into()))),
         }
     }
 
@@ -116,6 +114,15 @@ impl Slug {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What this slug and every alternative of it ([`Slug::numbered`])
+    /// begin with: the part no shortening cuts.
+    pub fn family(&self) -> &str {
+        // A suffix takes at most 11 bytes ("-4294967295"), and shortening
+        // keeps at least half of the room left.
+        let kept = (MAX_LEN - 11) / 2;
+        &self.0[..self.0.len().min(kept)]
     }
 
     /// Picks the first of `self`, `self-2`, `self-3`, … that `taken` says is free.
@@ -212,6 +219,24 @@ mod tests {
             assert_eq!(Slug::parse(bad), Err(SlugError::Invalid), "{bad}");
         }
         assert_eq!(Slug::parse(&"a".repeat(81)), Err(SlugError::TooLong));
+    }
+
+    #[test]
+    fn alternatives_of_a_long_slug_stay_in_its_family() {
+        for slug in [
+            "0".repeat(80),
+            format!("{}-{}", "a".repeat(40), "b".repeat(39)),
+        ] {
+            let slug = Slug::parse(&slug).unwrap();
+            for n in [2, 10, 4_294_967_295] {
+                let alternative = slug.numbered(n);
+                assert!(alternative.as_str().len() <= MAX_LEN);
+                assert!(
+                    alternative.as_str().starts_with(slug.family()),
+                    "{alternative}"
+                );
+            }
+        }
     }
 
     #[test]

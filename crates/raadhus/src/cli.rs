@@ -58,6 +58,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create the database if needed and apply all pending migrations, then exit.
     Migrate,
+    /// Print the JSON API's OpenAPI document (served at /api/v1/openapi.json).
+    Openapi,
     /// Rebuild the search index from the database (stop the server first: it
     /// keeps the index up to date itself, and only one process may write it).
     Reindex,

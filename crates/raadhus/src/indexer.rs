@@ -67,10 +67,10 @@ impl Documents<'_> {
             .map(|w| Document {
                 key: format!("hjemmeside:{}", w.id),
                 kind: Kind::Website,
-                title: w.name.clone(),
-                summary: w.description.clone().unwrap_or_default(),
+                title: w.details.name.clone(),
+                summary: w.details.description.clone().unwrap_or_default(),
                 body: String::new(),
-                url: w.url.to_string(),
+                url: w.details.url.to_string(),
                 date: None,
                 year: None,
             })

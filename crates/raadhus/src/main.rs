@@ -41,6 +41,10 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(_) => serve(&config).await,
             Command::Migrate => migrate(&config).await,
+            Command::Openapi => {
+                println!("{}", raadhus_web::openapi_json());
+                Ok(())
+            }
             Command::Reindex => reindex(&config).await,
             Command::User(command) => {
                 with_store(&config, async |s| {

@@ -348,15 +348,17 @@ fn website_from_row(row: &impl DbRow, topics: &mut HashMap<i64, Vec<i64>>) -> Re
     let statement: Option<String> = row.col("statement_url")?;
     Ok(Website {
         id,
-        name: row.col("name")?,
-        url: WebUrl::parse(&url).map_err(corrupt)?,
-        description: row.col("description")?,
-        topic_ids: topics.remove(&id).unwrap_or_default(),
-        sort_order: row.col("sort_order")?,
-        active: row.col("active")?,
-        statement_url: statement
-            .map(|s| WebUrl::parse(&s))
-            .transpose()
-            .map_err(corrupt)?,
+        details: WebsiteInput {
+            name: row.col("name")?,
+            url: WebUrl::parse(&url).map_err(corrupt)?,
+            description: row.col("description")?,
+            topic_ids: topics.remove(&id).unwrap_or_default(),
+            sort_order: row.col("sort_order")?,
+            active: row.col("active")?,
+            statement_url: statement
+                .map(|s| WebUrl::parse(&s))
+                .transpose()
+                .map_err(corrupt)?,
+        },
     })
 }

@@ -219,7 +219,7 @@ impl Record for Website {
     }
 
     fn name(&self) -> &str {
-        &self.name
+        &self.details.name
     }
 
     fn list(store: &Store, site: SiteId) -> impl Future<Output = StoreResult<Vec<Self>>> + Send {

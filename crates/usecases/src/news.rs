@@ -3,8 +3,10 @@
 //! save stores the body rendered to HTML, so that pages and feeds never
 //! render it per request.
 
+use jiff::Timestamp;
 use raadhus_domain::audit;
-use raadhus_domain::{ContactChoice, NewsArticle, NewsDraft, SiteId};
+use raadhus_domain::markup::BodyHtml;
+use raadhus_domain::{ContactChoice, NewsArticle, NewsContent, NewsDraft, SiteId};
 use raadhus_store::WriteTx;
 
 use crate::{Actor, Error, Result, UseCases};
@@ -22,21 +24,12 @@ impl UseCases {
         by: &Actor,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        // Rendered before the transaction: it takes time, and holds no lock.
-        let html = self.renderer.render(draft.content.body.clone()).await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
-        let content = with_contacts(&mut tx, site, by, draft, now).await?;
+        let (mut tx, content, html, now) = self.begin_save(site, by, draft).await?;
         let article = tx
             .create_news(site, &content, &html, by.user_id, now)
             .await?;
         let summary = saved(by, &article);
-        tx.audit(
-            &by.audit(Some(site), "create", "news", article.id, &summary),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        commit_news(tx, by, site, ("create", article.id), &summary, now).await?;
         Ok(article)
     }
 
@@ -52,10 +45,7 @@ impl UseCases {
         version: i64,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        let html = self.renderer.render(draft.content.body.clone()).await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
-        let content = with_contacts(&mut tx, site, by, draft, now).await?;
+        let (mut tx, content, html, now) = self.begin_save(site, by, draft).await?;
         let article = tx
             .update_news(site, id, version, &content, &html, by.user_id, now)
             .await?;
@@ -63,9 +53,7 @@ impl UseCases {
             return Ok(article);
         }
         let summary = saved(by, &article);
-        tx.audit(&by.audit(Some(site), "update", "news", id, &summary), now)
-            .await?;
-        tx.commit().await?;
+        commit_news(tx, by, site, ("update", id), &summary, now).await?;
         Ok(article)
     }
 
@@ -99,9 +87,7 @@ impl UseCases {
             revision.version,
             article.version,
         ));
-        tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
-            .await?;
-        tx.commit().await?;
+        commit_news(tx, by, site, ("restore", id), &summary, now).await?;
         Ok(article)
     }
 
@@ -111,9 +97,7 @@ impl UseCases {
         let mut tx = self.store.write().await?;
         let article = tx.bin_news(site, id, now).await?;
         let summary = by.summary(audit::binned(&article.content.title));
-        tx.audit(&by.audit(Some(site), "delete", "news", id, &summary), now)
-            .await?;
-        tx.commit().await?;
+        commit_news(tx, by, site, ("delete", id), &summary, now).await?;
         Ok(article)
     }
 
@@ -123,11 +107,41 @@ impl UseCases {
         let mut tx = self.store.write().await?;
         let article = tx.restore_news(site, id).await?;
         let summary = by.summary(audit::unbinned(&article.content.title));
-        tx.audit(&by.audit(Some(site), "restore", "news", id, &summary), now)
-            .await?;
-        tx.commit().await?;
+        commit_news(tx, by, site, ("restore", id), &summary, now).await?;
         Ok(article)
     }
+
+    /// What a save of `draft` starts with: its body rendered (before the
+    /// transaction: rendering takes time, and holds no lock), the write
+    /// transaction, and the content with its new contact persons created in
+    /// that transaction.
+    async fn begin_save(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        draft: NewsDraft,
+    ) -> Result<(WriteTx, NewsContent, BodyHtml, Timestamp)> {
+        let html = self.renderer.render(draft.content.body.clone()).await?;
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let content = with_contacts(&mut tx, site, by, draft, now).await?;
+        Ok((tx, content, html, now))
+    }
+}
+
+/// Writes the audit line of `action` on article `id` and commits `tx`.
+async fn commit_news(
+    mut tx: WriteTx,
+    by: &Actor,
+    site: SiteId,
+    (action, id): (&str, i64),
+    summary: &str,
+    now: Timestamp,
+) -> Result<()> {
+    tx.audit(&by.audit(Some(site), action, "news", id, summary), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Creates the draft's new contact persons in `tx` (each with its audit
@@ -138,8 +152,8 @@ async fn with_contacts(
     site: SiteId,
     by: &Actor,
     draft: NewsDraft,
-    now: jiff::Timestamp,
-) -> Result<raadhus_domain::NewsContent> {
+    now: Timestamp,
+) -> Result<NewsContent> {
     let NewsDraft {
         mut content,
         contacts,

@@ -27,6 +27,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+pub use api::openapi_json;
 pub use cache::RenderCache;
 pub use error::WebError;
 
@@ -173,7 +174,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::router())
         .merge(admin::router())
-        .nest("/api/v1", api::router())
+        .nest(api::PREFIX, api::router())
         .fallback(error::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

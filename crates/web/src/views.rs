@@ -116,10 +116,10 @@ impl DirectoryForm {
             .iter()
             .map(|w| WebsiteData {
                 id: w.id,
-                name: &w.name,
+                name: &w.details.name,
                 topics: topics
                     .iter()
-                    .filter(|t| w.topic_ids.contains(&t.id))
+                    .filter(|t| w.details.topic_ids.contains(&t.id))
                     .map(|t| t.slug.as_str())
                     .collect(),
             })
@@ -136,7 +136,7 @@ impl DirectoryForm {
                 .iter()
                 .map(|w| WebsiteOption {
                     id: w.id,
-                    name: w.name.clone(),
+                    name: w.details.name.clone(),
                 })
                 .collect(),
             selected_topic: selected.map(|t| t.slug.to_string()).unwrap_or_default(),
@@ -168,9 +168,9 @@ pub fn directory_groups(topics: &[Topic], websites: &[Website]) -> Vec<Directory
             websites: sites
                 .into_iter()
                 .map(|w| DirectoryLink {
-                    name: w.name.clone(),
-                    url: w.url.to_string(),
-                    description: w.description.clone(),
+                    name: w.details.name.clone(),
+                    url: w.details.url.to_string(),
+                    description: w.details.description.clone(),
                 })
                 .collect(),
         })

@@ -268,8 +268,64 @@ async fn every_error_has_its_status_and_a_json_message() {
             "/api/v1/news",
             t,
             Some(r#"{"title":"x","body":"y","contacts":[{"id":999}]}"#.into()),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             None,
+        ),
+        (
+            "POST",
+            "/api/v1/news",
+            t,
+            Some(r#"{"title":"x","body":"y","contacts":[{"name":"Bo"},{"name":"Bo"}]}"#.into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("contacts"),
+        ),
+        (
+            "PUT",
+            "/api/v1/news/abc",
+            t,
+            Some(r#"{"title":"x","body":"y","version":1}"#.into()),
+            StatusCode::BAD_REQUEST,
+            Some("id"),
+        ),
+        (
+            "PATCH",
+            "/api/v1/news",
+            t,
+            Some("{}".into()),
+            StatusCode::METHOD_NOT_ALLOWED,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/topics",
+            t,
+            Some(format!(r#"{{"name":"Emne","slug":"{}"}}"#, " ".repeat(81))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("slug"),
+        ),
+        (
+            "POST",
+            "/api/v1/sites",
+            t,
+            Some(r#"{"name":"Skole","url":"https://s.example/","topics":[1,1]}"#.into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("topics"),
+        ),
+        (
+            "POST",
+            "/api/v1/sites",
+            t,
+            Some(r#"{"name":"Skole","url":"https://s.example/","topics":[999]}"#.into()),
+            StatusCode::CONFLICT,
+            None,
+        ),
+        (
+            "POST",
+            "/api/v1/topics",
+            t,
+            Some(r#"{"name":"Emne","sort_order":-9223372036854775809}"#.into()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("sort_order"),
         ),
         (
             "POST",
@@ -578,5 +634,55 @@ async fn the_openapi_document_describes_every_route() {
             );
         }
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn integers_may_be_written_as_whole_numbers_with_a_fraction() {
+    // JSON Schema counts 3.0 as the integer 3; so does the API.
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let topic = app
+        .api(
+            "POST",
+            "/api/v1/topics",
+            Some(&token),
+            Some(r#"{"name":"Halve tal","sort_order":3.0}"#),
+        )
+        .await;
+    assert_eq!(topic.status, StatusCode::CREATED, "{}", topic.body);
+    assert_eq!(topic.json()["sort_order"], 3);
+    let fraction = app
+        .api(
+            "POST",
+            "/api/v1/topics",
+            Some(&token),
+            Some(r#"{"name":"Brøker","sort_order":3.5}"#),
+        )
+        .await;
+    assert_eq!(fraction.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(fraction.json()["field"], "sort_order");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn long_titles_that_make_the_same_slug_get_numbered_slugs() {
+    // The slug is cut to 80 characters, and its `-2` cut shorter still.
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let body = format!(r#"{{"title":"{}","body":""}}"#, "0".repeat(200));
+    let mut slugs = Vec::new();
+    for _ in 0..3 {
+        let created = app
+            .api("POST", "/api/v1/news", Some(&token), Some(&body))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        slugs.push(created.json()["slug"].as_str().unwrap().to_string());
+    }
+    let zeros = "0".repeat(78);
+    assert_eq!(
+        slugs,
+        ["0".repeat(80), format!("{zeros}-2"), format!("{zeros}-3")]
+    );
     app.stop().await;
 }

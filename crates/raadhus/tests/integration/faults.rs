@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use sqlx::Connection;
 
 use crate::cli::raadhus;
-use crate::support::{Page, TestApp, TestDb, set_cookie_value};
+use crate::support::{Page, TestApp, TestDb, cannot_run, set_cookie_value};
 
 // ---------------------------------------------------------------------------
 // Processes, the database seen from outside, the machine
@@ -299,16 +299,6 @@ impl Raw {
             assert_eq!(result, "ok");
         }
     }
-}
-
-/// When the machine lacks something a test needs: in CI the test fails with
-/// `why`; elsewhere it says so, and the caller returns (skips).
-fn cannot_run(why: &str) {
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{why}; this test must run in CI"
-    );
-    eprintln!("note: skipping a fault test: {why}");
 }
 
 /// Whether the tests run as root (tmpfs mounts; PostgreSQL as `postgres`).

@@ -16,6 +16,7 @@ mod caching;
 mod cli;
 mod cluster;
 mod connections;
+mod contract;
 mod directory;
 mod discovery;
 mod export_snapshot;

@@ -158,11 +158,12 @@ impl WriteTx {
         now: Timestamp,
     ) -> Result<NewsArticle> {
         let conn = &mut self.conn();
+        // Slugs hold only a-z, 0-9 and '-': nothing LIKE reads as a wildcard.
         let taken: Vec<String> = on_conn!(conn, c => sqlx::query_scalar(
-            "SELECT slug FROM news WHERE site_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')",
+            "SELECT slug FROM news WHERE site_id = $1 AND slug LIKE $2 || '%'",
         )
         .bind(site.0)
-        .bind(content.slug.as_str())
+        .bind(content.slug.family())
         .fetch_all(&mut *c)
         .await)?;
         let taken: HashSet<String> = taken.into_iter().collect();

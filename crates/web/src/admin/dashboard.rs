@@ -70,7 +70,7 @@ async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
         .all_websites(state.site().id)
         .await?
         .iter()
-        .filter(|w| w.statement_url.is_none())
+        .filter(|w| w.details.statement_url.is_none())
         .count();
     if missing > 0 {
         let what = if missing == 1 {

@@ -107,7 +107,7 @@ impl Editable for Topic {
     fn cells(&self, websites: &Vec<Website>) -> Vec<String> {
         let listed = websites
             .iter()
-            .filter(|w| w.topic_ids.contains(&self.id))
+            .filter(|w| w.details.topic_ids.contains(&self.id))
             .count();
         vec![
             self.name.clone(),
@@ -194,16 +194,21 @@ impl Editable for Website {
     fn cells(&self, topics: &Vec<Topic>) -> Vec<String> {
         let names: Vec<&str> = topics
             .iter()
-            .filter(|t| self.topic_ids.contains(&t.id))
+            .filter(|t| self.details.topic_ids.contains(&t.id))
             .map(|t| t.name.as_str())
             .collect();
         vec![
-            self.name.clone(),
-            self.url.to_string(),
+            self.details.name.clone(),
+            self.details.url.to_string(),
             names.join(", "),
-            self.sort_order.to_string(),
-            if self.active { "Aktiv" } else { "Inaktiv" }.to_string(),
-            if self.statement_url.is_some() {
+            self.details.sort_order.to_string(),
+            if self.details.active {
+                "Aktiv"
+            } else {
+                "Inaktiv"
+            }
+            .to_string(),
+            if self.details.statement_url.is_some() {
                 "Ja"
             } else {
                 "Mangler"
@@ -247,19 +252,22 @@ impl Editable for Website {
 
     fn values(&self) -> FormFields {
         let mut values = FormFields::default()
-            .with("name", &self.name)
-            .with("url", self.url.as_str())
+            .with("name", &self.details.name)
+            .with("url", self.details.url.as_str())
             .with(
                 "description",
-                self.description.as_deref().unwrap_or_default(),
+                self.details.description.as_deref().unwrap_or_default(),
             )
             .with(
                 "statement_url",
-                self.statement_url.as_ref().map_or("", |u| u.as_str()),
+                self.details
+                    .statement_url
+                    .as_ref()
+                    .map_or("", |u| u.as_str()),
             )
-            .with("sort_order", self.sort_order.to_string())
-            .with("active", if self.active { "1" } else { "" });
-        for id in &self.topic_ids {
+            .with("sort_order", self.details.sort_order.to_string())
+            .with("active", if self.details.active { "1" } else { "" });
+        for id in &self.details.topic_ids {
             values = values.with("topics", id.to_string());
         }
         values
@@ -293,7 +301,7 @@ impl Editable for Website {
     fn in_use(&self, used_by: &[String]) -> String {
         format!(
             "Hjemmesiden »{}« er ikke slettet, fordi den bruges af: {}.",
-            self.name,
+            self.details.name,
             used_by.join(", ")
         )
     }

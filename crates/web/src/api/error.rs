@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use raadhus_domain::ValidationErrors;
 use raadhus_domain::chain::Chain;
 use raadhus_store::StoreError;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -62,7 +63,7 @@ impl From<StoreError> for ApiError {
             StoreError::SlugTaken(slug) => {
                 Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
             }
-            StoreError::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            StoreError::UnknownReference(what) => Self::new(StatusCode::CONFLICT, what),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
             e @ StoreError::Unavailable(_) => {
                 tracing::warn!(error = %Chain(&e), "API request failed: database unavailable");
@@ -99,7 +100,7 @@ impl From<raadhus_usecases::Error> for ApiError {
             E::SlugTaken(slug) => {
                 Self::new(StatusCode::CONFLICT, format!("the slug {slug:?} is taken")).field("slug")
             }
-            E::UnknownReference(what) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, what),
+            E::UnknownReference(what) => Self::new(StatusCode::CONFLICT, what),
             E::InUse(names) => Self::new(
                 StatusCode::CONFLICT,
                 format!("in use by: {}; change those first", names.join(", ")),
@@ -118,15 +119,47 @@ impl ApiError {
     }
 }
 
+/// Every error answer of the API.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// What is wrong. Validation messages are in Danish (for editors); other
+    /// messages in English.
+    error: String,
+    /// The field that is wrong, when one is: a field name (`title`,
+    /// `version`, `slug`, `page`, …) or, for JSON that does not fit the
+    /// schema, its path (e.g. `contacts[0].id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<String>,
+    /// Every field error, present only when validation found more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<Vec<FieldErrorBody>>,
+}
+
+/// One field error.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorBody {
+    field: String,
+    /// In Danish.
+    message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut body = json!({ "error": self.message });
-        if let Some(field) = self.field {
-            body["field"] = json!(field);
-        }
-        if let Some(errors) = self.errors.filter(|e| e.errors().len() > 1) {
-            body["errors"] = json!(errors.errors());
-        }
+        let body = ErrorBody {
+            error: self.message,
+            field: self.field,
+            errors: self.errors.filter(|e| e.errors().len() > 1).map(|e| {
+                e.errors()
+                    .iter()
+                    .map(|e| FieldErrorBody {
+                        field: e.field.to_string(),
+                        message: e.message.clone(),
+                    })
+                    .collect()
+            }),
+        };
         let mut response = (self.status, Json(body)).into_response();
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             crate::error::retry_later(&mut response);

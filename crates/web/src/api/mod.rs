@@ -1,39 +1,66 @@
-//! The JSON content API under `/api/v1`, described by `/api/v1/openapi.json`.
+//! The JSON content API under `/api/v1`, described by `/api/v1/openapi.json`,
+//! a document made from these routes and their types (see [`doc`]).
 //!
 //! Reads of public content need no token; everything else needs
 //! `Authorization: Bearer <token>` and acts as the token's user. Errors are
 //! `{"error": "...", "field": "..."}` with a fitting status.
 
+mod doc;
 mod error;
 mod json;
 mod news;
 mod records;
+mod schema;
+mod search;
 
-use axum::Router;
-use axum::http::{HeaderValue, header};
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::{Extension, Router};
 use raadhus_domain::{ContactPerson, Topic, Website};
 use tower_http::set_header::SetResponseHeaderLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub use error::ApiError;
 
 use crate::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/search", get(news::search))
-        .route("/news", get(news::list).post(news::create))
-        .route(
-            "/news/{id}",
-            get(news::show).put(news::update).delete(news::delete),
-        )
-        .route("/news/{id}/revisions", get(news::revisions))
+/// Where the API lives.
+pub const PREFIX: &str = "/api/v1";
+
+/// The routes of `/api/v1` and the OpenAPI document describing them.
+fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(doc::base())
+        .routes(routes!(openapi))
+        .routes(routes!(search::search))
+        .routes(routes!(news::list, news::create))
+        .routes(routes!(news::show, news::update, news::delete))
+        .routes(routes!(news::revisions))
         .merge(records::routes::<ContactPerson>())
         .merge(records::routes::<Topic>())
         .merge(records::routes::<Website>())
+        .split_for_parts();
+    news::describe(&mut doc);
+    doc::complete(&mut doc, PREFIX);
+    (router, doc)
+}
+
+/// The OpenAPI document of `/api/v1`, as served at `/api/v1/openapi.json`.
+pub fn openapi_json() -> String {
+    described().1.to_pretty_json().unwrap_or_default()
+}
+
+pub fn router() -> Router<AppState> {
+    let (router, doc) = described();
+    let doc: Arc<str> = doc.to_json().unwrap_or_default().into();
+    router
+        .layer(Extension(Document(doc)))
         .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+        })
         // Answers may depend on the token: never stored by caches.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -41,8 +68,19 @@ pub fn router() -> Router<AppState> {
         ))
 }
 
-const OPENAPI: &str = include_str!("openapi.json");
+#[derive(Clone)]
+struct Document(Arc<str>);
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// This document
+///
+/// The OpenAPI document of this API, made from the server's code.
+#[utoipa::path(
+    get, path = "/openapi.json", tag = "meta", operation_id = "getOpenApi",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", content_type = "application/json")),
+)]
+async fn openapi(Extension(Document(doc)): Extension<Document>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        doc.to_string(),
+    )
 }

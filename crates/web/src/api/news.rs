@@ -2,41 +2,62 @@
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
 use raadhus_domain::{
     ContactChoice, ContactInput, NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility,
-    date,
+    date, news,
 };
 use raadhus_store::{NewsFilter, Page};
-use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType,
+    Type,
+};
+use utoipa::openapi::{Content, KnownFormat, RefOr, Required};
+use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::ApiError;
-use super::json::{JsonBody, MaybeTokenUser, TokenUser};
-use super::records::ContactJson;
+use super::doc;
+use super::error::ErrorBody;
+use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser, TokenUser};
+use super::records::{ContactJson, ContactRequest};
+use super::{ApiError, schema};
 use crate::AppState;
 
 const PER_PAGE: u32 = 20;
 
-#[derive(Serialize)]
+/// An article.
+#[derive(Serialize, ToSchema)]
+#[schema(as = News)]
 pub struct NewsJson {
     id: i64,
     slug: String,
+    /// Its public page.
     url: String,
     title: String,
     lead: Option<String>,
+    /// CommonMark source.
     body: String,
+    #[schema(format = Date)]
     news_date: String,
+    /// `published` only once its publish time has come: else `scheduled`,
+    /// and `expired` after its unpublish time.
+    #[schema(value_type = String, example = "published")]
     status: &'static str,
+    #[schema(value_type = Option<String>, format = DateTime)]
     publish_at: Option<Timestamp>,
+    #[schema(value_type = Option<String>, format = DateTime)]
     unpublish_at: Option<Timestamp>,
     contacts: Vec<ContactJson>,
+    /// The version a change must be based on (`PUT`).
     version: i64,
+    #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
 }
 
@@ -60,24 +81,53 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    #[param(schema_with = schema::page_number)]
     page: Option<String>,
 }
 
-#[derive(Serialize)]
+/// An article in a list.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NewsListItem)]
 struct ListItem {
     id: i64,
     slug: String,
     url: String,
     title: String,
     lead: Option<String>,
+    #[schema(format = Date)]
     news_date: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = Option<String>, format = DateTime)]
     publish_at: Option<Timestamp>,
 }
 
+/// A page of articles, newest news date first.
+#[derive(Serialize, ToSchema)]
+#[schema(as = NewsList)]
+struct NewsList {
+    page: u32,
+    pages: u32,
+    per_page: u32,
+    total: u64,
+    items: Vec<ListItem>,
+}
+
+/// List news
+///
 /// Published news for everyone; with a token, every article not in the bin.
+#[utoipa::path(
+    get, path = "/news", tag = "news", operation_id = "listNews",
+    params(ListQuery),
+    security((), ("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of articles.", body = NewsList),
+        (status = 400, description = "`page` is not a whole number from 1 up.", body = ErrorBody),
+    ),
+)]
 pub async fn list(
     State(state): State<AppState>,
     MaybeTokenUser(user): MaybeTokenUser,
@@ -130,21 +180,28 @@ pub async fn list(
             .collect();
         (items, total)
     };
-    Ok(Json(serde_json::json!({
-        "page": number,
-        "pages": page_count(total, PER_PAGE),
-        "per_page": PER_PAGE,
-        "total": total,
-        "items": items,
-    }))
+    Ok(Json(NewsList {
+        page: number,
+        pages: page_count(total, PER_PAGE),
+        per_page: PER_PAGE,
+        total,
+        items,
+    })
     .into_response())
 }
 
-/// One article: public ones for everyone, any with a token.
+/// Get an article
+///
+/// Public articles for everyone, any (not in the bin) with a token.
+#[utoipa::path(
+    get, path = "/news/{id}", tag = "news", operation_id = "getNews",
+    security((), ("bearerAuth" = [])),
+    responses((status = 200, description = "The article.", body = NewsJson)),
+)]
 pub async fn show(
     State(state): State<AppState>,
     MaybeTokenUser(user): MaybeTokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Json<NewsJson>, ApiError> {
     let article = state
         .store()
@@ -157,32 +214,102 @@ pub async fn show(
     Ok(Json(news_json(&state, &article)))
 }
 
+/// The contact persons of an article, each once.
+fn contact_refs() -> RefOr<Schema> {
+    ArrayBuilder::new()
+        .items(doc::reference(ContactRef::name()))
+        .unique_items(true)
+        .description(Some(
+            "The article's contact persons in display order, each once; missing means none.",
+        ))
+        .into()
+}
+
 /// A contact person of an article: an existing one by id, or a new one.
-#[derive(Deserialize)]
+#[derive(Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRef {
-    id: Option<i64>,
+    id: Option<Int>,
     name: Option<String>,
     job_title: Option<String>,
     email: Option<String>,
     phone: Option<String>,
 }
 
-#[derive(Deserialize)]
+impl utoipa::PartialSchema for ContactRef {
+    fn schema() -> RefOr<Schema> {
+        let existing = ObjectBuilder::new()
+            .description(Some("An existing contact person of this site."))
+            .property(
+                "id",
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+            )
+            .required("id")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOf::builder()
+            .item(existing)
+            .item(doc::reference(ContactRequest::name()))
+            .description(Some(
+                "An existing contact person by `id` alone, or a new one (created on this \
+                 site with the article).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for ContactRef {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((ContactRequest::name().into(), ContactRequest::schema()));
+    }
+}
+
+/// An article to create (POST) or the whole new state of one (PUT).
+/// Unknown fields are refused.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewsRequest {
+    #[schema(schema_with = schema::required_text::<{ news::MAX_TITLE_CHARS }>)]
     title: String,
+    /// CommonMark; quotes, lists, emphasis and links nest at most 32 deep.
+    #[schema(schema_with = schema::long_text::<{ news::MAX_BODY_CHARS }>)]
     body: String,
+    #[schema(schema_with = schema::optional_text::<{ news::MAX_LEAD_CHARS }>)]
     lead: Option<String>,
+    #[schema(schema_with = schema::news_date)]
     news_date: Option<String>,
+    /// Null or missing means `draft`. `scheduled` needs `publish_at`;
+    /// `published` without `publish_at` publishes now (a change keeps the
+    /// time it was first published).
+    #[schema(schema_with = status)]
     status: Option<String>,
+    /// When the article becomes public (ignored for drafts).
+    #[schema(schema_with = schema::time)]
     publish_at: Option<String>,
+    /// When it stops being public: after `publish_at`.
+    #[schema(schema_with = schema::time)]
     unpublish_at: Option<String>,
+    #[schema(schema_with = schema::slug)]
     slug: Option<String>,
     #[serde(default)]
+    #[schema(required = false, schema_with = contact_refs)]
     contacts: Vec<ContactRef>,
     /// Required when changing an article: the version the change is based on.
-    version: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    version: Option<Int>,
+}
+
+fn status() -> utoipa::openapi::schema::Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
+        .enum_values(Some([
+            serde_json::json!("draft"),
+            serde_json::json!("scheduled"),
+            serde_json::json!("published"),
+            serde_json::Value::Null,
+        ]))
+        .build()
 }
 
 /// A time as RFC 3339 (`2026-12-01T09:00:00Z`, `…+01:00`) or Copenhagen
@@ -205,9 +332,19 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
     let publish_at = api_time(req.publish_at.as_deref(), "publish_at", &mut errors);
     let unpublish_at = api_time(req.unpublish_at.as_deref(), "unpublish_at", &mut errors);
     let mut contacts = Vec::new();
+    // Existing ones chosen twice are the content's own rule; new ones given
+    // twice are the same person twice too.
+    let new = |c: &&ContactRef| c.id.is_none();
+    if (1..req.contacts.len())
+        .any(|i| new(&&req.contacts[i]) && req.contacts[..i].contains(&req.contacts[i]))
+    {
+        errors.add("contacts", "Den samme kontaktperson er valgt flere gange.");
+    }
     for c in &req.contacts {
         match (c.id, &c.name) {
-            (Some(id), None) if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() => {
+            (Some(Int(id)), None)
+                if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() =>
+            {
                 contacts.push(ContactChoice::Existing(id));
             }
             (None, Some(name)) => {
@@ -245,17 +382,28 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
     Ok(errors.and(NewsDraft::new(form, contacts, today))?)
 }
 
+/// Create an article
+#[utoipa::path(
+    post, path = "/news", tag = "news", operation_id = "createNews",
+    request_body = NewsRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 201, description = "The new article, as stored.", body = NewsJson,
+            headers(("Location" = String, description = "Its address in the API."))),
+        (status = 409, description = "The slug is taken by another article, or a contact id does not exist.", body = ErrorBody),
+    ),
+)]
 pub async fn create(
     State(state): State<AppState>,
-    TokenUser(user): TokenUser,
+    acting: Acting,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Response, ApiError> {
     let draft = read_request(&req, state.today())?;
-    let article = state
-        .usecases()
-        .create_news(state.site().id, &Actor::api(user.id), draft)
+    let article = acting
+        .usecases
+        .create_news(acting.site, &acting.actor, draft)
         .await?;
-    let location = format!("/api/v1/news/{}", article.id);
+    let location = format!("{}/news/{}", super::PREFIX, article.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
@@ -264,18 +412,31 @@ pub async fn create(
         .into_response())
 }
 
+/// Change an article
+///
+/// Replaces the article's content with a new version, if `version` is still
+/// its newest. A change that changes nothing makes no new version.
+#[utoipa::path(
+    put, path = "/news/{id}", tag = "news", operation_id = "updateNews",
+    request_body = NewsRequest,
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "The article as stored.", body = NewsJson),
+        (status = 409, description = "`version` is not the newest (fetch the article again), the slug is taken by another article, or a contact id does not exist.", body = ErrorBody),
+    ),
+)]
 pub async fn update(
     State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
+    acting: Acting,
+    Id(id): Id,
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Json<NewsJson>, ApiError> {
     let current = state
         .store()
-        .news_by_id(state.site().id, id)
+        .news_by_id(acting.site, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let version = req.version.ok_or_else(|| {
+    let Int(version) = req.version.ok_or_else(|| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "give the version the change is based on",
@@ -290,40 +451,104 @@ pub async fn update(
         .into());
     }
     let draft = read_request(&req, state.today())?;
-    let article = state
-        .usecases()
-        .update_news(state.site().id, &Actor::api(user.id), id, version, draft)
+    let article = acting
+        .usecases
+        .update_news(acting.site, &acting.actor, id, version, draft)
         .await?;
     Ok(Json(news_json(&state, &article)))
 }
 
-/// Moves an article to the bin.
-pub async fn delete(
-    State(state): State<AppState>,
-    TokenUser(user): TokenUser,
-    Path(id): Path<i64>,
-) -> Result<StatusCode, ApiError> {
-    state
-        .usecases()
-        .bin_news(state.site().id, &Actor::api(user.id), id)
+/// What the news routes add to the document beyond their handlers: the
+/// `ContactRef` schema (its list is described by hand, to say each comes
+/// once), and the body of `PUT /news/{id}`, which needs the `version` that
+/// `POST` ignores: a `NewsChange`, a `NewsRequest` with `version` required.
+pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
+    let RefOr::T(Schema::Object(mut change)) = NewsRequest::schema() else {
+        return;
+    };
+    change.required.push("version".into());
+    change.properties.insert(
+        "version".into(),
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .description(Some(
+                "The version the change is based on: the article's newest, else 409.",
+            ))
+            .into(),
+    );
+    change.description = Some(
+        "The whole new state of an article, based on `version`. Unknown fields are refused.".into(),
+    );
+    let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
+    schemas.insert("NewsChange".into(), change.into());
+    schemas.insert(ContactRef::name().into(), ContactRef::schema());
+    let body = RequestBodyBuilder::new()
+        .required(Some(Required::True))
+        .content(
+            "application/json",
+            Content::new(Some(doc::reference("NewsChange"))),
+        )
+        .build();
+    if let Some(put) = doc
+        .paths
+        .paths
+        .get_mut("/news/{id}")
+        .and_then(|item| item.put.as_mut())
+    {
+        put.request_body = Some(body.into());
+    }
+}
+
+/// Move an article to the bin
+///
+/// The bin keeps it: an editor can restore it in the admin.
+#[utoipa::path(
+    delete, path = "/news/{id}", tag = "news", operation_id = "deleteNews",
+    security(("bearerAuth" = [])),
+    responses((status = 204, description = "Moved to the bin.")),
+)]
+pub async fn delete(acting: Acting, Id(id): Id) -> Result<StatusCode, ApiError> {
+    acting
+        .usecases
+        .bin_news(acting.site, &acting.actor, id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+/// A saved version of an article.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Revision)]
 struct RevisionJson {
     id: i64,
     version: i64,
+    #[schema(value_type = String, format = DateTime)]
     created_at: Timestamp,
+    /// Who saved it.
     user: Option<String>,
     title: String,
+    /// `draft` or `published`.
+    #[schema(value_type = String)]
     status: &'static str,
 }
 
+/// The revisions of an article, newest first.
+#[derive(Serialize, ToSchema)]
+#[schema(as = RevisionList)]
+struct RevisionList {
+    items: Vec<RevisionJson>,
+}
+
+/// List an article's revisions
+#[utoipa::path(
+    get, path = "/news/{id}/revisions", tag = "news", operation_id = "listRevisions",
+    security(("bearerAuth" = [])),
+    responses((status = 200, description = "Its revisions.", body = RevisionList)),
+)]
 pub async fn revisions(
     State(state): State<AppState>,
     TokenUser(_user): TokenUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> Result<Response, ApiError> {
     let site = state.site().id;
     state
@@ -345,43 +570,5 @@ pub async fn revisions(
             status: r.content.status.as_str(),
         })
         .collect();
-    Ok(Json(serde_json::json!({ "items": revisions })).into_response())
-}
-
-/// `GET /api/v1/search?q=…&type=nyhed|hjemmeside&year=YYYY&page=N`: the same
-/// results as `/soeg`, as JSON.
-pub async fn search(
-    State(state): State<AppState>,
-    params: Result<Query<crate::pages::search::SearchParams>, QueryRejection>,
-) -> Result<Response, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let parsed = crate::pages::search::parse(&params);
-    let results = if parsed.query.text.is_empty() {
-        raadhus_search::Results::default()
-    } else {
-        crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
-    };
-    let items: Vec<serde_json::Value> = results
-        .hits
-        .iter()
-        .map(|h| {
-            serde_json::json!({
-                "type": h.kind.as_str(),
-                "title": h.title,
-                "url": h.url,
-                "date": h.date,
-                "excerpt_html": h.excerpt_html,
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({
-        "query": parsed.query.text,
-        "truncated": parsed.truncated,
-        "page": parsed.query.page,
-        "per_page": parsed.query.per_page,
-        "total": results.total,
-        "items": items,
-    }))
-    .into_response())
+    Ok(Json(RevisionList { items: revisions }).into_response())
 }

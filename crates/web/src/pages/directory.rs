@@ -44,7 +44,7 @@ pub async fn show(
             .active_website(site, id)
             .await?
             .ok_or(WebError::NotFound)?;
-        return Ok(Redirect::to(website.url.as_str()).into_response());
+        return Ok(Redirect::to(website.details.url.as_str()).into_response());
     }
     let topics = store.topics(site).await?;
     let websites = store.active_websites(site).await?;

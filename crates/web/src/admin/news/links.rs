@@ -69,12 +69,12 @@ pub async fn links(
     let websites = state.store().all_websites(site).await?;
     let websites = websites
         .into_iter()
-        .filter(|w| w.active && w.name.to_lowercase().contains(&needle))
+        .filter(|w| w.details.active && w.details.name.to_lowercase().contains(&needle))
         .take(LIMIT)
         .map(|w| Link {
             kind: "Hjemmeside",
-            url: w.url.as_str().to_string(),
-            title: w.name,
+            url: w.details.url.as_str().to_string(),
+            title: w.details.name,
             note: None,
         });
     Ok(Json(news.chain(websites).collect()))

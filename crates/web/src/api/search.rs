@@ -1,0 +1,90 @@
+//! `/api/v1/search`: the public search, as JSON.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::ApiError;
+use crate::AppState;
+
+/// One search result.
+#[derive(Serialize, ToSchema)]
+struct SearchHit {
+    /// `nyhed` (news) or `hjemmeside` (website).
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    kind: &'static str,
+    title: String,
+    /// The article's public page, or the website's own address.
+    url: String,
+    /// The news date; null for websites.
+    #[schema(format = Date)]
+    date: Option<String>,
+    /// HTML: escaped text with the matched words in `<mark>`.
+    excerpt_html: String,
+}
+
+/// A page of search results.
+#[derive(Serialize, ToSchema)]
+struct SearchResults {
+    /// The search text as used.
+    query: String,
+    /// Whether the search text was cut to its longest allowed length.
+    truncated: bool,
+    page: usize,
+    per_page: usize,
+    total: usize,
+    items: Vec<SearchHit>,
+}
+
+/// Search
+///
+/// The same results as `/soeg`, as JSON. The parameters are read forgivingly,
+/// as the page reads them: a value that cannot be used is ignored.
+#[utoipa::path(
+    get, path = "/search", tag = "search", operation_id = "search",
+    params(
+        ("q" = Option<String>, Query, description = "The search text; none gives no results."),
+        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; anything else: both."),
+        ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
+        ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
+    ),
+    responses((status = 200, description = "The results.", body = SearchResults)),
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    params: Result<Query<crate::pages::search::SearchParams>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let parsed = crate::pages::search::parse(&params);
+    let results = if parsed.query.text.is_empty() {
+        raadhus_search::Results::default()
+    } else {
+        crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
+    };
+    let items = results
+        .hits
+        .into_iter()
+        .map(|h| SearchHit {
+            kind: h.kind.as_str(),
+            title: h.title,
+            url: h.url,
+            date: h.date,
+            excerpt_html: h.excerpt_html,
+        })
+        .collect();
+    Ok(Json(SearchResults {
+        query: parsed.query.text,
+        truncated: parsed.truncated,
+        page: parsed.query.page,
+        per_page: parsed.query.per_page,
+        total: results.total,
+        items,
+    })
+    .into_response())
+}
