@@ -38,7 +38,10 @@ pub(super) async fn binned_notice(state: &AppState, id: i64) -> Result<Option<No
         .find(|r| r.row.summary.id == id)
         .map(|r| Notice {
             undo: Some(format!("/admin/papirkurv/{id}/gendan")),
-            ..Notice::text(format!("»{}« er flyttet til papirkurven.", r.row.summary.title))
+            ..Notice::text(format!(
+                "»{}« er flyttet til papirkurven.",
+                r.row.summary.title
+            ))
         }))
 }
 
