@@ -38,6 +38,31 @@
     live.textContent = "";
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
+  // Runs `run` once typing in `search` pauses for `delay` ms. Enter chooses
+  // the first result button instead of sending the form; `settle`, if given,
+  // first brings the results up to date with what was typed.
+  function searchAsYouType(search, results, run, delay, settle) {
+    var timer = null;
+    search.addEventListener("input", function () {
+      if (timer) {
+        window.clearTimeout(timer);
+      }
+      timer = window.setTimeout(run, delay);
+    });
+    search.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") {
+        return;
+      }
+      event.preventDefault();
+      if (settle) {
+        settle();
+      }
+      var first = results.querySelector("button");
+      if (first) {
+        first.click();
+      }
+    });
+  }
   function matches(text, query) {
     return text.toLowerCase().indexOf(query.toLowerCase()) !== -1;
   }
@@ -198,24 +223,8 @@
       }
       say(live, found.length === 1 ? "1 kontaktperson passer." : found.length + " kontaktpersoner passer.");
     }
-    var timer = null;
-    search.addEventListener("input", function () {
-      if (timer) {
-        window.clearTimeout(timer);
-      }
-      timer = window.setTimeout(renderResults, 150);
-    });
     // Enter in the search field adds the first match rather than sending the form.
-    search.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        event.preventDefault();
-        renderResults();
-        var first = results.querySelector("button");
-        if (first) {
-          first.click();
-        }
-      }
-    });
+    searchAsYouType(search, results, renderResults, 150, renderResults);
     form.addEventListener("editor:restored", function () { renderChosen(); renderResults(); });
     renderChosen();
   })();
@@ -327,21 +336,6 @@
         say(live, "Listen kunne ikke hentes. Er du stadig logget ind?");
       });
     }
-    var timer = null;
-    search.addEventListener("input", function () {
-      if (timer) {
-        window.clearTimeout(timer);
-      }
-      timer = window.setTimeout(find, 200);
-    });
-    search.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") {
-        event.preventDefault();
-        var first = results.querySelector("button");
-        if (first) {
-          first.click();
-        }
-      }
-    });
+    searchAsYouType(search, results, find, 200, null);
   })();
 })();
