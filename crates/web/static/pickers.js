@@ -38,6 +38,17 @@
     live.textContent = "";
     window.setTimeout(function () { live.textContent = text; }, 50);
   }
+  // A search field named `id`, labelled by `label`, that controls the
+  // result list `resultsId`.
+  function searchInput(label, id, resultsId) {
+    label.setAttribute("for", id);
+    var input = element("input");
+    input.type = "search";
+    input.id = id;
+    input.autocomplete = "off";
+    input.setAttribute("aria-controls", resultsId);
+    return input;
+  }
   // Runs `run` once typing in `search` pauses for `delay` ms. Enter chooses
   // the first result button instead of sending the form; `settle`, if given,
   // first brings the results up to date with what was typed.
@@ -101,13 +112,8 @@
     var none = element("p", "hint", "Ingen kontaktpersoner valgt.");
     var searchField = element("div", "field");
     var searchLabel = element("label", "", "Find og tilføj kontaktperson");
-    searchLabel.setAttribute("for", "contact-search");
-    var search = element("input");
-    search.type = "search";
-    search.id = "contact-search";
-    search.autocomplete = "off";
+    var search = searchInput(searchLabel, "contact-search", "contact-results");
     search.setAttribute("aria-describedby", "contact-search-hint");
-    search.setAttribute("aria-controls", "contact-results");
     var searchHint = element("p", "hint", "Skriv en del af navnet eller stillingen, og vælg i listen herunder.");
     searchHint.id = "contact-search-hint";
     var results = element("ul", "contact-picker__results");
@@ -246,12 +252,7 @@
     panel.hidden = true;
     var field = element("div", "field");
     var searchLabel = element("label", "", "Find en nyhed eller en hjemmeside at linke til");
-    searchLabel.setAttribute("for", "link-search");
-    var search = element("input");
-    search.type = "search";
-    search.id = "link-search";
-    search.autocomplete = "off";
-    search.setAttribute("aria-controls", "link-results");
+    var search = searchInput(searchLabel, "link-search", "link-results");
     var results = element("ul", "link-picker__results");
     results.id = "link-results";
     results.setAttribute("aria-label", "Sider, der passer");

@@ -30,13 +30,11 @@ pub fn router() -> axum::Router<AppState> {
 const EXPIRED: &str = "Linket virker ikke længere: det er brugt, udløbet eller erstattet af et nyere link. Bed en administrator om et nyt.";
 
 fn page(state: &AppState, status: StatusCode, ctx: minijinja::Value) -> Result<Response, WebError> {
-    let html: Html<String> = state
-        .render_page(
-            "admin/password_reset.html",
-            Meta::untitled("Ny adgangskode"),
-            ctx,
-        )
-        .inspect_err(|e| eprintln!("DEBUG {e:?}"))?;
+    let html: Html<String> = state.render_page(
+        "admin/password_reset.html",
+        Meta::untitled("Ny adgangskode"),
+        ctx,
+    )?;
     // The address holds the secret: no page it leads to learns it.
     let no_referrer = [(header::REFERRER_POLICY, "no-referrer")];
     Ok((status, no_referrer, html).into_response())
