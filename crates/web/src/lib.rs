@@ -149,7 +149,11 @@ impl AppState {
             None => Ok(self
                 .usecases()
                 .renderer()
-                .render(article.content.body.clone())
+                .render(
+                    self.usecases().store(),
+                    self.site().id,
+                    article.content.body.clone(),
+                )
                 .await?
                 .into_string()),
         }

@@ -64,6 +64,7 @@ struct ContentFields {
     publish_at: Option<Option<Timestamp>>,
     unpublish_at: Option<Option<Timestamp>>,
     contact_ids: Option<Vec<i64>>,
+    image_id: Option<Option<i64>>,
 }
 
 impl ContentFields {
@@ -79,6 +80,7 @@ impl ContentFields {
             "publish_at" => put(&mut self.publish_at, "publish_at", map)?,
             "unpublish_at" => put(&mut self.unpublish_at, "unpublish_at", map)?,
             "contact_ids" => put(&mut self.contact_ids, "contact_ids", map)?,
+            "image_id" => put(&mut self.image_id, "image_id", map)?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -96,6 +98,7 @@ impl ContentFields {
             publish_at: self.publish_at.flatten(),
             unpublish_at: self.unpublish_at.flatten(),
             contact_ids: required(self.contact_ids, "contact_ids")?,
+            image_id: self.image_id.flatten(),
         })
     }
 }
