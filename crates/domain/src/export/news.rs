@@ -229,7 +229,7 @@ mod tests {
         for field in NewsContent::FIELDS {
             assert!(NEWS_FIELDS.contains(&field) && REVISION_FIELDS.contains(&field));
         }
-        assert_eq!(NEWS_FIELDS.len(), 15);
-        assert_eq!(REVISION_FIELDS.len(), 13);
+        assert_eq!(NEWS_FIELDS.len(), 16);
+        assert_eq!(REVISION_FIELDS.len(), 14);
     }
 }
