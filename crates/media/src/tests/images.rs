@@ -264,12 +264,35 @@ fn webp_exif_and_xmp_chunks_are_removed() {
 }
 
 #[test]
-fn gif_is_accepted_unchanged() {
+fn gif_comments_and_xmp_are_removed() {
     let image: RgbaImage = rgba(20, 10, [0, 0, 255, 255]);
-    let upload = encoded(&image, ImageFormat::Gif);
-    let (file_type, bytes, width, height) = prepared_image(&upload);
+    let original = encoded(&image, ImageFormat::Gif);
+    let (file_type, bytes, width, height) = prepared_image(&original);
     assert_eq!((file_type, width, height), (FileType::Gif, 20, 10));
-    assert_eq!(bytes, upload);
+    assert_eq!(bytes, original, "nothing to remove");
+
+    // After the header, the screen descriptor and its colour table.
+    let packed = original[10];
+    let at = 13
+        + if packed & 0x80 == 0 {
+            0
+        } else {
+            3 << ((packed & 7) + 1)
+        };
+    let mut upload = original[..at].to_vec();
+    upload.extend_from_slice(&[0x21, 0xFE, SERIAL.len() as u8]);
+    upload.extend_from_slice(SERIAL);
+    upload.push(0);
+    upload.extend_from_slice(&[0x21, 0xFF, 11]);
+    upload.extend_from_slice(b"XMP DataXMP");
+    upload.push(SERIAL.len() as u8);
+    upload.extend_from_slice(SERIAL);
+    upload.push(0);
+    upload.extend_from_slice(&original[at..]);
+    upload.extend_from_slice(b"after the trailer SERIAL-4711-XYZ");
+    image::load_from_memory(&upload).expect("the test file is a valid GIF");
+    let (_, bytes, ..) = prepared_image(&upload);
+    assert_eq!(bytes, original);
 }
 
 #[test]

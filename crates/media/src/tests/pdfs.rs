@@ -184,3 +184,62 @@ fn damaged_pdfs_are_refused_and_never_panic() {
         Err(PrepareError::Damaged) | Ok(Prepared::Document { .. })
     ));
 }
+
+/// A one-page PDF whose page draws form X0 and whose forms draw each other
+/// in a loop (`loop_len` forms; 1: a form that draws itself), each also
+/// showing a word.
+fn pdf_with_form_loop(loop_len: usize) -> Vec<u8> {
+    let mut doc = Document::with_version("1.7");
+    let pages_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let form_ids: Vec<_> = (0..loop_len).map(|_| doc.new_object_id()).collect();
+    let mut xobjects = lopdf::Dictionary::new();
+    for (i, id) in form_ids.iter().enumerate() {
+        xobjects.set(format!("X{i}"), *id);
+    }
+    let resources_id = doc.add_object(dictionary! {
+        "Font" => dictionary! { "F1" => font_id },
+        "XObject" => xobjects,
+    });
+    for (i, id) in form_ids.iter().enumerate() {
+        let next = (i + 1) % loop_len;
+        let content = format!("BT /F1 12 Tf 72 700 Td (Uendelig) Tj ET /X{next} Do");
+        // No /Resources of its own: it uses the page's, as readers do.
+        let form = Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()] },
+            content.into_bytes(),
+        );
+        doc.objects.insert(*id, Object::Stream(form));
+    }
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"/X0 Do".to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+            "Resources" => resources_id,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("saved");
+    out
+}
+
+#[test]
+fn forms_that_draw_themselves_do_not_take_the_process_down() {
+    // Without the guard, pdf-extract recurses until the stack overflows,
+    // which aborts this test binary.
+    for loop_len in [1, 3] {
+        let (accessibility, _, text) = document(&pdf_with_form_loop(loop_len));
+        assert!(!accessibility.tagged && !accessibility.title);
+        assert_eq!(text, "", "extraction is not attempted");
+    }
+}
