@@ -315,6 +315,7 @@ pub fn export(n: usize) -> Export {
             publish_at: Some(published),
             unpublish_at: None,
             contact_ids,
+            image_id: None,
         };
         news.push(ExportNews {
             id,

@@ -140,6 +140,7 @@ fn noun(entity: &str) -> Option<&'static str> {
         "topic" => "emnet",
         "website" => "hjemmesiden",
         "user" => "brugeren",
+        "media" => "filen",
         _ => return None,
     })
 }
@@ -216,7 +217,8 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             what.strip_suffix(WITH_ARTICLE)?,
             " sammen med en nyhed",
         ),
-        ("contact" | "topic" | "website", "create" | "update" | "delete") => {
+        ("media", "create") => Told::new("uploadede", what, ""),
+        ("contact" | "topic" | "website" | "media", "create" | "update" | "delete") => {
             let verb = match action {
                 "create" => "oprettede",
                 "update" => "opdaterede",

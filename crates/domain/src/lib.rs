@@ -34,6 +34,7 @@ pub mod directory;
 pub mod email;
 pub mod export;
 pub mod markup;
+pub mod media;
 pub mod news;
 pub mod paging;
 pub mod phone;
@@ -48,6 +49,7 @@ pub mod validation;
 pub use contact::{ContactInput, ContactPerson};
 pub use directory::{Topic, TopicInput, WebUrl, Website, WebsiteInput};
 pub use email::Email;
+pub use media::{Media, MediaDetails, MediaForm, MediaKind};
 pub use news::{
     ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsForm, NewsStatus, NewsSummary,
     Visibility,

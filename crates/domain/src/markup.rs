@@ -23,6 +23,7 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
 
+use crate::media::{Crop, Media, MediaKind};
 use crate::validation::forbidden_char;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
@@ -92,7 +93,12 @@ pub struct BodyHtml(String);
 
 impl BodyHtml {
     pub fn render(markdown: &str) -> Self {
-        Self(render(markdown))
+        Self(render_with(markdown, &[]))
+    }
+
+    /// Renders a body whose `media:ID` references are among `media`.
+    pub fn render_with(markdown: &str, media: &[Media]) -> Self {
+        Self(render_with(markdown, media))
     }
 
     pub fn as_str(&self) -> &str {
@@ -111,11 +117,39 @@ impl BodyHtml {
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
+    render_with(markdown, &[])
+}
+
+/// [`render`], with the files of the media library that the body refers to
+/// as `media:ID`: an image `![alt](media:ID)` becomes a responsive
+/// `<picture>` (the library's alt text when the brackets are empty, `alt=""`
+/// for a decorative image), a link `[Lokalplan 412](media:ID)` links the
+/// file and says its type and size ("Lokalplan 412 (PDF, 2,1 MB)"; the
+/// file's title when the brackets are empty). A reference to a file not in
+/// `media` shows only its text.
+pub fn render_with(markdown: &str, media: &[Media]) -> String {
     let mut out = Writer {
         html: String::with_capacity(markdown.len() * 5 / 4),
         open: Vec::new(),
+        media,
+        image: None,
+        file_link: None,
     };
     for event in Parser::new_ext(markdown, Options::empty()) {
+        if let Some(image) = &mut out.image {
+            match event {
+                Event::Start(_) => image.depth += 1,
+                Event::End(_) if image.depth > 0 => image.depth -= 1,
+                Event::End(_) => out.end_image(),
+                Event::Text(text)
+                | Event::Code(text)
+                | Event::InlineHtml(text)
+                | Event::Html(text) => image.alt.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                _ => {}
+            }
+            continue;
+        }
         match event {
             Event::Start(tag) => out.start(tag),
             Event::End(_) => out.end(),
@@ -142,12 +176,28 @@ pub fn render(markdown: &str) -> String {
 
 /// The HTML being written, and for each open element its end tag, if it
 /// was written.
-struct Writer {
+struct Writer<'m> {
     html: String,
     open: Vec<Option<&'static str>>,
+    media: &'m [Media],
+    /// An image of the library being read: its alt text is collected
+    /// until it ends.
+    image: Option<ImageRef<'m>>,
+    /// A link to a file of the library: where its text starts in `html`,
+    /// and the file (its title when the text is empty, type and size after).
+    file_link: Option<(usize, &'m Media)>,
 }
 
-impl Writer {
+struct ImageRef<'m> {
+    media: &'m Media,
+    alt: String,
+    depth: usize,
+}
+
+/// How wide an image in a body is shown: the text column.
+const BODY_IMAGE_SIZES: &str = "(max-width: 48rem) 100vw, 46rem";
+
+impl<'m> Writer<'m> {
     /// Writes a block element's start tag on a line of its own.
     fn block(&mut self, tag: &str) {
         if !self.html.is_empty() && !self.html.ends_with('\n') {
@@ -167,8 +217,43 @@ impl Writer {
 
     fn end(&mut self) {
         if let Some(Some(end)) = self.open.pop() {
+            // Links do not nest: an open file link ends at the next `</a>`.
+            if end == "</a>"
+                && let Some((start, media)) = self.file_link.take()
+            {
+                if self.html.len() == start {
+                    push_escaped(&mut self.html, &media.details.title);
+                }
+                self.html.push(' ');
+                self.html.push_str(&media.type_and_size());
+            }
             self.html.push_str(end);
         }
+    }
+
+    /// Writes the image being read, with the alt text its brackets gave.
+    fn end_image(&mut self) {
+        if let Some(image) = self.image.take() {
+            let typed = image.alt.trim();
+            let alt = if image.media.details.decorative {
+                ""
+            } else if typed.is_empty() {
+                image.media.alt()
+            } else {
+                typed
+            };
+            self.html.push_str(&image.media.picture(
+                Crop::Full,
+                BODY_IMAGE_SIZES,
+                false,
+                Some(alt),
+            ));
+        }
+    }
+
+    fn library(&self, dest: &str) -> Option<&'m Media> {
+        let id = crate::media::ref_id(dest)?;
+        self.media.iter().find(|m| m.id == id)
     }
 
     /// Writes the start tag of an allowed element and returns its end tag;
@@ -205,9 +290,25 @@ impl Writer {
                 dest_url,
                 title,
                 ..
-            } => return self.link(link_type, &dest_url, &title),
-            Tag::Image { .. }
-            | Tag::FootnoteDefinition(_)
+            } => {
+                if let Some(media) = self.library(&dest_url) {
+                    return self.file_link(media);
+                }
+                return self.link(link_type, &dest_url, &title);
+            }
+            Tag::Image { dest_url, .. } => {
+                if let Some(media) = self.library(&dest_url)
+                    && media.kind == MediaKind::Image
+                {
+                    self.image = Some(ImageRef {
+                        media,
+                        alt: String::new(),
+                        depth: 0,
+                    });
+                }
+                return None;
+            }
+            Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
             | Tag::DefinitionListDefinition
@@ -222,6 +323,17 @@ impl Writer {
         };
         self.block(start);
         Some(end)
+    }
+
+    /// Writes the start of a link to a file of the library.
+    fn file_link(&mut self, media: &'m Media) -> Option<&'static str> {
+        self.html.push_str("<a href=\"");
+        push_escaped(&mut self.html, &media.url());
+        self.html.push_str("\" type=\"");
+        push_escaped(&mut self.html, &media.mime);
+        self.html.push_str("\">");
+        self.file_link = Some((self.html.len(), media));
+        Some("</a>")
     }
 
     /// Writes a link's start tag, if its URL is allowed.
@@ -327,6 +439,85 @@ pub fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn library() -> Vec<Media> {
+        use crate::media::{FocalPoint, MediaDetails};
+        let details = |title: &str, alt: Option<&str>| MediaDetails {
+            title: title.into(),
+            alt: alt.map(Into::into),
+            decorative: alt.is_none(),
+            caption: None,
+            credit: None,
+            focal: FocalPoint::default(),
+        };
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        vec![
+            Media {
+                id: 3,
+                kind: MediaKind::Image,
+                sha256: "ab".repeat(32),
+                mime: "image/jpeg".into(),
+                filename: "havn.jpg".into(),
+                size: 300_000,
+                width: Some(2000),
+                height: Some(1000),
+                details: details("Havnen", Some("Havnen ved solnedgang")),
+                accessibility: None,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            },
+            Media {
+                id: 12,
+                kind: MediaKind::Document,
+                sha256: "cd".repeat(32),
+                mime: "application/pdf".into(),
+                filename: "lokalplan.pdf".into(),
+                size: 2_100_000,
+                width: None,
+                height: None,
+                details: details("Lokalplan 412 & bilag", None),
+                accessibility: None,
+                version: 1,
+                created_at: at,
+                updated_at: at,
+            },
+        ]
+    }
+
+    #[test]
+    fn library_images_become_responsive_pictures() {
+        let media = library();
+        let html = render_with("Se ![](media:3) og ![<Havn> i **sol**](media:3)", &media);
+        assert_eq!(html.matches("<picture>").count(), 2, "{html}");
+        assert!(html.contains("alt=\"Havnen ved solnedgang\""), "{html}");
+        assert!(html.contains("alt=\"&lt;Havn&gt; i sol\""), "{html}");
+        assert!(
+            html.contains("/medier/3/abababababababab-500-500-v1/hel-480.webp 480w"),
+            "{html}"
+        );
+        assert!(html.contains("width=\"800\" height=\"400\""), "{html}");
+        assert!(html.contains("loading=\"lazy\""), "{html}");
+        // An unknown file, and a document shown as an image: only the text.
+        assert_eq!(render_with("![tekst](media:99)", &media), "<p>tekst</p>\n");
+        assert!(!render_with("![tekst](media:12)", &media).contains("<img"));
+    }
+
+    #[test]
+    fn library_documents_are_linked_with_type_and_size() {
+        let media = library();
+        let html = render_with("Læs [Lokalplan 412](media:12) og [](media:12).", &media);
+        assert!(
+            html.contains("<a href=\"/medier/12/cdcdcdcdcdcdcdcd/lokalplan.pdf\" type=\"application/pdf\">Lokalplan 412 (PDF, 2,1 MB)</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(">Lokalplan 412 &amp; bilag (PDF, 2,1 MB)</a>"),
+            "{html}"
+        );
+        // Without the file, `media:` is no scheme a link may have: text only.
+        assert_eq!(render_with("[x](media:99)", &media), "<p>x</p>\n");
+    }
 
     #[test]
     fn escaped_text_is_shown_as_written() {

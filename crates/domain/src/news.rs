@@ -109,6 +109,9 @@ pub struct NewsContent {
     pub unpublish_at: Option<Timestamp>,
     /// Contact persons in the order they are shown.
     pub contact_ids: Vec<i64>,
+    /// The lead image ("Topbillede"), a file of the media library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<i64>,
 }
 
 /// The raw fields of an article before validation, as a form or a request
@@ -126,6 +129,7 @@ pub struct NewsForm<'a> {
     pub publish_at: Option<Timestamp>,
     pub unpublish_at: Option<Timestamp>,
     pub contact_ids: Vec<i64>,
+    pub image_id: Option<i64>,
 }
 
 /// Longest title, in characters.
@@ -135,7 +139,7 @@ pub const MAX_LEAD_CHARS: usize = 600;
 
 impl NewsContent {
     /// The names of its fields, as forms and files call them.
-    pub const FIELDS: [&'static str; 9] = [
+    pub const FIELDS: [&'static str; 10] = [
         "slug",
         "title",
         "lead",
@@ -145,6 +149,7 @@ impl NewsContent {
         "publish_at",
         "unpublish_at",
         "contact_ids",
+        "image_id",
     ];
 
     /// Validates an article, naming every field that is wrong. Without a slug,
@@ -202,6 +207,7 @@ impl NewsContent {
                     publish_at,
                     unpublish_at: form.unpublish_at,
                     contact_ids,
+                    image_id: form.image_id,
                 })
             }
             _ => Err(errors),
@@ -223,6 +229,7 @@ impl NewsContent {
             publish_at: self.publish_at,
             unpublish_at: self.unpublish_at,
             contact_ids: self.contact_ids.clone(),
+            image_id: self.image_id,
         };
         Self::new(form, self.news_date)
     }

@@ -41,7 +41,7 @@ pub async fn pass(store: &Store, renderer: &Renderer) -> Result<usize, Error> {
         after = last.id;
         let mut rendered = Vec::with_capacity(batch.len());
         for article in batch {
-            let html = renderer.render(article.body).await?;
+            let html = renderer.render(store, article.site, article.body).await?;
             rendered.push((article.id, article.version, html));
         }
         let mut tx = store.write().await?;

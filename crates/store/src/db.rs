@@ -206,6 +206,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "admin",
         include_str!("../migrations/sqlite/0007_admin.sql"),
     ),
+    (
+        8,
+        "media",
+        include_str!("../migrations/sqlite/0008_media.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -239,6 +244,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         7,
         "admin",
         include_str!("../migrations/postgresql/0007_admin.sql"),
+    ),
+    (
+        8,
+        "media",
+        include_str!("../migrations/postgresql/0008_media.sql"),
     ),
 ];
 

@@ -220,7 +220,7 @@ impl Store {
         for (news, revision) in all_rows!(
             conn,
             "SELECT news_id, id, version, user_id, created_at, slug, title, lead, body, news_date,
-                    status, publish_at, unpublish_at, contact_ids
+                    status, publish_at, unpublish_at, contact_ids, image_id
              FROM news_revisions ORDER BY news_id, version",
             |r| {
                 Ok((
@@ -248,7 +248,7 @@ impl Store {
         for (site_id, mut article) in all_rows!(
             conn,
             "SELECT site_id, id, slug, title, lead, body, news_date, status, publish_at, unpublish_at,
-                    deleted_at, version, created_at, updated_at FROM news ORDER BY id",
+                    deleted_at, version, created_at, updated_at, image_id FROM news ORDER BY id",
             |r| {
                 Ok((site_of(r)?, ExportNews {
                     id: r.col("id")?,

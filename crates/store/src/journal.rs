@@ -26,6 +26,9 @@ pub enum Change {
     },
     /// A contact person, shown on every article naming them.
     Contact { id: i64 },
+    /// A file of the media library was added, described anew or deleted
+    /// (the articles showing it get their own changes).
+    Media { id: i64 },
     /// Topics and websites.
     Directory,
     /// Anything at all (a renamed site, an import).
@@ -78,6 +81,7 @@ fn entity(change: &Change) -> (&'static str, Option<i64>, bool, bool) {
     match *change {
         Change::News { id, listed, moved } => ("news", Some(id), listed, moved),
         Change::Contact { id } => ("contact", Some(id), false, false),
+        Change::Media { id } => ("media", Some(id), false, false),
         Change::Directory => ("directory", None, false, false),
         Change::Site => ("site", None, false, false),
     }
@@ -93,6 +97,7 @@ fn from_row(row: &impl DbRow) -> Result<Recorded> {
             moved: row.col("moved")?,
         },
         ("contact", Some(id)) => Change::Contact { id },
+        ("media", Some(id)) => Change::Media { id },
         ("directory", _) => Change::Directory,
         ("site", _) => Change::Site,
         _ => {

@@ -13,6 +13,7 @@ mod directory;
 mod export;
 mod import;
 mod journal;
+mod media;
 mod news;
 mod schedule;
 mod sites;
@@ -20,6 +21,7 @@ mod users;
 
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
+pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
 
 pub use news::{BinnedNews, NewsFilter, NewsRow, Page, Revision, Unrendered};
 pub use raadhus_domain::SiteId;

@@ -303,6 +303,7 @@ async fn the_rendered_body_is_read_only_while_it_is_of_the_version_and_renderer(
         unrendered,
         [Unrendered {
             id: created.id,
+            site,
             version: 2,
             body: "Ny *tekst*".into()
         }]

@@ -18,6 +18,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+mod media;
 mod news;
 mod render;
 
@@ -28,6 +29,7 @@ pub use accounts::{NewSession, RESET_LINK_HOURS, SESSION_HOURS};
 pub use catalog::Record;
 pub use clock::Clock;
 pub use error::Error;
+pub use media::{MediaFields, Upload};
 pub use render::Renderer;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

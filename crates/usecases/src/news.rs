@@ -73,7 +73,10 @@ impl UseCases {
             .revision(site, id, revision_id)
             .await?
             .ok_or(Error::NotFound)?;
-        let html = self.renderer.render(revision.content.body.clone()).await?;
+        let html = self
+            .renderer
+            .render(&self.store, site, revision.content.body.clone())
+            .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let article = tx
@@ -121,7 +124,10 @@ impl UseCases {
         by: &Actor,
         draft: NewsDraft,
     ) -> Result<(WriteTx, NewsContent, BodyHtml, Timestamp)> {
-        let html = self.renderer.render(draft.content.body.clone()).await?;
+        let html = self
+            .renderer
+            .render(&self.store, site, draft.content.body.clone())
+            .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
         let content = with_contacts(&mut tx, site, by, draft, now).await?;

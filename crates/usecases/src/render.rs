@@ -9,7 +9,10 @@
 
 use std::sync::Arc;
 
+use raadhus_domain::SiteId;
 use raadhus_domain::markup::BodyHtml;
+use raadhus_domain::media::refs_in;
+use raadhus_store::Store;
 use tokio::sync::Semaphore;
 
 use crate::{Error, Result};
@@ -31,15 +34,33 @@ impl Default for Renderer {
 }
 
 impl Renderer {
-    /// `markdown` rendered to safe HTML (`markup::render`).
-    pub async fn render(&self, markdown: String) -> Result<BodyHtml> {
+    /// Runs `work` (CPU-bound: judging an upload, rendering) on the blocking
+    /// pool when a turn is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
         let _turn = self
             .turns
             .acquire()
             .await
-            .map_err(|e| Error::Internal(format!("rendering is closed: {e}")))?;
-        tokio::task::spawn_blocking(move || BodyHtml::render(&markdown))
+            .map_err(|e| Error::Internal(format!("the blocking pool is closed: {e}")))?;
+        tokio::task::spawn_blocking(work)
             .await
-            .map_err(|e| Error::Internal(format!("rendering a body failed: {e}")))
+            .map_err(|e| Error::Internal(format!("blocking work failed: {e}")))
+    }
+
+    /// `markdown`, a body of `site`, rendered to safe HTML
+    /// (`markup::render_with`), with the files of the site's media library
+    /// it refers to.
+    pub async fn render(&self, store: &Store, site: SiteId, markdown: String) -> Result<BodyHtml> {
+        let refs = refs_in(&markdown);
+        let media = if refs.is_empty() {
+            Vec::new()
+        } else {
+            store.media_many(site, &refs).await?
+        };
+        self.run(move || BodyHtml::render_with(&markdown, &media))
+            .await
     }
 }

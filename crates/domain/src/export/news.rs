@@ -64,6 +64,7 @@ struct ContentFields {
     publish_at: Option<Option<Timestamp>>,
     unpublish_at: Option<Option<Timestamp>>,
     contact_ids: Option<Vec<i64>>,
+    image_id: Option<Option<i64>>,
 }
 
 impl ContentFields {
@@ -79,6 +80,7 @@ impl ContentFields {
             "publish_at" => put(&mut self.publish_at, "publish_at", map)?,
             "unpublish_at" => put(&mut self.unpublish_at, "unpublish_at", map)?,
             "contact_ids" => put(&mut self.contact_ids, "contact_ids", map)?,
+            "image_id" => put(&mut self.image_id, "image_id", map)?,
             _ => return Ok(false),
         }
         Ok(true)
@@ -96,6 +98,7 @@ impl ContentFields {
             publish_at: self.publish_at.flatten(),
             unpublish_at: self.unpublish_at.flatten(),
             contact_ids: required(self.contact_ids, "contact_ids")?,
+            image_id: self.image_id.flatten(),
         })
     }
 }
@@ -226,7 +229,7 @@ mod tests {
         for field in NewsContent::FIELDS {
             assert!(NEWS_FIELDS.contains(&field) && REVISION_FIELDS.contains(&field));
         }
-        assert_eq!(NEWS_FIELDS.len(), 15);
-        assert_eq!(REVISION_FIELDS.len(), 13);
+        assert_eq!(NEWS_FIELDS.len(), 16);
+        assert_eq!(REVISION_FIELDS.len(), 14);
     }
 }

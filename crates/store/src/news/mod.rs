@@ -256,7 +256,7 @@ impl Store {
     ) -> Result<Vec<Revision>> {
         on_pool!(self, pool => sqlx::query(
             "SELECT r.id, r.version, r.created_at, u.name AS user_name, r.slug, r.title, r.lead, r.body,
-                    r.news_date, r.status, r.publish_at, r.unpublish_at, r.contact_ids
+                    r.news_date, r.status, r.publish_at, r.unpublish_at, r.contact_ids, r.image_id
              FROM news_revisions r LEFT JOIN users u ON u.id = r.user_id
              WHERE r.site_id = $1 AND r.news_id = $2 AND ($3 IS NULL OR r.id = $3)
              ORDER BY r.version DESC",
@@ -423,7 +423,7 @@ async fn article(
     const COLUMNS: &str =
         "n.id, n.slug, n.title, n.lead, n.body, n.news_date, n.status, n.publish_at,
         n.unpublish_at, n.created_at, n.updated_at, n.version, n.body_html,
-        n.body_html_version, n.body_html_renderer";
+        n.body_html_version, n.body_html_renderer, n.image_id";
     let found = match lookup {
         Lookup::Id(id) => {
             let sql = format!(
@@ -488,6 +488,7 @@ pub(crate) fn content_from_row(
         publish_at: optional_time(row, "publish_at")?,
         unpublish_at: optional_time(row, "unpublish_at")?,
         contact_ids,
+        image_id: row.col("image_id")?,
     })
 }
 

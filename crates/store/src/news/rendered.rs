@@ -3,13 +3,14 @@
 
 use raadhus_domain::markup::{self, BodyHtml};
 
-use crate::{DbRow, Result, Store, WriteTx};
+use crate::{DbRow, Result, SiteId, Store, WriteTx};
 
 /// An article whose stored HTML is not of its version or not by this
 /// renderer ([`markup::RENDER_VERSION`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unrendered {
     pub id: i64,
+    pub site: SiteId,
     pub version: i64,
     /// The CommonMark source of that version.
     pub body: String,
@@ -20,7 +21,7 @@ impl Store {
     /// out) whose HTML is missing or stale, with ids above `after`, by id.
     pub async fn unrendered_news(&self, after: i64, limit: u32) -> Result<Vec<Unrendered>> {
         on_pool!(self, pool => sqlx::query(
-            "SELECT id, version, body FROM news
+            "SELECT id, site_id, version, body FROM news
              WHERE id > $1 AND (body_html IS NULL OR body_html_version <> version
                                 OR body_html_renderer <> $2)
              ORDER BY id LIMIT $3",
@@ -34,6 +35,7 @@ impl Store {
         .map(|row| {
             Ok(Unrendered {
                 id: row.col("id")?,
+                site: SiteId(row.col("site_id")?),
                 version: row.col("version")?,
                 body: row.col("body")?,
             })

@@ -38,20 +38,21 @@ async fn write_article(
     publish_at: Option<Timestamp>,
     now: Timestamp,
 ) -> Result<i64> {
-    // Both statements take the same first twelve parameters. In the UPDATE,
+    // Both statements take the same first thirteen parameters. In the UPDATE,
     // `version` on the right is the version before this save.
     let sql = match id {
         None => {
             "INSERT INTO news (slug, title, lead, body, news_date, status, publish_at, unpublish_at,
-                               updated_at, site_id, body_html, body_html_renderer, created_at,
-                               version, body_html_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $9, 1, 1) RETURNING id"
+                               updated_at, site_id, body_html, body_html_renderer, image_id,
+                               created_at, version, body_html_version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $9, 1, 1) RETURNING id"
         }
         Some(_) => {
             "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
                     publish_at = $7, unpublish_at = $8, updated_at = $9, body_html = $11,
-                    body_html_renderer = $12, version = version + 1, body_html_version = version + 1
-             WHERE site_id = $10 AND id = $13 RETURNING id"
+                    body_html_renderer = $12, image_id = $13, version = version + 1,
+                    body_html_version = version + 1
+             WHERE site_id = $10 AND id = $14 RETURNING id"
         }
     };
     on_conn!(conn, c => {
@@ -67,7 +68,8 @@ async fn write_article(
             .bind(codec::timestamp(now))
             .bind(site.0)
             .bind(html.as_str())
-            .bind(markup::RENDER_VERSION);
+            .bind(markup::RENDER_VERSION)
+            .bind(content.image_id);
         match id {
             Some(id) => query.bind(id),
             None => query,
@@ -123,9 +125,9 @@ async fn write_revision(
     .await)?;
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead, body,
-                                     news_date, status, publish_at, unpublish_at, contact_ids)
+                                     news_date, status, publish_at, unpublish_at, contact_ids, image_id)
          SELECT n.site_id, n.id, n.version, $3, $4, n.slug, n.title, n.lead, n.body, n.news_date, n.status,
-                n.publish_at, n.unpublish_at, $5
+                n.publish_at, n.unpublish_at, $5, n.image_id
          FROM news n WHERE n.id = $1 AND n.site_id = $2",
     )
     .bind(id)
@@ -171,6 +173,7 @@ impl WriteTx {
         let publish_at = publish_time(content, None, now);
         let id = write_article(conn, site, None, &slug, content, html, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
+        crate::media::write_uses(conn, site, id, content).await?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(
             site,
@@ -232,6 +235,7 @@ impl WriteTx {
         let slug = &content.slug;
         write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
         write_contacts(conn, site, id, &content.contact_ids).await?;
+        crate::media::write_uses(conn, site, id, content).await?;
         write_revision(conn, site, id, user, now).await?;
         let saved = self
             .news_by_id(site, id)

@@ -89,7 +89,8 @@ async fn markdown(State(state): State<AppState>, form: session::AdminForm) -> Re
             return (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response();
         }
     };
-    match state.usecases().renderer().render(body).await {
+    let (store, site) = (state.usecases().store(), state.site().id);
+    match state.usecases().renderer().render(store, site, body).await {
         Ok(html) => Html(html.into_string()).into_response(),
         Err(e) => WebError::from(e).into_response(),
     }

@@ -53,6 +53,8 @@ pub struct NewsJson {
     #[schema(value_type = Option<String>, format = DateTime)]
     unpublish_at: Option<Timestamp>,
     contacts: Vec<ContactJson>,
+    /// The lead image: a file of the media library (`/api/v1/media`).
+    image_id: Option<i64>,
     /// The version a change must be based on (`PUT`).
     version: i64,
     #[schema(value_type = String, format = DateTime)]
@@ -75,6 +77,7 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
         publish_at: c.publish_at,
         unpublish_at: c.unpublish_at,
         contacts: a.contacts.iter().map(ContactJson::from).collect(),
+        image_id: c.image_id,
         version: a.version,
         created_at: a.created_at,
         updated_at: a.updated_at,
@@ -295,6 +298,10 @@ pub struct NewsRequest {
     #[serde(default)]
     #[schema(required = false, schema_with = contact_refs)]
     contacts: Vec<ContactRef>,
+    /// The lead image ("Topbillede"): the id of an image of the media
+    /// library; null or missing for none.
+    #[schema(value_type = Option<i64>)]
+    image_id: Option<Int>,
     /// Required when changing an article: the version the change is based on.
     #[schema(value_type = Option<i64>)]
     version: Option<Int>,
@@ -378,6 +385,7 @@ fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft
         publish_at,
         unpublish_at,
         contact_ids: Vec::new(),
+        image_id: req.image_id.map(|Int(id)| id),
     };
     Ok(errors.and(NewsDraft::new(form, contacts, today))?)
 }

@@ -120,6 +120,14 @@ pub(super) fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted 
     let publish_at = time(&mut errors, "publish_at")
         .filter(|&at| fields.get("status").trim() != "published" || at <= now);
     let unpublish_at = time(&mut errors, "unpublish_at");
+    let image_id = match fields.get("image_id").trim() {
+        "" => None,
+        id => errors.check(
+            "image_id",
+            id.parse::<i64>()
+                .map_err(|_| "Vælg et billede fra mediebiblioteket."),
+        ),
+    };
     let mut choices: Vec<ContactChoice> = contacts
         .iter()
         .map(|&id| ContactChoice::Existing(id))
@@ -137,6 +145,7 @@ pub(super) fn read_submission(fields: &FormFields, now: Timestamp) -> Submitted 
         publish_at,
         unpublish_at,
         contact_ids: Vec::new(),
+        image_id,
     };
     let result = match NewsDraft::new(form, choices, today) {
         Ok(draft) if errors.is_empty() => Ok(draft),
