@@ -11,15 +11,16 @@ use std::path::Path;
 
 use raadhus::config::Layer;
 use raadhus_domain::Media;
-use raadhus_usecases::{Actor, MediaFields, Upload};
+use raadhus_domain::media::{Crop, VariantFormat};
+use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::media_support::{pdf, png};
 use crate::support::{Page, TestApp, TestDb};
 use crate::transfer::{read_json, refused_whole, run};
 
 const PASSWORD: &str = "en god lang adgangskode";
-
 fn layer() -> Layer {
     Layer {
         base_url: Some("https://www.vesterfjord.example/".into()),
@@ -28,204 +29,135 @@ fn layer() -> Layer {
     }
 }
 
-/// A PNG of `width`×`height` with a gradient (so that its variants differ).
-pub fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .expect("PNG encodes");
-    out.into_inner()
-}
-
-/// A one-page PDF with a text layer, a language, a title and a structure
-/// tree, written by hand with a correct cross-reference table.
-pub fn pdf(title: &str, text: &str) -> Vec<u8> {
-    let content = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R /Lang (da-DK) /MarkInfo << /Marked true >> \
-         /StructTreeRoot 6 0 R >>"
-            .to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".into(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] \
-         /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>"
-            .into(),
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len()
-        ),
-        "<< /Type /StructTreeRoot >>".into(),
-        format!("<< /Title ({title}) >>"),
-    ];
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
-    for offset in offsets {
-        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
-/// Uploads `bytes` as `filename` to the library of `app`'s site.
-pub async fn upload(
+/// Uploads through the API; the stored item.
+async fn upload(
     app: &TestApp,
-    by: &Actor,
+    token: &str,
     filename: &str,
-    bytes: Vec<u8>,
-    fields: MediaFields,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
 ) -> Media {
-    app.usecases()
-        .upload_media(
-            app.site,
-            by,
-            Upload {
-                filename: filename.into(),
-                bytes,
-                fields,
-            },
-            raadhus_media::Limits::default(),
-        )
+    let page = app.upload(token, filename, bytes, fields).await;
+    assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+    let id = page.json()["id"].as_i64().expect("id");
+    app.store
+        .media(app.site, id)
         .await
-        .expect("upload accepted")
+        .expect("store")
+        .expect("stored")
 }
 
-fn described(alt: &str, caption: &str) -> MediaFields {
-    MediaFields {
-        alt: Some(alt.into()),
-        caption: Some(caption.into()),
-        credit: Some("Anne Holm".into()),
-        focal_x: Some("300".into()),
-        focal_y: Some("650".into()),
-        ..MediaFields::default()
+/// Sends `method path` with a JSON body; asserts the answer is a success.
+async fn call(app: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> Value {
+    let body = body.map(|b| b.to_string());
+    let page = app.api(method, path, Some(token), body.as_deref()).await;
+    assert!(page.status.is_success(), "{method} {path}: {}", page.body);
+    if page.body.is_empty() {
+        Value::Null
+    } else {
+        page.json()
     }
 }
 
-/// What the library of a site holds: a photo (described twice), a
-/// decorative image, a document, and a photo that was deleted again (so the
-/// ids have a gap); an article with the photo as lead image and the
-/// document linked from its text, and one in the bin that shows the
-/// decorative image. Returns the photo, the document and the article's path.
+/// What the library of a site holds, all made through the API: a photo
+/// (described twice), a decorative image, a document, and a photo that was
+/// deleted again (so the ids have a gap); an article with the photo as lead
+/// image and the document linked from its text, and one in the bin that
+/// shows the decorative image. Returns the photo, the document and the
+/// article's path.
 async fn library(app: &TestApp) -> (Media, Media, String) {
-    let anne = app
-        .user("anne@vesterfjord.example", "editor", PASSWORD)
-        .await;
-    let by = Actor::editor(anne.id);
-    let photo = upload(
+    let token = app.api_token("anne@vesterfjord.example", "editor").await;
+    let described = [
+        ("alt", "Både i havnen"),
+        ("caption", "Havnen en vintermorgen"),
+        ("credit", "Anne Holm"),
+        ("focal_x", "300"),
+        ("focal_y", "650"),
+    ];
+    let photo = upload(app, &token, "havnen.png", &png(1000, 700), &described).await;
+    let changed = call(
         app,
-        &by,
-        "havnen.png",
-        png(1000, 700),
-        described("Både i havnen", "Havnen en vintermorgen"),
+        &token,
+        "PUT",
+        &format!("/api/v1/media/{}", photo.id),
+        Some(
+            json!({"alt": "Fiskerbåde i havnen ved solopgang", "caption": "Havnen en vintermorgen",
+                    "credit": "Anne Holm", "focal_x": 300, "focal_y": 650, "version": 1}),
+        ),
     )
     .await;
-    let cases = app.usecases();
-    let photo = cases
-        .update_media(
-            app.site,
-            &by,
-            photo.id,
-            Some(1),
-            described(
-                "Fiskerbåde i havnen ved solopgang",
-                "Havnen en vintermorgen",
-            ),
-        )
-        .await
-        .expect("described anew");
-    assert_eq!(photo.version, 2);
+    assert_eq!(changed["version"], 2);
     let gone = upload(
         app,
-        &by,
+        &token,
         "slet.png",
-        png(90, 60),
-        described("Slettes igen", ""),
+        &png(90, 60),
+        &[("alt", "Slettes igen")],
     )
     .await;
-    cases
-        .delete_media(app.site, &by, gone.id)
-        .await
-        .expect("deleted");
+    call(
+        app,
+        &token,
+        "DELETE",
+        &format!("/api/v1/media/{}", gone.id),
+        None,
+    )
+    .await;
     let pynt = upload(
         app,
-        &by,
+        &token,
         "bort.png",
-        png(400, 40),
-        MediaFields {
-            decorative: true,
-            ..MediaFields::default()
-        },
+        &png(400, 40),
+        &[("decorative", "true")],
     )
     .await;
     let plan = upload(
         app,
-        &by,
+        &token,
         "lokalplan 412.pdf",
-        pdf(
-            "Lokalplan 412",
-            "Lokalplan for havnen og kajen ved Vesterfjord",
-        ),
-        MediaFields {
-            title: Some("Lokalplan 412".into()),
-            ..MediaFields::default()
-        },
+        &pdf("Lokalplan for havnen og kajen ved Vesterfjord", true),
+        &[("title", "Lokalplan 412")],
     )
     .await;
-    let token = app.api_token("robot@vesterfjord.example", "editor").await;
     let body = format!(
         "Havnen får nye bådpladser.\n\n![](media:{})\n\nLæs [Lokalplan 412](media:{}).",
         photo.id, plan.id
     );
-    let created = app
-        .api(
-            "POST",
-            "/api/v1/news",
-            Some(&token),
-            Some(
-                &json!({"title": "Nye bådpladser i havnen", "body": body, "status": "published",
-                         "image_id": photo.id})
-                .to_string(),
-            ),
-        )
-        .await;
-    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let binned = app
-        .api(
-            "POST",
-            "/api/v1/news",
-            Some(&token),
-            Some(
-                &json!({"title": "Kladde med pynt", "status": "draft",
-                         "body": format!("![](media:{})", pynt.id)})
-                .to_string(),
-            ),
-        )
-        .await;
-    assert_eq!(binned.status, StatusCode::CREATED, "{}", binned.body);
-    let binned = binned.json()["id"].as_i64().expect("id");
-    let deleted = app
-        .api(
-            "DELETE",
-            &format!("/api/v1/news/{binned}"),
-            Some(&token),
-            None,
-        )
-        .await;
-    assert!(deleted.status.is_success(), "{}", deleted.body);
+    call(
+        app,
+        &token,
+        "POST",
+        "/api/v1/news",
+        Some(
+            json!({"title": "Nye bådpladser i havnen", "body": body, "status": "published",
+                    "image_id": photo.id}),
+        ),
+    )
+    .await;
+    let binned = call(
+        app,
+        &token,
+        "POST",
+        "/api/v1/news",
+        Some(json!({"title": "Kladde med pynt", "status": "draft",
+                    "body": format!("![](media:{})", pynt.id)})),
+    )
+    .await;
+    let binned = binned["id"].as_i64().expect("id");
+    call(
+        app,
+        &token,
+        "DELETE",
+        &format!("/api/v1/news/{binned}"),
+        None,
+    )
+    .await;
+    let photo = app
+        .store
+        .media(app.site, photo.id)
+        .await
+        .expect("store")
+        .expect("stored");
     (photo, plan, "/nyheder/nye-baadpladser-i-havnen".into())
 }
 
@@ -319,14 +251,17 @@ async fn an_export_with_media_imports_losslessly_with_ids_and_bytes() {
     assert_eq!(a.body, b.body);
     assert!(a.body.contains("<picture"), "{}", a.body);
     assert!(a.body.contains("Lokalplan 412 (PDF"), "{}", a.body);
-    same_bytes(&source, &copy, &[photo.url(), plan.url()]).await;
+    // The originals, and a variant each node makes from them.
+    let variant = photo.variant_url(Crop::Card, 480, VariantFormat::Webp);
+    same_bytes(&source, &copy, &[photo.url(), plan.url(), variant]).await;
     // A new upload on the copy gets an id after the imported ones.
+    let token = copy.api_token("efter@vesterfjord.example", "editor").await;
     let next = upload(
         &copy,
-        &Actor::cli(),
+        &token,
         "efter.png",
-        png(80, 80),
-        described("Efter flytningen", ""),
+        &png(80, 80),
+        &[("alt", "Efter flytningen")],
     )
     .await;
     assert!(next.id > plan.id.max(photo.id), "{next:?}");
@@ -493,11 +428,11 @@ async fn the_audit_log_tells_uploads_changes_and_deletions_in_danish() {
     assert_eq!(log.status, StatusCode::OK);
     let lines = log.texts("td.log-line");
     for expected in [
-        "Test Redaktør uploadede »havnen«",
-        "Test Redaktør opdaterede filen »havnen«",
-        "Test Redaktør uploadede »slet«",
-        "Test Redaktør slettede filen »slet«",
-        "Test Redaktør uploadede »Lokalplan 412«",
+        "Test Redaktør uploadede »havnen« via API'et",
+        "Test Redaktør opdaterede filen »havnen« via API'et",
+        "Test Redaktør uploadede »slet« via API'et",
+        "Test Redaktør slettede filen »slet« via API'et",
+        "Test Redaktør uploadede »Lokalplan 412« via API'et",
     ] {
         assert!(
             lines.iter().any(|l| l.starts_with(expected)),
