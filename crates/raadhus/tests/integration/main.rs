@@ -26,6 +26,7 @@ mod hardening;
 mod hostile;
 mod import_rules;
 mod media_api;
+mod media_cluster;
 mod media_transfer;
 mod news;
 mod pages;
