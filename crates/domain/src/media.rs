@@ -43,6 +43,7 @@ impl MediaKind {
 /// A point of an image in per-mille of its width and height; (500, 500) is
 /// the centre. Crops keep it in view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FocalPoint {
     pub x: u16,
     pub y: u16,
@@ -69,6 +70,7 @@ pub const MAX_FILENAME_CHARS: usize = 200;
 
 /// What an editor says about a file: everything but its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MediaDetails {
     /// Shown in the library and as a document's link text.
     pub title: String,
@@ -279,6 +281,7 @@ pub struct Media {
 
 /// What the accessibility check of a document found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentCheck {
     /// A structure tree, and `/MarkInfo /Marked true`.
     pub tagged: bool,

@@ -11,6 +11,7 @@ mod codec;
 mod contacts;
 mod directory;
 mod export;
+mod export_media;
 mod import;
 mod journal;
 mod media;

@@ -26,6 +26,8 @@ mod hardening;
 mod hostile;
 mod import_rules;
 mod media_api;
+mod media_cluster;
+mod media_transfer;
 mod news;
 mod pages;
 mod reference_article;
