@@ -127,6 +127,10 @@ impl Application {
                 .import_bundle(site.id, &bundle, now)
                 .await
                 .map_err(StartError::Database)?;
+            let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
+            demo::files::add(&usecases, site.id, raadhus_media::Limits::default())
+                .await
+                .map_err(StartError::Demo)?;
             if config.site_name.is_none() {
                 site.name = demo_name;
             }

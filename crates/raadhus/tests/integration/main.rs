@@ -24,6 +24,7 @@ mod faults;
 mod hardening;
 mod hostile;
 mod import_rules;
+mod media_public;
 mod news;
 mod pages;
 mod reference_article;
