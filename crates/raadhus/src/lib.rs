@@ -128,7 +128,10 @@ impl Application {
                 .await
                 .map_err(StartError::Database)?;
             let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
-            demo::files::add(&usecases, site.id, raadhus_media::Limits::default())
+            let limits = raadhus_media::Limits {
+                max_pixels: config.max_image_pixels,
+            };
+            demo::files::add(&usecases, site.id, limits)
                 .await
                 .map_err(StartError::Demo)?;
             if config.site_name.is_none() {
@@ -194,6 +197,9 @@ impl Application {
             raadhus_web::Settings {
                 base_url,
                 max_body_bytes: config.max_body_bytes,
+                max_upload_bytes: config.max_upload_bytes,
+                max_image_pixels: config.max_image_pixels,
+                media_cache_dir: config.data_dir.join("media-cache"),
                 request_timeout: config.request_timeout,
                 was_url: config.was_url.clone(),
                 was_reviewed: config.was_reviewed,

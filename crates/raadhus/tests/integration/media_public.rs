@@ -8,21 +8,8 @@ use raadhus_usecases::{Actor, MediaFields, Upload};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::media_support::png;
 use crate::support::{TestApp, published};
-
-/// A PNG `width`×`height` of soft colour bands: something to crop.
-fn png(width: u32, height: u32) -> Vec<u8> {
-    let picture = image::RgbImage::from_fn(width, height, |x, y| {
-        let r = u8::try_from(x * 255 / width.max(1)).unwrap_or(0);
-        let g = u8::try_from(y * 255 / height.max(1)).unwrap_or(0);
-        image::Rgb([r, g, 160])
-    });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    picture
-        .write_to(&mut bytes, image::ImageFormat::Png)
-        .expect("PNG encodes");
-    bytes.into_inner()
-}
 
 /// A one-page PDF that says `text`, with its title.
 fn pdf(title: &str, text: &str) -> Vec<u8> {
@@ -189,7 +176,7 @@ async fn a_decorative_lead_image_has_an_empty_alt_text_and_no_caption_without_on
     );
     assert_eq!(
         meta(&page, "property", "og:image:height").as_deref(),
-        Some("472")
+        Some("473")
     );
 }
 
