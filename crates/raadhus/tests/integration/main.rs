@@ -27,6 +27,7 @@ mod hostile;
 mod import_rules;
 mod media_api;
 mod media_cluster;
+mod media_public;
 mod media_transfer;
 mod news;
 mod pages;
