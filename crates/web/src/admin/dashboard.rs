@@ -88,7 +88,9 @@ async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
         let text = if documents == 1 {
             "1 dokument, som nyhederne bruger, består ikke tilgængelighedstjekket.".to_string()
         } else {
-            format!("{documents} dokumenter, som nyhederne bruger, består ikke tilgængelighedstjekket.")
+            format!(
+                "{documents} dokumenter, som nyhederne bruger, består ikke tilgængelighedstjekket."
+            )
         };
         notices.push(Notice {
             text,

@@ -85,7 +85,10 @@ fn revision_rows(revisions: &[MediaRevision]) -> Vec<RevisionRow> {
                     let b = &before.details;
                     [
                         (d.title != b.title, "titel"),
-                        (d.alt != b.alt || d.decorative != b.decorative, "alternativ tekst"),
+                        (
+                            d.alt != b.alt || d.decorative != b.decorative,
+                            "alternativ tekst",
+                        ),
                         (d.caption != b.caption, "billedtekst"),
                         (d.credit != b.credit, "fotograf"),
                         (d.focal != b.focal, "fokuspunkt"),
@@ -295,7 +298,11 @@ pub async fn delete(
     form: AdminForm,
 ) -> Result<Response, WebError> {
     let by = Actor::editor(form.who.user.id);
-    match state.usecases().delete_media(state.site().id, &by, id).await {
+    match state
+        .usecases()
+        .delete_media(state.site().id, &by, id)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("{SECTION}?slettet=1")).into_response()),
         Err(Error::InUse(names)) => {
             let m = get(&state, id).await?;

@@ -125,7 +125,11 @@ impl Item {
         let snippet = if is_image {
             format!("![](media:{})", m.id)
         } else {
-            format!("[{}](media:{})", m.details.title.replace(['[', ']'], ""), m.id)
+            format!(
+                "[{}](media:{})",
+                m.details.title.replace(['[', ']'], ""),
+                m.id
+            )
         };
         Self {
             id: m.id,

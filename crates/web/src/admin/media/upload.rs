@@ -67,8 +67,7 @@ pub(super) fn error_map(errors: Option<&ValidationErrors>) -> HashMap<&'static s
 const NOT_SAVED: &str = "Filen er ikke gemt. Ret fejlene herunder, og upload igen.";
 const CHOOSE_AGAIN: &str = "Vælg filen igen: af sikkerhedsgrunde kan browseren ikke huske den \
     fil, du valgte. Det, du skrev i felterne, står der stadig.";
-const UNREADABLE: &str =
-    "Formularen kunne ikke læses. Gå tilbage, genindlæs siden, og prøv igen.";
+const UNREADABLE: &str = "Formularen kunne ikke læses. Gå tilbage, genindlæs siden, og prøv igen.";
 
 async fn render(
     state: &AppState,
@@ -130,7 +129,9 @@ pub async fn submit(
         .upload_media(site, &by, upload, media_limits(&state))
         .await
     {
-        Ok(media) => Ok(Redirect::to(&format!("{}?uploadet=1", edit_url(media.id))).into_response()),
+        Ok(media) => {
+            Ok(Redirect::to(&format!("{}?uploadet=1", edit_url(media.id))).into_response())
+        }
         Err(Error::Invalid(errors)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render(&state, &who, status, &fields, Some(&errors)).await

@@ -175,7 +175,10 @@ async fn render_form(
         .iter()
         .map(|e| (e.field, e.message.as_str()))
         .collect();
-    let image_id = form.values.get("image_id").and_then(|v| v.trim().parse().ok());
+    let image_id = form
+        .values
+        .get("image_id")
+        .and_then(|v| v.trim().parse().ok());
     let lead_images = super::media::lead_image_choices(state, image_id).await?;
     let title = match article {
         Some(a) => format!("Rediger: {}", a.content.title),
@@ -424,7 +427,11 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         Err(Error::UnknownReference(what)) if what.starts_with("media ") => {
             let (field, message) = missing_media(&what, image_id);
             let errors = ValidationErrors::one(field, message);
-            (StatusCode::UNPROCESSABLE_ENTITY, errors, INVALID.to_string())
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                INVALID.to_string(),
+            )
         }
         Err(Error::UnknownReference(_)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -458,7 +465,9 @@ fn missing_media(what: &str, image_id: Option<i64>) -> (&'static str, String) {
         let id = id.map_or_else(String::new, |id| format!(" (media:{id})"));
         (
             "body",
-            format!("Teksten henviser til en fil{id}, som ikke findes i mediebiblioteket. Ret henvisningen, eller upload filen."),
+            format!(
+                "Teksten henviser til en fil{id}, som ikke findes i mediebiblioteket. Ret henvisningen, eller upload filen."
+            ),
         )
     }
 }
