@@ -390,18 +390,20 @@ impl Crop {
         }
     }
 
-    /// The size of the part of a `w`×`h` image this crop keeps.
+    /// The size of the part of a `w`×`h` image this crop keeps (rounded to
+    /// the nearest pixel, as the variants are cut).
     pub fn region(self, w: u32, h: u32) -> (u32, u32) {
-        match self.aspect() {
-            None => (w, h),
-            Some((aw, ah)) => {
-                let (w64, h64, aw, ah) = (u64::from(w), u64::from(h), u64::from(aw), u64::from(ah));
-                if w64 * ah > h64 * aw {
-                    (u32::try_from(h64 * aw / ah).unwrap_or(w).max(1), h)
-                } else {
-                    (w, u32::try_from(w64 * ah / aw).unwrap_or(h).max(1))
-                }
-            }
+        let (w, h) = (w.max(1), h.max(1));
+        let Some((aw, ah)) = self.aspect() else {
+            return (w, h);
+        };
+        let (w64, h64, aw, ah) = (u64::from(w), u64::from(h), u64::from(aw), u64::from(ah));
+        let fit =
+            |n: u64, d: u64, max: u32| u32::try_from((n + d / 2) / d).unwrap_or(max).clamp(1, max);
+        if w64 * ah > h64 * aw {
+            (fit(h64 * aw, ah, w), h)
+        } else {
+            (w, fit(w64 * ah, aw, h))
         }
     }
 
@@ -655,8 +657,8 @@ mod tests {
         assert_eq!(widths_for(1000), vec![480, 800, 1000]);
         assert_eq!(widths_for(1600), vec![480, 800, 1200, 1600]);
         assert_eq!(widths_for(300), vec![300]);
-        assert_eq!(Crop::Card.region(4000, 3000), (4000, 2666));
-        assert_eq!(Crop::Card.region(1000, 2000), (1000, 666));
+        assert_eq!(Crop::Card.region(4000, 3000), (4000, 2667));
+        assert_eq!(Crop::Card.region(1000, 2000), (1000, 667));
         assert_eq!(Crop::Full.size(4000, 3000, 800), (800, 600));
         assert_eq!(Crop::Social.size(4000, 3000, 1200), (1200, 630));
     }

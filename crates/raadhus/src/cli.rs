@@ -55,7 +55,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the web server. Creates the database, applies migrations and, on an
     /// empty database, loads the demo content.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Create the database if needed and apply all pending migrations, then exit.
     Migrate,
     /// Print the JSON API's OpenAPI document (served at /api/v1/openapi.json).
@@ -161,6 +161,16 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<String>,
 
+    /// Largest file an editor may upload to the media library, in bytes
+    /// [default: 20971520].
+    #[arg(long, env = "RAADHUS_MAX_UPLOAD_BYTES", value_name = "BYTES")]
+    pub max_upload_bytes: Option<String>,
+
+    /// Most pixels an uploaded image may have (its header is read before
+    /// any decoding) [default: 50000000].
+    #[arg(long, env = "RAADHUS_MAX_IMAGE_PIXELS", value_name = "PIXELS")]
+    pub max_image_pixels: Option<String>,
+
     /// Most memory the render cache of public pages may hold, in bytes; 0
     /// turns it off [default: 67108864].
     #[arg(long, env = "RAADHUS_CACHE_MAX_BYTES", value_name = "BYTES")]
@@ -215,6 +225,8 @@ impl Cli {
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
             cache_max_bytes: serve.and_then(|s| s.cache_max_bytes.clone()),
+            max_upload_bytes: serve.and_then(|s| s.max_upload_bytes.clone()),
+            max_image_pixels: serve.and_then(|s| s.max_image_pixels.clone()),
             request_timeout: serve.and_then(|s| s.request_timeout.clone()),
             was_url: serve.and_then(|s| s.was_url.clone()),
             was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),

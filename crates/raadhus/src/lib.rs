@@ -190,6 +190,9 @@ impl Application {
             raadhus_web::Settings {
                 base_url,
                 max_body_bytes: config.max_body_bytes,
+                max_upload_bytes: config.max_upload_bytes,
+                max_image_pixels: config.max_image_pixels,
+                media_cache_dir: config.data_dir.join("media-cache"),
                 request_timeout: config.request_timeout,
                 was_url: config.was_url.clone(),
                 was_reviewed: config.was_reviewed,

@@ -54,7 +54,7 @@ pub struct MediaRevision {
 #[derive(Debug, Clone, Default)]
 pub struct MediaFilter<'a> {
     pub kind: Option<MediaKind>,
-    /// Words of the title, file name or alt text (case-insensitive).
+    /// Words of the title, file name, alt text or caption (case-insensitive).
     pub query: Option<&'a str>,
     pub limit: u32,
     pub offset: u32,
@@ -246,7 +246,7 @@ impl Store {
             .map(|q| format!("%{}%", q.to_lowercase().replace(['%', '_', '\\'], "")));
         const WHERE: &str = "m.site_id = $1 AND ($2 IS NULL OR m.kind = $2)
             AND ($3 IS NULL OR lower(m.title) LIKE $3 OR lower(m.filename) LIKE $3
-                 OR lower(COALESCE(m.alt, '')) LIKE $3)";
+                 OR lower(COALESCE(m.alt, '')) LIKE $3 OR lower(COALESCE(m.caption, '')) LIKE $3)";
         let sql = format!(
             "SELECT {COLUMNS} FROM media m WHERE {WHERE} ORDER BY m.id DESC LIMIT $4 OFFSET $5"
         );

@@ -25,7 +25,7 @@ const X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// Paths with their own caching rules (or none).
 fn is_public(path: &str) -> bool {
-    !["/admin", "/api/", "/healthz", "/static/"]
+    !["/admin", "/api/", "/healthz", "/static/", "/medier/"]
         .iter()
         .any(|p| path.starts_with(p))
 }

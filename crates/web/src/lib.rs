@@ -13,6 +13,7 @@ mod client;
 mod error;
 mod pages;
 mod render;
+mod variants;
 mod views;
 
 use std::sync::Arc;
@@ -52,6 +53,13 @@ pub struct Settings {
     /// The key the site signs its own tokens with (the sign-in form's), the
     /// same on every node.
     pub signing_key: Vec<u8>,
+    /// Largest file an editor may upload to the media library.
+    pub max_upload_bytes: usize,
+    /// Most pixels an uploaded image's header may claim.
+    pub max_image_pixels: u64,
+    /// Where this node keeps media files and their variants (a cache of
+    /// the database).
+    pub media_cache_dir: std::path::PathBuf,
 }
 
 /// Everything a request handler may use. Cheap to clone.
@@ -75,6 +83,9 @@ struct Inner {
     cache: RenderCache,
     trusted_proxies: Vec<ipnet::IpNet>,
     signing_key: Vec<u8>,
+    max_upload_bytes: usize,
+    upload_limits: raadhus_media::Limits,
+    files: variants::FileCache,
 }
 
 impl AppState {
@@ -103,6 +114,11 @@ impl AppState {
                 cache,
                 trusted_proxies: settings.trusted_proxies,
                 signing_key: settings.signing_key,
+                max_upload_bytes: settings.max_upload_bytes,
+                upload_limits: raadhus_media::Limits {
+                    max_pixels: settings.max_image_pixels,
+                },
+                files: variants::FileCache::new(settings.media_cache_dir),
             }),
         })
     }
@@ -121,6 +137,10 @@ impl AppState {
 
     fn site(&self) -> &Site {
         &self.inner.site
+    }
+
+    fn files(&self) -> &variants::FileCache {
+        &self.inner.files
     }
 
     fn urls(&self) -> &SiteUrls {

@@ -27,6 +27,11 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Most memory the render cache of public pages may hold; 0 turns it off.
     pub cache_max_bytes: usize,
+    /// Largest file an editor may upload to the media library, in bytes.
+    pub max_upload_bytes: usize,
+    /// Most pixels an uploaded image's header may claim; more is refused
+    /// before decoding.
+    pub max_image_pixels: u64,
     /// How long the server waits on a client: for a request's headers, for
     /// any byte of an answer to get through, and for a request to be read and
     /// answered; also how long an idle connection is kept.
@@ -56,6 +61,8 @@ pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
 pub const SQLITE_FILE: &str = "raadhus.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const DEFAULT_CACHE_MAX_BYTES: usize = 64 * 1024 * 1024;
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+pub const DEFAULT_MAX_IMAGE_PIXELS: usize = 50_000_000;
 pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: usize = 30;
 
 /// One source's values, before merging. All optional.
@@ -73,6 +80,10 @@ pub struct Layer {
     pub max_body_bytes: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub cache_max_bytes: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub max_upload_bytes: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub max_image_pixels: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub request_timeout: Option<String>,
     pub was_url: Option<String>,
@@ -171,6 +182,8 @@ impl Layer {
             demo: self.demo.or(lower.demo),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             cache_max_bytes: self.cache_max_bytes.or(lower.cache_max_bytes),
+            max_upload_bytes: self.max_upload_bytes.or(lower.max_upload_bytes),
+            max_image_pixels: self.max_image_pixels.or(lower.max_image_pixels),
             request_timeout: self.request_timeout.or(lower.request_timeout),
             was_url: self.was_url.or(lower.was_url),
             was_reviewed: self.was_reviewed.or(lower.was_reviewed),
@@ -295,6 +308,20 @@ impl Config {
             "render cache limit (RAADHUS_CACHE_MAX_BYTES)",
             "expected a number of bytes from 0 (off) to 68719476736",
         )?;
+        let max_upload_bytes = number(
+            layer.max_upload_bytes,
+            DEFAULT_MAX_UPLOAD_BYTES,
+            1024..=4 * 1024 * 1024 * 1024,
+            "upload limit (RAADHUS_MAX_UPLOAD_BYTES / --max-upload-bytes)",
+            "expected a number of bytes from 1024 to 4294967296",
+        )?;
+        let max_image_pixels = number(
+            layer.max_image_pixels,
+            DEFAULT_MAX_IMAGE_PIXELS,
+            1..=1_000_000_000,
+            "image pixel limit (RAADHUS_MAX_IMAGE_PIXELS / --max-image-pixels)",
+            "expected a number of pixels from 1 to 1000000000",
+        )?;
         let request_timeout = number(
             layer.request_timeout,
             DEFAULT_REQUEST_TIMEOUT_SECONDS,
@@ -344,6 +371,8 @@ impl Config {
             was_url,
             max_body_bytes,
             cache_max_bytes,
+            max_upload_bytes,
+            max_image_pixels: max_image_pixels as u64,
             request_timeout: std::time::Duration::from_secs(request_timeout as u64),
             bind,
             data_dir,

@@ -3,6 +3,7 @@
 //! `RAADHUS_TEST_DATABASE_URL` is set (see `database.rs`).
 
 mod database;
+mod media_support;
 mod support;
 
 mod admin_directory;
@@ -25,6 +26,7 @@ mod faults;
 mod hardening;
 mod hostile;
 mod import_rules;
+mod media_api;
 mod news;
 mod pages;
 mod reference_article;

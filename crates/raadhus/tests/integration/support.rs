@@ -322,6 +322,25 @@ impl TestApp {
         token
     }
 
+    /// A request with a bearer token and a body of any type, sent as bytes.
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Page {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let request = self
+            .client
+            .request(method, self.url(path))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", content_type)
+            .body(body);
+        self.send(request).await
+    }
+
     async fn send(&self, request: reqwest::RequestBuilder) -> Page {
         let response = request.send().await.expect("request");
         Page {

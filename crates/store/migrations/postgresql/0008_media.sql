@@ -75,3 +75,8 @@ CREATE TABLE media_uses (
     FOREIGN KEY (site_id, news_id) REFERENCES news (site_id, id) ON DELETE CASCADE
 );
 CREATE INDEX media_uses_news ON media_uses (news_id);
+
+-- The journal names media changes too.
+ALTER TABLE changes DROP CONSTRAINT changes_entity_check;
+ALTER TABLE changes ADD CONSTRAINT changes_entity_check
+    CHECK (entity IN ('news', 'contact', 'media', 'directory', 'site'));

@@ -75,3 +75,18 @@ CREATE TABLE media_uses (
     FOREIGN KEY (site_id, news_id) REFERENCES news (site_id, id) ON DELETE CASCADE
 );
 CREATE INDEX media_uses_news ON media_uses (news_id);
+
+-- The journal names media changes too. SQLite cannot change a CHECK in
+-- place: the table is made anew with its rows (and sequence) kept.
+CREATE TABLE changes_new (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    site_id INTEGER NOT NULL,
+    entity TEXT NOT NULL CHECK (entity IN ('news', 'contact', 'media', 'directory', 'site')),
+    entity_id INTEGER,
+    listed INTEGER NOT NULL DEFAULT 0 CHECK (listed IN (0, 1)),
+    moved INTEGER NOT NULL DEFAULT 0 CHECK (moved IN (0, 1))
+);
+INSERT INTO changes_new (seq, site_id, entity, entity_id, listed, moved)
+    SELECT seq, site_id, entity, entity_id, listed, moved FROM changes;
+DROP TABLE changes;
+ALTER TABLE changes_new RENAME TO changes;

@@ -8,6 +8,7 @@
 mod doc;
 mod error;
 mod json;
+mod media;
 mod news;
 mod records;
 mod schema;
@@ -38,6 +39,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(news::list, news::create))
         .routes(routes!(news::show, news::update, news::delete))
         .routes(routes!(news::revisions))
+        .merge(media::routes())
         .merge(records::routes::<ContactPerson>())
         .merge(records::routes::<Topic>())
         .merge(records::routes::<Website>())

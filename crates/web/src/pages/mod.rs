@@ -4,6 +4,7 @@ mod directory;
 mod feeds;
 mod health;
 mod home;
+mod media;
 mod news;
 pub(crate) mod search;
 mod sitemap;
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(health::check))
         .route("/was", get(accessibility_statement))
         .route("/static/{file}", get(crate::assets::serve))
+        .route("/medier/{id}/{key}/{name}", get(media::serve))
 }
 
 /// `/was`: the accessibility statement in the national WAS-tool, if configured.

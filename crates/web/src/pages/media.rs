@@ -1,0 +1,132 @@
+//! `/medier/…`: the files of the media library, as every node serves them.
+//!
+//! - `/medier/{id}/{hash}/{filename}`: the cleaned original (no metadata).
+//! - `/medier/{id}/{hash}-{x}-{y}-v{n}/{crop}-{width}.{webp|jpg}`: a variant.
+//!
+//! Both addresses name the bytes they serve (the file's hash, the focal
+//! point, the variant version), so answers are cached for a year as
+//! immutable. An address of a file's earlier focal point leads to the
+//! current one; anything else that does not match is `404`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use raadhus_domain::Media;
+use raadhus_domain::media::{Crop, MediaKind, VariantFormat};
+
+use crate::{AppState, WebError};
+
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
+
+/// Serves a file of the library.
+pub async fn serve(
+    State(state): State<AppState>,
+    Path((id, key, name)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let media = state
+        .store()
+        .media(state.site().id, id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if key == media.short_hash() && name == media.filename {
+        let bytes = state.files().original(state.store(), &media).await?;
+        return Ok(original(&media, bytes));
+    }
+    let Some((crop, width, format)) = variant_name(&name) else {
+        return Err(WebError::NotFound);
+    };
+    let (w, h) = (media.width.unwrap_or(0), media.height.unwrap_or(0));
+    if media.kind != MediaKind::Image || !crop.widths(w, h).contains(&width) {
+        return Err(WebError::NotFound);
+    }
+    if key != media.variant_key() {
+        // An earlier focal point (or variant version) of the same bytes: a
+        // page cached elsewhere still names it.
+        return if key.starts_with(&format!("{}-", media.short_hash())) {
+            Ok(Redirect::to(&media.variant_url(crop, width, format)).into_response())
+        } else {
+            Err(WebError::NotFound)
+        };
+    }
+    let bytes = state
+        .files()
+        .variant(state.store(), &media, crop, width, format)
+        .await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(format.mime()),
+            ),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `{crop}-{width}.{ext}`.
+fn variant_name(name: &str) -> Option<(Crop, u32, VariantFormat)> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    let (crop, width) = stem.split_once('-')?;
+    if width.starts_with('0') || !width.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((
+        Crop::parse(crop)?,
+        width.parse().ok()?,
+        VariantFormat::parse_extension(extension)?,
+    ))
+}
+
+/// The cleaned original, shown in the browser (a PDF in its viewer) under
+/// its own name.
+fn original(media: &Media, bytes: Vec<u8>) -> Response {
+    let content_type = HeaderValue::from_str(&media.mime)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    // `filename` is made safe when stored (ASCII letters, digits, `-_.`).
+    let disposition = HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
+        .unwrap_or(HeaderValue::from_static("inline"));
+    let mut response = (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, IMMUTABLE),
+        ],
+        bytes,
+    )
+        .into_response();
+    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", media.sha256)) {
+        response.headers_mut().insert(header::ETAG, etag);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variant_names_are_read_strictly() {
+        assert_eq!(
+            variant_name("hel-800.webp"),
+            Some((Crop::Full, 800, VariantFormat::Webp))
+        );
+        assert_eq!(
+            variant_name("kort-480.jpg"),
+            Some((Crop::Card, 480, VariantFormat::Jpeg))
+        );
+        for bad in [
+            "hel-0800.jpg",
+            "hel-+800.jpg",
+            "hel-800.png",
+            "rund-800.jpg",
+            "hel.jpg",
+            "hel-99999999999.jpg",
+        ] {
+            assert_eq!(variant_name(bad), None, "{bad}");
+        }
+    }
+}
