@@ -31,16 +31,14 @@ use crate::{AppState, WebError};
 pub(super) const SECTION: &str = "/admin/medier";
 const PER_PAGE: u32 = 24;
 
-/// Largest file an editor may upload.
-// TODO(config): the lead adds `max_upload_bytes` to the web settings; read it
-// from there once it lands. This is the only place that says how large.
-pub(super) fn max_upload_bytes(_state: &AppState) -> u64 {
-    20 * 1024 * 1024
+/// Largest file an editor may upload (`--max-upload-bytes`).
+pub(super) fn max_upload_bytes(state: &AppState) -> u64 {
+    u64::try_from(state.inner.max_upload_bytes).unwrap_or(u64::MAX)
 }
 
 /// What the media library limits besides the size (pixels of an image).
-fn media_limits(_state: &AppState) -> raadhus_media::Limits {
-    raadhus_media::Limits::default()
+fn media_limits(state: &AppState) -> raadhus_media::Limits {
+    state.inner.upload_limits
 }
 
 /// What the fields of the upload form besides the file may hold in all.
