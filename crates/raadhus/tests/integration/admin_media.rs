@@ -130,6 +130,7 @@ async fn an_image_with_alt_text_is_uploaded_without_javascript_and_listed() {
     assert_eq!(form.count("input#file[type=file][name=file]"), 1);
     assert_eq!(form.texts("label[for=alt]"), ["Alternativ tekst"]);
     assert_eq!(form.texts("label[for=decorative]"), ["Billedet er pynt"]);
+    assert!(form.texts("#file-hint")[0].contains("højst 20 MB"));
     // The CSRF token comes before the file, as the upload needs.
     let names = form.attrs("form[action='/admin/medier/ny'] [name]", "name");
     assert_eq!(names.first().map(String::as_str), Some("_csrf"));
@@ -303,7 +304,12 @@ async fn uploads_need_the_csrf_token_first_and_a_file_within_the_limit() {
     let too_large = vec![0u8; 20 * 1024 * 1024 + 1];
     let page = upload(&app, &session, "stor.png", &too_large, &[("alt", GOOD_ALT)]).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(page.body.contains("Filen er for stor"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("Filen er for stor. Den største fil, der kan uploades, er 20 MB."),
+        "{}",
+        page.body
+    );
     assert_eq!(stored_count(&app).await, 0);
 }
 

@@ -83,7 +83,7 @@ async fn render(
         error_list => Serde(errors.map(ValidationErrors::errors)),
         message => errors.map(|_| NOT_SAVED),
         choose_again => errors.map(|_| CHOOSE_AGAIN),
-        max_size => format_size(max_upload_bytes(state)),
+        max_size => limit_text(max_upload_bytes(state)),
         notice => None::<&str>,
         for_image => true,
     };
@@ -92,7 +92,10 @@ async fn render(
 }
 
 pub async fn form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
-    render(&state, &who, StatusCode::OK, &FormFields::default(), None).await
+    let defaults = FormFields::default()
+        .with("focal_x", "500")
+        .with("focal_y", "500");
+    render(&state, &who, StatusCode::OK, &defaults, None).await
 }
 
 pub async fn submit(
@@ -221,6 +224,17 @@ fn too_large(max: u64) -> WebError {
         "Filen er for stor. Den største fil, der kan uploades, er {}. Gør filen mindre – gem \
          fx billedet i en mindre størrelse eller dokumentet som en mindre PDF – og prøv igen. \
          Intet er gemt.",
-        format_size(max)
+        limit_text(max)
     ))
+}
+
+/// The upload limit as editors read it: a whole number of MiB as "20 MB"
+/// (the operators set it in MiB), anything else as [`format_size`] does.
+fn limit_text(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes % MIB == 0 {
+        format!("{} MB", bytes / MIB)
+    } else {
+        format_size(bytes)
+    }
 }
