@@ -232,7 +232,7 @@ fn too_large(max: u64) -> WebError {
 /// (the operators set it in MiB), anything else as [`format_size`] does.
 fn limit_text(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MB", bytes / MIB)
     } else {
         format_size(bytes)
