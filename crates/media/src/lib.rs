@@ -108,7 +108,7 @@ impl FileType {
 }
 
 #[cfg(test)]
-mod tests {
+mod file_type_tests {
     use super::*;
 
     #[test]
@@ -130,3 +130,6 @@ mod tests {
         assert_eq!(Limits::default().max_pixels, 50_000_000);
     }
 }
+
+#[cfg(test)]
+mod tests;

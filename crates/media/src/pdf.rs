@@ -7,6 +7,7 @@ use lopdf::{Dictionary, Document, Object};
 
 use crate::{FileType, PrepareError, Prepared};
 
+mod forms;
 mod text;
 
 /// What a PDF's accessibility check found.
@@ -45,7 +46,11 @@ pub(crate) fn prepare(bytes: &[u8]) -> Result<Prepared, PrepareError> {
     let title = info_title(&doc).or_else(|| xmp_title(&doc, catalog));
 
     let doc = Arc::new(doc);
-    let extracted = text::extract(Arc::clone(&doc));
+    let extracted = if forms::safe_to_extract(&doc) {
+        text::extract(Arc::clone(&doc))
+    } else {
+        text::Extracted::none()
+    };
     let has_text = if extracted.letters >= text::MIN_LETTERS {
         true
     } else {
