@@ -8,6 +8,7 @@ mod support;
 
 mod admin_directory;
 mod admin_editor;
+mod admin_media;
 mod admin_news;
 mod admin_pages;
 mod admin_session;
