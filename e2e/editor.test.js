@@ -176,9 +176,9 @@ for (const width of [1280, 320]) {
   });
 }
 
-/** Presses Tab (or `key`) until `selector` has focus, at most 40 times. */
+/** Presses Tab (or `key`) until `selector` has focus, at most 60 times (once around the whole form). */
 async function tabTo(page, selector, key = 'Tab') {
-  for (let i = 0; i < 40; i += 1) {
+  for (let i = 0; i < 60; i += 1) {
     if (await page.evaluate((s) => document.activeElement?.matches(s), selector)) {
       return;
     }

@@ -1,7 +1,7 @@
 //! Removing metadata from image containers without re-encoding the pixels.
 //!
 //! Each format is walked segment by segment (JPEG markers, PNG chunks, RIFF
-//! chunks) and only what is needed to show the image is kept: pixels, colour
+//! chunks, GIF blocks) and only what is needed to show the image is kept: pixels, colour
 //! information (ICC profiles, gamma, transparency) and animation control.
 //! Everything else goes: EXIF (GPS position, camera, serial numbers), XMP,
 //! IPTC, comments, text chunks, unknown chunks and anything after the end of
@@ -14,13 +14,13 @@ use crate::FileType;
 pub(crate) struct Damaged;
 
 /// `bytes` of an image of `file_type` with every metadata segment removed.
-/// GIF is returned as it is: it carries no EXIF.
 pub(crate) fn strip(file_type: FileType, bytes: &[u8]) -> Result<Vec<u8>, Damaged> {
     match file_type {
         FileType::Jpeg => jpeg(bytes),
         FileType::Png => png(bytes),
         FileType::Webp => webp(bytes),
-        FileType::Gif | FileType::Pdf => Ok(bytes.to_vec()),
+        FileType::Gif => gif(bytes),
+        FileType::Pdf => Ok(bytes.to_vec()),
     }
 }
 
@@ -180,4 +180,75 @@ fn webp(bytes: &[u8]) -> Result<Vec<u8>, Damaged> {
     let size = u32::try_from(out.len() - 8).map_err(|_| Damaged)?;
     out[4..8].copy_from_slice(&size.to_le_bytes());
     Ok(out)
+}
+
+/// GIF application extensions that are kept: looping and the colour profile.
+const GIF_KEEP_APPLICATIONS: [&[u8; 11]; 3] = [b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012"];
+
+/// A GIF without comment extensions and application extensions other than
+/// [`GIF_KEEP_APPLICATIONS`] (XMP lives in one), ending at its trailer. A
+/// GIF that ends between two blocks without a trailer gets one.
+fn gif(bytes: &[u8]) -> Result<Vec<u8>, Damaged> {
+    let colour_table = |packed: u8| {
+        if packed & 0x80 == 0 {
+            0
+        } else {
+            3 << ((packed & 7) + 1)
+        }
+    };
+    let screen = bytes.get(..13).ok_or(Damaged)?;
+    let mut i = 13 + colour_table(screen[10]);
+    if i > bytes.len() {
+        return Err(Damaged);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..i]);
+    loop {
+        let Some(&block) = bytes.get(i) else {
+            out.push(0x3B);
+            return Ok(out);
+        };
+        let start = i;
+        let keep = match block {
+            0x3B => {
+                out.push(0x3B);
+                return Ok(out);
+            }
+            0x21 => {
+                let label = *bytes.get(i + 1).ok_or(Damaged)?;
+                i += 2;
+                match label {
+                    0xFE => false,
+                    0xFF => {
+                        let id = bytes.get(i + 1..i + 12).ok_or(Damaged)?;
+                        bytes[i] == 11 && GIF_KEEP_APPLICATIONS.iter().any(|k| k.as_slice() == id)
+                    }
+                    _ => true,
+                }
+            }
+            0x2C => {
+                let descriptor = bytes.get(i..i + 10).ok_or(Damaged)?;
+                // Descriptor, local colour table, LZW minimum code size.
+                i += 10 + colour_table(descriptor[9]) + 1;
+                true
+            }
+            _ => return Err(Damaged),
+        };
+        i = sub_blocks_end(bytes, i)?;
+        if keep {
+            out.extend_from_slice(&bytes[start..i]);
+        }
+    }
+}
+
+/// Where the GIF sub-blocks starting at `from` end (after their terminator).
+fn sub_blocks_end(bytes: &[u8], from: usize) -> Result<usize, Damaged> {
+    let mut i = from;
+    loop {
+        let size = usize::from(*bytes.get(i).ok_or(Damaged)?);
+        i += 1 + size;
+        if size == 0 {
+            return Ok(i);
+        }
+    }
 }

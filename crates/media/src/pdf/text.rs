@@ -18,6 +18,8 @@ const GRACE: Duration = Duration::from_secs(1);
 /// The fewest letters that make a text layer (a scan's stray page number
 /// does not).
 pub(super) const MIN_LETTERS: usize = 5;
+/// Stack of the extracting thread.
+const STACK_SIZE: usize = 16 * 1024 * 1024;
 /// Most pages whose content streams are searched for text operators.
 const MAX_PAGES_SCANNED: usize = 200;
 
@@ -32,6 +34,17 @@ pub(super) struct Extracted {
     pub complete: bool,
 }
 
+impl Extracted {
+    /// Nothing extracted: extraction was not tried or did not answer.
+    pub(super) fn none() -> Self {
+        Self {
+            text: String::new(),
+            letters: 0,
+            complete: false,
+        }
+    }
+}
+
 /// Extracts the text of `doc`. Never blocks longer than about ten seconds:
 /// if the extracting thread has not answered by then, no text is returned
 /// (the thread stops itself at its next character).
@@ -40,6 +53,8 @@ pub(super) fn extract(doc: Arc<Document>) -> Extracted {
     let (tx, rx) = mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("pdf-text".into())
+        // Room for pdf-extract's recursion into nested forms.
+        .stack_size(STACK_SIZE)
         .spawn(move || {
             let mut sink = Sink::new(deadline);
             let result = catch_unwind(AssertUnwindSafe(|| {
@@ -50,13 +65,8 @@ pub(super) fn extract(doc: Arc<Document>) -> Extracted {
             // The caller may have stopped waiting.
             let _ = tx.send((sink, complete));
         });
-    let failed = Extracted {
-        text: String::new(),
-        letters: 0,
-        complete: false,
-    };
     if spawned.is_err() {
-        return failed;
+        return Extracted::none();
     }
     match rx.recv_timeout(TIME_LIMIT + GRACE) {
         Ok((sink, complete)) => Extracted {
@@ -64,7 +74,7 @@ pub(super) fn extract(doc: Arc<Document>) -> Extracted {
             letters: sink.letters,
             complete,
         },
-        Err(_) => failed,
+        Err(_) => Extracted::none(),
     }
 }
 

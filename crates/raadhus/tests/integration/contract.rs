@@ -10,6 +10,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::media_support::{pdf, png};
 use crate::support::{TestApp, cannot_run};
 
 const SEED: &str = "1";
@@ -25,6 +26,20 @@ async fn schemathesis_finds_nothing_the_document_does_not_promise() {
     let token = app
         .api_token("kontrakt@vesterfjord.example", "editor")
         .await;
+    // Files for the media operations to find (the demo site has none of
+    // its own): an image, a decorative one and a document.
+    for (name, bytes, fields) in [
+        (
+            "havn.png",
+            png(64, 48),
+            vec![("alt", "Havnen set fra molen")],
+        ),
+        ("pynt.png", png(32, 32), vec![("decorative", "true")]),
+        ("plan.pdf", pdf("Lokalplan", true), vec![]),
+    ] {
+        let page = app.upload(&token, name, &bytes, &fields).await;
+        assert_eq!(page.status, 201, "{}", page.body);
+    }
     let document = app.url("/api/v1/openapi.json");
     let hooks = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration");
     // schemathesis writes its caches where it runs.

@@ -8,6 +8,7 @@ mod support;
 
 mod admin_directory;
 mod admin_editor;
+mod admin_media;
 mod admin_news;
 mod admin_pages;
 mod admin_session;
@@ -27,6 +28,7 @@ mod hostile;
 mod import_rules;
 mod media_api;
 mod media_cluster;
+mod media_public;
 mod media_transfer;
 mod news;
 mod pages;

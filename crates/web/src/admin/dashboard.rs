@@ -83,6 +83,20 @@ async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
             link: Some(("/admin/hjemmesider", "Se hjemmesiderne")),
         });
     }
+    let documents = super::media::inaccessible_count(state).await?;
+    if documents > 0 {
+        let text = if documents == 1 {
+            "1 dokument, som nyhederne bruger, består ikke tilgængelighedstjekket.".to_string()
+        } else {
+            format!(
+                "{documents} dokumenter, som nyhederne bruger, består ikke tilgængelighedstjekket."
+            )
+        };
+        notices.push(Notice {
+            text,
+            link: Some(("/admin/medier/utilgaengelige", "Se dokumenterne")),
+        });
+    }
     Ok(notices)
 }
 

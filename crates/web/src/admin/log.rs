@@ -32,6 +32,7 @@ fn link(e: &AuditEntry) -> Option<String> {
     let id = e.entity_id.filter(|_| e.exists)?;
     let base = match e.entity.as_str() {
         "news" => super::news::SECTION,
+        "media" => super::media::SECTION,
         "contact" => ContactPerson::KIND.base,
         "topic" => Topic::KIND.base,
         "website" => Website::KIND.base,

@@ -5,6 +5,7 @@ mod auth;
 mod crud;
 mod dashboard;
 mod log;
+mod media;
 mod news;
 mod password_reset;
 mod records;
@@ -67,6 +68,7 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<ContactPerson>())
         .merge(crud::routes::<Topic>())
         .merge(crud::routes::<Website>())
+        .merge(media::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

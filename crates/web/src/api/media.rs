@@ -174,24 +174,24 @@ pub struct MediaUpload {
     file: Vec<u8>,
     /// Images: required unless `decorative` is `true`: what the image shows,
     /// 3 to 400 characters, not the file's name.
-    #[schema(schema_with = schema::optional_text::<{ rules::MAX_ALT_CHARS }>)]
+    #[schema(schema_with = schema::form_text::<{ rules::MAX_ALT_CHARS }>)]
     alt: Option<String>,
     /// `true`: the image adds nothing a reader needs (shown with empty alt).
-    #[schema(value_type = Option<String>, example = "false")]
+    #[schema(value_type = bool, required = false)]
     decorative: Option<String>,
-    #[schema(schema_with = schema::optional_text::<{ rules::MAX_CAPTION_CHARS }>)]
+    #[schema(schema_with = schema::form_text::<{ rules::MAX_CAPTION_CHARS }>)]
     caption: Option<String>,
     /// Who took the photo ("Foto: …").
-    #[schema(schema_with = schema::optional_text::<{ rules::MAX_CREDIT_CHARS }>)]
+    #[schema(schema_with = schema::form_text::<{ rules::MAX_CREDIT_CHARS }>)]
     credit: Option<String>,
     /// Blank: the file's name.
-    #[schema(schema_with = schema::optional_text::<{ rules::MAX_MEDIA_TITLE_CHARS }>)]
+    #[schema(schema_with = schema::form_text::<{ rules::MAX_MEDIA_TITLE_CHARS }>)]
     title: Option<String>,
-    /// Focal point, 0–1000 per mille of the width (blank: 500).
-    #[schema(value_type = Option<String>)]
+    /// Focal point, 0–1000 per mille of the width (missing: 500).
+    #[schema(value_type = i64, required = false, minimum = 0, maximum = 1000)]
     focal_x: Option<String>,
-    /// Focal point, 0–1000 per mille of the height (blank: 500).
-    #[schema(value_type = Option<String>)]
+    /// Focal point, 0–1000 per mille of the height (missing: 500).
+    #[schema(value_type = i64, required = false, minimum = 0, maximum = 1000)]
     focal_y: Option<String>,
 }
 
@@ -352,12 +352,19 @@ fn set_field(fields: &mut MediaFields, name: &str, text: String) -> Result<(), A
 pub struct ListQuery {
     #[param(schema_with = schema::page_number)]
     page: Option<String>,
-    /// `image` or `document`; missing: both.
-    #[param(value_type = Option<String>)]
+    /// `image` or `document`; missing or blank: both.
+    #[param(schema_with = kind_param)]
     kind: Option<String>,
     /// Words of the title, file name or alt text.
     #[param(value_type = Option<String>)]
     q: Option<String>,
+}
+
+fn kind_param() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["image", "document", ""]))
+        .build()
 }
 
 /// A page of the library, newest first.

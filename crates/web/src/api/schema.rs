@@ -66,6 +66,17 @@ pub fn optional_text<const MAX: usize>() -> Object {
     )
 }
 
+/// An optional text of a form (multipart: no null): missing or blank means
+/// none.
+pub fn form_text<const MAX: usize>() -> Object {
+    string(
+        format!("Missing or blank means none. At most {MAX} characters. {RULES}"),
+        format!("^[^{FORBIDDEN}]*$"),
+    )
+    .max_length(Some(MAX))
+    .build()
+}
+
 /// An optional slug: null, missing or blank means one made from the title
 /// or name.
 pub fn slug() -> Object {

@@ -65,6 +65,10 @@ pub(super) fn article_values(a: &NewsArticle, now: Timestamp) -> HashMap<String,
             .map(date::local_input_value)
             .unwrap_or_default(),
     );
+    values.insert(
+        "image_id".into(),
+        c.image_id.map(|id| id.to_string()).unwrap_or_default(),
+    );
     values.insert("version".into(), a.version.to_string());
     values
 }

@@ -175,6 +175,11 @@ async fn render_form(
         .iter()
         .map(|e| (e.field, e.message.as_str()))
         .collect();
+    let image_id = form
+        .values
+        .get("image_id")
+        .and_then(|v| v.trim().parse().ok());
+    let lead_images = super::media::lead_image_choices(state, image_id).await?;
     let title = match article {
         Some(a) => format!("Rediger: {}", a.content.title),
         None => "Opret nyhed".to_string(),
@@ -203,6 +208,7 @@ async fn render_form(
         editor_id => who.user.id,
         is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
         slots => Serde(slots),
+        lead_images => Serde(lead_images),
         contacts => Serde(contacts.iter().map(|c| context! {
             id => c.id,
             label => match &c.job_title { Some(j) => format!("{}, {j}", c.name), None => c.name.clone() },
@@ -369,6 +375,7 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     if fields.get("action") == "preview" {
         return preview(&state, &draft).await;
     }
+    let image_id = draft.content.image_id;
     let by = Actor::editor(who.user.id);
     let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
     let saved = match &existing {
@@ -417,6 +424,15 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             ),
             INVALID.to_string(),
         ),
+        Err(Error::UnknownReference(what)) if what.starts_with("media ") => {
+            let (field, message) = missing_media(&what, image_id);
+            let errors = ValidationErrors::one(field, message);
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                INVALID.to_string(),
+            )
+        }
         Err(Error::UnknownReference(_)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             ValidationErrors::one(
@@ -429,6 +445,31 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     };
     let form = refused(errors, message);
     render_form(&state, &who, status, existing.as_ref(), form).await
+}
+
+/// The field and message for a file of the library the article refers to
+/// that is not there (or, as the lead image, is no image): the store's
+/// refusal `what` starts with "media {id}".
+fn missing_media(what: &str, image_id: Option<i64>) -> (&'static str, String) {
+    let id = what
+        .split_whitespace()
+        .nth(1)
+        .and_then(|id| id.parse::<i64>().ok());
+    if id.is_some() && id == image_id {
+        (
+            "image_id",
+            "Det valgte topbillede findes ikke i mediebiblioteket (eller er ikke et billede). Vælg et andet."
+                .into(),
+        )
+    } else {
+        let id = id.map_or_else(String::new, |id| format!(" (media:{id})"));
+        (
+            "body",
+            format!(
+                "Teksten henviser til en fil{id}, som ikke findes i mediebiblioteket. Ret henvisningen, eller upload filen."
+            ),
+        )
+    }
 }
 
 /// Shows the article exactly as the public page would, without saving it.
