@@ -41,6 +41,7 @@ async function startServer() {
   });
   return {
     base,
+    data,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.on('exit', resolve));
@@ -95,4 +96,10 @@ function serverAndBrowser() {
   return env;
 }
 
-module.exports = { serverAndBrowser, axe, signIn, screenshot, EDITOR };
+/** Creates an API token acting as the editor (through the command line). */
+function apiToken(server, name) {
+  return execFileSync(BINARY, ['--data', server.data, '--log', 'warn', 'token', 'create',
+    '--user', EDITOR.email, '--name', name]).toString().trim();
+}
+
+module.exports = { serverAndBrowser, axe, signIn, screenshot, apiToken, EDITOR };

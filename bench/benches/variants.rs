@@ -16,9 +16,8 @@ use std::sync::LazyLock;
 use divan::Bencher;
 use image::codecs::jpeg::JpegEncoder;
 use image::{Rgb, RgbImage};
-use raadhus_media::{
-    Focal, Limits, OutFormat, Prepared, Shape, prepare, variant, variants, widths_for,
-};
+use raadhus_domain::media::{Crop, FocalPoint, VariantFormat, widths_for};
+use raadhus_media::{Limits, Prepared, prepare, variant, variants};
 
 fn main() {
     divan::main();
@@ -58,13 +57,13 @@ static ORIGINAL: LazyLock<Vec<u8>> = LazyLock::new(|| match prepare(&PHOTO, &Lim
 });
 
 /// Every variant a page asks for: 4 widths × WebP and JPEG.
-fn requests() -> Vec<(Shape, u32, OutFormat)> {
+fn requests() -> Vec<(Crop, u32, VariantFormat)> {
     widths_for(WIDTH)
         .into_iter()
         .flat_map(|w| {
             [
-                (Shape::Original, w, OutFormat::Webp),
-                (Shape::Original, w, OutFormat::Jpeg),
+                (Crop::Full, w, VariantFormat::Webp),
+                (Crop::Full, w, VariantFormat::Jpeg),
             ]
         })
         .collect()
@@ -76,7 +75,7 @@ fn all_variants_12mp(bencher: Bencher) {
     assert_eq!(requests.len(), 8);
     let original = ORIGINAL.as_slice();
     bencher.bench(|| {
-        let made = variants(original, &requests, Focal::default()).expect("variants");
+        let made = variants(original, &requests, FocalPoint::default()).expect("variants");
         assert_eq!(made.len(), 8);
         made
     });
@@ -88,10 +87,10 @@ fn prepare_12mp(bencher: Bencher) {
     bencher.bench(|| prepare(photo, &Limits::default()).expect("accepted"));
 }
 
-#[divan::bench(sample_count = 10, sample_size = 1, args = [OutFormat::Webp, OutFormat::Jpeg])]
-fn one_variant_1600(bencher: Bencher, format: OutFormat) {
+#[divan::bench(sample_count = 10, sample_size = 1, args = [VariantFormat::Webp, VariantFormat::Jpeg])]
+fn one_variant_1600(bencher: Bencher, format: VariantFormat) {
     let original = ORIGINAL.as_slice();
     bencher.bench(|| {
-        variant(original, Shape::Original, 1600, format, Focal::default()).expect("variant")
+        variant(original, Crop::Full, 1600, format, FocalPoint::default()).expect("variant")
     });
 }

@@ -81,6 +81,8 @@ static FIXTURE: LazyLock<Fixture> = LazyLock::new(|| {
             url: format!("/{}/{i}", kind.as_str()),
             date: year.map(|y| format!("{y}-03-01")),
             year,
+            file: None,
+            links: Vec::new(),
         })
         .collect();
     index

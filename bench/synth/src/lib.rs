@@ -343,6 +343,7 @@ pub fn export(n: usize) -> Export {
         users,
         api_tokens: Vec::new(),
         audit_log: Vec::new(),
+        media_files: Vec::new(),
         sites: vec![ExportSite {
             id: 1,
             name: SITE_NAME.to_string(),
@@ -350,6 +351,7 @@ pub fn export(n: usize) -> Export {
             contacts,
             topics,
             websites,
+            media: Vec::new(),
             news,
             audit_log: Vec::new(),
         }],

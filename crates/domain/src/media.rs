@@ -43,6 +43,7 @@ impl MediaKind {
 /// A point of an image in per-mille of its width and height; (500, 500) is
 /// the centre. Crops keep it in view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FocalPoint {
     pub x: u16,
     pub y: u16,
@@ -69,6 +70,7 @@ pub const MAX_FILENAME_CHARS: usize = 200;
 
 /// What an editor says about a file: everything but its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MediaDetails {
     /// Shown in the library and as a document's link text.
     pub title: String,
@@ -279,6 +281,7 @@ pub struct Media {
 
 /// What the accessibility check of a document found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentCheck {
     /// A structure tree, and `/MarkInfo /Marked true`.
     pub tagged: bool,
@@ -657,6 +660,13 @@ mod tests {
         assert_eq!(widths_for(1000), vec![480, 800, 1000]);
         assert_eq!(widths_for(1600), vec![480, 800, 1200, 1600]);
         assert_eq!(widths_for(300), vec![300]);
+        assert_eq!(widths_for(800), vec![480, 800]);
+        assert_eq!(widths_for(1599), vec![480, 800, 1200, 1599]);
+        assert_eq!(widths_for(0), Vec::<u32>::new());
+        assert_eq!(Crop::Full.size(4000, 3000, 5000), (4000, 3000));
+        assert_eq!(Crop::Social.size(800, 1200, 1200), (800, 420));
+        assert_eq!(Crop::Card.size(1000, 200, 800), (300, 200));
+        assert_eq!(Crop::Card.size(1, 1, 480), (1, 1));
         assert_eq!(Crop::Card.region(4000, 3000), (4000, 2667));
         assert_eq!(Crop::Card.region(1000, 2000), (1000, 667));
         assert_eq!(Crop::Full.size(4000, 3000, 800), (800, 600));

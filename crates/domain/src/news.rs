@@ -315,6 +315,8 @@ pub struct NewsSummary {
     pub lead: Option<String>,
     pub news_date: Date,
     pub publish_at: Option<Timestamp>,
+    /// The lead image (a file of the media library).
+    pub image_id: Option<i64>,
 }
 
 /// A stored article: its content, its contact persons (those of

@@ -7,17 +7,11 @@
 mod clean;
 mod pdf;
 mod prepare;
-mod size;
 mod sniff;
 mod variant;
 
-pub use pdf::Accessibility;
 pub use prepare::{PrepareError, Prepared, prepare};
-pub use size::format_size;
-pub use variant::{
-    Focal, OutFormat, Shape, VARIANT_VERSION, VariantError, WIDTHS, variant, variant_size,
-    variants, widths_for,
-};
+pub use variant::{VariantError, variant, variants};
 
 /// Most pixels an uploaded image may claim in its header.
 pub const DEFAULT_MAX_PIXELS: u64 = 50_000_000;
@@ -81,30 +75,6 @@ impl FileType {
             FileType::Pdf => "pdf",
         }
     }
-
-    /// The name shown to people, as in "(PDF, 2,1 MB)".
-    pub fn label(self) -> &'static str {
-        match self {
-            FileType::Jpeg => "JPEG",
-            FileType::Png => "PNG",
-            FileType::Webp => "WebP",
-            FileType::Gif => "GIF",
-            FileType::Pdf => "PDF",
-        }
-    }
-
-    /// Whether it is an image (else a document).
-    pub fn is_image(self) -> bool {
-        !matches!(self, FileType::Pdf)
-    }
-
-    /// The file type of a media type written by [`FileType::mime`].
-    pub fn from_mime(mime: &str) -> Option<Self> {
-        let mime = mime.trim();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.mime().eq_ignore_ascii_case(mime))
-    }
 }
 
 #[cfg(test)]
@@ -112,17 +82,9 @@ mod file_type_tests {
     use super::*;
 
     #[test]
-    fn file_types_round_trip_through_their_mime() {
-        for t in FileType::ALL {
-            assert_eq!(FileType::from_mime(t.mime()), Some(t));
-        }
-        assert_eq!(FileType::from_mime("IMAGE/JPEG"), Some(FileType::Jpeg));
-        assert_eq!(FileType::from_mime("image/svg+xml"), None);
-        assert_eq!(FileType::from_mime("text/html"), None);
-        assert!(FileType::Gif.is_image());
-        assert!(!FileType::Pdf.is_image());
+    fn file_types_name_their_mime_and_extension() {
+        assert_eq!(FileType::Pdf.mime(), "application/pdf");
         assert_eq!(FileType::Jpeg.extension(), "jpg");
-        assert_eq!(FileType::Webp.label(), "WebP");
     }
 
     #[test]

@@ -5,30 +5,12 @@ use std::sync::Arc;
 
 use lopdf::{Dictionary, Document, Object};
 
+use raadhus_domain::media::DocumentCheck;
+
 use crate::{FileType, PrepareError, Prepared};
 
 mod forms;
 mod text;
-
-/// What a PDF's accessibility check found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub struct Accessibility {
-    /// The catalog has a `/StructTreeRoot` and `/MarkInfo << /Marked true >>`.
-    pub tagged: bool,
-    /// The catalog has a non-empty `/Lang`.
-    pub language: bool,
-    /// The Info dictionary (or XMP `dc:title`) has a non-empty title.
-    pub title: bool,
-    /// A text layer: the extracted text has at least a few letters.
-    pub has_text: bool,
-}
-
-impl Accessibility {
-    /// Whether every check passed.
-    pub fn passes(&self) -> bool {
-        self.tagged && self.language && self.title && self.has_text
-    }
-}
 
 /// Judges a PDF. The bytes are stored unchanged.
 pub(crate) fn prepare(bytes: &[u8]) -> Result<Prepared, PrepareError> {
@@ -61,7 +43,7 @@ pub(crate) fn prepare(bytes: &[u8]) -> Result<Prepared, PrepareError> {
     Ok(Prepared::Document {
         file_type: FileType::Pdf,
         bytes: bytes.to_vec(),
-        accessibility: Accessibility {
+        accessibility: DocumentCheck {
             tagged,
             language,
             title: title.is_some(),

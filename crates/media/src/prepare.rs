@@ -7,7 +7,9 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
 
 use crate::sniff::{Sniffed, sniff};
-use crate::{Accessibility, FileType, Limits, clean, pdf};
+use raadhus_domain::media::DocumentCheck;
+
+use crate::{FileType, Limits, clean, pdf};
 
 /// An upload judged and cleaned, ready to store.
 #[derive(Debug)]
@@ -28,7 +30,7 @@ pub enum Prepared {
         file_type: FileType,
         /// The upload, unchanged.
         bytes: Vec<u8>,
-        accessibility: Accessibility,
+        accessibility: DocumentCheck,
         /// The document's own title (Info /Title), if any, trimmed.
         title: Option<String>,
         /// Its text for search, whitespace collapsed, at most

@@ -6,6 +6,8 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use image::DynamicImage;
 use image::codecs::jpeg::JpegEncoder;
 
+use raadhus_domain::media::{Crop, FocalPoint, VariantFormat};
+
 use crate::FileType;
 use crate::sniff::{Sniffed, sniff};
 
@@ -13,130 +15,24 @@ mod encode;
 
 pub(crate) use encode::encode_webp;
 
-/// The shape of a variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Shape {
-    /// The whole image, scaled.
-    Original,
-    /// Cropped to `w:h` around the focal point, then scaled (e.g. 3:2
-    /// thumbnails, 1200x630 og:image).
-    Crop { w: u32, h: u32 },
-}
-
-/// The encoding of a variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OutFormat {
-    Webp,
-    Jpeg,
-}
-
-impl OutFormat {
-    /// The media type it is served with.
-    pub fn mime(self) -> &'static str {
-        match self {
-            OutFormat::Webp => "image/webp",
-            OutFormat::Jpeg => "image/jpeg",
-        }
-    }
-
-    /// The file name extension, without the dot.
-    pub fn extension(self) -> &'static str {
-        match self {
-            OutFormat::Webp => "webp",
-            OutFormat::Jpeg => "jpg",
-        }
-    }
-}
-
-/// A point of the image in per-mille of its width and height (0..=1000
-/// each); 500,500 is the centre. Values above 1000 count as 1000.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Focal {
-    pub x: u16,
-    pub y: u16,
-}
-
-impl Default for Focal {
-    fn default() -> Self {
-        Self { x: 500, y: 500 }
-    }
-}
-
-/// The widths of the responsive variants.
-pub const WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
-
-/// Bump when any variant's bytes change for the same input (it is part of
-/// the URLs, which are served as immutable).
-pub const VARIANT_VERSION: u32 = 1;
-
 /// Why a variant could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum VariantError {
     /// The original is not an image this crate reads, or it is damaged.
     #[error("the original cannot be decoded as an image")]
     Decode,
-    /// A width of 0 or a crop ratio with a 0.
-    #[error("a variant needs a width and a crop ratio above 0")]
+    /// A width of 0.
+    #[error("a variant needs a width above 0")]
     InvalidRequest,
     /// Resizing or encoding failed.
     #[error("the variant could not be encoded: {0}")]
     Encode(String),
 }
 
-/// The widths to offer for an image `width` px wide, never upscaled: the
-/// [`WIDTHS`] up to `width`, plus `width` itself when it is below 1600 and
-/// not one of them (e.g. 1000 -> [480, 800, 1000]; 300 -> [300]).
-pub fn widths_for(width: u32) -> Vec<u32> {
-    let mut widths: Vec<u32> = WIDTHS.into_iter().filter(|&w| w <= width).collect();
-    let largest = WIDTHS[WIDTHS.len() - 1];
-    if width > 0 && width < largest && !widths.contains(&width) {
-        widths.push(width);
-    }
-    widths
-}
-
-/// The size of the part of a `w`x`h` image that `shape` keeps.
-fn shape_size(w: u32, h: u32, shape: Shape) -> (u32, u32) {
-    let (w, h) = (w.max(1), h.max(1));
-    match shape {
-        Shape::Original => (w, h),
-        Shape::Crop { w: rw, h: rh } => {
-            let (rw, rh) = (u64::from(rw.max(1)), u64::from(rh.max(1)));
-            let (w64, h64) = (u64::from(w), u64::from(h));
-            if w64 * rh > h64 * rw {
-                // Wider than the ratio: full height.
-                (clamped(div_round(h64 * rw, rh), w), h)
-            } else {
-                (w, clamped(div_round(w64 * rh, rw), h))
-            }
-        }
-    }
-}
-
-fn div_round(n: u64, d: u64) -> u64 {
-    (n + d / 2) / d
-}
-
-fn clamped(n: u64, max: u32) -> u32 {
-    u32::try_from(n).unwrap_or(max).clamp(1, max)
-}
-
-/// The size of a variant `width` wide of an image `w`x`h` in `shape` (for
-/// width/height attributes): never wider than the cropped source.
-pub fn variant_size(w: u32, h: u32, shape: Shape, width: u32) -> (u32, u32) {
-    let (cw, ch) = shape_size(w, h, shape);
-    let out_w = width.clamp(1, cw);
-    let out_h = clamped(
-        div_round(u64::from(ch) * u64::from(out_w), u64::from(cw)),
-        u32::MAX,
-    );
-    (out_w, out_h)
-}
-
-/// Where the part that `shape` keeps lies: left, top, width, height, as
+/// Where the part that `crop` keeps lies: left, top, width, height, as
 /// close to centred on `focal` as the image's edges allow.
-fn crop_rect(w: u32, h: u32, shape: Shape, focal: Focal) -> (u32, u32, u32, u32) {
-    let (cw, ch) = shape_size(w, h, shape);
+fn crop_rect(w: u32, h: u32, crop: Crop, focal: FocalPoint) -> (u32, u32, u32, u32) {
+    let (cw, ch) = crop.region(w, h);
     let start = |size: u32, part: u32, per_mille: u16| -> u32 {
         let centre = u64::from(size) * u64::from(per_mille.min(1000)) / 1000;
         let start = centre.saturating_sub(u64::from(part) / 2);
@@ -146,17 +42,17 @@ fn crop_rect(w: u32, h: u32, shape: Shape, focal: Focal) -> (u32, u32, u32, u32)
     (start(w, cw, focal.x), start(h, ch, focal.y), cw, ch)
 }
 
-/// One variant: `original` (stored bytes, already cleaned) cut to `shape`
+/// One variant: `original` (stored bytes, already cleaned) cut to `crop`
 /// around `focal`, scaled to `width` (never wider than the source after
 /// cropping), encoded as `format`. No metadata in the output.
 pub fn variant(
     original: &[u8],
-    shape: Shape,
+    crop: Crop,
     width: u32,
-    format: OutFormat,
-    focal: Focal,
+    format: VariantFormat,
+    focal: FocalPoint,
 ) -> Result<Vec<u8>, VariantError> {
-    let mut out = variants(original, &[(shape, width, format)], focal)?;
+    let mut out = variants(original, &[(crop, width, format)], focal)?;
     out.pop().ok_or(VariantError::InvalidRequest)
 }
 
@@ -164,12 +60,10 @@ pub fn variant(
 /// `requests`. The work is spread over two threads.
 pub fn variants(
     original: &[u8],
-    requests: &[(Shape, u32, OutFormat)],
-    focal: Focal,
+    requests: &[(Crop, u32, VariantFormat)],
+    focal: FocalPoint,
 ) -> Result<Vec<Vec<u8>>, VariantError> {
-    if requests.iter().any(|(shape, width, _)| {
-        *width == 0 || matches!(shape, Shape::Crop { w: 0, .. } | Shape::Crop { h: 0, .. })
-    }) {
+    if requests.iter().any(|(_, width, _)| *width == 0) {
         return Err(VariantError::InvalidRequest);
     }
     let source = Source::decode(original)?;
@@ -223,10 +117,10 @@ impl Source {
         }
     }
 
-    /// The part `shape` keeps around `focal`, scaled to `width` wide.
-    fn resized(&self, shape: Shape, width: u32, focal: Focal) -> Result<Scaled, VariantError> {
-        let (out_w, out_h) = variant_size(self.width, self.height, shape, width);
-        let (left, top, cw, ch) = crop_rect(self.width, self.height, shape, focal);
+    /// The part `crop` keeps around `focal`, scaled to `width` wide.
+    fn resized(&self, crop: Crop, width: u32, focal: FocalPoint) -> Result<Scaled, VariantError> {
+        let (out_w, out_h) = crop.size(self.width, self.height, width);
+        let (left, top, cw, ch) = crop_rect(self.width, self.height, crop, focal);
         let source = ImageRef::new(self.width, self.height, &self.pixels, self.pixel_type())
             .map_err(|e| VariantError::Encode(e.to_string()))?;
         let mut target = Image::new(out_w, out_h, self.pixel_type());

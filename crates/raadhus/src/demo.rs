@@ -6,6 +6,8 @@ use raadhus_domain::bundle::{Bundle, BundleContact, BundleNews, BundleWebsite};
 use raadhus_domain::{ContactInput, NewsContent, NewsForm, Slug, TopicInput, WebUrl};
 use serde::Deserialize;
 
+pub mod files;
+
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
 
 #[derive(Deserialize)]

@@ -15,9 +15,10 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
+use raadhus_domain::media::type_label;
 use raadhus_domain::{NewsArticle, SiteId, SiteUrls, Visibility, date, markup};
-use raadhus_search::{Document, Kind, SearchIndex};
-use raadhus_store::{Change, Recorded, Store, StoreError};
+use raadhus_search::{Document, FileInfo, Kind, SearchIndex};
+use raadhus_store::{Change, PublicDocument, Recorded, Store, StoreError};
 use raadhus_web::RenderCache;
 use tokio::sync::Notify;
 
@@ -56,6 +57,34 @@ impl Documents<'_> {
             url: self.urls.news(c.slug.as_str()),
             date: Some(date::iso(c.news_date)),
             year: u64::try_from(c.news_date.year()).ok(),
+            file: None,
+            links: Vec::new(),
+        }
+    }
+
+    /// A document linked from public articles: found by its text, shown
+    /// with its title, type and size and the articles it belongs to.
+    fn document(&self, d: &PublicDocument) -> Document {
+        let titles: Vec<String> = d.used_by.iter().map(|(_, t)| format!("»{t}«")).collect();
+        let summary = match titles.as_slice() {
+            [] => String::new(),
+            [one] => format!("Fra nyheden {one}."),
+            many => format!("Fra nyhederne {}.", many.join(", ")),
+        };
+        Document {
+            key: document_key(d.media.id),
+            kind: Kind::Document,
+            title: d.media.details.title.clone(),
+            summary,
+            body: d.text.clone(),
+            url: self.urls.absolute(&d.media.url()),
+            date: None,
+            year: None,
+            file: Some(FileInfo {
+                label: type_label(&d.media.mime).to_string(),
+                size: d.media.size,
+            }),
+            links: d.used_by.iter().map(|(id, _)| news_key(*id)).collect(),
         }
     }
 
@@ -73,6 +102,8 @@ impl Documents<'_> {
                 url: w.details.url.to_string(),
                 date: None,
                 year: None,
+                file: None,
+                links: Vec::new(),
             })
             .collect())
     }
@@ -80,6 +111,12 @@ impl Documents<'_> {
 
 fn news_key(id: i64) -> String {
     format!("nyhed:{id}")
+}
+
+const DOCUMENT_KEY: &str = "dokument:";
+
+fn document_key(id: i64) -> String {
+    format!("{DOCUMENT_KEY}{id}")
 }
 
 /// `DATABASE:SEQ`, what the index remembers.
@@ -114,6 +151,13 @@ pub async fn rebuild(
         .map(|a| documents.news(a))
         .collect();
     docs.extend(documents.websites(store, site).await?);
+    docs.extend(
+        store
+            .public_documents(site, now, None)
+            .await?
+            .iter()
+            .map(|d| documents.document(d)),
+    );
     index.replace_all(&docs, &position(&database, seq))?;
     Ok((docs.len(), seq))
 }
@@ -238,6 +282,35 @@ impl Follower {
         }
     }
 
+    /// The files whose place in the index `changes` may change: those
+    /// changed, and those that changed articles link now or linked before
+    /// (as the index remembers).
+    async fn documents_to_check(
+        &self,
+        store: &Store,
+        changes: &[Change],
+    ) -> Result<Vec<i64>, IndexError> {
+        let mut files = BTreeSet::new();
+        for change in changes {
+            match *change {
+                Change::Media { id } => {
+                    files.insert(id);
+                }
+                Change::News { id, .. } => {
+                    files.extend(store.media_of_news(self.site, id).await?);
+                    files.extend(
+                        self.index
+                            .keys_linking(&news_key(id))?
+                            .iter()
+                            .filter_map(|k| k.strip_prefix(DOCUMENT_KEY)?.parse::<i64>().ok()),
+                    );
+                }
+                _ => {}
+            }
+        }
+        Ok(files.into_iter().collect())
+    }
+
     async fn apply(
         &self,
         store: &Store,
@@ -282,7 +355,16 @@ impl Follower {
             if directory {
                 add.extend(documents.websites(store, self.site).await?);
             }
-            let remove: Vec<String> = news.iter().map(|&id| news_key(id)).collect();
+            let files = self.documents_to_check(store, &ours).await?;
+            add.extend(
+                store
+                    .public_documents(self.site, now, Some(&files))
+                    .await?
+                    .iter()
+                    .map(|d| documents.document(d)),
+            );
+            let mut remove: Vec<String> = news.iter().map(|&id| news_key(id)).collect();
+            remove.extend(files.iter().map(|&id| document_key(id)));
             let kinds: &[Kind] = if directory { &[Kind::Website] } else { &[] };
             self.index
                 .update(&remove, kinds, &add, &position(&self.database, last))?;

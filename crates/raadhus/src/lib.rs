@@ -127,6 +127,13 @@ impl Application {
                 .import_bundle(site.id, &bundle, now)
                 .await
                 .map_err(StartError::Database)?;
+            let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
+            let limits = raadhus_media::Limits {
+                max_pixels: config.max_image_pixels,
+            };
+            demo::files::add(&usecases, site.id, limits)
+                .await
+                .map_err(StartError::Demo)?;
             if config.site_name.is_none() {
                 site.name = demo_name;
             }

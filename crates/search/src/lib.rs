@@ -10,7 +10,7 @@ mod analyzer;
 use std::path::Path;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
 };
@@ -47,6 +47,8 @@ pub enum SearchError {
 pub enum Kind {
     News,
     Website,
+    /// A file of the media library (a PDF) linked from a public article.
+    Document,
 }
 
 impl Kind {
@@ -54,6 +56,7 @@ impl Kind {
         match self {
             Self::News => "nyhed",
             Self::Website => "hjemmeside",
+            Self::Document => "dokument",
         }
     }
 
@@ -61,6 +64,7 @@ impl Kind {
         match value {
             "nyhed" => Some(Self::News),
             "hjemmeside" => Some(Self::Website),
+            "dokument" => Some(Self::Document),
             _ => None,
         }
     }
@@ -82,6 +86,21 @@ pub struct Document {
     /// ISO date (`2017-12-18`) for news.
     pub date: Option<String>,
     pub year: Option<u64>,
+    /// A document's type and size.
+    pub file: Option<FileInfo>,
+    /// The keys of the documents this one belongs with (a document: the
+    /// articles linking it), so that a change of one finds the others
+    /// ([`SearchIndex::keys_linking`]).
+    pub links: Vec<String>,
+}
+
+/// What a hit that is a file says about the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileInfo {
+    /// Short type name: "PDF".
+    pub label: String,
+    /// Bytes.
+    pub size: u64,
 }
 
 /// What to look for.
@@ -103,6 +122,8 @@ pub struct Hit {
     pub date: Option<String>,
     /// HTML: escaped text with the matched words in `<mark>`.
     pub excerpt_html: String,
+    /// For a document: its type and size.
+    pub file: Option<FileInfo>,
     pub score: f32,
 }
 
@@ -121,6 +142,9 @@ struct Fields {
     url: Field,
     date: Field,
     year: Field,
+    file_label: Field,
+    file_size: Field,
+    links: Field,
 }
 
 pub struct SearchIndex {
@@ -140,7 +164,7 @@ fn schema() -> (Schema, Fields) {
         )
         .set_stored();
     let fields = Fields {
-        key: builder.add_text_field("key", STRING),
+        key: builder.add_text_field("key", STRING | STORED),
         kind: builder.add_text_field("kind", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
@@ -148,6 +172,9 @@ fn schema() -> (Schema, Fields) {
         url: builder.add_text_field("url", STORED),
         date: builder.add_text_field("date", STORED),
         year: builder.add_u64_field("year", tantivy::schema::INDEXED),
+        file_label: builder.add_text_field("file_label", STORED),
+        file_size: builder.add_u64_field("file_size", STORED),
+        links: builder.add_text_field("links", STRING),
     };
     (builder.build(), fields)
 }
@@ -231,6 +258,24 @@ impl SearchIndex {
         })
     }
 
+    /// The keys of the documents that link `key` (see [`Document::links`]).
+    pub fn keys_linking(&self, key: &str) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.links, key),
+            IndexRecordOption::Basic,
+        );
+        let mut keys = Vec::new();
+        for address in searcher.search(&query, &DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(key) = doc.get_first(self.fields.key).and_then(|v| v.as_str()) {
+                keys.push(key.to_string());
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
     /// What the last commit was told to remember: the caller's mark of how
     /// far the index has followed its source. `None` for a new index.
     pub fn position(&self) -> Result<Option<String>, SearchError> {
@@ -279,6 +324,13 @@ impl SearchIndex {
             }
             if let Some(year) = d.year {
                 document.add_u64(f.year, year);
+            }
+            if let Some(file) = &d.file {
+                document.add_text(f.file_label, &file.label);
+                document.add_u64(f.file_size, file.size);
+            }
+            for link in &d.links {
+                document.add_text(f.links, link);
             }
             writer.add_document(document)?;
         }
@@ -418,12 +470,21 @@ impl SearchIndex {
                 snippet.to_html()
             };
             let date = text(f.date);
+            let file_label = text(f.file_label);
+            let file = (!file_label.is_empty()).then(|| FileInfo {
+                label: file_label,
+                size: doc
+                    .get_first(f.file_size)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0),
+            });
             hits.push(Hit {
                 kind: Kind::parse(&text(f.kind)).unwrap_or(Kind::News),
                 title: text(f.title),
                 url: text(f.url),
                 date: (!date.is_empty()).then_some(date),
                 excerpt_html,
+                file,
                 score,
             });
         }
@@ -447,96 +508,4 @@ fn escape(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn news(id: i64, title: &str) -> Document {
-        Document {
-            key: format!("nyhed:{id}"),
-            kind: Kind::News,
-            title: title.into(),
-            summary: String::new(),
-            body: "Brødtekst.".into(),
-            url: format!("/nyheder/{id}"),
-            date: Some("2026-03-01".into()),
-            year: Some(2026),
-        }
-    }
-
-    fn titles(index: &SearchIndex, text: &str) -> Vec<String> {
-        let query = SearchQuery {
-            text: text.into(),
-            page: 1,
-            per_page: 10,
-            ..SearchQuery::default()
-        };
-        let mut titles: Vec<String> = index
-            .search(&query)
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.title)
-            .collect();
-        titles.sort();
-        titles
-    }
-
-    #[test]
-    fn a_page_far_past_the_end_is_empty_not_an_abort() {
-        // Found by the `search_query` fuzz target: the offset went unchecked
-        // into tantivy, which allocated room for that many hits.
-        let dir = tempfile::tempdir().unwrap();
-        let (index, _) = SearchIndex::open(dir.path()).unwrap();
-        index
-            .replace_all(&[news(1, "Skolen"), news(2, "Skolen igen")], "db:1")
-            .unwrap();
-        for page in [3, 4_294_967_292, u32::MAX as usize, usize::MAX] {
-            let query = SearchQuery {
-                text: "skolen".into(),
-                page,
-                per_page: 10,
-                ..SearchQuery::default()
-            };
-            let results = index.search(&query).unwrap();
-            assert!(results.hits.is_empty(), "page {page}");
-            assert_eq!(results.total, 2, "page {page}");
-        }
-    }
-
-    #[test]
-    fn updates_replace_by_key_and_the_position_survives_a_restart() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
-            assert!(fresh);
-            assert_eq!(index.position().unwrap(), None);
-            index
-                .replace_all(
-                    &[
-                        news(1, "Skolen får nyt tag"),
-                        news(2, "Skolen holder åbent hus"),
-                    ],
-                    "db:7",
-                )
-                .unwrap();
-            index
-                .update(
-                    &["nyhed:2".into()],
-                    &[],
-                    &[news(1, "Skolen får nye vinduer")],
-                    "db:9",
-                )
-                .unwrap();
-            assert_eq!(titles(&index, "skolen"), ["Skolen får nye vinduer"]);
-        }
-        let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
-        assert!(!fresh);
-        assert_eq!(index.position().unwrap().as_deref(), Some("db:9"));
-        assert_eq!(index.len(), 1);
-        index
-            .update(&[], &[Kind::News], &[news(3, "Havnen")], "db:10")
-            .unwrap();
-        assert_eq!(titles(&index, "havnen"), ["Havnen"]);
-        assert!(titles(&index, "skolen").is_empty());
-    }
-}
+mod tests;

@@ -9,7 +9,7 @@ use raadhus_domain::export::{
 };
 use raadhus_domain::{Email, Role, Slug, WebUrl};
 
-use crate::{DbRow, Result, Store, StoreError, codec, news, schedule};
+use crate::{DbRow, Result, Store, StoreError, codec, export_media, news, schedule};
 
 fn time(row: &impl DbRow, table: &'static str, column: &'static str) -> Result<Timestamp> {
     codec::read_timestamp(table, column, row.col(column)?)
@@ -119,6 +119,7 @@ impl Store {
                     contacts: Vec::new(),
                     topics: Vec::new(),
                     websites: Vec::new(),
+                    media: Vec::new(),
                     news: Vec::new(),
                     audit_log: Vec::new(),
                 })
@@ -206,6 +207,11 @@ impl Store {
         )? {
             website.topic_ids = website_topics.remove(&website.id).unwrap_or_default();
             sites[site(site_id)?].websites.push(website);
+        }
+
+        let media_files = export_media::read_files(conn).await?;
+        for (site_id, media) in export_media::read_media(conn).await? {
+            sites[site(site_id)?].media.push(media);
         }
 
         let mut news_contacts: HashMap<i64, Vec<i64>> = HashMap::new();
@@ -300,6 +306,7 @@ impl Store {
             users,
             api_tokens,
             audit_log,
+            media_files,
             sites,
         })
     }

@@ -1,10 +1,13 @@
 //! Loading an [`Export`] into an empty database of either backend: every
 //! row keeps its id and its times.
 
-use raadhus_domain::export::{Export, ExportNews, ExportSite};
-use raadhus_domain::{Email, SiteId, WebUrl, markup};
+use raadhus_domain::export::{Export, ExportMedia, ExportNews, ExportSite};
+use raadhus_domain::media::refs_in;
+use raadhus_domain::{Email, Media, SiteId, WebUrl, markup};
 
-use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, users};
+use crate::{
+    Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, media, users,
+};
 
 impl Store {
     /// Loads `data` (already checked with [`Export::check`]) into this
@@ -19,7 +22,8 @@ impl Store {
         let used: i64 = on_conn!(conn, c => sqlx::query_scalar(
             "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM news)
                   + (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM topics)
-                  + (SELECT COUNT(*) FROM websites) + (SELECT COUNT(*) FROM audit_log)",
+                  + (SELECT COUNT(*) FROM websites) + (SELECT COUNT(*) FROM audit_log)
+                  + (SELECT COUNT(*) FROM media) + (SELECT COUNT(*) FROM media_files)",
         )
         .fetch_one(&mut *c)
         .await)?;
@@ -36,6 +40,7 @@ impl Store {
             on_conn!(conn, c => sqlx::query(sql).execute(&mut *c).await.map(drop))?;
         }
         insert_users(conn, data).await?;
+        export_media::insert_files(conn, &data.media_files).await?;
         for site in &data.sites {
             insert_site(conn, site).await?;
         }
@@ -73,6 +78,8 @@ impl Store {
                 "websites",
                 "news",
                 "news_revisions",
+                "media",
+                "media_revisions",
                 "audit_log",
                 "login_failures",
             ] {
@@ -203,18 +210,33 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
             .map(drop))?;
         }
     }
+    export_media::insert_media(conn, site.id, &site.media).await?;
+    let library: Vec<Media> = site.media.iter().map(ExportMedia::to_media).collect();
     for n in &site.news {
-        insert_news(conn, site.id, n).await?;
+        insert_news(conn, site.id, n, &library).await?;
     }
     Ok(())
 }
 
-async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<()> {
+/// Stores article `n` of `site`, its body rendered with the files of the
+/// site's `library` it refers to, and records which files it uses.
+async fn insert_news(
+    conn: &mut Conn<'_>,
+    site: i64,
+    n: &ExportNews,
+    library: &[Media],
+) -> Result<()> {
+    let refs = refs_in(&n.content.body);
+    let shown: Vec<Media> = library
+        .iter()
+        .filter(|m| refs.contains(&m.id))
+        .cloned()
+        .collect();
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
                            unpublish_at, deleted_at, version, created_at, updated_at,
-                           body_html, body_html_renderer, body_html_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12)",
+                           body_html, body_html_renderer, body_html_version, image_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $12, $17)",
     )
     .bind(n.id)
     .bind(site)
@@ -231,8 +253,9 @@ async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<(
     .bind(codec::timestamp(n.created_at))
     .bind(codec::timestamp(n.updated_at))
     // The HTML is derived, never in the file: rendered here.
-    .bind(markup::render(&n.content.body))
+    .bind(markup::render_with(&n.content.body, &shown))
     .bind(markup::RENDER_VERSION)
+    .bind(n.content.image_id)
     .execute(&mut *c)
     .await
     .map(drop))?;
@@ -251,8 +274,9 @@ async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<(
     for r in &n.revisions {
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO news_revisions (id, site_id, news_id, version, user_id, created_at, slug, title,
-                                         lead, body, news_date, status, publish_at, unpublish_at, contact_ids)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                                         lead, body, news_date, status, publish_at, unpublish_at, contact_ids,
+                                         image_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
         .bind(r.id)
         .bind(site)
@@ -269,9 +293,10 @@ async fn insert_news(conn: &mut Conn<'_>, site: i64, n: &ExportNews) -> Result<(
         .bind(r.content.publish_at.map(codec::timestamp))
         .bind(r.content.unpublish_at.map(codec::timestamp))
         .bind(codec::id_list(&r.content.contact_ids))
+        .bind(r.content.image_id)
         .execute(&mut *c)
         .await
         .map(drop))?;
     }
-    Ok(())
+    media::write_uses(conn, SiteId(site), n.id, &n.content).await
 }

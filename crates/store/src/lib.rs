@@ -11,6 +11,7 @@ mod codec;
 mod contacts;
 mod directory;
 mod export;
+mod export_media;
 mod import;
 mod journal;
 mod media;
@@ -23,7 +24,7 @@ pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
 
-pub use news::{BinnedNews, NewsFilter, NewsRow, Page, Revision, Unrendered};
+pub use news::{BinnedNews, NewsFilter, NewsRow, Page, PublicDocument, Revision, Unrendered};
 pub use raadhus_domain::SiteId;
 pub use schedule::Transition;
 pub use users::{Audit, Session};

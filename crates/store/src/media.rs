@@ -9,7 +9,8 @@ use raadhus_domain::{Media, NewsContent, SiteId};
 
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec, missing_reference};
 
-const COLUMNS: &str = "m.id, m.kind, m.sha256, m.mime, m.filename, m.size, m.width, m.height,
+pub(crate) const COLUMNS: &str =
+    "m.id, m.kind, m.sha256, m.mime, m.filename, m.size, m.width, m.height,
     m.title, m.alt, m.decorative, m.caption, m.credit, m.focal_x, m.focal_y, m.tagged,
     m.language, m.has_title, m.has_text, m.version, m.created_at, m.updated_at";
 
@@ -85,7 +86,7 @@ fn per_mille(row: &impl DbRow, name: &str) -> Result<u16> {
         })
 }
 
-fn details_from_row(row: &impl DbRow) -> Result<MediaDetails> {
+pub(crate) fn details_from_row(row: &impl DbRow) -> Result<MediaDetails> {
     Ok(MediaDetails {
         title: row.col("title")?,
         alt: row.col("alt")?,
@@ -99,7 +100,7 @@ fn details_from_row(row: &impl DbRow) -> Result<MediaDetails> {
     })
 }
 
-fn from_row(row: &impl DbRow) -> Result<Media> {
+pub(crate) fn from_row(row: &impl DbRow) -> Result<Media> {
     let kind: String = row.col("kind")?;
     let kind = MediaKind::parse(&kind).ok_or_else(|| StoreError::Corrupt {
         table: "media",

@@ -109,12 +109,7 @@ impl UseCases {
             } => (
                 None,
                 None,
-                Some(raadhus_domain::media::DocumentCheck {
-                    tagged: accessibility.tagged,
-                    language: accessibility.language,
-                    title: accessibility.title,
-                    has_text: accessibility.has_text,
-                }),
+                Some(*accessibility),
                 Some(text.as_str()),
                 title.as_deref(),
             ),

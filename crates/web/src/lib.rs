@@ -11,6 +11,7 @@ mod cache;
 mod caching;
 mod client;
 mod error;
+mod figures;
 mod pages;
 mod render;
 mod variants;

@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex};
 
 use raadhus_domain::Media;
 use raadhus_domain::media::{Crop, VariantFormat};
-use raadhus_media::{Focal, OutFormat, Shape};
 use tokio::sync::{OnceCell, Semaphore};
 
 use crate::WebError;
@@ -34,20 +33,6 @@ pub struct FileCache {
 impl std::fmt::Debug for FileCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FileCache").field("dir", &self.dir).finish()
-    }
-}
-
-fn shape(crop: Crop) -> Shape {
-    match crop.aspect() {
-        None => Shape::Original,
-        Some((w, h)) => Shape::Crop { w, h },
-    }
-}
-
-fn out_format(format: VariantFormat) -> OutFormat {
-    match format {
-        VariantFormat::Webp => OutFormat::Webp,
-        VariantFormat::Jpeg => OutFormat::Jpeg,
     }
 }
 
@@ -144,14 +129,11 @@ impl FileCache {
             .into_iter()
             .flat_map(|width| FORMATS.map(|format| (width, format)))
             .collect();
-        let jobs: Vec<(Shape, u32, OutFormat)> = requests
+        let jobs: Vec<(Crop, u32, VariantFormat)> = requests
             .iter()
-            .map(|&(width, format)| (shape(crop), width, out_format(format)))
+            .map(|&(width, format)| (crop, width, format))
             .collect();
-        let focal = Focal {
-            x: media.details.focal.x,
-            y: media.details.focal.y,
-        };
+        let focal = media.details.focal;
         let _turn = self
             .turns
             .acquire()

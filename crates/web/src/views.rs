@@ -220,9 +220,15 @@ pub fn json_ld(value: &serde_json::Value) -> String {
     value.to_string().replace('<', "\\u003c")
 }
 
-/// schema.org `NewsArticle` for an article page.
-pub fn news_article_ld(a: &NewsArticle, url: &str, site_name: &str, site_url: &str) -> String {
-    json_ld(&serde_json::json!({
+/// schema.org `NewsArticle` for an article page, with its lead image.
+pub fn news_article_ld(
+    a: &NewsArticle,
+    url: &str,
+    site_name: &str,
+    site_url: &str,
+    image: Option<&crate::figures::SocialImage>,
+) -> String {
+    let mut ld = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.content.title,
@@ -234,7 +240,11 @@ pub fn news_article_ld(a: &NewsArticle, url: &str, site_name: &str, site_url: &s
         "dateModified": a.updated_at.to_string(),
         "publisher": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },
         "author": { "@type": "GovernmentOrganization", "name": site_name, "url": site_url },
-    }))
+    });
+    if let Some(image) = image {
+        ld["image"] = image.json_ld();
+    }
+    json_ld(&ld)
 }
 
 /// schema.org `GovernmentOrganization` for the front page.

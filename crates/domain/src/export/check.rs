@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::media::{MediaIds, check_files, check_news_media, check_site_media};
 use super::{Export, ExportContact, ExportTopic, ExportUser, ExportWebsite, ImportError, error};
 use crate::validation::ValidationErrors;
 use crate::{ContactInput, TokenName, TopicInput, UserInput, WebsiteInput};
@@ -39,7 +40,10 @@ fn website_rules(w: &ExportWebsite) -> Result<WebsiteInput, ValidationErrors> {
 
 /// The first of an editor's errors, at its place in the file. The editors'
 /// field names are the file's, but for the lists of references.
-fn editors_rules<T>(at: &str, result: Result<T, ValidationErrors>) -> Result<(), ImportError> {
+pub(super) fn editors_rules<T>(
+    at: &str,
+    result: Result<T, ValidationErrors>,
+) -> Result<(), ImportError> {
     let Err(errors) = result else {
         return Ok(());
     };
@@ -86,6 +90,9 @@ impl Export {
                 if let Ok(input) = website_rules(w) {
                     (w.name, w.description) = (input.name, input.description);
                 }
+            }
+            for m in &mut site.media {
+                m.normalize();
             }
             for n in &mut site.news {
                 if let Ok(content) = n.content.clone().validated() {
@@ -151,6 +158,12 @@ impl Export {
             audit.add(&at, a.id)?;
             user_exists(format!("{at}.user_id"), a.user_id)?;
         }
+        let mut files = check_files(&self.media_files)?;
+        let mut media = MediaIds {
+            items: Unique::new("media item"),
+            revisions: Unique::new("media revision"),
+            users: &users.ids,
+        };
         let mut sites = Unique::new("site");
         let mut contacts = Unique::new("contact person");
         let mut topics = Unique::new("topic");
@@ -188,6 +201,7 @@ impl Export {
                 references(&at, "topic_ids", &w.topic_ids, &site_topics, "topic")?;
                 editors_rules(&at, website_rules(w))?;
             }
+            let media_kinds = check_site_media(&at, &site.media, &mut files, &mut media)?;
             let mut news_slugs = HashSet::new();
             for (i, n) in site.news.iter().enumerate() {
                 let at = format!("{at}.news[{i}]");
@@ -205,6 +219,7 @@ impl Export {
                     &site_contacts,
                     "contact person",
                 )?;
+                check_news_media(&at, &n.content, &media_kinds)?;
                 editors_rules(&at, n.content.clone().validated())?;
                 let mut versions = HashSet::new();
                 for (r, rev) in n.revisions.iter().enumerate() {
@@ -228,25 +243,25 @@ impl Export {
                 user_exists(format!("{at}.user_id"), a.user_id)?;
             }
         }
-        Ok(())
+        files.all_used(&self.media_files)
     }
 }
 
 /// Ids of one kind seen so far; ids are unique per kind across all sites.
-struct Unique {
+pub(super) struct Unique {
     kind: &'static str,
     ids: HashSet<i64>,
 }
 
 impl Unique {
-    fn new(kind: &'static str) -> Self {
+    pub(super) fn new(kind: &'static str) -> Self {
         Self {
             kind,
             ids: HashSet::new(),
         }
     }
 
-    fn add(&mut self, at: &str, id: i64) -> Result<(), ImportError> {
+    pub(super) fn add(&mut self, at: &str, id: i64) -> Result<(), ImportError> {
         if id < 1 {
             return Err(error(format!("{at}.id"), "ids are whole numbers from 1"));
         }

@@ -9,7 +9,10 @@
 //! the place, e.g. `sites[0].news[3].contact_ids[1]`.
 
 mod check;
+mod media;
 mod news;
+
+pub use media::{ExportFile, ExportMedia, ExportMediaRevision};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -43,6 +46,10 @@ pub struct Export {
     /// Audit entries that belong to no site (sign-ins, users, tokens).
     #[serde(default)]
     pub audit_log: Vec<ExportAudit>,
+    /// The bytes of every file of the sites' media libraries, each once
+    /// (absent in files from before the media library).
+    #[serde(default)]
+    pub media_files: Vec<ExportFile>,
     pub sites: Vec<ExportSite>,
 }
 
@@ -84,6 +91,9 @@ pub struct ExportSite {
     pub contacts: Vec<ExportContact>,
     pub topics: Vec<ExportTopic>,
     pub websites: Vec<ExportWebsite>,
+    /// The site's media library (absent in files from before it).
+    #[serde(default)]
+    pub media: Vec<ExportMedia>,
     pub news: Vec<ExportNews>,
     pub audit_log: Vec<ExportAudit>,
 }
@@ -255,7 +265,13 @@ impl Export {
             counts.contacts += site.contacts.len();
             counts.topics += site.topics.len();
             counts.websites += site.websites.len();
+            counts.media += site.media.len();
         }
+        counts.media_bytes = self
+            .media_files
+            .iter()
+            .map(|f| u64::try_from(f.bytes.len()).unwrap_or(u64::MAX))
+            .sum();
         counts
     }
 }
@@ -269,14 +285,25 @@ pub struct ExportCounts {
     pub contacts: usize,
     pub topics: usize,
     pub websites: usize,
+    /// Items of the media libraries, and the bytes of their files.
+    pub media: usize,
+    pub media_bytes: u64,
 }
 
 impl std::fmt::Display for ExportCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} articles ({} revisions), {} contact persons, {} topics, {} websites, {} users",
-            self.news, self.revisions, self.contacts, self.topics, self.websites, self.users
+            "{} articles ({} revisions), {} contact persons, {} topics, {} websites, \
+             {} media files ({} bytes), {} users",
+            self.news,
+            self.revisions,
+            self.contacts,
+            self.topics,
+            self.websites,
+            self.media,
+            self.media_bytes,
+            self.users
         )
     }
 }
@@ -285,7 +312,7 @@ impl std::fmt::Display for ExportCounts {
 mod tests {
     use super::*;
 
-    fn minimal() -> serde_json::Value {
+    pub(super) fn minimal() -> serde_json::Value {
         let revision = serde_json::json!({"id": 1, "version": 1, "user_id": 1,
             "created_at": "2026-02-01T08:00:00Z", "slug": "ny-skole",
             "title": "Ny skole", "lead": null, "body": "Tekst",
@@ -300,6 +327,7 @@ mod tests {
             "scheduler_last_run": null,
             "api_tokens": [],
             "audit_log": [],
+            "media_files": [],
             "users": [{"id": 1, "email": "anne@kommune.example", "name": "Anne", "role": "editor",
                        "disabled_at": null, "created_at": "2026-01-01T00:00:00Z",
                        "updated_at": "2026-01-01T00:00:00Z"}],
@@ -308,7 +336,7 @@ mod tests {
                 "contacts": [{"id": 4, "name": "Ole", "job_title": null, "email": null,
                               "phone": "+4589591000", "created_at": "2026-01-01T00:00:00Z",
                               "updated_at": "2026-01-01T00:00:00Z"}],
-                "topics": [], "websites": [], "audit_log": [],
+                "topics": [], "websites": [], "media": [], "audit_log": [],
                 "news": [{"id": 7, "slug": "ny-skole", "title": "Ny skole", "lead": null,
                           "body": "Tekst", "news_date": "2026-02-01", "status": "published",
                           "publish_at": "2026-02-01T08:00:00Z", "unpublish_at": null,
@@ -320,7 +348,7 @@ mod tests {
         })
     }
 
-    fn read(value: &serde_json::Value) -> Result<Export, ImportError> {
+    pub(super) fn read(value: &serde_json::Value) -> Result<Export, ImportError> {
         Export::read(&value.to_string())
     }
 
@@ -330,6 +358,16 @@ mod tests {
         let again = serde_json::to_value(&export).unwrap();
         assert_eq!(again, minimal());
         assert_eq!(export.counts().news, 1);
+    }
+
+    #[test]
+    fn a_file_from_before_the_media_library_reads() {
+        let mut value = minimal();
+        value.as_object_mut().unwrap().remove("media_files");
+        value["sites"][0].as_object_mut().unwrap().remove("media");
+        let export = read(&value).unwrap();
+        assert!(export.media_files.is_empty() && export.sites[0].media.is_empty());
+        assert_eq!(serde_json::to_value(&export).unwrap(), minimal());
     }
 
     #[test]

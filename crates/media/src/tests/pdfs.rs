@@ -3,7 +3,9 @@
 use lopdf::content::{Content, Operation};
 use lopdf::{Document, Object, Stream, dictionary};
 
-use crate::{Accessibility, FileType, Limits, PrepareError, Prepared, prepare};
+use raadhus_domain::media::DocumentCheck;
+
+use crate::{FileType, Limits, PrepareError, Prepared, prepare};
 
 /// What to put in a test PDF.
 #[derive(Default)]
@@ -79,7 +81,7 @@ fn pdf(spec: &Spec) -> Vec<u8> {
     out
 }
 
-fn document(bytes: &[u8]) -> (Accessibility, Option<String>, String) {
+fn document(bytes: &[u8]) -> (DocumentCheck, Option<String>, String) {
     match prepare(bytes, &Limits::default()) {
         Ok(Prepared::Document {
             file_type,
@@ -108,7 +110,7 @@ fn an_accessible_pdf_passes_every_check() {
     let (accessibility, title, text) = document(&bytes);
     assert_eq!(
         accessibility,
-        Accessibility {
+        DocumentCheck {
             tagged: true,
             language: true,
             title: true,
@@ -128,7 +130,7 @@ fn an_accessible_pdf_passes_every_check() {
 #[test]
 fn a_bare_pdf_fails_every_check() {
     let (accessibility, title, text) = document(&pdf(&Spec::default()));
-    assert_eq!(accessibility, Accessibility::default());
+    assert_eq!(accessibility, DocumentCheck::default());
     assert!(!accessibility.passes());
     assert_eq!(title, None);
     assert_eq!(text, "");
@@ -145,7 +147,7 @@ fn each_check_is_judged_on_its_own() {
     }));
     assert_eq!(
         a,
-        Accessibility::default(),
+        DocumentCheck::default(),
         "a page number is no text layer"
     );
 
@@ -170,7 +172,7 @@ fn damaged_pdfs_are_refused_and_never_panic() {
         match prepare(bytes, &Limits::default()) {
             Err(PrepareError::Damaged) => {}
             Ok(Prepared::Document { accessibility, .. }) => {
-                assert_eq!(accessibility, Accessibility::default());
+                assert_eq!(accessibility, DocumentCheck::default());
             }
             other => panic!("{other:?}"),
         }

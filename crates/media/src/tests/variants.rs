@@ -3,39 +3,9 @@
 use image::{ImageFormat, Rgb, RgbImage};
 
 use super::*;
-use crate::{
-    Focal, Limits, OutFormat, Prepared, Shape, VariantError, WIDTHS, prepare, variant,
-    variant_size, variants, widths_for,
-};
+use raadhus_domain::media::{Crop, FocalPoint, VariantFormat, widths_for};
 
-#[test]
-fn widths_are_never_upscaled() {
-    assert_eq!(widths_for(1000), vec![480, 800, 1000]);
-    assert_eq!(widths_for(300), vec![300]);
-    assert_eq!(widths_for(800), vec![480, 800]);
-    assert_eq!(widths_for(1600), vec![480, 800, 1200, 1600]);
-    assert_eq!(widths_for(1599), vec![480, 800, 1200, 1599]);
-    assert_eq!(widths_for(4000), WIDTHS.to_vec());
-    assert_eq!(widths_for(0), Vec::<u32>::new());
-}
-
-#[test]
-fn variant_sizes_follow_the_shape() {
-    assert_eq!(variant_size(4000, 3000, Shape::Original, 800), (800, 600));
-    assert_eq!(
-        variant_size(4000, 3000, Shape::Original, 5000),
-        (4000, 3000)
-    );
-    assert_eq!(variant_size(1000, 333, Shape::Original, 480), (480, 160));
-    let og = Shape::Crop { w: 1200, h: 630 };
-    assert_eq!(variant_size(4000, 3000, og, 1200), (1200, 630));
-    // A source narrower than the ratio: cropped in height, never upscaled.
-    assert_eq!(variant_size(800, 1200, og, 1200), (800, 420));
-    let thumb = Shape::Crop { w: 3, h: 2 };
-    assert_eq!(variant_size(4000, 3000, thumb, 480), (480, 320));
-    assert_eq!(variant_size(1000, 200, thumb, 800), (300, 200));
-    assert_eq!(variant_size(1, 1, thumb, 480), (1, 1));
-}
+use crate::{Limits, Prepared, VariantError, prepare, variant, variants};
 
 /// A prepared JPEG that was uploaded with EXIF (GPS, serial number).
 fn prepared_photo(width: u32, height: u32) -> Vec<u8> {
@@ -49,25 +19,25 @@ fn prepared_photo(width: u32, height: u32) -> Vec<u8> {
 #[test]
 fn every_variant_has_its_format_and_size_and_no_metadata() {
     let original = prepared_photo(1300, 700);
-    let thumb = Shape::Crop { w: 3, h: 2 };
+    let thumb = Crop::Card;
     let mut requests = Vec::new();
     for width in widths_for(1300) {
-        for format in [OutFormat::Webp, OutFormat::Jpeg] {
-            requests.push((Shape::Original, width, format));
+        for format in [VariantFormat::Webp, VariantFormat::Jpeg] {
+            requests.push((Crop::Full, width, format));
         }
     }
-    requests.push((thumb, 480, OutFormat::Jpeg));
-    requests.push((Shape::Original, 5000, OutFormat::Webp));
-    let made = variants(&original, &requests, Focal::default()).expect("variants");
+    requests.push((thumb, 480, VariantFormat::Jpeg));
+    requests.push((Crop::Full, 5000, VariantFormat::Webp));
+    let made = variants(&original, &requests, FocalPoint::default()).expect("variants");
     assert_eq!(made.len(), requests.len());
     for ((shape, width, format), bytes) in requests.iter().zip(&made) {
         let expected_format = match format {
-            OutFormat::Webp => ImageFormat::WebP,
-            OutFormat::Jpeg => ImageFormat::Jpeg,
+            VariantFormat::Webp => ImageFormat::WebP,
+            VariantFormat::Jpeg => ImageFormat::Jpeg,
         };
         assert_eq!(image::guess_format(bytes).ok(), Some(expected_format));
         let decoded = image::load_from_memory(bytes).expect("decodes");
-        let (w, h) = variant_size(1300, 700, *shape, *width);
+        let (w, h) = shape.size(1300, 700, *width);
         assert_eq!(
             (decoded.width(), decoded.height()),
             (w, h),
@@ -78,7 +48,14 @@ fn every_variant_has_its_format_and_size_and_no_metadata() {
         assert!(!contains(bytes, SERIAL) && !contains(bytes, b"xmp"));
     }
     // One at a time gives the same bytes as together.
-    let single = variant(&original, thumb, 480, OutFormat::Jpeg, Focal::default()).expect("one");
+    let single = variant(
+        &original,
+        thumb,
+        480,
+        VariantFormat::Jpeg,
+        FocalPoint::default(),
+    )
+    .expect("one");
     assert_eq!(single, made[made.len() - 2]);
 }
 
@@ -98,30 +75,31 @@ fn crops_keep_the_focal_point_in_view() {
         }
     }
     let original = jpeg(&image);
-    let square = Shape::Crop { w: 1, h: 1 };
-    let at_red = Focal { x: 900, y: 500 };
-    for format in [OutFormat::Jpeg, OutFormat::Webp] {
+    let square = Crop::Card; // 750x500 of the 1000x500 image
+    let at_red = FocalPoint { x: 900, y: 500 };
+    for format in [VariantFormat::Jpeg, VariantFormat::Webp] {
         let focused = variant(&original, square, 480, format, at_red).expect("variant");
         assert!(
             has_red(&focused),
             "{format:?}: the crop around x=900 shows the square"
         );
-        let centred = variant(&original, square, 480, format, Focal::default()).expect("variant");
+        let centred =
+            variant(&original, square, 480, format, FocalPoint::default()).expect("variant");
         assert!(!has_red(&centred), "{format:?}: the centred crop does not");
     }
     // The whole image always shows it.
     let whole = variant(
         &original,
-        Shape::Original,
+        Crop::Full,
         480,
-        OutFormat::Jpeg,
-        Focal::default(),
+        VariantFormat::Jpeg,
+        FocalPoint::default(),
     )
     .expect("variant");
     assert!(has_red(&whole));
     // Focal points off the image count as its edge.
-    let off = Focal { x: 5000, y: 5000 };
-    let edge = variant(&original, square, 480, OutFormat::Jpeg, off).expect("variant");
+    let off = FocalPoint { x: 5000, y: 5000 };
+    let edge = variant(&original, square, 480, VariantFormat::Jpeg, off).expect("variant");
     assert!(has_red(&edge));
 }
 
@@ -136,10 +114,10 @@ fn transparency_is_kept_in_webp_and_white_in_jpeg() {
     let original = png(&image);
     let webp = variant(
         &original,
-        Shape::Original,
+        Crop::Full,
         200,
-        OutFormat::Webp,
-        Focal::default(),
+        VariantFormat::Webp,
+        FocalPoint::default(),
     )
     .expect("webp");
     let webp = image::load_from_memory(&webp).expect("decodes").to_rgba8();
@@ -150,10 +128,10 @@ fn transparency_is_kept_in_webp_and_white_in_jpeg() {
     assert!(webp.get_pixel(20, 50)[3] > 245);
     let jpeg = variant(
         &original,
-        Shape::Original,
+        Crop::Full,
         200,
-        OutFormat::Jpeg,
-        Focal::default(),
+        VariantFormat::Jpeg,
+        FocalPoint::default(),
     )
     .expect("jpeg");
     let jpeg = image::load_from_memory(&jpeg).expect("decodes").to_rgb8();
@@ -169,10 +147,10 @@ fn gif_variants_come_from_the_first_frame() {
     let original = encoded(&rgba(300, 150, [200, 0, 0, 255]), ImageFormat::Gif);
     let bytes = variant(
         &original,
-        Shape::Original,
+        Crop::Full,
         480,
-        OutFormat::Webp,
-        Focal::default(),
+        VariantFormat::Webp,
+        FocalPoint::default(),
     )
     .expect("variant");
     let decoded = image::load_from_memory(&bytes).expect("decodes");
@@ -183,25 +161,33 @@ fn gif_variants_come_from_the_first_frame() {
 #[test]
 fn bad_requests_and_bad_originals_are_errors() {
     let original = jpeg(&photo(100, 100));
-    let cases = [
-        (Shape::Original, 0),
-        (Shape::Crop { w: 0, h: 2 }, 100),
-        (Shape::Crop { w: 3, h: 0 }, 100),
-    ];
+    let cases = [(Crop::Full, 0), (Crop::Card, 0)];
     for (shape, width) in cases {
         assert!(matches!(
-            variant(&original, shape, width, OutFormat::Jpeg, Focal::default()),
+            variant(
+                &original,
+                shape,
+                width,
+                VariantFormat::Jpeg,
+                FocalPoint::default()
+            ),
             Err(VariantError::InvalidRequest)
         ));
     }
     for bad in [&b"<html>"[..], b"%PDF-1.7\n", &original[..20], b""] {
         assert!(matches!(
-            variant(bad, Shape::Original, 100, OutFormat::Webp, Focal::default()),
+            variant(
+                bad,
+                Crop::Full,
+                100,
+                VariantFormat::Webp,
+                FocalPoint::default()
+            ),
             Err(VariantError::Decode)
         ));
     }
     assert_eq!(
-        variants(&original, &[], Focal::default())
+        variants(&original, &[], FocalPoint::default())
             .expect("none")
             .len(),
         0

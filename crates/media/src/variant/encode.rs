@@ -5,40 +5,41 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use image::DynamicImage;
 
-use super::{OutFormat, Scaled, Shape, Source, VariantError};
-use crate::Focal;
+use raadhus_domain::media::{Crop, FocalPoint, VariantFormat};
+
+use super::{Scaled, Source, VariantError};
 
 /// WebP quality of variants (lossy).
 const WEBP_QUALITY: f32 = 75.0;
 /// Threads one call of `variants` uses.
 const THREADS: usize = 2;
 
-/// Makes `requests` from `source`: each distinct shape and width is resized
+/// Makes `requests` from `source`: each distinct crop and width is resized
 /// once and encoded in every format asked for it.
 pub(super) fn run(
     source: &Source,
-    requests: &[(Shape, u32, OutFormat)],
-    focal: Focal,
+    requests: &[(Crop, u32, VariantFormat)],
+    focal: FocalPoint,
 ) -> Result<Vec<Vec<u8>>, VariantError> {
-    // Distinct (shape, width) groups, largest first so that the two threads
+    // Distinct (crop, width) groups, largest first so that the two threads
     // end about together.
-    let mut groups: Vec<(Shape, u32)> = Vec::new();
-    for &(shape, width, _) in requests {
-        if !groups.contains(&(shape, width)) {
-            groups.push((shape, width));
+    let mut groups: Vec<(Crop, u32)> = Vec::new();
+    for &(crop, width, _) in requests {
+        if !groups.contains(&(crop, width)) {
+            groups.push((crop, width));
         }
     }
-    let area = |&(shape, width): &(Shape, u32)| {
-        let (w, h) = super::variant_size(source.width, source.height, shape, width);
+    let area = |&(crop, width): &(Crop, u32)| {
+        let (w, h) = crop.size(source.width, source.height, width);
         u64::from(w) * u64::from(h)
     };
     groups.sort_by_key(|g| std::cmp::Reverse(area(g)));
 
-    let encoded = parallel(&groups, |&(shape, width)| {
-        let scaled = source.resized(shape, width, focal)?;
+    let encoded = parallel(&groups, |&(crop, width)| {
+        let scaled = source.resized(crop, width, focal)?;
         requests
             .iter()
-            .filter(|(s, w, _)| (*s, *w) == (shape, width))
+            .filter(|(s, w, _)| (*s, *w) == (crop, width))
             .map(|&(_, _, format)| Ok((format, scaled.encode(format)?)))
             .collect::<Result<Vec<_>, VariantError>>()
     });
@@ -49,10 +50,10 @@ pub(super) fn run(
     }
     requests
         .iter()
-        .map(|&(shape, width, format)| {
+        .map(|&(crop, width, format)| {
             let group = groups
                 .iter()
-                .position(|g| *g == (shape, width))
+                .position(|g| *g == (crop, width))
                 .ok_or(VariantError::InvalidRequest)?;
             by_group[group]
                 .iter()
@@ -94,10 +95,10 @@ fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R>
 }
 
 impl Scaled {
-    fn encode(&self, format: OutFormat) -> Result<Vec<u8>, VariantError> {
+    fn encode(&self, format: VariantFormat) -> Result<Vec<u8>, VariantError> {
         match format {
-            OutFormat::Jpeg => self.jpeg(),
-            OutFormat::Webp => webp(
+            VariantFormat::Jpeg => self.jpeg(),
+            VariantFormat::Webp => webp(
                 &self.pixels,
                 self.width,
                 self.height,

@@ -29,7 +29,11 @@ async fn schemathesis_finds_nothing_the_document_does_not_promise() {
     // Files for the media operations to find (the demo site has none of
     // its own): an image, a decorative one and a document.
     for (name, bytes, fields) in [
-        ("havn.png", png(64, 48), vec![("alt", "Havnen set fra molen")]),
+        (
+            "havn.png",
+            png(64, 48),
+            vec![("alt", "Havnen set fra molen")],
+        ),
         ("pynt.png", png(32, 32), vec![("decorative", "true")]),
         ("plan.pdf", pdf("Lokalplan", true), vec![]),
     ] {

@@ -109,25 +109,49 @@ impl Drop for TestDb {
         let Some((base, schema)) = self.schema.take() else {
             return;
         };
-        // Drop runs outside any runtime's async context: use a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let mut conn = sqlx::PgConnection::connect(&base).await.ok()?;
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP SCHEMA IF EXISTS {schema} CASCADE"
-                )))
-                .execute(&mut conn)
-                .await
-                .ok()
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Some(_))) {
-            eprintln!("note: could not drop test schema");
+        // Drop runs outside any runtime's async context: use a thread of its
+        // own. It waits for locks at most a second: a test that ends without
+        // stopping its app drops this while the app's tasks (a scheduler
+        // transaction holding locks, say) still live on the test's runtime,
+        // which this very drop blocks. Then the schema is dropped from a
+        // detached thread once the test's runtime has let go.
+        let attempt = {
+            let (base, schema) = (base.clone(), schema.clone());
+            move || drop_schema(&base, &schema)
+        };
+        if matches!(std::thread::spawn(attempt).join(), Ok(Some(()))) {
+            return;
         }
+        std::thread::spawn(move || {
+            for _ in 0..60 {
+                if drop_schema(&base, &schema).is_some() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            eprintln!("note: could not drop test schema {schema}");
+        });
     }
+}
+
+/// Drops `schema`, waiting at most a second for its locks.
+fn drop_schema(base: &str, schema: &str) -> Option<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        let mut conn = sqlx::PgConnection::connect(base).await.ok()?;
+        sqlx::query("SET lock_timeout = '1s'")
+            .execute(&mut conn)
+            .await
+            .ok()?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+        )))
+        .execute(&mut conn)
+        .await
+        .ok()
+        .map(drop)
+    })
 }

@@ -1,5 +1,6 @@
 //! `raadhus export` reads one snapshot of a running site: exports taken while
-//! editors create, edit, bin and delete through the JSON API are each
+//! editors create, edit, bin and delete through the JSON API (articles, the
+//! directory, contact persons and the media library) are each
 //! accepted by `import`, and each holds exactly what the database held at one
 //! moment of its history.
 //!
@@ -19,6 +20,7 @@ use raadhus_domain::export::{Export, ExportAudit};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+use crate::media_support::png;
 use crate::support::{TestApp, TestDb};
 use crate::transfer::run;
 
@@ -36,6 +38,7 @@ struct Held {
     contacts: BTreeSet<i64>,
     topics: BTreeSet<i64>,
     websites: BTreeSet<i64>,
+    media: BTreeSet<i64>,
     news: BTreeSet<i64>,
     binned: BTreeSet<i64>,
     revisions: usize,
@@ -48,6 +51,7 @@ impl Held {
             held.contacts.extend(site.contacts.iter().map(|c| c.id));
             held.topics.extend(site.topics.iter().map(|t| t.id));
             held.websites.extend(site.websites.iter().map(|w| w.id));
+            held.media.extend(site.media.iter().map(|m| m.id));
             for article in &site.news {
                 held.news.insert(article.id);
                 if article.deleted_at.is_some() {
@@ -75,6 +79,7 @@ impl Held {
             "contact" => &mut self.contacts,
             "topic" => &mut self.topics,
             "website" => &mut self.websites,
+            "media" => &mut self.media,
             "news" => &mut self.news,
             other => panic!("the writers changed no {other}: {line:?}"),
         };
@@ -206,6 +211,34 @@ async fn write_directory(app: Arc<TestApp>, token: String, stop: Arc<AtomicBool>
     rounds
 }
 
+/// The media writer: each round uploads an image and describes it anew;
+/// every other round deletes it again. Returns the rounds done.
+async fn write_media(app: Arc<TestApp>, token: String, stop: Arc<AtomicBool>) -> usize {
+    let mut rounds = 0;
+    while rounds < MAX_ROUNDS && !stop.load(Ordering::SeqCst) {
+        let i = rounds;
+        let alt = format!("Havnen set fra molen, billede {i}");
+        let page = app
+            .upload(
+                &token,
+                "havn.png",
+                &png(60 + i as u32, 40),
+                &[("alt", &alt)],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::CREATED, "{}", page.body);
+        let media = id(&page.json());
+        let path = format!("/api/v1/media/{media}");
+        let described = json!({"alt": format!("{alt} i solopgang"), "version": 1});
+        call(&app, &token, "PUT", &path, Some(described)).await;
+        if i % 2 == 0 {
+            call(&app, &token, "DELETE", &path, None).await;
+        }
+        rounds += 1;
+    }
+    rounds
+}
+
 /// Runs `raadhus export --with-secrets FILE` on `db`.
 async fn export_with_the_binary(db: Arc<TestDb>, file: &Path) {
     let path = file.display().to_string();
@@ -236,6 +269,11 @@ async fn exports_taken_while_editors_write_are_snapshots_that_import_whole() {
         .map(|w| tokio::spawn(write_news(app.clone(), token.clone(), w, stop.clone())))
         .collect();
     writers.push(tokio::spawn(write_directory(
+        app.clone(),
+        token.clone(),
+        stop.clone(),
+    )));
+    writers.push(tokio::spawn(write_media(
         app.clone(),
         token.clone(),
         stop.clone(),

@@ -518,6 +518,8 @@ async fn a_new_alt_text_reaches_every_page_and_a_file_in_use_is_not_deleted() {
         )
         .await;
     assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+    // Served (and so kept in memory) until the moment it is deleted.
+    assert_eq!(app.get(image["url"].as_str().unwrap()).await.status, StatusCode::OK);
     let deleted = app
         .api("DELETE", &format!("/api/v1/media/{id}"), Some(&token), None)
         .await;

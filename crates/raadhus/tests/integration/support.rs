@@ -174,6 +174,11 @@ impl TestApp {
         }
     }
 
+    /// This node's data directory.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

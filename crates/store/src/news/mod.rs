@@ -1,10 +1,12 @@
 //! News articles and their contact persons: reading them here, writing
 //! them in `write.rs`, and which the public sees in `visibility.rs`.
 
+mod media;
 mod rendered;
 mod visibility;
 mod write;
 
+pub use media::PublicDocument;
 pub use rendered::Unrendered;
 pub(crate) use visibility::PUBLISHED;
 
@@ -27,7 +29,8 @@ impl Page {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at";
+const SUMMARY_COLUMNS: &str =
+    "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.image_id";
 
 fn optional_time(row: &impl DbRow, column: &'static str) -> Result<Option<Timestamp>> {
     codec::read_optional_timestamp(row.col(column)?, "news", column)
@@ -41,6 +44,7 @@ fn summary_from_row(row: &impl DbRow) -> Result<NewsSummary> {
         lead: row.col("lead")?,
         news_date: codec::read_date("news", "news_date", row.col("news_date")?)?,
         publish_at: optional_time(row, "publish_at")?,
+        image_id: row.col("image_id")?,
     })
 }
 
@@ -81,7 +85,7 @@ impl NewsRow {
     }
 }
 
-const ROW_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.status, n.unpublish_at, n.updated_at, n.version,
+const ROW_COLUMNS: &str = "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.image_id, n.status, n.unpublish_at, n.updated_at, n.version,
     (SELECT u.name FROM news_revisions r JOIN users u ON u.id = r.user_id
      WHERE r.news_id = n.id AND r.version = 1) AS author";
 

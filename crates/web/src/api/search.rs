@@ -14,18 +14,32 @@ use crate::AppState;
 /// One search result.
 #[derive(Serialize, ToSchema)]
 struct SearchHit {
-    /// `nyhed` (news) or `hjemmeside` (website).
+    /// `nyhed` (news), `hjemmeside` (website) or `dokument` (a file of the
+    /// media library, such as a PDF, linked from a published article).
     #[serde(rename = "type")]
     #[schema(value_type = String)]
     kind: &'static str,
     title: String,
-    /// The article's public page, or the website's own address.
+    /// The article's public page, the website's own address, or the
+    /// document's file.
     url: String,
-    /// The news date; null for websites.
+    /// The news date; null for websites and documents.
     #[schema(format = Date)]
     date: Option<String>,
     /// HTML: escaped text with the matched words in `<mark>`.
     excerpt_html: String,
+    /// For a document: its type and size; null otherwise.
+    file: Option<SearchFile>,
+}
+
+/// The file a document hit links.
+#[derive(Serialize, ToSchema)]
+struct SearchFile {
+    /// Short type name, as shown after the title: `PDF`.
+    #[serde(rename = "type")]
+    kind: String,
+    /// Size in bytes.
+    size: u64,
 }
 
 /// A page of search results.
@@ -49,7 +63,7 @@ struct SearchResults {
     get, path = "/search", tag = "search", operation_id = "search",
     params(
         ("q" = Option<String>, Query, description = "The search text; none gives no results."),
-        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; anything else: both."),
+        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; `dokument`: only documents; anything else: all."),
         ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
         ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
     ),
@@ -76,6 +90,10 @@ pub async fn search(
             url: h.url,
             date: h.date,
             excerpt_html: h.excerpt_html,
+            file: h.file.map(|f| SearchFile {
+                kind: f.label,
+                size: f.size,
+            }),
         })
         .collect();
     Ok(Json(SearchResults {

@@ -238,6 +238,8 @@ pub struct RenderCache {
 
 struct Shared {
     max_bytes: usize,
+    /// Media files, beside the pages (a quarter of the limit).
+    files: files::HotFiles,
     entries: RwLock<Entries>,
     bytes: AtomicUsize,
     clock: AtomicU64,
@@ -320,6 +322,7 @@ impl RenderCache {
         Self {
             shared: Arc::new(Shared {
                 max_bytes,
+                files: files::HotFiles::new(max_bytes / 4),
                 entries: RwLock::new(Entries::default()),
                 bytes: AtomicUsize::new(0),
                 clock: AtomicU64::new(0),
@@ -331,6 +334,11 @@ impl RenderCache {
                 rendering: Mutex::new(HashMap::new()),
             }),
         }
+    }
+
+    /// The media files kept in memory.
+    pub fn files(&self) -> &files::HotFiles {
+        &self.shared.files
     }
 
     /// For a page missing from the cache: the right to render it, or, when
@@ -507,6 +515,9 @@ impl RenderCache {
         if changes.is_empty() {
             return;
         }
+        if !only_search {
+            self.shared.files.forget(changes);
+        }
         let mut entries = self.write();
         let invalidation = Invalidation {
             generation: entries.generation,
@@ -555,6 +566,8 @@ impl RenderCache {
         }
     }
 }
+
+pub mod files;
 
 #[cfg(test)]
 mod tests;

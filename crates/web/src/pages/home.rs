@@ -30,8 +30,10 @@ pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<Stri
     let topics = store.topics(site).await?;
     let websites = store.active_websites(site).await?;
     let choices: Vec<_> = websites.iter().collect();
+    let images = store.lead_images(site, &news).await?;
     let ctx = context! {
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
+        thumbnails => crate::figures::thumbnails(&news, &images),
         news_heading => "h3",
         directory => Serde(DirectoryForm::new(&topics, &websites, &choices, None)),
         directory_intro => super::DIRECTORY_INTRO,

@@ -9,20 +9,26 @@
 //! current one; anything else that does not match is `404`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use raadhus_domain::Media;
 use raadhus_domain::media::{Crop, MediaKind, VariantFormat};
 
+use crate::cache::files::HotFile;
 use crate::{AppState, WebError};
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
-/// Serves a file of the library.
+/// Serves a file of the library: from memory when it is hot, else from
+/// this node's disk or the database (and then kept in memory).
 pub async fn serve(
     State(state): State<AppState>,
+    uri: Uri,
     Path((id, key, name)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
+    let hot = state.cache().files();
+    if let Some(file) = hot.get(uri.path()) {
+        return Ok(answer(file));
+    }
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let media = state
         .store()
@@ -31,7 +37,19 @@ pub async fn serve(
         .ok_or(WebError::NotFound)?;
     if key == media.short_hash() && name == media.filename {
         let bytes = state.files().original(state.store(), &media).await?;
-        return Ok(original(&media, bytes));
+        let file = HotFile {
+            media_id: media.id,
+            content_type: HeaderValue::from_str(&media.mime)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            // `filename` is made safe when stored (ASCII letters, digits, `-_.`).
+            disposition: Some(
+                HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
+                    .unwrap_or(HeaderValue::from_static("inline")),
+            ),
+            body: bytes.into(),
+        };
+        hot.insert(uri.path(), file.clone());
+        return Ok(answer(file));
     }
     let Some((crop, width, format)) = variant_name(&name) else {
         return Err(WebError::NotFound);
@@ -53,17 +71,33 @@ pub async fn serve(
         .files()
         .variant(state.store(), &media, crop, width, format)
         .await?;
-    Ok((
+    let file = HotFile {
+        media_id: media.id,
+        content_type: HeaderValue::from_static(format.mime()),
+        disposition: None,
+        body: bytes.into(),
+    };
+    hot.insert(uri.path(), file.clone());
+    Ok(answer(file))
+}
+
+/// A file's answer: its type, a year's immutable caching, and for an
+/// original its name, shown in the browser (a PDF in its viewer).
+fn answer(file: HotFile) -> Response {
+    let mut response = (
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(format.mime()),
-            ),
+            (header::CONTENT_TYPE, file.content_type),
             (header::CACHE_CONTROL, IMMUTABLE),
         ],
-        bytes,
+        file.body,
     )
-        .into_response())
+        .into_response();
+    if let Some(disposition) = file.disposition {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, disposition);
+    }
+    response
 }
 
 /// `{crop}-{width}.{ext}`.
@@ -78,30 +112,6 @@ fn variant_name(name: &str) -> Option<(Crop, u32, VariantFormat)> {
         width.parse().ok()?,
         VariantFormat::parse_extension(extension)?,
     ))
-}
-
-/// The cleaned original, shown in the browser (a PDF in its viewer) under
-/// its own name.
-fn original(media: &Media, bytes: Vec<u8>) -> Response {
-    let content_type = HeaderValue::from_str(&media.mime)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    // `filename` is made safe when stored (ASCII letters, digits, `-_.`).
-    let disposition = HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
-        .unwrap_or(HeaderValue::from_static("inline"));
-    let mut response = (
-        StatusCode::OK,
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, IMMUTABLE),
-        ],
-        bytes,
-    )
-        .into_response();
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", media.sha256)) {
-        response.headers_mut().insert(header::ETAG, etag);
-    }
-    response
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use raadhus_store::Page;
 use serde::Deserialize;
 
 use crate::cache::{Cacheable, Tag};
+use crate::figures::{LeadImage, SocialImage};
 use crate::render::Meta;
 use crate::views::{Article, NewsItem, Pages};
 use crate::{AppState, WebError};
@@ -62,8 +63,10 @@ pub async fn list(
     } else {
         urls::NEWS.to_string()
     };
+    let images = state.store().lead_images(state.site().id, &news).await?;
     let ctx = context! {
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
+        thumbnails => crate::figures::thumbnails(&news, &images),
         news_heading => "h2",
         pages => Serde(pages),
     };
@@ -112,16 +115,27 @@ pub(crate) async fn render_article(
     let body_html = state.body_html(article).await?;
     let path = urls::news(article.content.slug.as_str());
     let url = state.urls().absolute(&path);
+    let image = match article.content.image_id {
+        Some(id) => state.store().media(state.site().id, id).await?,
+        None => None,
+    };
+    let lead = image.as_ref().and_then(LeadImage::new);
+    let social = image
+        .as_ref()
+        .and_then(|m| SocialImage::new(m, state.urls()));
     let structured = (!preview).then(|| {
         crate::views::news_article_ld(
             article,
             &url,
             &state.site().name,
             state.urls().base().as_str(),
+            social.as_ref(),
         )
     });
     let ctx = context! {
         article => Serde(Article::from(article)),
+        lead_image => lead.as_ref().map(LeadImage::value),
+        social_image => social.map(Serde),
         body_html => Value::from_safe_string(body_html),
         preview,
         structured_data => structured.map(Value::from_safe_string),

@@ -69,6 +69,8 @@ struct HitView {
     url: String,
     date_long: Option<String>,
     date_iso: Option<String>,
+    /// A document's type and size: "PDF, 2,1 MB".
+    file: Option<String>,
 }
 
 pub async fn show(
@@ -95,11 +97,19 @@ pub async fn show(
                 kind_label: match h.kind {
                     Kind::News => "Nyhed",
                     Kind::Website => "Hjemmeside",
+                    Kind::Document => "Dokument",
                 },
                 title: h.title.clone(),
                 url: h.url.clone(),
                 date_long: date.map(raadhus_domain::date::long),
                 date_iso: date.map(raadhus_domain::date::iso),
+                file: h.file.as_ref().map(|f| {
+                    format!(
+                        "{}, {}",
+                        f.label,
+                        raadhus_domain::media::format_size(f.size)
+                    )
+                }),
             }
         })
         .collect();

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# A cached image variant served by Raadhus beside nginx serving the same
+# bytes as a static file (issue 17; target: Raadhus/nginx >= 1.0 in
+# requests/s). Writes the "media" section of bench/RESULTS.md.
+#
+# Raadhus starts on an empty data directory; a photo-like PNG (2400x1600,
+# made by bench/make_image.py) is uploaded through the API
+# (`POST /api/v1/media`), one variant (`kort-800.webp`, the card crop at 800
+# pixels in WebP, as news lists show it) is requested once so that Raadhus
+# makes and caches it, and the bytes it cached on disk are copied to a
+# directory nginx serves. wrk then asks both for them, alternately.
+#
+#   bench/media.sh                      # defaults below
+#   DURATION=3 ROUNDS=1 bench/media.sh
+#
+# DURATION     seconds of each measured wrk run (8)
+# WARMUP       seconds of the warm-up run before each measured run (2)
+# ROUNDS       measured runs of Raadhus and of nginx per connection count,
+#              alternating (R N, N R, ...) (3)
+# CONNECTIONS  connection counts (1 64)
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS)
+DURATION=${DURATION:-8}
+WARMUP=${WARMUP:-2}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-1 64}
+
+ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
+build
+
+# Raadhus on an empty site, logging every request to a file as nginx does.
+DATA=$WORK/data
+mkdir -p "$DATA"
+RAADHUS_PORT=$(free_port)
+log "starting raadhus on 127.0.0.1:$RAADHUS_PORT"
+start_raadhus "$DATA" "$RAADHUS_PORT" "$WORK/raadhus.log"
+RAADHUS_PID=$SERVER_PID
+R="http://127.0.0.1:$RAADHUS_PORT"
+wait_ok "$R/healthz" "$RAADHUS_PID" 120
+
+# An editor with an API token (the CLI writes to the same database).
+echo "en lang adgangskode til benchmarket" |
+    "$RAADHUS" --log warn --data "$DATA" user add --email bench@lyngholm.example \
+        --name Benchmark --role editor --password-stdin >/dev/null
+TOKEN=$("$RAADHUS" --log warn --data "$DATA" token create --user bench@lyngholm.example --name bench)
+
+python3 "$BENCH_DIR/make_image.py" 2400 1600 "$WORK/havnen.png"
+curl -fsS -H "Authorization: Bearer $TOKEN" \
+    -F "file=@$WORK/havnen.png;filename=havnen.png" \
+    -F "alt=Fiskerbåde i havnen ved solopgang" -F "caption=Havnen en vintermorgen" \
+    -o "$WORK/media.json" "$R/api/v1/media" || die "the upload was refused"
+# The variant's URL, as Media::variant_url writes it.
+VARIANT=$(python3 - "$WORK/media.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+hash16 = m["url"].split("/")[3]
+print(f"/medier/{m['id']}/{hash16}-{m['focal_x']}-{m['focal_y']}-v1/kort-800.webp")
+PY
+)
+log "warming $VARIANT"
+curl -fsS -o "$WORK/variant.webp" "$R$VARIANT" || die "$VARIANT is not served"
+CACHED=$(find "$DATA/media-cache/variants" -path '*-kort/800.webp' | head -n 1)
+[ -n "$CACHED" ] || die "no cached variant under $DATA/media-cache"
+cmp -s "$CACHED" "$WORK/variant.webp" || die "Raadhus served other bytes than it cached"
+
+# nginx with its own configuration, serving the cached bytes as a static file
+# with the headers Raadhus sends.
+mkdir -p "$WORK/www" "$WORK/nginx"
+cp "$CACHED" "$WORK/www/variant.webp"
+# Started as root, nginx's workers run as nobody: let them read the file.
+chmod a+x "$WORK"
+chmod a+rx "$WORK/www"
+chmod a+r "$WORK/www/variant.webp"
+NGINX_PORT=$(free_port)
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 4096; }
+http {
+    access_log $WORK/nginx/access.log;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    types { image/webp webp; }
+    client_body_temp_path $WORK/nginx/client_body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/www;
+        add_header Cache-Control "public, max-age=31536000, immutable";
+        add_header X-Content-Type-Options nosniff;
+    }
+}
+CONF
+nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
+    die "nginx configuration: $(cat "$WORK/nginx/test.log")"
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
+NGINX_PID=$!
+STARTED_PIDS+=("$NGINX_PID")
+N="http://127.0.0.1:$NGINX_PORT/variant.webp"
+wait_ok "$N" "$NGINX_PID" 30
+curl -fsS "$N" | cmp -s - "$WORK/variant.webp" || die "nginx does not serve the variant's bytes"
+curl -fsS "$R$VARIANT" | cmp -s - "$WORK/variant.webp" || die "Raadhus does not serve the variant's bytes"
+
+# measure LABEL URL CONNECTIONS ROUND: a warm-up, then a measured run; appends
+# "connections label round requests/s p50_ms p99_ms errors requests" to $WORK/runs.
+measure() {
+    local threads=2 line
+    [ "$3" -ge 2 ] || threads=1
+    log "$1 with $3 connections (round $4)"
+    wrk -t"$threads" -c"$3" -d"$WARMUP"s --timeout 10s "$2" >/dev/null
+    line=$(wrk -t"$threads" -c"$3" -d"$DURATION"s --timeout 10s -s "$BENCH_DIR/wrk.lua" "$2" |
+        grep '^WRK_RESULT') || die "wrk gave no result for $2"
+    awk -v c="$3" -v label="$1" -v round="$4" '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
+        printf "%s %s %s %.1f %.3f %.3f %d %d\n", c, label, round, v["requests"] / (v["duration_us"] / 1e6),
+            v["p50_us"] / 1000, v["p99_us"] / 1000, errors, v["requests"]
+    }' <<<"$line" >>"$WORK/runs"
+}
+
+started=$SECONDS
+for c in $CONNECTIONS; do
+    for round in $(seq 1 "$ROUNDS"); do
+        if [ $((round % 2)) -eq 1 ]; then
+            measure raadhus "$R$VARIANT" "$c" "$round"
+            measure nginx "$N" "$c" "$round"
+        else
+            measure nginx "$N" "$c" "$round"
+            measure raadhus "$R$VARIANT" "$c" "$round"
+        fi
+    done
+done
+log "measured in $((SECONDS - started)) s"
+
+bytes=$(stat -c %s "$WORK/www/variant.webp")
+{
+    echo "## Media: a cached image variant, Raadhus beside nginx (wrk)"
+    echo
+    machine_info
+    echo "- The file: a 2400×1600 PNG uploaded through \`POST /api/v1/media\`; the variant \`$VARIANT\` (card crop, 800 pixels wide, WebP, $bytes bytes), made on its first request and then served from Raadhus's disk cache"
+    echo "- nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`sendfile on\`, access log to a file, serving the bytes Raadhus cached (copied from its data directory) with the same \`Cache-Control\` and \`X-Content-Type-Options\` headers; Raadhus: \`raadhus serve\`, every request logged to a file"
+    echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads (1 at 1 connection), keep-alive; $ROUNDS rounds per connection count, Raadhus and nginx alternating (R N, N R, …)"
+    echo "- wrk, Raadhus and nginx share the same $(nproc) CPUs; loopback only"
+    echo "- Ratio: Raadhus/nginx requests/s of the mean of the rounds; in parentheses the lowest and highest ratio of one round's pair of runs"
+    echo
+    echo "| Connections | Server | Requests done | Requests/s (mean, min–max) | p50 (ms) | p99 (ms) | Errors | Ratio R/N (rounds' range) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+    awk '
+        {
+            key = $1 SUBSEP $2
+            if (!(key in n)) { keys[++count] = key; conn[key] = $1; name[key] = $2 }
+            n[key]++; rps[key] += $4; p50[key] += $5; p99[key] += $6; err[key] += $7; done[key] += $8
+            if (!(key in lo) || $4 < lo[key]) lo[key] = $4
+            if (!(key in hi) || $4 > hi[key]) hi[key] = $4
+            round[$1 SUBSEP $2 SUBSEP $3] = $4
+            rounds[$1] = ($3 > rounds[$1]) ? $3 : rounds[$1]
+        }
+        END {
+            for (i = 1; i <= count; i++) {
+                k = keys[i]; rps[k] /= n[k]; p50[k] /= n[k]; p99[k] /= n[k]
+            }
+            for (i = 1; i <= count; i++) {
+                k = keys[i]; c = conn[k]
+                ratio = ""
+                if (name[k] == "raadhus") {
+                    rlo = ""; rhi = ""
+                    for (r = 1; r <= rounds[c]; r++) {
+                        nn = round[c SUBSEP "nginx" SUBSEP r]
+                        if (nn <= 0) continue
+                        q = round[c SUBSEP "raadhus" SUBSEP r] / nn
+                        if (rlo == "" || q < rlo) rlo = q
+                        if (rhi == "" || q > rhi) rhi = q
+                    }
+                    nk = c SUBSEP "nginx"
+                    ratio = (rps[nk] > 0) ? sprintf("**%.2f** (%.2f–%.2f)", rps[k] / rps[nk], rlo, rhi) : "–"
+                }
+                printf "| %s | %s | %d | %.0f (%.0f–%.0f) | %.2f | %.2f | %d | %s |\n", c, name[k], done[k], rps[k],
+                    lo[k], hi[k], p50[k], p99[k], err[k], ratio
+            }
+        }' "$WORK/runs"
+} >"$WORK/section"
+write_section media "$WORK/section"
+cat "$WORK/section"

@@ -1,0 +1,148 @@
+//! The index on its own: updates, positions, documents and their links.
+
+use super::*;
+
+fn news(id: i64, title: &str) -> Document {
+    Document {
+        key: format!("nyhed:{id}"),
+        kind: Kind::News,
+        title: title.into(),
+        summary: String::new(),
+        body: "Brødtekst.".into(),
+        url: format!("/nyheder/{id}"),
+        date: Some("2026-03-01".into()),
+        year: Some(2026),
+        file: None,
+        links: Vec::new(),
+    }
+}
+
+fn titles(index: &SearchIndex, text: &str) -> Vec<String> {
+    let query = SearchQuery {
+        text: text.into(),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let mut titles: Vec<String> = index
+        .search(&query)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.title)
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn a_page_far_past_the_end_is_empty_not_an_abort() {
+    // Found by the `search_query` fuzz target: the offset went unchecked
+    // into tantivy, which allocated room for that many hits.
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(&[news(1, "Skolen"), news(2, "Skolen igen")], "db:1")
+        .unwrap();
+    for page in [3, 4_294_967_292, u32::MAX as usize, usize::MAX] {
+        let query = SearchQuery {
+            text: "skolen".into(),
+            page,
+            per_page: 10,
+            ..SearchQuery::default()
+        };
+        let results = index.search(&query).unwrap();
+        assert!(results.hits.is_empty(), "page {page}");
+        assert_eq!(results.total, 2, "page {page}");
+    }
+}
+
+#[test]
+fn updates_replace_by_key_and_the_position_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+        assert!(fresh);
+        assert_eq!(index.position().unwrap(), None);
+        index
+            .replace_all(
+                &[
+                    news(1, "Skolen får nyt tag"),
+                    news(2, "Skolen holder åbent hus"),
+                ],
+                "db:7",
+            )
+            .unwrap();
+        index
+            .update(
+                &["nyhed:2".into()],
+                &[],
+                &[news(1, "Skolen får nye vinduer")],
+                "db:9",
+            )
+            .unwrap();
+        assert_eq!(titles(&index, "skolen"), ["Skolen får nye vinduer"]);
+    }
+    let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+    assert!(!fresh);
+    assert_eq!(index.position().unwrap().as_deref(), Some("db:9"));
+    assert_eq!(index.len(), 1);
+    index
+        .update(&[], &[Kind::News], &[news(3, "Havnen")], "db:10")
+        .unwrap();
+    assert_eq!(titles(&index, "havnen"), ["Havnen"]);
+    assert!(titles(&index, "skolen").is_empty());
+}
+
+#[test]
+fn documents_are_found_by_their_text_and_their_links_by_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let plan = Document {
+        key: "dokument:7".into(),
+        kind: Kind::Document,
+        title: "Lokalplan 412".into(),
+        summary: "Fra nyheden: Ny lokalplan".into(),
+        body: "Bebyggelsen må højst være 8,5 meter høj mod Strandvejen.".into(),
+        url: "/medier/7/abc/lokalplan.pdf".into(),
+        date: None,
+        year: None,
+        file: Some(FileInfo {
+            label: "PDF".into(),
+            size: 2_100_000,
+        }),
+        links: vec!["nyhed:1".into(), "nyhed:2".into()],
+    };
+    index
+        .replace_all(&[news(1, "Ny lokalplan"), plan], "db:1")
+        .unwrap();
+    let query = SearchQuery {
+        text: "strandvejen".into(),
+        kind: Some(Kind::Document),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let hits = index.search(&query).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].kind, Kind::Document);
+    assert_eq!(hits[0].title, "Lokalplan 412");
+    assert_eq!(
+        hits[0].file,
+        Some(FileInfo {
+            label: "PDF".into(),
+            size: 2_100_000
+        })
+    );
+    assert!(hits[0].excerpt_html.contains("<mark>Strandvejen</mark>"));
+    assert_eq!(index.keys_linking("nyhed:2").unwrap(), ["dokument:7"]);
+    assert!(index.keys_linking("nyhed:3").unwrap().is_empty());
+    let news_hit = SearchQuery {
+        text: "lokalplan".into(),
+        kind: Some(Kind::News),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    assert_eq!(index.search(&news_hit).unwrap().hits[0].file, None);
+}
