@@ -9,6 +9,7 @@ mod support;
 mod admin_directory;
 mod admin_editor;
 mod admin_media;
+mod admin_media_use;
 mod admin_news;
 mod admin_pages;
 mod admin_session;
