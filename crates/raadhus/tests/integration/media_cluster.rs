@@ -80,8 +80,11 @@ async fn a_file_uploaded_on_one_node_is_served_by_another_which_rebuilds_its_own
     assert!(made >= 3, "B cached {made} files");
     assert!(files_under(&a.data_dir().join("media-cache")) >= 3);
 
-    // B's cache is lost (a new disk, a cleanup): it is made again.
+    // B's cache is lost (a new disk, a cleanup) and B restarts, so that
+    // nothing is left in its memory either: it is made again.
     std::fs::remove_dir_all(&b_cache).unwrap();
+    let b = b.pause().await.resume().await;
+    let b_cache = b.data_dir().join("media-cache");
     for (path, before) in paths.iter().zip(&first) {
         let (status, bytes) = get_bytes(&b, path).await;
         assert_eq!(
