@@ -10,25 +10,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use raadhus_domain::ValidationErrors;
 use raadhus_domain::media::format_size;
+use raadhus_domain::{MediaDetails, ValidationErrors};
 use raadhus_usecases::{Actor, Error, MediaFields, Upload};
 
 use super::{FORM_FIELDS_BYTES, SECTION, edit_url, max_upload_bytes, media_limits};
 use crate::admin::session::{CSRF_MESSAGE, FormFields, SignedIn};
 use crate::{AppState, WebError};
-
-/// The fields of the upload and edit forms besides the file.
-const TEXT_FIELDS: [&str; 8] = [
-    "title",
-    "alt",
-    "decorative",
-    "caption",
-    "credit",
-    "focal_x",
-    "focal_y",
-    "version",
-];
 
 /// What was typed in the upload or edit form, for the use cases.
 pub(super) fn media_fields(form: &FormFields) -> MediaFields {
@@ -44,10 +32,11 @@ pub(super) fn media_fields(form: &FormFields) -> MediaFields {
     }
 }
 
-/// The form's values to show again.
+/// The form's values to show again: the details' fields and the version.
 pub(super) fn values(form: &FormFields) -> HashMap<&'static str, String> {
-    TEXT_FIELDS
+    MediaDetails::FIELDS
         .iter()
+        .chain(&["version"])
         .map(|f| (*f, form.get(f).to_string()))
         .collect()
 }
