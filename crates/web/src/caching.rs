@@ -138,6 +138,11 @@ fn cache_key(uri: &axum::http::Uri) -> Cow<'_, str> {
 /// when missing; everything else passes through.
 pub async fn serve(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let method = request.method();
+    if (method == Method::GET || method == Method::HEAD)
+        && request.uri().path().starts_with("/medier/")
+    {
+        return crate::cache::files::serve(state.cache().files(), request, next).await;
+    }
     if (method != Method::GET && method != Method::HEAD) || !is_public(request.uri().path()) {
         return next.run(request).await;
     }

@@ -1,5 +1,7 @@
-//! Media files in memory: the answers of `/medier/…` most asked for, so that
-//! a hot image is served without a database lookup or a disk read.
+//! Media files in memory: the answers of `/medier/…` most asked for, whole
+//! (headers and bytes), served before routing as the render cache serves
+//! pages, so that a hot image costs no database lookup, disk read or
+//! header work.
 //!
 //! The addresses name their bytes (hash, focal point, variant version), so
 //! an entry never goes stale by itself; it goes when its file is described
@@ -11,18 +13,79 @@
 use std::collections::HashMap;
 use std::sync::RwLock;
 
-use axum::body::Bytes;
-use axum::http::HeaderValue;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
 use raadhus_store::Change;
 
-/// One answer of `/medier/…`: the file's bytes and how they are served.
+/// Put on a `/medier/…` answer by its handler: the file it serves, so that
+/// the answer can be kept and forgotten when the file changes.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaAnswer {
+    pub media_id: i64,
+}
+
+impl axum::response::IntoResponseParts for MediaAnswer {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(
+        self,
+        mut res: axum::response::ResponseParts,
+    ) -> Result<axum::response::ResponseParts, Self::Error> {
+        res.extensions_mut().insert(self);
+        Ok(res)
+    }
+}
+
+/// One answer of `/medier/…`, as sent.
 #[derive(Clone)]
 pub struct HotFile {
     pub media_id: i64,
-    pub content_type: HeaderValue,
-    /// `inline; filename=…` for originals.
-    pub disposition: Option<HeaderValue>,
+    pub headers: HeaderMap,
     pub body: Bytes,
+}
+
+impl HotFile {
+    fn response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.headers_mut() = self.headers;
+        response
+    }
+}
+
+/// Serves `/medier/…` from memory, or asks the handler and keeps its
+/// answer when it is a file small enough to keep.
+pub async fn serve(files: &HotFiles, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if let Some(file) = files.get(&path) {
+        return file.response();
+    }
+    // Only a GET's answer is kept: a HEAD's comes without its body.
+    let get = request.method() == axum::http::Method::GET;
+    let response = next.run(request).await;
+    let Some(&MediaAnswer { media_id }) = response.extensions().get::<MediaAnswer>() else {
+        return response;
+    };
+    if !get || response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let size = axum::body::HttpBody::size_hint(&body).exact();
+    if size.is_none_or(|size| size > files.max_entry() as u64) {
+        return Response::from_parts(parts, body);
+    }
+    let Ok(body) = axum::body::to_bytes(body, files.max_entry()).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let file = HotFile {
+        media_id,
+        headers: parts.headers,
+        body,
+    };
+    files.insert(&path, file.clone());
+    file.response()
 }
 
 #[derive(Default)]
@@ -45,6 +108,11 @@ impl HotFiles {
         }
     }
 
+    /// The largest answer kept.
+    fn max_entry(&self) -> usize {
+        self.max_bytes / 16
+    }
+
     pub fn get(&self, path: &str) -> Option<HotFile> {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
         map.files.get(path).cloned()
@@ -53,7 +121,7 @@ impl HotFiles {
     /// Keeps `file` as the answer for `path`, if it is small enough.
     pub fn insert(&self, path: &str, file: HotFile) {
         let size = file.body.len() + path.len();
-        if size > self.max_bytes / 16 {
+        if size > self.max_entry() {
             return;
         }
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
@@ -99,8 +167,7 @@ mod tests {
     fn file(media_id: i64, size: usize) -> HotFile {
         HotFile {
             media_id,
-            content_type: HeaderValue::from_static("image/webp"),
-            disposition: None,
+            headers: HeaderMap::new(),
             body: Bytes::from(vec![0; size]),
         }
     }

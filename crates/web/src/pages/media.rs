@@ -9,26 +9,22 @@
 //! current one; anything else that does not match is `404`.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use raadhus_domain::media::{Crop, MediaKind, VariantFormat};
 
-use crate::cache::files::HotFile;
+use crate::cache::files::MediaAnswer;
 use crate::{AppState, WebError};
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
-/// Serves a file of the library: from memory when it is hot, else from
-/// this node's disk or the database (and then kept in memory).
+/// Serves a file of the library from this node's disk or the database (the
+/// render cache's middleware keeps hot answers in memory, see
+/// [`crate::cache::files`]).
 pub async fn serve(
     State(state): State<AppState>,
-    uri: Uri,
     Path((id, key, name)): Path<(String, String, String)>,
 ) -> Result<Response, WebError> {
-    let hot = state.cache().files();
-    if let Some(file) = hot.get(uri.path()) {
-        return Ok(answer(file));
-    }
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let media = state
         .store()
@@ -37,19 +33,13 @@ pub async fn serve(
         .ok_or(WebError::NotFound)?;
     if key == media.short_hash() && name == media.filename {
         let bytes = state.files().original(state.store(), &media).await?;
-        let file = HotFile {
-            media_id: media.id,
-            content_type: HeaderValue::from_str(&media.mime)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-            // `filename` is made safe when stored (ASCII letters, digits, `-_.`).
-            disposition: Some(
-                HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
-                    .unwrap_or(HeaderValue::from_static("inline")),
-            ),
-            body: bytes.into(),
-        };
-        hot.insert(uri.path(), file.clone());
-        return Ok(answer(file));
+        let content_type = HeaderValue::from_str(&media.mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+        // `filename` is made safe when stored (ASCII letters, digits, `-_.`).
+        let disposition =
+            HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
+                .unwrap_or(HeaderValue::from_static("inline"));
+        return Ok(answer(media.id, content_type, Some(disposition), bytes));
     }
     let Some((crop, width, format)) = variant_name(&name) else {
         return Err(WebError::NotFound);
@@ -71,28 +61,28 @@ pub async fn serve(
         .files()
         .variant(state.store(), &media, crop, width, format)
         .await?;
-    let file = HotFile {
-        media_id: media.id,
-        content_type: HeaderValue::from_static(format.mime()),
-        disposition: None,
-        body: bytes.into(),
-    };
-    hot.insert(uri.path(), file.clone());
-    Ok(answer(file))
+    let content_type = HeaderValue::from_static(format.mime());
+    Ok(answer(media.id, content_type, None, bytes))
 }
 
 /// A file's answer: its type, a year's immutable caching, and for an
 /// original its name, shown in the browser (a PDF in its viewer).
-fn answer(file: HotFile) -> Response {
+fn answer(
+    media_id: i64,
+    content_type: HeaderValue,
+    disposition: Option<HeaderValue>,
+    body: Vec<u8>,
+) -> Response {
     let mut response = (
         [
-            (header::CONTENT_TYPE, file.content_type),
+            (header::CONTENT_TYPE, content_type),
             (header::CACHE_CONTROL, IMMUTABLE),
         ],
-        file.body,
+        MediaAnswer { media_id },
+        body,
     )
         .into_response();
-    if let Some(disposition) = file.disposition {
+    if let Some(disposition) = disposition {
         response
             .headers_mut()
             .insert(header::CONTENT_DISPOSITION, disposition);
