@@ -540,3 +540,74 @@ async fn a_new_alt_text_reaches_every_page_and_a_file_in_use_is_not_deleted() {
         .to_string();
     assert_eq!(sha.len(), 16);
 }
+
+/// Changes every stored file's bytes behind the server's back.
+async fn spoil_stored_files(app: &TestApp) {
+    let sql = "UPDATE media_files SET bytes = X'00'";
+    let url = app.db.database_url();
+    if url.starts_with("sqlite:") {
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(sql).execute(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        sqlx::query("UPDATE media_files SET bytes = '\\x00'::bytea")
+            .execute(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_once_served_is_answered_from_memory_until_it_changes() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let image = app.uploaded_image(&token, 900, 600).await;
+    let id = image["id"].as_i64().unwrap();
+    let stored = app.store.media(app.site, id).await.unwrap().unwrap();
+    use raadhus_domain::media::{Crop, VariantFormat};
+    let paths = [
+        image["url"].as_str().unwrap().to_string(),
+        stored.variant_url(Crop::Full, 480, VariantFormat::Webp),
+    ];
+    let mut first = Vec::new();
+    for path in &paths {
+        let (status, headers, bytes) = app.raw_bytes(path, "identity").await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        first.push((headers, bytes));
+    }
+    // Neither the disk nor the database is read again for them.
+    std::fs::remove_dir_all(app.data_dir().join("media-cache")).unwrap();
+    spoil_stored_files(&app).await;
+    for (path, (headers, bytes)) in paths.iter().zip(&first) {
+        let (status, again, served) = app.raw_bytes(path, "identity").await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(&served, bytes, "{path} from memory");
+        for name in [
+            "content-type",
+            "cache-control",
+            "x-content-type-options",
+            "content-security-policy",
+        ] {
+            assert_eq!(again.get(name), headers.get(name), "{path}: {name}");
+        }
+        let head = app.head(path).await;
+        assert_eq!(head.status, StatusCode::OK);
+        assert!(head.body.is_empty());
+    }
+    // Described anew, the file is forgotten: its original is read again
+    // (and is now what the database holds).
+    let change = json!({"alt": "Den nye bro set fra havnen", "version": 1});
+    let changed = app
+        .api(
+            "PUT",
+            &format!("/api/v1/media/{id}"),
+            Some(&token),
+            Some(&change.to_string()),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let (status, _, served) = app.raw_bytes(&paths[0], "identity").await;
+    assert_eq!((status, served), (StatusCode::OK, vec![0u8]));
+}
