@@ -147,6 +147,16 @@ async fn media_by_id(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Optio
         .transpose())
 }
 
+async fn many(conn: &mut Conn<'_>, site: SiteId, ids: &[i64]) -> Result<Vec<Media>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(media) = media_by_id(conn, site, id).await? {
+            found.push(media);
+        }
+    }
+    Ok(found)
+}
+
 async fn uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<MediaUse>> {
     on_conn!(conn, c => sqlx::query(
         "SELECT n.id, n.title, n.deleted_at, n.image_id FROM media_uses u
@@ -223,14 +233,7 @@ impl Store {
 
     /// The files of `ids` that are in the site's library, in no set order.
     pub async fn media_many(&self, site: SiteId, ids: &[i64]) -> Result<Vec<Media>> {
-        let mut conn = self.pool_conn().await?;
-        let mut found = Vec::with_capacity(ids.len());
-        for &id in ids {
-            if let Some(media) = media_by_id(&mut conn.conn(), site, id).await? {
-                found.push(media);
-            }
-        }
-        Ok(found)
+        many(&mut self.pool_conn().await?.conn(), site, ids).await
     }
 
     /// A page of the site's library, newest first, and how many match in all.
@@ -484,6 +487,12 @@ impl WriteTx {
                 moved: false,
             },
         );
+    }
+
+    /// The files of `ids` in the site's library, seen from inside this
+    /// transaction (no second connection while it holds the write lock).
+    pub async fn media_many(&mut self, site: SiteId, ids: &[i64]) -> Result<Vec<Media>> {
+        many(&mut self.conn(), site, ids).await
     }
 
     /// The articles that use file `id`, seen from inside this transaction.

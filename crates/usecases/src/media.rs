@@ -208,10 +208,8 @@ impl UseCases {
             };
             let refs = refs_in(&article.content.body);
             if refs.contains(&changed.id) {
-                let mut media = self.store.media_many(site, &refs).await?;
-                // This transaction's version of the changed file, not the stored one.
-                media.retain(|m| m.id != changed.id);
-                media.push(changed.clone());
+                // Read in the transaction: it holds the changed file as saved.
+                let media = tx.media_many(site, &refs).await?;
                 let body = article.content.body.clone();
                 let html = self
                     .renderer
