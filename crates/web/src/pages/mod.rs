@@ -5,6 +5,7 @@ mod feeds;
 mod health;
 mod home;
 mod media;
+mod moved;
 mod news;
 pub(crate) mod search;
 mod sitemap;

@@ -2,7 +2,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
@@ -101,22 +101,25 @@ const BAD_QUERY: &str =
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<(Cacheable, Html<String>), WebError> {
+) -> Result<Response, WebError> {
     // Only a well-formed slug can name an article: anything else is not
     // looked for (nor sent to the database).
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
-    let article = state
+    let found = state
         .store()
         .public_news(state.site().id, slug.as_str(), state.now())
-        .await?
-        .ok_or(WebError::NotFound)?;
+        .await?;
+    let Some(article) = found else {
+        // An address the article had before its slug changed.
+        return super::moved::from_old_path(&state, &urls::news(slug.as_str())).await;
+    };
     let mut tags = vec![Tag::News(article.id)];
     tags.extend(article.contacts.iter().map(|c| Tag::Contact(c.id)));
     let cacheable = Cacheable {
         tags,
         expires: article.content.unpublish_at,
     };
-    Ok((cacheable, render_article(&state, &article, false).await?))
+    Ok((cacheable, render_article(&state, &article, false).await?).into_response())
 }
 
 /// The public article page; `preview` adds a notice that it is not published.
