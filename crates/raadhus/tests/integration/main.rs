@@ -36,6 +36,7 @@ mod media_transfer;
 mod news;
 mod page_tree;
 mod pages;
+mod pages_api;
 mod reference_article;
 mod render_cache;
 mod rendering;
