@@ -37,6 +37,7 @@ mod news;
 mod page_tree;
 mod pages;
 mod pages_api;
+mod pages_public;
 mod reference_article;
 mod render_cache;
 mod rendering;

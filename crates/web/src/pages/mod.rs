@@ -7,6 +7,7 @@ mod home;
 mod media;
 mod moved;
 mod news;
+mod page;
 pub(crate) mod search;
 mod sitemap;
 
@@ -32,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/was", get(accessibility_statement))
         .route("/static/{file}", get(crate::assets::serve))
         .route("/medier/{id}/{key}/{name}", get(media::serve))
+        // Content pages: any other path of slugs, at any depth.
+        .route("/{*path}", get(page::show))
 }
 
 /// `/was`: the accessibility statement in the national WAS-tool, if configured.
