@@ -99,7 +99,7 @@ async fn a_page_seven_levels_down_has_its_trail_side_navigation_and_subpages() {
     );
     assert_eq!(
         page.attrs(".breadcrumbs a[aria-current=page]", "href"),
-        [sofaer.path.clone()]
+        [sofaer.path.as_str()]
     );
     assert!(page.body.contains("\"BreadcrumbList\""));
     // Subpages with their leads; the draft is not among them.
