@@ -212,7 +212,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(admin::router())
         .nest(api::PREFIX, api::router())
-        .fallback(error::not_found)
+        .fallback(pages::page_or_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

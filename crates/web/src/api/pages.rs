@@ -177,6 +177,13 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
+/// A field that must be given, but may be null.
+fn required_nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    Option::<T>::deserialize(d)
+}
+
 /// A page to create (POST) or the whole new state of one (PUT). Unknown
 /// fields are refused.
 #[derive(Deserialize, ToSchema)]
@@ -248,6 +255,18 @@ fn read_request(req: &PageRequest, top_level: bool) -> Result<PageDraft, ApiErro
     Ok(errors.and(PageDraft::new(form, contacts))?)
 }
 
+/// A requested position among siblings: from 0.
+fn position(given: Option<Int>) -> Result<Option<i64>, ApiError> {
+    match given {
+        Some(Int(p)) if p < 0 => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Placeringen skal være 0 eller derover.",
+        )
+        .field("position")),
+        other => Ok(other.map(|Int(p)| p)),
+    }
+}
+
 fn parent_of(req: &PageRequest) -> Option<i64> {
     req.parent_id.flatten().map(|Int(id)| id)
 }
@@ -260,7 +279,7 @@ fn parent_of(req: &PageRequest) -> Option<i64> {
     responses(
         (status = 201, description = "The new page, as stored.", body = PageJson,
             headers(("Location" = String, description = "Its address in the API."))),
-        (status = 409, description = "The slug is taken by a sibling, or a contact id does not exist.", body = ErrorBody),
+        (status = 409, description = "The slug is taken by a sibling, or the parent or a contact id does not exist.", body = ErrorBody),
     ),
 )]
 pub async fn create(
@@ -272,7 +291,7 @@ pub async fn create(
     let draft = read_request(&req, parent.is_none())?;
     let placement = Placement {
         parent_id: parent,
-        position: req.position.map(|Int(p)| p),
+        position: position(req.position)?,
     };
     let page = acting
         .usecases
@@ -298,7 +317,7 @@ pub async fn create(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The page as stored.", body = PageJson),
-        (status = 409, description = "`version` is not the newest (fetch the page again), the slug is taken by a sibling, or a contact id does not exist.", body = ErrorBody),
+        (status = 409, description = "`version` is not the newest (fetch the page again), the slug is taken by a sibling, a contact id does not exist, or `parent_id` or `position` differ from the page's (move it with `POST /pages/{id}/move`).", body = ErrorBody),
     ),
 )]
 pub async fn update(
@@ -325,7 +344,7 @@ pub async fn update(
         || req.position.is_some_and(|Int(p)| p != current.position);
     if moves {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::CONFLICT,
             format!(
                 "a change does not move a page: use POST {}/pages/{id}/move",
                 super::PREFIX
@@ -357,6 +376,7 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct MoveRequest {
     /// The page to move it under; null for the top level.
+    #[serde(deserialize_with = "required_nullable")]
     #[schema(value_type = Option<i64>, required = true)]
     parent_id: Option<Int>,
     /// Its place among its new siblings, from 0; missing or past the end:
@@ -376,8 +396,8 @@ pub struct MoveRequest {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The page where it is now, with its new `path`.", body = PageJson),
-        (status = 409, description = "A page under the new parent has the same slug.", body = ErrorBody),
-        (status = 422, description = "The new parent does not exist, is the page itself or one of its subpages, or the slug is one of the site's own at the top level.", body = ErrorBody),
+        (status = 409, description = "A page under the new parent has the same slug, or the new parent does not exist, is in the bin, or is the page itself or one of its subpages.", body = ErrorBody),
+        (status = 422, description = "The slug is one of the site's own first segments, which a top-level page cannot have.", body = ErrorBody),
     ),
 )]
 pub async fn move_page(
@@ -388,7 +408,7 @@ pub async fn move_page(
 ) -> Result<Json<PageJson>, ApiError> {
     let placement = Placement {
         parent_id: req.parent_id.map(|Int(id)| id),
-        position: req.position.map(|Int(p)| p),
+        position: position(req.position)?,
     };
     let page = acting
         .usecases

@@ -33,9 +33,13 @@ pub fn router() -> Router<AppState> {
         .route("/was", get(accessibility_statement))
         .route("/static/{file}", get(crate::assets::serve))
         .route("/medier/{id}/{key}/{name}", get(media::serve))
-        // Content pages: any other path of slugs, at any depth.
-        .route("/{*path}", get(page::show))
 }
+
+/// What the application answers where no route is: a content page at its
+/// path of slugs (any depth), a redirect from an old address, or not found.
+/// (A fallback, not a route `/{*path}`: that would take paths from the
+/// API's own fallback.)
+pub use page::show as page_or_not_found;
 
 /// `/was`: the accessibility statement in the national WAS-tool, if configured.
 async fn accessibility_statement(

@@ -4,7 +4,7 @@
 //! ("Undersider"). An address a page had answers 301 to where it is now.
 
 use axum::extract::State;
-use axum::http::Uri;
+use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use minijinja::value::Serde;
@@ -47,9 +47,13 @@ fn is_page_path(path: &str) -> bool {
         .is_some_and(|rest| rest.split('/').all(|s| Slug::parse(s).is_ok()))
 }
 
-pub async fn show(State(state): State<AppState>, uri: Uri) -> Result<Response, WebError> {
+pub async fn show(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+) -> Result<Response, WebError> {
     let path = uri.path();
-    if !is_page_path(path) {
+    if !(method == Method::GET || method == Method::HEAD) || !is_page_path(path) {
         return Err(WebError::NotFound);
     }
     let (site, now) = (state.site().id, state.now());
