@@ -385,6 +385,19 @@ pub struct MoveRequest {
     position: Option<Int>,
 }
 
+/// A [`MoveRequest`] read only from a JSON object (serde would take an
+/// array of two values for it too).
+pub struct MoveBody(MoveRequest);
+
+impl<'de> Deserialize<'de> for MoveBody {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let object = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        MoveRequest::deserialize(serde_json::Value::Object(object))
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// Move a page
 ///
 /// Moves the page, with its subpages, under another parent or to another
@@ -404,7 +417,7 @@ pub async fn move_page(
     State(state): State<AppState>,
     acting: Acting,
     Id(id): Id,
-    JsonBody(req): JsonBody<MoveRequest>,
+    JsonBody(MoveBody(req)): JsonBody<MoveBody>,
 ) -> Result<Json<PageJson>, ApiError> {
     let placement = Placement {
         parent_id: req.parent_id.map(|Int(id)| id),
