@@ -39,6 +39,7 @@ pub mod news;
 pub mod paging;
 pub mod phone;
 pub mod secret;
+pub mod settings;
 pub mod site;
 pub mod slug;
 pub mod throttle;
@@ -55,6 +56,7 @@ pub use news::{
     Visibility,
 };
 pub use phone::Phone;
+pub use settings::{FrontPage, SiteSettings};
 pub use site::{Site, SiteId};
 pub use slug::Slug;
 pub use urls::SiteUrls;

@@ -17,6 +17,7 @@ mod journal;
 mod media;
 mod news;
 mod schedule;
+mod settings;
 mod sites;
 mod users;
 

@@ -470,6 +470,10 @@ impl WriteTx {
         .map(drop))?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(site, Change::Media { id });
+        // The logo is in every page's header.
+        if self.is_logo(id).await? {
+            self.changed(site, Change::Site);
+        }
         let saved = media_by_id(&mut self.conn(), site, id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -509,19 +513,22 @@ impl WriteTx {
             .await?
             .ok_or(StoreError::NotFound)?;
         let used = uses(conn, site, id).await?;
-        if !used.is_empty() {
-            return Err(StoreError::InUse(
-                used.into_iter()
-                    .map(|u| {
-                        if u.binned {
-                            format!("{} (i papirkurven)", u.title)
-                        } else {
-                            u.title
-                        }
-                    })
-                    .collect(),
-            ));
+        let logo = self.is_logo(id).await?;
+        if !used.is_empty() || logo {
+            let mut names: Vec<String> = logo
+                .then(|| "Kommunens logo (Indstillinger)".to_string())
+                .into_iter()
+                .collect();
+            names.extend(used.into_iter().map(|u| {
+                if u.binned {
+                    format!("{} (i papirkurven)", u.title)
+                } else {
+                    u.title
+                }
+            }));
+            return Err(StoreError::InUse(names));
         }
+        let conn = &mut self.conn();
         on_conn!(conn, c => sqlx::query("DELETE FROM media WHERE site_id = $1 AND id = $2")
             .bind(site.0)
             .bind(id)

@@ -21,6 +21,7 @@ mod error;
 mod media;
 mod news;
 mod render;
+mod settings;
 
 use jiff::Timestamp;
 use raadhus_store::{Audit, Store};

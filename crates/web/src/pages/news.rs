@@ -79,7 +79,10 @@ pub async fn list(
     let mut tags = vec![Tag::Listing];
     tags.extend(news.iter().map(|n| Tag::News(n.id)));
     let cacheable = state.until_next_scheduled(tags).await?;
-    Ok((cacheable, state.render_page("news_list.html", meta, ctx)?))
+    Ok((
+        cacheable,
+        state.render_page("news_list.html", meta, ctx).await?,
+    ))
 }
 
 const BAD_QUERY: &str =
@@ -123,11 +126,12 @@ pub(crate) async fn render_article(
     let social = image
         .as_ref()
         .and_then(|m| SocialImage::new(m, state.urls()));
+    let site_name = state.site_name().await?;
     let structured = (!preview).then(|| {
         crate::views::news_article_ld(
             article,
             &url,
-            &state.site().name,
+            &site_name,
             state.urls().base().as_str(),
             social.as_ref(),
         )
@@ -146,7 +150,7 @@ pub(crate) async fn render_article(
         description: article.content.lead.as_deref(),
         canonical_path: (!preview).then_some(path.as_str()),
     };
-    Ok(state.render_page("news_article.html", meta, ctx)?)
+    Ok(state.render_page("news_article.html", meta, ctx).await?)
 }
 
 pub(crate) fn bad_query() -> WebError {
