@@ -161,15 +161,27 @@ async fn header_and_footer_show_the_identity_on_every_public_page() {
                 .contains(&"/static/brand/1a5c8e.css".to_string()),
             "{path}"
         );
+        assert_eq!(page.texts("footer h2")[0], "Bakkeby Kommune");
+        assert_eq!(
+            page.texts("footer .site-footer__address"),
+            ["Torvet 2 8888 Bakkeby"]
+        );
+        assert_eq!(
+            page.texts("footer dt"),
+            ["Telefon", "E-mail", "CVR-nr.", "EAN-nr."]
+        );
+        assert_eq!(
+            page.texts("footer dd"),
+            [
+                "72 41 10 00",
+                "kommunen@bakkeby.example",
+                "10150817",
+                "5798000012349"
+            ]
+        );
         let footer = page.texts("footer").join(" ");
         for fact in [
-            "Bakkeby Kommune",
-            "Torvet 2 8888 Bakkeby",
-            "Telefon: 72 41 10 00",
-            "E-mail: kommunen@bakkeby.example",
-            "CVR-nr.: 10150817",
-            "EAN-nr.: 5798000012349",
-            "Borgerservice: mandag-fredag kl. 10-15 Telefontid: kl. 8-15",
+            "Åbningstider Borgerservice: mandag-fredag kl. 10-15 Telefontid: kl. 8-15",
             "Vi sætter ingen cookies",
         ] {
             assert!(footer.contains(fact), "{path}: {fact:?} not in {footer}");
@@ -362,7 +374,8 @@ async fn the_front_page_leads_with_the_chosen_story_once_and_follows_it() {
     // Not again in the latest news.
     assert_eq!(home.texts(".news-item__title"), ["Affaldsplan i høring"]);
 
-    // A new title of the lead story reaches the cached front page.
+    // A new title of the lead story reaches the cached front page (saved
+    // on another connection: as another node's save, through the journal).
     let mut content = lead.content.clone();
     content.title = "Cykelstien åbner i juni".into();
     app.usecases()
@@ -375,10 +388,14 @@ async fn the_front_page_leads_with_the_chosen_story_once_and_follows_it() {
         )
         .await
         .unwrap();
-    assert_eq!(
-        app.get("/").await.texts(".front__lead h2"),
-        ["Cykelstien åbner i juni"]
-    );
+    let start = Instant::now();
+    while app.get("/").await.texts(".front__lead h2") != ["Cykelstien åbner i juni"] {
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "the front page kept the old title"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     app.stop().await;
 }
 
@@ -405,7 +422,7 @@ async fn a_change_of_the_identity_reaches_every_node_within_a_second() {
         let home = b.get("/").await;
         let news = b.get("/nyheder").await;
         if home.texts("header .site-name") == ["Bakkeby Kommune"]
-            && news.texts("footer").join(" ").contains("CVR-nr.: 10150817")
+            && news.texts("footer dd").contains(&"10150817".to_string())
         {
             break;
         }
