@@ -212,6 +212,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         include_str!("../migrations/sqlite/0008_media.sql"),
     ),
     (
+        9,
+        "pages",
+        include_str!("../migrations/sqlite/0009_pages.sql"),
+    ),
+    (
         10,
         "site_settings",
         include_str!("../migrations/sqlite/0010_site_settings.sql"),
@@ -254,6 +259,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         8,
         "media",
         include_str!("../migrations/postgresql/0008_media.sql"),
+    ),
+    (
+        9,
+        "pages",
+        include_str!("../migrations/postgresql/0009_pages.sql"),
     ),
     (
         10,

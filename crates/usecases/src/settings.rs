@@ -91,8 +91,7 @@ impl UseCases {
     }
 }
 
-/// Whether page `id` is a page of the site. Until the site has pages, none
-/// is.
-async fn page_exists(_tx: &mut WriteTx, _site: SiteId, _id: i64) -> Result<bool> {
-    Ok(false)
+/// Whether page `id` is a page of the site, not in the bin.
+async fn page_exists(tx: &mut WriteTx, site: SiteId, id: i64) -> Result<bool> {
+    Ok(tx.page_by_id(site, id).await?.is_some())
 }

@@ -47,11 +47,35 @@ impl AppState {
                 .filter(|m| m.kind == MediaKind::Image),
             None => None,
         };
-        let privacy = None;
+        self.cache().footer_shows(settings.privacy_page_id);
+        let privacy = match settings.privacy_page_id {
+            Some(id) => self.public_page_link(id).await?,
+            None => None,
+        };
         Ok(Layout {
             settings,
             logo,
             privacy,
+        })
+    }
+
+    /// The title and path of page `id`, if the public sees it now (it is
+    /// not in the bin, and it and every page above it are public).
+    pub(crate) async fn public_page_link(
+        &self,
+        id: i64,
+    ) -> Result<Option<(String, String)>, WebError> {
+        if self.store().page_by_id(self.site().id, id).await?.is_none() {
+            return Ok(None);
+        }
+        let lineage = self.store().page_lineage(self.site().id, id).await?;
+        let now = self.now();
+        let public = lineage
+            .iter()
+            .all(|n| n.visibility(now) == raadhus_domain::Visibility::Public);
+        Ok(match lineage.last() {
+            Some(page) if public && page.id == id => Some((page.title.clone(), page.path.clone())),
+            _ => None,
         })
     }
 

@@ -436,3 +436,112 @@ async fn a_change_of_the_identity_reaches_every_node_within_a_second() {
     b.stop().await;
     a.stop().await;
 }
+
+/// Polls `path` of `app` until `check` holds of it, for up to 3 s.
+async fn eventually(app: &TestApp, path: &str, what: &str, check: impl Fn(&Page) -> bool) {
+    let start = Instant::now();
+    loop {
+        if check(&app.get(path).await) {
+            return;
+        }
+        assert!(start.elapsed() < Duration::from_secs(3), "{path}: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_privacy_page_and_the_shortcuts_are_pages_and_follow_them() {
+    let app = TestApp::spawn().await;
+    let about = app.page(None, "Om kommunen").await;
+    let privacy = app.page(Some(about.id), "Databeskyttelse").await;
+    let waste = app.page(None, "Affald og genbrug").await;
+    let draft = app
+        .page_with(
+            None,
+            raadhus_domain::page::PageForm {
+                status: "draft",
+                ..crate::page_support::page_form("Kladde")
+            },
+        )
+        .await;
+    let admin = app.api_token("admin@bakkeby.example", "admin").await;
+    let mut body = identity(None);
+    body["privacy_page_id"] = json!(privacy.id);
+    assert_eq!(put_site(&app, &admin, &body).await.status, StatusCode::OK);
+    let news = app.get("/nyheder").await;
+    assert_eq!(
+        news.attrs("footer a[href='/om-kommunen/databeskyttelse']", "href")
+            .len(),
+        1,
+        "{}",
+        news.texts("footer").join(" ")
+    );
+    assert_eq!(
+        news.texts("footer a[href='/om-kommunen/databeskyttelse']"),
+        ["Databeskyttelse"]
+    );
+
+    app.user("anne@bakkeby.example", "admin", PASSWORD).await;
+    let session = app.sign_in("anne@bakkeby.example", PASSWORD).await;
+    let form = app.get_as(&session, "/admin/forside").await;
+    assert_eq!(
+        form.texts("select#shortcut-1 option"),
+        [
+            "Ingen",
+            "Om kommunen",
+            "– Databeskyttelse",
+            "Affald og genbrug",
+            "Kladde (ikke offentlig)"
+        ]
+    );
+    let ids = [waste.id, privacy.id, draft.id].map(|id| id.to_string());
+    let fields: Vec<(&str, &str)> = ids.iter().map(|id| ("shortcut", id.as_str())).collect();
+    let saved = app.post_as(&session, "/admin/forside", &fields).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let home = app.get("/").await;
+    assert_eq!(
+        home.texts(".shortcuts a"),
+        ["Affald og genbrug", "Databeskyttelse"]
+    );
+    assert_eq!(
+        home.attrs(".shortcuts a", "href"),
+        ["/affald-og-genbrug", "/om-kommunen/databeskyttelse"]
+    );
+    assert_eq!(home.texts("#genveje"), ["Genveje"]);
+
+    // A new title of a shortcut's page, and of the privacy page, reaches
+    // the cached pages showing them.
+    let mut content = waste.content.clone();
+    content.title = "Affald".into();
+    let by = raadhus_usecases::Actor::cli();
+    app.usecases()
+        .update_page(
+            app.site,
+            &by,
+            waste.id,
+            waste.version,
+            raadhus_domain::page::PageDraft::unchanged(content),
+        )
+        .await
+        .unwrap();
+    eventually(&app, "/", "the shortcut kept its old title", |p| {
+        p.texts(".shortcuts a") == ["Affald", "Databeskyttelse"]
+    })
+    .await;
+    app.usecases()
+        .bin_page(app.site, &by, privacy.id)
+        .await
+        .unwrap();
+    eventually(
+        &app,
+        "/nyheder",
+        "the footer still links the binned page",
+        |p| p.count("footer a[href='/om-kommunen/databeskyttelse']") == 0,
+    )
+    .await;
+    eventually(&app, "/", "the binned page is still a shortcut", |p| {
+        p.texts(".shortcuts a") == ["Affald"]
+    })
+    .await;
+    app.stop().await;
+}

@@ -52,13 +52,19 @@ pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<Stri
     let websites = store.active_websites(site).await?;
     let choices: Vec<_> = websites.iter().collect();
     let images = store.lead_images(site, &news).await?;
+    let mut shortcuts = Vec::new();
+    for &id in &front.shortcuts {
+        if let Some((title, url)) = state.public_page_link(id).await? {
+            shortcuts.push(context! { title, url });
+        }
+    }
     let lead_story = match &lead {
         Some(article) => Some(lead_story(&state, article).await?),
         None => None,
     };
     let ctx = context! {
         lead_story => lead_story,
-        shortcuts => Vec::<Value>::new(),
+        shortcuts => shortcuts,
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
         thumbnails => crate::figures::thumbnails(&news, &images),
         news_heading => "h3",
@@ -80,6 +86,9 @@ pub async fn show(State(state): State<AppState>) -> Result<(Cacheable, Html<Stri
     // The chosen lead story, also while it is not shown: it appears when
     // it is published.
     tags.extend(front.lead_news_id.map(Tag::News));
+    // Every chosen shortcut, also those not shown: one appears when it is
+    // published.
+    tags.extend(front.shortcuts.iter().map(|&id| Tag::Page(id)));
     let cacheable = state.until_next_scheduled(tags).await?;
     let html = state.render_with_layout(&layout, "index.html", meta, ctx)?;
     Ok((cacheable, html))

@@ -138,7 +138,7 @@ async fn page(
             .options("Ingen forsidehistorie", articles),
     ];
     shortcuts.resize(MAX_SHORTCUTS.max(shortcuts.len()), String::new());
-    let pages: Vec<Choice> = Vec::new();
+    let pages = super::page_choices(state).await?;
     fields.extend(shortcuts.iter().enumerate().map(|(i, value)| {
         Field {
             id: format!("shortcut-{}", i + 1),

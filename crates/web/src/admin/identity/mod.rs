@@ -67,6 +67,29 @@ impl Field {
     }
 }
 
+/// The site's pages (not in the bin) as options, in tree order, each
+/// indented by its depth; drafts and scheduled ones are said to be.
+async fn page_choices(state: &crate::AppState) -> Result<Vec<Choice>, crate::WebError> {
+    let now = state.now();
+    Ok(state
+        .store()
+        .page_tree(state.site().id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let indent = "– ".repeat(p.depth().saturating_sub(1));
+            let hidden = match p.visibility(now) {
+                raadhus_domain::Visibility::Public => "",
+                _ => " (ikke offentlig)",
+            };
+            Choice {
+                value: p.id.to_string(),
+                label: format!("{indent}{}{hidden}", p.title),
+            }
+        })
+        .collect())
+}
+
 /// Puts each error on its field (by element id; `alias` maps an error's
 /// field to the element it is shown at when they differ).
 fn place_errors(fields: &mut [Field], errors: &ValidationErrors, alias: &[(&str, &str)]) {

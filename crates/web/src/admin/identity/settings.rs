@@ -252,7 +252,7 @@ async fn page(
             .hint("Fx Borgerservice: mandag-fredag kl. 10-15. Telefontid: mandag-fredag kl. 8-15."),
         Field::new("privacy_page_id", "Side om databeskyttelse", "select", &values.privacy_page_id)
             .hint("Siden, der fortæller, hvordan kommunen behandler personoplysninger. Den linkes i bunden af hver side.")
-            .options("Ingen", Vec::new()),
+            .options("Ingen", super::page_choices(state).await?),
     ];
     place_errors(&mut fields, errors, &[]);
     let mut social = values.social;
