@@ -62,13 +62,13 @@ impl UseCases {
     ) -> Result<FrontPage> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        if let Some(id) = front.lead_news_id {
-            if tx.news_by_id(site, id).await?.is_none() {
-                return Err(Error::field(
-                    "lead_news_id",
-                    "Nyheden findes ikke (længere). Vælg en af nyhederne på listen.",
-                ));
-            }
+        if let Some(id) = front.lead_news_id
+            && tx.news_by_id(site, id).await?.is_none()
+        {
+            return Err(Error::field(
+                "lead_news_id",
+                "Nyheden findes ikke (længere). Vælg en af nyhederne på listen.",
+            ));
         }
         for &page in &front.shortcuts {
             if !page_exists(&mut tx, site, page).await? {

@@ -128,7 +128,7 @@ impl Cvr {
             .zip(WEIGHTS)
             .map(|(d, w)| u32::from(d - b'0') * w)
             .sum();
-        if sum % 11 != 0 || digits.starts_with('0') {
+        if !sum.is_multiple_of(11) || digits.starts_with('0') {
             return Err(CvrError::Check);
         }
         Ok(Self(digits.to_string()))

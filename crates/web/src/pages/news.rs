@@ -168,7 +168,7 @@ pub(crate) async fn render_article(
         description: article.content.lead.as_deref(),
         canonical_path: (!preview).then_some(path.as_str()),
     };
-    Ok(state.render_page("news_article.html", meta, ctx).await?)
+    state.render_page("news_article.html", meta, ctx).await
 }
 
 /// The news list as a crumb of the trails to its pages and articles.
