@@ -4,6 +4,7 @@
 
 mod database;
 mod media_support;
+mod page_support;
 mod support;
 
 mod admin_directory;
@@ -15,6 +16,7 @@ mod admin_pages;
 mod admin_session;
 mod admin_users;
 mod api;
+mod article_page;
 mod caching;
 mod cli;
 mod cluster;
@@ -32,6 +34,7 @@ mod media_cluster;
 mod media_public;
 mod media_transfer;
 mod news;
+mod page_tree;
 mod pages;
 mod reference_article;
 mod render_cache;
