@@ -62,6 +62,16 @@ async fn the_api_reads_the_identity_and_only_administrators_change_it() {
         site
     );
 
+    // In the document beside the directory's websites, not in their place.
+    let doc = app.get("/api/v1/openapi.json").await.json();
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["SiteIdentity"]["properties"]["brand_color"].is_object());
+    assert!(schemas["Site"]["properties"]["url"].is_object());
+    assert_eq!(
+        doc["paths"]["/api/v1/site"]["put"]["operationId"],
+        "updateSiteIdentity"
+    );
+
     let log = app.store.audit_log(10).await.unwrap();
     assert!(
         log.iter()

@@ -18,7 +18,7 @@ use crate::AppState;
 
 /// The municipality's identity.
 #[derive(Serialize, ToSchema)]
-#[schema(as = Site)]
+#[schema(as = SiteIdentity)]
 pub struct SiteJson {
     name: String,
     /// An image of the media library (`/api/v1/media`), shown in the header.
@@ -78,7 +78,7 @@ impl From<&SiteSettings> for SiteJson {
 /// missing optional field means none.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(as = SiteRequest)]
+#[schema(as = SiteIdentityRequest)]
 pub struct SiteRequest {
     #[schema(schema_with = schema::required_text::<{ settings::MAX_NAME_CHARS }>)]
     name: String,
@@ -142,7 +142,7 @@ fn https_url() -> Object {
 /// The municipality's name, logo, brand colour and the facts its footer
 /// shows. No token needed.
 #[utoipa::path(
-    get, path = "/site", tag = "site", operation_id = "getSite",
+    get, path = "/site", tag = "identity", operation_id = "getSiteIdentity",
     responses((status = 200, description = "The site's identity.", body = SiteJson)),
 )]
 pub async fn show(State(state): State<AppState>) -> Result<Json<SiteJson>, ApiError> {
@@ -155,7 +155,7 @@ pub async fn show(State(state): State<AppState>) -> Result<Json<SiteJson>, ApiEr
 /// Replaces the site's identity; every page shows it at once, on every
 /// node. Needs an administrator's token.
 #[utoipa::path(
-    put, path = "/site", tag = "site", operation_id = "updateSite",
+    put, path = "/site", tag = "identity", operation_id = "updateSiteIdentity",
     request_body = SiteRequest,
     security(("bearerAuth" = [])),
     responses(
