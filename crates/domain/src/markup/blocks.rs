@@ -297,8 +297,10 @@ pub fn check(markdown: &str) -> Result<(), String> {
 /// A fold-out's id: its title's slug (`foldeud-hvem-kan-soege`),
 /// numbered when another fold-out of the body has it already.
 fn foldeud_id(title: &str, taken: &[String]) -> String {
-    let base = crate::slug::Slug::from_title(title)
-        .map_or_else(|| "foldeud".to_string(), |s| format!("foldeud-{}", s.as_str()));
+    let base = crate::slug::Slug::from_title(title).map_or_else(
+        || "foldeud".to_string(),
+        |s| format!("foldeud-{}", s.as_str()),
+    );
     let mut id = base.clone();
     let mut n = 2;
     while taken.contains(&id) {
@@ -360,8 +362,12 @@ impl super::Writer<'_> {
         }
         self.html.push_str("</p>\n");
         let links = [
-            c.email.as_ref().map(|e| ("E-mail", e.mailto(), e.to_string())),
-            c.phone.as_ref().map(|p| ("Telefon", p.tel_uri(), p.display())),
+            c.email
+                .as_ref()
+                .map(|e| ("E-mail", e.mailto(), e.to_string())),
+            c.phone
+                .as_ref()
+                .map(|p| ("Telefon", p.tel_uri(), p.display())),
         ];
         for (label, href, text) in links.into_iter().flatten() {
             self.html.push_str("<p><span class=\"visually-hidden\">");

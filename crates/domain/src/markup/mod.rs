@@ -179,41 +179,41 @@ impl Writer<'_> {
     fn markdown(&mut self, markdown: &str) {
         let out = self;
         for event in Parser::new_ext(markdown, Options::empty()) {
-        if let Some(image) = &mut out.image {
+            if let Some(image) = &mut out.image {
+                match event {
+                    Event::Start(_) => image.depth += 1,
+                    Event::End(_) if image.depth > 0 => image.depth -= 1,
+                    Event::End(_) => out.end_image(),
+                    Event::Text(text)
+                    | Event::Code(text)
+                    | Event::InlineHtml(text)
+                    | Event::Html(text) => image.alt.push_str(&text),
+                    Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
             match event {
-                Event::Start(_) => image.depth += 1,
-                Event::End(_) if image.depth > 0 => image.depth -= 1,
-                Event::End(_) => out.end_image(),
-                Event::Text(text)
-                | Event::Code(text)
+                Event::Start(tag) => out.start(tag),
+                Event::End(_) => out.end(),
+                Event::Text(text) => push_escaped(&mut out.html, &text),
+                Event::Code(text) => {
+                    out.html.push_str("<code>");
+                    push_escaped(&mut out.html, &text);
+                    out.html.push_str("</code>");
+                }
+                // Raw HTML, and what only options not enabled here produce: text.
+                Event::Html(text)
                 | Event::InlineHtml(text)
-                | Event::Html(text) => image.alt.push_str(&text),
-                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
-                _ => {}
+                | Event::InlineMath(text)
+                | Event::DisplayMath(text)
+                | Event::FootnoteReference(text) => push_escaped(&mut out.html, &text),
+                Event::SoftBreak => out.html.push('\n'),
+                Event::HardBreak => out.html.push_str("<br>\n"),
+                Event::Rule => out.block("<hr>\n"),
+                Event::TaskListMarker(_) => {}
             }
-            continue;
         }
-        match event {
-            Event::Start(tag) => out.start(tag),
-            Event::End(_) => out.end(),
-            Event::Text(text) => push_escaped(&mut out.html, &text),
-            Event::Code(text) => {
-                out.html.push_str("<code>");
-                push_escaped(&mut out.html, &text);
-                out.html.push_str("</code>");
-            }
-            // Raw HTML, and what only options not enabled here produce: text.
-            Event::Html(text)
-            | Event::InlineHtml(text)
-            | Event::InlineMath(text)
-            | Event::DisplayMath(text)
-            | Event::FootnoteReference(text) => push_escaped(&mut out.html, &text),
-            Event::SoftBreak => out.html.push('\n'),
-            Event::HardBreak => out.html.push_str("<br>\n"),
-            Event::Rule => out.block("<hr>\n"),
-            Event::TaskListMarker(_) => {}
-        }
-    }
     }
 }
 

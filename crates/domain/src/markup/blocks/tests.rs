@@ -80,7 +80,10 @@ fn a_contact_person_is_shown_as_under_an_article() {
          </address>\n"
     );
     // Inside a fold-out too; one that is not known is left out.
-    let html = render_with("::: foldeud Kontakt\n::: kontakt 12\n::: kontakt 13\n:::", &with_anne());
+    let html = render_with(
+        "::: foldeud Kontakt\n::: kontakt 12\n::: kontakt 13\n:::",
+        &with_anne(),
+    );
     assert_eq!(html.matches("<address").count(), 1, "{html}");
     assert!(html.ends_with("</address>\n</details>\n"), "{html}");
     assert_eq!(render("::: kontakt 12"), "");
@@ -89,7 +92,9 @@ fn a_contact_person_is_shown_as_under_an_article() {
 #[test]
 fn contact_refs_are_the_contacts_placed_in_the_text() {
     assert_eq!(
-        contact_refs("::: kontakt 3\ntekst\n::: KONTAKT  12 \n::: kontakt 3\n```\n::: kontakt 4\n```"),
+        contact_refs(
+            "::: kontakt 3\ntekst\n::: KONTAKT  12 \n::: kontakt 3\n```\n::: kontakt 4\n```"
+        ),
         vec![3, 12]
     );
     assert!(contact_refs("kontakt 3").is_empty());
@@ -99,7 +104,10 @@ fn contact_refs_are_the_contacts_placed_in_the_text() {
 #[test]
 fn code_blocks_show_the_syntax_as_written() {
     let html = render("```\n::: foldeud X\n:::\n```\n\n~~~~\n::: faktaboks\n~~~\n:::\n~~~~");
-    assert!(!html.contains("<details") && !html.contains("<section"), "{html}");
+    assert!(
+        !html.contains("<details") && !html.contains("<section"),
+        "{html}"
+    );
     assert!(html.contains("::: foldeud X\n:::\n"), "{html}");
     // An inline code span is no fence: the line after it is a block line.
     let html = render("```a` b```\n::: foldeud X\n:::");
@@ -134,8 +142,13 @@ fn titles_and_text_are_escaped() {
     );
     assert!(!html.contains("<script") && !html.contains("<img") && !html.contains("<b>"));
     assert!(!html.contains("\" onmouseover"), "{html}");
-    assert!(html.contains("<summary>&lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;x</summary>"));
-    assert!(html.contains(">&lt;b&gt;&amp;amp;&lt;/b&gt;</h2>"), "{html}");
+    assert!(html.contains(
+        "<summary>&lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;x</summary>"
+    ));
+    assert!(
+        html.contains(">&lt;b&gt;&amp;amp;&lt;/b&gt;</h2>"),
+        "{html}"
+    );
     assert!(!html.contains("javascript:"), "{html}");
 }
 
@@ -144,12 +157,24 @@ fn the_rules_for_editors_name_the_line() {
     let fine = "Tekst\n::: foldeud A\n::: kontakt 1\n:::\n::: faktaboks\nx\n:::\n```\n:::\n```";
     assert_eq!(check(fine), Ok(()));
     for (body, says) in [
-        ("a\n::: foldud A\n:::", "Linje 2: »::: foldud A« er ikke en blok"),
+        (
+            "a\n::: foldud A\n:::",
+            "Linje 2: »::: foldud A« er ikke en blok",
+        ),
         ("::: kontakt Anne", "Linje 1: Skriv kontaktpersonens nummer"),
         ("a\n\n:::", "Linje 3: ::: lukker ingen"),
-        ("::: foldeud A\n::: faktaboks\n:::\n:::", "Linje 2: En faktaboks kan ikke ligge inden i"),
-        ("::: foldeud   \nx\n:::", "Linje 1: Et foldeud-afsnit skal have en overskrift"),
-        ("x\n::: foldeud A\nx", "Linje 2: Foldeud-afsnittet er ikke lukket"),
+        (
+            "::: foldeud A\n::: faktaboks\n:::\n:::",
+            "Linje 2: En faktaboks kan ikke ligge inden i",
+        ),
+        (
+            "::: foldeud   \nx\n:::",
+            "Linje 1: Et foldeud-afsnit skal have en overskrift",
+        ),
+        (
+            "x\n::: foldeud A\nx",
+            "Linje 2: Foldeud-afsnittet er ikke lukket",
+        ),
         ("::: faktaboks\nx", "Linje 1: Faktaboksen er ikke lukket"),
     ] {
         let message = check(body).unwrap_err();
@@ -162,7 +187,9 @@ fn the_rules_for_editors_name_the_line() {
 #[test]
 fn search_reads_titles_and_text_inside_blocks() {
     assert_eq!(
-        plain_text("Intro\n::: foldeud Hvem kan **søge**?\nAlle *borgere*.\n:::\n::: kontakt 12\n::: faktaboks Fakta\n- storskrald\n:::"),
+        plain_text(
+            "Intro\n::: foldeud Hvem kan **søge**?\nAlle *borgere*.\n:::\n::: kontakt 12\n::: faktaboks Fakta\n- storskrald\n:::"
+        ),
         "Intro Hvem kan **søge**? Alle borgere. Fakta storskrald"
     );
 }
@@ -171,10 +198,16 @@ fn search_reads_titles_and_text_inside_blocks() {
 fn boxes_count_as_a_level_of_nesting() {
     assert_eq!(nesting("::: foldeud A\n:::"), 1);
     assert_eq!(nesting("::: foldeud A\n> - *a*\n:::"), 5);
-    let deep = format!("::: faktaboks\n{}a\n:::", "> ".repeat(super::super::MAX_NESTING));
+    let deep = format!(
+        "::: faktaboks\n{}a\n:::",
+        "> ".repeat(super::super::MAX_NESTING)
+    );
     assert!(crate::markup::check_nesting(&deep).is_err());
     let html = render(&deep);
-    assert_eq!(html.matches("<blockquote>").count(), super::super::MAX_NESTING - 1);
+    assert_eq!(
+        html.matches("<blockquote>").count(),
+        super::super::MAX_NESTING - 1
+    );
 }
 
 /// A small, fixed pseudo-random source (xorshift), so the test is the same
@@ -223,14 +256,27 @@ fn any_mix_of_block_lines_renders_balanced_safe_html() {
             .collect();
         let html = render_with(&body, &with_anne());
         assert_eq!(html, render_with(&body, &with_anne()), "{body:?}");
-        for tag in ["details", "summary", "section", "address", "p", "ul", "li", "blockquote"] {
+        for tag in [
+            "details",
+            "summary",
+            "section",
+            "address",
+            "p",
+            "ul",
+            "li",
+            "blockquote",
+        ] {
             assert_eq!(
-                html.matches(&format!("<{tag}>")).count() + html.matches(&format!("<{tag} ")).count(),
+                html.matches(&format!("<{tag}>")).count()
+                    + html.matches(&format!("<{tag} ")).count(),
                 html.matches(&format!("</{tag}>")).count(),
                 "<{tag}> unbalanced for {body:?}: {html}"
             );
         }
-        assert!(!html.contains("<script") && !html.contains("href=\"javascript"), "{body:?}");
+        assert!(
+            !html.contains("<script") && !html.contains("href=\"javascript"),
+            "{body:?}"
+        );
         assert!(!html.contains("<section class=\"faktaboks\" aria-label=\"Faktaboks\">\n<details"));
         // Boxes never nest.
         let mut depth = 0_i32;
@@ -244,6 +290,11 @@ fn any_mix_of_block_lines_renders_balanced_safe_html() {
         }
         assert_eq!(depth, 0, "{body:?}");
         // Checking and counting never fail either.
-        let _ = (check(&body), nesting(&body), plain_text(&body), contact_refs(&body));
+        let _ = (
+            check(&body),
+            nesting(&body),
+            plain_text(&body),
+            contact_refs(&body),
+        );
     }
 }
