@@ -7,6 +7,7 @@
 mod admin;
 mod api;
 mod assets;
+mod breadcrumbs;
 mod cache;
 mod caching;
 mod client;

@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("news_article.html"),
     template!("directory.html"),
     template!("error.html"),
+    template!("partials/breadcrumbs.html"),
     template!("partials/directory_form.html"),
     template!("partials/news_item.html"),
     template!("partials/admin_notice.html"),

@@ -214,10 +214,18 @@ impl Pages {
     }
 }
 
-/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so
-/// no text can close the script element.
-pub fn json_ld(value: &serde_json::Value) -> String {
-    value.to_string().replace('<', "\\u003c")
+/// JSON for a page's `<script type="application/ld+json">` block, from
+/// schema.org items without `@context`: one item as it is, several (an
+/// article and its breadcrumbs) in one `@graph`. `<` is escaped so no text
+/// can close the script element.
+pub fn structured_data(mut items: Vec<serde_json::Value>) -> String {
+    let mut ld = if items.len() == 1 {
+        items.remove(0)
+    } else {
+        serde_json::json!({ "@graph": items })
+    };
+    ld["@context"] = "https://schema.org".into();
+    ld.to_string().replace('<', "\\u003c")
 }
 
 /// schema.org `NewsArticle` for an article page, with its lead image.
@@ -227,9 +235,8 @@ pub fn news_article_ld(
     site_name: &str,
     site_url: &str,
     image: Option<&crate::figures::SocialImage>,
-) -> String {
+) -> serde_json::Value {
     let mut ld = serde_json::json!({
-        "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": a.content.title,
         "description": a.content.lead,
@@ -244,16 +251,15 @@ pub fn news_article_ld(
     if let Some(image) = image {
         ld["image"] = image.json_ld();
     }
-    json_ld(&ld)
+    ld
 }
 
 /// schema.org `GovernmentOrganization` for the front page.
 pub fn organization_ld(site_name: &str, site_url: &str) -> String {
-    json_ld(&serde_json::json!({
-        "@context": "https://schema.org",
+    structured_data(vec![serde_json::json!({
         "@type": "GovernmentOrganization",
         "name": site_name,
         "url": site_url,
         "areaServed": { "@type": "AdministrativeArea", "name": site_name },
-    }))
+    })])
 }

@@ -211,9 +211,7 @@ async fn articles_and_the_front_page_carry_structured_data() {
         page.attrs("meta[name='twitter:card']", "content"),
         ["summary"]
     );
-    let ld: serde_json::Value =
-        serde_json::from_str(&page.texts("script[type='application/ld+json']")[0]).unwrap();
-    assert_eq!(ld["@type"], "NewsArticle");
+    let ld = page.json_ld("NewsArticle");
     assert_eq!(ld["headline"], "Nyhed nummer 3");
     assert_eq!(ld["publisher"]["name"], "Raadhus");
     assert!(
@@ -226,9 +224,7 @@ async fn articles_and_the_front_page_carry_structured_data() {
     assert!(ld["dateModified"].as_str().is_some());
 
     let home = app.get("/").await;
-    let ld: serde_json::Value =
-        serde_json::from_str(&home.texts("script[type='application/ld+json']")[0]).unwrap();
-    assert_eq!(ld["@type"], "GovernmentOrganization");
+    let ld = home.json_ld("GovernmentOrganization");
     assert_eq!(ld["name"], "Raadhus");
     app.stop().await;
 }
@@ -247,8 +243,7 @@ async fn structured_data_cannot_be_broken_out_of() {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.count("script"), 1, "only the JSON-LD block");
     assert_eq!(page.count("img"), 0);
-    let ld: serde_json::Value =
-        serde_json::from_str(&page.texts("script[type='application/ld+json']")[0]).unwrap();
+    let ld = page.json_ld("NewsArticle");
     assert_eq!(
         ld["headline"],
         "Titel </script><img src=x onerror=alert(2)>"

@@ -15,6 +15,7 @@ mod admin_pages;
 mod admin_session;
 mod admin_users;
 mod api;
+mod article_page;
 mod blocks;
 mod caching;
 mod cli;

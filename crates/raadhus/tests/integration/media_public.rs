@@ -72,13 +72,6 @@ fn meta(page: &crate::support::Page, attr: &str, name: &str) -> Option<String> {
         .next()
 }
 
-fn json_ld(page: &crate::support::Page) -> Value {
-    let sel = scraper::Selector::parse("script[type='application/ld+json']").expect("selector");
-    let html = page.html();
-    let script = html.select(&sel).next().expect("JSON-LD block");
-    serde_json::from_str(&script.text().collect::<String>()).expect("JSON-LD parses")
-}
-
 #[tokio::test]
 async fn the_lead_image_shows_under_the_headline_with_caption_credit_and_sharing_data() {
     let app = TestApp::spawn().await;
@@ -133,8 +126,7 @@ async fn the_lead_image_shows_under_the_headline_with_caption_credit_and_sharing
         meta(&page, "name", "twitter:card").as_deref(),
         Some("summary_large_image")
     );
-    let ld = json_ld(&page);
-    assert_eq!(ld["@type"], "NewsArticle");
+    let ld = page.json_ld("NewsArticle");
     assert_eq!(ld["image"]["url"], og.as_str());
     assert_eq!(ld["image"]["width"], 1200);
     assert_eq!(ld["image"]["height"], 630);
@@ -148,7 +140,7 @@ async fn the_lead_image_shows_under_the_headline_with_caption_credit_and_sharing
         meta(&page, "name", "twitter:card").as_deref(),
         Some("summary")
     );
-    assert!(json_ld(&page).get("image").is_none());
+    assert!(page.json_ld("NewsArticle").get("image").is_none());
 }
 
 #[tokio::test]

@@ -71,6 +71,23 @@ impl Page {
         let sel = Selector::parse(selector).expect("valid selector");
         self.html().select(&sel).count()
     }
+
+    /// The page's JSON-LD item of schema.org type `kind`: the whole block,
+    /// or one of its `@graph`. Fails if the page has none.
+    pub fn json_ld(&self, kind: &str) -> serde_json::Value {
+        let blocks = self.texts("script[type='application/ld+json']");
+        assert_eq!(blocks.len(), 1, "one JSON-LD block: {blocks:?}");
+        let ld: serde_json::Value = serde_json::from_str(&blocks[0]).expect("JSON-LD parses");
+        assert_eq!(ld["@context"], "https://schema.org");
+        let items = match ld["@graph"].as_array() {
+            Some(items) => items.clone(),
+            None => vec![ld],
+        };
+        items
+            .into_iter()
+            .find(|item| item["@type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {}", blocks[0]))
+    }
 }
 
 pub fn text_of(e: &scraper::ElementRef<'_>) -> String {

@@ -10,6 +10,7 @@ use raadhus_domain::{NewsArticle, Slug, urls};
 use raadhus_store::Page;
 use serde::Deserialize;
 
+use crate::breadcrumbs::{Breadcrumbs, Crumb};
 use crate::cache::{Cacheable, Tag};
 use crate::figures::{LeadImage, SocialImage};
 use crate::render::Meta;
@@ -64,11 +65,23 @@ pub async fn list(
         urls::NEWS.to_string()
     };
     let images = state.store().lead_images(state.site().id, &news).await?;
+    let crumbs = if number > 1 {
+        Breadcrumbs::new(
+            [news_crumb()],
+            Crumb::new(format!("Side {number}"), &canonical),
+        )
+    } else {
+        Breadcrumbs::new([], news_crumb())
+    };
     let ctx = context! {
         news => Serde(news.iter().map(NewsItem::from).collect::<Vec<_>>()),
         thumbnails => crate::figures::thumbnails(&news, &images),
         news_heading => "h2",
         pages => Serde(pages),
+        breadcrumbs => crumbs.value(),
+        structured_data => Value::from_safe_string(crate::views::structured_data(vec![
+            crumbs.json_ld(state.urls()),
+        ])),
     };
     let meta = Meta {
         current: "nyheder",
@@ -123,14 +136,18 @@ pub(crate) async fn render_article(
     let social = image
         .as_ref()
         .and_then(|m| SocialImage::new(m, state.urls()));
+    let crumbs = Breadcrumbs::new([news_crumb()], Crumb::new(&article.content.title, &path));
     let structured = (!preview).then(|| {
-        crate::views::news_article_ld(
-            article,
-            &url,
-            &state.site().name,
-            state.urls().base().as_str(),
-            social.as_ref(),
-        )
+        crate::views::structured_data(vec![
+            crate::views::news_article_ld(
+                article,
+                &url,
+                &state.site().name,
+                state.urls().base().as_str(),
+                social.as_ref(),
+            ),
+            crumbs.json_ld(state.urls()),
+        ])
     });
     let ctx = context! {
         article => Serde(Article::from(article)),
@@ -138,6 +155,7 @@ pub(crate) async fn render_article(
         social_image => social.map(Serde),
         body_html => Value::from_safe_string(body_html),
         preview,
+        breadcrumbs => crumbs.value(),
         structured_data => structured.map(Value::from_safe_string),
     };
     let meta = Meta {
@@ -147,6 +165,11 @@ pub(crate) async fn render_article(
         canonical_path: (!preview).then_some(path.as_str()),
     };
     Ok(state.render_page("news_article.html", meta, ctx)?)
+}
+
+/// The news list as a crumb of the trails to its pages and articles.
+fn news_crumb() -> Crumb {
+    Crumb::new("Nyheder", urls::NEWS)
 }
 
 pub(crate) fn bad_query() -> WebError {
