@@ -94,12 +94,12 @@ fn check_attribute(tag: &str, attr: &str, value: &str) -> Result<(), String> {
         // The blocks' fixed classes, names and ids (a fold-out's id is a slug).
         ("details", "class") if value == "foldeud" => Ok(()),
         ("section", "class") if value == "faktaboks" => Ok(()),
-        ("h2", "class") if value == "faktaboks__titel" => Ok(()),
+        ("p", "class") if value == "faktaboks__titel" => Ok(()),
         ("address", "class") if value == "kontakt" => Ok(()),
         ("p", "class") if value == "contact__name" => Ok(()),
         ("span", "class") if value == "visually-hidden" => Ok(()),
         ("section", "aria-label") if value.starts_with("Faktaboks") => Ok(()),
-        ("details" | "h2" | "section", "id" | "aria-labelledby")
+        ("details" | "p" | "section", "id" | "aria-labelledby")
             if !value.is_empty()
                 && value
                     .bytes()

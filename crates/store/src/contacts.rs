@@ -178,8 +178,8 @@ impl WriteTx {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Deletes a contact person no article names, under it or in its text
-    /// (also drafts and binned ones); one still named is
+    /// Deletes a contact person no article or page names, under it or in
+    /// its text (also drafts and binned ones); one still named is
     /// [`StoreError::InUse`] with the titles.
     pub async fn delete_contact(&mut self, site: SiteId, id: i64) -> Result<ContactPerson> {
         let found = contact(&mut self.conn(), site, id)
@@ -198,6 +198,7 @@ impl WriteTx {
                 used_by.push(named.title);
             }
         }
+        used_by.extend(crate::pages::pages_using(&mut self.conn(), site, Some(id), None).await?);
         self.delete_row(crate::Table::Contacts, site, id, used_by)
             .await?;
         Ok(found)

@@ -6,9 +6,7 @@ use raadhus_domain::markup::{self, Shown};
 use raadhus_domain::media::refs_in;
 use raadhus_domain::{ContactPerson, Email, Media, SiteId, WebUrl};
 
-use crate::{
-    Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, media, users,
-};
+use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, users};
 
 impl Store {
     /// Loads `data` (already checked with [`Export::check`]) into this
@@ -320,5 +318,12 @@ async fn insert_news(
         .await
         .map(drop))?;
     }
-    media::write_uses(conn, SiteId(site), n.id, &n.content).await
+    crate::owner::write_uses(
+        conn,
+        SiteId(site),
+        crate::owner::Owner::News(n.id),
+        &n.content.body,
+        n.content.image_id,
+    )
+    .await
 }

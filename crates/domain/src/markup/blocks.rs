@@ -339,12 +339,14 @@ impl super::Writer<'_> {
                     self.html.push_str("\">\n");
                 } else {
                     let id = format!("faktaboks-{}", self.boxes);
+                    // The title names the box, and is no heading: the
+                    // body's outline goes on through the box unchanged.
                     self.block(&format!(
                         "<section class=\"faktaboks\" aria-labelledby=\"{id}\">\n\
-                         <h2 class=\"faktaboks__titel\" id=\"{id}\">"
+                         <p class=\"faktaboks__titel\" id=\"{id}\">"
                     ));
                     super::push_escaped(&mut self.html, title);
-                    self.html.push_str("</h2>\n");
+                    self.html.push_str("</p>\n");
                 }
                 self.open.push(Some("</section>\n"));
             }

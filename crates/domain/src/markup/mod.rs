@@ -22,7 +22,7 @@
 //! characters of one paragraph), which let one article stall the server;
 //! see `bench/RESULTS.md`.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag};
 
 use crate::contact::ContactPerson;
 use crate::media::{Crop, Media, MediaKind};
@@ -31,6 +31,9 @@ use crate::validation::forbidden_char;
 pub mod blocks;
 
 pub use blocks::{contact_refs, pieces};
+mod outline;
+
+use outline::Outline;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
 /// body's headings start at `<h2>`).
@@ -74,7 +77,7 @@ pub const MAX_NESTING: usize = 32;
 /// is rendered again (the binary does it in the background on start).
 /// Increase it whenever the output for some body changes: a rule here, or
 /// pulldown-cmark's reading of CommonMark.
-pub const RENDER_VERSION: i64 = 2;
+pub const RENDER_VERSION: i64 = 3;
 
 /// Plain text as HTML that shows exactly that text (a character no stored
 /// text may hold, see [`forbidden_char`], shows as U+FFFD).
@@ -132,8 +135,8 @@ impl BodyHtml {
 
 /// Renders an article body to safe HTML, in time linear in its length.
 ///
-/// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
-/// is the headline. Images are replaced by their text: a body never loads
+/// Headings form an outline below the page's `<h1>`, the headline: the
+/// first is an `<h2>` and none skips a level (see [`Outline`]). Images are replaced by their text: a body never loads
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
@@ -158,6 +161,7 @@ pub fn render_with(markdown: &str, shown: &Shown) -> String {
         file_link: None,
         ids: Vec::new(),
         boxes: 0,
+        outline: Outline::default(),
     };
     for piece in pieces(markdown) {
         match piece {
@@ -233,6 +237,8 @@ struct Writer<'m> {
     ids: Vec<String>,
     /// How many fact boxes were written so far.
     boxes: usize,
+    /// The levels of the headings written so far.
+    outline: Outline,
 }
 
 struct ImageRef<'m> {
@@ -308,12 +314,12 @@ impl<'m> Writer<'m> {
     fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
         let (start, end): (&str, &'static str) = match tag {
             Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
-            Tag::Heading { level, .. } => match level {
-                HeadingLevel::H1 => ("<h2>", "</h2>\n"),
-                HeadingLevel::H2 => ("<h3>", "</h3>\n"),
-                HeadingLevel::H3 => ("<h4>", "</h4>\n"),
-                HeadingLevel::H4 => ("<h5>", "</h5>\n"),
-                HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>\n"),
+            Tag::Heading { level, .. } => match self.outline.level(level) {
+                2 => ("<h2>", "</h2>\n"),
+                3 => ("<h3>", "</h3>\n"),
+                4 => ("<h4>", "</h4>\n"),
+                5 => ("<h5>", "</h5>\n"),
+                _ => ("<h6>", "</h6>\n"),
             },
             Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
             Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),

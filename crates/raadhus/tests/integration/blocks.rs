@@ -75,7 +75,7 @@ async fn blocks_in_a_body_are_shown_and_searched() {
     let label = page.attrs("section.faktaboks", "aria-labelledby");
     assert_eq!(label.len(), 1);
     assert_eq!(
-        page.texts(&format!("section.faktaboks h2#{}", label[0])),
+        page.texts(&format!("section.faktaboks #{}", label[0])),
         ["Fakta om storskrald"]
     );
     assert_eq!(

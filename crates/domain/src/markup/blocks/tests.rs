@@ -59,7 +59,7 @@ fn a_fact_box_is_a_named_section() {
     assert_eq!(
         html,
         "<section class=\"faktaboks\" aria-labelledby=\"faktaboks-1\">\n\
-         <h2 class=\"faktaboks__titel\" id=\"faktaboks-1\">Fakta om storskrald</h2>\n\
+         <p class=\"faktaboks__titel\" id=\"faktaboks-1\">Fakta om storskrald</p>\n\
          <ul>\n<li>Hver anden uge</li>\n</ul>\n</section>\n"
     );
     // Without a title: named all the same, each name its own.
@@ -87,6 +87,16 @@ fn a_contact_person_is_shown_as_under_an_article() {
     assert_eq!(html.matches("<address").count(), 1, "{html}");
     assert!(html.ends_with("</address>\n</details>\n"), "{html}");
     assert_eq!(render("::: kontakt 12"), "");
+}
+
+#[test]
+fn headings_keep_one_outline_through_the_blocks() {
+    let html = render("## A\n::: faktaboks Fakta\n## B\n:::\n::: foldeud C\n### D\n:::\n## E");
+    let levels: Vec<&str> = html
+        .match_indices("<h")
+        .map(|(i, _)| &html[i..i + 3])
+        .collect();
+    assert_eq!(levels, ["<h2", "<h2", "<h3", "<h2"], "{html}");
 }
 
 #[test]
@@ -145,10 +155,7 @@ fn titles_and_text_are_escaped() {
     assert!(html.contains(
         "<summary>&lt;script&gt;alert(1)&lt;/script&gt; &quot; onmouseover=&quot;x</summary>"
     ));
-    assert!(
-        html.contains(">&lt;b&gt;&amp;amp;&lt;/b&gt;</h2>"),
-        "{html}"
-    );
+    assert!(html.contains(">&lt;b&gt;&amp;amp;&lt;/b&gt;</p>"), "{html}");
     assert!(!html.contains("javascript:"), "{html}");
 }
 
