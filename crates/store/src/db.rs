@@ -282,9 +282,12 @@ pub const CHANGES_CHANNEL: &str = "raadhus_changes";
 /// node whose database is down answers `503` at once instead of hanging.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Key of the transaction-level advisory lock that serialises writers on
-/// PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite.
-const WRITE_LOCK: i64 = 0x0052_6161_6468_7573; // "Raadhus" in ASCII
+/// First key of the transaction-level advisory lock that serialises writers
+/// on PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite. The second key is the
+/// hash of the current schema: a Raadhus database is one schema, so writers
+/// of another schema in the same database (another installation, or another
+/// test) never wait for this one's.
+const WRITE_LOCK: i32 = 0x5261_6164; // "Raad" in ASCII
 
 impl Store {
     /// Opens the database at `url`: `sqlite://PATH` (the file is created if
@@ -405,7 +408,7 @@ impl Store {
             Db::Sqlite(pool) => TxDb::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;

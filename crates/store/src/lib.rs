@@ -24,7 +24,7 @@ mod settings;
 mod sites;
 mod users;
 
-pub use contacts::BodyUse;
+pub use contacts::{BodyOf, BodyUse};
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
