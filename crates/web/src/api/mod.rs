@@ -15,6 +15,7 @@ mod pages;
 mod records;
 mod schema;
 mod search;
+mod site;
 
 use std::sync::Arc;
 
@@ -44,6 +45,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::list, pages::create))
         .routes(routes!(pages::show, pages::update, pages::delete))
         .routes(routes!(pages::move_page))
+        .routes(routes!(site::show, site::update))
         .merge(media::routes())
         .merge(records::routes::<ContactPerson>())
         .merge(records::routes::<Topic>())
