@@ -37,7 +37,7 @@ pub enum Tag {
     /// One article (its page, or an entry of a list or feed).
     News(i64),
     /// A content page shown on the page: its own, or one of its menus,
-    /// breadcrumbs, side navigation or lists.
+    /// breadcrumbs, side navigation, lists or the front page's shortcuts.
     Page(i64),
     /// Which pages are where in the tree and which the public sees: side
     /// navigation and lists of subpages.
@@ -53,9 +53,6 @@ pub enum Tag {
     Directory,
     /// Results of the search index: anything listed or in the directory.
     Search,
-    /// A content page shown on the page (its own page, a menu entry, a
-    /// breadcrumb, a shortcut of the front page).
-    Page(i64),
 }
 
 impl Tag {
@@ -71,7 +68,6 @@ impl Tag {
             (Self::AnyNews, Change::News { listed, .. }) => listed,
             (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
             (Self::Contact(tag), Change::Contact { id }) => tag == id,
-            (Self::Page(tag), Change::Page { id, .. }) => tag == id,
             (Self::Directory | Self::Search, Change::Directory) => true,
             (Self::Search, Change::News { listed, .. }) => listed,
             _ => false,

@@ -141,7 +141,7 @@ async fn render(
         description: page.content.lead.as_deref(),
         canonical_path: Some(&page.path),
     };
-    Ok(state.render_page("page.html", meta, ctx)?)
+    state.render_page("page.html", meta, ctx).await
 }
 
 #[cfg(test)]
