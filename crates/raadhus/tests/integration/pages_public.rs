@@ -107,7 +107,7 @@ async fn a_page_seven_levels_down_has_its_trail_side_navigation_and_subpages() {
         page.texts(".subpages__item"),
         ["Sovesofaer", "Hjørnesofaer Hjørnesofaer skilles ad først."]
     );
-    assert_eq!(page.texts("h2"), ["Undersider"]);
+    assert_eq!(page.texts("main h2"), ["Undersider"]);
     assert_eq!(
         page.texts(".side-nav__children a"),
         ["Sovesofaer", "Hjørnesofaer"]
