@@ -15,6 +15,7 @@ mod error;
 mod figures;
 mod pages;
 mod render;
+mod share;
 mod variants;
 mod views;
 

@@ -62,7 +62,7 @@ pub const MAX_NESTING: usize = 32;
 /// is rendered again (the binary does it in the background on start).
 /// Increase it whenever the output for some body changes: a rule here, or
 /// pulldown-cmark's reading of CommonMark.
-pub const RENDER_VERSION: i64 = 1;
+pub const RENDER_VERSION: i64 = 2;
 
 /// Plain text as HTML that shows exactly that text (a character no stored
 /// text may hold, see [`forbidden_char`], shows as U+FFFD).
@@ -112,8 +112,9 @@ impl BodyHtml {
 
 /// Renders an article body to safe HTML, in time linear in its length.
 ///
-/// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
-/// is the headline. Images are replaced by their text: a body never loads
+/// Headings start at `<h2>` because the page's `<h1>` is the headline, and
+/// never skip a level: the outermost level a body uses is `<h2>`, each level
+/// inside it one more (`## A`, `#### B`, `## C` is `<h2>`, `<h3>`, `<h2>`). Images are replaced by their text: a body never loads
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
@@ -134,6 +135,7 @@ pub fn render_with(markdown: &str, media: &[Media]) -> String {
         media,
         image: None,
         file_link: None,
+        headings: Vec::new(),
     };
     for event in Parser::new_ext(markdown, Options::empty()) {
         if let Some(image) = &mut out.image {
@@ -186,7 +188,19 @@ struct Writer<'m> {
     /// A link to a file of the library: where its text starts in `html`,
     /// and the file (its title when the text is empty, type and size after).
     file_link: Option<(usize, &'m Media)>,
+    /// The Markdown levels of the headings that hold the text being written,
+    /// outermost first (see [`Writer::heading`]).
+    headings: Vec<HeadingLevel>,
 }
+
+/// The tags of a body's headings, outermost first: `<h1>` is the page's.
+const HEADINGS: [(&str, &str); 5] = [
+    ("<h2>", "</h2>\n"),
+    ("<h3>", "</h3>\n"),
+    ("<h4>", "</h4>\n"),
+    ("<h5>", "</h5>\n"),
+    ("<h6>", "</h6>\n"),
+];
 
 struct ImageRef<'m> {
     media: &'m Media,
@@ -251,6 +265,18 @@ impl<'m> Writer<'m> {
         }
     }
 
+    /// The tags of a heading of Markdown `level`: one level inside the
+    /// nearest earlier heading of a higher level (`<h2>` when there is none),
+    /// so the page's outline skips no level whatever levels the editor used.
+    fn heading(&mut self, level: HeadingLevel) -> (&'static str, &'static str) {
+        while self.headings.last().is_some_and(|&open| open >= level) {
+            self.headings.pop();
+        }
+        let depth = self.headings.len().min(HEADINGS.len() - 1);
+        self.headings.push(level);
+        HEADINGS[depth]
+    }
+
     fn library(&self, dest: &str) -> Option<&'m Media> {
         let id = crate::media::ref_id(dest)?;
         self.media.iter().find(|m| m.id == id)
@@ -261,13 +287,7 @@ impl<'m> Writer<'m> {
     fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
         let (start, end): (&str, &'static str) = match tag {
             Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
-            Tag::Heading { level, .. } => match level {
-                HeadingLevel::H1 => ("<h2>", "</h2>\n"),
-                HeadingLevel::H2 => ("<h3>", "</h3>\n"),
-                HeadingLevel::H3 => ("<h4>", "</h4>\n"),
-                HeadingLevel::H4 => ("<h5>", "</h5>\n"),
-                HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>\n"),
-            },
+            Tag::Heading { level, .. } => self.heading(level),
             Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
             Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
             Tag::List(None) => ("<ul>\n", "</ul>\n"),
