@@ -20,6 +20,7 @@ test('public pages have no axe violations', async () => {
   const page = await context.newPage();
   const article = await firstArticle(page);
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
+    '/hjemmesider?emne=&hjemmeside=',
     '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/findes-ikke']) {
     const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);
