@@ -43,6 +43,16 @@ pub fn with_article(name: &str) -> String {
     format!("{name}{WITH_ARTICLE}")
 }
 
+/// A contact person created with a page.
+pub fn with_page(name: &str) -> String {
+    format!("{name}{WITH_PAGE}")
+}
+
+/// A page moved in the tree: `Titel moved to /borger/affald`.
+pub fn moved(title: &str, path: &str) -> String {
+    format!("{title}{MOVED_TO}{path}")
+}
+
 pub fn signed_in(address: &str) -> String {
     format!("signed in from {address}")
 }
@@ -93,6 +103,8 @@ const UNBINNED: &str = " taken out of the bin";
 const WENT_PUBLIC: &str = " went public at its scheduled time";
 const TAKEN_DOWN: &str = " was taken down at its scheduled time";
 const WITH_ARTICLE: &str = " (with an article)";
+const WITH_PAGE: &str = " (with a page)";
+const MOVED_TO: &str = " moved to ";
 const TOKENS_REVOKED: &str = "; API tokens revoked";
 
 /// An audit line told in Danish, after the name of who did it:
@@ -173,16 +185,18 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
         Some((title.to_string(), n))
     };
     let told = match (entity, action) {
-        ("news", "create") => {
+        ("news" | "page", "create") => {
             let (title, n) = version(what)?;
             Told::new("oprettede", &title, format!(" (version {n})"))
         }
-        ("news", "update") => {
+        ("news" | "page", "update") => {
             let (title, n) = version(what)?;
             Told::new("opdaterede", &title, format!(" (version {n})"))
         }
-        ("news", "delete") => Told::new("flyttede", what.strip_suffix(BINNED)?, " til papirkurven"),
-        ("news", "restore") => {
+        ("news" | "page", "delete") => {
+            Told::new("flyttede", what.strip_suffix(BINNED)?, " til papirkurven")
+        }
+        ("news" | "page", "restore") => {
             if let Some(title) = what.strip_suffix(UNBINNED) {
                 Told::new("hentede", title, " tilbage fra papirkurven")
             } else {
@@ -202,12 +216,12 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
                 }
             }
         }
-        ("news", "publish") => Told::new(
+        ("news" | "page", "publish") => Told::new(
             "udgav",
             what.strip_suffix(WENT_PUBLIC)?,
             " på det planlagte tidspunkt",
         ),
-        ("news", "unpublish") => Told::new(
+        ("news" | "page", "unpublish") => Told::new(
             "afpublicerede",
             what.strip_suffix(TAKEN_DOWN)?,
             " på det planlagte tidspunkt",
@@ -217,6 +231,15 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             what.strip_suffix(WITH_ARTICLE)?,
             " sammen med en nyhed",
         ),
+        ("contact", "create") if what.ends_with(WITH_PAGE) => Told::new(
+            "oprettede kontaktpersonen",
+            what.strip_suffix(WITH_PAGE)?,
+            " sammen med en side",
+        ),
+        ("page", "move") => {
+            let (title, path) = what.rsplit_once(MOVED_TO)?;
+            Told::new("flyttede", title, format!(" til {path}"))
+        }
         ("media", "create") => Told::new("uploadede", what, ""),
         ("contact" | "topic" | "website" | "media", "create" | "update" | "delete") => {
             let verb = match action {
@@ -308,6 +331,24 @@ mod tests {
     #[test]
     fn every_summary_written_here_is_told_in_danish() {
         let cases = [
+            (
+                "move",
+                "page",
+                moved("Storskrald", "/borger/affald/storskrald"),
+                "flyttede »Storskrald« til /borger/affald/storskrald",
+            ),
+            (
+                "create",
+                "page",
+                saved("Borger", 3),
+                "oprettede »Borger« (version 3)",
+            ),
+            (
+                "create",
+                "contact",
+                with_page("Anne Holm"),
+                "oprettede kontaktpersonen »Anne Holm« sammen med en side",
+            ),
             (
                 "update",
                 "news",

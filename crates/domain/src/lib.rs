@@ -36,6 +36,7 @@ pub mod export;
 pub mod markup;
 pub mod media;
 pub mod news;
+pub mod page;
 pub mod paging;
 pub mod phone;
 pub mod secret;
@@ -54,6 +55,7 @@ pub use news::{
     ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsForm, NewsStatus, NewsSummary,
     Visibility,
 };
+pub use page::{PageContent, PageDraft, PageForm, PageNode, Placement, WebPage};
 pub use phone::Phone;
 pub use site::{Site, SiteId};
 pub use slug::Slug;

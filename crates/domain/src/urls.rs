@@ -12,6 +12,31 @@ pub const ATOM_FEED: &str = "/nyheder/feed.atom";
 pub const RSS_FEED: &str = "/nyheder/feed.rss";
 pub const SITEMAP: &str = "/sitemap.xml";
 
+/// First path segments that belong to the application itself, never to a
+/// page: a top-level page may not take one of these as its slug. Every
+/// route's first segment is here (a test of the router checks it).
+pub const RESERVED: [&str; 13] = [
+    "nyheder",
+    "hjemmesider",
+    "soeg",
+    "admin",
+    "api",
+    "static",
+    "media",
+    "medier",
+    "was",
+    "healthz",
+    "sitemap.xml",
+    "robots.txt",
+    "favicon.ico",
+];
+
+/// Whether `segment` is the first segment of one of the application's own
+/// addresses.
+pub fn is_reserved(segment: &str) -> bool {
+    RESERVED.contains(&segment)
+}
+
 /// The path of an article's page.
 pub fn news(slug: &str) -> String {
     format!("{NEWS}/{slug}")

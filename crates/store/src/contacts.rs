@@ -109,8 +109,8 @@ impl WriteTx {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Deletes a contact person no article names (also drafts and binned
-    /// ones); one still named is [`StoreError::InUse`] with the titles.
+    /// Deletes a contact person no article or page names (also drafts and
+    /// binned ones); one still named is [`StoreError::InUse`] with the titles.
     pub async fn delete_contact(&mut self, site: SiteId, id: i64) -> Result<ContactPerson> {
         let found = contact(&mut self.conn(), site, id)
             .await?
@@ -123,6 +123,8 @@ impl WriteTx {
         .bind(id)
         .fetch_all(&mut *c)
         .await)?;
+        let mut used_by = used_by;
+        used_by.extend(crate::pages::pages_using(&mut self.conn(), site, Some(id), None).await?);
         self.delete_row(crate::Table::Contacts, site, id, used_by)
             .await?;
         Ok(found)

@@ -211,6 +211,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "media",
         include_str!("../migrations/sqlite/0008_media.sql"),
     ),
+    (
+        9,
+        "pages",
+        include_str!("../migrations/sqlite/0009_pages.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -249,6 +254,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         8,
         "media",
         include_str!("../migrations/postgresql/0008_media.sql"),
+    ),
+    (
+        9,
+        "pages",
+        include_str!("../migrations/postgresql/0009_pages.sql"),
     ),
 ];
 

@@ -5,9 +5,7 @@ use raadhus_domain::export::{Export, ExportMedia, ExportNews, ExportSite};
 use raadhus_domain::media::refs_in;
 use raadhus_domain::{Email, Media, SiteId, WebUrl, markup};
 
-use crate::{
-    Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, media, users,
-};
+use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, users};
 
 impl Store {
     /// Loads `data` (already checked with [`Export::check`]) into this
@@ -298,5 +296,12 @@ async fn insert_news(
         .await
         .map(drop))?;
     }
-    media::write_uses(conn, SiteId(site), n.id, &n.content).await
+    crate::owner::write_uses(
+        conn,
+        SiteId(site),
+        crate::owner::Owner::News(n.id),
+        &n.content.body,
+        n.content.image_id,
+    )
+    .await
 }

@@ -25,6 +25,19 @@ pub enum Change {
         /// as related by them) or bin state (not just its text).
         moved: bool,
     },
+    /// A page was created, edited, moved (with every page of its branch,
+    /// whose addresses changed too), binned, restored, or its scheduled
+    /// time passed.
+    Page {
+        id: i64,
+        /// It was or is published: menus, lists, search and the sitemap
+        /// may show it.
+        listed: bool,
+        /// Where it is in the tree or whether the public sees it may have
+        /// changed: its parent, position, path, status, times or bin state
+        /// (not just its text).
+        moved: bool,
+    },
     /// A contact person, shown on every article naming them.
     Contact { id: i64 },
     /// A file of the media library was added, described anew or deleted
@@ -81,6 +94,7 @@ impl Subscribers {
 fn entity(change: &Change) -> (&'static str, Option<i64>, bool, bool) {
     match *change {
         Change::News { id, listed, moved } => ("news", Some(id), listed, moved),
+        Change::Page { id, listed, moved } => ("page", Some(id), listed, moved),
         Change::Contact { id } => ("contact", Some(id), false, false),
         Change::Media { id } => ("media", Some(id), false, false),
         Change::Directory => ("directory", None, false, false),
@@ -93,6 +107,11 @@ fn from_row(row: &impl DbRow) -> Result<Recorded> {
     let id: Option<i64> = row.col("entity_id")?;
     let change = match (kind.as_str(), id) {
         ("news", Some(id)) => Change::News {
+            id,
+            listed: row.col("listed")?,
+            moved: row.col("moved")?,
+        },
+        ("page", Some(id)) => Change::Page {
             id,
             listed: row.col("listed")?,
             moved: row.col("moved")?,

@@ -16,6 +16,9 @@ mod import;
 mod journal;
 mod media;
 mod news;
+mod old_paths;
+mod owner;
+mod pages;
 mod schedule;
 mod sites;
 mod users;
@@ -25,6 +28,8 @@ pub use journal::{Change, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
 
 pub use news::{BinnedNews, NewsFilter, NewsRow, Page, PublicDocument, Revision, Unrendered};
+pub use old_paths::OldPathTarget;
+pub use pages::{BinnedPage, PageRevision};
 pub use raadhus_domain::SiteId;
 pub use schedule::Transition;
 pub use users::{Audit, Session};
@@ -63,6 +68,10 @@ pub enum StoreError {
     /// The item does not exist (or is in the bin).
     #[error("not found")]
     NotFound,
+    /// The change breaks a rule only the stored content can tell (a page
+    /// moved under itself); the messages are Danish, per field.
+    #[error("invalid input: {0}")]
+    Invalid(raadhus_domain::ValidationErrors),
     /// Another item of the site already has this slug.
     #[error("the slug {0:?} is taken")]
     SlugTaken(String),

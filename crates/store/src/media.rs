@@ -4,10 +4,10 @@
 //! (`media_uses`).
 
 use jiff::Timestamp;
-use raadhus_domain::media::{DocumentCheck, FocalPoint, MediaDetails, MediaKind, refs_in};
-use raadhus_domain::{Media, NewsContent, SiteId};
+use raadhus_domain::media::{DocumentCheck, FocalPoint, MediaDetails, MediaKind};
+use raadhus_domain::{Media, SiteId};
 
-use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec, missing_reference};
+use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 
 pub(crate) const COLUMNS: &str =
     "m.id, m.kind, m.sha256, m.mime, m.filename, m.size, m.width, m.height,
@@ -135,7 +135,11 @@ pub(crate) fn from_row(row: &impl DbRow) -> Result<Media> {
     })
 }
 
-async fn media_by_id(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Media>> {
+pub(crate) async fn media_by_id(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    id: i64,
+) -> Result<Option<Media>> {
     let sql = format!("SELECT {COLUMNS} FROM media m WHERE m.site_id = $1 AND m.id = $2");
     on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(site.0)
@@ -177,52 +181,6 @@ async fn uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<MediaUse
         })
     })
     .collect())
-}
-
-/// Records which files article `news_id` uses: its lead image and the files
-/// its body refers to. A file that is not in the site's library is
-/// [`StoreError::UnknownReference`].
-pub(crate) async fn write_uses(
-    conn: &mut Conn<'_>,
-    site: SiteId,
-    news_id: i64,
-    content: &NewsContent,
-) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("DELETE FROM media_uses WHERE news_id = $1")
-        .bind(news_id)
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    let mut ids = refs_in(&content.body);
-    if let Some(image) = content.image_id {
-        if let Some(media) = media_by_id(conn, site, image).await?
-            && media.kind != MediaKind::Image
-        {
-            return Err(StoreError::UnknownReference(format!(
-                "media {image} is a document, not an image"
-            )));
-        }
-        if !ids.contains(&image) {
-            ids.push(image);
-        }
-    }
-    for media_id in ids {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO media_uses (site_id, media_id, news_id) VALUES ($1, $2, $3)",
-        )
-        .bind(site.0)
-        .bind(media_id)
-        .bind(news_id)
-        .execute(&mut *c)
-        .await
-        .map(drop))
-        .map_err(|e| {
-            missing_reference(e, || {
-                format!("media {media_id} does not exist on this site")
-            })
-        })?;
-    }
-    Ok(())
 }
 
 impl Store {
@@ -500,27 +458,28 @@ impl WriteTx {
         uses(&mut self.conn(), site, id).await
     }
 
-    /// Deletes file `id` from the library, if no article uses it (binned
-    /// ones too): [`StoreError::InUse`] names them otherwise. Its bytes go
+    /// Deletes file `id` from the library, if no article or page uses it
+    /// (binned ones too): [`StoreError::InUse`] names them otherwise. Its bytes go
     /// when no other item holds them.
     pub async fn delete_media(&mut self, site: SiteId, id: i64) -> Result<Media> {
         let conn = &mut self.conn();
         let media = media_by_id(conn, site, id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let used = uses(conn, site, id).await?;
+        let mut used: Vec<String> = uses(conn, site, id)
+            .await?
+            .into_iter()
+            .map(|u| {
+                if u.binned {
+                    format!("{} (i papirkurven)", u.title)
+                } else {
+                    u.title
+                }
+            })
+            .collect();
+        used.extend(crate::pages::pages_using(conn, site, None, Some(id)).await?);
         if !used.is_empty() {
-            return Err(StoreError::InUse(
-                used.into_iter()
-                    .map(|u| {
-                        if u.binned {
-                            format!("{} (i papirkurven)", u.title)
-                        } else {
-                            u.title
-                        }
-                    })
-                    .collect(),
-            ));
+            return Err(StoreError::InUse(used));
         }
         on_conn!(conn, c => sqlx::query("DELETE FROM media WHERE site_id = $1 AND id = $2")
             .bind(site.0)

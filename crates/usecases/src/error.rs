@@ -60,6 +60,7 @@ impl From<StoreError> for Error {
             StoreError::SlugTaken(slug) => Self::SlugTaken(slug),
             StoreError::UnknownReference(what) => Self::UnknownReference(what),
             StoreError::InUse(names) => Self::InUse(names),
+            StoreError::Invalid(errors) => Self::Invalid(errors),
             other => Self::Store(other),
         }
     }

@@ -20,6 +20,7 @@ mod clock;
 mod error;
 mod media;
 mod news;
+mod pages;
 mod render;
 
 use jiff::Timestamp;

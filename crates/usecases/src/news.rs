@@ -135,23 +135,65 @@ impl UseCases {
     }
 }
 
+/// Writes the audit line of `action` on `entity` `id` and commits `tx`.
+pub(crate) async fn commit_with_audit(
+    mut tx: WriteTx,
+    by: &Actor,
+    site: SiteId,
+    (entity, action, id): (&str, &str, i64),
+    summary: &str,
+    now: Timestamp,
+) -> Result<()> {
+    tx.audit(&by.audit(Some(site), action, entity, id, summary), now)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Writes the audit line of `action` on article `id` and commits `tx`.
 async fn commit_news(
-    mut tx: WriteTx,
+    tx: WriteTx,
     by: &Actor,
     site: SiteId,
     (action, id): (&str, i64),
     summary: &str,
     now: Timestamp,
 ) -> Result<()> {
-    tx.audit(&by.audit(Some(site), action, "news", id, summary), now)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    commit_with_audit(tx, by, site, ("news", action, id), summary, now).await
 }
 
-/// Creates the draft's new contact persons in `tx` (each with its audit
-/// line) and gives the content
+/// Creates the new contact persons among `contacts` in `tx` (each with its
+/// audit line, `with` saying what it came with) and gives the ids of all
+/// of them, in order.
+pub(crate) async fn create_contacts(
+    tx: &mut WriteTx,
+    site: SiteId,
+    by: &Actor,
+    contacts: Vec<ContactChoice>,
+    with: fn(&str) -> String,
+    now: Timestamp,
+) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(contacts.len());
+    for choice in contacts {
+        let id = match choice {
+            ContactChoice::Existing(id) => id,
+            ContactChoice::New(input) => {
+                let contact = tx.create_contact(site, &input, now).await?;
+                let summary = by.summary(with(&contact.name));
+                tx.audit(
+                    &by.audit(Some(site), "create", "contact", contact.id, &summary),
+                    now,
+                )
+                .await?;
+                contact.id
+            }
+        };
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+/// Creates the draft's new contact persons in `tx` and gives the content
 /// all of its contact persons, in the draft's order.
 async fn with_contacts(
     tx: &mut WriteTx,
@@ -164,22 +206,6 @@ async fn with_contacts(
         mut content,
         contacts,
     } = draft;
-    content.contact_ids.clear();
-    for choice in contacts {
-        let id = match choice {
-            ContactChoice::Existing(id) => id,
-            ContactChoice::New(input) => {
-                let contact = tx.create_contact(site, &input, now).await?;
-                let summary = by.summary(audit::with_article(&contact.name));
-                tx.audit(
-                    &by.audit(Some(site), "create", "contact", contact.id, &summary),
-                    now,
-                )
-                .await?;
-                contact.id
-            }
-        };
-        content.contact_ids.push(id);
-    }
+    content.contact_ids = create_contacts(tx, site, by, contacts, audit::with_article, now).await?;
     Ok(content)
 }

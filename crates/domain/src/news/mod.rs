@@ -165,34 +165,19 @@ impl NewsContent {
         let slug = Slug::typed_or_from_title(form.slug, title.as_deref(), "nyhed", &mut errors);
         let lead = errors.check("lead", optional_text(form.lead, MAX_LEAD_CHARS));
         let body = errors.check("body", normal_body(form.body));
-        let status = NewsStatus::parse(form.status);
-        let publish_at = match status {
-            Ok(NewsStatus::Draft) => None,
-            _ => form.publish_at,
-        };
+        let publish_at = publish_time(form.status, form.publish_at);
         let news_date = match form.news_date.trim() {
             "" => Some(publish_at.map_or(today, crate::date::local_date)),
             typed => errors.check("news_date", crate::date::parse(typed)),
         };
-        let status = errors.check("status", status);
-        if form.status.trim() == "scheduled" && form.publish_at.is_none() {
-            errors.add("publish_at", "Vælg, hvornår nyheden skal udgives.");
-        }
-        if let (Some(from), Some(to)) = (publish_at, form.unpublish_at)
-            && to <= from
-        {
-            errors.add(
-                "unpublish_at",
-                "Tidspunktet for afpublicering skal ligge efter udgivelsen.",
-            );
-        }
-        let mut contact_ids = form.contact_ids;
-        let before = contact_ids.len();
-        let mut seen = std::collections::HashSet::new();
-        contact_ids.retain(|id| seen.insert(*id));
-        if contact_ids.len() != before {
-            errors.add("contacts", "Den samme kontaktperson er valgt flere gange.");
-        }
+        let status = check_publishing(
+            form.status,
+            publish_at,
+            form.unpublish_at,
+            "Vælg, hvornår nyheden skal udgives.",
+            &mut errors,
+        );
+        let contact_ids = distinct_contacts(form.contact_ids, &mut errors);
         match (title, slug, lead, body, news_date, status) {
             (Some(title), Some(slug), Some(lead), Some(body), Some(news_date), Some(status))
                 if errors.is_empty() =>
@@ -239,12 +224,76 @@ impl NewsContent {
     }
 }
 
+/// The publish time content keeps: none for a draft.
+pub(crate) fn publish_time(status: &str, publish_at: Option<Timestamp>) -> Option<Timestamp> {
+    match NewsStatus::parse(status) {
+        Ok(NewsStatus::Draft) => None,
+        _ => publish_at,
+    }
+}
+
+/// Checks the status and times of content being saved (news or a page),
+/// `publish_at` as [`publish_time`] gives it: "scheduled" needs a publish
+/// time (`when_missing` says so), and an unpublish time must lie after it.
+/// Problems are recorded on `errors`.
+pub(crate) fn check_publishing(
+    status: &str,
+    publish_at: Option<Timestamp>,
+    unpublish_at: Option<Timestamp>,
+    when_missing: &str,
+    errors: &mut ValidationErrors,
+) -> Option<NewsStatus> {
+    let parsed = errors.check("status", NewsStatus::parse(status));
+    if status.trim() == "scheduled" && publish_at.is_none() {
+        errors.add("publish_at", when_missing);
+    }
+    if let (Some(from), Some(to)) = (publish_at, unpublish_at)
+        && to <= from
+    {
+        errors.add(
+            "unpublish_at",
+            "Tidspunktet for afpublicering skal ligge efter udgivelsen.",
+        );
+    }
+    parsed
+}
+
+/// Contact persons in the order chosen, each once; choosing one twice is
+/// recorded on `errors`.
+pub(crate) fn distinct_contacts(mut ids: Vec<i64>, errors: &mut ValidationErrors) -> Vec<i64> {
+    let before = ids.len();
+    let mut seen = std::collections::HashSet::new();
+    ids.retain(|id| seen.insert(*id));
+    if ids.len() != before {
+        errors.add("contacts", "Den samme kontaktperson er valgt flere gange.");
+    }
+    ids
+}
+
 /// A contact person of an article being saved: one of the site's, or a new
 /// one created together with the article.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactChoice {
     Existing(i64),
     New(ContactInput),
+}
+
+impl ContactChoice {
+    /// The ids of the existing contact persons among `choices`, in order.
+    pub fn existing(choices: &[Self]) -> Vec<i64> {
+        choices
+            .iter()
+            .filter_map(|c| match c {
+                Self::Existing(id) => Some(*id),
+                Self::New(_) => None,
+            })
+            .collect()
+    }
+
+    /// Existing contact persons `ids`, in order.
+    pub fn all_existing(ids: &[i64]) -> Vec<Self> {
+        ids.iter().map(|&id| Self::Existing(id)).collect()
+    }
 }
 
 /// An article as an editor or the API saves it: its content and its contact
@@ -264,13 +313,7 @@ impl NewsDraft {
         contacts: Vec<ContactChoice>,
         today: Date,
     ) -> Result<Self, ValidationErrors> {
-        let contact_ids = contacts
-            .iter()
-            .filter_map(|c| match c {
-                ContactChoice::Existing(id) => Some(*id),
-                ContactChoice::New(_) => None,
-            })
-            .collect();
+        let contact_ids = ContactChoice::existing(&contacts);
         let content = NewsContent::new(
             NewsForm {
                 contact_ids,
@@ -284,11 +327,7 @@ impl NewsDraft {
     /// Content to save again as it is (a restored revision), contact persons
     /// unchanged.
     pub fn unchanged(content: NewsContent) -> Self {
-        let contacts = content
-            .contact_ids
-            .iter()
-            .map(|&id| ContactChoice::Existing(id))
-            .collect();
+        let contacts = ContactChoice::all_existing(&content.contact_ids);
         Self { content, contacts }
     }
 }

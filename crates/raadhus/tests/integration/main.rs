@@ -4,6 +4,7 @@
 
 mod database;
 mod media_support;
+mod page_support;
 mod support;
 
 mod admin_directory;
@@ -33,6 +34,7 @@ mod media_cluster;
 mod media_public;
 mod media_transfer;
 mod news;
+mod page_tree;
 mod pages;
 mod reference_article;
 mod render_cache;

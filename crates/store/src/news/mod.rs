@@ -10,8 +10,10 @@ mod write;
 pub use media::PublicDocument;
 pub use rendered::Unrendered;
 pub(crate) use visibility::PUBLISHED;
+pub(crate) use write::publish_time;
 
-use crate::{Conn, DbRow, Result, Store, StoreError, codec, contacts};
+use crate::owner::{Owner, contacts_of};
+use crate::{Conn, DbRow, Result, Store, StoreError, codec};
 use jiff::Timestamp;
 use raadhus_domain::{
     NewsArticle, NewsContent, NewsStatus, NewsSummary, SiteId, Visibility, markup,
@@ -460,18 +462,7 @@ async fn article(
     let Some(mut article) = found else {
         return Ok(None);
     };
-    let sql = format!(
-        "SELECT {} FROM news_contacts nc JOIN contacts c ON c.id = nc.contact_id
-         WHERE nc.news_id = $1 ORDER BY nc.position",
-        contacts::COLUMNS
-    );
-    article.contacts = on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(article.id)
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(contacts::from_row)
-        .collect::<Result<Vec<_>>>())?;
+    article.contacts = contacts_of(conn, Owner::News(article.id)).await?;
     article.content.contact_ids = article.contacts.iter().map(|c| c.id).collect();
     Ok(Some(article))
 }

@@ -8,17 +8,18 @@ use raadhus_domain::markup::{self, BodyHtml};
 use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug};
 
 use super::{Lookup, article};
-use crate::{Change, Conn, Result, StoreError, WriteTx, codec, missing_reference};
+use crate::owner::{self, Owner, write_contacts, write_uses};
+use crate::{Change, Conn, Result, StoreError, WriteTx, codec};
 
 /// The publish time a save stores: the one given; for a published article
 /// without one, the time it was first published if that has passed, or now
 /// (publishing a scheduled article now publishes it now).
-fn publish_time(
-    content: &NewsContent,
+pub(crate) fn publish_time(
+    (status, publish_at): (NewsStatus, Option<Timestamp>),
     existing: Option<Timestamp>,
     now: Timestamp,
 ) -> Option<Timestamp> {
-    match (content.status, content.publish_at) {
+    match (status, publish_at) {
         (_, Some(at)) => Some(at),
         (NewsStatus::Published, None) => Some(existing.filter(|&at| at <= now).unwrap_or(now)),
         (NewsStatus::Draft, None) => None,
@@ -80,35 +81,6 @@ async fn write_article(
     .map_err(StoreError::from)
 }
 
-async fn write_contacts(
-    conn: &mut Conn<'_>,
-    site: SiteId,
-    id: i64,
-    contact_ids: &[i64],
-) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("DELETE FROM news_contacts WHERE news_id = $1")
-        .bind(id)
-        .execute(&mut *c)
-        .await.map(drop))?;
-    for (position, contact_id) in (0_i64..).zip(contact_ids) {
-        on_conn!(conn, c => sqlx::query(
-            "INSERT INTO news_contacts (site_id, news_id, contact_id, position) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(site.0)
-        .bind(id)
-        .bind(contact_id)
-        .bind(position)
-        .execute(&mut *c)
-        .await.map(drop))
-        .map_err(|e| {
-            missing_reference(e, || {
-                format!("contact person {contact_id} does not exist on this site")
-            })
-        })?;
-    }
-    Ok(())
-}
-
 /// Stores the article as it is now as a revision.
 async fn write_revision(
     conn: &mut Conn<'_>,
@@ -117,12 +89,7 @@ async fn write_revision(
     user: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
-    let contacts: Vec<i64> = on_conn!(conn, c => sqlx::query_scalar(
-        "SELECT contact_id FROM news_contacts WHERE news_id = $1 ORDER BY position",
-    )
-    .bind(id)
-    .fetch_all(&mut *c)
-    .await)?;
+    let contacts = owner::contact_ids(conn, Owner::News(id)).await?;
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead, body,
                                      news_date, status, publish_at, unpublish_at, contact_ids, image_id)
@@ -170,10 +137,10 @@ impl WriteTx {
         .await)?;
         let taken: HashSet<String> = taken.into_iter().collect();
         let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
-        let publish_at = publish_time(content, None, now);
+        let publish_at = publish_time((content.status, content.publish_at), None, now);
         let id = write_article(conn, site, None, &slug, content, html, publish_at, now).await?;
-        write_contacts(conn, site, id, &content.contact_ids).await?;
-        crate::media::write_uses(conn, site, id, content).await?;
+        write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
+        write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(
             site,
@@ -224,7 +191,11 @@ impl WriteTx {
                 return Err(StoreError::SlugTaken(content.slug.to_string()));
             }
         }
-        let publish_at = publish_time(content, current.content.publish_at, now);
+        let publish_at = publish_time(
+            (content.status, content.publish_at),
+            current.content.publish_at,
+            now,
+        );
         let unchanged = NewsContent {
             publish_at,
             ..content.clone()
@@ -234,8 +205,8 @@ impl WriteTx {
         }
         let slug = &content.slug;
         write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
-        write_contacts(conn, site, id, &content.contact_ids).await?;
-        crate::media::write_uses(conn, site, id, content).await?;
+        write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
+        write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
         write_revision(conn, site, id, user, now).await?;
         let saved = self
             .news_by_id(site, id)
