@@ -263,6 +263,8 @@ async fn flere_nyheder_are_the_newest_public_articles_sharing_a_contact_and_foll
     let nobody = app
         .news(with("Biblioteket åbner", "2026-03-11", vec![]))
         .await;
+    // Every save above has reached the render cache (PostgreSQL: by NOTIFY).
+    app.settled().await;
 
     let path = "/nyheder/vejarbejde-paa-storegade";
     let page = app.get(path).await;
