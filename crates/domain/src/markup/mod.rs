@@ -21,10 +21,14 @@
 //! characters of one paragraph), which let one article stall the server;
 //! see `bench/RESULTS.md`.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag};
 
 use crate::media::{Crop, Media, MediaKind};
 use crate::validation::forbidden_char;
+
+mod outline;
+
+use outline::Outline;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
 /// body's headings start at `<h2>`).
@@ -112,9 +116,8 @@ impl BodyHtml {
 
 /// Renders an article body to safe HTML, in time linear in its length.
 ///
-/// Headings start at `<h2>` because the page's `<h1>` is the headline, and
-/// never skip a level: the outermost level a body uses is `<h2>`, each level
-/// inside it one more (`## A`, `#### B`, `## C` is `<h2>`, `<h3>`, `<h2>`). Images are replaced by their text: a body never loads
+/// Headings form an outline below the page's `<h1>`, the headline: the
+/// first is an `<h2>` and none skips a level (see [`Outline`]). Images are replaced by their text: a body never loads
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
@@ -135,7 +138,7 @@ pub fn render_with(markdown: &str, media: &[Media]) -> String {
         media,
         image: None,
         file_link: None,
-        headings: Vec::new(),
+        outline: Outline::default(),
     };
     for event in Parser::new_ext(markdown, Options::empty()) {
         if let Some(image) = &mut out.image {
@@ -188,19 +191,9 @@ struct Writer<'m> {
     /// A link to a file of the library: where its text starts in `html`,
     /// and the file (its title when the text is empty, type and size after).
     file_link: Option<(usize, &'m Media)>,
-    /// The Markdown levels of the headings that hold the text being written,
-    /// outermost first (see [`Writer::heading`]).
-    headings: Vec<HeadingLevel>,
+    /// The levels of the headings written so far.
+    outline: Outline,
 }
-
-/// The tags of a body's headings, outermost first: `<h1>` is the page's.
-const HEADINGS: [(&str, &str); 5] = [
-    ("<h2>", "</h2>\n"),
-    ("<h3>", "</h3>\n"),
-    ("<h4>", "</h4>\n"),
-    ("<h5>", "</h5>\n"),
-    ("<h6>", "</h6>\n"),
-];
 
 struct ImageRef<'m> {
     media: &'m Media,
@@ -265,18 +258,6 @@ impl<'m> Writer<'m> {
         }
     }
 
-    /// The tags of a heading of Markdown `level`: one level inside the
-    /// nearest earlier heading of a higher level (`<h2>` when there is none),
-    /// so the page's outline skips no level whatever levels the editor used.
-    fn heading(&mut self, level: HeadingLevel) -> (&'static str, &'static str) {
-        while self.headings.last().is_some_and(|&open| open >= level) {
-            self.headings.pop();
-        }
-        let depth = self.headings.len().min(HEADINGS.len() - 1);
-        self.headings.push(level);
-        HEADINGS[depth]
-    }
-
     fn library(&self, dest: &str) -> Option<&'m Media> {
         let id = crate::media::ref_id(dest)?;
         self.media.iter().find(|m| m.id == id)
@@ -287,7 +268,13 @@ impl<'m> Writer<'m> {
     fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
         let (start, end): (&str, &'static str) = match tag {
             Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
-            Tag::Heading { level, .. } => self.heading(level),
+            Tag::Heading { level, .. } => match self.outline.level(level) {
+                2 => ("<h2>", "</h2>\n"),
+                3 => ("<h3>", "</h3>\n"),
+                4 => ("<h4>", "</h4>\n"),
+                5 => ("<h5>", "</h5>\n"),
+                _ => ("<h6>", "</h6>\n"),
+            },
             Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
             Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
             Tag::List(None) => ("<ul>\n", "</ul>\n"),
