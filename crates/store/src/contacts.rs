@@ -2,7 +2,19 @@
 
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 use jiff::Timestamp;
+use raadhus_domain::markup::blocks;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
+
+/// An article whose body places a contact person in its text
+/// (`::: kontakt ID`), in the bin or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyUse {
+    pub news_id: i64,
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub binned: bool,
+}
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
@@ -28,7 +40,53 @@ async fn contact(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Co
         .transpose())
 }
 
+async fn many(conn: &mut Conn<'_>, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(contact) = contact(conn, site, id).await? {
+            found.push(contact);
+        }
+    }
+    Ok(found)
+}
+
+/// The articles of the site whose bodies place contact person `id` in their
+/// text. Bodies without a block line are passed over by the database; the
+/// others are read here.
+async fn body_uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
+    let pattern = format!("%{}%", blocks::MARKER);
+    let all: Vec<BodyUse> = on_conn!(conn, c => sqlx::query(
+        "SELECT id, version, title, body, deleted_at FROM news
+         WHERE site_id = $1 AND body LIKE $2 ORDER BY title, id",
+    )
+    .bind(site.0)
+    .bind(pattern)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok(BodyUse {
+            news_id: row.col("id")?,
+            version: row.col("version")?,
+            title: row.col("title")?,
+            body: row.col("body")?,
+            binned: row.col::<Option<String>>("deleted_at")?.is_some(),
+        })
+    })
+    .collect::<Result<_>>())?;
+    let uses = all
+        .into_iter()
+        .filter(|u| blocks::contact_refs(&u.body).contains(&id))
+        .collect();
+    Ok(uses)
+}
+
 impl Store {
+    /// The contact persons of `ids` that the site has, in that order.
+    pub async fn contacts_many(&self, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+        many(&mut self.pool_conn().await?.conn(), site, ids).await
+    }
+
     /// One contact person of the site.
     pub async fn contact(&self, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
         contact(&mut self.pool_conn().await?.conn(), site, id).await
@@ -49,6 +107,17 @@ impl Store {
 }
 
 impl WriteTx {
+    /// [`Store::contacts_many`], seen from inside this transaction.
+    pub async fn contacts_many(&mut self, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+        many(&mut self.conn(), site, ids).await
+    }
+
+    /// The articles whose bodies place contact person `id` in their text,
+    /// as this transaction sees them.
+    pub async fn contact_body_uses(&mut self, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
+        body_uses(&mut self.conn(), site, id).await
+    }
+
     pub async fn create_contact(
         &mut self,
         site: SiteId,
@@ -109,13 +178,14 @@ impl WriteTx {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Deletes a contact person no article or page names (also drafts and
-    /// binned ones); one still named is [`StoreError::InUse`] with the titles.
+    /// Deletes a contact person no article or page names, under it or in
+    /// its text (also drafts and binned ones); one still named is
+    /// [`StoreError::InUse`] with the titles.
     pub async fn delete_contact(&mut self, site: SiteId, id: i64) -> Result<ContactPerson> {
         let found = contact(&mut self.conn(), site, id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+        let mut used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
             "SELECT n.title FROM news_contacts nc JOIN news n ON n.id = nc.news_id
              WHERE nc.site_id = $1 AND nc.contact_id = $2 ORDER BY n.title",
         )
@@ -123,7 +193,11 @@ impl WriteTx {
         .bind(id)
         .fetch_all(&mut *c)
         .await)?;
-        let mut used_by = used_by;
+        for named in body_uses(&mut self.conn(), site, id).await? {
+            if !used_by.contains(&named.title) {
+                used_by.push(named.title);
+            }
+        }
         used_by.extend(crate::pages::pages_using(&mut self.conn(), site, Some(id), None).await?);
         self.delete_row(crate::Table::Contacts, site, id, used_by)
             .await?;
