@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use raadhus_domain::{
     ContactInput, ContactPerson, SiteId, Topic, TopicInput, Website, WebsiteInput,
 };
-use raadhus_store::{Result as StoreResult, Store, WriteTx};
+use raadhus_store::{BodyOf, Result as StoreResult, Store, WriteTx};
 
 use crate::{Actor, Result, UseCases};
 
@@ -63,18 +63,26 @@ pub trait Record: Sized + Send + Sync + 'static {
 }
 
 impl UseCases {
-    /// Renders again the bodies that place contact person `id` in their
-    /// text (with the person as saved in `tx`; binned articles too, so that
-    /// they are right when restored), and tells every page showing them.
+    /// Renders again the bodies of the articles and pages that place
+    /// contact person `id` in their text (with the person as saved in `tx`;
+    /// binned ones too, so that they are right when restored), and tells
+    /// every page showing them.
     async fn rerender_naming(&self, tx: &mut WriteTx, site: SiteId, id: i64) -> Result<()> {
         for named in tx.contact_body_uses(site, id).await? {
             let html = self.renderer.render_in(tx, site, named.body).await?;
-            tx.store_body_html(named.news_id, named.version, &html)
-                .await?;
-            if !named.binned
-                && let Some(article) = tx.news_by_id(site, named.news_id).await?
-            {
-                tx.news_shown_anew(site, &article);
+            match named.of {
+                BodyOf::News(news_id) => {
+                    tx.store_body_html(news_id, named.version, &html).await?;
+                    if !named.binned
+                        && let Some(article) = tx.news_by_id(site, news_id).await?
+                    {
+                        tx.news_shown_anew(site, &article);
+                    }
+                }
+                BodyOf::Page(page_id) => {
+                    tx.store_page_body_html(site, page_id, named.version, named.published, &html)
+                        .await?;
+                }
             }
         }
         Ok(())

@@ -370,3 +370,91 @@ async fn hostile_titles_and_contacts_in_blocks_run_nowhere() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn pages_place_contacts_in_their_text_as_news_do() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let contact = app
+        .contact(
+            "Jens Krog",
+            "vejchef",
+            "jk@vesterfjord.example",
+            "86 12 34 56",
+        )
+        .await;
+    let body = format!("::: foldeud Kontakt\n::: kontakt {}\n:::", contact.id);
+    let page = app
+        .page_with(
+            None,
+            raadhus_domain::page::PageForm {
+                body: &body,
+                ..crate::page_support::page_form("Veje")
+            },
+        )
+        .await;
+    let shown = |p: &raadhus_domain::page::WebPage| p.body_html.clone().unwrap_or_default();
+    assert!(
+        shown(&page).contains("Jens Krog, vejchef"),
+        "{}",
+        shown(&page)
+    );
+    let changed = app
+        .api(
+            "PUT",
+            &format!("/api/v1/contacts/{}", contact.id),
+            Some(&token),
+            Some(&json!({"name": "Jens Krog Madsen", "job_title": "vejchef"}).to_string()),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let page = app
+        .store
+        .page_by_id(app.site, page.id)
+        .await
+        .expect("read")
+        .expect("page");
+    assert!(
+        shown(&page).contains("Jens Krog Madsen, vejchef"),
+        "stored HTML is current: {}",
+        shown(&page)
+    );
+    let refused = app
+        .api(
+            "DELETE",
+            &format!("/api/v1/contacts/{}", contact.id),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("Veje"), "{}", refused.body);
+    // An unknown contact in a page's text is refused as in an article's.
+    let draft = raadhus_domain::page::PageDraft::new(
+        raadhus_domain::page::PageForm {
+            body: "::: kontakt 999",
+            top_level: true,
+            ..crate::page_support::page_form("Ukendt")
+        },
+        Vec::new(),
+    )
+    .expect("valid page");
+    let refused = app
+        .usecases()
+        .create_page(
+            app.site,
+            &raadhus_usecases::Actor::cli(),
+            raadhus_domain::page::Placement {
+                parent_id: None,
+                position: None,
+            },
+            draft,
+        )
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&refused, raadhus_usecases::Error::Invalid(e) if e.errors()[0].field == "body"),
+        "{refused:?}"
+    );
+    app.stop().await;
+}

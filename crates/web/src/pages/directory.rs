@@ -115,7 +115,7 @@ pub async fn show(
     Ok((
         status,
         cacheable,
-        state.render_page("directory.html", meta, ctx)?,
+        state.render_page("directory.html", meta, ctx).await?,
     )
         .into_response())
 }
