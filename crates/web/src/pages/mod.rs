@@ -11,7 +11,7 @@ mod page;
 pub(crate) mod search;
 mod sitemap;
 
-pub(crate) use news::render_article;
+pub(crate) use news::render_preview;
 
 use axum::Router;
 use axum::routing::get;
