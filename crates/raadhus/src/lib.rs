@@ -121,13 +121,17 @@ impl Application {
                 .await
                 .map_err(StartError::Database)?
         {
+            let started = std::time::Instant::now();
             let today = raadhus_domain::date::local_date(now);
             let (demo_name, bundle) = demo::content(today).map_err(StartError::Demo)?;
-            store
+            let contact_ids = store
                 .import_bundle(site.id, &bundle, now)
                 .await
                 .map_err(StartError::Database)?;
             let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
+            let pages = demo::pages::add(&usecases, site.id, &contact_ids)
+                .await
+                .map_err(StartError::Demo)?;
             let limits = raadhus_media::Limits {
                 max_pixels: config.max_image_pixels,
             };
@@ -139,7 +143,9 @@ impl Application {
             }
             tracing::info!(
                 news = bundle.news.len(),
+                pages = pages.len(),
                 websites = bundle.websites.len(),
+                ms = started.elapsed().as_millis(),
                 "loaded demo content"
             );
         }
