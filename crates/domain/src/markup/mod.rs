@@ -21,10 +21,14 @@
 //! characters of one paragraph), which let one article stall the server;
 //! see `bench/RESULTS.md`.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag};
 
 use crate::media::{Crop, Media, MediaKind};
 use crate::validation::forbidden_char;
+
+mod outline;
+
+use outline::Outline;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
 /// body's headings start at `<h2>`).
@@ -62,7 +66,7 @@ pub const MAX_NESTING: usize = 32;
 /// is rendered again (the binary does it in the background on start).
 /// Increase it whenever the output for some body changes: a rule here, or
 /// pulldown-cmark's reading of CommonMark.
-pub const RENDER_VERSION: i64 = 1;
+pub const RENDER_VERSION: i64 = 2;
 
 /// Plain text as HTML that shows exactly that text (a character no stored
 /// text may hold, see [`forbidden_char`], shows as U+FFFD).
@@ -112,8 +116,8 @@ impl BodyHtml {
 
 /// Renders an article body to safe HTML, in time linear in its length.
 ///
-/// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
-/// is the headline. Images are replaced by their text: a body never loads
+/// Headings form an outline below the page's `<h1>`, the headline: the
+/// first is an `<h2>` and none skips a level (see [`Outline`]). Images are replaced by their text: a body never loads
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
@@ -134,6 +138,7 @@ pub fn render_with(markdown: &str, media: &[Media]) -> String {
         media,
         image: None,
         file_link: None,
+        outline: Outline::default(),
     };
     for event in Parser::new_ext(markdown, Options::empty()) {
         if let Some(image) = &mut out.image {
@@ -186,6 +191,8 @@ struct Writer<'m> {
     /// A link to a file of the library: where its text starts in `html`,
     /// and the file (its title when the text is empty, type and size after).
     file_link: Option<(usize, &'m Media)>,
+    /// The levels of the headings written so far.
+    outline: Outline,
 }
 
 struct ImageRef<'m> {
@@ -261,12 +268,12 @@ impl<'m> Writer<'m> {
     fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
         let (start, end): (&str, &'static str) = match tag {
             Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
-            Tag::Heading { level, .. } => match level {
-                HeadingLevel::H1 => ("<h2>", "</h2>\n"),
-                HeadingLevel::H2 => ("<h3>", "</h3>\n"),
-                HeadingLevel::H3 => ("<h4>", "</h4>\n"),
-                HeadingLevel::H4 => ("<h5>", "</h5>\n"),
-                HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>\n"),
+            Tag::Heading { level, .. } => match self.outline.level(level) {
+                2 => ("<h2>", "</h2>\n"),
+                3 => ("<h3>", "</h3>\n"),
+                4 => ("<h4>", "</h4>\n"),
+                5 => ("<h5>", "</h5>\n"),
+                _ => ("<h6>", "</h6>\n"),
             },
             Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
             Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),

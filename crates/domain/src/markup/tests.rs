@@ -90,6 +90,16 @@ fn escaped_text_is_shown_as_written() {
 }
 
 #[test]
+fn headings_form_an_outline_below_the_headline() {
+    // `##` is what the editor's "Mellemrubrik" button writes.
+    let html = render("## Første\n\n#### Under\n\n## Anden\n\n### Under igen\n");
+    assert_eq!(
+        html,
+        "<h2>Første</h2>\n<h3>Under</h3>\n<h2>Anden</h2>\n<h3>Under igen</h3>\n"
+    );
+}
+
+#[test]
 fn commonmark_elements() {
     let html = render(
         "# Overskrift\n\nEt *afsnit* med **fed** og [et link](https://x.dk/).\n\n- en\n- to\n\n1. første\n2. anden\n\n> Et citat\n",
