@@ -23,6 +23,7 @@ mod schedule;
 mod sites;
 mod users;
 
+pub use contacts::{BodyOf, BodyUse};
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};

@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("partials/admin_notice.html"),
     template!("partials/media_fields.html"),
     template!("partials/media_errors.html"),
+    template!("partials/block_help.html"),
     template!("admin/base.html"),
     template!("admin/login.html"),
     template!("admin/dashboard.html"),

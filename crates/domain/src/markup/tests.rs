@@ -2,7 +2,14 @@
 
 use super::*;
 
-fn library() -> Vec<Media> {
+fn library() -> Shown {
+    Shown {
+        media: files(),
+        contacts: Vec::new(),
+    }
+}
+
+fn files() -> Vec<Media> {
     use crate::media::{FocalPoint, MediaDetails};
     let details = |title: &str, alt: Option<&str>| MediaDetails {
         title: title.into(),

@@ -17,6 +17,7 @@ mod admin_session;
 mod admin_users;
 mod api;
 mod article_page;
+mod blocks;
 mod caching;
 mod cli;
 mod cluster;

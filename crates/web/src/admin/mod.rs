@@ -83,19 +83,31 @@ pub fn router() -> Router<AppState> {
 async fn markdown(State(state): State<AppState>, form: session::AdminForm) -> Response {
     let body = match raadhus_domain::news::normal_body(form.fields.get("body")) {
         Ok(body) => body,
-        Err(message) => {
-            let html = format!(
-                "<p><strong>Teksten kan ikke vises:</strong> {}</p>",
-                raadhus_domain::markup::escape_text(&message)
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response();
-        }
+        Err(message) => return cannot_show(&message),
     };
     let (store, site) = (state.usecases().store(), state.site().id);
-    match state.usecases().renderer().render(store, site, body).await {
+    match state
+        .usecases()
+        .renderer()
+        .render_new(store, site, body)
+        .await
+    {
         Ok(html) => Html(html.into_string()).into_response(),
+        Err(raadhus_usecases::Error::Invalid(errors)) => match errors.errors().first() {
+            Some(first) => cannot_show(&first.message),
+            None => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        },
         Err(e) => WebError::from(e).into_response(),
     }
+}
+
+/// The preview's answer for a body that could not be saved: `422` with why.
+fn cannot_show(message: &str) -> Response {
+    let html = format!(
+        "<p><strong>Teksten kan ikke vises:</strong> {}</p>",
+        raadhus_domain::markup::escape_text(message)
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
 }
 
 impl AppState {

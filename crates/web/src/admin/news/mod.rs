@@ -424,6 +424,13 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             ),
             INVALID.to_string(),
         ),
+        // A rule only the whole site can check (a contact person placed in
+        // the text that it does not have).
+        Err(Error::Invalid(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            INVALID.to_string(),
+        ),
         Err(Error::UnknownReference(what)) if what.starts_with("media ") => {
             let (field, message) = missing_media(&what, image_id);
             let errors = ValidationErrors::one(field, message);
