@@ -32,7 +32,7 @@ async fn the_demo_pages_form_a_published_tree_whose_links_all_lead_somewhere() {
 
     let links = Selector::parse("a[href^='/']").unwrap();
     let mut elsewhere = HashSet::new();
-    let mut with_contacts = 0;
+    let (mut with_contacts, mut with_foldouts, mut with_facts) = (0, 0, 0);
     for node in &tree {
         let page = app
             .store
@@ -43,6 +43,8 @@ async fn the_demo_pages_form_a_published_tree_whose_links_all_lead_somewhere() {
         assert!(page.content.lead.is_some(), "{} has a lead", page.path);
         with_contacts += usize::from(!page.contacts.is_empty());
         let html = page.body_html.expect("rendered when saved");
+        with_foldouts += usize::from(html.contains("<details"));
+        with_facts += usize::from(html.contains("faktaboks"));
         for a in Html::parse_fragment(&html).select(&links) {
             let href = a.value().attr("href").unwrap();
             let target = href.split('#').next().unwrap();
@@ -52,6 +54,8 @@ async fn the_demo_pages_form_a_published_tree_whose_links_all_lead_somewhere() {
         }
     }
     assert!(with_contacts >= 15, "{with_contacts} pages name contacts");
+    assert!(with_foldouts >= 15, "{with_foldouts} pages with fold-outs");
+    assert!(with_facts >= 10, "{with_facts} pages with fact boxes");
     for target in elsewhere {
         let answer = app.get(&target).await;
         assert_eq!(answer.status, StatusCode::OK, "{target}");
