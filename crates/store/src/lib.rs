@@ -20,6 +20,7 @@ mod old_paths;
 mod owner;
 mod pages;
 mod schedule;
+mod settings;
 mod sites;
 mod users;
 

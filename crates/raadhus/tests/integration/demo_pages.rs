@@ -60,4 +60,19 @@ async fn the_demo_pages_form_a_published_tree_whose_links_all_lead_somewhere() {
         let answer = app.get(&target).await;
         assert_eq!(answer.status, StatusCode::OK, "{target}");
     }
+
+    // The front page's shortcuts and the footer's privacy link lead to
+    // demo pages.
+    let home = app.get("/").await;
+    let shortcuts = home.attrs(".front__shortcuts a", "href");
+    assert_eq!(shortcuts.len(), 8, "{shortcuts:?}");
+    for href in &shortcuts {
+        assert!(paths.contains(href.as_str()), "shortcut {href}");
+    }
+    let footer = home.attrs("footer a", "href");
+    assert!(
+        footer.iter().any(|h| h == "/om-kommunen/privatlivspolitik"),
+        "{footer:?}"
+    );
+    app.stop().await;
 }

@@ -43,5 +43,6 @@ mod render_cache;
 mod rendering;
 mod scheduling;
 mod search;
+mod site_settings;
 mod transfer;
 mod usecases;

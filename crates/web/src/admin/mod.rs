@@ -4,6 +4,7 @@
 mod auth;
 mod crud;
 mod dashboard;
+mod identity;
 mod log;
 mod media;
 mod news;
@@ -63,6 +64,14 @@ pub fn router() -> Router<AppState> {
             "/admin/api-noegler/{id}/tilbagekald",
             post(users::revoke_token),
         )
+        .route(
+            "/admin/indstillinger",
+            get(identity::settings_form).post(identity::save_settings),
+        )
+        .route(
+            "/admin/forside",
+            get(identity::front_form).post(identity::save_front),
+        )
         .route("/admin/papirkurv", get(news::bin_list))
         .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))
         .merge(crud::routes::<ContactPerson>())
@@ -112,7 +121,7 @@ fn cannot_show(message: &str) -> Response {
 
 impl AppState {
     /// Renders an admin page: the layout gets the user and the CSRF token.
-    pub(crate) fn render_admin(
+    pub(crate) async fn render_admin(
         &self,
         template: &str,
         title: &str,
@@ -129,6 +138,6 @@ impl AppState {
             csrf => who.csrf_token.clone(),
             ..ctx
         };
-        Ok(self.render_page(template, Meta::untitled(title), ctx)?)
+        self.render_page(template, Meta::untitled(title), ctx).await
     }
 }

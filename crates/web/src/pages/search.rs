@@ -165,5 +165,8 @@ pub async fn show(
         canonical_path: None,
     };
     let cacheable = state.until_next_scheduled(vec![Tag::Search]).await?;
-    Ok((cacheable, state.render_page("search.html", meta, ctx)?))
+    Ok((
+        cacheable,
+        state.render_page("search.html", meta, ctx).await?,
+    ))
 }

@@ -69,12 +69,14 @@ pub async fn bin_list(
             binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
         })
         .collect();
-    state.render_admin(
-        "admin/bin.html",
-        "Papirkurv",
-        &who,
-        context! { admin_section => SECTION, rows => Serde(rows) },
-    )
+    state
+        .render_admin(
+            "admin/bin.html",
+            "Papirkurv",
+            &who,
+            context! { admin_section => SECTION, rows => Serde(rows) },
+        )
+        .await
 }
 
 pub async fn restore_from_bin(
@@ -130,12 +132,14 @@ pub async fn revisions(
         rows => Serde(rows),
         latest,
     };
-    state.render_admin(
-        "admin/revisions.html",
-        &format!("Versioner: {}", article.content.title),
-        &who,
-        ctx,
-    )
+    state
+        .render_admin(
+            "admin/revisions.html",
+            &format!("Versioner: {}", article.content.title),
+            &who,
+            ctx,
+        )
+        .await
 }
 
 #[derive(Serialize)]
@@ -232,7 +236,9 @@ pub async fn compare(
         lines => Serde(lines),
         body_changed,
     };
-    state.render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+    state
+        .render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+        .await
 }
 
 pub async fn restore_revision(

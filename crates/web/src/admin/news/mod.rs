@@ -155,7 +155,9 @@ pub async fn list(
         pages => Serde(Pages::new(number.min(count), count, filter_query)),
         statuses => Serde([("", "Alle"), ("draft", "Kladde"), ("scheduled", "Planlagt"), ("published", "Udgivet"), ("expired", "Afpubliceret")]),
     };
-    state.render_admin("admin/news_list.html", "Nyheder", &who, ctx)
+    state
+        .render_admin("admin/news_list.html", "Nyheder", &who, ctx)
+        .await
 }
 
 async fn render_form(
@@ -214,7 +216,9 @@ async fn render_form(
             label => match &c.job_title { Some(j) => format!("{}, {j}", c.name), None => c.name.clone() },
         }).collect::<Vec<_>>()),
     };
-    let html = state.render_admin("admin/news_form.html", &title, who, ctx)?;
+    let html = state
+        .render_admin("admin/news_form.html", &title, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -269,7 +273,7 @@ pub async fn create(
     match form {
         Ok(form) => save(state, form, None).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/ny"), &sent)
+            sign_in_again(&state, &format!("{SECTION}/ny"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }
@@ -283,7 +287,7 @@ pub async fn update(
     match form {
         Ok(form) => save(state, form, Some(id)).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent)
+            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }
