@@ -16,6 +16,7 @@ mod figures;
 mod layout;
 mod pages;
 mod render;
+mod share;
 mod variants;
 mod views;
 

@@ -222,7 +222,9 @@ impl WriteTx {
                 moved: before.status != after.status
                     || before.publish_at != after.publish_at
                     || before.unpublish_at != after.unpublish_at
-                    || before.news_date != after.news_date,
+                    || before.news_date != after.news_date
+                    // Related articles are found by their contact persons.
+                    || before.contact_ids != after.contact_ids,
             },
         );
         Ok(saved)

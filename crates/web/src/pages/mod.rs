@@ -9,7 +9,7 @@ mod news;
 pub(crate) mod search;
 mod sitemap;
 
-pub(crate) use news::render_article;
+pub(crate) use news::render_preview;
 
 use axum::Router;
 use axum::routing::get;
