@@ -23,6 +23,7 @@ mod cli;
 mod cluster;
 mod connections;
 mod contract;
+mod demo_pages;
 mod directory;
 mod discovery;
 mod export_snapshot;
