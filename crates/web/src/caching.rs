@@ -217,7 +217,13 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
     let cacheable = parts
         .extensions
         .remove::<Cacheable>()
-        .filter(|_| !parts.headers.contains_key(header::SET_COOKIE));
+        .filter(|_| !parts.headers.contains_key(header::SET_COOKIE))
+        .map(|mut cacheable| {
+            if is_html(&parts.headers) {
+                state.cache().with_menu(&mut cacheable);
+            }
+            cacheable
+        });
     Some(Entry::new(
         parts.headers,
         bytes,
@@ -225,6 +231,14 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
         last_modified,
         cacheable,
     ))
+}
+
+/// Whether a response is an HTML page (with the layout, so the main menu).
+fn is_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// Answers from an entry: `304` if the client has it, else its body in the

@@ -8,6 +8,7 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
+use raadhus_domain::page::PageNode;
 use raadhus_domain::settings::BrandColor;
 use raadhus_domain::{Media, MediaKind, SiteSettings};
 use serde::Serialize;
@@ -24,6 +25,8 @@ pub(crate) struct Layout {
     logo: Option<Media>,
     /// The privacy page's title and path, while it is published.
     privacy: Option<(String, String)>,
+    /// The top-level pages the public sees now, in order: the main menu's.
+    menu_pages: Vec<PageNode>,
 }
 
 /// An entry of the main menu.
@@ -52,11 +55,33 @@ impl AppState {
             Some(id) => self.public_page_link(id).await?,
             None => None,
         };
+        let menu_pages = self.menu_pages().await?;
         Ok(Layout {
             settings,
             logo,
             privacy,
+            menu_pages,
         })
+    }
+
+    /// The top-level pages the public sees now, in order; the cache learns
+    /// them, and when the menu next changes by itself.
+    async fn menu_pages(&self) -> Result<Vec<PageNode>, WebError> {
+        let now = self.now();
+        let top = self.store().page_children(self.site().id, None).await?;
+        let expires = top
+            .iter()
+            .flat_map(|n| [n.publish_at, n.unpublish_at])
+            .flatten()
+            .filter(|&t| t > now)
+            .min();
+        let shown: Vec<PageNode> = top
+            .into_iter()
+            .filter(|n| n.visibility(now) == raadhus_domain::Visibility::Public)
+            .collect();
+        self.cache()
+            .menu_shows(shown.iter().map(|n| n.id).collect(), expires);
+        Ok(shown)
     }
 
     /// The title and path of page `id`, if the public sees it now (it is
@@ -87,21 +112,26 @@ impl AppState {
 }
 
 impl Layout {
-    /// The main menu; `current` is the meta's current entry ("forside",
-    /// "nyheder", "hjemmesider" or "").
+    /// The main menu: the front page, the top-level pages, news and the
+    /// directory. `current` is the meta's current entry ("forside",
+    /// "nyheder", "hjemmesider", a top-level page's path or "").
     pub fn menu(&self, current: &str) -> Vec<MenuEntry> {
-        [
-            ("Forside", "/", "forside"),
-            ("Nyheder", "/nyheder", "nyheder"),
-            ("Andre hjemmesider", "/hjemmesider", "hjemmesider"),
-        ]
-        .into_iter()
-        .map(|(title, url, key)| MenuEntry {
+        let entry = |title: &str, url: &str, key: &str| MenuEntry {
             title: title.into(),
             url: url.into(),
             current: key == current,
-        })
-        .collect()
+        };
+        std::iter::once(entry("Forside", "/", "forside"))
+            .chain(
+                self.menu_pages
+                    .iter()
+                    .map(|n| entry(&n.title, &n.path, &n.path)),
+            )
+            .chain([
+                entry("Nyheder", "/nyheder", "nyheder"),
+                entry("Andre hjemmesider", "/hjemmesider", "hjemmesider"),
+            ])
+            .collect()
     }
 
     /// The `site` the templates see.

@@ -99,8 +99,9 @@ fn html_formatter(out: &mut Output, state: &mut State, value: &Value) -> Result<
 
 /// What every page tells the layout.
 pub struct Meta<'a> {
-    /// Which main-menu entry is current: "forside", "nyheder", "hjemmesider" or "".
-    pub current: &'static str,
+    /// Which main-menu entry is current: "forside", "nyheder", "hjemmesider",
+    /// the path of the top-level page above a page, or "".
+    pub current: &'a str,
     /// The page's own title; the site name is appended.
     pub title: Option<&'a str>,
     pub description: Option<&'a str>,

@@ -35,6 +35,7 @@ mod media_api;
 mod media_cluster;
 mod media_public;
 mod media_transfer;
+mod menu_sitemap;
 mod news;
 mod page_tree;
 mod pages;

@@ -406,3 +406,23 @@ async fn a_published_articles_old_slug_answers_301_and_a_new_title_keeps_it() {
     app.api("DELETE", &path, Some(&token), None).await;
     assert_eq!(app.get("/nyheder/ny-skole").await.status, 404);
 }
+
+#[tokio::test]
+async fn no_top_level_page_takes_a_first_segment_of_the_application() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    for slug in raadhus_domain::urls::RESERVED {
+        let refused = call(
+            &app,
+            &token,
+            "POST",
+            "/api/v1/pages",
+            json!({"title": "Forsøg", "body": "", "slug": slug}),
+        )
+        .await;
+        assert_eq!(refused.status, 422, "{slug}: {}", refused.body);
+        assert_eq!(refused.json()["field"], "slug", "{slug}");
+    }
+    let tree = app.api("GET", "/api/v1/pages", Some(&token), None).await;
+    assert_eq!(tree.json()["items"], json!([]), "{}", tree.body);
+}

@@ -260,6 +260,8 @@ struct Shared {
     /// The page every page's footer links (the privacy page; 0 for none):
     /// a change of it touches every entry.
     footer_page: AtomicI64,
+    /// What the main menu shows (see [`menu`]).
+    menu: Mutex<menu::MenuFacts>,
     /// Keys being rendered now, with how to tell those waiting for them.
     rendering: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
 }
@@ -344,6 +346,7 @@ impl RenderCache {
                 invalidations: AtomicU64::new(0),
                 journal: AtomicI64::new(0),
                 footer_page: AtomicI64::new(0),
+                menu: Mutex::default(),
                 rendering: Mutex::new(HashMap::new()),
             }),
         }
@@ -596,6 +599,7 @@ impl RenderCache {
 }
 
 pub mod files;
+mod menu;
 
 #[cfg(test)]
 mod tests;

@@ -71,3 +71,60 @@ pub(crate) const QUERY_PARAMETERS: &[&str] = &[
 
 /// The short text above the directory form, on the front page and its own page.
 const DIRECTORY_INTRO: &str = "Kommunens skoler, dagtilbud, biblioteker og mange andre institutioner og afdelinger har deres egen hjemmeside. Vælg et emne og derefter den hjemmeside, du vil besøge.";
+
+#[cfg(test)]
+mod tests {
+    use raadhus_domain::urls;
+
+    /// The first segments of every route path written in the web crate's
+    /// source (`.route("/…"`), and of the API's prefix.
+    fn routed_first_segments() -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut dirs = vec![root];
+        let mut segments = vec![crate::api::PREFIX.to_string()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let source = std::fs::read_to_string(&path).unwrap();
+                for (_, rest) in source
+                    .match_indices(".route(")
+                    .map(|(i, _)| source.split_at(i + 7))
+                {
+                    let rest = rest.trim_start();
+                    if let Some(literal) = rest.strip_prefix('"') {
+                        let end = literal.find('"').unwrap();
+                        segments.push(literal[..end].to_string());
+                    }
+                }
+            }
+        }
+        segments
+            .iter()
+            .filter_map(|p| p.strip_prefix('/'))
+            .map(|p| p.split('/').next().unwrap_or("").to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// A top-level page may never take an address the router answers.
+    #[test]
+    fn every_first_segment_the_router_answers_is_reserved_for_the_application() {
+        let segments = routed_first_segments();
+        for expected in ["nyheder", "admin", "api", "static", "medier", "sitemap.xml"] {
+            assert!(
+                segments.iter().any(|s| s == expected),
+                "{expected} not found"
+            );
+        }
+        for segment in &segments {
+            assert!(
+                urls::is_reserved(segment),
+                "/{segment} is routed but not reserved"
+            );
+        }
+    }
+}

@@ -135,8 +135,9 @@ async fn render(
         siblings => Value::from(Serde(links(siblings, page.id))),
         children => Value::from(Serde(links(children, page.id))),
     };
+    let section = lineage.first().map_or("", |n| n.path.as_str());
     let meta = Meta {
-        current: "",
+        current: section,
         title: Some(&page.content.title),
         description: page.content.lead.as_deref(),
         canonical_path: Some(&page.path),

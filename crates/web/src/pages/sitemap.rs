@@ -1,4 +1,5 @@
-//! `/sitemap.xml` (every public page with its last change) and `/robots.txt`.
+//! `/sitemap.xml` (every public page, article and content page, with its
+//! last change) and `/robots.txt`.
 
 use axum::extract::State;
 use axum::http::header;
@@ -45,10 +46,26 @@ pub async fn sitemap(State(state): State<AppState>) -> Result<Response, WebError
         loc: state.urls().news(slug),
         lastmod: stamp(Some(*t)),
     }));
+    let tree = state.store().page_tree(site).await?;
+    let page_expires = tree
+        .iter()
+        .flat_map(|n| [n.publish_at, n.unpublish_at])
+        .flatten()
+        .filter(|&t| t > now)
+        .min();
+    let pages = raadhus_domain::page::public_only(tree, now);
+    urls.extend(pages.iter().map(|n| Url {
+        loc: loc(&n.path),
+        lastmod: stamp(Some(n.updated_at)),
+    }));
     let xml = state.render_xml("sitemap.xml", context! { urls => Serde(urls) })?;
-    let cacheable = state
-        .until_next_scheduled(vec![Tag::AnyNews, Tag::Directory])
-        .await?;
+    let mut tags = vec![Tag::AnyNews, Tag::Directory, Tag::PageTree];
+    tags.extend(pages.iter().map(|n| Tag::Page(n.id)));
+    let mut cacheable = state.until_next_scheduled(tags).await?;
+    cacheable.expires = [cacheable.expires, page_expires]
+        .into_iter()
+        .flatten()
+        .min();
     Ok((
         cacheable,
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
