@@ -73,18 +73,19 @@ async fn page_changes(app: &TestApp, id: i64) -> usize {
     journal.iter().filter(|r| r.change == listed).count()
 }
 
-/// The main menu's entries on the front page.
-async fn menu(app: &TestApp) -> Vec<String> {
-    app.get("/").await.texts("nav[aria-label=Hovedmenu] a")
+/// The titles in the "Undersider" list of the page at `path`.
+async fn subpages(app: &TestApp, path: &str) -> Vec<String> {
+    app.get(path).await.texts(".subpages__item")
 }
 
 #[tokio::test]
 async fn scheduled_pages_go_public_and_go_away_at_their_times() {
     let app = TestApp::spawn().await;
     let start = app.clock.now();
+    let parent = app.page(None, "Borger").await;
     let page = app
         .page_with(
-            None,
+            Some(parent.id),
             PageForm {
                 status: "scheduled",
                 publish_at: Some(start + 1.hour()),
@@ -95,12 +96,12 @@ async fn scheduled_pages_go_public_and_go_away_at_their_times() {
         .await;
     let created = page_changes(&app, page.id).await;
     assert_eq!(app.get(&page.path).await.status, StatusCode::NOT_FOUND);
-    // The front page is cached now without the page in its menu.
-    assert!(!menu(&app).await.contains(&"Valg 2026".to_string()));
+    // The parent is cached now without the page among its subpages.
+    assert!(subpages(&app, &parent.path).await.is_empty());
 
     app.clock.advance(SignedDuration::from_hours(2));
     assert_eq!(app.get(&page.path).await.status, StatusCode::OK);
-    assert!(menu(&app).await.contains(&"Valg 2026".to_string()));
+    assert_eq!(subpages(&app, &parent.path).await, ["Valg 2026"]);
     assert!(
         audit_shows(&app, "publish").await,
         "the scheduler records the publication"
@@ -116,7 +117,7 @@ async fn scheduled_pages_go_public_and_go_away_at_their_times() {
 
     app.clock.advance(SignedDuration::from_hours(2));
     assert_eq!(app.get(&page.path).await.status, StatusCode::NOT_FOUND);
-    assert!(!menu(&app).await.contains(&"Valg 2026".to_string()));
+    assert!(subpages(&app, &parent.path).await.is_empty());
     assert!(
         audit_shows(&app, "unpublish").await,
         "the scheduler records the take-down"
