@@ -4,13 +4,17 @@
 mod auth;
 mod crud;
 mod dashboard;
+mod editor;
 mod log;
 mod media;
 mod news;
+mod notice;
+mod pages;
 mod password_reset;
 mod records;
 mod session;
 mod users;
+mod versions;
 
 use axum::Router;
 use axum::extract::State;
@@ -69,6 +73,7 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<Topic>())
         .merge(crud::routes::<Website>())
         .merge(media::routes())
+        .merge(pages::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
