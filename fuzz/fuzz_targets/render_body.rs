@@ -1,4 +1,4 @@
-//! Article bodies: `markup::render` (CommonMark, then ammonia).
+//! Article bodies: `markup::render` (CommonMark and the `:::` blocks).
 //!
 //! For any text: no panic; the same output twice; and the output holds only
 //! the elements and attributes the sanitizer allows (plus the inert `title`
@@ -91,6 +91,22 @@ fn check_attribute(tag: &str, attr: &str, value: &str) -> Result<(), String> {
         // are ammonia's default generic attributes, which `Builder::empty()`
         // keeps: they pass on every allowed element.
         (_, "title" | "lang") | ("ol", "start") => Ok(()),
+        // The blocks' fixed classes, names and ids (a fold-out's id is a slug).
+        ("details", "class") if value == "foldeud" => Ok(()),
+        ("section", "class") if value == "faktaboks" => Ok(()),
+        ("p", "class") if value == "faktaboks__titel" => Ok(()),
+        ("address", "class") if value == "kontakt" => Ok(()),
+        ("p", "class") if value == "contact__name" => Ok(()),
+        ("span", "class") if value == "visually-hidden" => Ok(()),
+        ("section", "aria-label") if value.starts_with("Faktaboks") => Ok(()),
+        ("details" | "p" | "section", "id" | "aria-labelledby")
+            if !value.is_empty()
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            Ok(())
+        }
         ("a", "rel") if value == "noopener noreferrer" => Ok(()),
         ("a", "href") => match scheme(value) {
             Some(s) if !SCHEMES.contains(&s.as_str()) => {

@@ -8,6 +8,11 @@ pub const VIA_API: &str = " via the API";
 /// Appended to a summary of a change made on the command line.
 pub const FROM_CLI: &str = " from the command line";
 
+/// The site's settings (name, logo, footer facts) saved.
+pub const SETTINGS_SAVED: &str = "site settings saved";
+/// The front page's composition saved.
+pub const FRONT_PAGE_SAVED: &str = "front page saved";
+
 /// `Titel (version 6)`: an article saved.
 pub fn saved(title: &str, version: i64) -> String {
     format!("{title} (version {version})")
@@ -249,6 +254,11 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             };
             Told::new(&format!("{verb} {}", noun(entity)?), what, "")
         }
+        ("site", "update") => Told::plain(match what {
+            SETTINGS_SAVED => "ændrede indstillingerne",
+            FRONT_PAGE_SAVED => "ændrede forsiden",
+            _ => return None,
+        }),
         ("user", "sign-in") => Told::plain(format!(
             "loggede ind fra {}",
             what.strip_prefix("signed in from ")?
@@ -481,6 +491,18 @@ mod tests {
                 "token",
                 TOKEN_REVOKED_UNNAMED.into(),
                 "tilbagekaldte en API-nøgle",
+            ),
+            (
+                "update",
+                "site",
+                SETTINGS_SAVED.into(),
+                "ændrede indstillingerne",
+            ),
+            (
+                "update",
+                "site",
+                FRONT_PAGE_SAVED.into(),
+                "ændrede forsiden",
             ),
         ];
         for (action, entity, summary, danish) in cases {

@@ -40,6 +40,7 @@ pub mod page;
 pub mod paging;
 pub mod phone;
 pub mod secret;
+pub mod settings;
 pub mod site;
 pub mod slug;
 pub mod throttle;
@@ -57,6 +58,7 @@ pub use news::{
 };
 pub use page::{PageContent, PageDraft, PageForm, PageNode, Placement, WebPage};
 pub use phone::Phone;
+pub use settings::{FrontPage, SiteSettings};
 pub use site::{Site, SiteId};
 pub use slug::Slug;
 pub use urls::SiteUrls;

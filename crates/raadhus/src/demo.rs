@@ -7,6 +7,7 @@ use raadhus_domain::{ContactInput, NewsContent, NewsForm, Slug, TopicInput, WebU
 use serde::Deserialize;
 
 pub mod files;
+pub mod identity;
 
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
 

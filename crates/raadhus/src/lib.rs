@@ -110,8 +110,10 @@ impl Application {
     ) -> Result<Self, StartError> {
         let store = open_store(config).await?;
         let now = clock.now();
+        // The configured name names a new site (and the demo); after that
+        // the name is the administrators' (Indstillinger, PUT /api/v1/site).
         let initial_name = config.site_name.as_deref().unwrap_or(DEFAULT_SITE_NAME);
-        let mut site = store
+        let site = store
             .primary_site(initial_name, now)
             .await
             .map_err(StartError::Database)?;
@@ -134,22 +136,29 @@ impl Application {
             demo::files::add(&usecases, site.id, limits)
                 .await
                 .map_err(StartError::Demo)?;
-            if config.site_name.is_none() {
-                site.name = demo_name;
-            }
+            let name = config.site_name.clone().unwrap_or(demo_name);
+            demo::identity::add(&usecases, site.id, &name, limits)
+                .await
+                .map_err(StartError::Demo)?;
             tracing::info!(
                 news = bundle.news.len(),
                 websites = bundle.websites.len(),
                 "loaded demo content"
             );
+        } else if let Some(name) = &config.site_name {
+            let stored = store
+                .site_settings(site.id)
+                .await
+                .map_err(StartError::Database)?
+                .name;
+            if &stored != name {
+                tracing::warn!(
+                    configured = %name,
+                    stored = %stored,
+                    "site_name only names a new site: this one is named in the admin (Indstillinger)"
+                );
+            }
         }
-        if let Some(name) = &config.site_name {
-            site.name = name.clone();
-        }
-        store
-            .rename_site(site.id, &site.name)
-            .await
-            .map_err(StartError::Database)?;
         let bind_error = |source| StartError::Bind {
             addr: config.bind,
             source,

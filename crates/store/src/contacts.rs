@@ -2,7 +2,28 @@
 
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 use jiff::Timestamp;
+use raadhus_domain::markup::blocks;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
+
+/// What holds a body: an article or a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyOf {
+    News(i64),
+    Page(i64),
+}
+
+/// An article or page whose body places a contact person in its text
+/// (`::: kontakt ID`), in the bin or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyUse {
+    pub of: BodyOf,
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub binned: bool,
+    /// Lists may show it (its status is published).
+    pub published: bool,
+}
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
@@ -28,7 +49,61 @@ async fn contact(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Co
         .transpose())
 }
 
+async fn many(conn: &mut Conn<'_>, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+    let mut found = Vec::with_capacity(ids.len());
+    for &id in ids {
+        if let Some(contact) = contact(conn, site, id).await? {
+            found.push(contact);
+        }
+    }
+    Ok(found)
+}
+
+/// The articles and pages of the site whose bodies place contact person
+/// `id` in their text. Bodies without a block line are passed over by the
+/// database; the others are read here.
+async fn body_uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
+    let pattern = format!("%{}%", blocks::MARKER);
+    let mut all = Vec::new();
+    for (table, of) in [
+        ("news", BodyOf::News as fn(i64) -> BodyOf),
+        ("pages", BodyOf::Page),
+    ] {
+        let sql = format!(
+            "SELECT id, version, title, body, deleted_at, status FROM {table}
+             WHERE site_id = $1 AND body LIKE $2 ORDER BY title, id"
+        );
+        let found: Vec<BodyUse> = on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .bind(&pattern)
+            .fetch_all(&mut *c)
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(BodyUse {
+                    of: of(row.col("id")?),
+                    version: row.col("version")?,
+                    title: row.col("title")?,
+                    body: row.col("body")?,
+                    binned: row.col::<Option<String>>("deleted_at")?.is_some(),
+                    published: row.col::<String>("status")? == "published",
+                })
+            })
+            .collect::<Result<_>>())?;
+        all.extend(found);
+    }
+    Ok(all
+        .into_iter()
+        .filter(|u| blocks::contact_refs(&u.body).contains(&id))
+        .collect())
+}
+
 impl Store {
+    /// The contact persons of `ids` that the site has, in that order.
+    pub async fn contacts_many(&self, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+        many(&mut self.pool_conn().await?.conn(), site, ids).await
+    }
+
     /// One contact person of the site.
     pub async fn contact(&self, site: SiteId, id: i64) -> Result<Option<ContactPerson>> {
         contact(&mut self.pool_conn().await?.conn(), site, id).await
@@ -49,6 +124,17 @@ impl Store {
 }
 
 impl WriteTx {
+    /// [`Store::contacts_many`], seen from inside this transaction.
+    pub async fn contacts_many(&mut self, site: SiteId, ids: &[i64]) -> Result<Vec<ContactPerson>> {
+        many(&mut self.conn(), site, ids).await
+    }
+
+    /// The articles and pages whose bodies place contact person `id` in
+    /// their text, as this transaction sees them.
+    pub async fn contact_body_uses(&mut self, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
+        body_uses(&mut self.conn(), site, id).await
+    }
+
     pub async fn create_contact(
         &mut self,
         site: SiteId,
@@ -109,13 +195,14 @@ impl WriteTx {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Deletes a contact person no article or page names (also drafts and
-    /// binned ones); one still named is [`StoreError::InUse`] with the titles.
+    /// Deletes a contact person no article or page names, under it or in
+    /// its text (also drafts and binned ones); one still named is
+    /// [`StoreError::InUse`] with the titles.
     pub async fn delete_contact(&mut self, site: SiteId, id: i64) -> Result<ContactPerson> {
         let found = contact(&mut self.conn(), site, id)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
+        let mut used_by: Vec<String> = on_conn!(&mut self.conn(), c => sqlx::query_scalar(
             "SELECT n.title FROM news_contacts nc JOIN news n ON n.id = nc.news_id
              WHERE nc.site_id = $1 AND nc.contact_id = $2 ORDER BY n.title",
         )
@@ -123,8 +210,19 @@ impl WriteTx {
         .bind(id)
         .fetch_all(&mut *c)
         .await)?;
-        let mut used_by = used_by;
+        for named in body_uses(&mut self.conn(), site, id).await? {
+            let title = if named.binned {
+                format!("{} (i papirkurven)", named.title)
+            } else {
+                named.title
+            };
+            if !used_by.contains(&title) {
+                used_by.push(title);
+            }
+        }
         used_by.extend(crate::pages::pages_using(&mut self.conn(), site, Some(id), None).await?);
+        let mut seen = std::collections::HashSet::new();
+        used_by.retain(|title| seen.insert(title.clone()));
         self.delete_row(crate::Table::Contacts, site, id, used_by)
             .await?;
         Ok(found)

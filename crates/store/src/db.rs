@@ -216,6 +216,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "pages",
         include_str!("../migrations/sqlite/0009_pages.sql"),
     ),
+    (
+        10,
+        "site_settings",
+        include_str!("../migrations/sqlite/0010_site_settings.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -260,6 +265,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         "pages",
         include_str!("../migrations/postgresql/0009_pages.sql"),
     ),
+    (
+        10,
+        "site_settings",
+        include_str!("../migrations/postgresql/0010_site_settings.sql"),
+    ),
 ];
 
 /// The PostgreSQL channel every content change is announced on (by triggers,
@@ -272,9 +282,12 @@ pub const CHANGES_CHANNEL: &str = "raadhus_changes";
 /// node whose database is down answers `503` at once instead of hanging.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Key of the transaction-level advisory lock that serialises writers on
-/// PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite.
-const WRITE_LOCK: i64 = 0x0052_6161_6468_7573; // "Raadhus" in ASCII
+/// First key of the transaction-level advisory lock that serialises writers
+/// on PostgreSQL, as `BEGIN IMMEDIATE` does on SQLite. The second key is the
+/// hash of the current schema: a Raadhus database is one schema, so writers
+/// of another schema in the same database (another installation, or another
+/// test) never wait for this one's.
+const WRITE_LOCK: i32 = 0x5261_6164; // "Raad" in ASCII
 
 impl Store {
     /// Opens the database at `url`: `sqlite://PATH` (the file is created if
@@ -395,7 +408,7 @@ impl Store {
             Db::Sqlite(pool) => TxDb::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                sqlx::query("SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))")
                     .bind(WRITE_LOCK)
                     .execute(&mut *tx)
                     .await?;

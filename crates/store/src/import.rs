@@ -2,8 +2,9 @@
 //! row keeps its id and its times.
 
 use raadhus_domain::export::{Export, ExportMedia, ExportNews, ExportSite};
+use raadhus_domain::markup::{self, Shown};
 use raadhus_domain::media::refs_in;
-use raadhus_domain::{Email, Media, SiteId, WebUrl, markup};
+use raadhus_domain::{ContactPerson, Email, Media, SiteId, WebUrl};
 
 use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, users};
 
@@ -210,26 +211,47 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
     }
     export_media::insert_media(conn, site.id, &site.media).await?;
     let library: Vec<Media> = site.media.iter().map(ExportMedia::to_media).collect();
+    let contacts: Vec<ContactPerson> = site
+        .contacts
+        .iter()
+        .map(|x| ContactPerson {
+            id: x.id,
+            name: x.name.clone(),
+            job_title: x.job_title.clone(),
+            email: x.email.clone(),
+            phone: x.phone.clone(),
+        })
+        .collect();
     for n in &site.news {
-        insert_news(conn, site.id, n, &library).await?;
+        insert_news(conn, site.id, n, &library, &contacts).await?;
     }
     Ok(())
 }
 
 /// Stores article `n` of `site`, its body rendered with the files of the
-/// site's `library` it refers to, and records which files it uses.
+/// site's `library` and the `contacts` it refers to, and records which
+/// files it uses.
 async fn insert_news(
     conn: &mut Conn<'_>,
     site: i64,
     n: &ExportNews,
     library: &[Media],
+    contacts: &[ContactPerson],
 ) -> Result<()> {
     let refs = refs_in(&n.content.body);
-    let shown: Vec<Media> = library
-        .iter()
-        .filter(|m| refs.contains(&m.id))
-        .cloned()
-        .collect();
+    let named = markup::contact_refs(&n.content.body);
+    let shown = Shown {
+        media: library
+            .iter()
+            .filter(|m| refs.contains(&m.id))
+            .cloned()
+            .collect(),
+        contacts: contacts
+            .iter()
+            .filter(|c| named.contains(&c.id))
+            .cloned()
+            .collect(),
+    };
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
                            unpublish_at, deleted_at, version, created_at, updated_at,

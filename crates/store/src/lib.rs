@@ -20,9 +20,11 @@ mod old_paths;
 mod owner;
 mod pages;
 mod schedule;
+mod settings;
 mod sites;
 mod users;
 
+pub use contacts::{BodyOf, BodyUse};
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};

@@ -428,6 +428,10 @@ impl WriteTx {
         .map(drop))?;
         write_revision(conn, site, id, user, now).await?;
         self.changed(site, Change::Media { id });
+        // The logo is in every page's header.
+        if self.is_logo(id).await? {
+            self.changed(site, Change::Site);
+        }
         let saved = media_by_id(&mut self.conn(), site, id)
             .await?
             .ok_or(StoreError::NotFound)?;
@@ -478,9 +482,13 @@ impl WriteTx {
             })
             .collect();
         used.extend(crate::pages::pages_using(conn, site, None, Some(id)).await?);
+        if self.is_logo(id).await? {
+            used.insert(0, "Kommunens logo (Indstillinger)".to_string());
+        }
         if !used.is_empty() {
             return Err(StoreError::InUse(used));
         }
+        let conn = &mut self.conn();
         on_conn!(conn, c => sqlx::query("DELETE FROM media WHERE site_id = $1 AND id = $2")
             .bind(site.0)
             .bind(id)

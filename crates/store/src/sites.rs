@@ -1,6 +1,6 @@
 //! Sites (tenants).
 
-use crate::{Change, DbRow, Result, Store, codec};
+use crate::{DbRow, Result, Store, codec};
 use jiff::Timestamp;
 use raadhus_domain::{Site, SiteId};
 
@@ -23,23 +23,6 @@ impl Store {
                 name: row.col("name")?,
             })
         })
-    }
-
-    /// Gives the site a new name (nothing is written if it already has it).
-    pub async fn rename_site(&self, site: SiteId, name: &str) -> Result<()> {
-        let mut tx = self.write().await?;
-        let done = on_conn!(&mut tx.conn(), c => sqlx::query(
-            "UPDATE sites SET name = $1 WHERE id = $2 AND name <> $1",
-        )
-        .bind(name)
-        .bind(site.0)
-        .execute(&mut *c)
-        .await
-        .map(|d| d.rows_affected()))?;
-        if done > 0 {
-            tx.changed(site, Change::Site);
-        }
-        tx.commit().await
     }
 
     /// When anything the public pages show last changed: a save or delete of

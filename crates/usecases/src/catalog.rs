@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use raadhus_domain::{
     ContactInput, ContactPerson, SiteId, Topic, TopicInput, Website, WebsiteInput,
 };
-use raadhus_store::{Result as StoreResult, Store, WriteTx};
+use raadhus_store::{BodyOf, Result as StoreResult, Store, WriteTx};
 
 use crate::{Actor, Result, UseCases};
 
@@ -43,6 +43,16 @@ pub trait Record: Sized + Send + Sync + 'static {
         input: &Self::Input,
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Self>> + Send;
+    /// What else changes with it, in the same transaction (after
+    /// [`Record::update`]); nothing unless said.
+    fn updated(
+        _uc: &UseCases,
+        _tx: &mut WriteTx,
+        _site: SiteId,
+        _record: &Self,
+    ) -> impl Future<Output = Result<()>> + Send {
+        std::future::ready(Ok(()))
+    }
     /// Deletes it, unless something refers to it
     /// ([`raadhus_store::StoreError::InUse`]); returns what was deleted.
     fn delete(
@@ -53,6 +63,31 @@ pub trait Record: Sized + Send + Sync + 'static {
 }
 
 impl UseCases {
+    /// Renders again the bodies of the articles and pages that place
+    /// contact person `id` in their text (with the person as saved in `tx`;
+    /// binned ones too, so that they are right when restored), and tells
+    /// every page showing them.
+    async fn rerender_naming(&self, tx: &mut WriteTx, site: SiteId, id: i64) -> Result<()> {
+        for named in tx.contact_body_uses(site, id).await? {
+            let html = self.renderer.render_in(tx, site, named.body).await?;
+            match named.of {
+                BodyOf::News(news_id) => {
+                    tx.store_body_html(news_id, named.version, &html).await?;
+                    if !named.binned
+                        && let Some(article) = tx.news_by_id(site, news_id).await?
+                    {
+                        tx.news_shown_anew(site, &article);
+                    }
+                }
+                BodyOf::Page(page_id) => {
+                    tx.store_page_body_html(site, page_id, named.version, named.published, &html)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub async fn create<R: Record>(&self, site: SiteId, by: &Actor, input: &R::Input) -> Result<R> {
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -71,6 +106,7 @@ impl UseCases {
         let now = self.now();
         let mut tx = self.store.write().await?;
         let record = R::update(&mut tx, site, id, input, now).await?;
+        R::updated(self, &mut tx, site, &record).await?;
         self.finish(tx, site, by, "update", &record, now).await?;
         Ok(record)
     }
@@ -147,6 +183,16 @@ impl Record for ContactPerson {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Self>> + Send {
         tx.update_contact(site, id, input, now)
+    }
+
+    /// The bodies that place the person in their text are rendered again.
+    fn updated(
+        uc: &UseCases,
+        tx: &mut WriteTx,
+        site: SiteId,
+        record: &Self,
+    ) -> impl Future<Output = Result<()>> + Send {
+        uc.rerender_naming(tx, site, record.id)
     }
 
     fn delete(

@@ -22,6 +22,7 @@ mod media;
 mod news;
 mod pages;
 mod render;
+mod settings;
 
 use jiff::Timestamp;
 use raadhus_store::{Audit, Store};

@@ -6,7 +6,6 @@
 //! (its alt text above all) re-renders, in the same transaction, the bodies
 //! of the articles that show it, so every page follows at once.
 
-use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::media::{MediaForm, MediaKind, refs_in, safe_filename};
 use raadhus_domain::{Media, MediaDetails, SiteId, ValidationErrors};
 use raadhus_media::{Limits, Prepared};
@@ -206,14 +205,11 @@ impl UseCases {
             let Some(article) = tx.news_by_id(site, used.news_id).await? else {
                 continue;
             };
-            let refs = refs_in(&article.content.body);
-            if refs.contains(&changed.id) {
+            if refs_in(&article.content.body).contains(&changed.id) {
                 // Read in the transaction: it holds the changed file as saved.
-                let media = tx.media_many(site, &refs).await?;
-                let body = article.content.body.clone();
                 let html = self
                     .renderer
-                    .run(move || BodyHtml::render_with(&body, &media))
+                    .render_in(tx, site, article.content.body.clone())
                     .await?;
                 tx.store_body_html(article.id, article.version, &html)
                     .await?;

@@ -75,7 +75,7 @@ impl UseCases {
             .ok_or(Error::NotFound)?;
         let html = self
             .renderer
-            .render(&self.store, site, revision.content.body.clone())
+            .render_new(&self.store, site, revision.content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -126,7 +126,7 @@ impl UseCases {
     ) -> Result<(WriteTx, NewsContent, BodyHtml, Timestamp)> {
         let html = self
             .renderer
-            .render(&self.store, site, draft.content.body.clone())
+            .render_new(&self.store, site, draft.content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;

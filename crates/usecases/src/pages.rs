@@ -27,7 +27,7 @@ impl UseCases {
     ) -> Result<WebPage> {
         let html = self
             .renderer
-            .render(&self.store, site, draft.content.body.clone())
+            .render_new(&self.store, site, draft.content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -62,7 +62,7 @@ impl UseCases {
     ) -> Result<WebPage> {
         let html = self
             .renderer
-            .render(&self.store, site, draft.content.body.clone())
+            .render_new(&self.store, site, draft.content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -108,7 +108,7 @@ impl UseCases {
         let content: PageContent = revision.content;
         let html = self
             .renderer
-            .render(&self.store, site, content.body.clone())
+            .render_new(&self.store, site, content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;

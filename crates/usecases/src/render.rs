@@ -10,9 +10,9 @@
 use std::sync::Arc;
 
 use raadhus_domain::SiteId;
-use raadhus_domain::markup::BodyHtml;
+use raadhus_domain::markup::{BodyHtml, Shown, contact_refs};
 use raadhus_domain::media::refs_in;
-use raadhus_store::Store;
+use raadhus_store::{Store, WriteTx};
 use tokio::sync::Semaphore;
 
 use crate::{Error, Result};
@@ -52,15 +52,70 @@ impl Renderer {
 
     /// `markdown`, a body of `site`, rendered to safe HTML
     /// (`markup::render_with`), with the files of the site's media library
-    /// it refers to.
+    /// and the contact persons it refers to (one that is gone is left out).
     pub async fn render(&self, store: &Store, site: SiteId, markdown: String) -> Result<BodyHtml> {
-        let refs = refs_in(&markdown);
-        let media = if refs.is_empty() {
-            Vec::new()
-        } else {
-            store.media_many(site, &refs).await?
+        let (media, contacts) = (refs_in(&markdown), contact_refs(&markdown));
+        let shown = Shown {
+            media: maybe(&media, || store.media_many(site, &media)).await?,
+            contacts: maybe(&contacts, || store.contacts_many(site, &contacts)).await?,
         };
-        self.run(move || BodyHtml::render_with(&markdown, &media))
+        self.render_shown(markdown, shown).await
+    }
+
+    /// [`Renderer::render`] for a body an editor saves: a contact person it
+    /// places in the text that the site does not have is refused, with a
+    /// message for the editor.
+    pub async fn render_new(
+        &self,
+        store: &Store,
+        site: SiteId,
+        markdown: String,
+    ) -> Result<BodyHtml> {
+        let named = contact_refs(&markdown);
+        let found = maybe(&named, || store.contacts_many(site, &named)).await?;
+        if let Some(missing) = named.iter().find(|id| !found.iter().any(|c| c.id == **id)) {
+            return Err(Error::field(
+                "body",
+                format!(
+                    "Kontaktperson nummer {missing} findes ikke (::: kontakt {missing}). \
+                     Skriv nummeret på en af kontaktpersonerne; det står ved hver person \
+                     under Kontaktpersoner."
+                ),
+            ));
+        }
+        self.render(store, site, markdown).await
+    }
+
+    /// [`Renderer::render`], reading what the body shows inside `tx`
+    /// (which holds a change to it as saved).
+    pub async fn render_in(
+        &self,
+        tx: &mut WriteTx,
+        site: SiteId,
+        markdown: String,
+    ) -> Result<BodyHtml> {
+        let (media, contacts) = (refs_in(&markdown), contact_refs(&markdown));
+        let shown = Shown {
+            media: tx.media_many(site, &media).await?,
+            contacts: tx.contacts_many(site, &contacts).await?,
+        };
+        self.render_shown(markdown, shown).await
+    }
+
+    async fn render_shown(&self, markdown: String, shown: Shown) -> Result<BodyHtml> {
+        self.run(move || BodyHtml::render_with(&markdown, &shown))
             .await
+    }
+}
+
+/// What `read` finds for `ids`; nothing, without asking, for no ids.
+async fn maybe<T, F>(ids: &[i64], read: impl FnOnce() -> F) -> Result<Vec<T>>
+where
+    F: Future<Output = raadhus_store::Result<Vec<T>>>,
+{
+    if ids.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Ok(read().await?)
     }
 }

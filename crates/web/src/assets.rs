@@ -33,6 +33,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "foldeud.js",
+        include_bytes!("../static/foldeud.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "media.js",
         include_bytes!("../static/media.js"),
         "text/javascript; charset=utf-8",

@@ -261,11 +261,14 @@ pub async fn render_error_pages(
     };
     let retry_after = response.headers_mut().remove(header::RETRY_AFTER);
     let ctx = minijinja::context! { heading => page.heading, message => page.message };
-    let mut page = match state.render_page(
-        "error.html",
-        crate::render::Meta::untitled(page.heading),
-        ctx,
-    ) {
+    let mut page = match state
+        .render_page(
+            "error.html",
+            crate::render::Meta::untitled(page.heading),
+            ctx,
+        )
+        .await
+    {
         Ok(html) => (status, html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page could not be rendered");

@@ -13,6 +13,7 @@ mod caching;
 mod client;
 mod error;
 mod figures;
+mod layout;
 mod pages;
 mod render;
 mod variants;

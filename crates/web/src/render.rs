@@ -26,6 +26,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("partials/admin_notice.html"),
     template!("partials/media_fields.html"),
     template!("partials/media_errors.html"),
+    template!("partials/block_help.html"),
     template!("admin/base.html"),
     template!("admin/login.html"),
     template!("admin/dashboard.html"),
@@ -48,6 +49,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/media_upload.html"),
     template!("admin/media_edit.html"),
     template!("admin/media_inaccessible.html"),
+    template!("admin/settings.html"),
+    template!("admin/front_page.html"),
+    template!("partials/identity_field.html"),
     template!("sitemap.xml"),
     template!("search.html"),
 ];
@@ -119,19 +123,31 @@ impl<'a> Meta<'a> {
 }
 
 impl AppState {
-    /// Renders a page with the layout's context merged into `ctx`.
-    pub(crate) fn render_page(
+    /// Renders a page with the layout's context (the site's settings, the
+    /// main menu) merged into `ctx`.
+    pub(crate) async fn render_page(
         &self,
+        template: &str,
+        meta: Meta<'_>,
+        ctx: Value,
+    ) -> Result<Html<String>, crate::WebError> {
+        let layout = self.layout().await?;
+        Ok(self.render_with_layout(&layout, template, meta, ctx)?)
+    }
+
+    /// Renders a page with a layout already read (a handler that needs the
+    /// settings itself reads them once).
+    pub(crate) fn render_with_layout(
+        &self,
+        layout: &crate::layout::Layout,
         template: &str,
         meta: Meta<'_>,
         ctx: Value,
     ) -> Result<Html<String>, Error> {
         let canonical = meta.canonical_path.map(|p| self.urls().absolute(p));
         let full = context! {
-            site => context! {
-                name => self.site().name.clone(),
-                has_statement => self.inner.was_url.is_some(),
-            },
+            site => layout.site(self.inner.was_url.is_some()),
+            menu => minijinja::value::Serde(layout.menu(meta.current)),
             current => meta.current,
             page_title => meta.title,
             description => meta.description,

@@ -59,6 +59,43 @@
     schedulePreview();
   }
 
+  // Blocks (the help under the body field): each button inserts a block on
+  // lines of its own at the cursor, its placeholder selected to type over.
+  var templates = {
+    foldeud: ["::: foldeud ", "Overskrift", "\nTekst\n:::"],
+    faktaboks: ["::: faktaboks ", "Fakta", "\n- \n:::"]
+  };
+  var chosenContact = form.querySelector("[data-block-contact]");
+  function insertBlock(parts) {
+    var start = body.selectionStart;
+    var text = body.value;
+    var before = text.slice(0, start);
+    var lead = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    var after = text.slice(body.selectionEnd);
+    var trail = /^\n/.test(after) ? "\n" : "\n\n";
+    var block = lead + parts[0] + parts[1] + parts[2] + trail;
+    body.value = before + block + after;
+    body.focus();
+    var at = start + lead.length + parts[0].length;
+    body.setSelectionRange(at, at + parts[1].length);
+    schedulePreview();
+  }
+  var blockButtons = body ? form.querySelectorAll("[data-block], [data-block-buttons]") : [];
+  Array.prototype.forEach.call(blockButtons, function (button) {
+    button.hidden = false;
+    if (!button.hasAttribute("data-block")) {
+      return;
+    }
+    var kind = button.getAttribute("data-block");
+    button.addEventListener("click", function () {
+      if (kind === "kontakt") {
+        insertBlock(["::: kontakt ", chosenContact ? chosenContact.value : "", ""]);
+      } else {
+        insertBlock(templates[kind]);
+      }
+    });
+  });
+
   // Live preview.
   var preview = form.querySelector("[data-live-preview]");
   var previewBody = form.querySelector("[data-live-preview-body]");

@@ -219,6 +219,15 @@ impl Export {
                     &site_contacts,
                     "contact person",
                 )?;
+                if let Some(id) = crate::markup::contact_refs(&n.content.body)
+                    .into_iter()
+                    .find(|id| !site_contacts.contains(id))
+                {
+                    return Err(error(
+                        format!("{at}.body"),
+                        format!("places contact person {id} in the text, who is not in the file"),
+                    ));
+                }
                 check_news_media(&at, &n.content, &media_kinds)?;
                 editors_rules(&at, n.content.clone().validated())?;
                 let mut versions = HashSet::new();

@@ -1,4 +1,5 @@
-//! Article bodies: CommonMark rendered to safe HTML.
+//! Article bodies: CommonMark rendered to safe HTML, with the blocks of
+//! [`blocks`] (fold-outs, fact boxes, contact persons) around it.
 //!
 //! The HTML is written here from pulldown-cmark's events, from an allow-list,
 //! so it is safe by construction (as CommonMark's reference implementation
@@ -21,10 +22,18 @@
 //! characters of one paragraph), which let one article stall the server;
 //! see `bench/RESULTS.md`.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag};
 
+use crate::contact::ContactPerson;
 use crate::media::{Crop, Media, MediaKind};
 use crate::validation::forbidden_char;
+
+pub mod blocks;
+
+pub use blocks::{contact_refs, pieces};
+mod outline;
+
+use outline::Outline;
 
 /// The elements a body may contain (`<h1>` is the page's headline, so a
 /// body's headings start at `<h2>`).
@@ -46,14 +55,20 @@ pub const BODY_TAGS: &[&str] = &[
     "strong",
     "code",
     "pre",
+    // The blocks (see `blocks`): fold-outs, fact boxes, contact persons.
+    "details",
+    "summary",
+    "section",
+    "address",
+    "span",
 ];
 
 /// The URL schemes a link in a body may have.
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// How many elements of a body may lie inside each other: block quotes,
-/// lists and their items, paragraphs, headings, code blocks, emphasis and
-/// links each count one. Real articles stay far below (a list three levels
+/// lists and their items, paragraphs, headings, code blocks, emphasis,
+/// links, fold-outs and fact boxes each count one. Real articles stay far below (a list three levels
 /// deep inside a quote, its words in bold and italics, is 11); deeper
 /// nesting is only an attack on the readers' browsers.
 pub const MAX_NESTING: usize = 32;
@@ -62,7 +77,7 @@ pub const MAX_NESTING: usize = 32;
 /// is rendered again (the binary does it in the background on start).
 /// Increase it whenever the output for some body changes: a rule here, or
 /// pulldown-cmark's reading of CommonMark.
-pub const RENDER_VERSION: i64 = 1;
+pub const RENDER_VERSION: i64 = 3;
 
 /// Plain text as HTML that shows exactly that text (a character no stored
 /// text may hold, see [`forbidden_char`], shows as U+FFFD).
@@ -91,14 +106,22 @@ fn push_escaped(html: &mut String, text: &str) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BodyHtml(String);
 
+/// What a body refers to, as it is now: the files of the media library
+/// (`media:ID`) and the contact persons (`::: kontakt ID`) it shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shown {
+    pub media: Vec<Media>,
+    pub contacts: Vec<ContactPerson>,
+}
+
 impl BodyHtml {
     pub fn render(markdown: &str) -> Self {
-        Self(render_with(markdown, &[]))
+        Self(render(markdown))
     }
 
-    /// Renders a body whose `media:ID` references are among `media`.
-    pub fn render_with(markdown: &str, media: &[Media]) -> Self {
-        Self(render_with(markdown, media))
+    /// Renders a body whose references are among `shown`.
+    pub fn render_with(markdown: &str, shown: &Shown) -> Self {
+        Self(render_with(markdown, shown))
     }
 
     pub fn as_str(&self) -> &str {
@@ -112,12 +135,12 @@ impl BodyHtml {
 
 /// Renders an article body to safe HTML, in time linear in its length.
 ///
-/// Headings move one level down (`#` becomes `<h2>`) because the page's `<h1>`
-/// is the headline. Images are replaced by their text: a body never loads
+/// Headings form an outline below the page's `<h1>`, the headline: the
+/// first is an `<h2>` and none skips a level (see [`Outline`]). Images are replaced by their text: a body never loads
 /// anything from another host. Raw HTML is shown as text. Elements deeper
 /// than [`MAX_NESTING`] are left out, their text kept.
 pub fn render(markdown: &str) -> String {
-    render_with(markdown, &[])
+    render_with(markdown, &Shown::default())
 }
 
 /// [`render`], with the files of the media library that the body refers to
@@ -126,52 +149,76 @@ pub fn render(markdown: &str) -> String {
 /// for a decorative image), a link `[Lokalplan 412](media:ID)` links the
 /// file and says its type and size ("Lokalplan 412 (PDF, 2,1 MB)"; the
 /// file's title when the brackets are empty). A reference to a file not in
-/// `media` shows only its text.
-pub fn render_with(markdown: &str, media: &[Media]) -> String {
+/// `media` shows only its text. The blocks of the body (see [`blocks`])
+/// are written around the Markdown between them; a contact person not in
+/// `shown` is left out.
+pub fn render_with(markdown: &str, shown: &Shown) -> String {
     let mut out = Writer {
         html: String::with_capacity(markdown.len() * 5 / 4),
         open: Vec::new(),
-        media,
+        media: &shown.media,
         image: None,
         file_link: None,
+        ids: Vec::new(),
+        boxes: 0,
+        outline: Outline::default(),
     };
-    for event in Parser::new_ext(markdown, Options::empty()) {
-        if let Some(image) = &mut out.image {
-            match event {
-                Event::Start(_) => image.depth += 1,
-                Event::End(_) if image.depth > 0 => image.depth -= 1,
-                Event::End(_) => out.end_image(),
-                Event::Text(text)
-                | Event::Code(text)
-                | Event::InlineHtml(text)
-                | Event::Html(text) => image.alt.push_str(&text),
-                Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
-                _ => {}
+    for piece in pieces(markdown) {
+        match piece {
+            blocks::Piece::Text(text) => out.markdown(text),
+            blocks::Piece::Open(kind, title) => out.open_block(kind, title),
+            blocks::Piece::Close => out.end(),
+            blocks::Piece::Contact(id) => {
+                if let Some(contact) = shown.contacts.iter().find(|c| c.id == id) {
+                    out.contact(contact);
+                }
             }
-            continue;
-        }
-        match event {
-            Event::Start(tag) => out.start(tag),
-            Event::End(_) => out.end(),
-            Event::Text(text) => push_escaped(&mut out.html, &text),
-            Event::Code(text) => {
-                out.html.push_str("<code>");
-                push_escaped(&mut out.html, &text);
-                out.html.push_str("</code>");
-            }
-            // Raw HTML, and what only options not enabled here produce: text.
-            Event::Html(text)
-            | Event::InlineHtml(text)
-            | Event::InlineMath(text)
-            | Event::DisplayMath(text)
-            | Event::FootnoteReference(text) => push_escaped(&mut out.html, &text),
-            Event::SoftBreak => out.html.push('\n'),
-            Event::HardBreak => out.html.push_str("<br>\n"),
-            Event::Rule => out.block("<hr>\n"),
-            Event::TaskListMarker(_) => {}
         }
     }
     out.html
+}
+
+impl Writer<'_> {
+    /// Writes Markdown (between blocks).
+    fn markdown(&mut self, markdown: &str) {
+        let out = self;
+        for event in Parser::new_ext(markdown, Options::empty()) {
+            if let Some(image) = &mut out.image {
+                match event {
+                    Event::Start(_) => image.depth += 1,
+                    Event::End(_) if image.depth > 0 => image.depth -= 1,
+                    Event::End(_) => out.end_image(),
+                    Event::Text(text)
+                    | Event::Code(text)
+                    | Event::InlineHtml(text)
+                    | Event::Html(text) => image.alt.push_str(&text),
+                    Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+                    _ => {}
+                }
+                continue;
+            }
+            match event {
+                Event::Start(tag) => out.start(tag),
+                Event::End(_) => out.end(),
+                Event::Text(text) => push_escaped(&mut out.html, &text),
+                Event::Code(text) => {
+                    out.html.push_str("<code>");
+                    push_escaped(&mut out.html, &text);
+                    out.html.push_str("</code>");
+                }
+                // Raw HTML, and what only options not enabled here produce: text.
+                Event::Html(text)
+                | Event::InlineHtml(text)
+                | Event::InlineMath(text)
+                | Event::DisplayMath(text)
+                | Event::FootnoteReference(text) => push_escaped(&mut out.html, &text),
+                Event::SoftBreak => out.html.push('\n'),
+                Event::HardBreak => out.html.push_str("<br>\n"),
+                Event::Rule => out.block("<hr>\n"),
+                Event::TaskListMarker(_) => {}
+            }
+        }
+    }
 }
 
 /// The HTML being written, and for each open element its end tag, if it
@@ -186,6 +233,12 @@ struct Writer<'m> {
     /// A link to a file of the library: where its text starts in `html`,
     /// and the file (its title when the text is empty, type and size after).
     file_link: Option<(usize, &'m Media)>,
+    /// The ids given to fold-outs so far (each is unique in the body).
+    ids: Vec<String>,
+    /// How many fact boxes were written so far.
+    boxes: usize,
+    /// The levels of the headings written so far.
+    outline: Outline,
 }
 
 struct ImageRef<'m> {
@@ -261,12 +314,12 @@ impl<'m> Writer<'m> {
     fn element(&mut self, tag: Tag<'_>) -> Option<&'static str> {
         let (start, end): (&str, &'static str) = match tag {
             Tag::Paragraph | Tag::HtmlBlock => ("<p>", "</p>\n"),
-            Tag::Heading { level, .. } => match level {
-                HeadingLevel::H1 => ("<h2>", "</h2>\n"),
-                HeadingLevel::H2 => ("<h3>", "</h3>\n"),
-                HeadingLevel::H3 => ("<h4>", "</h4>\n"),
-                HeadingLevel::H4 => ("<h5>", "</h5>\n"),
-                HeadingLevel::H5 | HeadingLevel::H6 => ("<h6>", "</h6>\n"),
+            Tag::Heading { level, .. } => match self.outline.level(level) {
+                2 => ("<h2>", "</h2>\n"),
+                3 => ("<h3>", "</h3>\n"),
+                4 => ("<h4>", "</h4>\n"),
+                5 => ("<h5>", "</h5>\n"),
+                _ => ("<h6>", "</h6>\n"),
             },
             Tag::BlockQuote(_) => ("<blockquote>\n", "</blockquote>\n"),
             Tag::CodeBlock(_) => ("<pre><code>", "</code></pre>\n"),
@@ -388,16 +441,25 @@ fn allowed_url(url: &str) -> bool {
 /// How deep the elements of a body lie inside each other (see
 /// [`MAX_NESTING`]).
 pub fn nesting(markdown: &str) -> usize {
-    let (mut depth, mut deepest) = (0_usize, 0);
-    for event in Parser::new_ext(markdown, Options::empty()) {
-        match event {
-            Event::Start(_) => {
-                depth += 1;
-                deepest = deepest.max(depth);
+    let (mut base, mut deepest) = (0_usize, 0);
+    for piece in pieces(markdown) {
+        let mut depth = base;
+        match piece {
+            blocks::Piece::Open(..) => base += 1,
+            blocks::Piece::Close => base = base.saturating_sub(1),
+            blocks::Piece::Contact(_) => {}
+            blocks::Piece::Text(text) => {
+                for event in Parser::new_ext(text, Options::empty()) {
+                    match event {
+                        Event::Start(_) => depth += 1,
+                        Event::End(_) => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    deepest = deepest.max(depth);
+                }
             }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            _ => {}
         }
+        deepest = deepest.max(base);
     }
     deepest
 }
@@ -418,6 +480,21 @@ pub fn check_nesting(markdown: &str) -> Result<(), String> {
 /// The words of a body without any markup, for the search index.
 pub fn plain_text(markdown: &str) -> String {
     let mut text = String::with_capacity(markdown.len());
+    for piece in pieces(markdown) {
+        match piece {
+            blocks::Piece::Text(markdown) => plain_text_of(markdown, &mut text),
+            blocks::Piece::Open(_, title) => {
+                text.push_str(title);
+                text.push(' ');
+            }
+            blocks::Piece::Close | blocks::Piece::Contact(_) => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Adds the words of Markdown `markdown` to `text`.
+fn plain_text_of(markdown: &str, text: &mut String) {
     for event in Parser::new_ext(markdown, Options::empty()) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
@@ -433,7 +510,6 @@ pub fn plain_text(markdown: &str) -> String {
             _ => {}
         }
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

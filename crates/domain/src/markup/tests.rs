@@ -2,7 +2,14 @@
 
 use super::*;
 
-fn library() -> Vec<Media> {
+fn library() -> Shown {
+    Shown {
+        media: files(),
+        contacts: Vec::new(),
+    }
+}
+
+fn files() -> Vec<Media> {
     use crate::media::{FocalPoint, MediaDetails};
     let details = |title: &str, alt: Option<&str>| MediaDetails {
         title: title.into(),
@@ -86,6 +93,16 @@ fn escaped_text_is_shown_as_written() {
     assert_eq!(
         escape_text(r#"<b onclick='x'>"Æ" & ø</b>"#),
         "&lt;b onclick=&#39;x&#39;&gt;&quot;Æ&quot; &amp; ø&lt;/b&gt;"
+    );
+}
+
+#[test]
+fn headings_form_an_outline_below_the_headline() {
+    // `##` is what the editor's "Mellemrubrik" button writes.
+    let html = render("## Første\n\n#### Under\n\n## Anden\n\n### Under igen\n");
+    assert_eq!(
+        html,
+        "<h2>Første</h2>\n<h3>Under</h3>\n<h2>Anden</h2>\n<h3>Under igen</h3>\n"
     );
 }
 

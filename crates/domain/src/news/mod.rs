@@ -333,8 +333,9 @@ impl NewsDraft {
 }
 
 /// A body as it is stored, or why it cannot be: too long, a character no
-/// text may hold, or elements nested deeper than
-/// [`MAX_NESTING`](crate::markup::MAX_NESTING). The message is for the editor.
+/// text may hold, elements nested deeper than
+/// [`MAX_NESTING`](crate::markup::MAX_NESTING), or blocks that break their
+/// rules ([`crate::markup::blocks::check`]). The message is for the editor.
 pub fn normal_body(body: &str) -> Result<String, String> {
     // Line endings from browsers are CRLF, and text pasted from word
     // processors has vertical tabs and form feeds for line breaks: keep one form.
@@ -342,6 +343,7 @@ pub fn normal_body(body: &str) -> Result<String, String> {
     crate::validation::checked(&normal, MAX_BODY_CHARS)?;
     // Only after the length check: parsing is linear, but in what is allowed.
     crate::markup::check_nesting(&normal)?;
+    crate::markup::blocks::check(&normal)?;
     Ok(normal.trim_end().to_string())
 }
 

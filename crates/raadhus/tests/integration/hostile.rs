@@ -16,7 +16,7 @@ use tokio::net::TcpStream;
 use crate::support::{Page, Session, TestApp};
 
 /// The payloads of `data/xss-payloads.txt`.
-fn payloads() -> Vec<String> {
+pub(crate) fn payloads() -> Vec<String> {
     let list: Vec<String> = include_str!("data/xss-payloads.txt")
         .lines()
         .filter(|l| !l.is_empty() && !l.starts_with("# "))
@@ -44,7 +44,7 @@ fn dangerous_url(value: &str) -> bool {
 /// Asserts that `html`, parsed as a browser parses it, can run nothing: no
 /// script but our own files and JSON-LD data, no event handler, no
 /// `javascript:`/`data:` URL, no frame, object, SVG, style or refresh.
-fn assert_inert(html: &str, whence: &str) {
+pub(crate) fn assert_inert(html: &str, whence: &str) {
     let document = Html::parse_document(html);
     let all = Selector::parse("*").expect("selector");
     for element in document.select(&all) {

@@ -388,6 +388,25 @@ async fn the_search_box_is_on_every_page() {
 }
 
 #[tokio::test]
+async fn search_pages_are_described_but_not_indexed() {
+    let app = corpus().await;
+    for path in ["/soeg", "/soeg?q=skole", "/soeg?q=rumskib"] {
+        let page = app.get(path).await;
+        assert_eq!(
+            page.attrs("meta[name=robots]", "content"),
+            ["noindex"],
+            "{path}"
+        );
+        assert_eq!(
+            page.attrs("meta[name=description]", "content"),
+            ["Søg i nyheder og alt andet indhold på kommunens hjemmeside."],
+            "{path}"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn queries_of_any_shape_never_fail() {
     let app = corpus().await;
     let long = "erhvervsklima ".repeat(800);

@@ -371,3 +371,40 @@ pub(crate) async fn pages_using(
         })
         .collect())
 }
+
+impl WriteTx {
+    /// Stores `html` as the rendered body of page `id` at `version`, if
+    /// that is still its version, and tells every node that the page looks
+    /// different (`published`: lists may show it). Returns whether it was
+    /// stored.
+    pub async fn store_page_body_html(
+        &mut self,
+        site: SiteId,
+        id: i64,
+        version: i64,
+        published: bool,
+        html: &markup::BodyHtml,
+    ) -> Result<bool> {
+        let stored = on_conn!(&mut self.conn(), c => sqlx::query(
+            "UPDATE pages SET body_html = $1, body_html_version = version, body_html_renderer = $2
+             WHERE id = $3 AND site_id = $4 AND version = $5",
+        )
+        .bind(html.as_str())
+        .bind(markup::RENDER_VERSION)
+        .bind(id)
+        .bind(site.0)
+        .bind(version)
+        .execute(&mut *c)
+        .await
+        .map(|done| done.rows_affected()))?;
+        self.changed(
+            site,
+            crate::Change::Page {
+                id,
+                listed: published,
+                moved: false,
+            },
+        );
+        Ok(stored == 1)
+    }
+}

@@ -65,7 +65,7 @@ pub async fn form(
         notice,
         ..LoginPage::default()
     };
-    login_page(&state, StatusCode::OK, &page)
+    login_page(&state, StatusCode::OK, &page).await
 }
 
 /// The prefix of a kept field's name in the sign-in form.
@@ -76,7 +76,7 @@ pub const KEPT_MESSAGE: &str = "Du blev logget ud – din tekst er bevaret.";
 /// what was sent (but its CSRF token and the button pressed) in hidden fields
 /// and, once signed in, back to the page that sent it through `next`.
 /// Nothing in them is acted on without the editor: see [`submit`].
-pub(super) fn sign_in_again(
+pub(super) async fn sign_in_again(
     state: &AppState,
     next: &str,
     sent: &FormFields,
@@ -93,7 +93,7 @@ pub(super) fn sign_in_again(
         kept,
         ..LoginPage::default()
     };
-    login_page(state, StatusCode::UNAUTHORIZED, &page)
+    login_page(state, StatusCode::UNAUTHORIZED, &page).await
 }
 
 /// What the sign-in form shows.
@@ -108,7 +108,7 @@ struct LoginPage<'a> {
 }
 
 /// Renders the sign-in form with a fresh login token (also set as a cookie).
-fn login_page(
+async fn login_page(
     state: &AppState,
     status: StatusCode,
     page: &LoginPage<'_>,
@@ -123,8 +123,9 @@ fn login_page(
         kept => Serde(&page.kept),
         login_token => &login_token,
     };
-    let html: Html<String> =
-        state.render_page("admin/login.html", Meta::untitled("Log ind"), ctx)?;
+    let html: Html<String> = state
+        .render_page("admin/login.html", Meta::untitled("Log ind"), ctx)
+        .await?;
     Ok((
         status,
         [(
@@ -187,7 +188,7 @@ pub async fn submit(
                 notice: None,
                 kept,
             };
-            return login_page(&state, status, &page);
+            return login_page(&state, status, &page).await;
         }
     };
     // A form kept from an ended session is shown again, filled in, with this

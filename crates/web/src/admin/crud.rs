@@ -194,7 +194,9 @@ async fn render_list<R: Editable>(
         notice,
         message,
     };
-    let html = state.render_admin("admin/entity_list.html", kind.plural, who, ctx)?;
+    let html = state
+        .render_admin("admin/entity_list.html", kind.plural, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -231,7 +233,9 @@ async fn render_form<R: Editable>(
         delete_action => id.map(|id| format!("{}/{id}/slet", kind.base)),
         delete_label => kind.delete_label,
     };
-    let html = state.render_admin("admin/entity_form.html", heading, who, ctx)?;
+    let html = state
+        .render_admin("admin/entity_form.html", heading, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -353,7 +357,9 @@ async fn confirm_delete<R: Editable>(
         button => format!("Ja, {}", kind.delete_label.to_lowercase()),
         back_url => format!("{}/{id}", kind.base),
     };
-    let html = state.render_admin("admin/confirm.html", &heading, &who, ctx)?;
+    let html = state
+        .render_admin("admin/confirm.html", &heading, &who, ctx)
+        .await?;
     Ok(html.into_response())
 }
 

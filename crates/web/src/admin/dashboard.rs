@@ -154,5 +154,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<S
         scheduled_days => SCHEDULED_DAYS,
         published => Serde(published),
     };
-    state.render_admin("admin/dashboard.html", "Administration", &who, ctx)
+    state
+        .render_admin("admin/dashboard.html", "Administration", &who, ctx)
+        .await
 }

@@ -72,5 +72,7 @@ pub async fn page(
         })
         .collect();
     let ctx = context! { admin_section => SECTION, lines => Serde(lines), limit => LINES };
-    state.render_admin("admin/log.html", "Log", &signed_in, ctx)
+    state
+        .render_admin("admin/log.html", "Log", &signed_in, ctx)
+        .await
 }

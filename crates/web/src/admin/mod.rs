@@ -5,6 +5,7 @@ mod auth;
 mod crud;
 mod dashboard;
 mod editor;
+mod identity;
 mod log;
 mod media;
 mod news;
@@ -67,6 +68,14 @@ pub fn router() -> Router<AppState> {
             "/admin/api-noegler/{id}/tilbagekald",
             post(users::revoke_token),
         )
+        .route(
+            "/admin/indstillinger",
+            get(identity::settings_form).post(identity::save_settings),
+        )
+        .route(
+            "/admin/forside",
+            get(identity::front_form).post(identity::save_front),
+        )
         .route("/admin/papirkurv", get(news::bin_list))
         .route("/admin/papirkurv/{id}/gendan", post(news::restore_from_bin))
         .merge(crud::routes::<ContactPerson>())
@@ -88,24 +97,36 @@ pub fn router() -> Router<AppState> {
 async fn markdown(State(state): State<AppState>, form: session::AdminForm) -> Response {
     let body = match raadhus_domain::news::normal_body(form.fields.get("body")) {
         Ok(body) => body,
-        Err(message) => {
-            let html = format!(
-                "<p><strong>Teksten kan ikke vises:</strong> {}</p>",
-                raadhus_domain::markup::escape_text(&message)
-            );
-            return (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response();
-        }
+        Err(message) => return cannot_show(&message),
     };
     let (store, site) = (state.usecases().store(), state.site().id);
-    match state.usecases().renderer().render(store, site, body).await {
+    match state
+        .usecases()
+        .renderer()
+        .render_new(store, site, body)
+        .await
+    {
         Ok(html) => Html(html.into_string()).into_response(),
+        Err(raadhus_usecases::Error::Invalid(errors)) => match errors.errors().first() {
+            Some(first) => cannot_show(&first.message),
+            None => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        },
         Err(e) => WebError::from(e).into_response(),
     }
 }
 
+/// The preview's answer for a body that could not be saved: `422` with why.
+fn cannot_show(message: &str) -> Response {
+    let html = format!(
+        "<p><strong>Teksten kan ikke vises:</strong> {}</p>",
+        raadhus_domain::markup::escape_text(message)
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response()
+}
+
 impl AppState {
     /// Renders an admin page: the layout gets the user and the CSRF token.
-    pub(crate) fn render_admin(
+    pub(crate) async fn render_admin(
         &self,
         template: &str,
         title: &str,
@@ -122,6 +143,6 @@ impl AppState {
             csrf => who.csrf_token.clone(),
             ..ctx
         };
-        Ok(self.render_page(template, Meta::untitled(title), ctx)?)
+        self.render_page(template, Meta::untitled(title), ctx).await
     }
 }

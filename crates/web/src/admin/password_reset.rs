@@ -29,12 +29,18 @@ pub fn router() -> axum::Router<AppState> {
 
 const EXPIRED: &str = "Linket virker ikke længere: det er brugt, udløbet eller erstattet af et nyere link. Bed en administrator om et nyt.";
 
-fn page(state: &AppState, status: StatusCode, ctx: minijinja::Value) -> Result<Response, WebError> {
-    let html: Html<String> = state.render_page(
-        "admin/password_reset.html",
-        Meta::untitled("Ny adgangskode"),
-        ctx,
-    )?;
+async fn page(
+    state: &AppState,
+    status: StatusCode,
+    ctx: minijinja::Value,
+) -> Result<Response, WebError> {
+    let html: Html<String> = state
+        .render_page(
+            "admin/password_reset.html",
+            Meta::untitled("Ny adgangskode"),
+            ctx,
+        )
+        .await?;
     // The address holds the secret: no page it leads to learns it.
     let no_referrer = [(header::REFERRER_POLICY, "no-referrer")];
     Ok((status, no_referrer, html).into_response())
@@ -54,8 +60,9 @@ async fn form(
             &state,
             StatusCode::OK,
             context! { action => path(&token), name => user.name, email => user.email.as_str() },
-        ),
-        None => page(&state, StatusCode::GONE, context! { gone => EXPIRED }),
+        )
+        .await,
+        None => page(&state, StatusCode::GONE, context! { gone => EXPIRED }).await,
     }
 }
 
@@ -70,9 +77,9 @@ async fn submit(
         Some("De to adgangskoder er ikke ens. Skriv den samme i begge felter.".to_string())
     } else {
         match state.usecases().reset_password(&token, password).await {
-            Ok(_) => return page(&state, StatusCode::OK, context! { done => true }),
+            Ok(_) => return page(&state, StatusCode::OK, context! { done => true }).await,
             Err(Error::NotFound) => {
-                return page(&state, StatusCode::GONE, context! { gone => EXPIRED });
+                return page(&state, StatusCode::GONE, context! { gone => EXPIRED }).await;
             }
             Err(Error::Invalid(errors)) => errors.for_field("password").map(str::to_string),
             Err(e) => return Err(e.into()),
@@ -84,9 +91,9 @@ async fn submit(
         .password_reset_user(&digest, state.now())
         .await?;
     let Some(user) = user else {
-        return page(&state, StatusCode::GONE, context! { gone => EXPIRED });
+        return page(&state, StatusCode::GONE, context! { gone => EXPIRED }).await;
     };
     let ctx =
         context! { action => path(&token), name => user.name, email => user.email.as_str(), error };
-    page(&state, StatusCode::UNPROCESSABLE_ENTITY, ctx)
+    page(&state, StatusCode::UNPROCESSABLE_ENTITY, ctx).await
 }

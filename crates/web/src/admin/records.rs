@@ -19,8 +19,8 @@ impl Editable for ContactPerson {
     const KIND: Kind = Kind {
         base: "/admin/kontaktpersoner",
         plural: "Kontaktpersoner",
-        intro: "Kontaktpersoner kan vælges på mange nyheder. Ændres en person her, vises ændringen på alle nyhederne.",
-        columns: &["Navn", "Stilling", "E-mail", "Telefon"],
+        intro: "Kontaktpersoner kan vælges på mange nyheder og stå i teksten (skriv det, der står under »I teksten«, på en linje for sig). Ændres en person her, vises ændringen alle steder.",
+        columns: &["Navn", "Stilling", "E-mail", "Telefon", "I teksten"],
         new_label: "Opret kontaktperson",
         new_heading: "Ny kontaktperson",
         edit_heading: "Rediger kontaktperson",
@@ -42,6 +42,7 @@ impl Editable for ContactPerson {
                 .map(|e| e.to_string())
                 .unwrap_or_default(),
             self.phone.as_ref().map(|p| p.display()).unwrap_or_default(),
+            format!("::: kontakt {}", self.id),
         ]
     }
 
@@ -77,7 +78,7 @@ impl Editable for ContactPerson {
 
     fn in_use(&self, used_by: &[String]) -> String {
         format!(
-            "{} er ikke slettet, fordi personen står som kontakt på {}: {}. Fjern personen fra nyhederne først.",
+            "{} er ikke slettet, fordi personen er kontaktperson på {}: {}. Fjern personen fra nyhederne først, også fra teksten (::: kontakt).",
             self.name,
             count(used_by.len(), "nyhed", "nyheder"),
             used_by.join(", ")

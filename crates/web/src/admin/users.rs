@@ -99,8 +99,9 @@ async fn page(
         notice => extra.notice,
         reset_link => extra.reset_link.map(|(name, url, expires)| context! { name, url, expires }),
     };
-    let html: Html<String> =
-        state.render_admin("admin/users.html", "Brugere og API-nøgler", who, ctx)?;
+    let html: Html<String> = state
+        .render_admin("admin/users.html", "Brugere og API-nøgler", who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -175,12 +176,14 @@ pub async fn confirm_disable(
         button => format!("Ja, spær {}", user.name),
         back_url => SECTION,
     };
-    state.render_admin(
-        "admin/confirm.html",
-        &format!("Spær {}", user.name),
-        &who,
-        ctx,
-    )
+    state
+        .render_admin(
+            "admin/confirm.html",
+            &format!("Spær {}", user.name),
+            &who,
+            ctx,
+        )
+        .await
 }
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {

@@ -47,6 +47,7 @@ This document is generated from the server's code."
         (name = "contacts", description = "Contact persons named on articles."),
         (name = "topics", description = "Topics (emner) of the website directory."),
         (name = "sites", description = "Websites of the directory."),
+        (name = "identity", description = "`/site`: the municipality's identity: name, logo, brand colour and the facts the footer shows."),
         (name = "search", description = "Search over published news and websites."),
         (name = "meta", description = "About the API itself."),
     ),

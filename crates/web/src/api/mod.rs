@@ -13,6 +13,7 @@ mod news;
 mod records;
 mod schema;
 mod search;
+mod site;
 
 use std::sync::Arc;
 
@@ -39,6 +40,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(news::list, news::create))
         .routes(routes!(news::show, news::update, news::delete))
         .routes(routes!(news::revisions))
+        .routes(routes!(site::show, site::update))
         .merge(media::routes())
         .merge(records::routes::<ContactPerson>())
         .merge(records::routes::<Topic>())

@@ -118,6 +118,11 @@ pub fn phone() -> Object {
     ))
 }
 
+/// An optional text of a given pattern (the pattern admits blank).
+pub fn nullable_pattern(description: &str, pattern: &str) -> Object {
+    nullable(string(description.into(), pattern.into()))
+}
+
 /// What the schema promises of a web address (`WebUrl` reads more): a host
 /// of plain labels, the last one not a number, an optional port and path.
 const WEB_URL: &str = r" *https?://([a-z0-9]{1,20}\.){0,4}[a-z][a-z0-9]{0,19}(:[1-9][0-9]{0,3})?(/[A-Za-z0-9._~/-]{0,60})? *";
@@ -127,6 +132,15 @@ pub fn web_url() -> Object {
     string(
         "An absolute `http://` or `https://` URL with a host and no user name or password.".into(),
         format!("^{WEB_URL}$"),
+    )
+    .build()
+}
+
+/// An absolute `https` address.
+pub fn https_url() -> Object {
+    string(
+        "An absolute `https://` URL with a host and no user name or password.".into(),
+        format!("^{}$", WEB_URL.replace("https?", "https")),
     )
     .build()
 }

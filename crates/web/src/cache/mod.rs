@@ -47,6 +47,9 @@ pub enum Tag {
     Directory,
     /// Results of the search index: anything listed or in the directory.
     Search,
+    /// A content page shown on the page (its own page, a menu entry, a
+    /// breadcrumb, a shortcut of the front page).
+    Page(i64),
 }
 
 impl Tag {
@@ -59,6 +62,7 @@ impl Tag {
             (Self::AnyNews, Change::News { listed, .. }) => listed,
             (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
             (Self::Contact(tag), Change::Contact { id }) => tag == id,
+            (Self::Page(tag), Change::Page { id, .. }) => tag == id,
             (Self::Directory | Self::Search, Change::Directory) => true,
             (Self::Search, Change::News { listed, .. }) => listed,
             _ => false,
@@ -248,6 +252,9 @@ struct Shared {
     evictions: AtomicU64,
     invalidations: AtomicU64,
     journal: AtomicI64,
+    /// The page every page's footer links (the privacy page; 0 for none):
+    /// a change of it touches every entry.
+    footer_page: AtomicI64,
     /// Keys being rendered now, with how to tell those waiting for them.
     rendering: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
 }
@@ -331,6 +338,7 @@ impl RenderCache {
                 evictions: AtomicU64::new(0),
                 invalidations: AtomicU64::new(0),
                 journal: AtomicI64::new(0),
+                footer_page: AtomicI64::new(0),
                 rendering: Mutex::new(HashMap::new()),
             }),
         }
@@ -515,6 +523,13 @@ impl RenderCache {
         if changes.is_empty() {
             return;
         }
+        let footer = self.shared.footer_page.load(Ordering::Relaxed);
+        let everywhere = !only_search
+            && changes
+                .iter()
+                .any(|c| matches!(c, Change::Page { id, .. } if *id == footer));
+        let site = [Change::Site];
+        let changes = if everywhere { &site[..] } else { changes };
         if !only_search {
             self.shared.files.forget(changes);
         }
@@ -540,6 +555,14 @@ impl RenderCache {
         entries.recent.push_back(invalidation);
         self.shared.bytes.fetch_sub(dropped, Ordering::Relaxed);
         self.shared.invalidations.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Notes the page every page's footer links now (read with the
+    /// settings for each page rendered), so that its change drops them all.
+    pub fn footer_shows(&self, page: Option<i64>) {
+        self.shared
+            .footer_page
+            .store(page.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// Drops everything.

@@ -86,5 +86,9 @@ pub async fn show(
         tags: vec![Tag::Directory],
         expires: None,
     };
-    Ok((cacheable, state.render_page("directory.html", meta, ctx)?).into_response())
+    Ok((
+        cacheable,
+        state.render_page("directory.html", meta, ctx).await?,
+    )
+        .into_response())
 }

@@ -71,8 +71,8 @@ async fn feed_cacheable(
     state.until_next_scheduled(tags).await
 }
 
-fn feed_title(state: &AppState) -> String {
-    xml(&format!("Nyheder fra {}", state.site().name))
+fn feed_title(site_name: &str) -> String {
+    xml(&format!("Nyheder fra {site_name}"))
 }
 
 /// When the newest of `articles` changed, or now if there are none.
@@ -86,9 +86,10 @@ fn last_change(state: &AppState, articles: &[(NewsArticle, String)]) -> Timestam
 
 pub async fn atom(State(state): State<AppState>) -> Result<Response, WebError> {
     let articles = latest(&state).await?;
-    let site = xml(&state.site().name);
+    let site_name = state.site_name().await?;
+    let site = xml(&site_name);
     let mut feed = Feed::default();
-    feed.set_title(Text::plain(feed_title(&state)));
+    feed.set_title(Text::plain(feed_title(&site_name)));
     feed.set_id(state.urls().absolute(urls::NEWS));
     feed.set_lang(Some("da".to_string()));
     feed.set_updated(fixed(last_change(&state, &articles))?);
@@ -158,12 +159,10 @@ pub async fn rss(State(state): State<AppState>) -> Result<Response, WebError> {
         items.push(item);
     }
     let mut channel = rss::Channel::default();
-    channel.set_title(feed_title(&state));
+    let site_name = state.site_name().await?;
+    channel.set_title(feed_title(&site_name));
     channel.set_link(state.urls().absolute(urls::NEWS));
-    channel.set_description(xml(&format!(
-        "De seneste nyheder fra {}.",
-        state.site().name
-    )));
+    channel.set_description(xml(&format!("De seneste nyheder fra {site_name}.")));
     channel.set_language(Some("da".to_string()));
     channel.set_last_build_date(Some(rfc2822(last_change(&state, &articles))?));
     channel.set_namespaces(BTreeMap::from([(

@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(health::check))
         .route("/was", get(accessibility_statement))
         .route("/static/{file}", get(crate::assets::serve))
+        .route("/static/brand/{file}", get(crate::layout::brand_css))
         .route("/medier/{id}/{key}/{name}", get(media::serve))
 }
 

@@ -92,7 +92,10 @@ pub async fn list(
     let mut tags = vec![Tag::Listing];
     tags.extend(news.iter().map(|n| Tag::News(n.id)));
     let cacheable = state.until_next_scheduled(tags).await?;
-    Ok((cacheable, state.render_page("news_list.html", meta, ctx)?))
+    Ok((
+        cacheable,
+        state.render_page("news_list.html", meta, ctx).await?,
+    ))
 }
 
 const BAD_QUERY: &str =
@@ -136,13 +139,14 @@ pub(crate) async fn render_article(
     let social = image
         .as_ref()
         .and_then(|m| SocialImage::new(m, state.urls()));
+    let site_name = state.site_name().await?;
     let crumbs = Breadcrumbs::new([news_crumb()], Crumb::new(&article.content.title, &path));
     let structured = (!preview).then(|| {
         crate::views::structured_data(vec![
             crate::views::news_article_ld(
                 article,
                 &url,
-                &state.site().name,
+                &site_name,
                 state.urls().base().as_str(),
                 social.as_ref(),
             ),
@@ -164,7 +168,7 @@ pub(crate) async fn render_article(
         description: article.content.lead.as_deref(),
         canonical_path: (!preview).then_some(path.as_str()),
     };
-    Ok(state.render_page("news_article.html", meta, ctx)?)
+    state.render_page("news_article.html", meta, ctx).await
 }
 
 /// The news list as a crumb of the trails to its pages and articles.

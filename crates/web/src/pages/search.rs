@@ -159,9 +159,14 @@ pub async fn show(
     let meta = Meta {
         current: "",
         title: Some(&title),
-        description: None,
+        // Not indexed (see search.html), yet a link to a search is shown
+        // by whoever finds it: say what the page is.
+        description: Some("Søg i nyheder og alt andet indhold på kommunens hjemmeside."),
         canonical_path: None,
     };
     let cacheable = state.until_next_scheduled(vec![Tag::Search]).await?;
-    Ok((cacheable, state.render_page("search.html", meta, ctx)?))
+    Ok((
+        cacheable,
+        state.render_page("search.html", meta, ctx).await?,
+    ))
 }

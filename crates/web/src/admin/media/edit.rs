@@ -177,7 +177,9 @@ async fn render(
         revisions => Serde(revision_rows(&revisions)),
     };
     let title = m.details.title.clone();
-    let html = state.render_admin("admin/media_edit.html", &title, who, ctx)?;
+    let html = state
+        .render_admin("admin/media_edit.html", &title, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -288,7 +290,9 @@ pub async fn confirm_delete(
         button => "Ja, slet filen",
         back_url => edit_url(id),
     };
-    let html = state.render_admin("admin/confirm.html", &heading, &who, ctx)?;
+    let html = state
+        .render_admin("admin/confirm.html", &heading, &who, ctx)
+        .await?;
     Ok(html.into_response())
 }
 

@@ -209,7 +209,9 @@ pub async fn library(
         pages => Serde(Pages::new(number.min(count), count, page_url)),
         notice => query.slettet.is_some().then_some("Filen er slettet."),
     };
-    state.render_admin("admin/media_list.html", "Medier", &who, ctx)
+    state
+        .render_admin("admin/media_list.html", "Medier", &who, ctx)
+        .await
 }
 
 /// The images an article's lead image ("Topbillede") can be chosen from,

@@ -55,10 +55,12 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<S
         })
         .collect();
     let ctx = context! { admin_section => SECTION, rows => Serde(rows) };
-    state.render_admin(
-        "admin/media_inaccessible.html",
-        "Utilgængelige dokumenter",
-        &who,
-        ctx,
-    )
+    state
+        .render_admin(
+            "admin/media_inaccessible.html",
+            "Utilgængelige dokumenter",
+            &who,
+            ctx,
+        )
+        .await
 }

@@ -76,7 +76,9 @@ async fn render(
         notice => None::<&str>,
         for_image => true,
     };
-    let html = state.render_admin("admin/media_upload.html", "Upload fil", who, ctx)?;
+    let html = state
+        .render_admin("admin/media_upload.html", "Upload fil", who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 

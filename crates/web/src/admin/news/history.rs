@@ -82,7 +82,9 @@ pub async fn bin_list(
         })
         .collect();
     let ctx = context! { admin_section => SECTION, rows => Serde(rows), pages => Serde(pages) };
-    state.render_admin("admin/bin.html", "Papirkurv", &who, ctx)
+    state
+        .render_admin("admin/bin.html", "Papirkurv", &who, ctx)
+        .await
 }
 
 pub async fn restore_from_bin(
@@ -124,12 +126,14 @@ pub async fn revisions(
         .collect();
     let title = &article.content.title;
     let ctx = versions::list(SECTION, (id, title, article.version), rows);
-    state.render_admin(
-        "admin/revisions.html",
-        &format!("Versioner: {title}"),
-        &who,
-        ctx,
-    )
+    state
+        .render_admin(
+            "admin/revisions.html",
+            &format!("Versioner: {title}"),
+            &who,
+            ctx,
+        )
+        .await
 }
 
 pub async fn compare(
@@ -179,7 +183,9 @@ pub async fn compare(
     ];
     let versions = (old.version, new.version);
     let ctx = versions::compare(SECTION, id, versions, fields, (&a.body, &b.body));
-    state.render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+    state
+        .render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+        .await
 }
 
 pub async fn restore_revision(

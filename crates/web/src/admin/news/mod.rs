@@ -155,7 +155,9 @@ pub async fn list(
         pages => Serde(Pages::new(number.min(count), count, filter_query)),
         statuses => Serde([("", "Alle"), ("draft", "Kladde"), ("scheduled", "Planlagt"), ("published", "Udgivet"), ("expired", "Afpubliceret")]),
     };
-    state.render_admin("admin/news_list.html", "Nyheder", &who, ctx)
+    state
+        .render_admin("admin/news_list.html", "Nyheder", &who, ctx)
+        .await
 }
 
 async fn render_form(
@@ -189,7 +191,9 @@ async fn render_form(
         draft_kind => "nyhed",
         ..editor::context(state, who, &form).await?
     };
-    let html = state.render_admin("admin/news_form.html", &title, who, ctx)?;
+    let html = state
+        .render_admin("admin/news_form.html", &title, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 
@@ -230,7 +234,7 @@ pub async fn create(
     match form {
         Ok(form) => save(state, form, None).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/ny"), &sent)
+            sign_in_again(&state, &format!("{SECTION}/ny"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }
@@ -244,7 +248,7 @@ pub async fn update(
     match form {
         Ok(form) => save(state, form, Some(id)).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent)
+            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }

@@ -109,7 +109,9 @@ async fn render_form(
         draft_kind => "side",
         ..editor::context(state, who, &form).await?
     };
-    let html = state.render_admin("admin/page_form.html", &title, who, ctx)?;
+    let html = state
+        .render_admin("admin/page_form.html", &title, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 

@@ -99,12 +99,14 @@ pub async fn revisions(
         .collect();
     let title = &page.content.title;
     let ctx = versions::list(SECTION, (id, title, page.version), rows);
-    state.render_admin(
-        "admin/revisions.html",
-        &format!("Versioner: {title}"),
-        &who,
-        ctx,
-    )
+    state
+        .render_admin(
+            "admin/revisions.html",
+            &format!("Versioner: {title}"),
+            &who,
+            ctx,
+        )
+        .await
 }
 
 pub async fn compare(
@@ -152,7 +154,9 @@ pub async fn compare(
         fields,
         (&a.body, &b.body),
     );
-    state.render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+    state
+        .render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
+        .await
 }
 
 pub async fn restore_revision(

@@ -159,7 +159,9 @@ pub async fn tree(
         tree => Serde(nest(&nodes, state.now())),
         count,
     };
-    state.render_admin("admin/pages_tree.html", "Sider", &who, ctx)
+    state
+        .render_admin("admin/pages_tree.html", "Sider", &who, ctx)
+        .await
 }
 
 /// The pages a page may be moved under: all but itself and its subpages,
@@ -219,7 +221,9 @@ async fn render_move_form(
         error_list => Serde(error.iter().map(|(f, m)| context! { field => *f, message => m.clone() }).collect::<Vec<_>>()),
     };
     let title = format!("Flyt: {}", page.content.title);
-    let html = state.render_admin("admin/page_move.html", &title, who, ctx)?;
+    let html = state
+        .render_admin("admin/page_move.html", &title, who, ctx)
+        .await?;
     Ok((status, html).into_response())
 }
 

@@ -1,0 +1,194 @@
+use super::*;
+
+#[test]
+fn relative_luminance_matches_known_values() {
+    assert!((relative_luminance([0, 0, 0]) - 0.0).abs() < 1e-9);
+    assert!((relative_luminance([255, 255, 255]) - 1.0).abs() < 1e-9);
+    // sRGB mid grey #777777 is about 0.1845 (WebAIM's contrast checker).
+    assert!((relative_luminance([0x77, 0x77, 0x77]) - 0.1845).abs() < 1e-3);
+    // Pure red, green and blue are their coefficients.
+    assert!((relative_luminance([255, 0, 0]) - 0.2126).abs() < 1e-9);
+    assert!((relative_luminance([0, 255, 0]) - 0.7152).abs() < 1e-9);
+    assert!((relative_luminance([0, 0, 255]) - 0.0722).abs() < 1e-9);
+}
+
+#[test]
+fn contrast_ratios_match_known_values() {
+    assert!((contrast_ratio(1.0, 0.0) - 21.0).abs() < 1e-9);
+    assert!((contrast_ratio(0.0, 1.0) - 21.0).abs() < 1e-9);
+    assert!((contrast_ratio(0.5, 0.5) - 1.0).abs() < 1e-9);
+    let white_on = |hex: &str| {
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+        contrast_ratio(
+            1.0,
+            relative_luminance([channel(1), channel(3), channel(5)]),
+        )
+    };
+    // Known from WebAIM: #767676 is the lightest grey with 4.54:1 on white,
+    // #777777 falls just short with 4.48:1.
+    assert!((white_on("#767676") - 4.54).abs() < 0.01);
+    assert!((white_on("#777777") - 4.48).abs() < 0.01);
+    // Pure blue on white: 8.59:1; pure red: 4.00:1.
+    assert!((white_on("#0000ff") - 8.59).abs() < 0.01);
+    assert!((white_on("#ff0000") - 4.00).abs() < 0.01);
+}
+
+#[test]
+fn brand_colour_is_read_forgivingly_and_refused_when_white_text_is_faint() {
+    assert_eq!(BrandColor::parse("#1A5C8E").unwrap().as_str(), "#1a5c8e");
+    assert_eq!(BrandColor::parse(" 1a5c8e ").unwrap().as_str(), "#1a5c8e");
+    assert_eq!(BrandColor::parse("#15c").unwrap().as_str(), "#1155cc");
+    assert_eq!(
+        BrandColor::parse("#767676").unwrap().rgb(),
+        [0x76, 0x76, 0x76]
+    );
+    for bad in ["", "#12345", "#1234567", "blue", "#gggggg", "#12 456"] {
+        assert_eq!(
+            BrandColor::parse(bad),
+            Err(BrandColorError::Format),
+            "{bad}"
+        );
+    }
+    let faint = BrandColor::parse("#777777").unwrap_err();
+    assert_eq!(
+        faint.to_string(),
+        "Hvid tekst på farven #777777 har kontrasten 4,47:1, men den skal være mindst 4,5:1. Vælg en mørkere farve."
+    );
+    assert!(BrandColor::parse("#ffffff").is_err());
+    assert!(BrandColor::parse("#ff0000").is_err());
+    assert!(BrandColor::parse("#000000").is_ok());
+}
+
+#[test]
+fn cvr_numbers_pass_the_modulus_11_check() {
+    // Two real CVR numbers (Erhvervsstyrelsen, Novo Nordisk A/S).
+    assert_eq!(Cvr::parse("10150817").unwrap().as_str(), "10150817");
+    assert_eq!(Cvr::parse("DK 24 25 67 90").unwrap().as_str(), "24256790");
+    assert_eq!(Cvr::parse("10150818"), Err(CvrError::Check));
+    assert_eq!(Cvr::parse("24256791"), Err(CvrError::Check));
+    for bad in ["", "1015081", "101508170", "1015O817", "10150817a"] {
+        assert_eq!(Cvr::parse(bad), Err(CvrError::Format), "{bad}");
+    }
+}
+
+#[test]
+fn ean_numbers_pass_the_gs1_check_digit() {
+    // GS1's and Wikipedia's examples of valid EAN-13 numbers.
+    assert_eq!(
+        Ean::parse("4006381333931").unwrap().as_str(),
+        "4006381333931"
+    );
+    assert_eq!(
+        Ean::parse("590 1234 123457").unwrap().as_str(),
+        "5901234123457"
+    );
+    // The Danish public sector's prefix 5798.
+    assert!(Ean::parse("5798000000001").is_ok());
+    assert_eq!(Ean::parse("5798000000000"), Err(EanError::Check));
+    assert_eq!(Ean::parse("4006381333932"), Err(EanError::Check));
+    for bad in ["", "400638133393", "40063813339311", "400638133393x"] {
+        assert_eq!(Ean::parse(bad), Err(EanError::Format), "{bad}");
+    }
+}
+
+fn form() -> SettingsForm<'static> {
+    SettingsForm {
+        name: "Vesterfjord Kommune",
+        ..Default::default()
+    }
+}
+
+#[test]
+fn settings_are_validated_field_by_field() {
+    let links = vec![
+        (
+            "Facebook".to_string(),
+            "https://www.facebook.com/vesterfjord".to_string(),
+        ),
+        (" ".to_string(), "".to_string()),
+    ];
+    let settings = SiteSettings::new(SettingsForm {
+        brand_color: Some("#1a5c8e"),
+        address: Some("Rådhuspladsen 1\n9999 Vesterfjord"),
+        phone: Some("12 34 56 78"),
+        email: Some("kommune@vesterfjord.example"),
+        cvr: Some("10150817"),
+        ean: Some("5901234123457"),
+        opening_hours: Some(" "),
+        social_links: &links,
+        logo_id: Some(3),
+        ..form()
+    })
+    .unwrap();
+    assert_eq!(settings.name, "Vesterfjord Kommune");
+    assert_eq!(settings.phone.unwrap().e164(), "+4512345678");
+    assert_eq!(settings.opening_hours, None);
+    assert_eq!(settings.social_links.len(), 1);
+    assert_eq!(settings.logo_id, Some(3));
+
+    let links = vec![(
+        "Facebook".to_string(),
+        "http://www.facebook.com/x".to_string(),
+    )];
+    let errors = SiteSettings::new(SettingsForm {
+        name: " ",
+        brand_color: Some("#eeeeee"),
+        phone: Some("123"),
+        email: Some("ikke en adresse"),
+        cvr: Some("12345678"),
+        ean: Some("123"),
+        social_links: &links,
+        privacy_page_id: Some(0),
+        ..form()
+    })
+    .unwrap_err();
+    let fields: Vec<_> = errors.errors().iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "name",
+            "brand_color",
+            "phone",
+            "email",
+            "cvr",
+            "ean",
+            "social_links",
+            "privacy_page_id"
+        ]
+    );
+    assert_eq!(errors.for_field("name"), Some("Skriv kommunens navn."));
+    assert!(
+        errors
+            .for_field("social_links")
+            .unwrap()
+            .starts_with("Link 1: ")
+    );
+}
+
+#[test]
+fn social_links_need_a_label_and_at_most_ten() {
+    let unlabeled = vec![(String::new(), "https://x.example/".to_string())];
+    assert!(
+        SocialLink::list(&unlabeled)
+            .unwrap_err()
+            .starts_with("Link 1: Skriv")
+    );
+    let many: Vec<_> = (0..11)
+        .map(|i| (format!("L{i}"), format!("https://x{i}.example/")))
+        .collect();
+    let error = SocialLink::list(&many).unwrap_err();
+    assert_eq!(error, "Der kan højst være 10 links til sociale medier.");
+}
+
+#[test]
+fn front_page_keeps_shortcuts_in_order_without_repeats() {
+    let front = FrontPage::new(Some(4), &[3, 1, 3, 2]).unwrap();
+    assert_eq!(front.shortcuts, [3, 1, 2]);
+    let nine: Vec<i64> = (1..=9).collect();
+    let errors = FrontPage::new(None, &nine).unwrap_err();
+    assert_eq!(
+        errors.for_field("shortcuts"),
+        Some("Vælg højst 8 genveje; der er valgt 9.")
+    );
+    assert!(FrontPage::new(Some(0), &[]).is_err());
+}
