@@ -188,6 +188,7 @@ async fn render_form(
         action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
         is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
         noun => "nyheden",
+        can_preview => true,
         draft_kind => "nyhed",
         ..editor::context(state, who, &form).await?
     };

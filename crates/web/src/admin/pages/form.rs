@@ -106,6 +106,8 @@ async fn render_form(
         action => page.map_or_else(|| format!("{SECTION}/ny"), |p| format!("{SECTION}/{}", p.id)),
         is_public => page.is_some_and(|p| p.visibility(now) == Visibility::Public),
         noun => "siden",
+        // Not yet: the public page template is not on main.
+        can_preview => false,
         draft_kind => "side",
         ..editor::context(state, who, &form).await?
     };
@@ -242,9 +244,6 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             return render_form(&state, &who, status, existing.as_ref(), form).await;
         }
     };
-    if fields.get("action") == "preview" {
-        return super::history::preview(&state, &draft, existing.as_ref(), placement).await;
-    }
     let image_id = draft.content.image_id;
     let by = Actor::editor(who.user.id);
     let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);

@@ -1,9 +1,9 @@
 //! The history of pages: the bin, the versions, comparing and restoring
-//! them, and the preview of a page not yet saved.
+//! them.
 
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use raadhus_domain::page::{PageDraft, Placement, WebPage};
+use raadhus_domain::page::WebPage;
 use raadhus_usecases::{Actor, Error};
 
 use super::SECTION;
@@ -200,42 +200,4 @@ pub async fn restore_revision(
         )),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Shows the page exactly as the public page would, without saving it.
-pub(super) async fn preview(
-    state: &AppState,
-    draft: &PageDraft,
-    existing: Option<&WebPage>,
-    placement: Placement,
-) -> Result<Response, WebError> {
-    let contacts = crate::admin::editor::preview_contacts(state, &draft.contacts).await?;
-    let now = state.now();
-    let parent_path = match placement.parent_id {
-        Some(id) => state
-            .store()
-            .page_by_id(state.site().id, id)
-            .await?
-            .map(|p| p.path),
-        None => None,
-    };
-    let page = WebPage {
-        id: existing.map_or(0, |p| p.id),
-        parent_id: placement.parent_id,
-        position: placement.position.unwrap_or(0),
-        path: raadhus_domain::page::child_path(parent_path.as_deref(), &draft.content.slug),
-        content: draft.content.clone(),
-        contacts,
-        created_at: now,
-        updated_at: now,
-        version: 0,
-        // Rendered for this request, off the async workers.
-        body_html: None,
-    };
-    let html: axum::response::Html<String> = todo_preview(state, &page).await?;
-    Ok(([("x-robots-tag", "noindex")], html).into_response())
-}
-
-async fn todo_preview(_state: &AppState, _page: &WebPage) -> Result<Html<String>, WebError> {
-    Err(WebError::NotFound)
 }
