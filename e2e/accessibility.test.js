@@ -23,6 +23,7 @@ test('public pages have no axe violations', async () => {
   // Every page is checked before the verdict, which names all that failed.
   const found = {};
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
+    '/hjemmesider?emne=&hjemmeside=',
     '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/findes-ikke']) {
     const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);

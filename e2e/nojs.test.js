@@ -13,11 +13,22 @@ test('without JavaScript: directory, article and search work', async () => {
   const context = await env.browser.newContext({ javaScriptEnabled: false });
   let page = await context.newPage();
   await page.goto(`${env.server.base}/`);
+  const before = await page.$$eval('#hjemmeside option', (o) => o.length);
+  // Sent without a website: a Danish error summary linking to the field.
+  const [empty] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('hjemmeside=')),
+    page.click('form.directory-form button:not([name])'),
+  ]);
+  assert.equal(empty.status(), 400);
+  assert.equal(await page.textContent('.error-summary h2'), 'Der er et problem');
+  assert.equal(await page.getAttribute('#hjemmeside', 'aria-invalid'), 'true');
+  assert.equal(await page.isVisible('#find-hjemmeside'), false, 'the filter field needs JavaScript');
   await page.selectOption('#emne', 'skoler');
   await Promise.all([page.waitForURL(/emne=skoler/), page.click('button[name=vis]')]);
   const options = await page.$$eval('#hjemmeside option', (o) => o.length);
-  const all = await page.$$eval('.directory-group a', (a) => new Set(a.map((x) => x.href)).size);
-  assert.ok(options - 1 < all, 'the website list is narrowed to the topic');
+  const listed = await page.$$eval('.link-list a', (a) => new Set(a.map((x) => x.href)).size);
+  assert.ok(options < before, 'the website list is narrowed to the topic');
+  assert.equal(listed, options - 1, 'the page lists the same websites as the select');
   await page.selectOption('#hjemmeside', { index: 1 });
   // The answer is a 303 to the website; the machine has no network to follow it.
   const [answer] = await Promise.all([
@@ -48,6 +59,42 @@ test('with JavaScript the website list narrows as the topic changes', async () =
   const after = await page.$$eval('#hjemmeside option', (o) => o.length);
   assert.ok(after < before, `${after} < ${before}`);
   assert.match(await page.textContent('[data-directory-status]'), /hjemmesider under Skoler/);
+  await context.close();
+});
+
+test('with JavaScript a field filters the directory and says how many websites fit', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${env.server.base}/hjemmesider`);
+  const all = await page.locator('[data-directory-item]:visible').count();
+  await page.fill('#find-hjemmeside', 'skole');
+  const shown = await page.locator('[data-directory-item]:visible').count();
+  assert.ok(shown > 0 && shown < all, `${shown} of ${all}`);
+  for (const text of await page.locator('[data-directory-item]:visible').allTextContents()) {
+    assert.match(text.toLowerCase(), /skole/);
+  }
+  await page.waitForFunction(() => /hjemmesider? passer på ”skole”\.$/.test(
+    document.querySelector('[data-directory-search-status]').textContent));
+  await page.fill('#find-hjemmeside', 'zzzz');
+  await page.waitForFunction(() => /^Ingen hjemmesider passer/.test(
+    document.querySelector('[data-directory-search-status]').textContent));
+  assert.equal(await page.locator('[data-directory-group]:visible').count(), 0);
+  await page.fill('#find-hjemmeside', '');
+  assert.equal(await page.locator('[data-directory-item]:visible').count(), all);
+  await context.close();
+});
+
+test('"Kopiér link" copies the address with JavaScript and says so', async () => {
+  const context = await env.browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.base });
+  const page = await context.newPage();
+  await page.goto(`${env.server.base}/nyheder`);
+  await Promise.all([page.waitForLoadState('load'), page.click('.news-item__title a')]);
+  const address = page.url();
+  await page.click('a[data-copy-link]');
+  await page.waitForFunction(() => document.querySelector('[data-copy-status]').textContent === 'Linket er kopieret.');
+  assert.equal(page.url(), address, 'the page stays');
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), address);
   await context.close();
 });
 

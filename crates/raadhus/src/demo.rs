@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 pub mod files;
 pub mod identity;
+pub mod pages;
 
 const DEMO_TOML: &str = include_str!("../demo/demo.toml");
 

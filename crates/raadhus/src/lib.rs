@@ -123,13 +123,17 @@ impl Application {
                 .await
                 .map_err(StartError::Database)?
         {
+            let started = std::time::Instant::now();
             let today = raadhus_domain::date::local_date(now);
             let (demo_name, bundle) = demo::content(today).map_err(StartError::Demo)?;
-            store
+            let contact_ids = store
                 .import_bundle(site.id, &bundle, now)
                 .await
                 .map_err(StartError::Database)?;
             let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
+            let pages = demo::pages::add(&usecases, site.id, &contact_ids)
+                .await
+                .map_err(StartError::Demo)?;
             let limits = raadhus_media::Limits {
                 max_pixels: config.max_image_pixels,
             };
@@ -137,12 +141,14 @@ impl Application {
                 .await
                 .map_err(StartError::Demo)?;
             let name = config.site_name.clone().unwrap_or(demo_name);
-            demo::identity::add(&usecases, site.id, &name, limits)
+            demo::identity::add(&usecases, site.id, &name, &pages, limits)
                 .await
                 .map_err(StartError::Demo)?;
             tracing::info!(
                 news = bundle.news.len(),
+                pages = pages.len(),
                 websites = bundle.websites.len(),
+                ms = started.elapsed().as_millis(),
                 "loaded demo content"
             );
         } else if let Some(name) = &config.site_name {

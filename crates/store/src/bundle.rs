@@ -11,8 +11,14 @@ use crate::{Change, Result, Store, StoreError};
 
 impl Store {
     /// Stores every item of `bundle` on `site`, all or nothing. Topics and
-    /// websites keep the bundle's order.
-    pub async fn import_bundle(&self, site: SiteId, bundle: &Bundle, now: Timestamp) -> Result<()> {
+    /// websites keep the bundle's order. Gives the ids of the new contact
+    /// persons by their keys.
+    pub async fn import_bundle(
+        &self,
+        site: SiteId,
+        bundle: &Bundle,
+        now: Timestamp,
+    ) -> Result<HashMap<String, i64>> {
         bundle
             .check_references()
             .map_err(StoreError::UnknownReference)?;
@@ -20,7 +26,7 @@ impl Store {
         let mut contact_ids = HashMap::new();
         for c in &bundle.contacts {
             let stored = tx.create_contact(site, &c.contact, now).await?;
-            contact_ids.insert(c.key.as_str(), stored.id);
+            contact_ids.insert(c.key.clone(), stored.id);
         }
         let mut topic_ids = HashMap::new();
         for topic in &bundle.topics {
@@ -48,7 +54,7 @@ impl Store {
             content.contact_ids = n
                 .contacts
                 .iter()
-                .filter_map(|k| contact_ids.get(k.as_str()).copied())
+                .filter_map(|k| contact_ids.get(k).copied())
                 .collect();
             // The demo's few short articles: rendered here, at start.
             let html = BodyHtml::render(&content.body);
@@ -56,6 +62,6 @@ impl Store {
         }
         tx.changed(site, Change::Site);
         tx.commit().await?;
-        Ok(())
+        Ok(contact_ids)
     }
 }

@@ -21,7 +21,8 @@ pub enum Change {
         /// It was or is published: lists, feeds and search may show it.
         listed: bool,
         /// Where it is listed may have changed: its status, publish or
-        /// unpublish time, news date or bin state (not just its text).
+        /// unpublish time, news date, contact persons (articles are listed
+        /// as related by them) or bin state (not just its text).
         moved: bool,
     },
     /// A page was created, edited, moved (with every page of its branch,

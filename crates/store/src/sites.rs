@@ -38,6 +38,10 @@ impl Store {
                  UNION ALL SELECT MAX(publish_at) FROM news WHERE site_id = $1 AND publish_at <= $2
                  UNION ALL SELECT MAX(unpublish_at) FROM news WHERE site_id = $1 AND unpublish_at <= $2
                  UNION ALL SELECT MAX(deleted_at) FROM news WHERE site_id = $1
+                 UNION ALL SELECT MAX(updated_at) FROM pages WHERE site_id = $1
+                 UNION ALL SELECT MAX(publish_at) FROM pages WHERE site_id = $1 AND publish_at <= $2
+                 UNION ALL SELECT MAX(unpublish_at) FROM pages WHERE site_id = $1 AND unpublish_at <= $2
+                 UNION ALL SELECT MAX(deleted_at) FROM pages WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM contacts WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM topics WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM websites WHERE site_id = $1

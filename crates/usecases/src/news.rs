@@ -6,7 +6,7 @@
 use jiff::Timestamp;
 use raadhus_domain::audit;
 use raadhus_domain::markup::BodyHtml;
-use raadhus_domain::{ContactChoice, NewsArticle, NewsContent, NewsDraft, SiteId};
+use raadhus_domain::{ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsStatus, SiteId};
 use raadhus_store::WriteTx;
 
 use crate::{Actor, Error, Result, UseCases};
@@ -24,7 +24,7 @@ impl UseCases {
         by: &Actor,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        let (mut tx, content, html, now) = self.begin_save(site, by, draft).await?;
+        let (mut tx, content, html, now) = self.begin_save(site, by, (draft, None)).await?;
         let article = tx
             .create_news(site, &content, &html, by.user_id, now)
             .await?;
@@ -45,7 +45,7 @@ impl UseCases {
         version: i64,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        let (mut tx, content, html, now) = self.begin_save(site, by, draft).await?;
+        let (mut tx, content, html, now) = self.begin_save(site, by, (draft, Some(id))).await?;
         let article = tx
             .update_news(site, id, version, &content, &html, by.user_id, now)
             .await?;
@@ -114,19 +114,19 @@ impl UseCases {
         Ok(article)
     }
 
-    /// What a save of `draft` starts with: its body rendered (before the
-    /// transaction: rendering takes time, and holds no lock), the write
-    /// transaction, and the content with its new contact persons created in
-    /// that transaction.
+    /// What a save of `draft` (as a new version of the article given, if
+    /// any) starts with: its body rendered (before the transaction:
+    /// rendering takes time, and holds no lock), the write transaction, and
+    /// the content with its new contact persons created in that transaction.
     async fn begin_save(
         &self,
         site: SiteId,
         by: &Actor,
-        draft: NewsDraft,
+        draft: (NewsDraft, Option<i64>),
     ) -> Result<(WriteTx, NewsContent, BodyHtml, Timestamp)> {
         let html = self
             .renderer
-            .render_new(&self.store, site, draft.content.body.clone())
+            .render_new(&self.store, site, draft.0.content.body.clone())
             .await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -194,18 +194,30 @@ pub(crate) async fn create_contacts(
 }
 
 /// Creates the draft's new contact persons in `tx` and gives the content
-/// all of its contact persons, in the draft's order.
+/// all of its contact persons, in the draft's order; when it is a new
+/// version of article `keep_slug_of`, published, and the draft's slug was
+/// not typed, the article's slug.
 async fn with_contacts(
     tx: &mut WriteTx,
     site: SiteId,
     by: &Actor,
-    draft: NewsDraft,
+    (draft, keep_slug_of): (NewsDraft, Option<i64>),
     now: Timestamp,
 ) -> Result<NewsContent> {
     let NewsDraft {
         mut content,
         contacts,
+        slug_typed,
     } = draft;
+    // A published article's slug changes only when an editor changes it on
+    // purpose: a new title alone keeps its address.
+    if !slug_typed
+        && let Some(id) = keep_slug_of
+        && let Some(current) = tx.news_by_id(site, id).await?
+        && current.content.status == NewsStatus::Published
+    {
+        content.slug = current.content.slug;
+    }
     content.contact_ids = create_contacts(tx, site, by, contacts, audit::with_article, now).await?;
     Ok(content)
 }

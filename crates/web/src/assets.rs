@@ -23,6 +23,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "share.js",
+        include_bytes!("../static/share.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "editor.js",
         include_bytes!("../static/editor.js"),
         "text/javascript; charset=utf-8",

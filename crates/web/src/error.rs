@@ -169,10 +169,6 @@ impl IntoResponse for WebError {
     }
 }
 
-pub async fn not_found() -> WebError {
-    WebError::NotFound
-}
-
 impl ErrorPage {
     /// The page for an error the framework answered by itself (a path or
     /// query that does not parse, a method the route lacks, a body too large

@@ -16,6 +16,7 @@ mod figures;
 mod layout;
 mod pages;
 mod render;
+mod share;
 mod variants;
 mod views;
 
@@ -167,15 +168,26 @@ impl AppState {
     /// there is none of its version (saved by an older Raadhus, a preview),
     /// rendered now, off the async workers.
     async fn body_html(&self, article: &raadhus_domain::NewsArticle) -> Result<String, WebError> {
-        match &article.body_html {
-            Some(html) => Ok(html.clone()),
+        self.stored_or_rendered(article.body_html.as_deref(), &article.content.body)
+            .await
+    }
+
+    /// A body as HTML: `stored` if there is, else `markdown` rendered now,
+    /// off the async workers.
+    async fn stored_or_rendered(
+        &self,
+        stored: Option<&str>,
+        markdown: &str,
+    ) -> Result<String, WebError> {
+        match stored {
+            Some(html) => Ok(html.to_string()),
             None => Ok(self
                 .usecases()
                 .renderer()
                 .render(
                     self.usecases().store(),
                     self.site().id,
-                    article.content.body.clone(),
+                    markdown.to_string(),
                 )
                 .await?
                 .into_string()),
@@ -202,7 +214,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(admin::router())
         .nest(api::PREFIX, api::router())
-        .fallback(error::not_found)
+        .fallback(pages::page_or_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,

@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("index.html"),
     template!("news_list.html"),
     template!("news_article.html"),
+    template!("page.html"),
     template!("directory.html"),
     template!("error.html"),
     template!("partials/breadcrumbs.html"),

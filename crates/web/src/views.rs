@@ -156,6 +156,8 @@ pub struct DirectoryGroup {
 pub struct DirectoryLink {
     pub name: String,
     pub url: String,
+    /// Where the link leads, shown beside it.
+    pub domain: String,
     pub description: Option<String>,
 }
 
@@ -170,6 +172,7 @@ pub fn directory_groups(topics: &[Topic], websites: &[Website]) -> Vec<Directory
                 .map(|w| DirectoryLink {
                     name: w.details.name.clone(),
                     url: w.details.url.to_string(),
+                    domain: w.details.url.host().to_string(),
                     description: w.details.description.clone(),
                 })
                 .collect(),

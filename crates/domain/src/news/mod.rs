@@ -303,6 +303,9 @@ pub struct NewsDraft {
     /// `contact_ids` holds the existing contact persons of `contacts`, in order.
     pub content: NewsContent,
     pub contacts: Vec<ContactChoice>,
+    /// The slug was given, not made from the title: a published article
+    /// changes its slug only then.
+    pub slug_typed: bool,
 }
 
 impl NewsDraft {
@@ -314,6 +317,7 @@ impl NewsDraft {
         today: Date,
     ) -> Result<Self, ValidationErrors> {
         let contact_ids = ContactChoice::existing(&contacts);
+        let slug_typed = form.slug.is_some_and(|s| !s.trim().is_empty());
         let content = NewsContent::new(
             NewsForm {
                 contact_ids,
@@ -321,14 +325,22 @@ impl NewsDraft {
             },
             today,
         )?;
-        Ok(Self { content, contacts })
+        Ok(Self {
+            content,
+            contacts,
+            slug_typed,
+        })
     }
 
     /// Content to save again as it is (a restored revision), contact persons
     /// unchanged.
     pub fn unchanged(content: NewsContent) -> Self {
         let contacts = ContactChoice::all_existing(&content.contact_ids);
-        Self { content, contacts }
+        Self {
+            content,
+            contacts,
+            slug_typed: true,
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The demo municipality's identity: a logo drawn in code (a white shield
 //! with the fjord's waves, on transparent ground), its footer's facts
 //! (fictional: the CVR and EAN numbers only pass their check digits) and a
-//! front page led by the climate plan.
+//! front page led by the climate plan, with shortcuts to the demo's most
+//! asked-for pages.
+
+use std::collections::HashMap;
 
 use raadhus_domain::settings::SettingsForm;
 use raadhus_domain::{FrontPage, SiteId, SiteSettings};
@@ -11,15 +14,41 @@ use raadhus_usecases::{Actor, MediaFields, Upload, UseCases};
 /// The article the demo's front page leads with.
 const LEAD_STORY: &str = "Byrådet vedtager klimaplan";
 
+/// The demo page the footer's privacy link leads to.
+const PRIVACY_PAGE: &str = "/om-kommunen/privatlivspolitik";
+
+/// The front page's "Genveje": the demo's top tasks, in order.
+const SHORTCUTS: [&str; 8] = [
+    "/borger/affald-og-genbrug/storskrald",
+    "/borger/skole-og-uddannelse/skoleindskrivning",
+    "/borger/borgerservice/pas-og-koerekort",
+    "/borger/borgerservice/flytning",
+    "/borger/aeldre-og-sundhed/hjemmehjaelp",
+    "/erhverv/byggeri/byggetilladelse",
+    "/politik/byraadet/dagsordener-og-referater",
+    "/om-kommunen/job",
+];
+
 /// Uploads the logo, saves the settings under `name` and composes the
-/// front page.
+/// front page; `pages` gives the demo pages' ids by address.
 pub async fn add(
     usecases: &UseCases,
     site: SiteId,
     name: &str,
+    pages: &HashMap<String, i64>,
     limits: raadhus_media::Limits,
 ) -> Result<(), String> {
     let by = Actor::cli();
+    let page = |path: &str| {
+        pages
+            .get(path)
+            .copied()
+            .ok_or_else(|| format!("demo identity: no demo page {path}"))
+    };
+    let shortcuts = SHORTCUTS
+        .iter()
+        .map(|path| page(path))
+        .collect::<Result<Vec<_>, _>>()?;
     let logo = usecases
         .upload_media(
             site,
@@ -57,7 +86,7 @@ pub async fn add(
         opening_hours: Some(
             "Borgerservice: mandag-onsdag kl. 10-15, torsdag kl. 10-17, fredag kl. 10-13\nTelefontid: mandag-fredag kl. 8-15",
         ),
-        privacy_page_id: None,
+        privacy_page_id: Some(page(PRIVACY_PAGE)?),
         social_links: &links,
     })
     .map_err(|e| format!("demo settings: {e}"))?;
@@ -74,7 +103,7 @@ pub async fn add(
         .news_rows(site, &filter, usecases.now(), Page { number: 1, size: 1 })
         .await
         .map_err(|e| e.to_string())?;
-    let front = FrontPage::new(rows.first().map(|r| r.summary.id), &[])
+    let front = FrontPage::new(rows.first().map(|r| r.summary.id), &shortcuts)
         .map_err(|e| format!("demo front page: {e}"))?;
     usecases
         .save_front_page(site, &by, front)

@@ -344,6 +344,7 @@ async fn preview_shows_the_public_page_without_saving() {
     assert_eq!(page.header("x-robots-tag"), Some("noindex"));
     assert_eq!(page.texts("h1"), ["Kun en forhåndsvisning"]);
     assert_eq!(page.texts(".article__body h2"), ["Mellemrubrik"]);
+    assert_eq!(page.count(".share, .related"), 0, "no sharing of a preview");
     assert_eq!(page.texts(".article__date"), ["Nyhedsdato: 01.02.2026"]);
     assert_eq!(page.count(".article__body script"), 0);
     assert!(page.texts(".preview-notice")[0].contains("Forhåndsvisning"));

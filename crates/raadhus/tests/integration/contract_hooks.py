@@ -1,7 +1,7 @@
 """Schemathesis hooks for the contract test (contract.rs).
 
 The OpenAPI document states every rule of a single field. Two rules of the
-news API join two fields, which JSON Schema cannot state; the document says
+news and pages API join two fields, which JSON Schema cannot state; the document says
 them in words, and the API refuses a request that breaks them with 422:
 
 - `status` "scheduled" needs a `publish_at`;
@@ -30,7 +30,13 @@ from datetime import datetime, timezone
 
 import schemathesis
 
-NEWS_WRITES = {("POST", "/api/v1/news"), ("PUT", "/api/v1/news/{id}")}
+# Pages keep the same two rules of status and times.
+NEWS_WRITES = {
+    ("POST", "/api/v1/news"),
+    ("PUT", "/api/v1/news/{id}"),
+    ("POST", "/api/v1/pages"),
+    ("PUT", "/api/v1/pages/{id}"),
+}
 MEDIA_UPLOAD = ("POST", "/api/v1/media")
 MEDIA_CHANGE = ("PUT", "/api/v1/media/{id}")
 SITE_CHANGE = ("PUT", "/api/v1/site")

@@ -120,14 +120,22 @@ async fn the_form_lists_topics_and_websites_and_the_whole_directory() {
         page.texts("form.directory-form button:not([name])"),
         ["Gå ind på den valgte hjemmeside"]
     );
-    // The whole directory as plain links grouped by topic; a website under two
-    // topics is under both; the inactive one nowhere.
+    // The whole directory as plain links grouped by topic, each topic a link
+    // to its own list; a website under two topics is under both; the
+    // inactive one nowhere.
     assert_eq!(
-        page.texts(".directory-group h3"),
+        page.texts(".directory-group h2"),
         ["Skoler", "Kultur og fritid"]
     );
     assert_eq!(
-        page.attrs(".directory-group a", "href"),
+        page.attrs(".directory-group h2 a", "href"),
+        [
+            "/hjemmesider?emne=skoler",
+            "/hjemmesider?emne=kultur-og-fritid"
+        ]
+    );
+    assert_eq!(
+        page.attrs(".link-list a", "href"),
         [
             "https://egelund-skole.example/",
             "https://musik.example/",
@@ -135,6 +143,35 @@ async fn the_form_lists_topics_and_websites_and_the_whole_directory() {
             "https://musik.example/",
         ]
     );
+    // Each with where it leads and, for screen readers, that it is another
+    // website (the visible cue is drawn by CSS and hidden from them).
+    assert_eq!(
+        page.texts(".link-list .link-list__domain"),
+        [
+            "egelund-skole.example",
+            "musik.example",
+            "bibliotek.example",
+            "musik.example"
+        ]
+    );
+    assert_eq!(
+        page.texts(".link-list a")[0],
+        "Egelund Skole (anden hjemmeside)"
+    );
+    assert_eq!(
+        page.count(".link-list a .external-cue[aria-hidden=true]"),
+        4
+    );
+    // Breadcrumbs; the type-to-filter field is there for the script only.
+    assert_eq!(
+        page.texts("nav.breadcrumbs a"),
+        ["Forside", "Find en af kommunens andre hjemmesider"]
+    );
+    assert_eq!(
+        page.count("[data-directory-search][hidden] input#find-hjemmeside"),
+        1
+    );
+    assert_eq!(page.count(".error-summary, [aria-invalid]"), 0);
     assert!(!page.body.contains("Lukket side"));
     // The data the script narrows with.
     let data: serde_json::Value =
@@ -155,8 +192,8 @@ async fn choosing_a_topic_narrows_the_website_list_without_javascript() {
     let d = directory(&app).await;
     for query in [
         "?emne=skoler",
-        "?emne=skoler&hjemmeside=",
         "?emne=skoler&vis=emne",
+        "?emne=skoler&hjemmeside=&vis=emne",
     ] {
         let page = app.get(&format!("/hjemmesider{query}")).await;
         assert_eq!(page.status, StatusCode::OK, "{query}");
@@ -170,6 +207,8 @@ async fn choosing_a_topic_narrows_the_website_list_without_javascript() {
             [d.schools.slug.as_str()]
         );
         assert!(page.texts(".directory-filter")[0].contains("Skoler"));
+        assert_eq!(page.texts(".directory-group h2"), ["Skoler"], "{query}");
+        assert_eq!(page.count(".error-summary"), 0, "{query}");
     }
     let culture = app.get("/hjemmesider?emne=kultur-og-fritid").await;
     assert_eq!(
@@ -259,8 +298,66 @@ async fn demo_directory_has_topics_and_websites() {
         page.count("select#hjemmeside option") > 15,
         "at least 15 websites"
     );
-    for href in page.attrs(".directory-group a", "href") {
+    for href in page.attrs(".link-list a", "href") {
         assert!(href.starts_with("https://"), "{href}");
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sending_the_form_without_a_website_shows_a_danish_error_summary() {
+    let app = TestApp::spawn().await;
+    directory(&app).await;
+    for query in [
+        "?emne=&hjemmeside=",
+        "?emne=skoler&hjemmeside=",
+        "?hjemmeside=+",
+    ] {
+        let page = app.get(&format!("/hjemmesider{query}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(page.header("location").is_none());
+        assert!(page.texts("title")[0].starts_with("Fejl: "), "{query}");
+        // At the top, a summary linking to the field.
+        assert_eq!(
+            page.texts(".error-summary[role=alert] h2"),
+            ["Der er et problem"]
+        );
+        assert_eq!(
+            page.attrs(".error-summary a", "href"),
+            ["#hjemmeside"],
+            "{query}"
+        );
+        assert_eq!(
+            page.texts(".error-summary a"),
+            ["Vælg den hjemmeside, du vil besøge"]
+        );
+        // The field marked invalid and described by the message.
+        assert_eq!(
+            page.attrs("select#hjemmeside[aria-invalid=true]", "aria-describedby"),
+            ["hjemmeside-fejl"]
+        );
+        assert_eq!(
+            page.texts("#hjemmeside-fejl"),
+            ["Fejl: Vælg den hjemmeside, du vil besøge"]
+        );
+        // The choices are still there to choose from.
+        assert!(page.count("select#hjemmeside option") > 1);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_front_page_widget_leads_with_the_topics_as_links() {
+    let app = TestApp::spawn().await;
+    directory(&app).await;
+    let page = app.get("/").await;
+    assert_eq!(
+        page.attrs(".front__directory .topic-links a", "href"),
+        [
+            "/hjemmesider?emne=skoler",
+            "/hjemmesider?emne=kultur-og-fritid"
+        ]
+    );
+    assert_eq!(page.count(".front__directory select#hjemmeside"), 1);
     app.stop().await;
 }

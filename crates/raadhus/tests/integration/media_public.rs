@@ -82,7 +82,7 @@ async fn the_lead_image_shows_under_the_headline_with_caption_credit_and_sharing
 
     // Under the headline: the figure, its picture loaded at once (the first
     // screen), without layout shift.
-    let sel = "article.article > h1 + figure.article__figure > picture > img";
+    let sel = "article.article > h1 + .article__date + figure.article__figure > picture > img";
     assert_eq!(page.count(sel), 1, "{}", page.body);
     assert_eq!(
         page.attrs(sel, "alt"),

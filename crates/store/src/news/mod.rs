@@ -2,6 +2,7 @@
 //! them in `write.rs`, and which the public sees in `visibility.rs`.
 
 mod media;
+mod related;
 mod rendered;
 mod visibility;
 mod write;

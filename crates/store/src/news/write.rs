@@ -5,9 +5,10 @@ use std::collections::HashSet;
 
 use jiff::Timestamp;
 use raadhus_domain::markup::{self, BodyHtml};
-use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug};
+use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug, urls};
 
 use super::{Lookup, article};
+use crate::old_paths::{self, OldPathTarget};
 use crate::owner::{self, Owner, write_contacts, write_uses};
 use crate::{Change, Conn, Result, StoreError, WriteTx, codec};
 
@@ -139,6 +140,7 @@ impl WriteTx {
         let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
         let publish_at = publish_time((content.status, content.publish_at), None, now);
         let id = write_article(conn, site, None, &slug, content, html, publish_at, now).await?;
+        old_paths::forget(conn, site, &urls::news(slug.as_str())).await?;
         write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
         write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
         write_revision(conn, site, id, user, now).await?;
@@ -205,6 +207,14 @@ impl WriteTx {
         }
         let slug = &content.slug;
         write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
+        if current.content.slug != content.slug {
+            // A published article's old address leads to the new one.
+            if current.content.status == NewsStatus::Published {
+                let old = urls::news(current.content.slug.as_str());
+                old_paths::record(conn, site, &old, OldPathTarget::News(id), now).await?;
+            }
+            old_paths::forget(conn, site, &urls::news(slug.as_str())).await?;
+        }
         write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
         write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
         write_revision(conn, site, id, user, now).await?;
@@ -222,7 +232,9 @@ impl WriteTx {
                 moved: before.status != after.status
                     || before.publish_at != after.publish_at
                     || before.unpublish_at != after.unpublish_at
-                    || before.news_date != after.news_date,
+                    || before.news_date != after.news_date
+                    // Related articles are found by their contact persons.
+                    || before.contact_ids != after.contact_ids,
             },
         );
         Ok(saved)

@@ -95,7 +95,7 @@ pub(super) async fn parent_path(
     };
     let lineage = super::lineage(conn, site, parent).await?;
     let Some(found) = lineage.last() else {
-        return Err(invalid("parent_id", "Den overordnede side findes ikke."));
+        return Err(refused("Den overordnede side findes ikke."));
     };
     let binned: Option<String> = on_conn!(conn, c => sqlx::query_scalar(
         "SELECT deleted_at FROM pages WHERE id = $1",
@@ -104,18 +104,20 @@ pub(super) async fn parent_path(
     .fetch_one(&mut *c)
     .await)?;
     if binned.is_some() {
-        return Err(invalid(
-            "parent_id",
-            "Den overordnede side ligger i papirkurven.",
-        ));
+        return Err(refused("Den overordnede side ligger i papirkurven."));
     }
     if moving.is_some_and(|id| lineage.iter().any(|n| n.id == id)) {
-        return Err(invalid(
-            "parent_id",
+        return Err(refused(
             "En side kan ikke flyttes ind under sig selv eller en af sine undersider.",
         ));
     }
     Ok(Some(found.path.clone()))
+}
+
+/// A parent that cannot be one now: the tree as it is stands in the way
+/// (answered like a reference to something that is not there).
+fn refused(message: &str) -> StoreError {
+    StoreError::UnknownReference(message.into())
 }
 
 /// The store's refusal of a rule of the tree, for the editor.

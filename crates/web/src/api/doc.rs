@@ -23,11 +23,11 @@ const BEARER: &str = "bearerAuth";
     info(
         title = "Raadhus content API",
         version = "1",
-        description = "The JSON content API of a Raadhus site: news, contact persons, and the \
-directory's topics and websites.
+        description = "The JSON content API of a Raadhus site: news, pages, contact persons, and \
+the directory's topics and websites.
 
 Public reads need no token: `GET /api/v1/news` and `GET /api/v1/news/{id}` (published articles \
-only), topics, sites (active websites only), search and this document. All writes, and \
+only), `GET /api/v1/pages` and `GET /api/v1/pages/{id}` (published pages only), topics, sites (active websites only), search and this document. All writes, and \
 everything about contact persons and revisions, need `Authorization: Bearer <token>`. Tokens are \
 created with `raadhus token create --user EMAIL --name NAME` (or by an administrator in the \
 admin) and act as that user; revoking the token or disabling the user stops it at once. With a \
@@ -44,6 +44,7 @@ This document is generated from the server's code."
     servers((url = "/")),
     tags(
         (name = "news", description = "News articles."),
+        (name = "pages", description = "Content pages in a tree; a page's address is the path of its and its ancestors' slugs."),
         (name = "contacts", description = "Contact persons named on articles."),
         (name = "topics", description = "Topics (emner) of the website directory."),
         (name = "sites", description = "Websites of the directory."),

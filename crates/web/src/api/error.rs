@@ -65,6 +65,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::UnknownReference(what) => Self::new(StatusCode::CONFLICT, what),
             StoreError::Conflict(what) => Self::new(StatusCode::CONFLICT, what),
+            StoreError::Invalid(errors) => errors.into(),
             e @ StoreError::Unavailable(_) => {
                 tracing::warn!(error = %Chain(&e), "API request failed: database unavailable");
                 Self::new(
@@ -93,7 +94,7 @@ impl From<raadhus_usecases::Error> for ApiError {
             E::Stale { expected, current } => Self::new(
                 StatusCode::CONFLICT,
                 format!(
-                    "the article is at version {current}, not {expected}; fetch it again and reapply the change"
+                    "it is at version {current}, not {expected}; fetch it again and reapply the change"
                 ),
             )
             .field("version"),

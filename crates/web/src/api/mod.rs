@@ -5,11 +5,13 @@
 //! `Authorization: Bearer <token>` and acts as the token's user. Errors are
 //! `{"error": "...", "field": "..."}` with a fitting status.
 
+mod content;
 mod doc;
 mod error;
 mod json;
 mod media;
 mod news;
+mod pages;
 mod records;
 mod schema;
 mod search;
@@ -40,6 +42,9 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(news::list, news::create))
         .routes(routes!(news::show, news::update, news::delete))
         .routes(routes!(news::revisions))
+        .routes(routes!(pages::list, pages::create))
+        .routes(routes!(pages::show, pages::update, pages::delete))
+        .routes(routes!(pages::move_page))
         .routes(routes!(site::show, site::update))
         .merge(media::routes())
         .merge(records::routes::<ContactPerson>())
@@ -47,6 +52,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(records::routes::<Website>())
         .split_for_parts();
     news::describe(&mut doc);
+    pages::describe(&mut doc);
     doc::complete(&mut doc, PREFIX);
     (router, doc)
 }

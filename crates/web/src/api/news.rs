@@ -7,24 +7,15 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
-use raadhus_domain::{
-    ContactChoice, ContactInput, NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility,
-    date, news,
-};
+use raadhus_domain::{NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility, date, news};
 use raadhus_store::{NewsFilter, Page};
 use serde::{Deserialize, Serialize};
-use utoipa::openapi::request_body::RequestBodyBuilder;
-use utoipa::openapi::schema::{
-    AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType,
-    Type,
-};
-use utoipa::openapi::{Content, KnownFormat, RefOr, Required};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::doc;
+use super::content::{ContactRef, api_time, contact_refs, describe_change, read_contacts, status};
 use super::error::ErrorBody;
 use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser, TokenUser};
-use super::records::{ContactJson, ContactRequest};
+use super::records::ContactJson;
 use super::{ApiError, schema};
 use crate::AppState;
 
@@ -217,57 +208,6 @@ pub async fn show(
     Ok(Json(news_json(&state, &article)))
 }
 
-/// The contact persons of an article, each once.
-fn contact_refs() -> RefOr<Schema> {
-    ArrayBuilder::new()
-        .items(doc::reference(ContactRef::name()))
-        .unique_items(true)
-        .description(Some(
-            "The article's contact persons in display order, each once; missing means none.",
-        ))
-        .into()
-}
-
-/// A contact person of an article: an existing one by id, or a new one.
-#[derive(Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct ContactRef {
-    id: Option<Int>,
-    name: Option<String>,
-    job_title: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-}
-
-impl utoipa::PartialSchema for ContactRef {
-    fn schema() -> RefOr<Schema> {
-        let existing = ObjectBuilder::new()
-            .description(Some("An existing contact person of this site."))
-            .property(
-                "id",
-                ObjectBuilder::new()
-                    .schema_type(Type::Integer)
-                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
-            )
-            .required("id")
-            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
-        OneOf::builder()
-            .item(existing)
-            .item(doc::reference(ContactRequest::name()))
-            .description(Some(
-                "An existing contact person by `id` alone, or a new one (created on this \
-                 site with the article).",
-            ))
-            .into()
-    }
-}
-
-impl ToSchema for ContactRef {
-    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
-        schemas.push((ContactRequest::name().into(), ContactRequest::schema()));
-    }
-}
-
 /// An article to create (POST) or the whole new state of one (PUT).
 /// Unknown fields are refused.
 #[derive(Deserialize, ToSchema)]
@@ -307,74 +247,12 @@ pub struct NewsRequest {
     version: Option<Int>,
 }
 
-fn status() -> utoipa::openapi::schema::Object {
-    ObjectBuilder::new()
-        .schema_type(SchemaType::Array(vec![Type::String, Type::Null]))
-        .enum_values(Some([
-            serde_json::json!("draft"),
-            serde_json::json!("scheduled"),
-            serde_json::json!("published"),
-            serde_json::Value::Null,
-        ]))
-        .build()
-}
-
-/// A time as RFC 3339 (`2026-12-01T09:00:00Z`, `…+01:00`) or Copenhagen
-/// wall-clock time (`2026-12-01T10:00`).
-fn api_time(
-    value: Option<&str>,
-    field: &'static str,
-    errors: &mut ValidationErrors,
-) -> Option<Timestamp> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if let Ok(ts) = value.parse::<Timestamp>() {
-        return Some(ts);
-    }
-    errors.check(field, date::parse_local_datetime(value))
-}
-
 /// Reads a request into an article with its contact persons, in order.
 fn read_request(req: &NewsRequest, today: jiff::civil::Date) -> Result<NewsDraft, ApiError> {
     let mut errors = ValidationErrors::new();
     let publish_at = api_time(req.publish_at.as_deref(), "publish_at", &mut errors);
     let unpublish_at = api_time(req.unpublish_at.as_deref(), "unpublish_at", &mut errors);
-    let mut contacts = Vec::new();
-    // Existing ones chosen twice are the content's own rule; new ones given
-    // twice are the same person twice too.
-    let new = |c: &&ContactRef| c.id.is_none();
-    if (1..req.contacts.len())
-        .any(|i| new(&&req.contacts[i]) && req.contacts[..i].contains(&req.contacts[i]))
-    {
-        errors.add("contacts", "Den samme kontaktperson er valgt flere gange.");
-    }
-    for c in &req.contacts {
-        match (c.id, &c.name) {
-            (Some(Int(id)), None)
-                if c.job_title.is_none() && c.email.is_none() && c.phone.is_none() =>
-            {
-                contacts.push(ContactChoice::Existing(id));
-            }
-            (None, Some(name)) => {
-                match ContactInput::new(
-                    name,
-                    c.job_title.as_deref(),
-                    c.email.as_deref(),
-                    c.phone.as_deref(),
-                ) {
-                    Ok(input) => contacts.push(ContactChoice::New(input)),
-                    Err(e) => {
-                        for err in e.errors() {
-                            errors.add("contacts", format!("{}: {}", err.field, err.message));
-                        }
-                    }
-                }
-            }
-            _ => errors.add(
-                "contacts",
-                "Give each contact either {\"id\"} or {\"name\", …}.",
-            ),
-        }
-    }
+    let contacts = read_contacts(&req.contacts, &mut errors);
     let form = NewsForm {
         title: &req.title,
         slug: req.slug.as_deref(),
@@ -471,41 +349,14 @@ pub async fn update(
 /// once), and the body of `PUT /news/{id}`, which needs the `version` that
 /// `POST` ignores: a `NewsChange`, a `NewsRequest` with `version` required.
 pub fn describe(doc: &mut utoipa::openapi::OpenApi) {
-    let RefOr::T(Schema::Object(mut change)) = NewsRequest::schema() else {
-        return;
-    };
-    change.required.push("version".into());
-    change.properties.insert(
-        "version".into(),
-        ObjectBuilder::new()
-            .schema_type(Type::Integer)
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
-            .description(Some(
-                "The version the change is based on: the article's newest, else 409.",
-            ))
-            .into(),
-    );
-    change.description = Some(
-        "The whole new state of an article, based on `version`. Unknown fields are refused.".into(),
+    describe_change(
+        doc,
+        NewsRequest::schema(),
+        ("NewsChange", "/news/{id}"),
+        "The whole new state of an article, based on `version`. Unknown fields are refused.",
     );
     let schemas = &mut doc.components.get_or_insert_with(Default::default).schemas;
-    schemas.insert("NewsChange".into(), change.into());
     schemas.insert(ContactRef::name().into(), ContactRef::schema());
-    let body = RequestBodyBuilder::new()
-        .required(Some(Required::True))
-        .content(
-            "application/json",
-            Content::new(Some(doc::reference("NewsChange"))),
-        )
-        .build();
-    if let Some(put) = doc
-        .paths
-        .paths
-        .get_mut("/news/{id}")
-        .and_then(|item| item.put.as_mut())
-    {
-        put.request_body = Some(body.into());
-    }
 }
 
 /// Move an article to the bin

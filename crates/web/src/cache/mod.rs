@@ -36,6 +36,12 @@ use raadhus_store::Change;
 pub enum Tag {
     /// One article (its page, or an entry of a list or feed).
     News(i64),
+    /// A content page shown on the page: its own, or one of its menus,
+    /// breadcrumbs, side navigation, lists or the front page's shortcuts.
+    Page(i64),
+    /// Which pages are where in the tree and which the public sees: side
+    /// navigation and lists of subpages.
+    PageTree,
     /// A contact person named on the page.
     Contact(i64),
     /// Which articles are listed and in what order: lists, feeds, the front
@@ -47,9 +53,6 @@ pub enum Tag {
     Directory,
     /// Results of the search index: anything listed or in the directory.
     Search,
-    /// A content page shown on the page (its own page, a menu entry, a
-    /// breadcrumb, a shortcut of the front page).
-    Page(i64),
 }
 
 impl Tag {
@@ -59,10 +62,12 @@ impl Tag {
         match (self, *change) {
             (_, Change::Site) => true,
             (Self::News(tag), Change::News { id, .. }) => tag == id,
+            (Self::Page(tag), Change::Page { id, .. }) => tag == id,
+            (Self::PageTree, Change::Page { listed, moved, .. }) => listed && moved,
+            (Self::Search, Change::Page { listed, .. }) => listed,
             (Self::AnyNews, Change::News { listed, .. }) => listed,
             (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
             (Self::Contact(tag), Change::Contact { id }) => tag == id,
-            (Self::Page(tag), Change::Page { id, .. }) => tag == id,
             (Self::Directory | Self::Search, Change::Directory) => true,
             (Self::Search, Change::News { listed, .. }) => listed,
             _ => false,

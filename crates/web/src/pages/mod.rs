@@ -5,11 +5,13 @@ mod feeds;
 mod health;
 mod home;
 mod media;
+mod moved;
 mod news;
+mod page;
 pub(crate) mod search;
 mod sitemap;
 
-pub(crate) use news::render_article;
+pub(crate) use news::render_preview;
 
 use axum::Router;
 use axum::routing::get;
@@ -33,6 +35,12 @@ pub fn router() -> Router<AppState> {
         .route("/static/brand/{file}", get(crate::layout::brand_css))
         .route("/medier/{id}/{key}/{name}", get(media::serve))
 }
+
+/// What the application answers where no route is: a content page at its
+/// path of slugs (any depth), a redirect from an old address, or not found.
+/// (A fallback, not a route `/{*path}`: that would take paths from the
+/// API's own fallback.)
+pub use page::show as page_or_not_found;
 
 /// `/was`: the accessibility statement in the national WAS-tool, if configured.
 async fn accessibility_statement(

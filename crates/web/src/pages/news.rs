@@ -2,11 +2,11 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_domain::{NewsArticle, Slug, urls};
+use raadhus_domain::{NewsArticle, NewsSummary, Slug, urls};
 use raadhus_store::Page;
 use serde::Deserialize;
 
@@ -14,6 +14,7 @@ use crate::breadcrumbs::{Breadcrumbs, Crumb};
 use crate::cache::{Cacheable, Tag};
 use crate::figures::{LeadImage, SocialImage};
 use crate::render::Meta;
+use crate::share::ShareLinks;
 use crate::views::{Article, NewsItem, Pages};
 use crate::{AppState, WebError};
 
@@ -104,30 +105,61 @@ const BAD_QUERY: &str =
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<(Cacheable, Html<String>), WebError> {
+) -> Result<Response, WebError> {
     // Only a well-formed slug can name an article: anything else is not
     // looked for (nor sent to the database).
     let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
-    let article = state
+    let found = state
         .store()
         .public_news(state.site().id, slug.as_str(), state.now())
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let mut tags = vec![Tag::News(article.id)];
-    tags.extend(article.contacts.iter().map(|c| Tag::Contact(c.id)));
-    let cacheable = Cacheable {
-        tags,
-        expires: article.content.unpublish_at,
+        .await?;
+    let Some(article) = found else {
+        // An address the article had before its slug changed.
+        return super::moved::from_old_path(&state, &urls::news(slug.as_str())).await;
     };
-    Ok((cacheable, render_article(&state, &article, false).await?))
+    let related = state
+        .store()
+        .related_public_news(state.site().id, article.id, state.now(), RELATED)
+        .await?;
+    // The page shows the article, its contact persons and the related
+    // articles. Which articles are related changes as articles are
+    // published, moved or linked to other contact persons (`Listing`); an
+    // article naming nobody has none.
+    let mut tags = vec![Tag::News(article.id)];
+    if !article.contacts.is_empty() {
+        tags.push(Tag::Listing);
+    }
+    tags.extend(article.contacts.iter().map(|c| Tag::Contact(c.id)));
+    tags.extend(related.iter().map(|n| Tag::News(n.id)));
+    let mut cacheable = state.until_next_scheduled(tags).await?;
+    cacheable.expires = match (cacheable.expires, article.content.unpublish_at) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let html = article_page(&state, &article, Some(&related)).await?;
+    Ok((cacheable, html).into_response())
 }
 
-/// The public article page; `preview` adds a notice that it is not published.
-pub(crate) async fn render_article(
+/// How many related articles ("Flere nyheder") an article page shows.
+const RELATED: u32 = 3;
+
+/// An editor's preview of the article page: a notice that it is not
+/// published, and nothing about other articles or sharing.
+pub(crate) async fn render_preview(
     state: &AppState,
     article: &NewsArticle,
-    preview: bool,
 ) -> Result<Html<String>, WebError> {
+    article_page(state, article, None).await
+}
+
+/// The article page with its related articles, or (`None`) a preview.
+async fn article_page(
+    state: &AppState,
+    article: &NewsArticle,
+    related: Option<&[NewsSummary]>,
+) -> Result<Html<String>, WebError> {
+    let preview = related.is_none();
+    let related = related.unwrap_or_default();
     let body_html = state.body_html(article).await?;
     let path = urls::news(article.content.slug.as_str());
     let url = state.urls().absolute(&path);
@@ -159,6 +191,12 @@ pub(crate) async fn render_article(
         social_image => social.map(Serde),
         body_html => Value::from_safe_string(body_html),
         preview,
+        share => (!preview).then(|| Serde(ShareLinks::new(&article.content.title, &url))),
+        related => Serde(related.iter().map(NewsItem::from).collect::<Vec<_>>()),
+        // The related articles are listed without their images: the page
+        // stays light, and the pictures are the articles' own.
+        thumbnails => vec![Value::from(()); related.len()],
+        news_heading => "h3",
         breadcrumbs => crumbs.value(),
         structured_data => structured.map(Value::from_safe_string),
     };
