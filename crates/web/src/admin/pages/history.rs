@@ -63,6 +63,9 @@ pub async fn restore_from_bin(
                 .collect::<Vec<_>>()
                 .join(" ")
         ))),
+        Err(Error::UnknownReference(why)) => Err(WebError::Conflict(format!(
+            "Siden kan ikke gendannes: {why} Gendan eller flyt den overordnede side først."
+        ))),
         Err(Error::SlugTaken(slug)) => Err(WebError::Conflict(format!(
             "Siden kan ikke gendannes, fordi adressen »{slug}« nu bruges af en anden side på samme sted. Giv den anden side en ny adresse først."
         ))),

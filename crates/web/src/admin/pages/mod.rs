@@ -301,6 +301,11 @@ pub async fn move_page(
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render_move_form(&state, &who, id, status, error).await
         }
+        // The tree stands in the way (the store says why, in Danish).
+        Err(Error::UnknownReference(message)) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render_move_form(&state, &who, id, status, Some(("parent_id", message))).await
+        }
         Err(Error::SlugTaken(slug)) => {
             let message = format!(
                 "Der ligger allerede en side med adressen »{slug}« under den valgte side. Vælg en anden side, eller giv siden en anden adresse først."
