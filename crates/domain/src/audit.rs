@@ -33,12 +33,12 @@ pub fn restored(title: &str, from: i64, to: i64) -> String {
     format!("{title}: version {from} restored as version {to}")
 }
 
-/// An article published at its scheduled time.
+/// An article or page published at its scheduled time.
 pub fn went_public(title: &str) -> String {
     format!("{title}{WENT_PUBLIC}")
 }
 
-/// An article taken down at its scheduled time.
+/// An article or page taken down at its scheduled time.
 pub fn taken_down(title: &str) -> String {
     format!("{title}{TAKEN_DOWN}")
 }

@@ -1,6 +1,7 @@
-//! The scheduler: a background task that notices when scheduled articles go
-//! public or go away, records it in the audit log exactly once (however many
-//! nodes run it), and carries on from where it stopped after a restart.
+//! The scheduler: a background task that notices when scheduled articles and
+//! pages go public or go away, records it in the audit log and the change
+//! journal exactly once (however many nodes run it), and carries on from where
+//! it stopped after a restart.
 //!
 //! Visibility itself never waits for the scheduler: the public pages compare
 //! publish and unpublish times with the clock on every request.
@@ -20,7 +21,8 @@ pub async fn tick(store: &Store, now: Timestamp) -> Result<Vec<Transition>, Stor
     let transitions = store.advance_scheduler(now, describe).await?;
     for t in &transitions {
         tracing::info!(
-            news = t.news_id,
+            entity = t.item.entity(),
+            id = t.id,
             published = t.published,
             "scheduled change"
         );

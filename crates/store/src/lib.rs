@@ -33,7 +33,7 @@ pub use news::{BinnedNews, NewsFilter, NewsRow, Page, PublicDocument, Revision, 
 pub use old_paths::OldPathTarget;
 pub use pages::{BinnedPage, PageRevision};
 pub use raadhus_domain::SiteId;
-pub use schedule::Transition;
+pub use schedule::{Scheduled, Transition};
 pub use users::{Audit, Session};
 
 use db::{Conn, Db, DbRow};

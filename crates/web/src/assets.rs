@@ -48,6 +48,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "page_tree.js",
+        include_bytes!("../static/page_tree.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "favicon.svg",
         include_bytes!("../static/favicon.svg"),
         "image/svg+xml",

@@ -317,7 +317,7 @@ async fn deleted_news_go_to_the_bin_and_come_back() {
         app.get_as(&session, "/admin/papirkurv")
             .await
             .body
-            .contains("Papirkurven er tom.")
+            .contains("Der er ingen nyheder i papirkurven.")
     );
     app.stop().await;
 }

@@ -14,6 +14,8 @@ mod admin_media_use;
 mod admin_news;
 mod admin_pages;
 mod admin_session;
+mod admin_sider;
+mod admin_sider_history;
 mod admin_users;
 mod api;
 mod article_page;

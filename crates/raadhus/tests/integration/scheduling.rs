@@ -2,7 +2,11 @@
 
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use raadhus_domain::NewsForm;
+use raadhus_domain::page::PageForm;
+use raadhus_store::Change;
 use reqwest::StatusCode;
+
+use crate::page_support::page_form;
 
 use crate::support::save_news_at;
 use crate::support::{TestApp, published};
@@ -55,6 +59,70 @@ async fn scheduled_articles_go_public_and_go_away_at_their_times() {
         audit_shows(&app, "unpublish").await,
         "the scheduler records the take-down"
     );
+    app.stop().await;
+}
+
+/// How many journal entries say page `id` changed where it is listed.
+async fn page_changes(app: &TestApp, id: i64) -> usize {
+    let listed = Change::Page {
+        id,
+        listed: true,
+        moved: true,
+    };
+    let journal = app.store.changes_since(0, 10_000).await.unwrap();
+    journal.iter().filter(|r| r.change == listed).count()
+}
+
+/// The titles in the "Undersider" list of the page at `path`.
+async fn subpages(app: &TestApp, path: &str) -> Vec<String> {
+    app.get(path).await.texts(".subpages__item")
+}
+
+#[tokio::test]
+async fn scheduled_pages_go_public_and_go_away_at_their_times() {
+    let app = TestApp::spawn().await;
+    let start = app.clock.now();
+    let parent = app.page(None, "Borger").await;
+    let page = app
+        .page_with(
+            Some(parent.id),
+            PageForm {
+                status: "scheduled",
+                publish_at: Some(start + 1.hour()),
+                unpublish_at: Some(start + 3.hours()),
+                ..page_form("Valg 2026")
+            },
+        )
+        .await;
+    let created = page_changes(&app, page.id).await;
+    assert_eq!(app.get(&page.path).await.status, StatusCode::NOT_FOUND);
+    // The parent is cached now without the page among its subpages.
+    assert!(subpages(&app, &parent.path).await.is_empty());
+
+    app.clock.advance(SignedDuration::from_hours(2));
+    assert_eq!(app.get(&page.path).await.status, StatusCode::OK);
+    assert_eq!(subpages(&app, &parent.path).await, ["Valg 2026"]);
+    assert!(
+        audit_shows(&app, "publish").await,
+        "the scheduler records the publication"
+    );
+    let log = app.store.audit_log(50).await.unwrap();
+    let publish = log.iter().find(|e| e.action == "publish").unwrap();
+    assert_eq!(
+        (publish.entity.as_str(), publish.entity_id),
+        ("page", Some(page.id))
+    );
+    // Every node hears of it through the journal, once.
+    assert_eq!(page_changes(&app, page.id).await, created + 1);
+
+    app.clock.advance(SignedDuration::from_hours(2));
+    assert_eq!(app.get(&page.path).await.status, StatusCode::NOT_FOUND);
+    assert!(subpages(&app, &parent.path).await.is_empty());
+    assert!(
+        audit_shows(&app, "unpublish").await,
+        "the scheduler records the take-down"
+    );
+    assert_eq!(page_changes(&app, page.id).await, created + 2);
     app.stop().await;
 }
 

@@ -376,7 +376,7 @@ impl Store {
     }
 
     /// The first publish or unpublish time after `now` of the site's
-    /// articles: until then, what the public sees changes only by saves.
+    /// articles and pages: until then, what the public sees changes only by saves.
     pub async fn next_scheduled_change(
         &self,
         site: SiteId,
@@ -387,6 +387,10 @@ impl Store {
                  SELECT MIN(n.publish_at) AS t FROM news n
                  WHERE n.site_id = $1 AND {PUBLISHED} AND n.publish_at > $2
                  UNION ALL SELECT MIN(n.unpublish_at) FROM news n
+                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.unpublish_at > $2
+                 UNION ALL SELECT MIN(n.publish_at) FROM pages n
+                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.publish_at > $2
+                 UNION ALL SELECT MIN(n.unpublish_at) FROM pages n
                  WHERE n.site_id = $1 AND {PUBLISHED} AND n.unpublish_at > $2
              ) AS upcoming"
         );

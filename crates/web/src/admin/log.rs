@@ -33,6 +33,7 @@ fn link(e: &AuditEntry) -> Option<String> {
     let base = match e.entity.as_str() {
         "news" => super::news::SECTION,
         "media" => super::media::SECTION,
+        "page" => super::pages::SECTION,
         "contact" => ContactPerson::KIND.base,
         "topic" => Topic::KIND.base,
         "website" => Website::KIND.base,

@@ -4,14 +4,18 @@
 mod auth;
 mod crud;
 mod dashboard;
+mod editor;
 mod identity;
 mod log;
 mod media;
 mod news;
+mod notice;
+mod pages;
 mod password_reset;
 mod records;
 mod session;
 mod users;
+mod versions;
 
 use axum::Router;
 use axum::extract::State;
@@ -78,6 +82,7 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<Topic>())
         .merge(crud::routes::<Website>())
         .merge(media::routes())
+        .merge(pages::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -3,17 +3,16 @@
 
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::date;
 use raadhus_usecases::{Actor, Error};
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
 
 use super::SECTION;
-use super::notice::Notice;
+use crate::admin::notice::Notice;
 use crate::admin::session::{AdminForm, SignedIn};
+use crate::admin::versions::{self, RevisionRow};
 use crate::{AppState, WebError};
 
 pub async fn bin(
@@ -69,13 +68,22 @@ pub async fn bin_list(
             binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
         })
         .collect();
+    let pages: Vec<BinRow> = state
+        .store()
+        .binned_pages(state.site().id)
+        .await?
+        .iter()
+        .map(|b| BinRow {
+            id: b.node.id,
+            title: b.node.title.clone(),
+            news_date: b.node.path.clone(),
+            binned_at: date::admin_datetime(b.binned_at),
+            binned_by: b.binned_by.clone().unwrap_or_else(|| "Driften".into()),
+        })
+        .collect();
+    let ctx = context! { admin_section => SECTION, rows => Serde(rows), pages => Serde(pages) };
     state
-        .render_admin(
-            "admin/bin.html",
-            "Papirkurv",
-            &who,
-            context! { admin_section => SECTION, rows => Serde(rows) },
-        )
+        .render_admin("admin/bin.html", "Papirkurv", &who, ctx)
         .await
 }
 
@@ -92,16 +100,6 @@ pub async fn restore_from_bin(
     Ok(Redirect::to(&format!("{SECTION}/{id}?hentet=1")).into_response())
 }
 
-#[derive(Serialize)]
-struct RevisionRow {
-    id: i64,
-    version: i64,
-    when: String,
-    who: String,
-    title: String,
-    current: bool,
-}
-
 pub async fn revisions(
     State(state): State<AppState>,
     who: SignedIn,
@@ -114,45 +112,28 @@ pub async fn revisions(
         .await?
         .ok_or(WebError::NotFound)?;
     let revisions = state.store().revisions(site, id).await?;
-    let latest = revisions.first().map(|r| r.id);
-    let rows: Vec<RevisionRow> = revisions
+    let rows = revisions
         .iter()
-        .map(|r| RevisionRow {
-            id: r.id,
-            version: r.version,
-            when: date::admin_datetime(r.created_at),
-            who: r.user_name.clone().unwrap_or_else(|| "Systemet".into()),
-            title: r.content.title.clone(),
-            current: r.version == article.version,
+        .map(|r| {
+            RevisionRow::new(
+                (r.id, r.version),
+                r.created_at,
+                r.user_name.as_deref(),
+                &r.content.title,
+                article.version,
+            )
         })
         .collect();
-    let ctx = context! {
-        admin_section => SECTION,
-        article => context! { id => article.id, title => article.content.title.clone(), version => article.version },
-        rows => Serde(rows),
-        latest,
-    };
+    let title = &article.content.title;
+    let ctx = versions::list(SECTION, (id, title, article.version), rows);
     state
         .render_admin(
             "admin/revisions.html",
-            &format!("Versioner: {}", article.content.title),
+            &format!("Versioner: {title}"),
             &who,
             ctx,
         )
         .await
-}
-
-#[derive(Serialize)]
-struct FieldChange {
-    label: &'static str,
-    old: String,
-    new: String,
-}
-
-#[derive(Serialize)]
-struct Line {
-    tag: &'static str,
-    text: String,
 }
 
 pub async fn compare(
@@ -171,20 +152,10 @@ pub async fn compare(
         .await?
         .ok_or(WebError::NotFound)?;
     let contacts = store.contacts(site).await?;
-    let names = |ids: &[i64]| {
-        ids.iter()
-            .map(|id| {
-                contacts
-                    .iter()
-                    .find(|c| c.id == *id)
-                    .map_or_else(|| format!("#{id}"), |c| c.name.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let names = |ids: &[i64]| versions::contact_names(&contacts, ids);
     let (a, b) = (&old.content, &new.content);
-    let time = |t: Option<Timestamp>| t.map(date::admin_datetime).unwrap_or_default();
-    let fields = [
+    let time = versions::time;
+    let fields = vec![
         ("Overskrift", a.title.clone(), b.title.clone()),
         ("Adresse", a.slug.to_string(), b.slug.to_string()),
         (
@@ -210,32 +181,8 @@ pub async fn compare(
             names(&b.contact_ids),
         ),
     ];
-    let changes: Vec<FieldChange> = fields
-        .into_iter()
-        .filter(|(_, o, n)| o != n)
-        .map(|(label, old, new)| FieldChange { label, old, new })
-        .collect();
-    let lines: Vec<Line> = TextDiff::from_lines(a.body.as_str(), b.body.as_str())
-        .iter_all_changes()
-        .map(|c| Line {
-            tag: match c.tag() {
-                ChangeTag::Equal => "equal",
-                ChangeTag::Delete => "delete",
-                ChangeTag::Insert => "insert",
-            },
-            text: c.value().trim_end_matches('\n').to_string(),
-        })
-        .collect();
-    let body_changed = lines.iter().any(|l| l.tag != "equal");
-    let ctx = context! {
-        admin_section => SECTION,
-        id,
-        from => old.version,
-        to => new.version,
-        changes => Serde(changes),
-        lines => Serde(lines),
-        body_changed,
-    };
+    let versions = (old.version, new.version);
+    let ctx = versions::compare(SECTION, id, versions, fields, (&a.body, &b.body));
     state
         .render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
         .await

@@ -1,43 +1,43 @@
 //! `/admin/nyheder`: the editors' news list, the edit form with preview,
 //! revisions and the bin.
 
-use std::collections::HashMap;
-
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::paging::{page_count, parse_page_number};
-use raadhus_domain::{
-    ContactChoice, ContactPerson, NewsArticle, NewsDraft, ValidationErrors, Visibility, date, urls,
-};
-use raadhus_store::{NewsFilter, Page, StoreError};
-use raadhus_usecases::{Actor, Error};
+use raadhus_domain::{NewsArticle, NewsDraft, ValidationErrors, Visibility, date, urls};
+use raadhus_store::{NewsFilter, Page};
+use raadhus_usecases::Actor;
 use serde::{Deserialize, Serialize};
 
 mod form;
 mod history;
 mod links;
-mod notice;
 
 pub use history::{bin, bin_list, compare, restore_from_bin, restore_revision, revisions};
 pub use links::links;
 
-use form::{FormState, Submitted, article_values, empty_values, read_submission};
-use notice::Notice;
-pub use notice::Outcome;
+use super::notice::{Notice, Outcome, Shown, saved_outcome};
+use form::{Submitted, article_values, empty_values, read_submission};
 
 use super::auth::{KEPT_MESSAGE, sign_in_again};
+use super::editor::{self, FormState, Kind};
 use super::session::{AdminForm, FormFields, FormRejection, SignedIn};
 use crate::views::Pages;
 use crate::{AppState, WebError};
 
 pub(super) const SECTION: &str = "/admin/nyheder";
 const PER_PAGE: u32 = 25;
-/// How many contact persons an article can have in the form.
-const CONTACT_SLOTS: usize = 5;
+const KIND: Kind = Kind {
+    section: SECTION,
+    the: "Nyheden",
+    another: "en anden nyhed",
+    see: "Se nyheden",
+};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
@@ -168,20 +168,6 @@ async fn render_form(
     form: FormState,
 ) -> Result<Response, WebError> {
     let now = state.now();
-    let contacts = state.store().contacts(state.site().id).await?;
-    let mut slots: Vec<i64> = form.contacts.clone();
-    slots.resize(CONTACT_SLOTS.max(slots.len()), 0);
-    let errors: HashMap<&str, &str> = form
-        .errors
-        .errors()
-        .iter()
-        .map(|e| (e.field, e.message.as_str()))
-        .collect();
-    let image_id = form
-        .values
-        .get("image_id")
-        .and_then(|v| v.trim().parse().ok());
-    let lead_images = super::media::lead_image_choices(state, image_id).await?;
     let title = match article {
         Some(a) => format!("Rediger: {}", a.content.title),
         None => "Opret nyhed".to_string(),
@@ -200,21 +186,11 @@ async fn render_form(
             public_url => (a.visibility(now) == Visibility::Public).then(|| urls::news(a.content.slug.as_str())),
         }),
         action => article.map_or_else(|| format!("{SECTION}/ny"), |a| format!("{SECTION}/{}", a.id)),
-        values => Serde(&form.values),
-        errors => Serde(&errors),
-        error_list => Serde(form.errors.errors()),
-        message => form.message,
-        notice => Serde(&form.notice),
-        saved => form.saved,
-        // Whose text a browser keeps (one computer may serve several editors).
-        editor_id => who.user.id,
         is_public => article.is_some_and(|a| a.visibility(now) == Visibility::Public),
-        slots => Serde(slots),
-        lead_images => Serde(lead_images),
-        contacts => Serde(contacts.iter().map(|c| context! {
-            id => c.id,
-            label => match &c.job_title { Some(j) => format!("{}, {j}", c.name), None => c.name.clone() },
-        }).collect::<Vec<_>>()),
+        noun => "nyheden",
+        can_preview => true,
+        draft_kind => "nyhed",
+        ..editor::context(state, who, &form).await?
     };
     let html = state
         .render_admin("admin/news_form.html", &title, who, ctx)
@@ -225,14 +201,7 @@ async fn render_form(
 pub async fn new_form(State(state): State<AppState>, who: SignedIn) -> Result<Response, WebError> {
     let mut values = empty_values();
     values.insert("status".to_string(), "draft".to_string());
-    let form = FormState {
-        values,
-        contacts: Vec::new(),
-        errors: ValidationErrors::new(),
-        message: None,
-        notice: None,
-        saved: false,
-    };
+    let form = FormState::of(values, Vec::new());
     render_form(&state, &who, StatusCode::OK, None, form).await
 }
 
@@ -247,24 +216,17 @@ pub async fn edit_form(
         .news_by_id(state.site().id, id)
         .await?
         .ok_or(WebError::NotFound)?;
-    let notice = outcome
-        .ok()
-        .and_then(|Query(outcome)| outcome.notice(&article, state.now()));
+    let notice = outcome.ok().and_then(|Query(outcome)| {
+        outcome.notice(&KIND, shown(&article, state.now()), state.now())
+    });
+    let contacts = article.contacts.iter().map(|c| c.id).collect();
     let form = FormState {
-        values: article_values(&article, state.now()),
-        contacts: article.contacts.iter().map(|c| c.id).collect(),
-        errors: ValidationErrors::new(),
-        message: None,
         saved: notice.is_some(),
         notice,
+        ..FormState::of(article_values(&article, state.now()), contacts)
     };
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await
 }
-
-const INVALID: &str = "Nyheden er ikke gemt. Ret fejlene herunder og gem igen.";
-const DISK_FULL: &str = "Nyheden er ikke gemt, fordi der ikke er mere plads på serverens disk. \
-    Det, du har skrevet, står stadig herunder, og alt det, der var gemt i forvejen, er uændret. \
-    Kontakt dem, der driver hjemmesiden, og gem igen, når der er gjort plads.";
 
 pub async fn create(
     State(state): State<AppState>,
@@ -327,14 +289,10 @@ pub(in crate::admin) async fn offer_back(
         values, contacts, ..
     } = read_submission(sent, state.now());
     let form = FormState {
-        values,
-        contacts,
-        errors: ValidationErrors::new(),
-        message: None,
         notice: Some(Notice::text(format!(
             "{KEPT_MESSAGE} Den er ikke gemt endnu: gem den nu.{gone}"
         ))),
-        saved: false,
+        ..FormState::of(values, contacts)
     };
     render_form(state, who, StatusCode::OK, article.as_ref(), form)
         .await
@@ -361,17 +319,14 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
         result,
     } = submitted;
     let refused = |errors: ValidationErrors, message: String| FormState {
-        values: values.clone(),
-        contacts: contacts.clone(),
         errors,
         message: Some(message),
-        notice: None,
-        saved: false,
+        ..FormState::of(values.clone(), contacts.clone())
     };
     let draft = match result {
         Ok(draft) => draft,
         Err(errors) => {
-            let form = refused(errors, INVALID.into());
+            let form = refused(errors, editor::invalid(&KIND));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             return render_form(&state, &who, status, existing.as_ref(), form).await;
         }
@@ -393,113 +348,36 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     };
     let (status, errors, message) = match saved {
         Ok(article) => {
-            // An update that comes back at the version it was based on changed nothing.
             let now = state.now();
-            let was_public = existing
-                .as_ref()
-                .is_some_and(|a| a.visibility(now) == Visibility::Public);
-            let outcome = if existing.is_some() && article.version == version {
-                "uaendret"
-            } else if was_public && article.visibility(now) == Visibility::Public {
-                "opdateret"
-            } else {
-                "gemt"
-            };
+            let outcome = saved_outcome(
+                existing
+                    .as_ref()
+                    .map(|a| a.visibility(now) == Visibility::Public),
+                article.version == version,
+                article.visibility(now) == Visibility::Public,
+            );
             let to = format!("{SECTION}/{}?{outcome}=1", article.id);
             return Ok(Redirect::to(&to).into_response());
         }
-        Err(Error::Store(StoreError::DiskFull(e))) => {
-            tracing::error!(error = %e, "news not saved: the disk is full");
-            let status = StatusCode::INSUFFICIENT_STORAGE;
-            (status, ValidationErrors::new(), DISK_FULL.to_string())
-        }
-        Err(Error::Stale { current, .. }) => {
-            let message = format!(
-                "Nyheden er ikke gemt: en anden har gemt en nyere udgave (version {current}), mens du redigerede. \
-                 Det, du har skrevet, står stadig herunder. Se ændringerne under Versioner, og indarbejd dem, før du gemmer igen."
-            );
-            (StatusCode::CONFLICT, ValidationErrors::new(), message)
-        }
-        Err(Error::SlugTaken(slug)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ValidationErrors::one(
-                "slug",
-                format!("Adressen »{slug}« bruges allerede af en anden nyhed. Vælg en anden."),
-            ),
-            INVALID.to_string(),
-        ),
-        // A rule only the whole site can check (a contact person placed in
-        // the text that it does not have).
-        Err(Error::Invalid(errors)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            errors,
-            INVALID.to_string(),
-        ),
-        Err(Error::UnknownReference(what)) if what.starts_with("media ") => {
-            let (field, message) = missing_media(&what, image_id);
-            let errors = ValidationErrors::one(field, message);
-            (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                errors,
-                INVALID.to_string(),
-            )
-        }
-        Err(Error::UnknownReference(_)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ValidationErrors::one(
-                "contacts",
-                "En af de valgte kontaktpersoner findes ikke længere. Vælg igen.",
-            ),
-            INVALID.to_string(),
-        ),
-        Err(e) => return Err(e.into()),
+        Err(e) => editor::refused(&KIND, e, image_id)?,
     };
     let form = refused(errors, message);
     render_form(&state, &who, status, existing.as_ref(), form).await
 }
 
-/// The field and message for a file of the library the article refers to
-/// that is not there (or, as the lead image, is no image): the store's
-/// refusal `what` starts with "media {id}".
-fn missing_media(what: &str, image_id: Option<i64>) -> (&'static str, String) {
-    let id = what
-        .split_whitespace()
-        .nth(1)
-        .and_then(|id| id.parse::<i64>().ok());
-    if id.is_some() && id == image_id {
-        (
-            "image_id",
-            "Det valgte topbillede findes ikke i mediebiblioteket (eller er ikke et billede). Vælg et andet."
-                .into(),
-        )
-    } else {
-        let id = id.map_or_else(String::new, |id| format!(" (media:{id})"));
-        (
-            "body",
-            format!(
-                "Teksten henviser til en fil{id}, som ikke findes i mediebiblioteket. Ret henvisningen, eller upload filen."
-            ),
-        )
+/// What an outcome's message says about `article`.
+fn shown(article: &NewsArticle, now: Timestamp) -> Shown {
+    Shown {
+        visibility: article.visibility(now),
+        publish_at: article.content.publish_at,
+        version: article.version,
+        url: urls::news(article.content.slug.as_str()),
     }
 }
 
 /// Shows the article exactly as the public page would, without saving it.
 async fn preview(state: &AppState, draft: &NewsDraft) -> Result<Response, WebError> {
-    let all = state.store().contacts(state.site().id).await?;
-    let contacts: Vec<ContactPerson> = draft
-        .contacts
-        .iter()
-        .filter_map(|choice| match choice {
-            ContactChoice::Existing(id) => all.iter().find(|c| c.id == *id).cloned(),
-            ContactChoice::New(c) => Some(ContactPerson {
-                id: 0,
-                name: c.name.clone(),
-                job_title: c.job_title.clone(),
-                email: c.email.clone(),
-                phone: c.phone.clone(),
-            }),
-        })
-        .collect();
+    let contacts = editor::preview_contacts(state, &draft.contacts).await?;
     let now = state.now();
     let article = NewsArticle {
         id: 0,
