@@ -77,7 +77,7 @@ mod tests {
     use raadhus_domain::urls;
 
     /// The first segments of every route path written in the web crate's
-    /// source (`.route("/…"`), and of the API's prefix.
+    /// source (each `route` call with a literal path), and of the API prefix.
     fn routed_first_segments() -> Vec<String> {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut dirs = vec![root];
