@@ -257,14 +257,18 @@ pub async fn render_error_pages(
     };
     let retry_after = response.headers_mut().remove(header::RETRY_AFTER);
     let ctx = minijinja::context! { heading => page.heading, message => page.message };
-    let mut page = match state
-        .render_page(
-            "error.html",
-            crate::render::Meta::untitled(page.heading),
-            ctx,
-        )
-        .await
-    {
+    let meta = crate::render::Meta::untitled(page.heading);
+    // A 503 says the database is away: its page is laid out without asking
+    // it again (each ask would wait for a connection in vain).
+    let rendered = if status == StatusCode::SERVICE_UNAVAILABLE {
+        let layout = crate::layout::Layout::offline(&state.site().name);
+        state
+            .render_with_layout(&layout, "error.html", meta, ctx)
+            .map_err(crate::WebError::from)
+    } else {
+        state.render_page("error.html", meta, ctx).await
+    };
+    let mut page = match rendered {
         Ok(html) => (status, html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "error page could not be rendered");

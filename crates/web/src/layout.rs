@@ -64,6 +64,18 @@ impl AppState {
         })
     }
 
+    /// The layout as it is now, or the offline one while the database cannot
+    /// be read (for pages that need nothing else from it).
+    pub(crate) async fn layout_or_offline(&self) -> Layout {
+        match self.layout().await {
+            Ok(layout) => layout,
+            Err(e) => {
+                tracing::warn!(error = %e, "layout shown without the site's settings");
+                Layout::offline(&self.site().name)
+            }
+        }
+    }
+
     /// The top-level pages the public sees now, in order; the cache learns
     /// them, and when the menu next changes by itself.
     async fn menu_pages(&self) -> Result<Vec<PageNode>, WebError> {
@@ -112,6 +124,19 @@ impl AppState {
 }
 
 impl Layout {
+    /// The layout of a page shown while the database is away (an error
+    /// page): the name this node started with, no logo, no pages in the
+    /// menu, no footer facts — nothing that would wait for the database
+    /// once more.
+    pub fn offline(site_name: &str) -> Self {
+        Self {
+            settings: SiteSettings::named(site_name),
+            logo: None,
+            privacy: None,
+            menu_pages: Vec::new(),
+        }
+    }
+
     /// The main menu: the front page, the top-level pages, news and the
     /// directory. `current` is the meta's current entry ("forside",
     /// "nyheder", "hjemmesider", a top-level page's path or "").

@@ -123,9 +123,11 @@ async fn login_page(
         kept => Serde(&page.kept),
         login_token => &login_token,
     };
-    let html: Html<String> = state
-        .render_page("admin/login.html", Meta::untitled("Log ind"), ctx)
-        .await?;
+    // The form needs nothing from the database: it is shown while the
+    // database is away too (signing in then answers 503).
+    let layout = state.layout_or_offline().await;
+    let html: Html<String> =
+        state.render_with_layout(&layout, "admin/login.html", Meta::untitled("Log ind"), ctx)?;
     Ok((
         status,
         [(
