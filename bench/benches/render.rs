@@ -12,12 +12,10 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use divan::Bencher;
 use raadhus_search::{SearchIndex, SearchQuery};
 use tokio::runtime::Runtime;
-use tower::ServiceExt;
 
 fn main() {
     divan::main();
@@ -75,20 +73,11 @@ impl Fixture {
     /// GETs `uri`, checks for 200 and returns the body's length.
     fn get(&self, uri: &str) -> usize {
         self.runtime.block_on(async {
-            let request = Request::get(uri)
-                .body(Body::empty())
-                .expect("a valid request");
-            let response = self
-                .router
-                .clone()
-                .oneshot(request)
+            let (status, body) = raadhus_bench::get(&self.router, uri, None)
                 .await
                 .expect("the router answers");
-            assert_eq!(response.status(), StatusCode::OK, "GET {uri}");
-            axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("the body can be read")
-                .len()
+            assert_eq!(status, StatusCode::OK, "GET {uri}");
+            body.len()
         })
     }
 }

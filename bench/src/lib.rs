@@ -8,7 +8,10 @@
 
 use std::path::{Path, PathBuf};
 
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode, header};
 use raadhus::config::{Config, Layer};
+use tower::ServiceExt;
 
 pub use raadhus_synth::{PROBE_TITLE, SEARCH_WORD, probe_path, write_export};
 
@@ -50,6 +53,31 @@ pub fn layer(dir: &Path) -> Layer {
 /// [`layer`], resolved.
 pub fn config(layer: Layer) -> Config {
     Config::resolve(layer).expect("the benchmark configuration is valid")
+}
+
+/// `GET uri` through `router` in-process (`oneshot`, every middleware), with
+/// `cookie` as the `Cookie` header if given; the status and the whole body.
+pub async fn get(
+    router: &axum::Router,
+    uri: &str,
+    cookie: Option<&str>,
+) -> Result<(StatusCode, Bytes), String> {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let request = request
+        .body(Body::empty())
+        .map_err(|e| format!("GET {uri}: {e}"))?;
+    let response = match router.clone().oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .map_err(|e| format!("GET {uri}: the body: {e}"))?;
+    Ok((status, body))
 }
 
 /// Writes the export file of `n` articles under `bench/data`, once, and

@@ -21,6 +21,18 @@ const PAGE_COLUMNS: &str = "n.id, n.parent_id, n.position, n.path, n.slug, n.tit
     n.body, n.status, n.publish_at, n.unpublish_at, n.image_id, n.created_at, n.updated_at,
     n.version, n.body_html, n.body_html_version, n.body_html_renderer";
 
+/// The pages under `parent` (none: the top level) that are not in the bin,
+/// as a condition on `pages`: `$1` the site, `$2` the parent's id or 0.
+/// Two forms, each of which the index `pages_parent` answers (a condition
+/// such as `COALESCE(parent_id, 0) = $2` would read every page of the site);
+/// both name `$2`, so that every caller binds the same parameters.
+fn siblings(parent: Option<i64>) -> &'static str {
+    match parent {
+        Some(_) => "site_id = $1 AND parent_id = $2 AND deleted_at IS NULL",
+        None => "site_id = $1 AND parent_id IS NULL AND $2 = 0 AND deleted_at IS NULL",
+    }
+}
+
 /// One saved version of a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRevision {
@@ -214,9 +226,8 @@ impl Store {
     /// in the bin, by position, whatever their status.
     pub async fn page_children(&self, site: SiteId, parent: Option<i64>) -> Result<Vec<PageNode>> {
         let sql = format!(
-            "SELECT {NODE_COLUMNS} FROM pages n
-             WHERE n.site_id = $1 AND n.deleted_at IS NULL AND COALESCE(n.parent_id, 0) = $2
-             ORDER BY n.position, n.id"
+            "SELECT {NODE_COLUMNS} FROM pages n WHERE {} ORDER BY n.position, n.id",
+            siblings(parent)
         );
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(site.0)

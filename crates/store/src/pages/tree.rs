@@ -10,9 +10,7 @@ use raadhus_domain::{NewsStatus, SiteId, Slug, ValidationErrors};
 use crate::old_paths::{self, OldPathTarget};
 use crate::{Change, Conn, Result, StoreError, WriteTx, codec};
 
-/// Pages under `parent` (none: top level), not in the bin: `$1` the site,
-/// `$2` the parent's id or 0.
-const SIBLINGS: &str = "site_id = $1 AND COALESCE(parent_id, 0) = $2 AND deleted_at IS NULL";
+use super::siblings;
 
 /// The slugs of the pages under `parent`, other than page `except`.
 pub(super) async fn sibling_slugs(
@@ -21,7 +19,10 @@ pub(super) async fn sibling_slugs(
     parent: Option<i64>,
     except: Option<i64>,
 ) -> Result<Vec<String>> {
-    let sql = format!("SELECT slug FROM pages WHERE {SIBLINGS} AND id <> $3");
+    let sql = format!(
+        "SELECT slug FROM pages WHERE {} AND id <> $3",
+        siblings(parent)
+    );
     Ok(
         on_conn!(conn, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(site.0)
@@ -42,7 +43,8 @@ pub(super) async fn open_gap(
     wanted: Option<i64>,
     moving: Option<i64>,
 ) -> Result<i64> {
-    let count_sql = format!("SELECT COUNT(*) FROM pages WHERE {SIBLINGS} AND id <> $3");
+    let under = siblings(parent);
+    let count_sql = format!("SELECT COUNT(*) FROM pages WHERE {under} AND id <> $3");
     let count: i64 = on_conn!(conn, c => sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql))
         .bind(site.0)
         .bind(parent.unwrap_or(0))
@@ -51,7 +53,7 @@ pub(super) async fn open_gap(
         .await)?;
     let position = wanted.map_or(count, |p| p.clamp(0, count));
     let shift =
-        format!("UPDATE pages SET position = position + 1 WHERE {SIBLINGS} AND position >= $3");
+        format!("UPDATE pages SET position = position + 1 WHERE {under} AND position >= $3");
     on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(shift))
         .bind(site.0)
         .bind(parent.unwrap_or(0))
@@ -69,8 +71,10 @@ pub(super) async fn close_gap(
     parent: Option<i64>,
     position: i64,
 ) -> Result<()> {
-    let shift =
-        format!("UPDATE pages SET position = position - 1 WHERE {SIBLINGS} AND position > $3");
+    let shift = format!(
+        "UPDATE pages SET position = position - 1 WHERE {} AND position > $3",
+        siblings(parent)
+    );
     on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(shift))
         .bind(site.0)
         .bind(parent.unwrap_or(0))

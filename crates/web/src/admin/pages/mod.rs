@@ -85,21 +85,27 @@ fn when(
 /// Builds the nested tree from `nodes` in tree order (each page followed by
 /// its subpages).
 fn nest(nodes: &[PageNode], now: Timestamp) -> Vec<Node> {
-    let public: std::collections::HashSet<i64> =
-        raadhus_domain::page::public_only(nodes.to_vec(), now)
-            .iter()
-            .map(|n| n.id)
-            .collect();
-    fn below(
-        nodes: &[PageNode],
+    use std::collections::{HashMap, HashSet};
+    let public: HashSet<i64> = raadhus_domain::page::public_only(nodes.to_vec(), now)
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    // Each page's subpages, in order, found once (not by reading all pages
+    // again for each page: a tree of 10,000 pages would take 100 million).
+    let mut below: HashMap<Option<i64>, Vec<&PageNode>> = HashMap::new();
+    for n in nodes {
+        below.entry(n.parent_id).or_default().push(n);
+    }
+    fn build(
+        below: &HashMap<Option<i64>, Vec<&PageNode>>,
         parent: Option<i64>,
-        public: &std::collections::HashSet<i64>,
+        public: &HashSet<i64>,
         now: Timestamp,
     ) -> Vec<Node> {
-        let siblings: Vec<&PageNode> = nodes.iter().filter(|n| n.parent_id == parent).collect();
+        let siblings = below.get(&parent).map_or(&[][..], Vec::as_slice);
         let count = siblings.len();
         siblings
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(i, n)| {
                 let v = n.visibility(now);
@@ -114,12 +120,12 @@ fn nest(nodes: &[PageNode], now: Timestamp) -> Vec<Node> {
                     first: i == 0,
                     last: i + 1 == count,
                     depth: n.depth(),
-                    children: below(nodes, Some(n.id), public, now),
+                    children: build(below, Some(n.id), public, now),
                 }
             })
             .collect()
     }
-    below(nodes, None, &public, now)
+    build(&below, None, &public, now)
 }
 
 #[derive(Deserialize)]
