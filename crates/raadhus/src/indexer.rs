@@ -4,18 +4,20 @@
 //!
 //! The index remembers how far it followed (database and journal position),
 //! so a restart carries on where it stopped instead of rebuilding; a new or
-//! damaged index, one built from another database, or one further behind than
-//! the journal reaches, is rebuilt. Changes made by this process are applied
+//! damaged index, one built from another database or by a version that
+//! indexed less ([`CONTENTS`]), or one further behind than the journal
+//! reaches, is rebuilt. Changes made by this process are applied
 //! at once (the store tells the [`Waker`]); on PostgreSQL other nodes'
 //! changes arrive through `LISTEN`, with a look every [`SAFETY_POLL`] in case
 //! an announcement was lost; on SQLite the journal is looked at every
 //! [`POLL`].
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use raadhus_domain::media::type_label;
+use raadhus_domain::page::{PageNode, branches, public_only};
 use raadhus_domain::{NewsArticle, SiteId, SiteUrls, Visibility, date, markup};
 use raadhus_search::{Document, FileInfo, Kind, SearchIndex};
 use raadhus_store::{Change, PublicDocument, Recorded, Store, StoreError};
@@ -88,6 +90,39 @@ impl Documents<'_> {
         }
     }
 
+    /// A page the public sees, with its Markdown `body`, found at its path.
+    fn page(&self, node: &PageNode, body: &str) -> Document {
+        Document {
+            key: page_key(node.id),
+            kind: Kind::Page,
+            title: node.title.clone(),
+            summary: node.lead.clone().unwrap_or_default(),
+            body: markup::plain_text(body),
+            url: self.urls.absolute(&node.path),
+            date: None,
+            year: None,
+            file: None,
+            links: Vec::new(),
+        }
+    }
+
+    /// The documents of the pages `public` (pages the public sees), with
+    /// their bodies read from the store: those of `only`, or all.
+    async fn pages(
+        &self,
+        store: &Store,
+        site: SiteId,
+        public: &[PageNode],
+        only: Option<&[i64]>,
+    ) -> Result<Vec<Document>, StoreError> {
+        let bodies: HashMap<i64, String> =
+            store.page_bodies(site, only).await?.into_iter().collect();
+        Ok(public
+            .iter()
+            .filter_map(|n| Some(self.page(n, bodies.get(&n.id)?)))
+            .collect())
+    }
+
     async fn websites(&self, store: &Store, site: SiteId) -> Result<Vec<Document>, StoreError> {
         Ok(store
             .active_websites(site)
@@ -113,19 +148,34 @@ fn news_key(id: i64) -> String {
     format!("nyhed:{id}")
 }
 
+fn page_key(id: i64) -> String {
+    format!("side:{id}")
+}
+
 const DOCUMENT_KEY: &str = "dokument:";
 
 fn document_key(id: i64) -> String {
     format!("{DOCUMENT_KEY}{id}")
 }
 
-/// `DATABASE:SEQ`, what the index remembers.
+/// What the index holds, raised when it comes to hold something new (2:
+/// content pages): an index an older version built is rebuilt on start
+/// rather than followed on.
+const CONTENTS: u32 = 2;
+
+/// `CONTENTS/DATABASE:SEQ`, what the index remembers.
 fn position(database: &str, seq: i64) -> String {
-    format!("{database}:{seq}")
+    format!("{CONTENTS}/{database}:{seq}")
 }
 
+/// The database and journal position of an index holding what this
+/// version indexes; `None` for any other.
 fn parse_position(text: &str) -> Option<(&str, i64)> {
-    let (database, seq) = text.rsplit_once(':')?;
+    let (contents, rest) = text.split_once('/')?;
+    if contents.parse() != Ok(CONTENTS) {
+        return None;
+    }
+    let (database, seq) = rest.rsplit_once(':')?;
     Some((database, seq.parse().ok()?))
 }
 
@@ -150,6 +200,8 @@ pub async fn rebuild(
         .iter()
         .map(|a| documents.news(a))
         .collect();
+    let pages = store.public_pages(site, now).await?;
+    docs.extend(documents.pages(store, site, &pages, None).await?);
     docs.extend(documents.websites(store, site).await?);
     docs.extend(
         store
@@ -311,6 +363,48 @@ impl Follower {
         Ok(files.into_iter().collect())
     }
 
+    /// The pages whose place in the index `changes` may change, and the
+    /// documents of those the public sees at `now`: each page changed where
+    /// the public may see it and, when its path or visibility may have
+    /// changed, every page below it (their paths and visibility follow it).
+    async fn pages_to_check(
+        &self,
+        store: &Store,
+        changes: &[Change],
+        now: Timestamp,
+    ) -> Result<(BTreeSet<i64>, Vec<Document>), IndexError> {
+        let mut changed = BTreeSet::new();
+        let mut moved = BTreeSet::new();
+        for change in changes {
+            if let Change::Page {
+                id,
+                listed: true,
+                moved: branch,
+            } = *change
+            {
+                changed.insert(id);
+                if branch {
+                    moved.insert(id);
+                }
+            }
+        }
+        if changed.is_empty() {
+            return Ok((changed, Vec::new()));
+        }
+        let tree = store.page_tree(self.site).await?;
+        changed.extend(branches(&tree, &moved));
+        let public: Vec<PageNode> = public_only(tree, now)
+            .into_iter()
+            .filter(|n| changed.contains(&n.id))
+            .collect();
+        let ids: Vec<i64> = public.iter().map(|n| n.id).collect();
+        let documents = Documents { urls: &self.urls };
+        let add = documents
+            .pages(store, self.site, &public, Some(&ids))
+            .await?;
+        Ok((changed, add))
+    }
+
     async fn apply(
         &self,
         store: &Store,
@@ -355,6 +449,8 @@ impl Follower {
             if directory {
                 add.extend(documents.websites(store, self.site).await?);
             }
+            let (pages, page_documents) = self.pages_to_check(store, &ours, now).await?;
+            add.extend(page_documents);
             let files = self.documents_to_check(store, &ours).await?;
             add.extend(
                 store
@@ -364,6 +460,7 @@ impl Follower {
                     .map(|d| documents.document(d)),
             );
             let mut remove: Vec<String> = news.iter().map(|&id| news_key(id)).collect();
+            remove.extend(pages.iter().map(|&id| page_key(id)));
             remove.extend(files.iter().map(|&id| document_key(id)));
             let kinds: &[Kind] = if directory { &[Kind::Website] } else { &[] };
             self.index
@@ -433,6 +530,12 @@ mod tests {
     fn positions_round_trip() {
         assert_eq!(parse_position(&position("ab12", 42)), Some(("ab12", 42)));
         assert_eq!(parse_position("ab12"), None);
-        assert_eq!(parse_position("ab12:x"), None);
+        assert_eq!(
+            parse_position(&position("ab12", 42).replace(":42", ":x")),
+            None
+        );
+        // Remembered by a version that indexed no pages: rebuilt.
+        assert_eq!(parse_position("ab12:42"), None);
+        assert_eq!(parse_position("1/ab12:42"), None);
     }
 }

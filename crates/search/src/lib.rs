@@ -49,6 +49,8 @@ pub enum Kind {
     Website,
     /// A file of the media library (a PDF) linked from a public article.
     Document,
+    /// A content page ("Borger › Affald og genbrug").
+    Page,
 }
 
 impl Kind {
@@ -57,6 +59,7 @@ impl Kind {
             Self::News => "nyhed",
             Self::Website => "hjemmeside",
             Self::Document => "dokument",
+            Self::Page => "side",
         }
     }
 
@@ -65,6 +68,7 @@ impl Kind {
             "nyhed" => Some(Self::News),
             "hjemmeside" => Some(Self::Website),
             "dokument" => Some(Self::Document),
+            "side" => Some(Self::Page),
             _ => None,
         }
     }

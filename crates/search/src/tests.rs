@@ -146,3 +146,11 @@ fn documents_are_found_by_their_text_and_their_links_by_key() {
     };
     assert_eq!(index.search(&news_hit).unwrap().hits[0].file, None);
 }
+
+#[test]
+fn kinds_read_back_as_written() {
+    for kind in [Kind::News, Kind::Website, Kind::Document, Kind::Page] {
+        assert_eq!(Kind::parse(kind.as_str()), Some(kind));
+    }
+    assert_eq!(Kind::parse("sider"), None);
+}

@@ -63,6 +63,12 @@ pub fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }
 
+/// `AND {column} IN (…)` for `ids` (numbers, so written into the SQL; at
+/// least one).
+pub fn among(column: &str, ids: &[i64]) -> String {
+    format!("AND {column} IN ({})", id_list(ids))
+}
+
 pub fn read_id_list(table: &'static str, column: &'static str, s: &str) -> Result<Vec<i64>> {
     s.split(',')
         .filter(|part| !part.is_empty())

@@ -308,5 +308,21 @@ pub fn public_only(nodes: Vec<PageNode>, now: Timestamp) -> Vec<PageNode> {
         .collect()
 }
 
+/// The ids of the pages of `nodes` (in tree order, as [`tree_order`] gives
+/// them) in the branches of `roots`: each root among them and every page
+/// below it.
+pub fn branches(
+    nodes: &[PageNode],
+    roots: &std::collections::BTreeSet<i64>,
+) -> std::collections::BTreeSet<i64> {
+    let mut found = std::collections::BTreeSet::new();
+    for n in nodes {
+        if roots.contains(&n.id) || n.parent_id.is_some_and(|p| found.contains(&p)) {
+            found.insert(n.id);
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests;

@@ -105,3 +105,26 @@ fn a_draft_hides_its_whole_branch() {
         .collect();
     assert_eq!(ids, vec![1, 4]);
 }
+
+#[test]
+fn a_branch_is_its_root_and_every_page_below() {
+    let nodes = tree_order(vec![
+        node(1, None, 0, NewsStatus::Published),
+        node(2, Some(1), 0, NewsStatus::Draft),
+        node(3, Some(2), 0, NewsStatus::Published),
+        node(4, Some(1), 1, NewsStatus::Published),
+        node(5, None, 1, NewsStatus::Published),
+        node(6, Some(5), 0, NewsStatus::Published),
+    ]);
+    let roots = |ids: &[i64]| ids.iter().copied().collect();
+    let found = |ids: &[i64]| {
+        branches(&nodes, &roots(ids))
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found(&[2]), vec![2, 3]);
+    assert_eq!(found(&[1]), vec![1, 2, 3, 4]);
+    assert_eq!(found(&[3, 6]), vec![3, 6]);
+    // A page not in the tree (in the bin) has no branch.
+    assert!(found(&[9]).is_empty());
+}

@@ -90,6 +90,21 @@ impl TestDb {
             .unwrap_or_else(|| format!("sqlite://{}", self.dir.path().join("raadhus.db").display()))
     }
 
+    /// Runs `sql` on this database behind the application's back: no
+    /// journal entry tells any node of it.
+    pub async fn execute(&self, sql: &'static str) {
+        let url = self.database_url();
+        if url.starts_with("sqlite:") {
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::PgPool::connect(&url).await.unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
+    }
+
     /// A store of its own on this database.
     pub async fn store(&self) -> raadhus_store::Store {
         let store = match &self.url {

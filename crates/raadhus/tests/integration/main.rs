@@ -48,6 +48,7 @@ mod render_cache;
 mod rendering;
 mod scheduling;
 mod search;
+mod search_pages;
 mod site_settings;
 mod transfer;
 mod usecases;

@@ -179,8 +179,8 @@ async fn corpus() -> TestApp {
     app
 }
 
-/// The titles found for `q` through the JSON API.
-async fn titles(app: &TestApp, q: &str) -> Vec<String> {
+/// The results found for `q` through the JSON API (its first page).
+pub async fn items(app: &TestApp, q: &str) -> Vec<serde_json::Value> {
     let page = app
         .get(&format!(
             "/api/v1/search?q={}",
@@ -188,16 +188,20 @@ async fn titles(app: &TestApp, q: &str) -> Vec<String> {
         ))
         .await;
     assert_eq!(page.status, StatusCode::OK, "{q}: {}", page.body);
-    page.json()["items"]
-        .as_array()
-        .unwrap()
+    page.json()["items"].as_array().unwrap().clone()
+}
+
+/// The titles found for `q` through the JSON API.
+pub async fn titles(app: &TestApp, q: &str) -> Vec<String> {
+    items(app, q)
+        .await
         .iter()
         .map(|i| i["title"].as_str().unwrap().to_string())
         .collect()
 }
 
 /// Waits (at most 3 s) until `q` finds a title containing `title`.
-async fn wait_for(app: &TestApp, title: &str, q: &str) -> bool {
+pub async fn wait_for(app: &TestApp, title: &str, q: &str) -> bool {
     for _ in 0..30 {
         if titles(app, q).await.iter().any(|t| t.contains(title)) {
             return true;
@@ -208,7 +212,7 @@ async fn wait_for(app: &TestApp, title: &str, q: &str) -> bool {
 }
 
 /// Waits (at most 3 s) until `q` finds nothing.
-async fn wait_until_gone(app: &TestApp, q: &str) -> bool {
+pub async fn wait_until_gone(app: &TestApp, q: &str) -> bool {
     for _ in 0..30 {
         if titles(app, q).await.is_empty() {
             return true;

@@ -543,6 +543,11 @@ impl PausedNode {
         &self.db
     }
 
+    /// Its data directory, kept while it is down.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data.path()
+    }
+
     /// Starts the node again on its old data directory.
     pub async fn resume(self) -> TestApp {
         let layer = Layer {

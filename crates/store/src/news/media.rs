@@ -18,12 +18,6 @@ pub struct PublicDocument {
     pub used_by: Vec<(i64, String)>,
 }
 
-/// `AND {column} IN (…)` for `ids` (numbers, so written into the SQL).
-fn among(column: &str, ids: &[i64]) -> String {
-    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
-    format!("AND {column} IN ({})", list.join(", "))
-}
-
 impl Store {
     /// The lead images of `news` that are in the site's library, in one
     /// query, in no set order.
@@ -37,7 +31,7 @@ impl Store {
         let sql = format!(
             "SELECT {} FROM media m WHERE m.site_id = $1 AND m.kind = 'image' {}",
             media::COLUMNS,
-            among("m.id", &ids)
+            codec::among("m.id", &ids)
         );
         on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(site.0)
@@ -70,7 +64,7 @@ impl Store {
     ) -> Result<Vec<PublicDocument>> {
         let restrict = match only {
             Some([]) => return Ok(Vec::new()),
-            Some(ids) => among("m.id", ids),
+            Some(ids) => codec::among("m.id", ids),
             None => String::new(),
         };
         let public = visibility::public();

@@ -328,6 +328,30 @@ impl Store {
         .collect())
     }
 
+    /// The Markdown bodies of the pages `only` (all with `None`) that are
+    /// not in the bin, by id, in no set order: what search finds in them
+    /// besides their title and lead ([`PageNode`]).
+    pub async fn page_bodies(
+        &self,
+        site: SiteId,
+        only: Option<&[i64]>,
+    ) -> Result<Vec<(i64, String)>> {
+        let restrict = match only {
+            Some([]) => return Ok(Vec::new()),
+            Some(ids) => codec::among("n.id", ids),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT n.id, n.body FROM pages n
+             WHERE n.site_id = $1 AND n.deleted_at IS NULL {restrict}"
+        );
+        let bodies: Vec<(i64, String)> = on_pool!(self, pool => sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(site.0)
+            .fetch_all(pool)
+            .await)?;
+        Ok(bodies)
+    }
+
     /// The pages the public sees at `now`, in tree order: public
     /// themselves, and so are all their ancestors.
     pub async fn public_pages(&self, site: SiteId, now: Timestamp) -> Result<Vec<PageNode>> {

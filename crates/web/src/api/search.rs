@@ -14,16 +14,17 @@ use crate::AppState;
 /// One search result.
 #[derive(Serialize, ToSchema)]
 struct SearchHit {
-    /// `nyhed` (news), `hjemmeside` (website) or `dokument` (a file of the
-    /// media library, such as a PDF, linked from a published article).
+    /// `side` (a content page), `nyhed` (news), `hjemmeside` (website) or
+    /// `dokument` (a file of the media library, such as a PDF, linked from a
+    /// published article).
     #[serde(rename = "type")]
     #[schema(value_type = String)]
     kind: &'static str,
     title: String,
-    /// The article's public page, the website's own address, or the
-    /// document's file.
+    /// The content page's or article's public page, the website's own
+    /// address, or the document's file.
     url: String,
-    /// The news date; null for websites and documents.
+    /// The news date; null for pages, websites and documents.
     #[schema(format = Date)]
     date: Option<String>,
     /// HTML: escaped text with the matched words in `<mark>`.
@@ -63,7 +64,7 @@ struct SearchResults {
     get, path = "/search", tag = "search", operation_id = "search",
     params(
         ("q" = Option<String>, Query, description = "The search text; none gives no results."),
-        ("type" = Option<String>, Query, description = "`nyhed`: only news; `hjemmeside`: only websites; `dokument`: only documents; anything else: all."),
+        ("type" = Option<String>, Query, description = "`side`: only content pages; `nyhed`: only news; `hjemmeside`: only websites; `dokument`: only documents; anything else: all."),
         ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
         ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
     ),

@@ -1,4 +1,5 @@
-//! `/soeg`: search over published news and the directory's websites.
+//! `/soeg`: search over the public content pages, published news, the
+//! directory's websites and the documents public articles link.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -98,6 +99,7 @@ pub async fn show(
                     Kind::News => "Nyhed",
                     Kind::Website => "Hjemmeside",
                     Kind::Document => "Dokument",
+                    Kind::Page => "Side",
                 },
                 title: h.title.clone(),
                 url: h.url.clone(),
