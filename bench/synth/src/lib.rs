@@ -353,6 +353,9 @@ pub fn export(n: usize) -> Export {
             websites,
             media: Vec::new(),
             news,
+            pages: Vec::new(),
+            old_paths: Vec::new(),
+            settings: None,
             audit_log: Vec::new(),
         }],
     }

@@ -224,9 +224,23 @@ pub struct OwnChanges {
 }
 
 impl OwnChanges {
-    /// Notes committed changes and wakes the follower.
-    pub fn committed(&self, changes: &[Recorded]) {
+    /// Notes changes about to be committed as this process's own: the
+    /// follower may read them before the commit returns, and must not take
+    /// them for another node's (whose changes it drops from the cache).
+    pub fn expect(&self, changes: &[Recorded]) {
         self.lock().extend(changes.iter().map(|r| r.seq));
+    }
+
+    /// Forgets changes whose commit failed: their numbers may come again.
+    pub fn withdraw(&self, changes: &[Recorded]) {
+        let mut seqs = self.lock();
+        for r in changes {
+            seqs.remove(&r.seq);
+        }
+    }
+
+    /// Wakes the follower after a commit.
+    pub fn committed(&self) {
         self.wake.notify_one();
     }
 

@@ -14,7 +14,7 @@ pub mod transfer;
 use std::future::Future;
 use std::net::SocketAddr;
 
-use raadhus_store::Store;
+use raadhus_store::{Commit, Store};
 use tokio::net::TcpListener;
 
 use config::{Config, Database};
@@ -189,14 +189,19 @@ impl Application {
         // This node's own writes: the cache forgets what they touched before
         // the writing request answers, and the follower updates the index.
         let (site_id, own, local) = (site.id, follower.own_changes(), cache.clone());
-        store.on_change(move |changes| {
-            let ours: Vec<raadhus_store::Change> = changes
-                .iter()
-                .filter(|r| r.site == site_id)
-                .map(|r| r.change)
-                .collect();
-            local.invalidate(&ours);
-            own.committed(changes);
+        store.on_change(move |moment, changes| match moment {
+            // Known as ours before the follower can read them.
+            Commit::Pending => own.expect(changes),
+            Commit::Failed => own.withdraw(changes),
+            Commit::Done => {
+                let ours: Vec<raadhus_store::Change> = changes
+                    .iter()
+                    .filter(|r| r.site == site_id)
+                    .map(|r| r.change)
+                    .collect();
+                local.invalidate(&ours);
+                own.committed();
+            }
         });
         let fresh = raadhus_domain::secret::random_token().map_err(StartError::Random)?;
         let signing_key = store

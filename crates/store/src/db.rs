@@ -19,7 +19,7 @@ use sqlx::{Connection, PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnect
 
 use raadhus_domain::SiteId;
 
-use crate::journal::{self, Change, SharedSubscribers};
+use crate::journal::{self, Change, Commit, SharedSubscribers};
 use crate::{Result, Store, StoreError};
 
 /// Runs `$body` with `$pool` bound to the store's concrete pool.
@@ -103,11 +103,16 @@ impl WriteTx {
     pub async fn commit(mut self) -> Result<()> {
         let changes = std::mem::take(&mut self.changes);
         let recorded = journal::record(&mut self.conn(), &changes).await?;
-        match self.db {
-            TxDb::Sqlite(tx) => tx.commit().await?,
-            TxDb::Postgres(tx) => tx.commit().await?,
+        self.subscribers.tell(Commit::Pending, &recorded);
+        let committed = match self.db {
+            TxDb::Sqlite(tx) => tx.commit().await,
+            TxDb::Postgres(tx) => tx.commit().await,
+        };
+        if let Err(e) = committed {
+            self.subscribers.tell(Commit::Failed, &recorded);
+            return Err(e.into());
         }
-        self.subscribers.tell(&recorded);
+        self.subscribers.tell(Commit::Done, &recorded);
         Ok(())
     }
 }

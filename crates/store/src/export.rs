@@ -9,7 +9,7 @@ use raadhus_domain::export::{
 };
 use raadhus_domain::{Email, Role, Slug, WebUrl};
 
-use crate::{DbRow, Result, Store, StoreError, codec, export_media, news, schedule};
+use crate::{DbRow, Result, Store, StoreError, codec, export_media, export_pages, news, schedule};
 
 fn time(row: &impl DbRow, table: &'static str, column: &'static str) -> Result<Timestamp> {
     codec::read_timestamp(table, column, row.col(column)?)
@@ -121,6 +121,9 @@ impl Store {
                     websites: Vec::new(),
                     media: Vec::new(),
                     news: Vec::new(),
+                    pages: Vec::new(),
+                    old_paths: Vec::new(),
+                    settings: None,
                     audit_log: Vec::new(),
                 })
             }
@@ -270,6 +273,16 @@ impl Store {
             article.content.contact_ids = news_contacts.remove(&article.id).unwrap_or_default();
             article.revisions = revisions.remove(&article.id).unwrap_or_default();
             sites[site(site_id)?].news.push(article);
+        }
+
+        for (site_id, page) in export_pages::read_pages(conn).await? {
+            sites[site(site_id)?].pages.push(page);
+        }
+        for (site_id, old) in export_pages::read_old_paths(conn).await? {
+            sites[site(site_id)?].old_paths.push(old);
+        }
+        for (site_id, settings) in export_pages::read_settings(conn).await? {
+            sites[site(site_id)?].settings = Some(settings);
         }
 
         let mut audit_log = Vec::new();

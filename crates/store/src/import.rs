@@ -6,7 +6,10 @@ use raadhus_domain::markup::{self, Shown};
 use raadhus_domain::media::refs_in;
 use raadhus_domain::{ContactPerson, Email, Media, SiteId, WebUrl};
 
-use crate::{Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, users};
+use crate::{
+    Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, export_pages,
+    users,
+};
 
 impl Store {
     /// Loads `data` (already checked with [`Export::check`]) into this
@@ -22,7 +25,8 @@ impl Store {
             "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM news)
                   + (SELECT COUNT(*) FROM contacts) + (SELECT COUNT(*) FROM topics)
                   + (SELECT COUNT(*) FROM websites) + (SELECT COUNT(*) FROM audit_log)
-                  + (SELECT COUNT(*) FROM media) + (SELECT COUNT(*) FROM media_files)",
+                  + (SELECT COUNT(*) FROM media) + (SELECT COUNT(*) FROM media_files)
+                  + (SELECT COUNT(*) FROM pages)",
         )
         .fetch_one(&mut *c)
         .await)?;
@@ -43,6 +47,16 @@ impl Store {
         for site in &data.sites {
             insert_site(conn, site).await?;
         }
+        for site in &data.sites {
+            if let Some(settings) = &site.settings {
+                let id = SiteId(site.id);
+                tx.save_site_settings(id, &settings.identity, settings.updated_at)
+                    .await?;
+                tx.save_front_page(id, &settings.front_page, settings.updated_at)
+                    .await?;
+            }
+        }
+        let conn = &mut tx.conn();
         let site_less = data.audit_log.iter().map(|a| (None, a));
         let per_site = data
             .sites
@@ -77,6 +91,8 @@ impl Store {
                 "websites",
                 "news",
                 "news_revisions",
+                "pages",
+                "page_revisions",
                 "media",
                 "media_revisions",
                 "audit_log",
@@ -222,25 +238,19 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
             phone: x.phone.clone(),
         })
         .collect();
+    let shown = |body: &str| shown_in(body, &library, &contacts);
     for n in &site.news {
-        insert_news(conn, site.id, n, &library, &contacts).await?;
+        insert_news(conn, site.id, n, &shown).await?;
     }
-    Ok(())
+    export_pages::insert_pages(conn, site.id, &site.pages, shown).await?;
+    export_pages::insert_old_paths(conn, site.id, &site.old_paths).await
 }
 
-/// Stores article `n` of `site`, its body rendered with the files of the
-/// site's `library` and the `contacts` it refers to, and records which
-/// files it uses.
-async fn insert_news(
-    conn: &mut Conn<'_>,
-    site: i64,
-    n: &ExportNews,
-    library: &[Media],
-    contacts: &[ContactPerson],
-) -> Result<()> {
-    let refs = refs_in(&n.content.body);
-    let named = markup::contact_refs(&n.content.body);
-    let shown = Shown {
+/// What `body` shows of a site's `library` and `contacts`.
+fn shown_in(body: &str, library: &[Media], contacts: &[ContactPerson]) -> Shown {
+    let refs = refs_in(body);
+    let named = markup::contact_refs(body);
+    Shown {
         media: library
             .iter()
             .filter(|m| refs.contains(&m.id))
@@ -251,7 +261,17 @@ async fn insert_news(
             .filter(|c| named.contains(&c.id))
             .cloned()
             .collect(),
-    };
+    }
+}
+
+/// Stores article `n` of `site`, its body rendered with what it shows
+/// (`shown`), and records which files it uses.
+async fn insert_news(
+    conn: &mut Conn<'_>,
+    site: i64,
+    n: &ExportNews,
+    shown: impl Fn(&str) -> Shown,
+) -> Result<()> {
     on_conn!(conn, c => sqlx::query(
         "INSERT INTO news (id, site_id, slug, title, lead, body, news_date, status, publish_at,
                            unpublish_at, deleted_at, version, created_at, updated_at,
@@ -273,7 +293,7 @@ async fn insert_news(
     .bind(codec::timestamp(n.created_at))
     .bind(codec::timestamp(n.updated_at))
     // The HTML is derived, never in the file: rendered here.
-    .bind(markup::render_with(&n.content.body, &shown))
+    .bind(markup::render_with(&n.content.body, &shown(&n.content.body)))
     .bind(markup::RENDER_VERSION)
     .bind(n.content.image_id)
     .execute(&mut *c)

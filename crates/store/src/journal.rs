@@ -67,7 +67,20 @@ pub struct JournalState {
     pub pruned_through: i64,
 }
 
-type Subscriber = Box<dyn Fn(&[Recorded]) + Send + Sync>;
+/// Where a commit of this process is when its subscribers hear of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// Its changes are in the journal but not yet committed: a follower of
+    /// the journal may see them any moment now, and should know them as
+    /// this process's own.
+    Pending,
+    /// Committed: what they touched may be shown anew.
+    Done,
+    /// Rolled back: the numbers they had may be given to other changes.
+    Failed,
+}
+
+type Subscriber = Box<dyn Fn(Commit, &[Recorded]) + Send + Sync>;
 
 /// This process's subscribers to committed changes.
 #[derive(Default)]
@@ -80,13 +93,13 @@ impl std::fmt::Debug for Subscribers {
 }
 
 impl Subscribers {
-    pub(crate) fn tell(&self, changes: &[Recorded]) {
+    pub(crate) fn tell(&self, moment: Commit, changes: &[Recorded]) {
         if changes.is_empty() {
             return;
         }
         let subscribers = self.0.read().unwrap_or_else(|e| e.into_inner());
         for subscriber in subscribers.iter() {
-            subscriber(changes);
+            subscriber(moment, changes);
         }
     }
 }
@@ -160,10 +173,12 @@ pub(crate) async fn record(
 }
 
 impl Store {
-    /// Calls `subscriber` after every commit of this process that changed
-    /// something, before the writing method returns: whatever the caller then
-    /// tells its user, the subscriber has already seen.
-    pub fn on_change(&self, subscriber: impl Fn(&[Recorded]) + Send + Sync + 'static) {
+    /// Calls `subscriber` around every commit of this process that changed
+    /// something: just before it ([`Commit::Pending`]), and after it
+    /// ([`Commit::Done`] or [`Commit::Failed`]) before the writing method
+    /// returns: whatever the caller then tells its user, the subscriber has
+    /// already seen.
+    pub fn on_change(&self, subscriber: impl Fn(Commit, &[Recorded]) + Send + Sync + 'static) {
         self.subscribers
             .0
             .write()

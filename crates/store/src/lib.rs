@@ -12,6 +12,7 @@ mod contacts;
 mod directory;
 mod export;
 mod export_media;
+mod export_pages;
 mod import;
 mod journal;
 mod media;
@@ -26,7 +27,7 @@ mod users;
 
 pub use contacts::{BodyOf, BodyUse};
 pub use db::{Backend, Changes, WriteTx};
-pub use journal::{Change, JournalState, Recorded};
+pub use journal::{Change, Commit, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
 
 pub use news::{BinnedNews, NewsFilter, NewsRow, Page, PublicDocument, Revision, Unrendered};

@@ -134,7 +134,7 @@ async fn ensure_row(conn: &mut Conn<'_>, site: SiteId, now: Timestamp) -> Result
     Ok(())
 }
 
-async fn read(conn: &mut Conn<'_>, site: SiteId) -> Result<(SiteSettings, FrontPage)> {
+pub(crate) async fn read(conn: &mut Conn<'_>, site: SiteId) -> Result<(SiteSettings, FrontPage)> {
     let row = on_conn!(conn, c => sqlx::query(
         "SELECT s.name, t.logo_id, t.brand_color, t.address, t.phone, t.email, t.cvr, t.ean,
                 t.opening_hours, t.privacy_page_id, t.social_links, t.lead_news_id, t.shortcuts

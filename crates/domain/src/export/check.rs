@@ -4,7 +4,8 @@
 
 use std::collections::HashSet;
 
-use super::media::{MediaIds, check_files, check_news_media, check_site_media};
+use super::media::{MediaIds, check_files, check_media_refs, check_site_media};
+use super::pages::{PageIds, check_old_paths, check_settings, check_site_pages};
 use super::{Export, ExportContact, ExportTopic, ExportUser, ExportWebsite, ImportError, error};
 use crate::validation::ValidationErrors;
 use crate::{ContactInput, TokenName, TopicInput, UserInput, WebsiteInput};
@@ -94,6 +95,7 @@ impl Export {
             for m in &mut site.media {
                 m.normalize();
             }
+            super::pages::normalize(site);
             for n in &mut site.news {
                 if let Ok(content) = n.content.clone().validated() {
                     n.content = content;
@@ -170,6 +172,11 @@ impl Export {
         let mut websites = Unique::new("website");
         let mut news = Unique::new("article");
         let mut revisions = Unique::new("revision");
+        let mut pages = PageIds {
+            pages: Unique::new("page"),
+            revisions: Unique::new("page revision"),
+            users: &users.ids,
+        };
         for (s, site) in self.sites.iter().enumerate() {
             let at = format!("sites[{s}]");
             sites.add(&at, site.id)?;
@@ -212,23 +219,8 @@ impl Export {
                         format!("{} is used by another article", n.content.slug),
                     ));
                 }
-                references(
-                    &at,
-                    "contact_ids",
-                    &n.content.contact_ids,
-                    &site_contacts,
-                    "contact person",
-                )?;
-                if let Some(id) = crate::markup::contact_refs(&n.content.body)
-                    .into_iter()
-                    .find(|id| !site_contacts.contains(id))
-                {
-                    return Err(error(
-                        format!("{at}.body"),
-                        format!("places contact person {id} in the text, who is not in the file"),
-                    ));
-                }
-                check_news_media(&at, &n.content, &media_kinds)?;
+                check_contact_refs(&at, &n.content.contact_ids, &n.content.body, &site_contacts)?;
+                check_media_refs(&at, n.content.image_id, &n.content.body, &media_kinds)?;
                 editors_rules(&at, n.content.clone().validated())?;
                 let mut versions = HashSet::new();
                 for (r, rev) in n.revisions.iter().enumerate() {
@@ -246,6 +238,10 @@ impl Export {
                     editors_rules(&at, rev.content.clone().validated())?;
                 }
             }
+            let site_news: HashSet<i64> = site.news.iter().map(|n| n.id).collect();
+            let site_pages = check_site_pages(&at, site, &site_contacts, &media_kinds, &mut pages)?;
+            check_old_paths(&at, site, &site_pages, &site_news)?;
+            check_settings(&at, site, &media_kinds, &site_pages, &site_news)?;
             for (i, a) in site.audit_log.iter().enumerate() {
                 let at = format!("{at}.audit_log[{i}]");
                 audit.add(&at, a.id)?;
@@ -254,6 +250,27 @@ impl Export {
         }
         files.all_used(&self.media_files)
     }
+}
+
+/// Checks the contact persons of an article or page: those listed
+/// (`contact_ids`) and those placed in its `body`, all of the site.
+pub(super) fn check_contact_refs(
+    at: &str,
+    contact_ids: &[i64],
+    body: &str,
+    contacts: &HashSet<i64>,
+) -> Result<(), ImportError> {
+    references(at, "contact_ids", contact_ids, contacts, "contact person")?;
+    if let Some(id) = crate::markup::contact_refs(body)
+        .into_iter()
+        .find(|id| !contacts.contains(id))
+    {
+        return Err(error(
+            format!("{at}.body"),
+            format!("places contact person {id} in the text, who is not in the file"),
+        ));
+    }
+    Ok(())
 }
 
 /// Ids of one kind seen so far; ids are unique per kind across all sites.
@@ -292,7 +309,7 @@ fn required(at: &str, field: &str, value: &str) -> Result<(), ImportError> {
 }
 
 /// Checks that every id in `ids` is one of `known` and none repeats.
-fn references(
+pub(super) fn references(
     at: &str,
     field: &str,
     ids: &[i64],

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::check::{Unique, editors_rules};
 use super::{ImportError, error};
 use crate::media::{DocumentCheck, Media, MediaDetails, MediaKind, refs_in, safe_filename};
-use crate::news::NewsContent;
 use crate::secret::sha256_hex;
 
 /// A stored file: its bytes, once, whichever items show them.
@@ -328,12 +327,15 @@ fn details_rules(at: &str, m: &ExportMedia, details: &MediaDetails) -> Result<()
 
 /// Checks the files an article uses: its lead image an image of the site,
 /// every `media:ID` of its body an item of the site.
-pub(super) fn check_news_media(
+/// Checks that the image of an article or page (`image_id`) is an image of
+/// its site's library and every file its `body` names is in it.
+pub(super) fn check_media_refs(
     at: &str,
-    content: &NewsContent,
+    image_id: Option<i64>,
+    body: &str,
     kinds: &HashMap<i64, MediaKind>,
 ) -> Result<(), ImportError> {
-    if let Some(id) = content.image_id {
+    if let Some(id) = image_id {
         match kinds.get(&id) {
             None => {
                 return Err(error(
@@ -350,10 +352,7 @@ pub(super) fn check_news_media(
             Some(MediaKind::Image) => {}
         }
     }
-    if let Some(id) = refs_in(&content.body)
-        .into_iter()
-        .find(|id| !kinds.contains_key(id))
-    {
+    if let Some(id) = refs_in(body).into_iter().find(|id| !kinds.contains_key(id)) {
         return Err(error(
             format!("{at}.body"),
             format!("media:{id}: media {id} is not on this site in the file"),

@@ -11,8 +11,10 @@
 mod check;
 mod media;
 mod news;
+mod pages;
 
 pub use media::{ExportFile, ExportMedia, ExportMediaRevision};
+pub use pages::{ExportOldPath, ExportPage, ExportPageRevision, ExportSettings, page_paths};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -95,6 +97,16 @@ pub struct ExportSite {
     #[serde(default)]
     pub media: Vec<ExportMedia>,
     pub news: Vec<ExportNews>,
+    /// The site's content pages (absent in files from before them).
+    #[serde(default)]
+    pub pages: Vec<ExportPage>,
+    /// Old addresses of its pages and articles.
+    #[serde(default)]
+    pub old_paths: Vec<ExportOldPath>,
+    /// Its identity and front page (absent in files from before them, and
+    /// for a site never configured).
+    #[serde(default)]
+    pub settings: Option<ExportSettings>,
     pub audit_log: Vec<ExportAudit>,
 }
 
@@ -266,6 +278,7 @@ impl Export {
             counts.topics += site.topics.len();
             counts.websites += site.websites.len();
             counts.media += site.media.len();
+            counts.pages += site.pages.len();
         }
         counts.media_bytes = self
             .media_files
@@ -282,6 +295,7 @@ pub struct ExportCounts {
     pub users: usize,
     pub news: usize,
     pub revisions: usize,
+    pub pages: usize,
     pub contacts: usize,
     pub topics: usize,
     pub websites: usize,
@@ -294,10 +308,11 @@ impl std::fmt::Display for ExportCounts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} articles ({} revisions), {} contact persons, {} topics, {} websites, \
+            "{} articles ({} revisions), {} pages, {} contact persons, {} topics, {} websites, \
              {} media files ({} bytes), {} users",
             self.news,
             self.revisions,
+            self.pages,
             self.contacts,
             self.topics,
             self.websites,
@@ -343,7 +358,8 @@ mod tests {
                           "deleted_at": null, "version": 1,
                           "created_at": "2026-02-01T08:00:00Z", "updated_at": "2026-02-01T08:00:00Z",
                           "contact_ids": [4],
-                          "revisions": [revision]}]
+                          "revisions": [revision]}],
+                "pages": [], "old_paths": [], "settings": null
             }]
         })
     }

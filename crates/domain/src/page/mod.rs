@@ -16,7 +16,8 @@ use crate::validation::{ValidationErrors, optional_text, required_text};
 /// file give, what every revision keeps and what the store holds. Where the
 /// page sits in the tree is not content (see [`Placement`]). Built only
 /// through [`PageContent::new`] (or checked with [`PageContent::validated`]).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PageContent {
     /// The page's own segment of its path; unique among its siblings.
     pub slug: Slug,
@@ -33,7 +34,7 @@ pub struct PageContent {
     /// Contact persons in the order they are shown.
     pub contact_ids: Vec<i64>,
     /// The page's image, a file of the media library.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_id: Option<i64>,
 }
 

@@ -105,6 +105,59 @@ pub async fn site_with_history() -> (TestApp, String) {
         )
         .await;
     assert_eq!(scheduled.status, StatusCode::CREATED, "{}", scheduled.body);
+    // A page renamed (its old address leads on), one in the bin, and one
+    // with a fact box under a demo page.
+    let page = |body: Value| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            let made = app
+                .api(
+                    "POST",
+                    "/api/v1/pages",
+                    Some(&token),
+                    Some(&body.to_string()),
+                )
+                .await;
+            assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+            made.json()
+        }
+    };
+    let sauna = page(
+        json!({"title": "Vinterbadning", "body": "Om vinterbadning.",
+                            "status": "published", "parent_id": null}),
+    )
+    .await;
+    let renamed = app
+        .api(
+            "PUT",
+            &format!("/api/v1/pages/{}", sauna["id"]),
+            Some(&token),
+            Some(
+                &json!({"title": "Vinterbadning", "body": "Om vinterbadning i havnen.",
+                         "status": "published", "slug": "vinterbad", "version": 1})
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let under = page(
+        json!({"title": "Saunaens åbningstider", "status": "published",
+                            "body": "::: faktaboks Åbent\nHele året.\n:::",
+                            "parent_id": sauna["id"]}),
+    )
+    .await;
+    assert_eq!(under["path"], "/vinterbad/saunaens-aabningstider");
+    let gone = page(json!({"title": "Forkert side", "body": "x", "status": "published"})).await;
+    let binned = app
+        .api(
+            "DELETE",
+            &format!("/api/v1/pages/{}", gone["id"]),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(binned.status, StatusCode::NO_CONTENT, "{}", binned.body);
     // Wait (bounded) until the search index has caught up with the edits.
     for _ in 0..50 {
         if app
@@ -134,6 +187,9 @@ async fn public_paths(app: &TestApp) -> Vec<String> {
         "/soeg?q=sauna",
         "/sitemap.xml",
         "/robots.txt",
+        "/vinterbadning",
+        "/vinterbad/saunaens-aabningstider",
+        "/forkert-side",
         "/api/v1/news",
         "/api/v1/sites",
         "/api/v1/topics",
@@ -178,6 +234,28 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
             .any(|n| n["revisions"].as_array().unwrap().len() == 2)
     );
     assert!(news.iter().any(|n| !n["deleted_at"].is_null()));
+    let site = &exported["sites"][0];
+    let pages = site["pages"].as_array().unwrap();
+    assert!(pages.len() > 30, "{} pages", pages.len());
+    assert!(pages.iter().any(|p| !p["deleted_at"].is_null()));
+    assert!(
+        pages
+            .iter()
+            .any(|p| p["revisions"].as_array().unwrap().len() == 2)
+    );
+    assert!(
+        site["old_paths"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["path"] == "/vinterbadning")
+    );
+    assert!(
+        !site["settings"]["front_page"]["shortcuts"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     let target = TestDb::new().await;
     let (ok, err) = run(&target, &["import", &file.display().to_string()]);
@@ -201,7 +279,7 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
         let (a, b) = (source.get(&path).await, copy.get(&path).await);
         assert_eq!(a.status, b.status, "{path}");
         assert_eq!(a.body, b.body, "{path} differs");
-        for header in ["etag", "last-modified", "content-type"] {
+        for header in ["etag", "last-modified", "content-type", "location"] {
             assert_eq!(a.header(header), b.header(header), "{path}: {header}");
         }
     }

@@ -80,7 +80,7 @@ fn node_from_row(row: &impl DbRow) -> Result<PageNode> {
 
 /// The content of a page or revision from its row (`table`), with
 /// `contact_ids`.
-fn content_from_row(
+pub(crate) fn content_from_row(
     row: &impl DbRow,
     table: &'static str,
     contact_ids: Vec<i64>,
