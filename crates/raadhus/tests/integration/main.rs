@@ -12,6 +12,7 @@ mod admin_editor;
 mod admin_media;
 mod admin_media_use;
 mod admin_news;
+mod admin_page_preview;
 mod admin_pages;
 mod admin_session;
 mod admin_sider;
