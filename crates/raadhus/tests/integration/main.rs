@@ -38,6 +38,7 @@ mod media_api;
 mod media_cluster;
 mod media_public;
 mod media_transfer;
+mod menu_choice;
 mod menu_sitemap;
 mod news;
 mod page_tree;
