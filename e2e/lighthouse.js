@@ -28,6 +28,7 @@ const PAGE_TYPES = [
   { name: 'Forside', path: '/' },
   { name: 'Nyheder', path: '/nyheder' },
   { name: 'Nyhed', path: /^\/nyheder\/[^/]+$/ },
+  { name: 'Indholdsside', path: '/borger/affald-og-genbrug/storskrald' },
   { name: 'Andre hjemmesider', path: '/hjemmesider' },
   { name: 'Søgeresultater', path: '/soeg?q=skole', noindex: true },
 ];

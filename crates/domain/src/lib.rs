@@ -30,6 +30,7 @@ pub mod bundle;
 pub mod chain;
 pub mod contact;
 pub mod date;
+pub mod description;
 pub mod directory;
 pub mod email;
 pub mod export;

@@ -1,29 +1,9 @@
 //! Contact persons.
 
+use crate::owner::{BodyUse, Using, body_uses};
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 use jiff::Timestamp;
-use raadhus_domain::markup::blocks;
 use raadhus_domain::{ContactInput, ContactPerson, SiteId};
-
-/// What holds a body: an article or a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BodyOf {
-    News(i64),
-    Page(i64),
-}
-
-/// An article or page whose body places a contact person in its text
-/// (`::: kontakt ID`), in the bin or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodyUse {
-    pub of: BodyOf,
-    pub version: i64,
-    pub title: String,
-    pub body: String,
-    pub binned: bool,
-    /// Lists may show it (its status is published).
-    pub published: bool,
-}
 
 pub(crate) const COLUMNS: &str = "c.id, c.name, c.job_title, c.email, c.phone";
 
@@ -57,45 +37,6 @@ async fn many(conn: &mut Conn<'_>, site: SiteId, ids: &[i64]) -> Result<Vec<Cont
         }
     }
     Ok(found)
-}
-
-/// The articles and pages of the site whose bodies place contact person
-/// `id` in their text. Bodies without a block line are passed over by the
-/// database; the others are read here.
-async fn body_uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
-    let pattern = format!("%{}%", blocks::MARKER);
-    let mut all = Vec::new();
-    for (table, of) in [
-        ("news", BodyOf::News as fn(i64) -> BodyOf),
-        ("pages", BodyOf::Page),
-    ] {
-        let sql = format!(
-            "SELECT id, version, title, body, deleted_at, status FROM {table}
-             WHERE site_id = $1 AND body LIKE $2 ORDER BY title, id"
-        );
-        let found: Vec<BodyUse> = on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(site.0)
-            .bind(&pattern)
-            .fetch_all(&mut *c)
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(BodyUse {
-                    of: of(row.col("id")?),
-                    version: row.col("version")?,
-                    title: row.col("title")?,
-                    body: row.col("body")?,
-                    binned: row.col::<Option<String>>("deleted_at")?.is_some(),
-                    published: row.col::<String>("status")? == "published",
-                })
-            })
-            .collect::<Result<_>>())?;
-        all.extend(found);
-    }
-    Ok(all
-        .into_iter()
-        .filter(|u| blocks::contact_refs(&u.body).contains(&id))
-        .collect())
 }
 
 impl Store {
@@ -132,7 +73,7 @@ impl WriteTx {
     /// The articles and pages whose bodies place contact person `id` in
     /// their text, as this transaction sees them.
     pub async fn contact_body_uses(&mut self, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
-        body_uses(&mut self.conn(), site, id).await
+        body_uses(&mut self.conn(), site, Using::Contact(id)).await
     }
 
     pub async fn create_contact(
@@ -210,7 +151,7 @@ impl WriteTx {
         .bind(id)
         .fetch_all(&mut *c)
         .await)?;
-        for named in body_uses(&mut self.conn(), site, id).await? {
+        for named in body_uses(&mut self.conn(), site, Using::Contact(id)).await? {
             let title = if named.binned {
                 format!("{} (i papirkurven)", named.title)
             } else {
@@ -220,7 +161,7 @@ impl WriteTx {
                 used_by.push(title);
             }
         }
-        used_by.extend(crate::pages::pages_using(&mut self.conn(), site, Some(id), None).await?);
+        used_by.extend(crate::pages::pages_naming(&mut self.conn(), site, id).await?);
         let mut seen = std::collections::HashSet::new();
         used_by.retain(|title| seen.insert(title.clone()));
         self.delete_row(crate::Table::Contacts, site, id, used_by)

@@ -226,6 +226,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "site_settings",
         include_str!("../migrations/sqlite/0010_site_settings.sql"),
     ),
+    (
+        11,
+        "menu_choice",
+        include_str!("../migrations/sqlite/0011_menu_choice.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -274,6 +279,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         10,
         "site_settings",
         include_str!("../migrations/postgresql/0010_site_settings.sql"),
+    ),
+    (
+        11,
+        "menu_choice",
+        include_str!("../migrations/postgresql/0011_menu_choice.sql"),
     ),
 ];
 

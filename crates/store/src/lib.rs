@@ -25,10 +25,10 @@ mod settings;
 mod sites;
 mod users;
 
-pub use contacts::{BodyOf, BodyUse};
 pub use db::{Backend, Changes, WriteTx};
 pub use journal::{Change, Commit, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
+pub use owner::{BodyUse, Owner};
 
 pub use news::{BinnedNews, NewsFilter, NewsRow, Page, PublicDocument, Revision, Unrendered};
 pub use old_paths::OldPathTarget;

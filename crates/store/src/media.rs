@@ -1,12 +1,13 @@
 //! The media library: files stored once by content (`media_files`), the
 //! site's items that show them (`media`), what editors said about each item
-//! over time (`media_revisions`) and which articles use which item
-//! (`media_uses`).
+//! over time (`media_revisions`) and which articles and pages use which
+//! item (`media_uses`, `page_media_uses`).
 
 use jiff::Timestamp;
 use raadhus_domain::media::{DocumentCheck, FocalPoint, MediaDetails, MediaKind};
 use raadhus_domain::{Media, SiteId};
 
+use crate::owner::{BodyUse, Owner, Using, body_uses};
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
 
 pub(crate) const COLUMNS: &str =
@@ -31,14 +32,15 @@ pub struct NewMedia<'a> {
     pub text: Option<&'a str>,
 }
 
-/// An article that uses a file.
+/// An article or page that uses a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MediaUse {
-    pub news_id: i64,
+    pub of: Owner,
     pub title: String,
-    /// The article is in the bin.
+    /// The article or page is in the bin.
     pub binned: bool,
-    /// It is the article's lead image (not only in its text).
+    /// It is the article's lead image, or the page's image (not only in
+    /// its text).
     pub lead: bool,
 }
 
@@ -161,11 +163,16 @@ async fn many(conn: &mut Conn<'_>, site: SiteId, ids: &[i64]) -> Result<Vec<Medi
     Ok(found)
 }
 
+/// The articles, then the pages, that use file `id` (in the bin or not),
+/// each by title.
 async fn uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<MediaUse>> {
     on_conn!(conn, c => sqlx::query(
-        "SELECT n.id, n.title, n.deleted_at, n.image_id FROM media_uses u
-         JOIN news n ON n.id = u.news_id
-         WHERE u.site_id = $1 AND u.media_id = $2 ORDER BY n.title, n.id",
+        "SELECT 0 AS page, n.id, n.title, n.deleted_at, n.image_id FROM media_uses u
+         JOIN news n ON n.id = u.news_id WHERE u.site_id = $1 AND u.media_id = $2
+         UNION ALL
+         SELECT 1 AS page, p.id, p.title, p.deleted_at, p.image_id FROM page_media_uses u
+         JOIN pages p ON p.id = u.page_id WHERE u.site_id = $1 AND u.media_id = $2
+         ORDER BY page, title, id",
     )
     .bind(site.0)
     .bind(id)
@@ -173,8 +180,13 @@ async fn uses(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Vec<MediaUse
     .await?
     .iter()
     .map(|r| {
+        let owner_id = r.col("id")?;
         Ok(MediaUse {
-            news_id: r.col("id")?,
+            of: if r.col::<i32>("page")? == 1 {
+                Owner::Page(owner_id)
+            } else {
+                Owner::News(owner_id)
+            },
             title: r.col("title")?,
             binned: r.col::<Option<String>>("deleted_at")?.is_some(),
             lead: r.col::<Option<i64>>("image_id")? == Some(id),
@@ -257,7 +269,7 @@ impl Store {
         .flatten()))
     }
 
-    /// The articles that use a file.
+    /// The articles and pages that use a file.
     pub async fn media_uses(&self, site: SiteId, id: i64) -> Result<Vec<MediaUse>> {
         uses(&mut self.pool_conn().await?.conn(), site, id).await
     }
@@ -287,7 +299,7 @@ impl Store {
     }
 
     /// The documents in use that fail some accessibility check, with the
-    /// articles using them (binned ones left out), by title.
+    /// articles and pages using them (binned ones left out), by title.
     pub async fn inaccessible_documents(
         &self,
         site: SiteId,
@@ -295,8 +307,10 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM media m WHERE m.site_id = $1 AND m.kind = 'document'
              AND NOT (m.tagged AND m.language AND m.has_title AND m.has_text)
-             AND EXISTS (SELECT 1 FROM media_uses u JOIN news n ON n.id = u.news_id
-                         WHERE u.media_id = m.id AND n.deleted_at IS NULL)
+             AND (EXISTS (SELECT 1 FROM media_uses u JOIN news n ON n.id = u.news_id
+                          WHERE u.media_id = m.id AND n.deleted_at IS NULL)
+                  OR EXISTS (SELECT 1 FROM page_media_uses u JOIN pages p ON p.id = u.page_id
+                             WHERE u.media_id = m.id AND p.deleted_at IS NULL))
              ORDER BY m.title, m.id"
         );
         let mut conn = self.pool_conn().await?;
@@ -438,28 +452,16 @@ impl WriteTx {
         Ok((saved, true))
     }
 
-    /// Notes that `article` looks different to the public (a file it shows
-    /// was described anew): its page, and the lists showing it, are told.
-    pub fn news_shown_anew(&mut self, site: SiteId, article: &raadhus_domain::NewsArticle) {
-        self.changed(
-            site,
-            Change::News {
-                id: article.id,
-                listed: article.content.status == raadhus_domain::NewsStatus::Published,
-                moved: false,
-            },
-        );
-    }
-
     /// The files of `ids` in the site's library, seen from inside this
     /// transaction (no second connection while it holds the write lock).
     pub async fn media_many(&mut self, site: SiteId, ids: &[i64]) -> Result<Vec<Media>> {
         many(&mut self.conn(), site, ids).await
     }
 
-    /// The articles that use file `id`, seen from inside this transaction.
-    pub async fn media_uses(&mut self, site: SiteId, id: i64) -> Result<Vec<MediaUse>> {
-        uses(&mut self.conn(), site, id).await
+    /// The articles and pages that use file `id`, in their text or as
+    /// their image, with their bodies, as this transaction sees them.
+    pub async fn media_body_uses(&mut self, site: SiteId, id: i64) -> Result<Vec<BodyUse>> {
+        body_uses(&mut self.conn(), site, Using::Media(id)).await
     }
 
     /// Deletes file `id` from the library, if no article or page uses it
@@ -481,7 +483,6 @@ impl WriteTx {
                 }
             })
             .collect();
-        used.extend(crate::pages::pages_using(conn, site, None, Some(id)).await?);
         if self.is_logo(id).await? {
             used.insert(0, "Kommunens logo (Indstillinger)".to_string());
         }

@@ -58,8 +58,8 @@ impl WriteTx {
         on_conn!(conn, c => sqlx::query(
             "UPDATE site_settings SET logo_id = $1, brand_color = $2, address = $3, phone = $4,
                     email = $5, cvr = $6, ean = $7, opening_hours = $8, privacy_page_id = $9,
-                    social_links = $10, updated_at = $11
-             WHERE site_id = $12",
+                    social_links = $10, menu_news = $11, menu_directory = $12, updated_at = $13
+             WHERE site_id = $14",
         )
         .bind(settings.logo_id)
         .bind(settings.brand_color.as_ref().map(BrandColor::as_str))
@@ -71,6 +71,8 @@ impl WriteTx {
         .bind(settings.opening_hours.as_deref())
         .bind(settings.privacy_page_id)
         .bind(&links)
+        .bind(settings.menu_news)
+        .bind(settings.menu_directory)
         .bind(codec::timestamp(now))
         .bind(site.0)
         .execute(&mut *c)
@@ -137,7 +139,8 @@ async fn ensure_row(conn: &mut Conn<'_>, site: SiteId, now: Timestamp) -> Result
 pub(crate) async fn read(conn: &mut Conn<'_>, site: SiteId) -> Result<(SiteSettings, FrontPage)> {
     let row = on_conn!(conn, c => sqlx::query(
         "SELECT s.name, t.logo_id, t.brand_color, t.address, t.phone, t.email, t.cvr, t.ean,
-                t.opening_hours, t.privacy_page_id, t.social_links, t.lead_news_id, t.shortcuts
+                t.opening_hours, t.privacy_page_id, t.social_links, t.menu_news, t.menu_directory,
+                t.lead_news_id, t.shortcuts
          FROM sites s LEFT JOIN site_settings t ON t.site_id = s.id WHERE s.id = $1",
     )
     .bind(site.0)
@@ -184,6 +187,9 @@ fn from_row(r: &impl DbRow) -> Result<(SiteSettings, FrontPage)> {
         opening_hours: text("opening_hours")?,
         privacy_page_id: r.col("privacy_page_id")?,
         social_links,
+        // A site without its settings row shows both, as the column defaults.
+        menu_news: r.col::<Option<bool>>("menu_news")?.unwrap_or(true),
+        menu_directory: r.col::<Option<bool>>("menu_directory")?.unwrap_or(true),
     };
     let front = FrontPage {
         lead_news_id: r.col("lead_news_id")?,

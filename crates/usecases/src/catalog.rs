@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use raadhus_domain::{
     ContactInput, ContactPerson, SiteId, Topic, TopicInput, Website, WebsiteInput,
 };
-use raadhus_store::{BodyOf, Result as StoreResult, Store, WriteTx};
+use raadhus_store::{Result as StoreResult, Store, WriteTx};
 
 use crate::{Actor, Result, UseCases};
 
@@ -63,31 +63,6 @@ pub trait Record: Sized + Send + Sync + 'static {
 }
 
 impl UseCases {
-    /// Renders again the bodies of the articles and pages that place
-    /// contact person `id` in their text (with the person as saved in `tx`;
-    /// binned ones too, so that they are right when restored), and tells
-    /// every page showing them.
-    async fn rerender_naming(&self, tx: &mut WriteTx, site: SiteId, id: i64) -> Result<()> {
-        for named in tx.contact_body_uses(site, id).await? {
-            let html = self.renderer.render_in(tx, site, named.body).await?;
-            match named.of {
-                BodyOf::News(news_id) => {
-                    tx.store_body_html(news_id, named.version, &html).await?;
-                    if !named.binned
-                        && let Some(article) = tx.news_by_id(site, news_id).await?
-                    {
-                        tx.news_shown_anew(site, &article);
-                    }
-                }
-                BodyOf::Page(page_id) => {
-                    tx.store_page_body_html(site, page_id, named.version, named.published, &html)
-                        .await?;
-                }
-            }
-        }
-        Ok(())
-    }
-
     pub async fn create<R: Record>(&self, site: SiteId, by: &Actor, input: &R::Input) -> Result<R> {
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -186,13 +161,9 @@ impl Record for ContactPerson {
     }
 
     /// The bodies that place the person in their text are rendered again.
-    fn updated(
-        uc: &UseCases,
-        tx: &mut WriteTx,
-        site: SiteId,
-        record: &Self,
-    ) -> impl Future<Output = Result<()>> + Send {
-        uc.rerender_naming(tx, site, record.id)
+    async fn updated(uc: &UseCases, tx: &mut WriteTx, site: SiteId, record: &Self) -> Result<()> {
+        let named = tx.contact_body_uses(site, record.id).await?;
+        uc.rerender_bodies(tx, site, named).await
     }
 
     fn delete(

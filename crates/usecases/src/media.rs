@@ -4,12 +4,12 @@
 //! orientation applied) off the async workers before anything is written;
 //! a file that is refused writes nothing. A change of what a file says
 //! (its alt text above all) re-renders, in the same transaction, the bodies
-//! of the articles that show it, so every page follows at once.
+//! of the articles and pages that show it, so every page follows at once.
 
-use raadhus_domain::media::{MediaForm, MediaKind, refs_in, safe_filename};
+use raadhus_domain::media::{MediaForm, MediaKind, safe_filename};
 use raadhus_domain::{Media, MediaDetails, SiteId, ValidationErrors};
 use raadhus_media::{Limits, Prepared};
-use raadhus_store::{NewMedia, WriteTx};
+use raadhus_store::NewMedia;
 use sha2::{Digest, Sha256};
 
 use crate::{Actor, Error, Result, UseCases};
@@ -157,8 +157,8 @@ impl UseCases {
     }
 
     /// Describes file `id` anew (if `version`, when given, is still its
-    /// newest). Every article showing it is rendered again in the same
-    /// transaction, so its pages follow at once.
+    /// newest). Every article and page showing it is rendered again in the
+    /// same transaction, so the public pages follow at once.
     pub async fn update_media(
         &self,
         site: SiteId,
@@ -177,7 +177,8 @@ impl UseCases {
         if !changed {
             return Ok(media);
         }
-        self.rerender_users(&mut tx, site, &media).await?;
+        let users = tx.media_body_uses(site, media.id).await?;
+        self.rerender_bodies(&mut tx, site, users).await?;
         let summary = by.summary(&media.details.title);
         tx.audit(&by.audit(Some(site), "update", "media", id, &summary), now)
             .await?;
@@ -185,8 +186,8 @@ impl UseCases {
         Ok(media)
     }
 
-    /// Deletes file `id` from the library, unless an article uses it
-    /// ([`Error::InUse`] names them).
+    /// Deletes file `id` from the library, unless an article or page uses
+    /// it ([`Error::InUse`] names them).
     pub async fn delete_media(&self, site: SiteId, by: &Actor, id: i64) -> Result<Media> {
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -196,27 +197,6 @@ impl UseCases {
             .await?;
         tx.commit().await?;
         Ok(media)
-    }
-
-    /// Renders again the bodies of the articles that use `changed` (with
-    /// the file as it is now), and tells every page showing it.
-    async fn rerender_users(&self, tx: &mut WriteTx, site: SiteId, changed: &Media) -> Result<()> {
-        for used in tx.media_uses(site, changed.id).await? {
-            let Some(article) = tx.news_by_id(site, used.news_id).await? else {
-                continue;
-            };
-            if refs_in(&article.content.body).contains(&changed.id) {
-                // Read in the transaction: it holds the changed file as saved.
-                let html = self
-                    .renderer
-                    .render_in(tx, site, article.content.body.clone())
-                    .await?;
-                tx.store_body_html(article.id, article.version, &html)
-                    .await?;
-            }
-            tx.news_shown_anew(site, &article);
-        }
-        Ok(())
     }
 }
 

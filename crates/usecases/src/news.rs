@@ -73,12 +73,7 @@ impl UseCases {
             .revision(site, id, revision_id)
             .await?
             .ok_or(Error::NotFound)?;
-        let html = self
-            .renderer
-            .render_new(&self.store, site, revision.content.body.clone())
-            .await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (html, mut tx, now) = self.render_and_begin(site, &revision.content.body).await?;
         let article = tx
             .update_news(site, id, version, &revision.content, &html, by.user_id, now)
             .await?;
@@ -124,14 +119,27 @@ impl UseCases {
         by: &Actor,
         draft: (NewsDraft, Option<i64>),
     ) -> Result<(WriteTx, NewsContent, BodyHtml, Timestamp)> {
-        let html = self
-            .renderer
-            .render_new(&self.store, site, draft.0.content.body.clone())
-            .await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (html, mut tx, now) = self.render_and_begin(site, &draft.0.content.body).await?;
         let content = with_contacts(&mut tx, site, by, draft, now).await?;
         Ok((tx, content, html, now))
+    }
+
+    /// What every save of an article's or page's content starts with: its
+    /// `body` rendered (before the transaction: rendering takes time, and
+    /// holds no lock; a contact person placed in it that the site does not
+    /// have is refused), then the write transaction and the time of the save.
+    pub(crate) async fn render_and_begin(
+        &self,
+        site: SiteId,
+        body: &str,
+    ) -> Result<(BodyHtml, WriteTx, Timestamp)> {
+        let html = self
+            .renderer
+            .render_new(&self.store, site, body.to_string())
+            .await?;
+        let now = self.now();
+        let tx = self.store.write().await?;
+        Ok((html, tx, now))
     }
 }
 

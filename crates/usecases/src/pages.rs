@@ -25,12 +25,7 @@ impl UseCases {
         placement: Placement,
         draft: PageDraft,
     ) -> Result<WebPage> {
-        let html = self
-            .renderer
-            .render_new(&self.store, site, draft.content.body.clone())
-            .await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (html, mut tx, now) = self.render_and_begin(site, &draft.content.body).await?;
         let PageDraft {
             mut content,
             contacts,
@@ -60,12 +55,7 @@ impl UseCases {
         version: i64,
         draft: PageDraft,
     ) -> Result<WebPage> {
-        let html = self
-            .renderer
-            .render_new(&self.store, site, draft.content.body.clone())
-            .await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (html, mut tx, now) = self.render_and_begin(site, &draft.content.body).await?;
         let PageDraft {
             mut content,
             contacts,
@@ -106,12 +96,7 @@ impl UseCases {
             .await?
             .ok_or(Error::NotFound)?;
         let content: PageContent = revision.content;
-        let html = self
-            .renderer
-            .render_new(&self.store, site, content.body.clone())
-            .await?;
-        let now = self.now();
-        let mut tx = self.store.write().await?;
+        let (html, mut tx, now) = self.render_and_begin(site, &content.body).await?;
         let page = tx
             .update_page(site, id, version, &content, &html, by.user_id, now)
             .await?;

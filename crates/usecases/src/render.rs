@@ -1,4 +1,5 @@
-//! Rendering article bodies off the async workers.
+//! Rendering article and page bodies off the async workers, and again
+//! when something they show changes.
 //!
 //! Rendering a body is linear in its length, but a long body still takes
 //! milliseconds of CPU (up to about 50 on a slow core, see
@@ -12,10 +13,10 @@ use std::sync::Arc;
 use raadhus_domain::SiteId;
 use raadhus_domain::markup::{BodyHtml, Shown, contact_refs};
 use raadhus_domain::media::refs_in;
-use raadhus_store::{Store, WriteTx};
+use raadhus_store::{BodyUse, Owner, Store, WriteTx};
 use tokio::sync::Semaphore;
 
-use crate::{Error, Result};
+use crate::{Error, Result, UseCases};
 
 /// Renders bodies on the blocking pool, a bounded number at once. Cheap to
 /// clone; clones share the bound.
@@ -105,6 +106,37 @@ impl Renderer {
     async fn render_shown(&self, markdown: String, shown: Shown) -> Result<BodyHtml> {
         self.run(move || BodyHtml::render_with(&markdown, &shown))
             .await
+    }
+}
+
+impl UseCases {
+    /// Renders again (with what they show as saved in `tx`) the bodies of
+    /// `uses` that show the changed contact person or file in their text,
+    /// binned ones too (so that they are right when restored), and tells
+    /// every node that those not in the bin look different (their text or
+    /// their image).
+    pub(crate) async fn rerender_bodies(
+        &self,
+        tx: &mut WriteTx,
+        site: SiteId,
+        uses: Vec<BodyUse>,
+    ) -> Result<()> {
+        for used in uses {
+            if used.in_text {
+                let html = self.renderer.render_in(tx, site, used.body.clone()).await?;
+                match used.of {
+                    Owner::News(id) => tx.store_body_html(id, used.version, &html).await?,
+                    Owner::Page(id) => {
+                        tx.store_page_body_html(site, id, used.version, &html)
+                            .await?
+                    }
+                };
+            }
+            if !used.binned {
+                tx.shown_anew(site, &used);
+            }
+        }
+        Ok(())
     }
 }
 

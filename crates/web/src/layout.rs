@@ -137,8 +137,8 @@ impl Layout {
         }
     }
 
-    /// The main menu: the front page, the top-level pages, news and the
-    /// directory. `current` is the meta's current entry ("forside",
+    /// The main menu: the front page, the top-level pages, and news and the
+    /// directory as the site chooses. `current` is the meta's current entry ("forside",
     /// "nyheder", "hjemmesider", a top-level page's path or "").
     pub fn menu(&self, current: &str) -> Vec<MenuEntry> {
         let entry = |title: &str, url: &str, key: &str| MenuEntry {
@@ -152,10 +152,16 @@ impl Layout {
                     .iter()
                     .map(|n| entry(&n.title, &n.path, &n.path)),
             )
-            .chain([
-                entry("Nyheder", "/nyheder", "nyheder"),
-                entry("Andre hjemmesider", "/hjemmesider", "hjemmesider"),
-            ])
+            .chain(
+                self.settings
+                    .menu_news
+                    .then(|| entry("Nyheder", "/nyheder", "nyheder")),
+            )
+            .chain(
+                self.settings
+                    .menu_directory
+                    .then(|| entry("Andre hjemmesider", "/hjemmesider", "hjemmesider")),
+            )
             .collect()
     }
 

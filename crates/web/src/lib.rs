@@ -193,6 +193,27 @@ impl AppState {
                 .into_string()),
         }
     }
+
+    /// The description of content with `lead` and Markdown `body` for its
+    /// page's `<meta name="description">`: the lead, or the beginning of the
+    /// body's text, read off the async workers (a body can be long).
+    async fn description(
+        &self,
+        lead: Option<&str>,
+        body: &str,
+    ) -> Result<Option<String>, WebError> {
+        use raadhus_domain::description::meta_description;
+        // A lead takes no work.
+        if let Some(lead) = meta_description(lead, "") {
+            return Ok(Some(lead));
+        }
+        let body = body.to_string();
+        Ok(self
+            .usecases()
+            .renderer()
+            .run(move || meta_description(None, &body))
+            .await?)
+    }
 }
 
 /// The Content-Security-Policy of every response: nothing inline, nothing

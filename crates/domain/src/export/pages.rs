@@ -302,6 +302,8 @@ fn identity_rules(
         opening_hours: identity.opening_hours.as_deref(),
         privacy_page_id: identity.privacy_page_id,
         social_links: &links,
+        menu_news: identity.menu_news,
+        menu_directory: identity.menu_directory,
     })
 }
 
@@ -412,7 +414,7 @@ mod tests {
             "identity": {"name": "Kommunen", "logo_id": null, "brand_color": "#1a4d7a",
                 "address": "Torvet 1\n8500 Byen", "phone": "+4589591000", "email": null,
                 "cvr": null, "ean": null, "opening_hours": null, "privacy_page_id": 4,
-                "social_links": []},
+                "social_links": [], "menu_news": false, "menu_directory": true},
             "front_page": {"lead_news_id": 7, "shortcuts": [3, 1]},
             "updated_at": "2026-03-01T08:00:00Z"});
         value

@@ -235,6 +235,25 @@ impl WebPage {
     pub fn visibility(&self, now: Timestamp) -> Visibility {
         self.content.visibility(now)
     }
+
+    /// The page as the tree lists it.
+    pub fn node(&self) -> PageNode {
+        let c = &self.content;
+        PageNode {
+            id: self.id,
+            parent_id: self.parent_id,
+            position: self.position,
+            path: self.path.clone(),
+            title: c.title.clone(),
+            lead: c.lead.clone(),
+            status: c.status,
+            publish_at: c.publish_at,
+            unpublish_at: c.unpublish_at,
+            image_id: c.image_id,
+            updated_at: self.updated_at,
+            version: self.version,
+        }
+    }
 }
 
 /// A page as the tree lists it: enough to show it in menus, the admin's

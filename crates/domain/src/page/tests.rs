@@ -107,6 +107,38 @@ fn a_draft_hides_its_whole_branch() {
 }
 
 #[test]
+fn a_page_is_listed_as_its_content_says() {
+    let content = PageContent::new(PageForm {
+        lead: Some("Manchet"),
+        status: "draft",
+        ..form("Storskrald", None, false)
+    })
+    .unwrap();
+    let page = WebPage {
+        id: 7,
+        parent_id: Some(3),
+        position: 2,
+        path: "/borger/storskrald".into(),
+        content,
+        contacts: Vec::new(),
+        created_at: Timestamp::UNIX_EPOCH,
+        updated_at: Timestamp::UNIX_EPOCH,
+        version: 4,
+        body_html: None,
+    };
+    let node = page.node();
+    assert_eq!(
+        (node.id, node.parent_id, node.position, node.version),
+        (7, Some(3), 2, 4)
+    );
+    assert_eq!(node.path, "/borger/storskrald");
+    assert_eq!(node.title, "Storskrald");
+    assert_eq!(node.lead.as_deref(), Some("Manchet"));
+    assert_eq!(node.depth(), 2);
+    assert_eq!(node.visibility(Timestamp::now()), Visibility::Draft);
+}
+
+#[test]
 fn a_branch_is_its_root_and_every_page_below() {
     let nodes = tree_order(vec![
         node(1, None, 0, NewsStatus::Published),

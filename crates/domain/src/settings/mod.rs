@@ -53,6 +53,19 @@ pub struct SiteSettings {
     /// The page that tells how the municipality handles personal data.
     pub privacy_page_id: Option<i64>,
     pub social_links: Vec<SocialLink>,
+    /// Whether the main menu shows "Nyheder" (absent in older export files:
+    /// shown).
+    #[serde(default = "shown")]
+    pub menu_news: bool,
+    /// Whether the main menu shows the directory, "Andre hjemmesider"
+    /// (absent in older export files: shown).
+    #[serde(default = "shown")]
+    pub menu_directory: bool,
+}
+
+/// The main menu's entries are shown unless the site chooses otherwise.
+fn shown() -> bool {
+    true
 }
 
 impl SiteSettings {
@@ -70,6 +83,8 @@ impl SiteSettings {
             opening_hours: None,
             privacy_page_id: None,
             social_links: Vec::new(),
+            menu_news: true,
+            menu_directory: true,
         }
     }
 
@@ -133,6 +148,8 @@ impl SiteSettings {
             opening_hours,
             privacy_page_id,
             social_links,
+            menu_news: form.menu_news,
+            menu_directory: form.menu_directory,
         })
     }
 }
@@ -152,6 +169,10 @@ pub struct SettingsForm<'a> {
     pub privacy_page_id: Option<i64>,
     /// (label, address) pairs; a pair left wholly blank is skipped.
     pub social_links: &'a [(String, String)],
+    /// Whether the main menu shows "Nyheder".
+    pub menu_news: bool,
+    /// Whether the main menu shows "Andre hjemmesider".
+    pub menu_directory: bool,
 }
 
 /// A link to the municipality on social media: its label and an https

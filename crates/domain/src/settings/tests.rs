@@ -192,3 +192,19 @@ fn front_page_keeps_shortcuts_in_order_without_repeats() {
     );
     assert!(FrontPage::new(Some(0), &[]).is_err());
 }
+
+#[test]
+fn menu_choices_default_to_shown_in_older_files() {
+    let mut settings = SiteSettings::named("Vesterfjord Kommune");
+    settings.menu_news = false;
+    let mut json = serde_json::to_value(&settings).unwrap();
+    assert_eq!(json["menu_news"], false);
+    let read: SiteSettings = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(read, settings);
+
+    let fields = json.as_object_mut().unwrap();
+    fields.remove("menu_news");
+    fields.remove("menu_directory");
+    let older: SiteSettings = serde_json::from_value(json).unwrap();
+    assert!(older.menu_news && older.menu_directory);
+}

@@ -88,6 +88,8 @@ pub async fn add(
         ),
         privacy_page_id: Some(page(PRIVACY_PAGE)?),
         social_links: &links,
+        menu_news: true,
+        menu_directory: true,
     })
     .map_err(|e| format!("demo settings: {e}"))?;
     usecases

@@ -162,10 +162,27 @@ mod tests {
         ] {
             assert!(pages.iter().any(|p| p.path == wanted), "{wanted}");
         }
+        // Pages name their contact persons (listed under the text, or
+        // placed in it where a page has no list), never one person twice.
+        let in_text = |p: &super::Planned| p.draft.content.body.contains("::: kontakt ");
         let with_contact = pages
             .iter()
-            .filter(|p| p.draft.content.body.contains("::: kontakt "))
+            .filter(|p| in_text(p) || !p.draft.contacts.is_empty())
             .count();
         assert!(with_contact >= 5, "{with_contact} pages show a contact");
+        assert!(
+            pages.iter().any(in_text),
+            "no page places a contact in its text"
+        );
+        for p in &pages {
+            let placed = raadhus_domain::markup::contact_refs(&p.draft.content.body);
+            assert!(
+                !placed
+                    .iter()
+                    .any(|id| p.draft.content.contact_ids.contains(id)),
+                "{} shows a contact person both in its text and in its list",
+                p.path
+            );
+        }
     }
 }

@@ -378,9 +378,9 @@ async fn a_document_is_checked_and_listed_as_inaccessible_while_in_use() {
             .contains(&"/admin/medier/utilgaengelige".to_string())
     );
     assert!(
-        dashboard
-            .body
-            .contains("1 dokument, som nyhederne bruger, består ikke tilgængelighedstjekket.")
+        dashboard.body.contains(
+            "1 dokument, som nyheder og sider bruger, består ikke tilgængelighedstjekket."
+        )
     );
 }
 

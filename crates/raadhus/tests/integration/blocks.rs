@@ -24,7 +24,7 @@ async fn article(app: &TestApp, token: &str, title: &str, body: &str) -> String 
     format!("/nyheder/{}", answer.json()["slug"].as_str().expect("slug"))
 }
 
-fn body_with_blocks(contact: i64) -> String {
+pub fn body_with_blocks(contact: i64) -> String {
     format!(
         "Storskrald hentes ved døren.\n\n\
          ::: foldeud Hvem kan få hentet storskrald?\n\

@@ -541,6 +541,140 @@ async fn a_new_alt_text_reaches_every_page_and_a_file_in_use_is_not_deleted() {
     assert_eq!(sha.len(), 16);
 }
 
+/// Creates a published page through the API; its JSON.
+async fn page_with(app: &TestApp, token: &str, page: serde_json::Value) -> serde_json::Value {
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/pages",
+            Some(token),
+            Some(&page.to_string()),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    created.json()
+}
+
+#[tokio::test]
+async fn a_new_alt_text_reaches_the_pages_showing_the_file_and_a_page_keeps_it_from_deletion() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let image = app.uploaded_image(&token, 1000, 600).await;
+    let id = image["id"].as_i64().unwrap();
+    let old_alt = "Havnen i morgensol med fiskerbåde";
+    let borger = page_with(
+        &app,
+        &token,
+        json!({"title": "Borger", "body": "Tekst.", "parent_id": null, "status": "published"}),
+    )
+    .await;
+    let parent = borger["id"].as_i64();
+    let in_body = page_with(
+        &app,
+        &token,
+        json!({"title": "Havnen", "body": format!("Se havnen:\n\n![](media:{id})"),
+               "parent_id": parent, "status": "published"}),
+    )
+    .await;
+    let as_image = page_with(
+        &app,
+        &token,
+        json!({"title": "Havnebadet", "body": "Åbent hele sommeren.", "image_id": id,
+               "parent_id": parent, "status": "published"}),
+    )
+    .await;
+    page_with(
+        &app,
+        &token,
+        json!({"title": "Erhverv", "body": "Tekst.", "parent_id": null, "status": "published"}),
+    )
+    .await;
+    let shown = [
+        ("/borger/havnen", ".article__body img"),
+        ("/borger/havnebadet", ".article__figure img"),
+    ];
+    app.settled().await;
+    for (path, selector) in shown {
+        assert_eq!(
+            app.get(path).await.attrs(selector, "alt"),
+            [old_alt],
+            "{path}"
+        );
+        assert_eq!(app.get(path).await.header("x-cache"), Some("hit"), "{path}");
+    }
+    app.get("/erhverv").await;
+    assert_eq!(app.get("/erhverv").await.header("x-cache"), Some("hit"));
+
+    let new_alt = "Den nye badebro set fra havnen";
+    let change = json!({"alt": new_alt, "version": 1});
+    let changed = app
+        .api(
+            "PUT",
+            &format!("/api/v1/media/{id}"),
+            Some(&token),
+            Some(&change.to_string()),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let used_by = changed.json()["used_by"].clone();
+    assert_eq!(
+        used_by,
+        json!([
+            {"page_id": as_image["id"], "title": "Havnebadet", "lead_image": true, "binned": false},
+            {"page_id": in_body["id"], "title": "Havnen", "lead_image": false, "binned": false},
+        ])
+    );
+
+    // At once, on this node: the cached pages showing the file are dropped;
+    // a page that shows nothing of it stays cached.
+    for (path, selector) in shown {
+        let page = app.get(path).await;
+        assert_ne!(page.header("x-cache"), Some("hit"), "{path} was dropped");
+        assert_eq!(page.attrs(selector, "alt"), [new_alt], "{path}");
+    }
+    assert_eq!(app.get("/erhverv").await.header("x-cache"), Some("hit"));
+    // The page's stored HTML is the new one, also after a restart.
+    let in_body_id = in_body["id"].as_i64().unwrap();
+    let stored = app.store.page_by_id(app.site, in_body_id).await.unwrap();
+    let stored = stored.and_then(|p| p.body_html).expect("stored HTML");
+    assert!(
+        stored.contains(new_alt) && !stored.contains(old_alt),
+        "{stored}"
+    );
+    let app = app.pause().await.resume().await;
+    for (path, selector) in shown {
+        assert_eq!(
+            app.get(path).await.attrs(selector, "alt"),
+            [new_alt],
+            "{path}"
+        );
+    }
+
+    // The library's page names both pages and links to their editors.
+    let session = app.editor().await;
+    let admin = app.get_as(&session, &format!("/admin/medier/{id}")).await;
+    assert_eq!(
+        admin.attrs("#bruges-af ~ ul a", "href"),
+        [
+            format!("/admin/sider/{}", as_image["id"]),
+            format!("/admin/sider/{in_body_id}"),
+        ]
+    );
+    assert_eq!(admin.texts("#bruges-af ~ ul a"), ["Havnebadet", "Havnen"]);
+
+    // In use by a page: not deleted, and the refusal names the pages.
+    let refused = app
+        .api("DELETE", &format!("/api/v1/media/{id}"), Some(&token), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    let error = refused.json()["error"].as_str().unwrap().to_string();
+    assert!(
+        error.contains("Havnen") && error.contains("Havnebadet"),
+        "{error}"
+    );
+    assert!(app.store.media(app.site, id).await.unwrap().is_some());
+}
+
 /// Changes every stored file's bytes behind the server's back.
 async fn spoil_stored_files(app: &TestApp) {
     let sql = "UPDATE media_files SET bytes = X'00'";

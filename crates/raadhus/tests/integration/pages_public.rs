@@ -274,3 +274,69 @@ async fn a_new_title_drops_exactly_the_cached_pages_that_show_it_on_every_node()
         }
     }
 }
+
+#[tokio::test]
+async fn a_page_or_an_article_without_a_lead_is_described_by_its_body() {
+    let app = TestApp::spawn().await;
+    let body = "## Sådan bestiller du\n\n\
+        Du bestiller afhentning af *storskrald* på [selvbetjeningen](/selvbetjening) senest \
+        tre hverdage før. Vi henter ved skel mellem klokken 6 og 16, og tingene skal stå \
+        klar aftenen før, så skraldebilen kan komme til.";
+    let page = app
+        .page_with(
+            None,
+            PageForm {
+                body,
+                ..page_form("Storskrald")
+            },
+        )
+        .await;
+    let article = app
+        .news(raadhus_domain::NewsForm {
+            body,
+            ..crate::support::published("Storskrald hentes nu", "01.02.2026")
+        })
+        .await;
+    app.settled().await;
+    let article_path = format!("/nyheder/{}", article.content.slug);
+    for path in [page.path.as_str(), article_path.as_str()] {
+        let shown = app.get(path).await;
+        assert_eq!(shown.status, StatusCode::OK, "{path}");
+        let description = shown.attrs("meta[name=description]", "content");
+        assert_eq!(description.len(), 1, "{path}");
+        let description = &description[0];
+        // The text without its markup, cut after a whole word.
+        let kept = description.strip_suffix('…').expect("cut with an ellipsis");
+        assert!(
+            kept.starts_with(
+                "Sådan bestiller du Du bestiller afhentning af storskrald på selvbetjeningen senest"
+            ),
+            "{description}"
+        );
+        assert!(kept.ends_with("og 16, og tingene"), "{description}");
+        assert!(description.chars().count() <= 155, "{description}");
+        assert_eq!(
+            shown.attrs("meta[property='og:description']", "content"),
+            [description.as_str()]
+        );
+    }
+    // A lead is the description.
+    let led = app
+        .page_with(
+            None,
+            PageForm {
+                lead: Some("Kort om genbrug."),
+                body,
+                ..page_form("Genbrug")
+            },
+        )
+        .await;
+    app.settled().await;
+    assert_eq!(
+        app.get(&led.path)
+            .await
+            .attrs("meta[name=description]", "content"),
+        ["Kort om genbrug."]
+    );
+    app.stop().await;
+}

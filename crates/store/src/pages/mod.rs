@@ -380,22 +380,19 @@ impl WriteTx {
 }
 
 /// The titles of the pages (in the bin or not) that name contact person
-/// `contact_id`, or use file `media_id`: what keeps it from being deleted.
-pub(crate) async fn pages_using(
+/// `contact_id`: what keeps them from being deleted.
+pub(crate) async fn pages_naming(
     conn: &mut Conn<'_>,
     site: SiteId,
-    contact_id: Option<i64>,
-    media_id: Option<i64>,
+    contact_id: i64,
 ) -> Result<Vec<String>> {
     let titles: Vec<(String, Option<String>)> = on_conn!(conn, c => sqlx::query_as(
-        "SELECT n.title, n.deleted_at FROM pages n WHERE n.site_id = $1 AND (
+        "SELECT n.title, n.deleted_at FROM pages n WHERE n.site_id = $1 AND
              EXISTS (SELECT 1 FROM page_contacts pc WHERE pc.page_id = n.id AND pc.contact_id = $2)
-          OR EXISTS (SELECT 1 FROM page_media_uses u WHERE u.page_id = n.id AND u.media_id = $3))
          ORDER BY n.title, n.id",
     )
     .bind(site.0)
     .bind(contact_id)
-    .bind(media_id)
     .fetch_all(&mut *c)
     .await)?;
     Ok(titles
@@ -409,15 +406,14 @@ pub(crate) async fn pages_using(
 
 impl WriteTx {
     /// Stores `html` as the rendered body of page `id` at `version`, if
-    /// that is still its version, and tells every node that the page looks
-    /// different (`published`: lists may show it). Returns whether it was
+    /// that is still its version. Nodes are not told: the caller says what
+    /// looks different ([`WriteTx::shown_anew`]). Returns whether it was
     /// stored.
     pub async fn store_page_body_html(
         &mut self,
         site: SiteId,
         id: i64,
         version: i64,
-        published: bool,
         html: &markup::BodyHtml,
     ) -> Result<bool> {
         let stored = on_conn!(&mut self.conn(), c => sqlx::query(
@@ -432,14 +428,6 @@ impl WriteTx {
         .execute(&mut *c)
         .await
         .map(|done| done.rows_affected()))?;
-        self.changed(
-            site,
-            crate::Change::Page {
-                id,
-                listed: published,
-                moved: false,
-            },
-        );
         Ok(stored == 1)
     }
 }

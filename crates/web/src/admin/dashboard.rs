@@ -86,10 +86,11 @@ async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
     let documents = super::media::inaccessible_count(state).await?;
     if documents > 0 {
         let text = if documents == 1 {
-            "1 dokument, som nyhederne bruger, består ikke tilgængelighedstjekket.".to_string()
+            "1 dokument, som nyheder og sider bruger, består ikke tilgængelighedstjekket."
+                .to_string()
         } else {
             format!(
-                "{documents} dokumenter, som nyhederne bruger, består ikke tilgængelighedstjekket."
+                "{documents} dokumenter, som nyheder og sider bruger, består ikke tilgængelighedstjekket."
             )
         };
         notices.push(Notice {

@@ -1,11 +1,12 @@
 //! What the news and the page editors share: the form's state, reading the
 //! fields both have (contact persons, publish times, image), the context the
-//! editor template (`admin/editor.html`) needs, and the Danish answer to a
-//! save the use cases refused.
+//! editor template (`admin/editor.html`) needs, the Danish answer to a
+//! save the use cases refused, and the preview's answer.
 
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
@@ -348,6 +349,13 @@ fn missing_media(what: &str, image_id: Option<i64>) -> (&'static str, String) {
             ),
         )
     }
+}
+
+/// A preview's answer: the public page as it would be, kept out of search
+/// engines (the page itself says `noindex` too, and the admin's answers are
+/// never stored by caches).
+pub(super) fn preview_response(html: Html<String>) -> Response {
+    ([("x-robots-tag", "noindex")], html).into_response()
 }
 
 /// The contact persons of `choices` as a preview shows them: the existing

@@ -1,28 +1,129 @@
 //! What the news and the page histories share: the list of saved versions
 //! and the comparison of two (`admin/revisions.html`, `admin/compare.html`).
 
+use axum::response::Html;
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
-use raadhus_domain::date;
+use raadhus_domain::{ContactPerson, NewsStatus, Slug, date};
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-/// One saved version as the list shows it.
-#[derive(Serialize)]
-pub(super) struct RevisionRow {
+use crate::admin::session::{AdminForm, SignedIn};
+use crate::{AppState, WebError};
+
+/// One saved version of an article or a page, as its history reads it.
+pub(super) struct Saved<'a> {
     pub(super) id: i64,
     pub(super) version: i64,
-    pub(super) when: String,
-    pub(super) who: String,
-    pub(super) title: String,
-    pub(super) current: bool,
+    pub(super) at: Timestamp,
+    /// Who saved it (none: the system).
+    pub(super) who: Option<&'a str>,
+    pub(super) title: &'a str,
+}
+
+/// The list of the saved versions (`saved`, newest first) of item `id` of
+/// `section`, whose title and version are now `title` and `version`.
+pub(super) async fn render_list<'a>(
+    state: &AppState,
+    signed_in: &SignedIn,
+    section: &str,
+    (id, title, version): (i64, &str, i64),
+    saved: impl Iterator<Item = Saved<'a>>,
+) -> Result<Html<String>, WebError> {
+    let rows = saved
+        .map(|s| RevisionRow::new((s.id, s.version), s.at, s.who, s.title, version))
+        .collect();
+    let ctx = list(section, (id, title, version), rows);
+    state
+        .render_admin(
+            "admin/revisions.html",
+            &format!("Versioner: {title}"),
+            signed_in,
+            ctx,
+        )
+        .await
+}
+
+/// The version a restore form is based on (0, never a version, when it is
+/// missing or not a number: the restore is then refused as stale).
+pub(super) fn form_version(form: &AdminForm) -> i64 {
+    form.fields
+        .get("version")
+        .trim()
+        .parse::<i64>()
+        .unwrap_or(0)
+}
+
+/// What versions of articles and pages have alike, as a comparison shows it.
+pub(super) struct Common<'a> {
+    pub(super) title: &'a str,
+    pub(super) slug: &'a Slug,
+    pub(super) lead: Option<&'a str>,
+    pub(super) status: NewsStatus,
+    pub(super) publish_at: Option<Timestamp>,
+    pub(super) unpublish_at: Option<Timestamp>,
+    pub(super) contact_ids: &'a [i64],
+    pub(super) image_id: Option<i64>,
+}
+
+/// The fields (label, old, new) of the comparison of `a` with `b` that
+/// articles and pages have alike; contact persons named from `contacts`.
+pub(super) fn common_fields(
+    a: &Common<'_>,
+    b: &Common<'_>,
+    contacts: &[ContactPerson],
+) -> Vec<(&'static str, String, String)> {
+    let names = |ids: &[i64]| contact_names(contacts, ids);
+    let image = |id: Option<i64>| id.map(|id| format!("media:{id}")).unwrap_or_default();
+    let lead = |c: &Common<'_>| c.lead.unwrap_or_default().to_string();
+    vec![
+        ("Overskrift", a.title.to_string(), b.title.to_string()),
+        ("Adresse", a.slug.to_string(), b.slug.to_string()),
+        ("Manchet", lead(a), lead(b)),
+        ("Status", a.status.as_str().into(), b.status.as_str().into()),
+        ("Udgives", time(a.publish_at), time(b.publish_at)),
+        ("Afpubliceres", time(a.unpublish_at), time(b.unpublish_at)),
+        (
+            "Kontaktpersoner",
+            names(a.contact_ids),
+            names(b.contact_ids),
+        ),
+        ("Billede", image(a.image_id), image(b.image_id)),
+    ]
+}
+
+/// The comparison of versions `from` and `to` of item `id` of `section`:
+/// the `fields` that differ, and the bodies line by line.
+pub(super) async fn render_compare(
+    state: &AppState,
+    signed_in: &SignedIn,
+    (section, id): (&str, i64),
+    versions: (i64, i64),
+    fields: Vec<(&'static str, String, String)>,
+    bodies: (&str, &str),
+) -> Result<Html<String>, WebError> {
+    let ctx = compare(section, id, versions, fields, bodies);
+    state
+        .render_admin("admin/compare.html", "Sammenlign versioner", signed_in, ctx)
+        .await
+}
+
+/// One saved version as the list shows it.
+#[derive(Serialize)]
+struct RevisionRow {
+    id: i64,
+    version: i64,
+    when: String,
+    who: String,
+    title: String,
+    current: bool,
 }
 
 impl RevisionRow {
     /// Version `version` (revision `id`), saved at `at` by `who` (none: the
     /// system), with its title; `newest` is the item's version now.
-    pub(super) fn new(
+    fn new(
         (id, version): (i64, i64),
         at: Timestamp,
         who: Option<&str>,
@@ -41,11 +142,7 @@ impl RevisionRow {
 }
 
 /// The context of `admin/revisions.html` for item `id` of `section`.
-pub(super) fn list(
-    section: &str,
-    (id, title, version): (i64, &str, i64),
-    rows: Vec<RevisionRow>,
-) -> Value {
+fn list(section: &str, (id, title, version): (i64, &str, i64), rows: Vec<RevisionRow>) -> Value {
     let latest = rows.first().map(|r| r.id);
     context! {
         admin_section => section,
@@ -70,7 +167,7 @@ struct Line {
 
 /// The context of `admin/compare.html`: versions `from` and `to` of item
 /// `id`, the `fields` (label, old, new) that differ, and the bodies line by line.
-pub(super) fn compare(
+fn compare(
     section: &str,
     id: i64,
     (from, to): (i64, i64),
@@ -106,7 +203,7 @@ pub(super) fn compare(
 }
 
 /// The names of contact persons `ids` among `contacts`, as a comparison shows them.
-pub(super) fn contact_names(contacts: &[raadhus_domain::ContactPerson], ids: &[i64]) -> String {
+fn contact_names(contacts: &[ContactPerson], ids: &[i64]) -> String {
     ids.iter()
         .map(|id| {
             contacts
@@ -119,6 +216,6 @@ pub(super) fn contact_names(contacts: &[raadhus_domain::ContactPerson], ids: &[i
 }
 
 /// A time as a comparison shows it (none: blank).
-pub(super) fn time(t: Option<Timestamp>) -> String {
+fn time(t: Option<Timestamp>) -> String {
     t.map(date::admin_datetime).unwrap_or_default()
 }

@@ -2,9 +2,12 @@
 //! new, status and times as requests give them, and the body of a `PUT`
 //! that names the version it is based on.
 
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::{ContactChoice, ContactInput, ValidationErrors, date};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, ObjectBuilder, OneOf, Schema, SchemaFormat, SchemaType,
@@ -14,6 +17,7 @@ use utoipa::openapi::{Content, KnownFormat, RefOr, Required};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::doc;
+use super::error::ApiError;
 use super::json::Int;
 use super::records::ContactRequest;
 
@@ -94,6 +98,37 @@ pub fn api_time(
         return Some(ts);
     }
     errors.check(field, date::parse_local_datetime(value))
+}
+
+/// The version a change (`PUT`) is based on: required, and still the
+/// newest (`current`), or the change is refused as stale (409).
+pub fn change_version(given: Option<Int>, current: i64) -> Result<i64, ApiError> {
+    let Int(version) = given.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "give the version the change is based on",
+        )
+        .field("version")
+    })?;
+    if version != current {
+        return Err(raadhus_usecases::Error::Stale {
+            expected: version,
+            current,
+        }
+        .into());
+    }
+    Ok(version)
+}
+
+/// The answer to a `POST` that made something: 201 with its address in the
+/// API and `body`, the thing as stored.
+pub fn created(location: String, body: impl Serialize) -> Response {
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// Reads the contact persons of a request, in order: existing ones by id,

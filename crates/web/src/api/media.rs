@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use raadhus_domain::media::{self as rules, MediaKind};
 use raadhus_domain::paging::page_count;
 use raadhus_domain::{Media, SiteId};
-use raadhus_store::{MediaFilter, Store};
+use raadhus_store::{MediaFilter, Owner, Store};
 use raadhus_usecases::{MediaFields, Upload};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -79,8 +79,8 @@ pub struct MediaJson {
     created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
-    /// The articles that use the file (lead image or text); only in the
-    /// answer about one file.
+    /// The articles, then the pages, that use the file (as their image or in
+    /// their text); only in the answer about one file.
     #[serde(skip_serializing_if = "Option::is_none")]
     used_by: Option<Vec<UseJson>>,
 }
@@ -103,16 +103,20 @@ struct AccessibilityJson {
     problems: Vec<&'static str>,
 }
 
-/// An article using a file.
+/// An article or page using a file: either `news_id` or `page_id`.
 #[derive(Serialize, ToSchema)]
 #[schema(as = MediaUse)]
 struct UseJson {
     /// The article's id (`/api/v1/news/{id}`).
-    news_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    news_id: Option<i64>,
+    /// The page's id (`/api/v1/pages/{id}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<i64>,
     title: String,
-    /// It is the article's lead image.
+    /// It is the article's lead image, or the page's image.
     lead_image: bool,
-    /// The article is in the bin.
+    /// The article or page is in the bin.
     binned: bool,
 }
 
@@ -155,7 +159,14 @@ async fn with_uses(store: &Store, site: SiteId, m: &Media) -> Result<MediaJson, 
         .await?
         .into_iter()
         .map(|u| UseJson {
-            news_id: u.news_id,
+            news_id: match u.of {
+                Owner::News(id) => Some(id),
+                Owner::Page(_) => None,
+            },
+            page_id: match u.of {
+                Owner::Page(id) => Some(id),
+                Owner::News(_) => None,
+            },
             title: u.title,
             lead_image: u.lead,
             binned: u.binned,

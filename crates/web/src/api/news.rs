@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
@@ -12,7 +12,10 @@ use raadhus_store::{NewsFilter, Page};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
-use super::content::{ContactRef, api_time, contact_refs, describe_change, read_contacts, status};
+use super::content::{
+    ContactRef, api_time, change_version, contact_refs, created, describe_change, read_contacts,
+    status,
+};
 use super::error::ErrorBody;
 use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser, TokenUser};
 use super::records::ContactJson;
@@ -290,12 +293,7 @@ pub async fn create(
         .create_news(acting.site, &acting.actor, draft)
         .await?;
     let location = format!("{}/news/{}", super::PREFIX, article.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(news_json(&state, &article)),
-    )
-        .into_response())
+    Ok(created(location, news_json(&state, &article)))
 }
 
 /// Change an article
@@ -322,20 +320,7 @@ pub async fn update(
         .news_by_id(acting.site, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let Int(version) = req.version.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "give the version the change is based on",
-        )
-        .field("version")
-    })?;
-    if version != current.version {
-        return Err(raadhus_usecases::Error::Stale {
-            expected: version,
-            current: current.version,
-        }
-        .into());
-    }
+    let version = change_version(req.version, current.version)?;
     let draft = read_request(&req, state.today())?;
     let article = acting
         .usecases

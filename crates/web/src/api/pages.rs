@@ -2,15 +2,18 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use jiff::Timestamp;
 use raadhus_domain::page::{PageDraft, PageForm, PageNode, Placement, WebPage, public_only};
 use raadhus_domain::{Visibility, news};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{PartialSchema, ToSchema};
 
-use super::content::{ContactRef, api_time, contact_refs, describe_change, read_contacts, status};
+use super::content::{
+    ContactRef, api_time, change_version, contact_refs, created, describe_change, read_contacts,
+    status,
+};
 use super::error::ErrorBody;
 use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser};
 use super::records::ContactJson;
@@ -298,12 +301,7 @@ pub async fn create(
         .create_page(acting.site, &acting.actor, placement, draft)
         .await?;
     let location = format!("{}/pages/{}", super::PREFIX, page.id);
-    Ok((
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(page_json(&state, &page)),
-    )
-        .into_response())
+    Ok(created(location, page_json(&state, &page)))
 }
 
 /// Change a page
@@ -331,13 +329,7 @@ pub async fn update(
         .page_by_id(acting.site, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let Int(version) = req.version.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "give the version the change is based on",
-        )
-        .field("version")
-    })?;
+    let version = change_version(req.version, current.version)?;
     let moves = req
         .parent_id
         .is_some_and(|p| p.map(|Int(id)| id) != current.parent_id)
@@ -355,13 +347,6 @@ pub async fn update(
         } else {
             "parent_id"
         }));
-    }
-    if version != current.version {
-        return Err(raadhus_usecases::Error::Stale {
-            expected: version,
-            current: current.version,
-        }
-        .into());
     }
     let draft = read_request(&req, current.parent_id.is_none())?;
     let page = acting

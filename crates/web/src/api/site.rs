@@ -1,5 +1,5 @@
 //! `/api/v1/site`: the municipality's identity (name, logo, brand colour,
-//! the footer's facts). Anyone may read it; only an administrator's token
+//! the footer's facts, what the main menu shows). Anyone may read it; only an administrator's token
 //! may change it.
 
 use axum::Json;
@@ -35,6 +35,11 @@ pub struct SiteJson {
     /// A page of the site.
     privacy_page_id: Option<i64>,
     social_links: Vec<SocialLinkJson>,
+    /// Whether the header's main menu shows "Nyheder".
+    menu_news: bool,
+    /// Whether the header's main menu shows the directory, "Andre
+    /// hjemmesider".
+    menu_directory: bool,
 }
 
 /// A link to the municipality on social media.
@@ -70,12 +75,14 @@ impl From<&SiteSettings> for SiteJson {
                     url: l.url.clone(),
                 })
                 .collect(),
+            menu_news: s.menu_news,
+            menu_directory: s.menu_directory,
         }
     }
 }
 
 /// The whole new identity of the site. Unknown fields are refused; a
-/// missing optional field means none.
+/// missing optional field means none (the menu's choices: shown).
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = SiteIdentityRequest)]
@@ -106,6 +113,12 @@ pub struct SiteRequest {
     #[serde(default)]
     #[schema(required = false, max_items = 10)]
     social_links: Vec<SocialLinkJson>,
+    /// Whether the header's main menu shows "Nyheder"; null or missing
+    /// means true.
+    menu_news: Option<bool>,
+    /// Whether the header's main menu shows the directory, "Andre
+    /// hjemmesider"; null or missing means true.
+    menu_directory: Option<bool>,
 }
 
 fn brand_color() -> Object {
@@ -191,6 +204,8 @@ pub async fn update(
         opening_hours: req.opening_hours.as_deref(),
         privacy_page_id: req.privacy_page_id.map(|Int(id)| id),
         social_links: &links,
+        menu_news: req.menu_news.unwrap_or(true),
+        menu_directory: req.menu_directory.unwrap_or(true),
     })?;
     let saved = acting
         .usecases

@@ -20,13 +20,10 @@
 //! rendered by every waiting connection at once.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::http::HeaderMap;
 use axum::response::{IntoResponseParts, ResponseParts};
 use jiff::Timestamp;
 use raadhus_store::Change;
@@ -105,124 +102,6 @@ impl crate::AppState {
             .await?;
         Ok(Cacheable { tags, expires })
     }
-}
-
-/// A rendered response, ready to be served again.
-pub struct Entry {
-    /// Every header of the uncompressed response, validators included.
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    pub etag: String,
-    pub last_modified: Option<Timestamp>,
-    gzip: OnceLock<Option<Bytes>>,
-    brotli: OnceLock<Option<Bytes>>,
-    cacheable: Option<Cacheable>,
-    last_used: AtomicU64,
-}
-
-/// Bodies shorter than this are not compressed.
-const MIN_COMPRESS: usize = 512;
-
-/// The content encodings the cache keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Brotli,
-    Gzip,
-}
-
-impl Encoding {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Brotli => "br",
-            Self::Gzip => "gzip",
-        }
-    }
-}
-
-impl Entry {
-    pub fn new(
-        headers: HeaderMap,
-        body: Bytes,
-        etag: String,
-        last_modified: Option<Timestamp>,
-        cacheable: Option<Cacheable>,
-    ) -> Self {
-        Self {
-            headers,
-            body,
-            etag,
-            last_modified,
-            gzip: OnceLock::new(),
-            brotli: OnceLock::new(),
-            cacheable,
-            last_used: AtomicU64::new(0),
-        }
-    }
-
-    /// The body in `encoding`, compressed on first demand; `None` when that
-    /// would not make it smaller. `grew` learns the bytes newly held.
-    pub fn encoded(&self, encoding: Encoding, grew: impl FnOnce(usize)) -> Option<&Bytes> {
-        let cell = match encoding {
-            Encoding::Brotli => &self.brotli,
-            Encoding::Gzip => &self.gzip,
-        };
-        let mut made = false;
-        let value = cell.get_or_init(|| {
-            made = true;
-            if self.body.len() < MIN_COMPRESS {
-                return None;
-            }
-            let compressed = match encoding {
-                Encoding::Brotli => brotli(&self.body),
-                Encoding::Gzip => gzip(&self.body),
-            }?;
-            (compressed.len() < self.body.len()).then(|| Bytes::from(compressed))
-        });
-        if made && let Some(bytes) = value {
-            grew(bytes.len());
-        }
-        value.as_ref()
-    }
-
-    /// Bytes this entry holds (an estimate of its headers included).
-    fn size(&self, key: &str) -> usize {
-        let headers: usize = self
-            .headers
-            .iter()
-            .map(|(name, value)| name.as_str().len() + value.len() + 32)
-            .sum();
-        let compressed: usize = [&self.gzip, &self.brotli]
-            .iter()
-            .filter_map(|cell| cell.get().and_then(Option::as_ref))
-            .map(Bytes::len)
-            .sum();
-        let tags = self.cacheable.as_ref().map_or(0, |c| c.tags.len()) * size_of::<Tag>();
-        key.len() + headers + self.body.len() + compressed + tags + 256
-    }
-
-    fn fresh_at(&self, now: Timestamp) -> bool {
-        self.cacheable
-            .as_ref()
-            .and_then(|c| c.expires)
-            .is_none_or(|expires| now < expires)
-    }
-}
-
-fn gzip(body: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(body.len() / 3),
-        flate2::Compression::new(6),
-    );
-    encoder.write_all(body).ok()?;
-    encoder.finish().ok()
-}
-
-fn brotli(body: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder =
-        brotli::CompressorWriter::new(Vec::with_capacity(body.len() / 3), 4096, 5, 22);
-    encoder.write_all(body).ok()?;
-    encoder.flush().ok()?;
-    Some(encoder.into_inner())
 }
 
 /// What the cache has done since start, for `/healthz`.
@@ -598,8 +477,11 @@ impl RenderCache {
     }
 }
 
+mod entry;
 pub mod files;
 mod menu;
+
+pub use entry::{Encoding, Entry};
 
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,7 @@
 //! The render cache's own tests.
+use axum::body::Bytes;
+use axum::http::HeaderMap;
+
 use super::*;
 
 fn entry(body: &str, tags: Vec<Tag>, expires: Option<Timestamp>) -> Arc<Entry> {

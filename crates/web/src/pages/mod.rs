@@ -11,7 +11,8 @@ mod page;
 pub(crate) mod search;
 mod sitemap;
 
-pub(crate) use news::render_preview;
+pub(crate) use news::render_preview as news_preview;
+pub(crate) use page::render_preview as page_preview;
 
 use axum::Router;
 use axum::routing::get;

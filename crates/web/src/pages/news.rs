@@ -190,7 +190,7 @@ async fn article_page(
         lead_image => lead.as_ref().map(LeadImage::value),
         social_image => social.map(Serde),
         body_html => Value::from_safe_string(body_html),
-        preview,
+        preview => preview.then_some("nyheden"),
         share => (!preview).then(|| Serde(ShareLinks::new(&article.content.title, &url))),
         related => Serde(related.iter().map(NewsItem::from).collect::<Vec<_>>()),
         // The related articles are listed without their images: the page
@@ -200,10 +200,13 @@ async fn article_page(
         breadcrumbs => crumbs.value(),
         structured_data => structured.map(Value::from_safe_string),
     };
+    let description = state
+        .description(article.content.lead.as_deref(), &article.content.body)
+        .await?;
     let meta = Meta {
         current: "nyheder",
         title: Some(&article.content.title),
-        description: article.content.lead.as_deref(),
+        description: description.as_deref(),
         canonical_path: (!preview).then_some(path.as_str()),
     };
     state.render_page("news_article.html", meta, ctx).await

@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::http::{Method, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -62,27 +62,72 @@ pub async fn show(
     };
     let store = state.store();
     let lineage = store.page_lineage(site, page.id).await?;
-    let public = |nodes: Vec<PageNode>| -> Vec<PageNode> {
-        nodes
-            .into_iter()
-            .filter(|n| n.visibility(now) == Visibility::Public)
-            .collect()
+    let siblings = store.page_children(site, page.parent_id).await?;
+    let children = store.page_children(site, Some(page.id)).await?;
+    let expires = next_change(&page, siblings.iter().chain(&children), now);
+    let place = Place {
+        lineage,
+        siblings: public(siblings, now, None),
+        children: public(children, now, None),
     };
-    let siblings_all = store.page_children(site, page.parent_id).await?;
-    let children_all = store.page_children(site, Some(page.id)).await?;
-    let expires = next_change(&page, siblings_all.iter().chain(&children_all), now);
-    let (siblings, children) = (public(siblings_all), public(children_all));
     let mut tags: Vec<Tag> = vec![Tag::PageTree];
     tags.extend(
-        lineage
+        place
+            .lineage
             .iter()
-            .chain(&siblings)
-            .chain(&children)
+            .chain(&place.siblings)
+            .chain(&place.children)
             .map(|n| Tag::Page(n.id)),
     );
     tags.extend(page.contacts.iter().map(|c| Tag::Contact(c.id)));
-    let html = render(&state, &page, &lineage, (&siblings, &children)).await?;
+    let html = render(&state, &page, &place, false).await?;
     Ok((Cacheable { tags, expires }, html).into_response())
+}
+
+/// An editor's preview of `page` as the public would see it, not saved (a
+/// new page has id 0): under `ancestors` (the top-level one first), among
+/// its public siblings at its position, with its public subpages. Marked as
+/// a preview, with no canonical address and no structured data.
+pub(crate) async fn render_preview(
+    state: &AppState,
+    page: &WebPage,
+    ancestors: Vec<PageNode>,
+) -> Result<Html<String>, WebError> {
+    let (site, now) = (state.site().id, state.now());
+    let store = state.store();
+    let node = page.node();
+    let mut siblings = store.page_children(site, page.parent_id).await?;
+    siblings.retain(|n| n.id != page.id);
+    let at = usize::try_from(page.position).map_or(0, |p| p.min(siblings.len()));
+    siblings.insert(at, node.clone());
+    let children = match page.id {
+        0 => Vec::new(),
+        id => store.page_children(site, Some(id)).await?,
+    };
+    let mut lineage = ancestors;
+    lineage.push(node);
+    let place = Place {
+        lineage,
+        siblings: public(siblings, now, Some(page.id)),
+        children: public(children, now, None),
+    };
+    render(state, page, &place, true).await
+}
+
+/// Where a page is shown: its ancestors and itself (the top-level one
+/// first), and the siblings (itself among them) and subpages the public sees.
+struct Place {
+    lineage: Vec<PageNode>,
+    siblings: Vec<PageNode>,
+    children: Vec<PageNode>,
+}
+
+/// The pages of `nodes` the public sees at `now`, and page `also` if named.
+fn public(nodes: Vec<PageNode>, now: Timestamp, also: Option<i64>) -> Vec<PageNode> {
+    nodes
+        .into_iter()
+        .filter(|n| n.visibility(now) == Visibility::Public || Some(n.id) == also)
+        .collect()
 }
 
 /// The first moment after `now` when what the page shows changes by itself:
@@ -101,12 +146,14 @@ fn next_change<'a>(
         .min()
 }
 
+/// The page at its `place`; a `preview` is marked as one and has no
+/// canonical address and no structured data.
 async fn render(
     state: &AppState,
     page: &WebPage,
-    lineage: &[PageNode],
-    (siblings, children): (&[PageNode], &[PageNode]),
-) -> Result<axum::response::Html<String>, WebError> {
+    place: &Place,
+    preview: bool,
+) -> Result<Html<String>, WebError> {
     let body_html = state
         .stored_or_rendered(page.body_html.as_deref(), &page.content.body)
         .await?;
@@ -115,12 +162,14 @@ async fn render(
         None => None,
     };
     let image = image.as_ref().and_then(LeadImage::new);
-    let ancestors = lineage
+    let ancestors = place
+        .lineage
         .iter()
         .filter(|n| n.id != page.id)
         .map(|n| Crumb::new(&n.title, &n.path));
     let crumbs = Breadcrumbs::new(ancestors, Crumb::new(&page.content.title, &page.path));
-    let structured = crate::views::structured_data(vec![crumbs.json_ld(state.urls())]);
+    let structured =
+        (!preview).then(|| crate::views::structured_data(vec![crumbs.json_ld(state.urls())]));
     let contacts: Vec<Contact> = page.contacts.iter().map(Contact::from).collect();
     let ctx = context! {
         page => context! {
@@ -131,16 +180,20 @@ async fn render(
         image => image.as_ref().map(LeadImage::value),
         body_html => Value::from_safe_string(body_html),
         breadcrumbs => crumbs.value(),
-        structured_data => Value::from_safe_string(structured),
-        siblings => Value::from(Serde(links(siblings, page.id))),
-        children => Value::from(Serde(links(children, page.id))),
+        structured_data => structured.map(Value::from_safe_string),
+        siblings => Value::from(Serde(links(&place.siblings, page.id))),
+        children => Value::from(Serde(links(&place.children, page.id))),
+        preview => preview.then_some("siden"),
     };
-    let section = lineage.first().map_or("", |n| n.path.as_str());
+    let section = place.lineage.first().map_or("", |n| n.path.as_str());
+    let description = state
+        .description(page.content.lead.as_deref(), &page.content.body)
+        .await?;
     let meta = Meta {
         current: section,
         title: Some(&page.content.title),
-        description: page.content.lead.as_deref(),
-        canonical_path: Some(&page.path),
+        description: description.as_deref(),
+        canonical_path: (!preview).then_some(page.path.as_str()),
     };
     state.render_page("page.html", meta, ctx).await
 }

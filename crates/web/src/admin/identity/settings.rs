@@ -1,5 +1,5 @@
-//! `/admin/indstillinger`: the municipality's name, logo, brand colour and
-//! the facts every footer shows.
+//! `/admin/indstillinger`: the municipality's name, logo, brand colour,
+//! the facts every footer shows, and what the main menu shows.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -72,6 +72,8 @@ pub async fn save_settings(
         opening_hours: Some(&values.opening_hours),
         privacy_page_id,
         social_links: &values.social,
+        menu_news: values.menu_news,
+        menu_directory: values.menu_directory,
     }));
     let by = Actor::editor(form.who.user.id);
     let result = match settings {
@@ -113,6 +115,9 @@ struct Values {
     opening_hours: String,
     privacy_page_id: String,
     social: Vec<(String, String)>,
+    /// The main menu's two choices (an unchecked box is not sent: false).
+    menu_news: bool,
+    menu_directory: bool,
 }
 
 impl Values {
@@ -149,6 +154,8 @@ impl Values {
                 .iter()
                 .map(|l| (l.label.clone(), l.url.clone()))
                 .collect(),
+            menu_news: s.menu_news,
+            menu_directory: s.menu_directory,
         }
     }
 
@@ -174,6 +181,8 @@ impl Values {
             opening_hours: f.get("opening_hours").into(),
             privacy_page_id: f.get("privacy_page_id").into(),
             social,
+            menu_news: f.get("menu_news") == "1",
+            menu_directory: f.get("menu_directory") == "1",
         }
     }
 }
@@ -268,6 +277,8 @@ async fn page(
         fields => Serde(fields),
         social => social,
         social_error => social_error,
+        menu_news => values.menu_news,
+        menu_directory => values.menu_directory,
     };
     let html: Html<String> = state
         .render_admin("admin/settings.html", "Indstillinger", who, ctx)

@@ -168,11 +168,15 @@ async fn render(
         notice => shown.notice,
         choose_again => None::<&str>,
         for_image => m.kind == MediaKind::Image,
-        uses => Serde(uses.iter().map(|u| context! {
-            title => &u.title,
-            edit_url => format!("{}/{}", crate::admin::news::SECTION, u.news_id),
-            binned => u.binned,
-            lead => u.lead,
+        uses => Serde(uses.iter().map(|u| {
+            let (edit_url, kind) = super::user_editor(u.of);
+            context! {
+                title => &u.title,
+                edit_url,
+                kind,
+                binned => u.binned,
+                lead => u.lead,
+            }
         }).collect::<Vec<_>>()),
         revisions => Serde(revision_rows(&revisions)),
     };

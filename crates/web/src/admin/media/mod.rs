@@ -19,7 +19,7 @@ use minijinja::value::Serde;
 use raadhus_domain::media::{Crop, MediaKind, VariantFormat, format_size, type_label};
 use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_domain::{Media, date};
-use raadhus_store::MediaFilter;
+use raadhus_store::{MediaFilter, Owner};
 use serde::{Deserialize, Serialize};
 
 pub(super) use report::count as inaccessible_count;
@@ -30,6 +30,15 @@ use crate::{AppState, WebError};
 
 pub(super) const SECTION: &str = "/admin/medier";
 const PER_PAGE: u32 = 24;
+
+/// The editor of an article or page that uses a file, and what it is
+/// ("Nyhed", "Side").
+fn user_editor(of: Owner) -> (String, &'static str) {
+    match of {
+        Owner::News(id) => (format!("{}/{id}", super::news::SECTION), "Nyhed"),
+        Owner::Page(id) => (format!("{}/{id}", super::pages::SECTION), "Side"),
+    }
+}
 
 /// Largest file an editor may upload (`--max-upload-bytes`).
 pub(super) fn max_upload_bytes(state: &AppState) -> u64 {

@@ -47,10 +47,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<S
             problems: m.accessibility.map(|c| c.problems()).unwrap_or_default(),
             uses: uses
                 .into_iter()
-                .map(|u| {
-                    let url = format!("{}/{}", crate::admin::news::SECTION, u.news_id);
-                    (u.title, url)
-                })
+                .map(|u| (u.title, super::user_editor(u.of).0))
                 .collect(),
         })
         .collect();

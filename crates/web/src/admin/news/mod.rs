@@ -389,6 +389,6 @@ async fn preview(state: &AppState, draft: &NewsDraft) -> Result<Response, WebErr
         // Rendered for this request, off the async workers.
         body_html: None,
     };
-    let html = crate::pages::render_preview(state, &article).await?;
-    Ok(([("x-robots-tag", "noindex")], html).into_response())
+    let html = crate::pages::news_preview(state, &article).await?;
+    Ok(editor::preview_response(html))
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
-use raadhus_domain::page::{PageContent, PageDraft, PageForm, Placement, WebPage};
+use raadhus_domain::page::{PageContent, PageDraft, PageForm, Placement, WebPage, child_path};
 use raadhus_domain::{ValidationErrors, Visibility, date};
 use raadhus_usecases::Actor;
 use serde::Deserialize;
@@ -106,8 +106,7 @@ async fn render_form(
         action => page.map_or_else(|| format!("{SECTION}/ny"), |p| format!("{SECTION}/{}", p.id)),
         is_public => page.is_some_and(|p| p.visibility(now) == Visibility::Public),
         noun => "siden",
-        // Not yet: the public page template is not on main.
-        can_preview => false,
+        can_preview => true,
         draft_kind => "side",
         ..editor::context(state, who, &form).await?
     };
@@ -244,6 +243,9 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
             return render_form(&state, &who, status, existing.as_ref(), form).await;
         }
     };
+    if fields.get("action") == "preview" {
+        return preview(&state, draft, placement, existing.as_ref()).await;
+    }
     let image_id = draft.content.image_id;
     let by = Actor::editor(who.user.id);
     let version = fields.get("version").trim().parse::<i64>().unwrap_or(0);
@@ -277,4 +279,45 @@ async fn save(state: AppState, form: AdminForm, id: Option<i64>) -> Result<Respo
     };
     let form = refused(errors, message);
     render_form(&state, &who, status, existing.as_ref(), form).await
+}
+
+/// Shows the page exactly as the public page would, at its place in the
+/// tree (a new page at the place chosen), without saving it.
+async fn preview(
+    state: &AppState,
+    draft: PageDraft,
+    placement: Placement,
+    existing: Option<&WebPage>,
+) -> Result<Response, WebError> {
+    let ancestors = match placement.parent_id {
+        Some(id) => state.store().page_lineage(state.site().id, id).await?,
+        None => Vec::new(),
+    };
+    if placement.parent_id.is_some() && ancestors.is_empty() {
+        return Err(WebError::BadRequest(
+            "Den valgte overordnede side findes ikke. Gå tilbage, og vælg en anden side på listen."
+                .into(),
+        ));
+    }
+    let contacts = editor::preview_contacts(state, &draft.contacts).await?;
+    let now = state.now();
+    let page = WebPage {
+        id: existing.map_or(0, |p| p.id),
+        parent_id: placement.parent_id,
+        // A new page without a position goes last.
+        position: placement.position.unwrap_or(i64::MAX),
+        path: child_path(
+            ancestors.last().map(|n| n.path.as_str()),
+            &draft.content.slug,
+        ),
+        content: draft.content,
+        contacts,
+        created_at: existing.map_or(now, |p| p.created_at),
+        updated_at: now,
+        version: existing.map_or(0, |p| p.version),
+        // Rendered for this request, off the async workers.
+        body_html: None,
+    };
+    let html = crate::pages::page_preview(state, &page, ancestors).await?;
+    Ok(editor::preview_response(html))
 }

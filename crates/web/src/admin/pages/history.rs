@@ -3,13 +3,14 @@
 
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use raadhus_domain::PageContent;
 use raadhus_domain::page::WebPage;
 use raadhus_usecases::{Actor, Error};
 
 use super::SECTION;
 use crate::admin::notice::Notice;
 use crate::admin::session::{AdminForm, SignedIn};
-use crate::admin::versions::{self, RevisionRow};
+use crate::admin::versions::{self, Common, Saved};
 use crate::{AppState, WebError};
 
 pub async fn bin(
@@ -88,28 +89,29 @@ pub async fn revisions(
 ) -> Result<Html<String>, WebError> {
     let page = page(&state, id).await?;
     let revisions = state.store().page_revisions(state.site().id, id).await?;
-    let rows = revisions
-        .iter()
-        .map(|r| {
-            RevisionRow::new(
-                (r.id, r.version),
-                r.created_at,
-                r.user_name.as_deref(),
-                &r.content.title,
-                page.version,
-            )
-        })
-        .collect();
-    let title = &page.content.title;
-    let ctx = versions::list(SECTION, (id, title, page.version), rows);
-    state
-        .render_admin(
-            "admin/revisions.html",
-            &format!("Versioner: {title}"),
-            &who,
-            ctx,
-        )
-        .await
+    let saved = revisions.iter().map(|r| Saved {
+        id: r.id,
+        version: r.version,
+        at: r.created_at,
+        who: r.user_name.as_deref(),
+        title: &r.content.title,
+    });
+    let item = (id, page.content.title.as_str(), page.version);
+    versions::render_list(&state, &who, SECTION, item, saved).await
+}
+
+/// What a page's version has in common with an article's.
+fn common(c: &PageContent) -> Common<'_> {
+    Common {
+        title: &c.title,
+        slug: &c.slug,
+        lead: c.lead.as_deref(),
+        status: c.status,
+        publish_at: c.publish_at,
+        unpublish_at: c.unpublish_at,
+        contact_ids: &c.contact_ids,
+        image_id: c.image_id,
+    }
 }
 
 pub async fn compare(
@@ -128,38 +130,11 @@ pub async fn compare(
         .await?
         .ok_or(WebError::NotFound)?;
     let contacts = store.contacts(site).await?;
-    let names = |ids: &[i64]| versions::contact_names(&contacts, ids);
     let (a, b) = (&old.content, &new.content);
-    let time = versions::time;
-    let image = |id: Option<i64>| id.map(|id| format!("media:{id}")).unwrap_or_default();
-    let fields = vec![
-        ("Overskrift", a.title.clone(), b.title.clone()),
-        ("Adresse", a.slug.to_string(), b.slug.to_string()),
-        (
-            "Manchet",
-            a.lead.clone().unwrap_or_default(),
-            b.lead.clone().unwrap_or_default(),
-        ),
-        ("Status", a.status.as_str().into(), b.status.as_str().into()),
-        ("Udgives", time(a.publish_at), time(b.publish_at)),
-        ("Afpubliceres", time(a.unpublish_at), time(b.unpublish_at)),
-        (
-            "Kontaktpersoner",
-            names(&a.contact_ids),
-            names(&b.contact_ids),
-        ),
-        ("Billede", image(a.image_id), image(b.image_id)),
-    ];
-    let ctx = versions::compare(
-        SECTION,
-        id,
-        (old.version, new.version),
-        fields,
-        (&a.body, &b.body),
-    );
-    state
-        .render_admin("admin/compare.html", "Sammenlign versioner", &who, ctx)
-        .await
+    let fields = versions::common_fields(&common(a), &common(b), &contacts);
+    let versions = (old.version, new.version);
+    let bodies = (a.body.as_str(), b.body.as_str());
+    versions::render_compare(&state, &who, (SECTION, id), versions, fields, bodies).await
 }
 
 pub async fn restore_revision(
@@ -167,12 +142,7 @@ pub async fn restore_revision(
     Path((id, revision_id)): Path<(i64, i64)>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let version = form
-        .fields
-        .get("version")
-        .trim()
-        .parse::<i64>()
-        .unwrap_or(0);
+    let version = versions::form_version(&form);
     let by = Actor::editor(form.who.user.id);
     let site = state.site().id;
     let restored_version = state
