@@ -4,7 +4,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { serverAndBrowser } = require('./helpers');
+const { serverAndBrowser, axe, signIn } = require('./helpers');
 
 // The server and the browser, started before this file's tests.
 const env = serverAndBrowser();
@@ -109,4 +109,54 @@ test('the skip link comes first and focus is visible', async () => {
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'indhold');
   await context.close();
+});
+
+test('without JavaScript: "Fandt du det, du søgte?" takes Ja, and Nej with a comment, setting no cookie', async () => {
+  const context = await env.browser.newContext({ javaScriptEnabled: false, bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${env.server.base}/nyheder`);
+  await Promise.all([page.waitForLoadState('load'), page.click('.news-item__title a')]);
+  const article = new URL(page.url()).pathname;
+  assert.equal((await page.textContent('form.feedback legend')).trim(), 'Fandt du det, du søgte?');
+  assert.deepEqual(await axe(page), [], 'article with the form');
+  // Focus on the buttons is visible.
+  await page.focus('form.feedback button[value=ja]');
+  const outline = await page.$eval('form.feedback button[value=ja]', (b) => getComputedStyle(b).outlineStyle);
+  assert.notEqual(outline, 'none', 'focus is visible');
+
+  await Promise.all([page.waitForLoadState('load'), page.click('form.feedback button[value=ja]')]);
+  assert.equal((await page.textContent('h1')).trim(), 'Tak for din tilbagemelding');
+  assert.deepEqual(await axe(page), [], 'thanks');
+  await Promise.all([page.waitForLoadState('load'), page.click('text=Tilbage til siden')]);
+  assert.equal(new URL(page.url()).pathname, article);
+
+  await Promise.all([page.waitForLoadState('load'), page.click('form.feedback button[value=nej]')]);
+  assert.equal((await page.textContent('h1')).trim(), 'Hvad manglede du?');
+  assert.deepEqual(await axe(page), [], '"Hvad manglede du?"');
+  await page.fill('#kommentar', 'Jeg manglede åbningstiderne.');
+  await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Send")')]);
+  assert.equal((await page.textContent('h1')).trim(), 'Tak for din tilbagemelding');
+  assert.deepEqual(await context.cookies(), [], 'no cookie anywhere in the flow');
+  await context.close();
+
+  // At 320 px the question and the comment page reflow.
+  const phone = await env.browser.newContext({ viewport: { width: 320, height: 640 } });
+  const small = await phone.newPage();
+  await small.goto(env.server.base + article);
+  await Promise.all([small.waitForLoadState('load'), small.click('form.feedback button[value=nej]')]);
+  const width = await small.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 320, `"Hvad manglede du?" is ${width}px wide`);
+  await phone.close();
+
+  // The editors see the comment beside the article and in the report.
+  const admin = await env.browser.newContext({ bypassCSP: true });
+  const editor = await admin.newPage();
+  await signIn(editor, env.server.base);
+  await editor.goto(`${env.server.base}/admin/tilbagemeldinger`);
+  assert.deepEqual(await axe(editor), [], 'the report');
+  assert.ok((await editor.textContent('main')).includes('Jeg manglede åbningstiderne.'));
+  await Promise.all([editor.waitForLoadState('load'), editor.click('tbody td[data-label=Side] a')]);
+  assert.match(await editor.textContent('#tilbagemeldinger'), /Tilbagemeldinger: 1 ja, 2 nej/);
+  assert.deepEqual(await axe(editor), [], 'the editor with feedback');
+  await admin.close();
 });

@@ -11,11 +11,13 @@ pub const DIRECTORY: &str = "/hjemmesider";
 pub const ATOM_FEED: &str = "/nyheder/feed.atom";
 pub const RSS_FEED: &str = "/nyheder/feed.rss";
 pub const SITEMAP: &str = "/sitemap.xml";
+/// Where "Fandt du det, du søgte?" is sent.
+pub const FEEDBACK: &str = "/tilbagemelding";
 
 /// First path segments that belong to the application itself, never to a
 /// page: a top-level page may not take one of these as its slug. Every
 /// route's first segment is here (a test of the router checks it).
-pub const RESERVED: [&str; 13] = [
+pub const RESERVED: [&str; 14] = [
     "nyheder",
     "hjemmesider",
     "soeg",
@@ -29,6 +31,7 @@ pub const RESERVED: [&str; 13] = [
     "sitemap.xml",
     "robots.txt",
     "favicon.ico",
+    "tilbagemelding",
 ];
 
 /// Whether `segment` is the first segment of one of the application's own

@@ -39,8 +39,9 @@ fn describe(t: &Transition) -> (&'static str, String) {
     }
 }
 
-/// How often expired sessions, sign-in failures older than a day and old
-/// entries of the change journal are removed.
+/// How often expired sessions, sign-in failures older than a day, feedback
+/// comments older than 90 days and old entries of the change journal are
+/// removed.
 const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// How many of the newest journal entries are kept: a node that was away for
@@ -48,8 +49,8 @@ const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 pub const JOURNAL_KEPT: i64 = 100_000;
 
 /// Runs [`tick`] every [`INTERVAL`] until the task is dropped and now and
-/// then removes expired sessions, old sign-in failures and old journal
-/// entries.
+/// then removes expired sessions, old sign-in failures, expired feedback
+/// comments and old journal entries.
 pub async fn run(store: Store, clock: Clock) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -69,6 +70,12 @@ pub async fn run(store: Store, clock: Clock) {
                 .unwrap_or(now);
             if let Err(e) = store.prune_sessions(now, day_ago).await {
                 tracing::warn!(error = %e, "could not remove expired sessions");
+            }
+            let expired = raadhus_domain::feedback::comments_expire_before(now);
+            match store.prune_feedback_comments(expired).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(comments = n, "deleted expired feedback comments"),
+                Err(e) => tracing::warn!(error = %e, "could not delete expired feedback comments"),
             }
             match store.prune_changes(JOURNAL_KEPT).await {
                 Ok(0) => {}

@@ -13,6 +13,7 @@ mod directory;
 mod export;
 mod export_media;
 mod export_pages;
+mod feedback;
 mod import;
 mod journal;
 mod media;
@@ -26,6 +27,7 @@ mod sites;
 mod users;
 
 pub use db::{Backend, Changes, WriteTx};
+pub use feedback::{FeedbackComment, FeedbackRow, FeedbackTally};
 pub use journal::{Change, Commit, JournalState, Recorded};
 pub use media::{MediaFilter, MediaRevision, MediaUse, NewMedia};
 pub use owner::{BodyUse, Owner};

@@ -18,6 +18,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+mod feedback;
 mod media;
 mod news;
 mod pages;

@@ -24,6 +24,9 @@ pub enum WebError {
     Conflict(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    /// Too many requests from one address; the message is Danish.
+    #[error("too many requests: {0}")]
+    TooManyRequests(String),
     /// The database failed: `503` with `Retry-After` when it cannot be
     /// reached, `507` when its disk is full, else `500`.
     #[error("the database failed")]
@@ -125,6 +128,13 @@ impl IntoResponse for WebError {
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorPage {
                     heading: "For meget indhold",
+                    message,
+                },
+            ),
+            Self::TooManyRequests(message) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                ErrorPage {
+                    heading: "Prøv igen senere",
                     message,
                 },
             ),

@@ -90,6 +90,8 @@ struct Inner {
     max_upload_bytes: usize,
     upload_limits: raadhus_media::Limits,
     files: variants::FileCache,
+    /// Feedback per client address, counted in memory only.
+    feedback_limiter: pages::FeedbackLimiter,
 }
 
 impl AppState {
@@ -123,6 +125,7 @@ impl AppState {
                     max_pixels: settings.max_image_pixels,
                 },
                 files: variants::FileCache::new(settings.media_cache_dir),
+                feedback_limiter: pages::feedback_limiter(),
             }),
         })
     }

@@ -155,6 +155,12 @@ pub fn check_top_level(slug: &Slug) -> Result<(), String> {
     }
 }
 
+/// Whether `path` can be a page's: `/` and slugs, at least one.
+pub fn is_page_path(path: &str) -> bool {
+    path.strip_prefix('/')
+        .is_some_and(|rest| rest.split('/').all(|s| Slug::parse(s).is_ok()))
+}
+
 /// The path of a page whose parent has path `parent` (none: top level).
 pub fn child_path(parent: Option<&str>, slug: &Slug) -> String {
     format!("{}/{slug}", parent.unwrap_or(""))

@@ -160,3 +160,12 @@ fn a_branch_is_its_root_and_every_page_below() {
     // A page not in the tree (in the bin) has no branch.
     assert!(found(&[9]).is_empty());
 }
+
+#[test]
+fn only_paths_of_slugs_are_page_paths() {
+    assert!(is_page_path("/borger"));
+    assert!(is_page_path("/a/b/c/d/e/f/g"));
+    for bad in ["/", "/borger/", "//borger", "/Borger", "/a%20b", "/a.html"] {
+        assert!(!is_page_path(bad), "{bad}");
+    }
+}

@@ -31,6 +31,7 @@ mod directory;
 mod discovery;
 mod export_snapshot;
 mod faults;
+mod feedback;
 mod hardening;
 mod hostile;
 mod import_rules;

@@ -239,16 +239,27 @@ impl TestApp {
 
     /// POSTs a form without any cookie (as someone not signed in).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    /// POSTs a form without any cookie, with extra `headers`.
+    pub async fn post_form_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Page {
         let body: String = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(fields)
             .finish();
-        self.send(
-            self.client
-                .post(self.url(path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .body(body),
-        )
-        .await
+        let mut request = self
+            .client
+            .post(self.url(path))
+            .header("content-type", "application/x-www-form-urlencoded");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(body)).await
     }
 
     /// An API call: `token` as bearer, `body` sent as JSON.

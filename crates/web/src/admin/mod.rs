@@ -5,6 +5,7 @@ mod auth;
 mod crud;
 mod dashboard;
 mod editor;
+mod feedback;
 mod identity;
 mod log;
 mod media;
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/logout", post(auth::logout))
         .route("/admin/markdown", post(markdown))
         .route("/admin/log", get(log::page))
+        .route(feedback::SECTION, get(feedback::report))
         .route("/admin/nyheder", get(news::list))
         .route("/admin/links", get(news::links))
         .route("/admin/nyheder/ny", get(news::new_form).post(news::create))

@@ -50,6 +50,7 @@ This document is generated from the server's code."
         (name = "sites", description = "Websites of the directory."),
         (name = "identity", description = "`/site`: the municipality's identity: name, logo, brand colour and the facts the footer shows."),
         (name = "search", description = "Search over published news and websites."),
+        (name = "reports", description = "What visitors did and said, for editors: every report needs a token."),
         (name = "meta", description = "About the API itself."),
     ),
     components(schemas(ErrorBody, FieldErrorBody)),

@@ -13,6 +13,7 @@ mod media;
 mod news;
 mod pages;
 mod records;
+mod reports;
 mod schema;
 mod search;
 mod site;
@@ -47,6 +48,7 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::move_page))
         .routes(routes!(site::show, site::update))
         .merge(media::routes())
+        .merge(reports::routes())
         .merge(records::routes::<ContactPerson>())
         .merge(records::routes::<Topic>())
         .merge(records::routes::<Website>())

@@ -1,6 +1,7 @@
 //! Public pages, one module per feature.
 
 mod directory;
+mod feedback;
 mod feeds;
 mod health;
 mod home;
@@ -11,11 +12,12 @@ mod page;
 pub(crate) mod search;
 mod sitemap;
 
+pub(crate) use feedback::{FeedbackLimiter, limiter as feedback_limiter};
 pub(crate) use news::render_preview as news_preview;
 pub(crate) use page::render_preview as page_preview;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -35,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/static/{file}", get(crate::assets::serve))
         .route("/static/brand/{file}", get(crate::layout::brand_css))
         .route("/medier/{id}/{key}/{name}", get(media::serve))
+        .route("/tilbagemelding", post(feedback::answer))
+        .route("/tilbagemelding/kommentar", post(feedback::comment))
 }
 
 /// What the application answers where no route is: a content page at its

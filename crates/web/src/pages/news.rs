@@ -191,6 +191,7 @@ async fn article_page(
         social_image => social.map(Serde),
         body_html => Value::from_safe_string(body_html),
         preview => preview.then_some("nyheden"),
+        feedback_path => (!preview).then(|| path.clone()),
         share => (!preview).then(|| Serde(ShareLinks::new(&article.content.title, &url))),
         related => Serde(related.iter().map(NewsItem::from).collect::<Vec<_>>()),
         // The related articles are listed without their images: the page

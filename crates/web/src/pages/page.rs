@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
-use raadhus_domain::page::{PageNode, WebPage};
-use raadhus_domain::{Slug, Visibility};
+use raadhus_domain::Visibility;
+use raadhus_domain::page::{PageNode, WebPage, is_page_path};
 use serde::Serialize;
 
 use crate::breadcrumbs::{Breadcrumbs, Crumb};
@@ -39,12 +39,6 @@ fn links(nodes: &[PageNode], current: i64) -> Vec<Link> {
             current: n.id == current,
         })
         .collect()
-}
-
-/// Whether `path` can be a page's: `/` and slugs, at least one.
-fn is_page_path(path: &str) -> bool {
-    path.strip_prefix('/')
-        .is_some_and(|rest| rest.split('/').all(|s| Slug::parse(s).is_ok()))
 }
 
 pub async fn show(
@@ -184,6 +178,7 @@ async fn render(
         siblings => Value::from(Serde(links(&place.siblings, page.id))),
         children => Value::from(Serde(links(&place.children, page.id))),
         preview => preview.then_some("siden"),
+        feedback_path => (!preview).then(|| page.path.clone()),
     };
     let section = place.lineage.first().map_or("", |n| n.path.as_str());
     let description = state
@@ -196,18 +191,4 @@ async fn render(
         canonical_path: (!preview).then_some(page.path.as_str()),
     };
     state.render_page("page.html", meta, ctx).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_page_path;
-
-    #[test]
-    fn only_paths_of_slugs_are_looked_for() {
-        assert!(is_page_path("/borger"));
-        assert!(is_page_path("/a/b/c/d/e/f/g"));
-        for bad in ["/", "/borger/", "//borger", "/Borger", "/a%20b", "/a.html"] {
-            assert!(!is_page_path(bad), "{bad}");
-        }
-    }
 }

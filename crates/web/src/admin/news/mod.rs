@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
+use raadhus_domain::feedback::FeedbackOn;
 use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_domain::{NewsArticle, NewsDraft, ValidationErrors, Visibility, date, urls};
 use raadhus_store::{NewsFilter, Page};
@@ -172,6 +173,10 @@ async fn render_form(
         Some(a) => format!("Rediger: {}", a.content.title),
         None => "Opret nyhed".to_string(),
     };
+    let feedback = match article {
+        Some(a) => Some(super::feedback::beside(state, FeedbackOn::News(a.id)).await?),
+        None => None,
+    };
     let ctx = context! {
         admin_section => SECTION,
         article => article.map(|a| context! {
@@ -190,6 +195,7 @@ async fn render_form(
         noun => "nyheden",
         can_preview => true,
         draft_kind => "nyhed",
+        feedback,
         ..editor::context(state, who, &form).await?
     };
     let html = state

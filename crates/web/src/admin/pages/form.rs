@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::Serde;
+use raadhus_domain::feedback::FeedbackOn;
 use raadhus_domain::page::{PageContent, PageDraft, PageForm, Placement, WebPage, child_path};
 use raadhus_domain::{ValidationErrors, Visibility, date};
 use raadhus_usecases::Actor;
@@ -86,6 +87,10 @@ async fn render_form(
         None => form.values.get("parent_id").and_then(|v| v.parse().ok()),
     };
     let parent = parent_id.and_then(|id| nodes.iter().find(|n| n.id == id));
+    let feedback = match page {
+        Some(p) => Some(crate::admin::feedback::beside(state, FeedbackOn::Page(p.id)).await?),
+        None => None,
+    };
     let ctx = context! {
         admin_section => SECTION,
         article => page.map(|p| context! {
@@ -108,6 +113,7 @@ async fn render_form(
         noun => "siden",
         can_preview => true,
         draft_kind => "side",
+        feedback,
         ..editor::context(state, who, &form).await?
     };
     let html = state

@@ -1,0 +1,13 @@
+//! `/api/v1/reports/...`: what visitors did and said, for editors (every
+//! report needs a token).
+
+mod feedback;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(feedback::feedback))
+}
