@@ -145,15 +145,7 @@ async fn answers_are_counted_and_comments_shown_only_to_editors() {
 async fn bots_strangers_and_unknown_addresses_store_nothing() {
     let app = TestApp::spawn().await;
     let page = app.page(None, "Skoler").await;
-    let draft = app
-        .page_with(
-            None,
-            raadhus_domain::page::PageForm {
-                status: "draft",
-                ..crate::page_support::page_form("Kladde")
-            },
-        )
-        .await;
+    let draft = app.draft_page("Kladde").await;
 
     // The trap filled: answered as if it worked, nothing kept.
     for (path, fields) in [

@@ -47,6 +47,15 @@ impl TestApp {
         self.page_with(parent, page_form(title)).await
     }
 
+    /// A draft page with `title` at the top.
+    pub async fn draft_page(&self, title: &str) -> WebPage {
+        let form = PageForm {
+            status: "draft",
+            ..page_form(title)
+        };
+        self.page_with(None, form).await
+    }
+
     /// A branch of published pages, each under the one before; the first
     /// under `parent`. Returns them top first.
     pub async fn page_branch(&self, parent: Option<i64>, titles: &[&str]) -> Vec<WebPage> {

@@ -465,15 +465,7 @@ async fn the_privacy_page_and_the_shortcuts_are_pages_and_follow_them() {
     let about = app.page(None, "Om kommunen").await;
     let privacy = app.page(Some(about.id), "Databeskyttelse").await;
     let waste = app.page(None, "Affald og genbrug").await;
-    let draft = app
-        .page_with(
-            None,
-            raadhus_domain::page::PageForm {
-                status: "draft",
-                ..crate::page_support::page_form("Kladde")
-            },
-        )
-        .await;
+    let draft = app.draft_page("Kladde").await;
     let admin = app.api_token("admin@bakkeby.example", "admin").await;
     let mut body = identity(None);
     body["privacy_page_id"] = json!(privacy.id);
