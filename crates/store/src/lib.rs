@@ -15,6 +15,7 @@ mod export_media;
 mod export_pages;
 mod import;
 mod journal;
+mod links;
 mod media;
 mod news;
 mod old_paths;
