@@ -16,6 +16,28 @@ async fn call(app: &TestApp, token: &str, method: &str, path: &str, body: Value)
     page.json()
 }
 
+/// A site with an API token and the published page "Borger" (`/borger`).
+async fn site_with_borger() -> (TestApp, String, Value) {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let borger = call(
+        &app,
+        &token,
+        "POST",
+        "/api/v1/pages",
+        json!({"title": "Borger", "body": "", "status": "published"}),
+    )
+    .await;
+    assert_eq!(warned(&borger), Vec::<String>::new());
+    (app, token, borger)
+}
+
+/// Creates a published article titled `title`.
+async fn published_news(app: &TestApp, token: &str, title: &str) -> Value {
+    let body = json!({"title": title, "body": "Tekst.", "status": "published"});
+    call(app, token, "POST", "/api/v1/news", body).await
+}
+
 /// The links a save answer warns about, in order.
 fn warned(answer: &Value) -> Vec<String> {
     answer["warnings"]
@@ -31,28 +53,11 @@ fn warned(answer: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn api_saves_warn_of_links_to_news_pages_and_files_that_do_not_exist() {
-    let app = TestApp::spawn().await;
-    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    let (app, token, borger) = site_with_borger().await;
     let image = app.uploaded_image(&token, 64, 48).await["id"]
         .as_i64()
         .unwrap();
-    let borger = call(
-        &app,
-        &token,
-        "POST",
-        "/api/v1/pages",
-        json!({"title": "Borger", "body": "", "status": "published"}),
-    )
-    .await;
-    assert_eq!(warned(&borger), Vec::<String>::new());
-    call(
-        &app,
-        &token,
-        "POST",
-        "/api/v1/news",
-        json!({"title": "Ny skole", "body": "Tekst.", "status": "published"}),
-    )
-    .await;
+    published_news(&app, &token, "Ny skole").await;
 
     let absolute = app.url("/nyheder/heller-ikke");
     let body = format!(
@@ -121,24 +126,8 @@ async fn api_saves_warn_of_links_to_news_pages_and_files_that_do_not_exist() {
 
 #[tokio::test]
 async fn a_link_to_an_old_address_is_told_apart_and_a_binned_article_is_missing() {
-    let app = TestApp::spawn().await;
-    let token = app.api_token("robot@vesterfjord.example", "editor").await;
-    let page = call(
-        &app,
-        &token,
-        "POST",
-        "/api/v1/pages",
-        json!({"title": "Borger", "body": "", "status": "published"}),
-    )
-    .await;
-    let article = call(
-        &app,
-        &token,
-        "POST",
-        "/api/v1/news",
-        json!({"title": "Vejarbejde", "body": "", "status": "published"}),
-    )
-    .await;
+    let (app, token, page) = site_with_borger().await;
+    let article = published_news(&app, &token, "Vejarbejde").await;
     call(
         &app,
         &token,
