@@ -55,6 +55,7 @@ pub struct LinkWarning {
 /// order of first appearance. Linear in the body's length.
 pub fn destinations(markdown: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for piece in pieces(markdown) {
         let Piece::Text(text) = piece else { continue };
         for event in Parser::new_ext(text, Options::empty()) {
@@ -68,7 +69,7 @@ pub fn destinations(markdown: &str) -> Vec<String> {
                 _ => continue,
             };
             let dest = dest.trim();
-            if !dest.is_empty() && !found.iter().any(|d| d == dest) {
+            if !dest.is_empty() && seen.insert(dest.to_string()) {
                 found.push(dest.to_string());
             }
         }
