@@ -20,6 +20,7 @@ mod news;
 mod old_paths;
 mod owner;
 mod pages;
+mod redirects;
 mod schedule;
 mod settings;
 mod sites;

@@ -21,6 +21,7 @@ mod error;
 mod media;
 mod news;
 mod pages;
+mod redirects;
 mod render;
 mod settings;
 
@@ -32,6 +33,7 @@ pub use catalog::Record;
 pub use clock::Clock;
 pub use error::Error;
 pub use media::{MediaFields, Upload};
+pub use redirects::{Created, RowError};
 pub use render::Renderer;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -27,7 +27,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn offset(self) -> i64 {
+    pub(crate) fn offset(self) -> i64 {
         i64::from(self.number.saturating_sub(1)) * i64::from(self.size)
     }
 }
