@@ -247,7 +247,10 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             Told::new("flyttede", title, format!(" til {path}"))
         }
         ("media", "create") => Told::new("uploadede", what, ""),
-        ("contact" | "topic" | "website" | "media" | "redirect", "create" | "update" | "delete") => {
+        (
+            "contact" | "topic" | "website" | "media" | "redirect",
+            "create" | "update" | "delete",
+        ) => {
             let verb = match action {
                 "create" => "oprettede",
                 "update" => "opdaterede",

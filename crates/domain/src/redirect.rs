@@ -9,8 +9,8 @@
 
 use url::Url;
 
-use crate::validation::{ValidationErrors, forbidden_char};
 use crate::urls;
+use crate::validation::{ValidationErrors, forbidden_char};
 
 /// Longest `from` and `to`, in characters as given.
 pub const MAX_PATH_CHARS: usize = 1000;
@@ -148,9 +148,7 @@ fn target(raw: &str) -> Result<String, String> {
         return Err("Skriv den adresse, der skal omdirigeres til.".into());
     }
     if raw.chars().count() > MAX_URL_CHARS {
-        return Err(format!(
-            "Adressen må højst være {MAX_URL_CHARS} tegn lang."
-        ));
+        return Err(format!("Adressen må højst være {MAX_URL_CHARS} tegn lang."));
     }
     if raw.chars().any(|c| c.is_control() || forbidden_char(c)) {
         return Err("Adressen indeholder et tegn, der ikke kan bruges.".into());
@@ -170,9 +168,7 @@ fn target(raw: &str) -> Result<String, String> {
         );
     }
     let url = Url::parse(given).map_err(|_| "Adressen er ikke en gyldig https-adresse.")?;
-    if given["https://".len()..].starts_with('/')
-        || url.host_str().is_none_or(str::is_empty)
-    {
+    if given["https://".len()..].starts_with('/') || url.host_str().is_none_or(str::is_empty) {
         return Err("Adressen mangler et domæne, fx https://www.kommune.dk/side.".into());
     }
     if !url.username().is_empty() || url.password().is_some() {
@@ -180,9 +176,7 @@ fn target(raw: &str) -> Result<String, String> {
     }
     let text = url.to_string();
     if text.len() > MAX_URL_CHARS {
-        return Err(format!(
-            "Adressen må højst være {MAX_URL_CHARS} tegn lang."
-        ));
+        return Err(format!("Adressen må højst være {MAX_URL_CHARS} tegn lang."));
     }
     Ok(text)
 }

@@ -231,6 +231,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "menu_choice",
         include_str!("../migrations/sqlite/0011_menu_choice.sql"),
     ),
+    (
+        12,
+        "redirects",
+        include_str!("../migrations/sqlite/0012_redirects.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -284,6 +289,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         11,
         "menu_choice",
         include_str!("../migrations/postgresql/0011_menu_choice.sql"),
+    ),
+    (
+        12,
+        "redirects",
+        include_str!("../migrations/postgresql/0012_redirects.sql"),
     ),
 ];
 

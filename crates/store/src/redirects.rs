@@ -35,7 +35,11 @@ async fn by_id(conn: &mut Conn<'_>, site: SiteId, id: i64) -> Result<Option<Redi
 
 impl Store {
     /// Where the (canonical) `path` redirects to, and whether permanently.
-    pub async fn redirect_target(&self, site: SiteId, path: &str) -> Result<Option<(String, bool)>> {
+    pub async fn redirect_target(
+        &self,
+        site: SiteId,
+        path: &str,
+    ) -> Result<Option<(String, bool)>> {
         let row: Option<(String, bool)> = on_pool!(self, pool => sqlx::query_as(
             "SELECT to_target, permanent FROM redirects WHERE site_id = $1 AND from_path = $2",
         )

@@ -61,7 +61,11 @@ impl UseCases {
         let now = self.now();
         let failed = |line: u64| move |error: Error| RowError { line, error };
         let first = rows.first().map_or(0, |(line, _)| *line);
-        let mut tx = self.store.write().await.map_err(|e| failed(first)(e.into()))?;
+        let mut tx = self
+            .store
+            .write()
+            .await
+            .map_err(|e| failed(first)(e.into()))?;
         for (line, input) in rows {
             add(&mut tx, site, by, input, now)
                 .await

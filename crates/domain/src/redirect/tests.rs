@@ -15,20 +15,16 @@ fn paths_have_one_canonical_form() {
         ("/a%3Fb", "/a%3Fb"),
         ("/", "/"),
     ] {
-        assert_eq!(canonical_path(given, 100).as_deref(), Ok(canonical), "{given}");
+        assert_eq!(
+            canonical_path(given, 100).as_deref(),
+            Ok(canonical),
+            "{given}"
+        );
         // Canonical twice is canonical once.
         assert_eq!(canonical_path(canonical, 100).as_deref(), Ok(canonical));
     }
     for bad in [
-        "gammel",
-        "/a//b",
-        "/a/../b",
-        "/a/./b",
-        "/a%00b",
-        "/a\u{7}b",
-        "/a%FFb",
-        "/a\\b",
-        "/a%5Cb",
+        "gammel", "/a//b", "/a/../b", "/a/./b", "/a%00b", "/a\u{7}b", "/a%FFb", "/a\\b", "/a%5Cb",
     ] {
         assert!(canonical_path(bad, 100).is_err(), "{bad}");
     }
@@ -61,7 +57,10 @@ fn from_is_a_path_the_application_does_not_answer() {
         assert!(errors.for_field("from").is_some(), "{own}");
     }
     for bad in ["", "gammel", "/a?id=1", "/a#top", "https://x.dk/a"] {
-        assert!(input(bad, "/ny").unwrap_err().for_field("from").is_some(), "{bad}");
+        assert!(
+            input(bad, "/ny").unwrap_err().for_field("from").is_some(),
+            "{bad}"
+        );
     }
 }
 
@@ -84,7 +83,10 @@ fn to_is_a_site_path_or_an_https_url() {
         "https://borger.dk/\nSet-Cookie: x",
         "borger.dk",
     ] {
-        assert!(input("/a", bad).unwrap_err().for_field("to").is_some(), "{bad}");
+        assert!(
+            input("/a", bad).unwrap_err().for_field("to").is_some(),
+            "{bad}"
+        );
     }
     assert!(input("/a", &format!("https://x.dk/{}", "a".repeat(2000))).is_err());
 }
@@ -92,7 +94,10 @@ fn to_is_a_site_path_or_an_https_url() {
 #[test]
 fn a_redirect_to_itself_is_refused() {
     for to in ["/a", "/a/", "/a?x=1", "/%61"] {
-        assert!(input("/a", to).unwrap_err().for_field("to").is_some(), "{to}");
+        assert!(
+            input("/a", to).unwrap_err().for_field("to").is_some(),
+            "{to}"
+        );
     }
 }
 

@@ -155,6 +155,8 @@ async fn render_form(
         back_url => SECTION,
         fields => Serde(fields(values, errors)),
         message => errors.map(|_| "Ikke gemt. Ret fejlene herunder og gem igen."),
+        notice => None::<&str>,
+        delete_action => None::<&str>,
     };
     let html = state
         .render_admin("admin/entity_form.html", NEW_TITLE, who, ctx)
@@ -240,4 +242,3 @@ async fn delete(
         .await?;
     Ok(GoTo::to(&format!("{SECTION}?slettet=1")).into_response())
 }
-

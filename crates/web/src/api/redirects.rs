@@ -210,4 +210,3 @@ pub async fn delete(acting: Acting, Id(id): Id) -> Result<StatusCode, ApiError> 
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
-

@@ -25,7 +25,10 @@ pub(crate) async fn elsewhere(state: &AppState, uri: &Uri) -> Result<Response, W
     if let Some(to) = old_address(state, &path).await? {
         return Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response());
     }
-    let Some((to, permanent)) = state.store().redirect_target(state.site().id, &path).await?
+    let Some((to, permanent)) = state
+        .store()
+        .redirect_target(state.site().id, &path)
+        .await?
     else {
         return Err(WebError::NotFound);
     };
