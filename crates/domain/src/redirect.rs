@@ -153,6 +153,9 @@ fn target(raw: &str) -> Result<String, String> {
     if raw.chars().any(|c| c.is_control() || forbidden_char(c)) {
         return Err("Adressen indeholder et tegn, der ikke kan bruges.".into());
     }
+    if given.contains(char::is_whitespace) {
+        return Err("Adressen må ikke indeholde mellemrum: skriv dem som %20.".into());
+    }
     if given.starts_with('/') && !given.starts_with("//") {
         return site_target(given);
     }
@@ -209,10 +212,10 @@ fn base() -> Url {
 /// encoded again as URLs encode paths, no empty, `.` or `..` segment, no
 /// control character, no trailing slash (but the root's).
 pub fn canonical_path(raw: &str, max_chars: usize) -> Result<String, String> {
-    let given = raw.trim();
-    if given.chars().count() > max_chars {
+    if raw.chars().count() > max_chars {
         return Err(format!("Adressen må højst være {max_chars} tegn lang."));
     }
+    let given = raw.trim();
     if !given.starts_with('/') {
         return Err("Skriv stien, så den begynder med /, fx /gammel-side.".into());
     }

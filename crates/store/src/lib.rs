@@ -13,6 +13,7 @@ mod directory;
 mod export;
 mod export_media;
 mod export_pages;
+mod export_redirects;
 mod import;
 mod journal;
 mod media;

@@ -67,7 +67,8 @@ fn from_is_a_path_the_application_does_not_answer() {
 #[test]
 fn to_is_a_site_path_or_an_https_url() {
     assert_eq!(input("/a", "/ny?x=1#del").unwrap().to, "/ny?x=1#del");
-    assert_eq!(input("/a", "/ny side/").unwrap().to, "/ny%20side");
+    assert_eq!(input("/a", "/ny%20side/").unwrap().to, "/ny%20side");
+    assert!(input("/a", "/ny side").is_err());
     assert_eq!(
         input("/a", "https://Borger.DK/sti?q=1").unwrap().to,
         "https://borger.dk/sti?q=1"

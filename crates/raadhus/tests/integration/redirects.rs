@@ -405,3 +405,52 @@ async fn cli_imports_a_whole_file_or_nothing() {
     assert_eq!(list.json()["total"], 4);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn export_and_import_carry_the_redirects() {
+    let app = TestApp::spawn().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    for body in [
+        json!({"from": "/gammel/side.aspx", "to": "/ny?fra=gammel"}),
+        json!({"from": "/Om%20os", "to": "https://www.borger.dk/", "permanent": false}),
+    ] {
+        assert_eq!(create(&app, &token, body).await.status, 201);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("site.json");
+    let (ok, err) = run(&app.db, &["export", &file.display().to_string()]);
+    assert!(ok, "{err}");
+    let exported = crate::transfer::read_json(&file);
+    assert_eq!(exported["sites"][0]["redirects"][1]["from"], "/Om%20os");
+
+    let target = crate::support::TestDb::new().await;
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    assert!(ok, "{err}");
+    let copy = TestApp::spawn_on(
+        target,
+        raadhus::config::Layer {
+            demo: Some(false),
+            ..Default::default()
+        },
+    )
+    .await;
+    let moved = copy.get("/gammel/side.aspx?x=1").await;
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("location"), Some("/ny?fra=gammel&x=1"));
+    assert_eq!(copy.get("/Om%20os/").await.status, 302);
+    // New ones get new ids after the imported ones.
+    let token = copy.api_token("robot2@vesterfjord.example", "editor").await;
+    let made = create(&copy, &token, json!({"from": "/tredje", "to": "/ny"})).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+
+    // A file whose redirects break the rules is refused, naming the place.
+    let mut bad = exported.clone();
+    bad["sites"][0]["redirects"][0]["from"] = "/admin/x".into();
+    std::fs::write(&file, bad.to_string()).unwrap();
+    let fresh = crate::support::TestDb::new().await;
+    let (ok, err) = run(&fresh, &["import", &file.display().to_string()]);
+    assert!(!ok);
+    assert!(err.contains("sites[0].redirects[0]"), "{err}");
+    copy.stop().await;
+    app.stop().await;
+}

@@ -10,6 +10,7 @@ use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_domain::{Redirect, RedirectInput};
 use raadhus_store::Page;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 use utoipa::{IntoParams, ToSchema};
 
 use super::content::created;
@@ -68,15 +69,15 @@ pub struct RedirectRequest {
     /// dropped. Not the front page nor one of the site's own addresses
     /// (`/admin`, `/api`, `/static`, `/medier`, `/nyheder`, its feeds,
     /// `/soeg`, …; old article addresses under `/nyheder/` may be
-    /// redirected). The pattern shows a form always accepted.
+    /// redirected).
     #[schema(schema_with = from_schema)]
     from: String,
     /// A path of this site starting with `/` (a query and a fragment may
     /// follow), or an absolute `https://` URL with a host and no user name
     /// or password; at most 2000 characters, not `from` itself. A target
     /// that is another redirect's `from` is collapsed to that one's target;
-    /// a loop is refused (422). The pattern shows a form always accepted.
-    #[schema(schema_with = schema::https_url)]
+    /// a loop is refused (422). No white space inside (write `%20`).
+    #[schema(schema_with = to_schema)]
     to: String,
     /// `true` (the default): `301 Moved Permanently`; `false`: `302 Found`.
     #[serde(default = "permanent_default")]
@@ -87,15 +88,23 @@ fn permanent_default() -> bool {
     true
 }
 
-/// The `from` paths the schema promises to accept: segments of lower-case
-/// letters, digits, `.`, `_`, `~` and `-`, the first with a digit (so not
-/// one of the site's own).
-fn from_schema() -> utoipa::openapi::schema::Object {
-    utoipa::openapi::schema::ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::Type::String)
-        .pattern(Some(
-            "^ */[a-z]{0,10}[0-9][a-z0-9-]{0,20}(/[a-z0-9._~-]{0,10}[a-z0-9]){0,4} *$",
-        ))
+/// What the schema says of `from`: a path, without query or fragment, at
+/// most 1000 characters (the rules it cannot state are in words).
+fn from_schema() -> Object {
+    text_schema("^\\s*/[^?#]*$", 1000)
+}
+
+/// What the schema says of `to`: a path or an `https://` URL without white
+/// space, at most 2000 characters.
+fn to_schema() -> Object {
+    text_schema("^\\s*(/|https://)\\S*\\s*$", 2000)
+}
+
+fn text_schema(pattern: &str, max: usize) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(pattern))
+        .max_length(Some(max))
         .build()
 }
 
