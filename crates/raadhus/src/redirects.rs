@@ -36,7 +36,7 @@ pub async fn run(usecases: &UseCases, command: RedirectsCommand) -> Result<(), R
     match command {
         RedirectsCommand::Import { file } => {
             let made = import(usecases, &file).await?;
-            println!("created {made} redirects from {}", file.display());
+            eprintln!("created {made} redirects from {}", file.display());
             Ok(())
         }
     }

@@ -31,7 +31,11 @@ pub(crate) async fn read(conn: &mut Conn<'_>) -> Result<Vec<(i64, ExportRedirect
 }
 
 /// Stores the redirects of `site` (checked by the import).
-pub(crate) async fn insert(conn: &mut Conn<'_>, site: i64, redirects: &[ExportRedirect]) -> Result<()> {
+pub(crate) async fn insert(
+    conn: &mut Conn<'_>,
+    site: i64,
+    redirects: &[ExportRedirect],
+) -> Result<()> {
     for r in redirects {
         let at = codec::timestamp(r.created_at);
         on_conn!(conn, c => sqlx::query(

@@ -59,13 +59,7 @@ impl Store {
         page: Page,
     ) -> Result<(Vec<Redirect>, u64)> {
         let words = search.trim();
-        let like = format!(
-            "%{}%",
-            words
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = codec::contains_pattern(words);
         let condition = "site_id = $1 AND ($2 = '' OR lower(from_path) LIKE lower($3) ESCAPE '\\'
                           OR lower(to_target) LIKE lower($3) ESCAPE '\\')";
         let list = format!(

@@ -15,8 +15,8 @@ mod pages;
 mod redirects;
 
 pub use media::{ExportFile, ExportMedia, ExportMediaRevision};
-pub use redirects::ExportRedirect;
 pub use pages::{ExportOldPath, ExportPage, ExportPageRevision, ExportSettings, page_paths};
+pub use redirects::ExportRedirect;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -36,18 +36,27 @@ pub(super) fn check_redirects(
     for (i, r) in site.redirects.iter().enumerate() {
         let at = format!("{at}.redirects[{i}]");
         if !ids.insert(r.id) {
-            return Err(error(format!("{at}.id"), format!("redirect {} appears twice", r.id)));
+            return Err(error(
+                format!("{at}.id"),
+                format!("redirect {} appears twice", r.id),
+            ));
         }
         let input = RedirectInput::new(&r.from, &r.to, r.permanent)
             .map_err(|e| error(&at, format!("not a valid redirect: {e}")))?;
         if input.from != r.from || input.to != r.to {
             return Err(error(
                 &at,
-                format!("not in canonical form (that is {} → {})", input.from, input.to),
+                format!(
+                    "not in canonical form (that is {} → {})",
+                    input.from, input.to
+                ),
             ));
         }
         if !seen.insert(r.from.as_str()) {
-            return Err(error(format!("{at}.from"), format!("{} appears twice", r.from)));
+            return Err(error(
+                format!("{at}.from"),
+                format!("{} appears twice", r.from),
+            ));
         }
         if let Some(path) = target_path(&r.to)
             && froms.contains(path)

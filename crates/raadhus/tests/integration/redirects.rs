@@ -379,19 +379,9 @@ async fn cli_imports_a_whole_file_or_nothing() {
         "\u{feff}from,to,permanent\r\n/en,/to,301\r\n/to,\"/tre\",false\r\n/gammel-maal,/tre,\r\n",
     )
     .unwrap();
-    let out = crate::cli::raadhus()
-        .args(["--log", "warn", "--data"])
-        .arg(app.db.dir.path())
-        .env("RAADHUS_DATABASE_URL", app.db.database_url())
-        .args(["redirects", "import", path])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("created 3 redirects"));
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    assert!(ok, "{stderr}");
+    assert!(stderr.contains("created 3 redirects"), "{stderr}");
     assert_eq!(app.get("/en").await.header("location"), Some("/tre"));
     assert_eq!(app.get("/en").await.status, 301);
     assert_eq!(app.get("/to").await.status, 302);
