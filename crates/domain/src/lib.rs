@@ -34,6 +34,7 @@ pub mod description;
 pub mod directory;
 pub mod email;
 pub mod export;
+pub mod links;
 pub mod markup;
 pub mod media;
 pub mod news;

@@ -16,6 +16,7 @@ mod export_pages;
 mod export_redirects;
 mod import;
 mod journal;
+mod links;
 mod media;
 mod news;
 mod old_paths;

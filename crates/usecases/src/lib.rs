@@ -18,6 +18,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+mod links;
 mod media;
 mod news;
 mod pages;
@@ -32,7 +33,9 @@ pub use accounts::{NewSession, RESET_LINK_HOURS, SESSION_HOURS};
 pub use catalog::Record;
 pub use clock::Clock;
 pub use error::Error;
+pub use links::Saved;
 pub use media::{MediaFields, Upload};
+pub use pages::PageAt;
 pub use redirects::{Created, RowError};
 pub use render::Renderer;
 

@@ -6,9 +6,12 @@
 use jiff::Timestamp;
 use raadhus_domain::audit;
 use raadhus_domain::markup::BodyHtml;
-use raadhus_domain::{ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsStatus, SiteId};
+use raadhus_domain::{
+    ContactChoice, NewsArticle, NewsContent, NewsDraft, NewsStatus, SiteId, SiteUrls, urls,
+};
 use raadhus_store::WriteTx;
 
+use crate::links::{self, Saved};
 use crate::{Actor, Error, Result, UseCases};
 
 /// The audit line's summary of a saved article.
@@ -24,13 +27,7 @@ impl UseCases {
         by: &Actor,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        let (mut tx, content, html, now) = self.begin_save(site, by, (draft, None)).await?;
-        let article = tx
-            .create_news(site, &content, &html, by.user_id, now)
-            .await?;
-        let summary = saved(by, &article);
-        commit_news(tx, by, site, ("create", article.id), &summary, now).await?;
-        Ok(article)
+        Ok(self.save_news(site, by, None, draft, None).await?.item)
     }
 
     /// Saves a new version of article `id`, if `version` is still its newest
@@ -45,16 +42,50 @@ impl UseCases {
         version: i64,
         draft: NewsDraft,
     ) -> Result<NewsArticle> {
-        let (mut tx, content, html, now) = self.begin_save(site, by, (draft, Some(id))).await?;
-        let article = tx
-            .update_news(site, id, version, &content, &html, by.user_id, now)
+        let at = Some((id, version));
+        Ok(self.save_news(site, by, at, draft, None).await?.item)
+    }
+
+    /// Creates an article (`at` none) or saves a new version of article `id`
+    /// based on `version` (`at` `(id, version)`), as [`UseCases::create_news`]
+    /// and [`UseCases::update_news`] do; with `links`, the site's addresses,
+    /// the links of its body to the site that lead nowhere come back with it.
+    pub async fn save_news(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        at: Option<(i64, i64)>,
+        draft: NewsDraft,
+        links: Option<&SiteUrls>,
+    ) -> Result<Saved<NewsArticle>> {
+        let check = self.links_of(links, &draft.content.body).await?;
+        let (mut tx, content, html, now) = self
+            .begin_save(site, by, (draft, at.map(|(id, _)| id)))
             .await?;
-        if article.version == version {
-            return Ok(article);
+        let article = match at {
+            None => {
+                tx.create_news(site, &content, &html, by.user_id, now)
+                    .await?
+            }
+            Some((id, version)) => {
+                tx.update_news(site, id, version, &content, &html, by.user_id, now)
+                    .await?
+            }
+        };
+        let path = urls::news(article.content.slug.as_str());
+        let warnings = links::warnings(&mut tx, site, check, &path).await?;
+        let (action, unchanged) = match at {
+            None => ("create", false),
+            Some((_, version)) => ("update", article.version == version),
+        };
+        if !unchanged {
+            let summary = saved(by, &article);
+            commit_news(tx, by, site, (action, article.id), &summary, now).await?;
         }
-        let summary = saved(by, &article);
-        commit_news(tx, by, site, ("update", id), &summary, now).await?;
-        Ok(article)
+        Ok(Saved {
+            item: article,
+            warnings,
+        })
     }
 
     /// Saves an old version of article `id` as its newest, if `version` is

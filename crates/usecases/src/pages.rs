@@ -5,10 +5,19 @@
 
 use raadhus_domain::audit;
 use raadhus_domain::page::{PageDraft, Placement, WebPage};
-use raadhus_domain::{PageContent, SiteId};
+use raadhus_domain::{PageContent, SiteId, SiteUrls};
 
+use crate::links::{self, Saved};
 use crate::news::{commit_with_audit, create_contacts};
 use crate::{Actor, Error, Result, UseCases};
+
+/// Which save of a page: a new page where its placement says, or a new
+/// version of page `id` based on `version`.
+#[derive(Debug, Clone, Copy)]
+pub enum PageAt {
+    New(Placement),
+    Version { id: i64, version: i64 },
+}
 
 /// The audit line's summary of a saved page.
 fn saved(by: &Actor, page: &WebPage) -> String {
@@ -25,28 +34,15 @@ impl UseCases {
         placement: Placement,
         draft: PageDraft,
     ) -> Result<WebPage> {
-        let (html, mut tx, now) = self.render_and_begin(site, &draft.content.body).await?;
-        let PageDraft {
-            mut content,
-            contacts,
-            slug_typed,
-        } = draft;
-        content.contact_ids =
-            create_contacts(&mut tx, site, by, contacts, audit::with_page, now).await?;
-        let page = tx
-            .create_page(
-                site, placement, &content, slug_typed, &html, by.user_id, now,
-            )
-            .await?;
-        let summary = saved(by, &page);
-        commit_with_audit(tx, by, site, ("page", "create", page.id), &summary, now).await?;
-        Ok(page)
+        let at = PageAt::New(placement);
+        Ok(self.save_page(site, by, at, draft, None).await?.item)
     }
 
     /// Saves a new version of page `id`'s content (a draft without a typed
-    /// slug keeps the page's), if `version` is still its newest ([`Error::Stale`] otherwise, and nothing is written, not
-    /// even the new contact persons). A save that changes nothing writes
-    /// nothing: the page comes back at `version`.
+    /// slug keeps the page's), if `version` is still its newest
+    /// ([`Error::Stale`] otherwise, and nothing is written, not even the new
+    /// contact persons). A save that changes nothing writes nothing: the
+    /// page comes back at `version`.
     pub async fn update_page(
         &self,
         site: SiteId,
@@ -55,6 +51,23 @@ impl UseCases {
         version: i64,
         draft: PageDraft,
     ) -> Result<WebPage> {
+        let at = PageAt::Version { id, version };
+        Ok(self.save_page(site, by, at, draft, None).await?.item)
+    }
+
+    /// Creates a page or saves a new version of one, as
+    /// [`UseCases::create_page`] and [`UseCases::update_page`] do; with
+    /// `links`, the site's addresses, the links of its body to the site
+    /// that lead nowhere come back with it.
+    pub async fn save_page(
+        &self,
+        site: SiteId,
+        by: &Actor,
+        at: PageAt,
+        draft: PageDraft,
+        links: Option<&SiteUrls>,
+    ) -> Result<Saved<WebPage>> {
+        let check = self.links_of(links, &draft.content.body).await?;
         let (html, mut tx, now) = self.render_and_begin(site, &draft.content.body).await?;
         let PageDraft {
             mut content,
@@ -63,20 +76,40 @@ impl UseCases {
         } = draft;
         // A slug changes only when an editor changes it on purpose: a new
         // title alone keeps the address.
-        if !slug_typed && let Some(current) = tx.page_by_id(site, id).await? {
+        if let PageAt::Version { id, .. } = at
+            && !slug_typed
+            && let Some(current) = tx.page_by_id(site, id).await?
+        {
             content.slug = current.content.slug;
         }
         content.contact_ids =
             create_contacts(&mut tx, site, by, contacts, audit::with_page, now).await?;
-        let page = tx
-            .update_page(site, id, version, &content, &html, by.user_id, now)
-            .await?;
-        if page.version == version {
-            return Ok(page);
+        let (page, action, unchanged) = match at {
+            PageAt::New(placement) => {
+                let page = tx
+                    .create_page(
+                        site, placement, &content, slug_typed, &html, by.user_id, now,
+                    )
+                    .await?;
+                (page, "create", false)
+            }
+            PageAt::Version { id, version } => {
+                let page = tx
+                    .update_page(site, id, version, &content, &html, by.user_id, now)
+                    .await?;
+                let unchanged = page.version == version;
+                (page, "update", unchanged)
+            }
+        };
+        let warnings = links::warnings(&mut tx, site, check, &page.path).await?;
+        if !unchanged {
+            let summary = saved(by, &page);
+            commit_with_audit(tx, by, site, ("page", action, page.id), &summary, now).await?;
         }
-        let summary = saved(by, &page);
-        commit_with_audit(tx, by, site, ("page", "update", id), &summary, now).await?;
-        Ok(page)
+        Ok(Saved {
+            item: page,
+            warnings,
+        })
     }
 
     /// Saves an old version of page `id` as its newest, if `version` is

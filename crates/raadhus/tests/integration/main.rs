@@ -34,6 +34,7 @@ mod faults;
 mod hardening;
 mod hostile;
 mod import_rules;
+mod link_warnings;
 mod media_api;
 mod media_cluster;
 mod media_public;

@@ -10,6 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use minijinja::value::{Serde, Value};
+use raadhus_domain::links::{self, LinkWarning};
 use raadhus_domain::{ContactChoice, ContactInput, ValidationErrors, Visibility, date};
 use raadhus_store::StoreError;
 use raadhus_usecases::Error;
@@ -29,6 +30,9 @@ pub(super) struct FormState {
     /// A message above the form (conflict, saved).
     pub(super) message: Option<String>,
     pub(super) notice: Option<Notice>,
+    /// Shown with the notice after a save: links of the saved body to the
+    /// site that lead nowhere or to an old address.
+    pub(super) link_warnings: Vec<LinkWarning>,
     /// Shown right after a save: the browser's copy of the text can go.
     pub(super) saved: bool,
 }
@@ -42,6 +46,7 @@ impl FormState {
             errors: ValidationErrors::new(),
             message: None,
             notice: None,
+            link_warnings: Vec::new(),
             saved: false,
         }
     }
@@ -249,6 +254,7 @@ pub(super) async fn context(
         error_list => Serde(form.errors.errors()),
         message => form.message.clone(),
         notice => Serde(&form.notice),
+        link_warnings => Serde(&form.link_warnings),
         saved => form.saved,
         // Whose text a browser keeps (one computer may serve several editors).
         editor_id => who.user.id,
@@ -259,6 +265,23 @@ pub(super) async fn context(
             label => match &c.job_title { Some(j) => format!("{}, {j}", c.name), None => c.name.clone() },
         }).collect::<Vec<_>>()),
     })
+}
+
+/// The warnings about the links of `body`, as saved on the page at path
+/// `at`: what the editor is told with the notice after a save.
+pub(super) async fn link_warnings(
+    state: &AppState,
+    body: &str,
+    at: &str,
+) -> Result<Vec<LinkWarning>, WebError> {
+    let body = body.to_string();
+    let found = state
+        .usecases()
+        .renderer()
+        .run(move || links::destinations(&body))
+        .await?;
+    let links = links::site_links(found, state.urls().base(), at);
+    Ok(state.store().link_warnings(state.site().id, &links).await?)
 }
 
 /// The message above a form that was not saved for what is typed in it.

@@ -1,11 +1,12 @@
 //! What the news and pages routes share: contact persons given by id or
-//! new, status and times as requests give them, and the body of a `PUT`
-//! that names the version it is based on.
+//! new, status and times as requests give them, the body of a `PUT` that
+//! names the version it is based on, and the warnings a save answers with.
 
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
+use raadhus_domain::links::LinkWarning;
 use raadhus_domain::{ContactChoice, ContactInput, ValidationErrors, date};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::request_body::RequestBodyBuilder;
@@ -20,6 +21,31 @@ use super::doc;
 use super::error::ApiError;
 use super::json::Int;
 use super::records::ContactRequest;
+
+/// A link of a saved body to the site that leads nowhere, or to an old
+/// address.
+#[derive(Serialize, ToSchema)]
+#[schema(as = LinkWarning)]
+pub struct LinkWarningJson {
+    /// The link as the body has it.
+    #[schema(example = "/nyheder/ny-skole")]
+    url: String,
+    /// What is wrong with it, in Danish, for the editor.
+    message: String,
+}
+
+/// The warnings of a save, as the API gives them.
+pub fn warnings_json(warnings: Vec<LinkWarning>) -> Option<Vec<LinkWarningJson>> {
+    Some(
+        warnings
+            .into_iter()
+            .map(|w| LinkWarningJson {
+                url: w.url,
+                message: w.message,
+            })
+            .collect(),
+    )
+}
 
 /// The contact persons of an article or a page, each once.
 pub fn contact_refs() -> RefOr<Schema> {

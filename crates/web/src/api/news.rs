@@ -9,12 +9,13 @@ use jiff::Timestamp;
 use raadhus_domain::paging::page_count;
 use raadhus_domain::{NewsArticle, NewsDraft, NewsForm, ValidationErrors, Visibility, date, news};
 use raadhus_store::{NewsFilter, Page};
+use raadhus_usecases::Saved;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, PartialSchema, ToSchema};
 
 use super::content::{
-    ContactRef, api_time, change_version, contact_refs, created, describe_change, read_contacts,
-    status,
+    ContactRef, LinkWarningJson, api_time, change_version, contact_refs, created, describe_change,
+    read_contacts, status, warnings_json,
 };
 use super::error::ErrorBody;
 use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser, TokenUser};
@@ -55,6 +56,12 @@ pub struct NewsJson {
     created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
+    /// Only in the answer to a save (`POST`, `PUT`): the links of its body
+    /// to this site's news, pages and files that lead nowhere or to an old
+    /// address. The save is done all the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<LinkWarningJson>, required = false)]
+    warnings: Option<Vec<LinkWarningJson>>,
 }
 
 fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
@@ -75,6 +82,15 @@ fn news_json(state: &AppState, a: &NewsArticle) -> NewsJson {
         version: a.version,
         created_at: a.created_at,
         updated_at: a.updated_at,
+        warnings: None,
+    }
+}
+
+/// A saved article, with the warnings about its links.
+fn saved_json(state: &AppState, saved: Saved<NewsArticle>) -> NewsJson {
+    NewsJson {
+        warnings: warnings_json(saved.warnings),
+        ..news_json(state, &saved.item)
     }
 }
 
@@ -288,12 +304,12 @@ pub async fn create(
     JsonBody(req): JsonBody<NewsRequest>,
 ) -> Result<Response, ApiError> {
     let draft = read_request(&req, state.today())?;
-    let article = acting
+    let saved = acting
         .usecases
-        .create_news(acting.site, &acting.actor, draft)
+        .save_news(acting.site, &acting.actor, None, draft, Some(state.urls()))
         .await?;
-    let location = format!("{}/news/{}", super::PREFIX, article.id);
-    Ok(created(location, news_json(&state, &article)))
+    let location = format!("{}/news/{}", super::PREFIX, saved.item.id);
+    Ok(created(location, saved_json(&state, saved)))
 }
 
 /// Change an article
@@ -322,11 +338,12 @@ pub async fn update(
         .ok_or_else(ApiError::not_found)?;
     let version = change_version(req.version, current.version)?;
     let draft = read_request(&req, state.today())?;
-    let article = acting
+    let at = Some((id, version));
+    let saved = acting
         .usecases
-        .update_news(acting.site, &acting.actor, id, version, draft)
+        .save_news(acting.site, &acting.actor, at, draft, Some(state.urls()))
         .await?;
-    Ok(Json(news_json(&state, &article)))
+    Ok(Json(saved_json(&state, saved)))
 }
 
 /// What the news routes add to the document beyond their handlers: the

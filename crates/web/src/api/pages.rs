@@ -7,12 +7,13 @@ use axum::response::Response;
 use jiff::Timestamp;
 use raadhus_domain::page::{PageDraft, PageForm, PageNode, Placement, WebPage, public_only};
 use raadhus_domain::{Visibility, news};
+use raadhus_usecases::{PageAt, Saved};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{PartialSchema, ToSchema};
 
 use super::content::{
-    ContactRef, api_time, change_version, contact_refs, created, describe_change, read_contacts,
-    status,
+    ContactRef, LinkWarningJson, api_time, change_version, contact_refs, created, describe_change,
+    read_contacts, status, warnings_json,
 };
 use super::error::ErrorBody;
 use super::json::{Acting, Id, Int, JsonBody, MaybeTokenUser};
@@ -56,6 +57,12 @@ pub struct PageJson {
     created_at: Timestamp,
     #[schema(value_type = String, format = DateTime)]
     updated_at: Timestamp,
+    /// Only in the answer to a save (`POST`, `PUT`): the links of its body
+    /// to this site's news, pages and files that lead nowhere or to an old
+    /// address. The save is done all the same.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Vec<LinkWarningJson>, required = false)]
+    warnings: Option<Vec<LinkWarningJson>>,
 }
 
 fn page_json(state: &AppState, p: &WebPage) -> PageJson {
@@ -78,6 +85,15 @@ fn page_json(state: &AppState, p: &WebPage) -> PageJson {
         version: p.version,
         created_at: p.created_at,
         updated_at: p.updated_at,
+        warnings: None,
+    }
+}
+
+/// A saved page, with the warnings about its links.
+fn saved_json(state: &AppState, saved: Saved<WebPage>) -> PageJson {
+    PageJson {
+        warnings: warnings_json(saved.warnings),
+        ..page_json(state, &saved.item)
     }
 }
 
@@ -296,12 +312,13 @@ pub async fn create(
         parent_id: parent,
         position: position(req.position)?,
     };
-    let page = acting
+    let at = PageAt::New(placement);
+    let saved = acting
         .usecases
-        .create_page(acting.site, &acting.actor, placement, draft)
+        .save_page(acting.site, &acting.actor, at, draft, Some(state.urls()))
         .await?;
-    let location = format!("{}/pages/{}", super::PREFIX, page.id);
-    Ok(created(location, page_json(&state, &page)))
+    let location = format!("{}/pages/{}", super::PREFIX, saved.item.id);
+    Ok(created(location, saved_json(&state, saved)))
 }
 
 /// Change a page
@@ -349,11 +366,12 @@ pub async fn update(
         }));
     }
     let draft = read_request(&req, current.parent_id.is_none())?;
-    let page = acting
+    let at = PageAt::Version { id, version };
+    let saved = acting
         .usecases
-        .update_page(acting.site, &acting.actor, id, version, draft)
+        .save_page(acting.site, &acting.actor, at, draft, Some(state.urls()))
         .await?;
-    Ok(Json(page_json(&state, &page)))
+    Ok(Json(saved_json(&state, saved)))
 }
 
 /// Where to move a page.

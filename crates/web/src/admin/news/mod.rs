@@ -220,9 +220,17 @@ pub async fn edit_form(
         outcome.notice(&KIND, shown(&article, state.now()), state.now())
     });
     let contacts = article.contacts.iter().map(|c| c.id).collect();
+    let link_warnings = match notice {
+        Some(_) => {
+            let at = urls::news(article.content.slug.as_str());
+            editor::link_warnings(&state, &article.content.body, &at).await?
+        }
+        None => Vec::new(),
+    };
     let form = FormState {
         saved: notice.is_some(),
         notice,
+        link_warnings,
         ..FormState::of(article_values(&article, state.now()), contacts)
     };
     render_form(&state, &who, StatusCode::OK, Some(&article), form).await

@@ -153,9 +153,14 @@ pub async fn edit_form(
         .ok()
         .and_then(|Query(outcome)| outcome.notice(&KIND, shown(&page, now), now));
     let contacts = page.contacts.iter().map(|c| c.id).collect();
+    let link_warnings = match notice {
+        Some(_) => editor::link_warnings(&state, &page.content.body, &page.path).await?,
+        None => Vec::new(),
+    };
     let form = FormState {
         saved: notice.is_some(),
         notice,
+        link_warnings,
         ..FormState::of(page_values(&page, now), contacts)
     };
     render_form(&state, &who, StatusCode::OK, Some(&page), form).await
