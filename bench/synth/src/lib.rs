@@ -355,6 +355,7 @@ pub fn export(n: usize) -> Export {
             news,
             pages: Vec::new(),
             old_paths: Vec::new(),
+            redirects: Vec::new(),
             settings: None,
             audit_log: Vec::new(),
         }],

@@ -158,6 +158,7 @@ fn noun(entity: &str) -> Option<&'static str> {
         "website" => "hjemmesiden",
         "user" => "brugeren",
         "media" => "filen",
+        "redirect" => "omdirigeringen",
         _ => return None,
     })
 }
@@ -246,7 +247,10 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             Told::new("flyttede", title, format!(" til {path}"))
         }
         ("media", "create") => Told::new("uploadede", what, ""),
-        ("contact" | "topic" | "website" | "media", "create" | "update" | "delete") => {
+        (
+            "contact" | "topic" | "website" | "media" | "redirect",
+            "create" | "update" | "delete",
+        ) => {
             let verb = match action {
                 "create" => "oprettede",
                 "update" => "opdaterede",

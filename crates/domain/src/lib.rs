@@ -42,6 +42,7 @@ pub mod news;
 pub mod page;
 pub mod paging;
 pub mod phone;
+pub mod redirect;
 pub mod secret;
 pub mod settings;
 pub mod site;
@@ -61,6 +62,7 @@ pub use news::{
 };
 pub use page::{PageContent, PageDraft, PageForm, PageNode, Placement, WebPage};
 pub use phone::Phone;
+pub use redirect::{Redirect, RedirectInput};
 pub use settings::{FrontPage, SiteSettings};
 pub use site::{Site, SiteId};
 pub use slug::Slug;

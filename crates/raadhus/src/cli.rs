@@ -82,6 +82,9 @@ pub enum Command {
     /// Load an export FILE into an empty database (SQLite or PostgreSQL). The
     /// file is checked completely first; a bad file writes nothing.
     Import { file: PathBuf },
+    /// Manage redirects from addresses of the site (an old site's, say).
+    #[command(subcommand)]
+    Redirects(RedirectsCommand),
     /// Copy the SQLite database to FILE while the server runs (a consistent
     /// snapshot). For PostgreSQL use pg_dump.
     Backup {
@@ -124,6 +127,15 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RedirectsCommand {
+    /// Make redirects from a CSV FILE with the header `from,to` or
+    /// `from,to,permanent` (permanent: 301, true, 302 or false; blank means
+    /// 301). The whole file is checked first, with the stored redirects;
+    /// a bad row names its line and nothing is written.
+    Import { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]

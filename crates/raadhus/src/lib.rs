@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod indexer;
+pub mod redirects;
 pub mod scheduler;
 mod server;
 pub mod transfer;
@@ -20,7 +21,7 @@ use tokio::net::TcpListener;
 use config::{Config, Database};
 
 /// Name of a site created on an empty database when no name is configured.
-const DEFAULT_SITE_NAME: &str = "Raadhus";
+pub(crate) const DEFAULT_SITE_NAME: &str = "Raadhus";
 
 /// Why start-up failed, said in one line.
 #[derive(Debug, thiserror::Error)]

@@ -67,6 +67,12 @@ fn main() -> ExitCode {
             Command::Import { file } => {
                 with_store(&config, async |s| raadhus::transfer::import(s, &file).await).await
             }
+            Command::Redirects(command) => {
+                with_store(&config, async |s| {
+                    raadhus::redirects::run(&usecases(s), command).await
+                })
+                .await
+            }
             Command::Backup { file } => {
                 with_store(&config, async |s| raadhus::transfer::backup(s, &file).await).await
             }

@@ -58,6 +58,18 @@ pub fn read_phone(table: &'static str, s: Option<String>) -> Result<Option<Phone
         .transpose()
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern matching texts that contain `words`
+/// (wildcards in them taken literally).
+pub fn contains_pattern(words: &str) -> String {
+    format!(
+        "%{}%",
+        words
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 /// Stored form of an ordered list of ids: comma-separated, e.g. `3,1`.
 pub fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")

@@ -232,6 +232,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         include_str!("../migrations/sqlite/0011_menu_choice.sql"),
     ),
     (
+        12,
+        "redirects",
+        include_str!("../migrations/sqlite/0012_redirects.sql"),
+    ),
+    (
         15,
         "feedback",
         include_str!("../migrations/sqlite/0015_feedback.sql"),
@@ -289,6 +294,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         11,
         "menu_choice",
         include_str!("../migrations/postgresql/0011_menu_choice.sql"),
+    ),
+    (
+        12,
+        "redirects",
+        include_str!("../migrations/postgresql/0012_redirects.sql"),
     ),
     (
         15,

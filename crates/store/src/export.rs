@@ -123,6 +123,7 @@ impl Store {
                     news: Vec::new(),
                     pages: Vec::new(),
                     old_paths: Vec::new(),
+                    redirects: Vec::new(),
                     settings: None,
                     audit_log: Vec::new(),
                 })
@@ -280,6 +281,9 @@ impl Store {
         }
         for (site_id, old) in export_pages::read_old_paths(conn).await? {
             sites[site(site_id)?].old_paths.push(old);
+        }
+        for (site_id, redirect) in crate::export_redirects::read(conn).await? {
+            sites[site(site_id)?].redirects.push(redirect);
         }
         for (site_id, settings) in export_pages::read_settings(conn).await? {
             sites[site(site_id)?].settings = Some(settings);

@@ -97,6 +97,7 @@ impl Store {
                 "media_revisions",
                 "audit_log",
                 "login_failures",
+                "redirects",
             ] {
                 let sql = format!(
                     "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
@@ -243,7 +244,8 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
         insert_news(conn, site.id, n, &shown).await?;
     }
     export_pages::insert_pages(conn, site.id, &site.pages, shown).await?;
-    export_pages::insert_old_paths(conn, site.id, &site.old_paths).await
+    export_pages::insert_old_paths(conn, site.id, &site.old_paths).await?;
+    crate::export_redirects::insert(conn, site.id, &site.redirects).await
 }
 
 /// What `body` shows of a site's `library` and `contacts`.

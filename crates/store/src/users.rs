@@ -253,6 +253,7 @@ impl Store {
                       WHEN 'website' THEN EXISTS (SELECT 1 FROM websites x WHERE x.id = a.entity_id)
                       WHEN 'user' THEN EXISTS (SELECT 1 FROM users x WHERE x.id = a.entity_id)
                       WHEN 'media' THEN EXISTS (SELECT 1 FROM media x WHERE x.id = a.entity_id)
+                      WHEN 'redirect' THEN EXISTS (SELECT 1 FROM redirects x WHERE x.id = a.entity_id)
                       WHEN 'page' THEN EXISTS (SELECT 1 FROM pages x WHERE x.id = a.entity_id AND x.deleted_at IS NULL)
                       ELSE FALSE
                     END AS present

@@ -18,6 +18,10 @@ pub enum Error {
     /// version `current` meanwhile. Nothing was written.
     #[error("the item is at version {current}, not {expected}")]
     Stale { expected: i64, current: i64 },
+    /// The input clashes with what is stored (a redirect from the same
+    /// address exists); the messages are Danish, per field.
+    #[error("conflict: {0}")]
+    Conflict(ValidationErrors),
     /// Another item of the site has this slug.
     #[error("the slug {0:?} is taken")]
     SlugTaken(String),

@@ -23,6 +23,7 @@ mod links;
 mod media;
 mod news;
 mod pages;
+mod redirects;
 mod render;
 mod settings;
 
@@ -36,6 +37,7 @@ pub use error::Error;
 pub use links::Saved;
 pub use media::{MediaFields, Upload};
 pub use pages::PageAt;
+pub use redirects::{Created, RowError};
 pub use render::Renderer;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -76,6 +76,7 @@ impl From<raadhus_usecases::Error> for WebError {
                 names.join(", ")
             )),
             E::Invalid(errors) => Self::BadRequest(errors.to_string()),
+            E::Conflict(errors) => Self::Conflict(errors.to_string()),
             other => Self::UseCase(other),
         }
     }

@@ -167,6 +167,7 @@ impl Export {
             users: &users.ids,
         };
         let mut sites = Unique::new("site");
+        let mut redirect_ids = HashSet::new();
         let mut contacts = Unique::new("contact person");
         let mut topics = Unique::new("topic");
         let mut websites = Unique::new("website");
@@ -241,6 +242,7 @@ impl Export {
             let site_news: HashSet<i64> = site.news.iter().map(|n| n.id).collect();
             let site_pages = check_site_pages(&at, site, &site_contacts, &media_kinds, &mut pages)?;
             check_old_paths(&at, site, &site_pages, &site_news)?;
+            super::redirects::check_redirects(&at, site, &mut redirect_ids)?;
             check_settings(&at, site, &media_kinds, &site_pages, &site_news)?;
             for (i, a) in site.audit_log.iter().enumerate() {
                 let at = format!("{at}.audit_log[{i}]");

@@ -12,9 +12,11 @@ mod check;
 mod media;
 mod news;
 mod pages;
+mod redirects;
 
 pub use media::{ExportFile, ExportMedia, ExportMediaRevision};
 pub use pages::{ExportOldPath, ExportPage, ExportPageRevision, ExportSettings, page_paths};
+pub use redirects::ExportRedirect;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -103,6 +105,9 @@ pub struct ExportSite {
     /// Old addresses of its pages and articles.
     #[serde(default)]
     pub old_paths: Vec<ExportOldPath>,
+    /// Redirects editors made (absent in files from before them).
+    #[serde(default)]
+    pub redirects: Vec<ExportRedirect>,
     /// Its identity and front page (absent in files from before them, and
     /// for a site never configured).
     #[serde(default)]
@@ -359,7 +364,7 @@ mod tests {
                           "created_at": "2026-02-01T08:00:00Z", "updated_at": "2026-02-01T08:00:00Z",
                           "contact_ids": [4],
                           "revisions": [revision]}],
-                "pages": [], "old_paths": [], "settings": null
+                "pages": [], "old_paths": [], "redirects": [], "settings": null
             }]
         })
     }

@@ -47,6 +47,7 @@ mod page_tree;
 mod pages;
 mod pages_api;
 mod pages_public;
+mod redirects;
 mod reference_article;
 mod render_cache;
 mod rendering;

@@ -27,7 +27,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn offset(self) -> i64 {
+    pub(crate) fn offset(self) -> i64 {
         i64::from(self.number.saturating_sub(1)) * i64::from(self.size)
     }
 }
@@ -139,13 +139,7 @@ impl Store {
     ) -> Result<(Vec<NewsRow>, u64)> {
         let visibility = filter.visibility.map_or("1 = 1", visibility::condition);
         let words = filter.title.as_deref().map(str::trim).unwrap_or_default();
-        let like = format!(
-            "%{}%",
-            words
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = codec::contains_pattern(words);
         // A number, so written into the SQL: the list and the count keep
         // the same parameters.
         let author = filter.author.map_or_else(String::new, |id| {

@@ -23,12 +23,12 @@ use crate::{AppState, WebError};
 /// One field of a form.
 #[derive(Serialize)]
 pub(crate) struct Field {
-    name: &'static str,
+    pub(crate) name: &'static str,
     label: &'static str,
     /// An `<input type>`, or "textarea", "checkbox", "checkboxes".
     kind: &'static str,
     value: String,
-    error: Option<String>,
+    pub(crate) error: Option<String>,
     hint: Option<&'static str>,
     required: bool,
     pub(crate) options: Vec<Choice>,

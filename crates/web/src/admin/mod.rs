@@ -14,6 +14,7 @@ mod notice;
 mod pages;
 mod password_reset;
 mod records;
+mod redirects;
 mod session;
 mod users;
 mod versions;
@@ -85,6 +86,7 @@ pub fn router() -> Router<AppState> {
         .merge(crud::routes::<Website>())
         .merge(media::routes())
         .merge(pages::routes())
+        .merge(redirects::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

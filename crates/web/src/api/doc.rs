@@ -28,7 +28,7 @@ the directory's topics and websites.
 
 Public reads need no token: `GET /api/v1/news` and `GET /api/v1/news/{id}` (published articles \
 only), `GET /api/v1/pages` and `GET /api/v1/pages/{id}` (published pages only), topics, sites (active websites only), search and this document. All writes, and \
-everything about contact persons and revisions, need `Authorization: Bearer <token>`. Tokens are \
+everything about contact persons, redirects and revisions, need `Authorization: Bearer <token>`. Tokens are \
 created with `raadhus token create --user EMAIL --name NAME` (or by an administrator in the \
 admin) and act as that user; revoking the token or disabling the user stops it at once. With a \
 token, news lists and reads also include drafts, scheduled and expired articles. A malformed or \
@@ -49,6 +49,7 @@ This document is generated from the server's code."
         (name = "topics", description = "Topics (emner) of the website directory."),
         (name = "sites", description = "Websites of the directory."),
         (name = "identity", description = "`/site`: the municipality's identity: name, logo, brand colour and the facts the footer shows."),
+        (name = "redirects", description = "Redirects from addresses of this site (an old site's, say) to a page here or an https URL: `301` or `302`, the request's query passed on. Token only."),
         (name = "search", description = "Search over published news and websites."),
         (name = "reports", description = "What visitors did and said, for editors: every report needs a token."),
         (name = "meta", description = "About the API itself."),

@@ -90,6 +90,10 @@ impl From<raadhus_usecases::Error> for ApiError {
         use raadhus_usecases::Error as E;
         match e {
             E::Invalid(errors) => errors.into(),
+            E::Conflict(errors) => Self {
+                status: StatusCode::CONFLICT,
+                ..errors.into()
+            },
             E::NotFound => Self::not_found(),
             E::Stale { expected, current } => Self::new(
                 StatusCode::CONFLICT,

@@ -13,6 +13,7 @@ mod media;
 mod news;
 mod pages;
 mod records;
+mod redirects;
 mod reports;
 mod schema;
 mod search;
@@ -47,6 +48,8 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::show, pages::update, pages::delete))
         .routes(routes!(pages::move_page))
         .routes(routes!(site::show, site::update))
+        .routes(routes!(redirects::list, redirects::create))
+        .routes(routes!(redirects::delete))
         .merge(media::routes())
         .merge(reports::routes())
         .merge(records::routes::<ContactPerson>())

@@ -2,6 +2,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -105,17 +106,20 @@ const BAD_QUERY: &str =
 pub async fn show(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    uri: Uri,
 ) -> Result<Response, WebError> {
     // Only a well-formed slug can name an article: anything else is not
-    // looked for (nor sent to the database).
-    let slug = Slug::parse(&slug).map_err(|_| WebError::NotFound)?;
+    // looked for (nor sent to the database), but may be redirected.
+    let Ok(slug) = Slug::parse(&slug) else {
+        return super::moved::elsewhere(&state, &uri).await;
+    };
     let found = state
         .store()
         .public_news(state.site().id, slug.as_str(), state.now())
         .await?;
     let Some(article) = found else {
-        // An address the article had before its slug changed.
-        return super::moved::from_old_path(&state, &urls::news(slug.as_str())).await;
+        // An address the article had before its slug changed, or a redirect.
+        return super::moved::elsewhere(&state, &uri).await;
     };
     let related = state
         .store()

@@ -1,7 +1,8 @@
 //! Content pages at their paths (`/borger/affald-og-genbrug/storskrald`, any
 //! depth): breadcrumbs through their ancestors, side navigation with their
 //! siblings and subpages, and the subpages listed with their leads
-//! ("Undersider"). An address a page had answers 301 to where it is now.
+//! ("Undersider"). An address a page had answers 301 to where it is now;
+//! any other address a redirect an editor made, or not found.
 
 use axum::extract::State;
 use axum::http::{Method, Uri};
@@ -47,12 +48,15 @@ pub async fn show(
     uri: Uri,
 ) -> Result<Response, WebError> {
     let path = uri.path();
-    if !(method == Method::GET || method == Method::HEAD) || !is_page_path(path) {
+    if !(method == Method::GET || method == Method::HEAD) {
         return Err(WebError::NotFound);
+    }
+    if !is_page_path(path) {
+        return super::moved::elsewhere(&state, &uri).await;
     }
     let (site, now) = (state.site().id, state.now());
     let Some(page) = state.store().public_page(site, path, now).await? else {
-        return super::moved::from_old_path(&state, path).await;
+        return super::moved::elsewhere(&state, &uri).await;
     };
     let store = state.store();
     let lineage = store.page_lineage(site, page.id).await?;
