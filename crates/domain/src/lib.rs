@@ -29,6 +29,7 @@ pub mod audit;
 pub mod bundle;
 pub mod chain;
 pub mod contact;
+pub mod counting;
 pub mod date;
 pub mod description;
 pub mod directory;

@@ -20,7 +20,7 @@ use crate::config::Layer;
     after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate\n  raadhus backup /var/backups/raadhus-$(date +%F).db\n  raadhus export site.json && raadhus --database-url postgres://raadhus@db/raadhus import site.json"
 )]
 pub struct Cli {
-    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, demo).
+    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, demo, counting, …).
     #[arg(long, global = true, env = "RAADHUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -218,6 +218,11 @@ pub struct ServeArgs {
     /// Start with an empty site: do not load the demo content.
     #[arg(long)]
     pub no_demo: bool,
+
+    /// Count nothing: no page views, addresses not found or searches
+    /// without results (RAADHUS_NO_COUNTING=1 does the same).
+    #[arg(long, env = "RAADHUS_NO_COUNTING", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_counting: bool,
 }
 
 impl Cli {
@@ -235,6 +240,7 @@ impl Cli {
             base_url: serve.and_then(|s| s.base_url.clone()),
             log: self.log.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
+            counting: serve.and_then(|s| s.no_counting.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
             cache_max_bytes: serve.and_then(|s| s.cache_max_bytes.clone()),
             max_upload_bytes: serve.and_then(|s| s.max_upload_bytes.clone()),
@@ -268,9 +274,11 @@ mod tests {
             "--bind",
             "127.0.0.1:9",
             "--no-demo",
+            "--no-counting",
         ])
         .unwrap();
         let layer = cli.layer();
+        assert_eq!(layer.counting, Some(false));
         assert_eq!(layer.bind.as_deref(), Some("127.0.0.1:9"));
         assert_eq!(layer.data_dir, Some(PathBuf::from("/srv/raadhus")));
         assert_eq!(layer.demo, Some(false));

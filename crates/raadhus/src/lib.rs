@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod backfill;
 pub mod cli;
 pub mod config;
+pub mod counting;
 pub mod demo;
 pub mod indexer;
 pub mod redirects;
@@ -97,6 +98,10 @@ pub struct Application {
     follower: indexer::Follower,
     renderer: raadhus_usecases::Renderer,
     limits: server::Limits,
+    /// What this node counted, written to the database in the background.
+    counter: raadhus_usecases::Counter,
+    usecases: raadhus_usecases::UseCases,
+    site: raadhus_domain::SiteId,
 }
 
 impl Application {
@@ -212,8 +217,14 @@ impl Application {
             .into_bytes();
         let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
         let renderer = usecases.renderer().clone();
+        let counter = if config.counting {
+            raadhus_usecases::Counter::on()
+        } else {
+            raadhus_usecases::Counter::off()
+        };
+        let site_id = site.id;
         let state = raadhus_web::AppState::new(
-            usecases,
+            usecases.clone(),
             site,
             raadhus_web::Settings {
                 base_url,
@@ -229,6 +240,7 @@ impl Application {
             },
             search,
             cache,
+            counter.clone(),
         )?;
         let router = raadhus_web::router(state);
         Ok(Self {
@@ -242,6 +254,9 @@ impl Application {
                 max_connections: server::limit::max_connections(config.max_connections),
                 request_timeout: config.request_timeout,
             },
+            counter,
+            usecases,
+            site: site_id,
         })
     }
 
@@ -257,9 +272,14 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` completes, then lets open requests finish and
-    /// closes the database.
+    /// Serves until `shutdown` completes, then lets open requests finish,
+    /// writes what was counted and closes the database.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let counting = tokio::spawn(counting::run(
+            self.usecases.clone(),
+            self.counter.clone(),
+            self.site,
+        ));
         let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
         let backfill = tokio::spawn(backfill::run(self.store.clone(), self.renderer));
         let indexer = tokio::spawn(indexer::run(
@@ -271,6 +291,8 @@ impl Application {
         scheduler.abort();
         indexer.abort();
         backfill.abort();
+        counting.abort();
+        counting::write(&self.usecases, &self.counter, self.site).await;
         self.store.close().await;
     }
 }

@@ -40,8 +40,8 @@ fn describe(t: &Transition) -> (&'static str, String) {
 }
 
 /// How often expired sessions, sign-in failures older than a day, feedback
-/// comments older than 90 days and old entries of the change journal are
-/// removed.
+/// comments older than 90 days, counts older than 400 days and old entries
+/// of the change journal are removed.
 const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 
 /// How many of the newest journal entries are kept: a node that was away for
@@ -50,7 +50,7 @@ pub const JOURNAL_KEPT: i64 = 100_000;
 
 /// Runs [`tick`] every [`INTERVAL`] until the task is dropped and now and
 /// then removes expired sessions, old sign-in failures, expired feedback
-/// comments and old journal entries.
+/// comments, old counts and old journal entries.
 pub async fn run(store: Store, clock: Clock) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -76,6 +76,13 @@ pub async fn run(store: Store, clock: Clock) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(comments = n, "deleted expired feedback comments"),
                 Err(e) => tracing::warn!(error = %e, "could not delete expired feedback comments"),
+            }
+            let kept_since =
+                raadhus_domain::counting::kept_since(raadhus_domain::date::local_date(now));
+            match store.prune_counts(kept_since).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(rows = n, "deleted counts older than 400 days"),
+                Err(e) => tracing::warn!(error = %e, "could not delete old counts"),
             }
             match store.prune_changes(JOURNAL_KEPT).await {
                 Ok(0) => {}

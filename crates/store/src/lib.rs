@@ -9,6 +9,7 @@ mod db;
 mod bundle;
 mod codec;
 mod contacts;
+mod counting;
 mod directory;
 mod export;
 mod export_media;
@@ -29,6 +30,7 @@ mod settings;
 mod sites;
 mod users;
 
+pub use counting::{Missed, Tally, Viewed};
 pub use db::{Backend, Changes, WriteTx};
 pub use feedback::{FeedbackComment, FeedbackRow, FeedbackTally};
 pub use journal::{Change, Commit, JournalState, Recorded};

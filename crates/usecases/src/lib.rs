@@ -17,6 +17,7 @@
 mod accounts;
 mod catalog;
 mod clock;
+mod counting;
 mod error;
 mod feedback;
 mod links;
@@ -33,6 +34,7 @@ use raadhus_store::{Audit, Store};
 pub use accounts::{NewSession, RESET_LINK_HOURS, SESSION_HOURS};
 pub use catalog::Record;
 pub use clock::Clock;
+pub use counting::Counter;
 pub use error::Error;
 pub use links::Saved;
 pub use media::{MediaFields, Upload};

@@ -2,6 +2,7 @@
 //! ([`crate::cache`]), a weak `ETag` of the body and a `Last-Modified` of the
 //! site's content, `If-None-Match` and `If-Modified-Since` answered by
 //! `304 Not Modified`, and `br`/`gzip` bodies for clients that take them.
+//! What is served is counted here too ([`crate::counting`]).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::cache::{Cacheable, Encoding, Entry, Flight};
+use crate::counting::{Counted, SearchMiss, Visit};
 
 /// Largest body the cache validators are computed for.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -148,22 +150,29 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     }
     let key = cache_key(request.uri());
     let wants = Wants::of(&request);
+    let visit = Visit::of(&state, &request);
     let cache = state.cache();
     if let Some(entry) = cache.get(&key, state.now()) {
+        visit.served(request.uri().path(), &entry.counted);
         return respond(&state, &key, &entry, &wants, "hit");
     }
     // Rendered once for all who ask at the same time.
     let _rendering = match cache.render_or_wait(&key).await {
         Flight::Render(rendering) => Some(rendering),
         Flight::Waited => match cache.get(&key, state.now()) {
-            Some(entry) => return respond(&state, &key, &entry, &wants, "hit"),
+            Some(entry) => {
+                visit.served(request.uri().path(), &entry.counted);
+                return respond(&state, &key, &entry, &wants, "hit");
+            }
             None => None,
         },
     };
     let key = key.into_owned();
+    let path = request.uri().path().to_string();
     let generation = cache.generation();
     let response = next.run(plain(request)).await;
     if response.status() != StatusCode::OK {
+        visit.answered(&path, response.status());
         return response;
     }
     let Some(entry) = entry_of(&state, response).await else {
@@ -171,6 +180,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     };
     let entry = Arc::new(entry);
     cache.insert(&key, &entry, generation);
+    visit.served(&path, &entry.counted);
     respond(&state, &key, &entry, &wants, "miss")
 }
 
@@ -213,6 +223,10 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
+    let counted = Counted {
+        page: is_html(&parts.headers),
+        search_miss: parts.extensions.remove::<SearchMiss>().map(|m| m.0),
+    };
     // A response that sets a cookie is someone's own: never shared.
     let cacheable = parts
         .extensions
@@ -230,6 +244,7 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
         etag,
         last_modified,
         cacheable,
+        counted,
     ))
 }
 

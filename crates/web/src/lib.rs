@@ -11,6 +11,7 @@ mod breadcrumbs;
 mod cache;
 mod caching;
 mod client;
+mod counting;
 mod error;
 mod figures;
 mod layout;
@@ -92,6 +93,9 @@ struct Inner {
     files: variants::FileCache,
     /// Feedback per client address, counted in memory only.
     feedback_limiter: pages::FeedbackLimiter,
+    /// Views, addresses not found and searches without results, in memory
+    /// until the binary writes them to the database.
+    counter: raadhus_usecases::Counter,
 }
 
 impl AppState {
@@ -102,6 +106,7 @@ impl AppState {
         settings: Settings,
         search: Arc<raadhus_search::SearchIndex>,
         cache: RenderCache,
+        counter: raadhus_usecases::Counter,
     ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
         let templates = Templates::new(&assets)?;
@@ -126,6 +131,7 @@ impl AppState {
                 },
                 files: variants::FileCache::new(settings.media_cache_dir),
                 feedback_limiter: pages::feedback_limiter(),
+                counter,
             }),
         })
     }

@@ -23,6 +23,9 @@ pub struct Config {
     pub log: String,
     /// Load the demo content into an empty database.
     pub demo: bool,
+    /// Count views, addresses not found and searches without results
+    /// (without cookies or personal data; see docs/privacy.md).
+    pub counting: bool,
     /// Largest JSON request body the API accepts, in bytes.
     pub max_body_bytes: usize,
     /// Most memory the render cache of public pages may hold; 0 turns it off.
@@ -76,6 +79,7 @@ pub struct Layer {
     pub base_url: Option<String>,
     pub log: Option<String>,
     pub demo: Option<bool>,
+    pub counting: Option<bool>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_body_bytes: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
@@ -180,6 +184,7 @@ impl Layer {
             base_url: self.base_url.or(lower.base_url),
             log: self.log.or(lower.log),
             demo: self.demo.or(lower.demo),
+            counting: self.counting.or(lower.counting),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             cache_max_bytes: self.cache_max_bytes.or(lower.cache_max_bytes),
             max_upload_bytes: self.max_upload_bytes.or(lower.max_upload_bytes),
@@ -381,6 +386,7 @@ impl Config {
             base_url,
             log,
             demo: layer.demo.unwrap_or(true),
+            counting: layer.counting.unwrap_or(true),
         })
     }
 }

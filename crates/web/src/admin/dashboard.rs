@@ -1,5 +1,6 @@
 //! `/admin`: the editor's start page. What needs doing (notices), their own
-//! drafts, what goes public in the coming week and what went public lately.
+//! drafts, what goes public in the coming week and what went public lately,
+//! the most viewed pages and the addresses most often not found.
 
 use axum::extract::State;
 use axum::response::Html;
@@ -16,7 +17,7 @@ use crate::{AppState, WebError};
 
 /// How far ahead "Planlagt" looks.
 const SCHEDULED_DAYS: i64 = 7;
-/// How many drafts and published articles the page lists.
+/// How many drafts, published articles and report rows the page lists.
 const SHOWN: u32 = 5;
 
 #[derive(Serialize)]
@@ -147,7 +148,11 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<S
             )
         })
         .collect();
+    let most_viewed = super::reports::most_viewed(&state, SHOWN).await?;
+    let not_found = super::reports::most_not_found(&state, SHOWN).await?;
     let ctx = context! {
+        most_viewed => Serde(most_viewed),
+        not_found => Serde(not_found),
         notices => Serde(notices(&state).await?),
         drafts => Serde(drafts),
         draft_count,

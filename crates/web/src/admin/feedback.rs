@@ -1,5 +1,6 @@
 //! What visitors answered to "Fandt du det, du søgte?": beside each page
-//! and article in its editor, and ranked in `/admin/tilbagemeldinger`. Only
+//! and article in its editor, and ranked in `/admin/tilbagemeldinger` (one
+//! of the reports, see [`super::reports`]). Only
 //! signed-in editors see the comments; they are shown as text, never as
 //! HTML.
 
@@ -83,7 +84,11 @@ pub async fn report(
             no: r.tally.no,
         })
         .collect();
-    let ctx = context! { admin_section => SECTION, rows => Serde(rows), days => COMMENT_DAYS };
+    let ctx = context! {
+        rows => Serde(rows),
+        days => COMMENT_DAYS,
+        ..super::reports::frame(&state, SECTION)
+    };
     state
         .render_admin("admin/feedback_report.html", "Tilbagemeldinger", &who, ctx)
         .await

@@ -15,6 +15,7 @@ mod pages;
 mod password_reset;
 mod records;
 mod redirects;
+mod reports;
 mod session;
 mod users;
 mod versions;
@@ -87,6 +88,7 @@ pub fn router() -> Router<AppState> {
         .merge(media::routes())
         .merge(pages::routes())
         .merge(redirects::routes())
+        .merge(reports::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -225,3 +225,25 @@ pub fn page_number() -> RefOr<Schema> {
         .description(Some("1-based page number; missing or blank means 1."))
         .into()
 }
+
+/// How many rows a report lists as a query reads it: 1 to `max`; blank
+/// means the default.
+pub fn report_limit() -> RefOr<Schema> {
+    use raadhus_domain::counting::{DEFAULT_REPORT_ROWS, MAX_REPORT_ROWS};
+    AnyOf::builder()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .minimum(Some(1))
+                .maximum(Some(MAX_REPORT_ROWS)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^ *$")),
+        )
+        .description(Some(format!(
+            "Most rows listed, 1 to {MAX_REPORT_ROWS}; missing or blank means {DEFAULT_REPORT_ROWS}."
+        )))
+        .into()
+}

@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use jiff::Timestamp;
 
 use super::{Cacheable, Tag};
+use crate::counting::Counted;
 
 /// A rendered response, ready to be served again.
 pub struct Entry {
@@ -21,6 +22,8 @@ pub struct Entry {
     gzip: OnceLock<Option<Bytes>>,
     brotli: OnceLock<Option<Bytes>>,
     pub(super) cacheable: Option<Cacheable>,
+    /// What serving it counts as.
+    pub counted: Counted,
     pub(super) last_used: AtomicU64,
 }
 
@@ -50,6 +53,7 @@ impl Entry {
         etag: String,
         last_modified: Option<Timestamp>,
         cacheable: Option<Cacheable>,
+        counted: Counted,
     ) -> Self {
         Self {
             headers,
@@ -59,6 +63,7 @@ impl Entry {
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             cacheable,
+            counted,
             last_used: AtomicU64::new(0),
         }
     }
@@ -101,7 +106,8 @@ impl Entry {
             .map(Bytes::len)
             .sum();
         let tags = self.cacheable.as_ref().map_or(0, |c| c.tags.len()) * size_of::<Tag>();
-        key.len() + headers + self.body.len() + compressed + tags + 256
+        let counted = self.counted.search_miss.as_ref().map_or(0, String::len);
+        key.len() + headers + self.body.len() + compressed + tags + counted + 256
     }
 
     pub(super) fn fresh_at(&self, now: Timestamp) -> bool {

@@ -11,6 +11,7 @@ fn entry(body: &str, tags: Vec<Tag>, expires: Option<Timestamp>) -> Arc<Entry> {
         "W/\"x\"".into(),
         None,
         Some(Cacheable { tags, expires }),
+        crate::counting::Counted::default(),
     ))
 }
 

@@ -11,6 +11,7 @@ use raadhus_search::{Kind, MAX_QUERY_CHARS, Results, SearchQuery};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{Cacheable, Tag};
+use crate::counting::SearchMiss;
 use crate::render::Meta;
 use crate::views::Pages;
 use crate::{AppState, WebError};
@@ -77,7 +78,7 @@ struct HitView {
 pub async fn show(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<(Cacheable, Html<String>), WebError> {
+) -> Result<(Cacheable, Option<SearchMiss>, Html<String>), WebError> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
     let Parsed { query, truncated } = parse(&params);
     let results = if query.text.is_empty() {
@@ -166,9 +167,16 @@ pub async fn show(
         description: Some("Søg i nyheder og alt andet indhold på kommunens hjemmeside."),
         canonical_path: None,
     };
+    // A plain search that found nothing is counted each time it is served
+    // (a search narrowed by type or year is the visitor's own choice).
+    let miss = (results.total == 0 && query.kind.is_none() && query.year.is_none())
+        .then(|| raadhus_domain::counting::search_query(&query.text))
+        .flatten()
+        .map(SearchMiss);
     let cacheable = state.until_next_scheduled(vec![Tag::Search]).await?;
     Ok((
         cacheable,
+        miss,
         state.render_page("search.html", meta, ctx).await?,
     ))
 }

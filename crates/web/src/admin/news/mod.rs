@@ -173,9 +173,12 @@ async fn render_form(
         Some(a) => format!("Rediger: {}", a.content.title),
         None => "Opret nyhed".to_string(),
     };
-    let feedback = match article {
-        Some(a) => Some(super::feedback::beside(state, FeedbackOn::News(a.id)).await?),
-        None => None,
+    let (feedback, views) = match article {
+        Some(a) => (
+            Some(super::feedback::beside(state, FeedbackOn::News(a.id)).await?),
+            Some(super::reports::views_of(state, &urls::news(a.content.slug.as_str())).await?),
+        ),
+        None => (None, None),
     };
     let ctx = context! {
         admin_section => SECTION,
@@ -196,6 +199,7 @@ async fn render_form(
         can_preview => true,
         draft_kind => "nyhed",
         feedback,
+        views,
         ..editor::context(state, who, &form).await?
     };
     let html = state

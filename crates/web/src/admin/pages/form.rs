@@ -87,9 +87,12 @@ async fn render_form(
         None => form.values.get("parent_id").and_then(|v| v.parse().ok()),
     };
     let parent = parent_id.and_then(|id| nodes.iter().find(|n| n.id == id));
-    let feedback = match page {
-        Some(p) => Some(crate::admin::feedback::beside(state, FeedbackOn::Page(p.id)).await?),
-        None => None,
+    let (feedback, views) = match page {
+        Some(p) => (
+            Some(crate::admin::feedback::beside(state, FeedbackOn::Page(p.id)).await?),
+            Some(crate::admin::reports::views_of(state, &p.path).await?),
+        ),
+        None => (None, None),
     };
     let ctx = context! {
         admin_section => SECTION,
@@ -114,6 +117,7 @@ async fn render_form(
         can_preview => true,
         draft_kind => "side",
         feedback,
+        views,
         ..editor::context(state, who, &form).await?
     };
     let html = state

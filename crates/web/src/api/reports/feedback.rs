@@ -36,14 +36,6 @@ pub struct ItemJson {
     comments: Vec<CommentJson>,
 }
 
-/// The feedback report: pages and articles with answers or comments, the
-/// largest share of "Nej" first.
-#[derive(Serialize, ToSchema)]
-#[schema(as = FeedbackReport)]
-pub struct ReportJson {
-    items: Vec<ItemJson>,
-}
-
 fn item(row: FeedbackRow) -> ItemJson {
     ItemJson {
         path: row.path,
@@ -70,14 +62,12 @@ fn item(row: FeedbackRow) -> ItemJson {
 #[utoipa::path(
     get, path = "/reports/feedback", tag = "reports", operation_id = "getFeedbackReport",
     security(("bearerAuth" = [])),
-    responses((status = 200, description = "The report.", body = ReportJson)),
+    responses((status = 200, description = "The pages and articles with answers or comments, the largest share of \"Nej\" first.", body = Vec<ItemJson>)),
 )]
 pub async fn feedback(
     State(state): State<AppState>,
     TokenUser(_user): TokenUser,
-) -> Result<Json<ReportJson>, ApiError> {
+) -> Result<Json<Vec<ItemJson>>, ApiError> {
     let rows = state.store().feedback_report(state.site().id).await?;
-    Ok(Json(ReportJson {
-        items: rows.into_iter().map(item).collect(),
-    }))
+    Ok(Json(rows.into_iter().map(item).collect()))
 }

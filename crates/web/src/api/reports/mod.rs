@@ -1,6 +1,7 @@
 //! `/api/v1/reports/...`: what visitors did and said, for editors (every
-//! report needs a token).
+//! report needs a token). Each answers a plain JSON array.
 
+mod counts;
 mod feedback;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -9,5 +10,9 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(feedback::feedback))
+    OpenApiRouter::new()
+        .routes(routes!(feedback::feedback))
+        .routes(routes!(counts::not_found))
+        .routes(routes!(counts::searches))
+        .routes(routes!(counts::views))
 }

@@ -1,0 +1,30 @@
+//! Writing what this node counted (views, addresses not found, searches
+//! without results; see `raadhus_usecases::Counter`) to the database every
+//! [`INTERVAL`], so that the reports are at most about 10 seconds behind,
+//! and once more when the server stops.
+
+use std::time::Duration;
+
+use raadhus_domain::SiteId;
+use raadhus_usecases::{Counter, UseCases};
+
+/// How often the counts are written.
+pub const INTERVAL: Duration = Duration::from_secs(5);
+
+/// Writes the counts every [`INTERVAL`] until the task is dropped.
+pub async fn run(usecases: UseCases, counter: Counter, site: SiteId) {
+    let mut interval = tokio::time::interval(INTERVAL);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        write(&usecases, &counter, site).await;
+    }
+}
+
+/// Writes the counts now; a failure is logged (the counts wait in memory
+/// for the next time).
+pub async fn write(usecases: &UseCases, counter: &Counter, site: SiteId) {
+    if let Err(e) = usecases.write_counts(counter, site).await {
+        tracing::warn!(error = %raadhus_domain::chain::Chain(&e), "could not write the counts; trying again");
+    }
+}
