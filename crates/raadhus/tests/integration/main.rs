@@ -26,6 +26,7 @@ mod cli;
 mod cluster;
 mod connections;
 mod contract;
+mod counting;
 mod demo_pages;
 mod directory;
 mod discovery;

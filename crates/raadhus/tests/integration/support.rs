@@ -291,13 +291,23 @@ impl TestApp {
         header: &str,
         value: &str,
     ) -> Page {
+        self.send_with_headers(method, path, &[(header, value)])
+            .await
+    }
+
+    /// A request with extra headers.
+    pub async fn send_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+    ) -> Page {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        self.send(
-            self.client
-                .request(method, self.url(path))
-                .header(header, value),
-        )
-        .await
+        let mut request = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request).await
     }
 
     /// GET asking for `encoding`; the body as sent, undecoded.
