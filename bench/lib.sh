@@ -159,3 +159,66 @@ write_section() {
     fi
     log "wrote the $1 section of $RESULTS"
 }
+
+# measure LABEL URL CONNECTIONS ROUND [WRK_ARGS...]: a warm-up, then a
+# measured wrk run (extra wrk arguments, such as headers, after ROUND);
+# appends "connections label round requests/s p50_ms p99_ms errors requests"
+# to $WORK/runs, and the requests of both runs to $WORK/answered.LABEL.
+measure() {
+    local label=$1 url=$2 connections=$3 round=$4 threads=2 warm line
+    shift 4
+    [ "$connections" -ge 2 ] || threads=1
+    log "$label with $connections connections (round $round)"
+    warm=$(wrk -t"$threads" -c"$connections" -d"$WARMUP"s --timeout 10s "$@" \
+        -s "$BENCH_DIR/wrk.lua" "$url" | grep '^WRK_RESULT') || die "wrk gave no result for $url"
+    line=$(wrk -t"$threads" -c"$connections" -d"$DURATION"s --timeout 10s "$@" \
+        -s "$BENCH_DIR/wrk.lua" "$url" | grep '^WRK_RESULT') || die "wrk gave no result for $url"
+    printf '%s\n%s\n' "$warm" "$line" | sed 's/.* requests=\([0-9]*\) .*/\1/' >>"$WORK/answered.$label"
+    awk -v c="$connections" -v label="$label" -v round="$round" '{
+        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
+        printf "%s %s %s %.1f %.3f %.3f %d %d\n", c, label, round, v["requests"] / (v["duration_us"] / 1e6),
+            v["p50_us"] / 1000, v["p99_us"] / 1000, errors, v["requests"]
+    }' <<<"$line" >>"$WORK/runs"
+}
+
+# ratio_table A B: the rows of a results table from $WORK/runs (see
+# measure): per connection count and label the requests done, requests/s
+# (mean of the rounds, lowest and highest), p50, p99 and errors, and for A
+# the ratio A/B of the means, with the lowest and highest ratio of one
+# round's pair of runs.
+ratio_table() {
+    awk -v a="$1" -v b="$2" '
+        {
+            key = $1 SUBSEP $2
+            if (!(key in n)) { keys[++count] = key; conn[key] = $1; name[key] = $2 }
+            n[key]++; rps[key] += $4; p50[key] += $5; p99[key] += $6; err[key] += $7; done[key] += $8
+            if (!(key in lo) || $4 < lo[key]) lo[key] = $4
+            if (!(key in hi) || $4 > hi[key]) hi[key] = $4
+            round[$1 SUBSEP $2 SUBSEP $3] = $4
+            rounds[$1] = ($3 > rounds[$1]) ? $3 : rounds[$1]
+        }
+        END {
+            for (i = 1; i <= count; i++) {
+                k = keys[i]; rps[k] /= n[k]; p50[k] /= n[k]; p99[k] /= n[k]
+            }
+            for (i = 1; i <= count; i++) {
+                k = keys[i]; c = conn[k]
+                ratio = ""
+                if (name[k] == a) {
+                    rlo = ""; rhi = ""
+                    for (r = 1; r <= rounds[c]; r++) {
+                        nb = round[c SUBSEP b SUBSEP r]
+                        if (nb <= 0) continue
+                        q = round[c SUBSEP a SUBSEP r] / nb
+                        if (rlo == "" || q < rlo) rlo = q
+                        if (rhi == "" || q > rhi) rhi = q
+                    }
+                    kb = c SUBSEP b
+                    ratio = (rps[kb] > 0) ? sprintf("**%.2f** (%.2f–%.2f)", rps[k] / rps[kb], rlo, rhi) : "–"
+                }
+                printf "| %s | %s | %d | %.0f (%.0f–%.0f) | %.2f | %.2f | %d | %s |\n", c, name[k], done[k], rps[k],
+                    lo[k], hi[k], p50[k], p99[k], err[k], ratio
+            }
+        }' "$WORK/runs"
+}

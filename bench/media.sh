@@ -108,23 +108,6 @@ wait_ok "$N" "$NGINX_PID" 30
 curl -fsS "$N" | cmp -s - "$WORK/variant.webp" || die "nginx does not serve the variant's bytes"
 curl -fsS "$R$VARIANT" | cmp -s - "$WORK/variant.webp" || die "Raadhus does not serve the variant's bytes"
 
-# measure LABEL URL CONNECTIONS ROUND: a warm-up, then a measured run; appends
-# "connections label round requests/s p50_ms p99_ms errors requests" to $WORK/runs.
-measure() {
-    local threads=2 line
-    [ "$3" -ge 2 ] || threads=1
-    log "$1 with $3 connections (round $4)"
-    wrk -t"$threads" -c"$3" -d"$WARMUP"s --timeout 10s "$2" >/dev/null
-    line=$(wrk -t"$threads" -c"$3" -d"$DURATION"s --timeout 10s -s "$BENCH_DIR/wrk.lua" "$2" |
-        grep '^WRK_RESULT') || die "wrk gave no result for $2"
-    awk -v c="$3" -v label="$1" -v round="$4" '{
-        for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
-        printf "%s %s %s %.1f %.3f %.3f %d %d\n", c, label, round, v["requests"] / (v["duration_us"] / 1e6),
-            v["p50_us"] / 1000, v["p99_us"] / 1000, errors, v["requests"]
-    }' <<<"$line" >>"$WORK/runs"
-}
-
 started=$SECONDS
 for c in $CONNECTIONS; do
     for round in $(seq 1 "$ROUNDS"); do
@@ -152,39 +135,7 @@ bytes=$(stat -c %s "$WORK/www/variant.webp")
     echo
     echo "| Connections | Server | Requests done | Requests/s (mean, min–max) | p50 (ms) | p99 (ms) | Errors | Ratio R/N (rounds' range) |"
     echo "|---:|---|---:|---:|---:|---:|---:|---:|"
-    awk '
-        {
-            key = $1 SUBSEP $2
-            if (!(key in n)) { keys[++count] = key; conn[key] = $1; name[key] = $2 }
-            n[key]++; rps[key] += $4; p50[key] += $5; p99[key] += $6; err[key] += $7; done[key] += $8
-            if (!(key in lo) || $4 < lo[key]) lo[key] = $4
-            if (!(key in hi) || $4 > hi[key]) hi[key] = $4
-            round[$1 SUBSEP $2 SUBSEP $3] = $4
-            rounds[$1] = ($3 > rounds[$1]) ? $3 : rounds[$1]
-        }
-        END {
-            for (i = 1; i <= count; i++) {
-                k = keys[i]; rps[k] /= n[k]; p50[k] /= n[k]; p99[k] /= n[k]
-            }
-            for (i = 1; i <= count; i++) {
-                k = keys[i]; c = conn[k]
-                ratio = ""
-                if (name[k] == "raadhus") {
-                    rlo = ""; rhi = ""
-                    for (r = 1; r <= rounds[c]; r++) {
-                        nn = round[c SUBSEP "nginx" SUBSEP r]
-                        if (nn <= 0) continue
-                        q = round[c SUBSEP "raadhus" SUBSEP r] / nn
-                        if (rlo == "" || q < rlo) rlo = q
-                        if (rhi == "" || q > rhi) rhi = q
-                    }
-                    nk = c SUBSEP "nginx"
-                    ratio = (rps[nk] > 0) ? sprintf("**%.2f** (%.2f–%.2f)", rps[k] / rps[nk], rlo, rhi) : "–"
-                }
-                printf "| %s | %s | %d | %.0f (%.0f–%.0f) | %.2f | %.2f | %d | %s |\n", c, name[k], done[k], rps[k],
-                    lo[k], hi[k], p50[k], p99[k], err[k], ratio
-            }
-        }' "$WORK/runs"
+    ratio_table raadhus nginx
 } >"$WORK/section"
 write_section media "$WORK/section"
 cat "$WORK/section"

@@ -105,11 +105,22 @@ async function adminPages(page) {
   const user = await userRow(page, 'Bo Hansen').getAttribute('id');
   await follow(page, 'tr:has(th:text-is("Bo Hansen")) form[action$="/nulstil"] button');
   const reset = new URL(await page.inputValue('#nulstil-link')).pathname;
+  // Something for the reports: an address not found and a search without
+  // results (written to the database within 5 seconds).
+  await page.goto(`${base}/findes-ikke-e2e?fra=nyhedsbrev`);
+  await page.goto(`${base}/soeg?q=ingenting+her`);
+  for (let i = 0; i < 50; i++) {
+    await page.goto(`${base}/admin/rapporter/ikke-fundet`);
+    if (await page.locator('tbody tr').count() > 0) break;
+    await page.waitForTimeout(200);
+  }
   return [
     '/admin', '/admin/nyheder', '/admin/nyheder?status=scheduled', '/admin/nyheder/ny', article, `${article}/versioner`,
     '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner', '/admin/hjemmesider', website,
     `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`, '/admin/log',
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
+    '/admin/rapporter', '/admin/rapporter/ikke-fundet', '/admin/rapporter/soegninger',
+    '/admin/rapporter/visninger', '/admin/tilbagemeldinger',
   ];
 }
 

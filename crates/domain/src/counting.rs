@@ -41,16 +41,19 @@ pub const DEFAULT_REPORT_ROWS: u32 = 100;
 pub const MAX_REPORT_ROWS: u32 = 1000;
 
 /// Reads how many rows a report is asked to list (`?limit=`): missing or
-/// blank means [`DEFAULT_REPORT_ROWS`]; otherwise a whole number from 1 to
-/// [`MAX_REPORT_ROWS`], or `None`.
+/// only spaces means [`DEFAULT_REPORT_ROWS`]; otherwise digits only, a
+/// whole number from 1 to [`MAX_REPORT_ROWS`], or `None`.
 pub fn report_rows(value: Option<&str>) -> Option<u32> {
-    match value.map(str::trim) {
-        None | Some("") => Some(DEFAULT_REPORT_ROWS),
-        Some(v) => v
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=MAX_REPORT_ROWS).contains(n)),
+    let Some(value) = value.filter(|v| !v.chars().all(|c| c == ' ')) else {
+        return Some(DEFAULT_REPORT_ROWS);
+    };
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (1..=MAX_REPORT_ROWS).contains(n))
 }
 
 /// First segments of paths that are not public pages: the admin, the API,
@@ -312,7 +315,7 @@ mod tests {
         assert_eq!(report_rows(Some(" ")), Some(DEFAULT_REPORT_ROWS));
         assert_eq!(report_rows(Some("1")), Some(1));
         assert_eq!(report_rows(Some("1000")), Some(MAX_REPORT_ROWS));
-        for bad in ["0", "1001", "-1", "ti", "1.5"] {
+        for bad in ["0", "1001", "-1", "+5", " 5", "\u{85}", "ti", "1.5"] {
             assert_eq!(report_rows(Some(bad)), None, "{bad:?}");
         }
     }

@@ -103,7 +103,9 @@ async fn addresses_not_found_are_counted_by_path_without_their_query() {
     assert_eq!(rest, ["/Om%20os", "/nyheder/findes-ikke"], "{rows:?}");
     let first = &rows[0];
     assert_eq!(
-        first.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()),
+        first
+            .as_object()
+            .map(|o| o.keys().cloned().collect::<Vec<_>>()),
         Some(vec![
             "count".to_string(),
             "last_seen".to_string(),
@@ -115,7 +117,12 @@ async fn addresses_not_found_are_counted_by_path_without_their_query() {
 
     // `limit` bounds the list; a bad one is a JSON error.
     let one = app
-        .api("GET", "/api/v1/reports/not-found?limit=1", Some(&token), None)
+        .api(
+            "GET",
+            "/api/v1/reports/not-found?limit=1",
+            Some(&token),
+            None,
+        )
         .await;
     assert_eq!(one.json().as_array().map(Vec::len), Some(1));
     for bad in ["0", "1001", "mange"] {
@@ -149,8 +156,7 @@ async fn every_report_needs_a_token() {
         let operation = &doc["paths"][format!("/api/v1/reports/{name}")]["get"];
         assert_eq!(operation["tags"], json!(["reports"]), "{name}");
         assert_eq!(
-            operation["responses"]["200"]["content"]["application/json"]["schema"]["type"],
-            "array",
+            operation["responses"]["200"]["content"]["application/json"]["schema"]["type"], "array",
             "{name}: {operation}"
         );
     }
@@ -267,10 +273,7 @@ async fn views_are_counted_for_browsers_but_not_robots() {
     );
     let report = app.get_as(&session, "/admin/rapporter/visninger").await;
     assert_eq!(report.status, StatusCode::OK);
-    assert_eq!(
-        report.texts("tbody td[data-label=Visninger]"),
-        ["5", "1"]
-    );
+    assert_eq!(report.texts("tbody td[data-label=Visninger]"), ["5", "1"]);
     assert_eq!(
         report.attrs("tbody th a", "href"),
         [
@@ -303,7 +306,10 @@ async fn the_admin_reports_show_what_was_not_found_with_a_way_to_redirect_it() {
         ]
     );
     assert_eq!(
-        overview.attrs("nav[aria-label=Administration] a[aria-current=page]", "href"),
+        overview.attrs(
+            "nav[aria-label=Administration] a[aria-current=page]",
+            "href"
+        ),
         ["/admin/rapporter"]
     );
 
@@ -312,16 +318,26 @@ async fn the_admin_reports_show_what_was_not_found_with_a_way_to_redirect_it() {
     assert_eq!(missing.texts("tbody th"), ["/børn/skole"]);
     assert_eq!(missing.texts("tbody td[data-label=Gange]"), ["2"]);
     let link = missing.attrs("tbody a", "href");
-    assert_eq!(link, ["/admin/omdirigeringer/ny?fra=%2Fb%25C3%25B8rn%2Fskole"]);
+    assert_eq!(
+        link,
+        ["/admin/omdirigeringer/ny?fra=%2Fb%25C3%25B8rn%2Fskole"]
+    );
     let form = app.get_as(&session, &link[0]).await;
-    assert_eq!(form.attrs("input[name=from]", "value"), ["/b%C3%B8rn/skole"]);
+    assert_eq!(
+        form.attrs("input[name=from]", "value"),
+        ["/b%C3%B8rn/skole"]
+    );
 
     // Redirected: said so, and no more "Opret omdirigering".
     let made = app
         .post_as(
             &session,
             "/admin/omdirigeringer/ny",
-            &[("from", "/b%C3%B8rn/skole"), ("to", "/"), ("permanent", "1")],
+            &[
+                ("from", "/b%C3%B8rn/skole"),
+                ("to", "/"),
+                ("permanent", "1"),
+            ],
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
@@ -338,10 +354,7 @@ async fn the_admin_reports_show_what_was_not_found_with_a_way_to_redirect_it() {
 
     let searches = app.get_as(&session, "/admin/rapporter/soegninger").await;
     assert_eq!(searches.texts("tbody th"), ["skøjte"]);
-    assert_eq!(
-        searches.attrs("tbody a", "href"),
-        ["/soeg?q=sk%C3%B8jte"]
-    );
+    assert_eq!(searches.attrs("tbody a", "href"), ["/soeg?q=sk%C3%B8jte"]);
     // "Tilbagemeldinger" is one of the reports.
     let feedback = app.get_as(&session, "/admin/tilbagemeldinger").await;
     assert_eq!(
@@ -360,7 +373,10 @@ async fn the_counts_are_written_when_the_server_stops() {
     app.stop().await;
     let kept = store.not_found_report(site, 10).await.unwrap();
     assert_eq!(kept.len(), 1);
-    assert_eq!((kept[0].key.as_str(), kept[0].hits), ("/sidst-foer-stop", 1));
+    assert_eq!(
+        (kept[0].key.as_str(), kept[0].hits),
+        ("/sidst-foer-stop", 1)
+    );
 }
 
 #[tokio::test]
@@ -368,24 +384,31 @@ async fn a_scanner_cannot_fill_the_database() {
     let app = TestApp::spawn().await;
     let today = raadhus_domain::date::local_date(jiff::Timestamp::now());
     let full = Tally {
-        not_found: (0..MAX_ROWS)
-            .map(|i| (format!("/wp-{i}"), 1))
-            .collect(),
+        not_found: (0..MAX_ROWS).map(|i| (format!("/wp-{i}"), 1)).collect(),
         searches: (0..MAX_ROWS).map(|i| (format!("s{i}"), 1)).collect(),
         ..Tally::default()
     };
     let now = jiff::Timestamp::now();
-    app.store.add_counts(app.site, &full, today, now).await.unwrap();
+    app.store
+        .add_counts(app.site, &full, today, now)
+        .await
+        .unwrap();
     let more = Tally {
         not_found: vec![("/ny-side".into(), 50), ("/wp-7".into(), 2)],
         searches: vec![("ny søgning".into(), 50), ("s7".into(), 2)],
         ..Tally::default()
     };
-    app.store.add_counts(app.site, &more, today, now).await.unwrap();
+    app.store
+        .add_counts(app.site, &more, today, now)
+        .await
+        .unwrap();
     let kept = app.store.not_found_report(app.site, 1000).await.unwrap();
     assert_eq!(kept[0].key, "/wp-7", "kept ones grow");
     assert_eq!(kept[0].hits, 3);
-    assert!(kept.iter().all(|r| r.key != "/ny-side"), "full: no new ones");
+    assert!(
+        kept.iter().all(|r| r.key != "/ny-side"),
+        "full: no new ones"
+    );
     let searches = app.store.search_report(app.site, 1).await.unwrap();
     assert_eq!((searches[0].key.as_str(), searches[0].hits), ("s7", 3));
     let all = app.store.search_report(app.site, u32::MAX).await.unwrap();
@@ -417,16 +440,15 @@ async fn counts_older_than_four_hundred_days_are_deleted() {
         .unwrap();
     let deleted = app.store.prune_counts(kept_since(today)).await.unwrap();
     assert_eq!(deleted, 3);
-    let views = app
-        .store
-        .views_report(app.site, old_day, 10)
-        .await
-        .unwrap();
+    let views = app.store.views_report(app.site, old_day, 10).await.unwrap();
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].path, "/ny");
     let missed = app.store.not_found_report(app.site, 10).await.unwrap();
     assert_eq!(missed.len(), 1);
-    assert_eq!(app.store.search_report(app.site, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store.search_report(app.site, 10).await.unwrap().len(),
+        1
+    );
     app.stop().await;
 }
 
@@ -475,7 +497,10 @@ async fn nothing_is_counted_when_counting_is_off() {
     let session = app.editor().await;
     let overview = app.get_as(&session, "/admin/rapporter").await;
     assert!(
-        overview.texts(".notice").iter().any(|t| t.contains("Optællingen er slået fra")),
+        overview
+            .texts(".notice")
+            .iter()
+            .any(|t| t.contains("Optællingen er slået fra")),
         "{}",
         overview.body
     );
@@ -486,7 +511,13 @@ async fn nothing_is_counted_when_counting_is_off() {
     let since = raadhus_domain::counting::report_since(raadhus_domain::date::local_date(
         jiff::Timestamp::now(),
     ));
-    assert!(store.views_report(site, since, 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .views_report(site, since, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.not_found_report(site, 10).await.unwrap().is_empty());
     assert!(store.search_report(site, 10).await.unwrap().is_empty());
 }

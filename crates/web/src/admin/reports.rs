@@ -213,8 +213,5 @@ async fn views(State(state): State<AppState>, who: SignedIn) -> Result<Html<Stri
 /// editor.
 pub(super) async fn views_of(state: &AppState, path: &str) -> Result<i64, WebError> {
     let since = report_since(state.today());
-    Ok(state
-        .store()
-        .views_of(state.site().id, path, since)
-        .await?)
+    Ok(state.store().views_of(state.site().id, path, since).await?)
 }

@@ -92,7 +92,10 @@ pub async fn not_found(
     query: Result<Query<LimitQuery>, QueryRejection>,
 ) -> Result<Json<Vec<NotFoundJson>>, ApiError> {
     let limit = rows(query)?;
-    let rows = state.store().not_found_report(state.site().id, limit).await?;
+    let rows = state
+        .store()
+        .not_found_report(state.site().id, limit)
+        .await?;
     Ok(Json(
         rows.into_iter()
             .map(|r| NotFoundJson {
