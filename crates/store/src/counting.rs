@@ -246,25 +246,30 @@ async fn add_misses(
          SET hits = {table}.hits + excluded.hits, last_seen = excluded.last_seen"
     );
     for (key, hits) in rows {
-        let updated = on_conn!(&mut tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(update.as_str()))
-            .bind(site.0)
-            .bind(key)
-            .bind(hits)
-            .bind(now)
-            .execute(&mut *c)
-            .await
-            .map(|r| r.rows_affected()))?;
-        if updated == 0 && room > 0 {
-            on_conn!(&mut tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(insert.as_str()))
-                .bind(site.0)
-                .bind(key)
-                .bind(hits)
-                .bind(now)
-                .execute(&mut *c)
-                .await
-                .map(drop))?;
+        let miss = (site, key.as_str(), *hits, now);
+        if add_miss(tx, &update, miss).await? == 0 && room > 0 {
+            add_miss(tx, &insert, miss).await?;
             room -= 1;
         }
     }
     Ok(())
+}
+
+/// Runs `sql` (an update or insert of [`add_misses`]) with the site, the
+/// key, the hits and the time as `$1` to `$4`; returns the rows it wrote.
+async fn add_miss(
+    tx: &mut WriteTx,
+    sql: &str,
+    (site, key, hits, now): (SiteId, &str, i64, &str),
+) -> Result<u64> {
+    Ok(
+        on_conn!(&mut tx.conn(), c => sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(site.0)
+        .bind(key)
+        .bind(hits)
+        .bind(now)
+        .execute(&mut *c)
+        .await
+        .map(|r| r.rows_affected()))?,
+    )
 }
