@@ -119,8 +119,9 @@ async function adminPages(page) {
     '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner', '/admin/hjemmesider', website,
     `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`, '/admin/log',
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
+    '/admin/omdirigeringer', '/admin/omdirigeringer/ny?fra=/gammel-side', '/admin/tilbagemeldinger',
     '/admin/rapporter', '/admin/rapporter/ikke-fundet', '/admin/rapporter/soegninger',
-    '/admin/rapporter/visninger', '/admin/tilbagemeldinger',
+    '/admin/rapporter/visninger',
   ];
 }
 
