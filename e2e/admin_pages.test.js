@@ -122,6 +122,7 @@ async function adminPages(page) {
     '/admin/omdirigeringer', '/admin/omdirigeringer/ny?fra=/gammel-side', '/admin/tilbagemeldinger',
     '/admin/rapporter', '/admin/rapporter/ikke-fundet', '/admin/rapporter/soegninger',
     '/admin/rapporter/visninger',
+    '/admin/anbefalede-resultater', '/admin/anbefalede-resultater/ny', '/admin/anbefalede-resultater/1/slet',
   ];
 }
 
