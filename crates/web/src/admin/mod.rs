@@ -89,11 +89,8 @@ pub fn router() -> Router<AppState> {
         .merge(media::routes())
         .merge(pages::routes())
         .merge(redirects::routes())
-<<<<<<< HEAD
-        .merge(reports::routes())
-=======
         .merge(best_bets::routes())
->>>>>>> main
+        .merge(reports::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
