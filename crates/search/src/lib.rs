@@ -6,6 +6,7 @@
 //! and a missing or damaged index is rebuilt rather than being fatal.
 
 mod analyzer;
+mod compound;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -22,6 +23,14 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Name of the analyzer in the index.
 const DANISH: &str = "da";
+/// Name of the analyzer of the field of compound parts. The number is
+/// raised when the splitting changes: the schema then differs, and an
+/// index built by an older version is rebuilt on start.
+const DANISH_PARTS: &str = "da_parts_1";
+/// The same for a query: a word that is not a compound is kept.
+const DANISH_PARTS_QUERY: &str = "da_parts_query";
+/// Weight of a match in the parts of a compound, below a whole word's.
+const PARTS_BOOST: f32 = 0.4;
 /// Words shorter than this are not matched with typos.
 const FUZZY_MIN_CHARS: usize = 5;
 /// Longest query text taken into account; the pages cut longer queries here
@@ -149,6 +158,8 @@ struct Fields {
     file_label: Field,
     file_size: Field,
     links: Field,
+    /// The parts of the compounds of title, summary and body.
+    parts: Field,
 }
 
 pub struct SearchIndex {
@@ -179,6 +190,14 @@ fn schema() -> (Schema, Fields) {
         file_label: builder.add_text_field("file_label", STORED),
         file_size: builder.add_u64_field("file_size", STORED),
         links: builder.add_text_field("links", STRING),
+        parts: builder.add_text_field(
+            "parts",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(DANISH_PARTS)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -211,6 +230,12 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(DANISH, analyzer::danish());
+        index
+            .tokenizers()
+            .register(DANISH_PARTS, analyzer::danish_parts(false));
+        index
+            .tokenizers()
+            .register(DANISH_PARTS_QUERY, analyzer::danish_parts(true));
         let writer = index
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| match e {
@@ -322,6 +347,9 @@ impl SearchIndex {
                 f.summary => d.summary.as_str(),
                 f.body => d.body.as_str(),
                 f.url => d.url.as_str(),
+                f.parts => d.title.as_str(),
+                f.parts => d.summary.as_str(),
+                f.parts => d.body.as_str(),
             );
             if let Some(date) = &d.date {
                 document.add_text(f.date, date);
@@ -342,10 +370,9 @@ impl SearchIndex {
     }
 
     /// The words of `text` as the index sees them.
-    fn terms(&self, field: Field, text: &str) -> Vec<String> {
-        let mut analyzer = match self.index.tokenizer_for_field(field) {
-            Ok(a) => a,
-            Err(_) => return Vec::new(),
+    fn terms(&self, analyzer: &str, text: &str) -> Vec<String> {
+        let Some(mut analyzer) = self.index.tokenizers().get(analyzer) else {
+            return Vec::new();
         };
         let mut stream = analyzer.token_stream(text);
         let mut terms = Vec::new();
@@ -373,7 +400,7 @@ impl SearchIndex {
         let weighted = [(f.title, 3.0_f32), (f.summary, 1.5), (f.body, 1.0)];
         let mut must: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for (phrase, piece) in parts.into_iter().take(MAX_QUERY_PARTS) {
-            let terms = self.terms(f.body, piece);
+            let terms = self.terms(DANISH, piece);
             if terms.is_empty() {
                 continue;
             }
@@ -404,6 +431,9 @@ impl SearchIndex {
                     }
                 }
             }
+            if !phrase && terms.len() == 1 {
+                alternatives.extend(self.parts_query(piece));
+            }
             must.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
         if must.is_empty() {
@@ -424,6 +454,26 @@ impl SearchIndex {
             ));
         }
         Some(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// A word in the parts of compounds, weighing less than a whole word:
+    /// "skole" finds "Byskole", and a compound finds the compounds it is
+    /// part of ("cykelsti" finds "supercykelstien").
+    fn parts_query(&self, word: &str) -> Option<(Occur, Box<dyn TantivyQuery>)> {
+        let mut parts: Vec<Term> = self
+            .terms(DANISH_PARTS_QUERY, word)
+            .iter()
+            .map(|t| Term::from_field_text(self.fields.parts, t))
+            .collect();
+        let query: Box<dyn TantivyQuery> = match parts.len() {
+            0 => return None,
+            1 => Box::new(TermQuery::new(
+                parts.remove(0),
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => Box::new(PhraseQuery::new(parts)),
+        };
+        Some((Occur::Should, Box::new(BoostQuery::new(query, PARTS_BOOST))))
     }
 
     pub fn search(&self, query: &SearchQuery) -> Result<Results, SearchError> {

@@ -54,6 +54,7 @@ mod render_cache;
 mod rendering;
 mod scheduling;
 mod search;
+mod search_danish;
 mod search_pages;
 mod site_settings;
 mod transfer;
