@@ -17,20 +17,9 @@ fn news(id: i64, title: &str) -> Document {
     }
 }
 
+/// The titles found for `text`, sorted.
 fn titles(index: &SearchIndex, text: &str) -> Vec<String> {
-    let query = SearchQuery {
-        text: text.into(),
-        page: 1,
-        per_page: 10,
-        ..SearchQuery::default()
-    };
-    let mut titles: Vec<String> = index
-        .search(&query)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.title)
-        .collect();
+    let mut titles = ranked(index, text);
     titles.sort();
     titles
 }
