@@ -7,14 +7,13 @@
 
 mod analyzer;
 mod compound;
+mod query;
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
-};
+use tantivy::query::TermQuery;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -29,15 +28,9 @@ const DANISH: &str = "da";
 const DANISH_PARTS: &str = "da_parts_1";
 /// The same for a query: a word that is not a compound is kept.
 const DANISH_PARTS_QUERY: &str = "da_parts_query";
-/// Weight of a match in the parts of a compound, below a whole word's.
-const PARTS_BOOST: f32 = 0.4;
-/// Words shorter than this are not matched with typos.
-const FUZZY_MIN_CHARS: usize = 5;
 /// Longest query text taken into account; the pages cut longer queries here
 /// and tell the visitor.
 pub const MAX_QUERY_CHARS: usize = 500;
-/// Most words (and phrases) of a query that are searched for.
-const MAX_QUERY_PARTS: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -144,6 +137,8 @@ pub struct Hit {
 pub struct Results {
     pub hits: Vec<Hit>,
     pub total: usize,
+    /// No document has all the words: these have some of them.
+    pub partial: bool,
 }
 
 struct Fields {
@@ -369,115 +364,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The words of `text` as the index sees them.
-    fn terms(&self, analyzer: &str, text: &str) -> Vec<String> {
-        let Some(mut analyzer) = self.index.tokenizers().get(analyzer) else {
-            return Vec::new();
-        };
-        let mut stream = analyzer.token_stream(text);
-        let mut terms = Vec::new();
-        while stream.advance() {
-            terms.push(stream.token().text.clone());
-        }
-        terms
-    }
-
-    /// Builds the query: every word (or quoted phrase) must match title, summary
-    /// or body; the title weighs most. Words of 5+ letters also match with one
-    /// typo. Any input is accepted: there is no query syntax to get wrong.
-    fn build(&self, query: &SearchQuery) -> Option<Box<dyn TantivyQuery>> {
-        let f = &self.fields;
-        let text: String = query.text.chars().take(MAX_QUERY_CHARS).collect();
-        let mut parts: Vec<(bool, &str)> = Vec::new();
-        for (i, piece) in text.split('"').enumerate() {
-            let phrase = i % 2 == 1;
-            if phrase {
-                parts.push((true, piece));
-            } else {
-                parts.extend(piece.split_whitespace().map(|w| (false, w)));
-            }
-        }
-        let weighted = [(f.title, 3.0_f32), (f.summary, 1.5), (f.body, 1.0)];
-        let mut must: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        for (phrase, piece) in parts.into_iter().take(MAX_QUERY_PARTS) {
-            let terms = self.terms(DANISH, piece);
-            if terms.is_empty() {
-                continue;
-            }
-            let mut alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-            for &(field, boost) in &weighted {
-                let field_terms: Vec<Term> = terms
-                    .iter()
-                    .map(|t| Term::from_field_text(field, t))
-                    .collect();
-                if phrase && field_terms.len() > 1 {
-                    let q = PhraseQuery::new(field_terms);
-                    alternatives
-                        .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-                    continue;
-                }
-                for (term, word) in field_terms.into_iter().zip(&terms) {
-                    let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(exact), boost)),
-                    ));
-                    if !phrase && word.chars().count() >= FUZZY_MIN_CHARS {
-                        let fuzzy = FuzzyTermQuery::new(term, 1, true);
-                        alternatives.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5)),
-                        ));
-                    }
-                }
-            }
-            if !phrase && terms.len() == 1 {
-                alternatives.extend(self.parts_query(piece));
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-        }
-        if must.is_empty() {
-            return None;
-        }
-        if let Some(kind) = query.kind {
-            let term = Term::from_field_text(f.kind, kind.as_str());
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        if let Some(year) = query.year {
-            let term = Term::from_field_u64(f.year, year);
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        Some(Box::new(BooleanQuery::new(must)))
-    }
-
-    /// A word in the parts of compounds, weighing less than a whole word:
-    /// "skole" finds "Byskole", and a compound finds the compounds it is
-    /// part of ("cykelsti" finds "supercykelstien").
-    fn parts_query(&self, word: &str) -> Option<(Occur, Box<dyn TantivyQuery>)> {
-        let mut parts: Vec<Term> = self
-            .terms(DANISH_PARTS_QUERY, word)
-            .iter()
-            .map(|t| Term::from_field_text(self.fields.parts, t))
-            .collect();
-        let query: Box<dyn TantivyQuery> = match parts.len() {
-            0 => return None,
-            1 => Box::new(TermQuery::new(
-                parts.remove(0),
-                IndexRecordOption::WithFreqs,
-            )),
-            _ => Box::new(PhraseQuery::new(parts)),
-        };
-        Some((Occur::Should, Box::new(BoostQuery::new(query, PARTS_BOOST))))
-    }
-
     pub fn search(&self, query: &SearchQuery) -> Result<Results, SearchError> {
-        let Some(q) = self.build(query) else {
+        let Some(built) = self.build(query) else {
             return Ok(Results::default());
         };
         let searcher = self.reader.searcher();
@@ -490,15 +378,26 @@ impl SearchIndex {
             .saturating_sub(1)
             .saturating_mul(per_page)
             .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let (top, total) = searcher.search(
-            &q,
-            &(
-                TopDocs::with_limit(per_page)
-                    .and_offset(offset)
-                    .order_by_score(),
-                Count,
-            ),
-        )?;
+        let collector = (
+            TopDocs::with_limit(per_page)
+                .and_offset(offset)
+                .order_by_score(),
+            Count,
+        );
+        let mut q = built.all();
+        let (mut top, mut total) = searcher.search(&q, &collector)?;
+        let mut partial = false;
+        if total == 0 {
+            // No document has all the words: those with the most of them.
+            for minimum in (1..built.words.len()).rev() {
+                let some = built.at_least(minimum);
+                let (some_top, some_total) = searcher.search(&some, &collector)?;
+                if some_total > 0 {
+                    (q, top, total, partial) = (some, some_top, some_total, true);
+                    break;
+                }
+            }
+        }
         let f = &self.fields;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snippets.set_max_num_chars(220);
@@ -542,7 +441,11 @@ impl SearchIndex {
                 score,
             });
         }
-        Ok(Results { hits, total })
+        Ok(Results {
+            hits,
+            total,
+            partial,
+        })
     }
 
     /// How many documents the index holds.

@@ -225,3 +225,56 @@ fn an_index_of_another_schema_is_built_anew() {
     index.replace_all(&[news(1, "Byskole")], "db:1").unwrap();
     assert_eq!(ranked(&index, "skole"), ["Byskole"]);
 }
+
+/// The titles found for `text`, best first, and whether only some of the
+/// words were found.
+fn found(index: &SearchIndex, text: &str) -> (Vec<String>, bool) {
+    let query = SearchQuery {
+        text: text.into(),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let results = index.search(&query).unwrap();
+    let titles = results.hits.into_iter().map(|h| h.title).collect();
+    (titles, results.partial)
+}
+
+#[test]
+fn without_a_document_with_all_words_those_with_most_of_them_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                news(1, "Nye skoler i kommunen"),
+                news(2, "Flere pladser i børnehaver"),
+                news(3, "Skoler og børnehaver holder lukket"),
+                news(4, "Havnen får ny kaj"),
+                news(5, "Sommerfest på havnen med musik"),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    // All the words in one document: that one only, not partial.
+    assert_eq!(
+        found(&index, "skoler og børnehaver"),
+        (
+            vec!["Skoler og børnehaver holder lukket".to_string()],
+            false
+        )
+    );
+    // No document has all three words: the one with two of them first, then
+    // those with one, and the results say so.
+    let (titles, partial) = found(&index, "sommerfest havnen skoler");
+    assert!(partial);
+    assert_eq!(titles, ["Sommerfest på havnen med musik"]);
+    let (titles, partial) = found(&index, "kaj musik");
+    assert!(partial);
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    // Stop words never block a result.
+    assert_eq!(found(&index, "havnen og i på"), found(&index, "havnen"));
+    assert!(!found(&index, "havnen").1);
+    // A word found nowhere gives nothing rather than everything.
+    assert_eq!(found(&index, "rumskib"), (Vec::new(), false));
+}

@@ -91,3 +91,34 @@ async fn a_word_finds_the_compounds_it_is_part_of_in_the_page_and_the_api() {
     assert_eq!(page.texts(".search-hit__title"), ["Supercykelstien åbner"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_search_without_a_match_for_all_words_shows_those_with_some_and_says_so() {
+    let app = compounds().await;
+    // "og" is a stop word; no document has both other words.
+    let api = app
+        .get("/api/v1/search?q=madaffald+og+sommerfest")
+        .await
+        .json();
+    assert_eq!(api["partial"], true, "{api}");
+    assert_eq!(api["total"], 2, "{api}");
+    let page = app.get("/soeg?q=madaffald+og+sommerfest").await;
+    assert_eq!(
+        sorted(page.texts(".search-hit__title")),
+        ["Fjordskolen holder sommerfest", "Madaffald hentes hver uge"]
+    );
+    assert_eq!(
+        page.texts(".search-partial"),
+        ["Viser resultater, der indeholder nogle af ordene."]
+    );
+    // All the words in one document: no such message.
+    let api = app
+        .get("/api/v1/search?q=fjordskolen+sommerfest")
+        .await
+        .json();
+    assert_eq!(api["partial"], false);
+    assert_eq!(api["total"], 1);
+    let page = app.get("/soeg?q=fjordskolen+sommerfest").await;
+    assert!(page.texts(".search-partial").is_empty());
+    app.stop().await;
+}

@@ -53,6 +53,9 @@ struct SearchResults {
     page: usize,
     per_page: usize,
     total: usize,
+    /// True when no result has all the words of the search text: the
+    /// results then are those with the most of them, best first.
+    partial: bool,
     items: Vec<SearchHit>,
 }
 
@@ -103,6 +106,7 @@ pub async fn search(
         page: parsed.query.page,
         per_page: parsed.query.per_page,
         total: results.total,
+        partial: results.partial,
         items,
     })
     .into_response())

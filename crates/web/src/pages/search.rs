@@ -152,6 +152,7 @@ pub async fn show(
         hits => Serde(hits),
         excerpts,
         total => results.total,
+        partial => results.partial,
         pages => Serde(pages),
         unfiltered_url => format!(
             "/soeg?{}",
