@@ -146,14 +146,7 @@ fn kinds_read_back_as_written() {
 
 /// The titles found for `text`, best first.
 fn ranked(index: &SearchIndex, text: &str) -> Vec<String> {
-    let query = SearchQuery {
-        text: text.into(),
-        page: 1,
-        per_page: 10,
-        ..SearchQuery::default()
-    };
-    let results = index.search(&query).unwrap();
-    results.hits.into_iter().map(|h| h.title).collect()
+    found(index, text).0
 }
 
 #[test]
