@@ -43,6 +43,14 @@ struct SearchFile {
     size: u64,
 }
 
+/// A result editors recommend for the search (a best bet).
+#[derive(Serialize, ToSchema)]
+struct RecommendedHit {
+    title: String,
+    /// A path of this site or an absolute `https://` URL.
+    url: String,
+}
+
 /// A page of search results.
 #[derive(Serialize, ToSchema)]
 struct SearchResults {
@@ -56,6 +64,9 @@ struct SearchResults {
     /// True when no result has all the words of the search text: the
     /// results then are those with the most of them, best first.
     partial: bool,
+    /// Results editors pinned for this search ("Anbefalet"), shown before
+    /// `items`; only on the first page and without `type` or `year`.
+    recommended: Vec<RecommendedHit>,
     items: Vec<SearchHit>,
 }
 
@@ -85,6 +96,15 @@ pub async fn search(
     } else {
         crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
     };
+    let recommended = crate::pages::search::recommended(&state, &parsed.query)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .into_iter()
+        .map(|r| RecommendedHit {
+            title: r.title,
+            url: r.url,
+        })
+        .collect();
     let items = results
         .hits
         .into_iter()
@@ -107,6 +127,7 @@ pub async fn search(
         per_page: parsed.query.per_page,
         total: results.total,
         partial: results.partial,
+        recommended,
         items,
     })
     .into_response())
