@@ -5,7 +5,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The `raadhus` binary with no RAADHUS_* settings from the environment.
+/// The `raadhus` binary with no RAADHUS_* settings from the environment
+/// (and no background link checks: tests never ask the internet).
 pub fn raadhus() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_raadhus"));
     for (key, _) in std::env::vars() {
@@ -13,6 +14,7 @@ pub fn raadhus() -> Command {
             cmd.env_remove(key);
         }
     }
+    cmd.env("RAADHUS_LINKS_INTERVAL_HOURS", "0");
     cmd
 }
 
