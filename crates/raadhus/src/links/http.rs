@@ -1,4 +1,5 @@
-//! Asking one address whether it works: HEAD first, GET when HEAD is
+//! Asking one address whether it works (hyper's client, HTTP/1, rustls
+//! with the system's root certificates): HEAD first, GET when HEAD is
 //! refused or fails oddly (the body is never read: the answer is dropped
 //! after its headers), redirects followed by hand up to
 //! [`MAX_REDIRECTS`] (each hop paced like any request), a time-out per
@@ -7,16 +8,22 @@
 //! drops private addresses, and literal addresses are looked at before
 //! each request.
 
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use hyper::header::{LOCATION, USER_AGENT};
+use hyper::{Method, Request};
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::Name;
+use hyper_util::rt::TokioExecutor;
 use raadhus_domain::link_check::{
     FAILED, Health, MAX_REDIRECTS, NO_CONNECTION, NO_SUCH_HOST, TLS_FAILED, TOO_MANY_REDIRECTS,
     is_public, timed_out,
 };
-use reqwest::Method;
-use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use tokio::time::Instant;
 use url::{Host, Url};
 
@@ -32,12 +39,24 @@ enum Refusal {
 }
 
 /// Resolves host names, keeping only the addresses that may be asked.
+#[derive(Clone)]
 struct Guard {
     allow_private: bool,
 }
 
-impl Resolve for Guard {
-    fn resolve(&self, name: Name) -> Resolving {
+type Resolving =
+    Pin<Box<dyn Future<Output = Result<std::vec::IntoIter<SocketAddr>, Refusal>> + Send>>;
+
+impl tower::Service<Name> for Guard {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = Refusal;
+    type Future = Resolving;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Refusal>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Resolving {
         let allow_private = self.allow_private;
         let host = name.as_str().to_string();
         Box::pin(async move {
@@ -46,16 +65,16 @@ impl Resolve for Guard {
                 .map_err(|_| Refusal::NoSuchHost)?
                 .collect();
             if found.is_empty() {
-                return Err(Refusal::NoSuchHost.into());
+                return Err(Refusal::NoSuchHost);
             }
             let allowed: Vec<SocketAddr> = found
                 .into_iter()
                 .filter(|a| allow_private || is_public(a.ip()))
                 .collect();
             if allowed.is_empty() {
-                return Err(Refusal::Private.into());
+                return Err(Refusal::Private);
             }
-            Ok(Box::new(allowed.into_iter()) as Addrs)
+            Ok(allowed.into_iter())
         })
     }
 }
@@ -113,12 +132,15 @@ pub(super) struct Answer {
     pub(super) error: Option<String>,
 }
 
+type Connector = HttpsConnector<HttpConnector<Guard>>;
+
 /// The link checker's HTTP client.
 #[derive(Clone)]
 pub(super) struct Client {
-    client: reqwest::Client,
+    client: hyper_util::client::legacy::Client<Connector, String>,
+    user_agent: String,
     allow_private: bool,
-    timeout_seconds: u64,
+    timeout: Duration,
 }
 
 /// Whether a HEAD answer should be checked again with GET: the server may
@@ -130,28 +152,28 @@ fn needs_get(status: u16) -> bool {
 
 impl Client {
     /// A client for `settings`, naming itself and the site at `base` in
-    /// its User-Agent.
-    pub(super) fn new(settings: &LinkSettings, base: &Url) -> Result<Self, reqwest::Error> {
-        // Rustls with the `ring` provider (no C toolchain beyond cc); an
-        // error only says one was installed already.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
-            .user_agent(format!(
-                "Raadhus-linktjek/{} (+{base})",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .dns_resolver(Arc::new(Guard {
-                allow_private: settings.allow_private,
-            }))
-            .build()?;
+    /// its User-Agent. Fails when the system has no root certificates.
+    pub(super) fn new(settings: &LinkSettings, base: &Url) -> std::io::Result<Self> {
+        let mut http = HttpConnector::new_with_resolver(Guard {
+            allow_private: settings.allow_private,
+        });
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(settings.timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(rustls::crypto::ring::default_provider())?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        let client = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+            // An answer's body is never read, so its connection is never
+            // used again.
+            .pool_max_idle_per_host(0)
+            .build(https);
         Ok(Self {
             client,
+            user_agent: format!("Raadhus-linktjek/{} (+{base})", env!("CARGO_PKG_VERSION")),
             allow_private: settings.allow_private,
-            timeout_seconds: settings.timeout.as_secs(),
+            timeout: settings.timeout,
         })
     }
 
@@ -176,16 +198,20 @@ impl Client {
                 return Err(Failure::refused());
             }
             pace.wait().await;
-            let response = self
-                .client
-                .request(method.clone(), url.clone())
-                .send()
+            let request = Request::builder()
+                .method(method.clone())
+                .uri(url.as_str())
+                .header(USER_AGENT, &self.user_agent)
+                .body(String::new())
+                .map_err(|_| Failure::broken(FAILED, false))?;
+            let response = tokio::time::timeout(self.timeout, self.client.request(request))
                 .await
-                .map_err(|e| self.failure(&e))?;
+                .map_err(|_| Failure::broken(timed_out(self.timeout.as_secs()), false))?
+                .map_err(|e| failure(&e))?;
             let status = response.status();
             let next = status
                 .is_redirection()
-                .then(|| response.headers().get(reqwest::header::LOCATION))
+                .then(|| response.headers().get(LOCATION))
                 .flatten()
                 .and_then(|l| l.to_str().ok())
                 .and_then(|l| url.join(l).ok());
@@ -211,11 +237,18 @@ impl Client {
         };
         matches!(url.scheme(), "http" | "https") && (public || self.allow_private)
     }
+}
 
-    /// What a failed request means, in Danish.
-    fn failure(&self, e: &reqwest::Error) -> Failure {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
-        while let Some(s) = source {
+/// What a failed request means, in Danish.
+fn failure(e: &hyper_util::client::legacy::Error) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        // An I/O error hides what it wraps from `source`.
+        let inner = s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|inner| inner as &(dyn std::error::Error + 'static));
+        for s in std::iter::once(s).chain(inner) {
             if let Some(refusal) = s.downcast_ref::<Refusal>() {
                 return match refusal {
                     Refusal::Private => Failure::refused(),
@@ -225,15 +258,13 @@ impl Client {
             if s.downcast_ref::<rustls::Error>().is_some() {
                 return Failure::broken(TLS_FAILED, false);
             }
-            source = s.source();
         }
-        if e.is_timeout() {
-            Failure::broken(timed_out(self.timeout_seconds), false)
-        } else if e.is_connect() {
-            Failure::broken(NO_CONNECTION, false)
-        } else {
-            Failure::broken(FAILED, true)
-        }
+        source = s.source();
+    }
+    if e.is_connect() {
+        Failure::broken(NO_CONNECTION, false)
+    } else {
+        Failure::broken(FAILED, true)
     }
 }
 

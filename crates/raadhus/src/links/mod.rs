@@ -37,8 +37,8 @@ pub enum CheckError {
     Busy,
     #[error("the check lost its lease to another node")]
     LostLease,
-    #[error("cannot make the HTTP client: {0}")]
-    Client(#[from] reqwest::Error),
+    #[error("cannot make the HTTP client (root certificates): {0}")]
+    Client(#[from] std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
