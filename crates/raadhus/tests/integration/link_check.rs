@@ -110,24 +110,19 @@ fn urls(app: &TestApp) -> SiteUrls {
     SiteUrls::new(url::Url::parse(&app.url("/")).unwrap())
 }
 
-/// Creates an article with `body` through the API; returns its id.
-async fn news(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
+/// Creates a published article (`what` = "news") or page ("pages") with
+/// `body` through the API; returns its id.
+async fn publish(app: &TestApp, token: &str, what: &str, title: &str, body: &str) -> i64 {
     let body = json!({"title": title, "body": body, "status": "published"}).to_string();
     let page = app
-        .api("POST", "/api/v1/news", Some(token), Some(&body))
+        .api("POST", &format!("/api/v1/{what}"), Some(token), Some(&body))
         .await;
     assert!(page.status.is_success(), "{}", page.body);
     page.json()["id"].as_i64().unwrap()
 }
 
-/// Creates a page with `body` through the API; returns its id.
-async fn page(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
-    let body = json!({"title": title, "body": body, "status": "published"}).to_string();
-    let page = app
-        .api("POST", "/api/v1/pages", Some(token), Some(&body))
-        .await;
-    assert!(page.status.is_success(), "{}", page.body);
-    page.json()["id"].as_i64().unwrap()
+async fn news(app: &TestApp, token: &str, title: &str, body: &str) -> i64 {
+    publish(app, token, "news", title, body).await
 }
 
 /// Creates a website of the directory; returns its id.
@@ -186,7 +181,14 @@ async fn statuses_are_recorded_and_broken_links_are_reported_where_they_are_used
         ),
     )
     .await;
-    let content_page = page(&app, &token, "Affald", &format!("[x]({})", t("/missing"))).await;
+    let content_page = publish(
+        &app,
+        &token,
+        "pages",
+        "Affald",
+        &format!("[x]({})", t("/missing")),
+    )
+    .await;
     let school = website(&app, "Skolen", &t("/error")).await;
     website(&app, "Biblioteket", &t("/ok")).await;
 
