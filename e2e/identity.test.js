@@ -38,6 +38,25 @@ test('without JavaScript: settings refused in Danish, then saved and shown in th
   await context.close();
 });
 
+test('the demo logo, an SVG drawing, is drawn in the header at its size', async () => {
+  const page = await (await env.browser.newContext({ javaScriptEnabled: false })).newPage();
+  await page.goto(`${env.server.base}/`);
+  const logo = await page.$eval('header a.site-name img', (img) => ({
+    src: img.getAttribute('src'),
+    complete: img.complete,
+    natural: img.naturalWidth,
+    shown: [img.width, img.height],
+  }));
+  assert.match(logo.src, /^\/medier\/\d+\/[0-9a-f]{16}\/vesterfjord-logo\.svg$/);
+  assert.ok(logo.complete && logo.natural > 0, `the browser drew the drawing: ${JSON.stringify(logo)}`);
+  assert.deepEqual(logo.shown, [40, 48]);
+  // Opened on its own, the drawing is a sandboxed document.
+  const answer = await page.goto(`${env.server.base}${logo.src}`);
+  assert.equal(answer.headers()['content-type'], 'image/svg+xml');
+  assert.match(answer.headers()['content-security-policy'], /sandbox/);
+  await page.context().close();
+});
+
 test('the menu button opens the menu without JavaScript on a phone; a desktop shows the menu', async () => {
   const phone = await (await env.browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } })).newPage();
   await phone.goto(`${env.server.base}/`);

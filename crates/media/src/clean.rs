@@ -20,7 +20,7 @@ pub(crate) fn strip(file_type: FileType, bytes: &[u8]) -> Result<Vec<u8>, Damage
         FileType::Png => png(bytes),
         FileType::Webp => webp(bytes),
         FileType::Gif => gif(bytes),
-        FileType::Pdf => Ok(bytes.to_vec()),
+        FileType::Pdf | FileType::Svg => Ok(bytes.to_vec()),
     }
 }
 

@@ -8,9 +8,11 @@ mod clean;
 mod pdf;
 mod prepare;
 mod sniff;
+mod svg;
 mod variant;
 
 pub use prepare::{PrepareError, Prepared, prepare};
+pub use svg::MAX_SVG_BYTES;
 pub use variant::{VariantError, variant, variants};
 
 /// Most pixels an uploaded image may claim in its header.
@@ -41,16 +43,19 @@ pub enum FileType {
     Png,
     Webp,
     Gif,
+    /// A drawing, checked and written anew (see `svg`).
+    Svg,
     Pdf,
 }
 
 impl FileType {
     /// Every file type, in the order they are named to editors.
-    pub const ALL: [FileType; 5] = [
+    pub const ALL: [FileType; 6] = [
         FileType::Jpeg,
         FileType::Png,
         FileType::Webp,
         FileType::Gif,
+        FileType::Svg,
         FileType::Pdf,
     ];
 
@@ -61,6 +66,7 @@ impl FileType {
             FileType::Png => "image/png",
             FileType::Webp => "image/webp",
             FileType::Gif => "image/gif",
+            FileType::Svg => raadhus_domain::media::SVG_MIME,
             FileType::Pdf => "application/pdf",
         }
     }
@@ -72,6 +78,7 @@ impl FileType {
             FileType::Png => "png",
             FileType::Webp => "webp",
             FileType::Gif => "gif",
+            FileType::Svg => "svg",
             FileType::Pdf => "pdf",
         }
     }

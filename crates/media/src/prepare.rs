@@ -9,7 +9,7 @@ use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageFormat, ImageReader};
 use crate::sniff::{Sniffed, sniff};
 use raadhus_domain::media::DocumentCheck;
 
-use crate::{FileType, Limits, clean, pdf};
+use crate::{FileType, Limits, clean, pdf, svg};
 
 /// An upload judged and cleaned, ready to store.
 #[derive(Debug)]
@@ -46,14 +46,34 @@ pub enum PrepareError {
     Empty,
     /// Not one of [`FileType`] (HTML, exe, ... whatever its name says).
     #[error(
-        "Filen er ikke et billede eller en PDF, som Raadhus kan bruge (JPEG, PNG, WebP, GIF eller PDF)."
+        "Filen er ikke et billede eller en PDF, som Raadhus kan bruge (JPEG, PNG, WebP, GIF, SVG eller PDF)."
     )]
     Unsupported,
-    /// SVG is refused.
+    /// An SVG holds something that could run or load (script, an event
+    /// handler, a link to another file, …): `what` names it in Danish.
     #[error(
-        "SVG-filer kan ikke bruges, fordi de kan indeholde kode. Gem billedet som PNG, og prøv igen."
+        "SVG-filen kan ikke bruges, fordi den indeholder {what}, som kan køre kode eller hente noget fra andre steder. Gem tegningen uden det (eller som PNG), og prøv igen."
     )]
-    Svg,
+    SvgUnsafe { what: String },
+    /// An SVG says neither its size nor its proportions.
+    #[error(
+        "SVG-filen angiver ikke sin størrelse. Giv tegningen en viewBox eller en bredde og højde, og prøv igen."
+    )]
+    SvgNoSize,
+    /// An SVG larger than [`MAX_SVG_BYTES`](crate::svg::MAX_SVG_BYTES).
+    #[error(
+        "SVG-filen er for stor. Den må højst fylde {} MB. Forenkl tegningen, eller gem den som PNG, og prøv igen.",
+        max_bytes / (1024 * 1024)
+    )]
+    SvgTooLarge { max_bytes: usize },
+    /// An SVG nested too deeply or with too many parts.
+    #[error(
+        "SVG-filen er for indviklet (for mange dele eller for mange niveauer i hinanden). Forenkl tegningen, eller gem den som PNG, og prøv igen."
+    )]
+    SvgTooComplex,
+    /// An SVG not written in UTF-8.
+    #[error("SVG-filen skal være gemt som UTF-8. Gem den igen som UTF-8, og prøv igen.")]
+    SvgEncoding,
     /// The header claims more pixels than allowed: refused before decoding.
     #[error(
         "Billedet er for stort: {width} × {height} pixel. Det må højst have {} megapixel. Gør det mindre, og prøv igen.",
@@ -83,7 +103,7 @@ pub fn prepare(bytes: &[u8], limits: &Limits) -> Result<Prepared, PrepareError> 
     }
     match sniff(bytes) {
         Sniffed::Unknown => Err(PrepareError::Unsupported),
-        Sniffed::Svg => Err(PrepareError::Svg),
+        Sniffed::Known(FileType::Svg) => svg::prepare(bytes),
         Sniffed::Known(FileType::Pdf) => pdf::prepare(bytes),
         Sniffed::Known(file_type) => image(file_type, bytes, limits),
     }
@@ -95,7 +115,7 @@ pub(crate) fn image_format(file_type: FileType) -> Option<ImageFormat> {
         FileType::Png => Some(ImageFormat::Png),
         FileType::Webp => Some(ImageFormat::WebP),
         FileType::Gif => Some(ImageFormat::Gif),
-        FileType::Pdf => None,
+        FileType::Pdf | FileType::Svg => None,
     }
 }
 
@@ -196,7 +216,7 @@ fn reencode(
             out = crate::variant::encode_webp(image, f32::from(REENCODE_QUALITY))
                 .map_err(|_| image::ImageError::Encoding(encoding_error()))?;
         }
-        FileType::Png | FileType::Gif | FileType::Pdf => {
+        FileType::Png | FileType::Gif | FileType::Pdf | FileType::Svg => {
             // GIF has no EXIF: only PNG gets here in practice.
             image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)?;
         }

@@ -6,7 +6,6 @@ use crate::FileType;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Sniffed {
     Known(FileType),
-    Svg,
     Unknown,
 }
 
@@ -23,7 +22,7 @@ pub(crate) fn sniff(bytes: &[u8]) -> Sniffed {
     } else if bytes.starts_with(b"%PDF-") {
         Sniffed::Known(FileType::Pdf)
     } else if is_svg(bytes) {
-        Sniffed::Svg
+        Sniffed::Known(FileType::Svg)
     } else {
         Sniffed::Unknown
     }
@@ -106,19 +105,19 @@ mod tests {
     #[test]
     fn svg_is_recognised_in_its_usual_dresses() {
         let plain = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
-        assert_eq!(sniff(plain.as_bytes()), Sniffed::Svg);
+        assert_eq!(sniff(plain.as_bytes()), Sniffed::Known(FileType::Svg));
         let declared =
             format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- logo -->\n{plain}");
-        assert_eq!(sniff(declared.as_bytes()), Sniffed::Svg);
+        assert_eq!(sniff(declared.as_bytes()), Sniffed::Known(FileType::Svg));
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), declared.as_bytes()].concat();
-        assert_eq!(sniff(&with_bom), Sniffed::Svg);
+        assert_eq!(sniff(&with_bom), Sniffed::Known(FileType::Svg));
         let doctype = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"x\">\n<SVG>";
-        assert_eq!(sniff(doctype.as_bytes()), Sniffed::Svg);
+        assert_eq!(sniff(doctype.as_bytes()), Sniffed::Known(FileType::Svg));
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain(plain.encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
-        assert_eq!(sniff(&utf16), Sniffed::Svg);
+        assert_eq!(sniff(&utf16), Sniffed::Known(FileType::Svg));
         assert_eq!(sniff(b"<?xml version=\"1.0\"?><rss/>"), Sniffed::Unknown);
         assert_eq!(sniff(b"  <html><svg></svg></html>"), Sniffed::Unknown);
     }

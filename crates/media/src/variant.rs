@@ -83,7 +83,7 @@ impl Source {
         let Sniffed::Known(file_type) = sniff(original) else {
             return Err(VariantError::Decode);
         };
-        if file_type == FileType::Pdf {
+        if matches!(file_type, FileType::Pdf | FileType::Svg) {
             return Err(VariantError::Decode);
         }
         // The original passed `prepare` under the limits of its day: only

@@ -63,10 +63,14 @@ pub struct SocialImage {
 }
 
 impl SocialImage {
+    /// `None` for a drawing: sites that show previews take no SVG.
     pub fn new(media: &Media, urls: &SiteUrls) -> Option<Self> {
         let (Some(w), Some(h)) = (media.width, media.height) else {
             return None;
         };
+        if media.is_vector() {
+            return None;
+        }
         let width = Crop::Social
             .widths(w, h)
             .into_iter()

@@ -51,6 +51,21 @@ fn files() -> Vec<Media> {
             created_at: at,
             updated_at: at,
         },
+        Media {
+            id: 7,
+            kind: MediaKind::Image,
+            sha256: "ef".repeat(32),
+            mime: crate::media::SVG_MIME.into(),
+            filename: "kort.svg".into(),
+            size: 4_000,
+            width: Some(3200),
+            height: Some(1000),
+            details: details("Kort", Some("Kort over cykelstierne")),
+            accessibility: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        },
     ]
 }
 
@@ -70,6 +85,20 @@ fn library_images_become_responsive_pictures() {
     // An unknown file, and a document shown as an image: only the text.
     assert_eq!(render_with("![tekst](media:99)", &media), "<p>tekst</p>\n");
     assert!(!render_with("![tekst](media:12)", &media).contains("<img"));
+}
+
+#[test]
+fn library_drawings_are_shown_as_they_are() {
+    let media = library();
+    let html = render_with("![](media:7)", &media);
+    assert!(!html.contains("<picture>"), "{html}");
+    assert!(
+        html.contains(
+            "<img src=\"/medier/7/efefefefefefefef/kort.svg\" width=\"1600\" height=\"500\" \
+             alt=\"Kort over cykelstierne\" loading=\"lazy\" decoding=\"async\">"
+        ),
+        "{html}"
+    );
 }
 
 #[test]

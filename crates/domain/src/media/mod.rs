@@ -61,6 +61,9 @@ impl Default for FocalPoint {
     }
 }
 
+/// The media type of an SVG drawing.
+pub const SVG_MIME: &str = "image/svg+xml";
+
 /// Longest title of a file, in characters.
 pub const MAX_MEDIA_TITLE_CHARS: usize = 200;
 /// Longest alt text, in characters (screen readers read it in one breath).
@@ -338,6 +341,17 @@ impl Media {
             self.short_hash(),
             self.filename
         )
+    }
+
+    /// A drawing (SVG): shown as it is, at any size, without variants.
+    pub fn is_vector(&self) -> bool {
+        self.mime == SVG_MIME
+    }
+
+    /// An image served in cropped and resized variants (every image but a
+    /// drawing).
+    pub fn has_variants(&self) -> bool {
+        self.kind == MediaKind::Image && !self.is_vector()
     }
 
     /// The alt attribute's value: empty for a decorative image.

@@ -7,6 +7,10 @@ use super::{FocalPoint, Media};
 /// The widths of the responsive variants of an image.
 pub const WIDTHS: [u32; 4] = [480, 800, 1200, 1600];
 
+/// The width a drawing is given in a page's markup at most (it is shown
+/// no wider than its column in any case).
+const DRAWING_WIDTH: u32 = 1600;
+
 /// Part of every variant's URL: bump it whenever the bytes of some variant
 /// change for the same file (the URLs are served as immutable).
 pub const VARIANT_VERSION: u32 = 1;
@@ -128,6 +132,7 @@ pub fn type_label(mime: &str) -> &'static str {
         "image/png" => "PNG",
         "image/webp" => "WebP",
         "image/gif" => "GIF",
+        super::SVG_MIME => "SVG",
         _ => "fil",
     }
 }
@@ -186,6 +191,17 @@ impl Media {
         let (Some(w), Some(h)) = (self.width, self.height) else {
             return String::new();
         };
+        let sizes = crate::markup::escape_text(sizes);
+        let alt = crate::markup::escape_text(alt.unwrap_or(self.alt()));
+        let loading = if eager { "" } else { " loading=\"lazy\"" };
+        if self.is_vector() {
+            // A drawing is sharp at every size: the file itself, uncropped.
+            let (width, height) = self.fitted(DRAWING_WIDTH);
+            return format!(
+                "<img src=\"{}\" width=\"{width}\" height=\"{height}\" alt=\"{alt}\"{loading} decoding=\"async\">",
+                self.url()
+            );
+        }
         let widths = crop.widths(w, h);
         let default = widths
             .iter()
@@ -194,9 +210,6 @@ impl Media {
             .or(widths.last().copied())
             .unwrap_or(w);
         let (width, height) = crop.size(w, h, default);
-        let sizes = crate::markup::escape_text(sizes);
-        let alt = crate::markup::escape_text(alt.unwrap_or(self.alt()));
-        let loading = if eager { "" } else { " loading=\"lazy\"" };
         format!(
             "<picture><source type=\"image/webp\" srcset=\"{}\" sizes=\"{sizes}\">\
              <img src=\"{}\" srcset=\"{}\" sizes=\"{sizes}\" width=\"{width}\" height=\"{height}\" \
@@ -205,6 +218,20 @@ impl Media {
             self.variant_url(crop, default, VariantFormat::Jpeg),
             self.srcset(crop, VariantFormat::Jpeg),
         )
+    }
+
+    /// Its size scaled down (never up) to at most `max_width` wide, keeping
+    /// its proportions: the `width` and `height` attributes of a drawing.
+    pub fn fitted(&self, max_width: u32) -> (u32, u32) {
+        let (w, h) = (
+            self.width.unwrap_or(1).max(1),
+            self.height.unwrap_or(1).max(1),
+        );
+        if w <= max_width {
+            return (w, h);
+        }
+        let height = (u64::from(h) * u64::from(max_width)).div_ceil(u64::from(w));
+        (max_width, u32::try_from(height).unwrap_or(h).max(1))
     }
 
     /// "(PDF, 2,1 MB)".

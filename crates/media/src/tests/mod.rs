@@ -2,6 +2,7 @@
 
 mod images;
 mod pdfs;
+mod svgs;
 mod variants;
 
 use std::alloc::{GlobalAlloc, Layout, System};

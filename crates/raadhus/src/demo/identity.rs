@@ -1,5 +1,5 @@
-//! The demo municipality's identity: a logo drawn in code (a white shield
-//! with the fjord's waves, on transparent ground), its footer's facts
+//! The demo municipality's identity: a logo (an SVG drawing of a white
+//! shield with the fjord's waves, on transparent ground), its footer's facts
 //! (fictional: the CVR and EAN numbers only pass their check digits) and a
 //! front page led by the climate plan, with shortcuts to the demo's most
 //! asked-for pages.
@@ -54,8 +54,8 @@ pub async fn add(
             site,
             &by,
             Upload {
-                filename: "vesterfjord-logo.png".into(),
-                bytes: logo(80, 96)?,
+                filename: "vesterfjord-logo.svg".into(),
+                bytes: LOGO.as_bytes().to_vec(),
                 fields: MediaFields {
                     title: Some("Vesterfjord Kommunes logo".into()),
                     alt: Some("Vesterfjord Kommunes våbenskjold: bølger på en hvid skjold".into()),
@@ -114,46 +114,35 @@ pub async fn add(
     Ok(())
 }
 
-/// A white shield with three waves cut out of it, on transparent ground,
-/// as PNG.
-fn logo(width: u32, height: u32) -> Result<Vec<u8>, String> {
-    let (w, h) = (width as f32, height as f32);
-    let picture = image::RgbaImage::from_fn(width, height, |x, y| {
-        let (fx, fy) = ((x as f32 + 0.5) / w, (y as f32 + 0.5) / h);
-        // The shield: straight sides down to 55 %, then a curve to the point.
-        let half = if fy < 0.55 {
-            0.46
-        } else {
-            0.46 * (1.0 - ((fy - 0.55) / 0.43).min(1.0).powf(1.6))
-        };
-        let inside = fy > 0.03 && fy < 0.98 && (fx - 0.5).abs() < half;
-        let wave = (0..3).any(|k| {
-            let centre = 0.42 + 0.14 * k as f32 + 0.035 * (fx * std::f32::consts::TAU * 2.0).sin();
-            (fy - centre).abs() < 0.03
-        });
-        if inside && !wave {
-            image::Rgba([255, 255, 255, 255])
-        } else {
-            image::Rgba([0, 0, 0, 0])
-        }
-    });
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    picture
-        .write_to(&mut bytes, image::ImageFormat::Png)
-        .map_err(|e| format!("demo logo: {e}"))?;
-    Ok(bytes.into_inner())
-}
+/// The logo: a white shield with three waves cut out of it, on
+/// transparent ground, drawn as SVG (sharp at every size).
+const LOGO: &str = concat!(
+    r##"<svg xmlns="http://www.w3.org/2000/svg" width="80" height="96" viewBox="0 0 80 96">"##,
+    r##"<title>Vesterfjord Kommunes våbenskjold</title>"##,
+    r##"<mask id="boelger"><rect width="80" height="96" fill="#fff"/>"##,
+    r##"<path d="M6 40q8.5-5 17 0t17 0t17 0t17 0M6 53q8.5-5 17 0t17 0t17 0t17 0M6 66q8.5-5 17 0t17 0t17 0t17 0" "##,
+    r##"fill="none" stroke="#000" stroke-width="5"/></mask>"##,
+    r##"<path d="M3 3H77V53C77 75 60 88 40 94C20 88 3 75 3 53Z" fill="#fff" mask="url(#boelger)"/>"##,
+    "</svg>"
+);
 
 #[cfg(test)]
 mod tests {
-    use raadhus_media::{Limits, Prepared, prepare};
+    use raadhus_media::{FileType, Limits, Prepared, prepare};
 
     #[test]
-    fn the_demo_logo_is_an_image_of_its_size() {
-        let bytes = super::logo(80, 96).unwrap();
-        let Ok(Prepared::Image { width, height, .. }) = prepare(&bytes, &Limits::default()) else {
-            panic!("not read as an image");
+    fn the_demo_logo_is_a_drawing_of_its_size() {
+        let Ok(Prepared::Image {
+            file_type,
+            width,
+            height,
+            bytes,
+        }) = prepare(super::LOGO.as_bytes(), &Limits::default())
+        else {
+            panic!("not taken as a drawing");
         };
-        assert_eq!((width, height), (80, 96));
+        assert_eq!((file_type, width, height), (FileType::Svg, 80, 96));
+        // The check keeps every byte of it.
+        assert_eq!(String::from_utf8(bytes).unwrap(), super::LOGO);
     }
 }

@@ -39,6 +39,7 @@ mod link_check;
 mod link_warnings;
 mod media_api;
 mod media_cluster;
+mod media_drawings;
 mod media_public;
 mod media_transfer;
 mod menu_choice;

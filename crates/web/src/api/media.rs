@@ -179,7 +179,7 @@ async fn with_uses(store: &Store, site: SiteId, m: &Media) -> Result<MediaJson, 
 #[derive(ToSchema)]
 #[allow(dead_code)] // Describes the multipart form; read field by field.
 pub struct MediaUpload {
-    /// The file: JPEG, PNG, WebP, GIF or PDF, judged from its bytes (the
+    /// The file: JPEG, PNG, WebP, GIF, SVG or PDF, judged from its bytes (the
     /// name is not trusted). At most the server's upload limit (413 above).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,

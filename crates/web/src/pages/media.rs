@@ -1,6 +1,7 @@
 //! `/medier/…`: the files of the media library, as every node serves them.
 //!
-//! - `/medier/{id}/{hash}/{filename}`: the cleaned original (no metadata).
+//! - `/medier/{id}/{hash}/{filename}`: the cleaned original (no metadata; a
+//!   drawing under a policy of its own).
 //! - `/medier/{id}/{hash}-{x}-{y}-v{n}/{crop}-{width}.{webp|jpg}`: a variant.
 //!
 //! Both addresses name the bytes they serve (the file's hash, the focal
@@ -11,10 +12,16 @@
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use raadhus_domain::media::{Crop, MediaKind, VariantFormat};
+use raadhus_domain::media::{Crop, VariantFormat};
 
 use crate::cache::files::MediaAnswer;
 use crate::{AppState, WebError};
+
+/// The Content-Security-Policy of a drawing opened on its own: its inline
+/// styles and embedded raster images, nothing else, in a sandbox.
+const DRAWING_POLICY: HeaderValue = HeaderValue::from_static(
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+);
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 
@@ -39,13 +46,21 @@ pub async fn serve(
         let disposition =
             HeaderValue::from_str(&format!("inline; filename=\"{}\"", media.filename))
                 .unwrap_or(HeaderValue::from_static("inline"));
-        return Ok(answer(media.id, content_type, Some(disposition), bytes));
+        let mut response = answer(media.id, content_type, Some(disposition), bytes);
+        if media.is_vector() {
+            // Opened on its own, a drawing is a document: nothing in it may
+            // run, load or submit (its check refused all that already).
+            response
+                .headers_mut()
+                .insert(header::CONTENT_SECURITY_POLICY, DRAWING_POLICY);
+        }
+        return Ok(response);
     }
     let Some((crop, width, format)) = variant_name(&name) else {
         return Err(WebError::NotFound);
     };
     let (w, h) = (media.width.unwrap_or(0), media.height.unwrap_or(0));
-    if media.kind != MediaKind::Image || !crop.widths(w, h).contains(&width) {
+    if !media.has_variants() || !crop.widths(w, h).contains(&width) {
         return Err(WebError::NotFound);
     }
     if key != media.variant_key() {

@@ -228,7 +228,7 @@ async fn page(
         }
         .hint("Vises i toppen og i bunden af hver side og i sidernes titler."),
         Field::new("logo_id", "Logo", "select", &values.logo_id)
-            .hint("Et billede fra Medier; det vises i toppen af hver side og linker til forsiden. Upload logoet som PNG med gennemsigtig baggrund, cirka 100 til 200 pixel højt (SVG kan ikke uploades, fordi SVG-filer kan indeholde kode).")
+            .hint("Et billede fra Medier; det vises i toppen af hver side og linker til forsiden. Upload logoet helst som SVG (skarpt i alle størrelser) eller som PNG med gennemsigtig baggrund, cirka 100 til 200 pixel højt.")
             .options("Intet logo", logos),
         Field::new("brand_color", "Farve", "text", &values.brand_color).hint(
             "Toppens farve som farvekode, fx #0b4f6c. Hvid tekst skal kunne læses på den: kontrasten skal være mindst 4,5:1. Tom: standardfarven.",

@@ -114,7 +114,8 @@ fn revision_rows(revisions: &[MediaRevision]) -> Vec<RevisionRow> {
         .collect()
 }
 
-/// The image shown on its page (the whole image, up to 800 pixels wide).
+/// The image shown on its page (the whole image, up to 800 pixels wide; a
+/// drawing as it is).
 #[derive(Serialize)]
 struct Preview {
     src: String,
@@ -124,6 +125,14 @@ struct Preview {
 
 fn preview(m: &Media) -> Option<Preview> {
     let (w, h) = (m.width?, m.height?);
+    if m.is_vector() {
+        let (width, height) = m.fitted(800);
+        return Some(Preview {
+            src: m.url(),
+            width,
+            height,
+        });
+    }
     let widths = Crop::Full.widths(w, h);
     let width = widths
         .iter()

@@ -105,11 +105,14 @@ pub(super) struct Item {
     uploaded: String,
 }
 
-/// A small picture of an image (the card crop, its smallest width).
+/// A small picture of an image (the card crop, its smallest width; a
+/// drawing as it is).
 #[derive(Serialize)]
 pub(super) struct Thumb {
-    jpeg: String,
-    webp: String,
+    /// A JPEG, or the drawing itself.
+    src: String,
+    /// The same in WebP (not for a drawing).
+    webp: Option<String>,
     width: u32,
     height: u32,
 }
@@ -117,10 +120,19 @@ pub(super) struct Thumb {
 pub(super) fn thumb(m: &Media) -> Option<Thumb> {
     let (w, h) = (m.width?, m.height?);
     let width = *Crop::Card.widths(w, h).first()?;
+    if m.is_vector() {
+        let (width, height) = m.fitted(width);
+        return Some(Thumb {
+            src: m.url(),
+            webp: None,
+            width,
+            height,
+        });
+    }
     let (width, height) = Crop::Card.size(w, h, width);
     Some(Thumb {
-        jpeg: m.variant_url(Crop::Card, width, VariantFormat::Jpeg),
-        webp: m.variant_url(Crop::Card, width, VariantFormat::Webp),
+        src: m.variant_url(Crop::Card, width, VariantFormat::Jpeg),
+        webp: Some(m.variant_url(Crop::Card, width, VariantFormat::Webp)),
         width,
         height,
     })
