@@ -188,8 +188,8 @@ impl Editable for Website {
             "Emner",
             "Rækkefølge",
             "Status",
-            "Tilgængelighedserklæring",
             "Linktjek",
+            "Tilgængelighedserklæring",
         ],
         new_label: "Opret hjemmeside",
         new_heading: "Ny hjemmeside",
@@ -224,15 +224,15 @@ impl Editable for Website {
                 "Inaktiv"
             }
             .to_string(),
+            normalize(self.details.url.as_str())
+                .and_then(|url| cx.health.get(&url).cloned())
+                .unwrap_or_else(|| "Ikke tjekket".to_string()),
             if self.details.statement_url.is_some() {
                 "Ja"
             } else {
                 "Mangler"
             }
             .to_string(),
-            normalize(self.details.url.as_str())
-                .and_then(|url| cx.health.get(&url).cloned())
-                .unwrap_or_else(|| "Ikke tjekket".to_string()),
         ]
     }
 
