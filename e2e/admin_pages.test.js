@@ -110,6 +110,7 @@ async function adminPages(page) {
     '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner', '/admin/hjemmesider', website,
     `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`, '/admin/log',
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
+    '/admin/omdirigeringer', '/admin/omdirigeringer/ny?fra=/gammel-side', '/admin/tilbagemeldinger',
   ];
 }
 
