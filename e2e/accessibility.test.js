@@ -24,7 +24,7 @@ test('public pages have no axe violations', async () => {
   const found = {};
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
     '/hjemmesider?emne=&hjemmeside=',
-    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/findes-ikke']) {
+    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/soeg?q=affald', '/findes-ikke']) {
     const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);
     const violations = await axe(page);

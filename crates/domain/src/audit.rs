@@ -159,6 +159,7 @@ fn noun(entity: &str) -> Option<&'static str> {
         "user" => "brugeren",
         "media" => "filen",
         "redirect" => "omdirigeringen",
+        "best_bet" => "det anbefalede resultat",
         _ => return None,
     })
 }
@@ -248,7 +249,7 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
         }
         ("media", "create") => Told::new("uploadede", what, ""),
         (
-            "contact" | "topic" | "website" | "media" | "redirect",
+            "contact" | "topic" | "website" | "media" | "redirect" | "best_bet",
             "create" | "update" | "delete",
         ) => {
             let verb = match action {

@@ -26,6 +26,7 @@ macro_rules! text_serde {
 }
 
 pub mod audit;
+pub mod best_bet;
 pub mod bundle;
 pub mod chain;
 pub mod contact;
@@ -53,6 +54,7 @@ pub mod urls;
 pub mod user;
 pub mod validation;
 
+pub use best_bet::{BestBet, BestBetInput};
 pub use contact::{ContactInput, ContactPerson};
 pub use directory::{Topic, TopicInput, WebUrl, Website, WebsiteInput};
 pub use email::Email;

@@ -142,7 +142,8 @@ fn is_own(path: &str) -> bool {
 
 /// Checks `to`: a path of this site (with an optional query and fragment) or
 /// an absolute `https` URL with a host and no user name or password.
-fn target(raw: &str) -> Result<String, String> {
+/// Canonical form; Danish message when it cannot be one.
+pub fn target(raw: &str) -> Result<String, String> {
     let given = raw.trim();
     if given.is_empty() {
         return Err("Skriv den adresse, der skal omdirigeres til.".into());

@@ -246,6 +246,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         "feedback",
         include_str!("../migrations/sqlite/0015_feedback.sql"),
     ),
+    (
+        16,
+        "best_bets",
+        include_str!("../migrations/sqlite/0016_best_bets.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -314,6 +319,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         15,
         "feedback",
         include_str!("../migrations/postgresql/0015_feedback.sql"),
+    ),
+    (
+        16,
+        "best_bets",
+        include_str!("../migrations/postgresql/0016_best_bets.sql"),
     ),
 ];
 

@@ -45,6 +45,8 @@ pub enum Change {
     Media { id: i64 },
     /// Topics and websites.
     Directory,
+    /// The best bets shown first in search results.
+    BestBets,
     /// Anything at all (a renamed site, an import).
     Site,
 }
@@ -111,6 +113,7 @@ fn entity(change: &Change) -> (&'static str, Option<i64>, bool, bool) {
         Change::Contact { id } => ("contact", Some(id), false, false),
         Change::Media { id } => ("media", Some(id), false, false),
         Change::Directory => ("directory", None, false, false),
+        Change::BestBets => ("best_bets", None, false, false),
         Change::Site => ("site", None, false, false),
     }
 }
@@ -132,6 +135,7 @@ fn from_row(row: &impl DbRow) -> Result<Recorded> {
         ("contact", Some(id)) => Change::Contact { id },
         ("media", Some(id)) => Change::Media { id },
         ("directory", _) => Change::Directory,
+        ("best_bets", _) => Change::BestBets,
         ("site", _) => Change::Site,
         _ => {
             return Err(StoreError::Corrupt {

@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod db;
+mod best_bets;
 mod bundle;
 mod codec;
 mod contacts;

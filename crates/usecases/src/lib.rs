@@ -15,6 +15,7 @@
 //! own (for content with versions, like news).
 
 mod accounts;
+mod best_bets;
 mod catalog;
 mod clock;
 mod error;

@@ -90,28 +90,50 @@ impl UseCases {
     /// What an editor should know about a redirect from `from`: a public
     /// page or article there keeps answering (Danish).
     pub async fn redirect_warnings(&self, site: SiteId, from: &str) -> Result<Vec<String>> {
+        let Some(item) = self.published_at(site, from).await? else {
+            return Ok(Vec::new());
+        };
+        let (what, gone) = if item.is_page {
+            ("Siden", "siden flyttes, afpubliceres eller slettes")
+        } else {
+            ("Nyheden", "nyheden afpubliceres eller slettes")
+        };
+        Ok(vec![format!(
+            "{what} »{}« ligger på {from} og vises fortsat dér. Omdirigeringen virker først, når {gone}.",
+            item.title
+        )])
+    }
+
+    /// The page or article the public sees at the (canonical) `path`.
+    pub(crate) async fn published_at(&self, site: SiteId, path: &str) -> Result<Option<Published>> {
         let (store, now) = (&self.store, self.now());
-        let mut warnings = Vec::new();
-        if let Some(page) = store.public_page(site, from, now).await? {
-            warnings.push(format!(
-                "Siden »{}« ligger på {from} og vises fortsat dér. Omdirigeringen virker først, når siden flyttes, afpubliceres eller slettes.",
-                page.content.title
-            ));
+        if let Some(page) = store.public_page(site, path, now).await? {
+            return Ok(Some(Published {
+                is_page: true,
+                title: page.content.title,
+            }));
         }
-        let news = from
+        let news = path
             .strip_prefix(urls::NEWS)
             .and_then(|rest| rest.strip_prefix('/'))
             .and_then(|slug| Slug::parse(slug).ok());
         if let Some(slug) = news
             && let Some(article) = store.public_news(site, slug.as_str(), now).await?
         {
-            warnings.push(format!(
-                "Nyheden »{}« ligger på {from} og vises fortsat dér. Omdirigeringen virker først, når nyheden afpubliceres eller slettes.",
-                article.content.title
-            ));
+            return Ok(Some(Published {
+                is_page: false,
+                title: article.content.title,
+            }));
         }
-        Ok(warnings)
+        Ok(None)
     }
+}
+
+/// What the public sees at a path of the site.
+pub(crate) struct Published {
+    /// A page (else an article).
+    pub is_page: bool,
+    pub title: String,
 }
 
 /// Adds a redirect in `tx`, collapsing chains, with its audit lines.

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use raadhus_domain::settings::SettingsForm;
-use raadhus_domain::{FrontPage, SiteId, SiteSettings};
+use raadhus_domain::{BestBetInput, FrontPage, SiteId, SiteSettings};
 use raadhus_store::{NewsFilter, Page};
 use raadhus_usecases::{Actor, MediaFields, Upload, UseCases};
 
@@ -29,8 +29,16 @@ const SHORTCUTS: [&str; 8] = [
     "/om-kommunen/job",
 ];
 
-/// Uploads the logo, saves the settings under `name` and composes the
-/// front page; `pages` gives the demo pages' ids by address.
+/// The demo's best bets ("Anbefalede resultater"): phrase, target, title.
+const BEST_BETS: [(&str, &str, Option<&str>); 3] = [
+    ("affald", "/borger/affald-og-genbrug", None),
+    ("pas", "/borger/borgerservice/pas-og-koerekort", None),
+    ("skat", "https://skat.dk", Some("Skattestyrelsen: skat for borgere")),
+];
+
+/// Uploads the logo, saves the settings under `name`, composes the front
+/// page and pins the best bets; `pages` gives the demo pages' ids by
+/// address.
 pub async fn add(
     usecases: &UseCases,
     site: SiteId,
@@ -111,6 +119,14 @@ pub async fn add(
         .save_front_page(site, &by, front)
         .await
         .map_err(|e| format!("demo front page: {e}"))?;
+    for (phrase, target, title) in BEST_BETS {
+        let input = BestBetInput::new(phrase, target, title)
+            .map_err(|e| format!("demo best bet {phrase}: {e}"))?;
+        usecases
+            .create_best_bet(site, &by, &input)
+            .await
+            .map_err(|e| format!("demo best bet {phrase}: {e}"))?;
+    }
     Ok(())
 }
 

@@ -27,6 +27,11 @@ either: `from` may not be one of the site's own addresses nor hold `//`,
 must parse as a URL with a host. A generated `from` or `to` not certain to
 pass is mapped to one that is, made of the generated value's letters.
 
+A best bet (`POST /api/v1/best-bets`) needs a letter or digit in its
+`phrase`, and a `target` on this site needs a published page or article
+there (or a title): a generated phrase is given a letter, a generated
+target is mapped to an https URL made of its letters.
+
 Here they keep schemathesis from offering such a request as valid. Nothing
 else is filtered: invalid requests are still generated and must be refused.
 """
@@ -109,6 +114,7 @@ def filter_case(context, case):
 
 
 REDIRECT_CREATE = ("POST", "/api/v1/redirects")
+BEST_BET_CREATE = ("POST", "/api/v1/best-bets")
 # The first segments of the site's own addresses (raadhus_domain::urls::RESERVED).
 RESERVED = {
     "nyheder", "hjemmesider", "soeg", "admin", "api", "static", "media", "medier",
@@ -127,7 +133,17 @@ def map_case(context, case):
     meta = case.meta
     if meta is None or not meta.generation.mode.is_positive:
         return case
-    if (case.method.upper(), case.path) != REDIRECT_CREATE or not isinstance(case.body, dict):
+    if not isinstance(case.body, dict):
+        return case
+    if (case.method.upper(), case.path) == BEST_BET_CREATE:
+        phrase = case.body.get("phrase")
+        if isinstance(phrase, str) and not re.search(r"[^\W_]", phrase):
+            case.body["phrase"] = "a" + phrase[:98]
+        target = case.body.get("target")
+        if isinstance(target, str) and not TO_CERTAIN.match(target):
+            case.body["target"] = "https://www.example.dk/" + _letters(target)
+        return case
+    if (case.method.upper(), case.path) != REDIRECT_CREATE:
         return case
     source = case.body.get("from")
     if isinstance(source, str):

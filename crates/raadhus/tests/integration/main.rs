@@ -20,6 +20,7 @@ mod admin_sider_history;
 mod admin_users;
 mod api;
 mod article_page;
+mod best_bets;
 mod blocks;
 mod caching;
 mod cli;

@@ -2,6 +2,7 @@
 //! JavaScript. Every page needs a signed-in user; every form a CSRF token.
 
 mod auth;
+mod best_bets;
 mod crud;
 mod dashboard;
 mod editor;
@@ -89,6 +90,7 @@ pub fn router() -> Router<AppState> {
         .merge(media::routes())
         .merge(pages::routes())
         .merge(redirects::routes())
+        .merge(best_bets::routes())
         .merge(password_reset::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -5,6 +5,7 @@
 //! `Authorization: Bearer <token>` and acts as the token's user. Errors are
 //! `{"error": "...", "field": "..."}` with a fitting status.
 
+mod best_bets;
 mod content;
 mod doc;
 mod error;
@@ -50,6 +51,8 @@ fn described() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(site::show, site::update))
         .routes(routes!(redirects::list, redirects::create))
         .routes(routes!(redirects::delete))
+        .routes(routes!(best_bets::list, best_bets::create))
+        .routes(routes!(best_bets::delete))
         .merge(media::routes())
         .merge(reports::routes())
         .merge(records::routes::<ContactPerson>())

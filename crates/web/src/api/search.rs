@@ -43,6 +43,14 @@ struct SearchFile {
     size: u64,
 }
 
+/// A result editors recommend for the search (a best bet).
+#[derive(Serialize, ToSchema)]
+struct RecommendedHit {
+    title: String,
+    /// A path of this site or an absolute `https://` URL.
+    url: String,
+}
+
 /// A page of search results.
 #[derive(Serialize, ToSchema)]
 struct SearchResults {
@@ -53,6 +61,9 @@ struct SearchResults {
     page: usize,
     per_page: usize,
     total: usize,
+    /// Results editors pinned for this search ("Anbefalet"), shown before
+    /// `items`; only on the first page and without `type` or `year`.
+    recommended: Vec<RecommendedHit>,
     items: Vec<SearchHit>,
 }
 
@@ -82,6 +93,15 @@ pub async fn search(
     } else {
         crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
     };
+    let recommended = crate::pages::search::recommended(&state, &parsed.query)
+        .await
+        .map_err(|e| ApiError::internal(&e))?
+        .into_iter()
+        .map(|r| RecommendedHit {
+            title: r.title,
+            url: r.url,
+        })
+        .collect();
     let items = results
         .hits
         .into_iter()
@@ -103,6 +123,7 @@ pub async fn search(
         page: parsed.query.page,
         per_page: parsed.query.per_page,
         total: results.total,
+        recommended,
         items,
     })
     .into_response())

@@ -66,6 +66,7 @@ impl Tag {
             (Self::Listing, Change::News { listed, moved, .. }) => listed && moved,
             (Self::Contact(tag), Change::Contact { id }) => tag == id,
             (Self::Directory | Self::Search, Change::Directory) => true,
+            (Self::Search, Change::BestBets) => true,
             (Self::Search, Change::News { listed, .. }) => listed,
             _ => false,
         }

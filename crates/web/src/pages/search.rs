@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
+use raadhus_domain::best_bet::{phrase_key, title_of_url};
 use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_search::{Kind, MAX_QUERY_CHARS, Results, SearchQuery};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,39 @@ pub fn parse(params: &SearchParams) -> Parsed {
     }
 }
 
+/// A best bet as the search page and the API show it.
+#[derive(Serialize)]
+pub struct Recommended {
+    pub title: String,
+    pub url: String,
+    /// For an address elsewhere: its host (shown beside it).
+    pub host: Option<String>,
+}
+
+/// The best bets for `query`: on its first page, without filters (a filter
+/// asks for results of one kind or year, which a best bet is not).
+pub async fn recommended(
+    state: &AppState,
+    query: &SearchQuery,
+) -> Result<Vec<Recommended>, WebError> {
+    if query.page > 1 || query.kind.is_some() || query.year.is_some() {
+        return Ok(Vec::new());
+    }
+    let key = phrase_key(&query.text);
+    if key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bets = state.store().best_bets_for(state.site().id, &key).await?;
+    Ok(bets
+        .into_iter()
+        .map(|b| Recommended {
+            host: (!b.target.starts_with('/')).then(|| title_of_url(&b.target)),
+            title: b.title,
+            url: b.target,
+        })
+        .collect())
+}
+
 pub fn run(state: &AppState, query: &SearchQuery) -> Result<Results, WebError> {
     state
         .inner
@@ -85,6 +119,7 @@ pub async fn show(
     } else {
         run(&state, &query)?
     };
+    let recommended = recommended(&state, &query).await?;
     let hits: Vec<HitView> = results
         .hits
         .iter()
@@ -150,6 +185,7 @@ pub async fn show(
         truncated,
         max_chars => MAX_QUERY_CHARS,
         hits => Serde(hits),
+        recommended => Serde(recommended),
         excerpts,
         total => results.total,
         pages => Serde(pages),
