@@ -112,6 +112,7 @@ async function adminPages(page) {
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
     '/admin/omdirigeringer', '/admin/omdirigeringer/ny?fra=/gammel-side', '/admin/tilbagemeldinger',
     '/admin/anbefalede-resultater', '/admin/anbefalede-resultater/ny', '/admin/anbefalede-resultater/1/slet',
+    '/admin/doede-links',
   ];
 }
 

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod indexer;
+pub mod links;
 pub mod redirects;
 pub mod scheduler;
 mod server;
@@ -97,6 +98,7 @@ pub struct Application {
     follower: indexer::Follower,
     renderer: raadhus_usecases::Renderer,
     limits: server::Limits,
+    links: links::Background,
 }
 
 impl Application {
@@ -212,6 +214,12 @@ impl Application {
             .into_bytes();
         let usecases = raadhus_usecases::UseCases::new(store.clone(), clock.clone());
         let renderer = usecases.renderer().clone();
+        let links = links::Background::new(
+            usecases.clone(),
+            site.id,
+            raadhus_domain::SiteUrls::new(base_url.clone()),
+            config.links.clone(),
+        );
         let state = raadhus_web::AppState::new(
             usecases,
             site,
@@ -242,6 +250,7 @@ impl Application {
                 max_connections: server::limit::max_connections(config.max_connections),
                 request_timeout: config.request_timeout,
             },
+            links,
         })
     }
 
@@ -260,7 +269,11 @@ impl Application {
     /// Serves until `shutdown` completes, then lets open requests finish and
     /// closes the database.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
-        let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
+        let scheduler = tokio::spawn(scheduler::run(
+            self.store.clone(),
+            self.clock.clone(),
+            self.links,
+        ));
         let backfill = tokio::spawn(backfill::run(self.store.clone(), self.renderer));
         let indexer = tokio::spawn(indexer::run(
             self.store.clone(),

@@ -237,6 +237,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         include_str!("../migrations/sqlite/0012_redirects.sql"),
     ),
     (
+        14,
+        "link_checks",
+        include_str!("../migrations/sqlite/0014_link_checks.sql"),
+    ),
+    (
         15,
         "feedback",
         include_str!("../migrations/sqlite/0015_feedback.sql"),
@@ -304,6 +309,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         12,
         "redirects",
         include_str!("../migrations/postgresql/0012_redirects.sql"),
+    ),
+    (
+        14,
+        "link_checks",
+        include_str!("../migrations/postgresql/0014_link_checks.sql"),
     ),
     (
         15,

@@ -56,6 +56,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/media_edit.html"),
     template!("admin/media_inaccessible.html"),
     template!("admin/feedback_report.html"),
+    template!("admin/dead_links.html"),
     template!("admin/settings.html"),
     template!("admin/front_page.html"),
     template!("partials/identity_field.html"),

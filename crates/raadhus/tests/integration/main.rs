@@ -36,6 +36,7 @@ mod feedback;
 mod hardening;
 mod hostile;
 mod import_rules;
+mod link_check;
 mod link_warnings;
 mod media_api;
 mod media_cluster;

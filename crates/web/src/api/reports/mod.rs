@@ -2,6 +2,7 @@
 //! report needs a token).
 
 mod feedback;
+mod links;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -9,5 +10,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(feedback::feedback))
+    OpenApiRouter::new()
+        .routes(routes!(feedback::feedback))
+        .routes(routes!(links::links))
 }
