@@ -82,9 +82,19 @@ async fn a_drawing_is_stored_clean_and_shown_as_it_is() {
     assert_eq!(variant.status, StatusCode::NOT_FOUND);
 
     // The header's logo.
-    let mut identity = app.api("GET", "/api/v1/site", Some(&admin), None).await.json();
+    let mut identity = app
+        .api("GET", "/api/v1/site", Some(&admin), None)
+        .await
+        .json();
     identity["logo_id"] = json!(id);
-    let saved = app.api("PUT", "/api/v1/site", Some(&admin), Some(&identity.to_string())).await;
+    let saved = app
+        .api(
+            "PUT",
+            "/api/v1/site",
+            Some(&admin),
+            Some(&identity.to_string()),
+        )
+        .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     let front = app.get("/").await;
     assert_eq!(front.attrs("header a.site-name img", "src"), [url]);
@@ -182,6 +192,9 @@ async fn a_drawing_that_could_run_or_load_is_refused_in_danish() {
         "{json}"
     );
 
-    let listed = app.api("GET", "/api/v1/media", Some(&token), None).await.json();
+    let listed = app
+        .api("GET", "/api/v1/media", Some(&token), None)
+        .await
+        .json();
     assert_eq!(listed["total"], 0, "{listed}");
 }
