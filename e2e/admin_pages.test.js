@@ -123,6 +123,7 @@ async function adminPages(page) {
     '/admin/rapporter', '/admin/rapporter/ikke-fundet', '/admin/rapporter/soegninger',
     '/admin/rapporter/visninger',
     '/admin/anbefalede-resultater', '/admin/anbefalede-resultater/ny', '/admin/anbefalede-resultater/1/slet',
+    '/admin/doede-links',
   ];
 }
 

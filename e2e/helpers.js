@@ -23,7 +23,8 @@ async function startServer() {
   execFileSync(BINARY, ['--data', data, '--log', 'warn', 'user', 'add', '--email', EDITOR.email,
     '--name', 'Eva Redaktør', '--role', 'admin', '--password-stdin'], { input: EDITOR.password + '\n' });
   const child = spawn(BINARY, ['--data', data, 'serve'], {
-    env: { ...process.env, RAADHUS_BIND: '127.0.0.1:0', RAADHUS_LOG: 'info' },
+    // No background link checks: the demo's addresses are not real ones.
+    env: { ...process.env, RAADHUS_BIND: '127.0.0.1:0', RAADHUS_LOG: 'info', RAADHUS_LINKS_INTERVAL_HOURS: '0' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const base = await new Promise((resolve, reject) => {

@@ -37,6 +37,7 @@ pub mod directory;
 pub mod email;
 pub mod export;
 pub mod feedback;
+pub mod link_check;
 pub mod links;
 pub mod markup;
 pub mod media;

@@ -85,6 +85,9 @@ pub enum Command {
     /// Manage redirects from addresses of the site (an old site's, say).
     #[command(subcommand)]
     Redirects(RedirectsCommand),
+    /// Check the links of the site to other sites now.
+    #[command(subcommand)]
+    Links(LinksCommand),
     /// Copy the SQLite database to FILE while the server runs (a consistent
     /// snapshot). For PostgreSQL use pg_dump.
     Backup {
@@ -136,6 +139,46 @@ pub enum RedirectsCommand {
     /// 301). The whole file is checked first, with the stored redirects;
     /// a bad row names its line and nothing is written.
     Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LinksCommand {
+    /// Check every link of articles, pages and the directory to other sites
+    /// now (as the server does in the background), wait for it and print a
+    /// summary with the broken ones. Exits 0 even when links are broken;
+    /// non-zero only when the check could not run (another node is
+    /// checking, say).
+    Check {
+        /// The public address of the site (links to it are not checked;
+        /// named in the User-Agent) [default: http://BIND/].
+        #[arg(long, env = "RAADHUS_BASE_URL", value_name = "URL")]
+        base_url: Option<String>,
+        #[command(flatten)]
+        links: LinkArgs,
+    },
+}
+
+/// The link checker's settings, for `serve` and `links check`.
+#[derive(Debug, Args, Default)]
+pub struct LinkArgs {
+    /// Hours between background checks of links to other sites; 0 turns
+    /// them off [default: 24].
+    #[arg(long, env = "RAADHUS_LINKS_INTERVAL_HOURS", value_name = "HOURS")]
+    pub links_interval_hours: Option<String>,
+
+    /// Seconds the link checker waits for an answer [default: 10].
+    #[arg(long, env = "RAADHUS_LINKS_TIMEOUT", value_name = "SECONDS")]
+    pub links_timeout: Option<String>,
+
+    /// Milliseconds between two requests of the link checker to one host
+    /// [default: 1000].
+    #[arg(long, env = "RAADHUS_LINKS_HOST_DELAY_MS", value_name = "MS")]
+    pub links_host_delay_ms: Option<String>,
+
+    /// Also check links to loopback and private network addresses (off by
+    /// default: an editor could otherwise probe the internal network).
+    #[arg(long, env = "RAADHUS_LINKS_ALLOW_PRIVATE")]
+    pub links_allow_private: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,6 +266,8 @@ pub struct ServeArgs {
     /// without results (RAADHUS_NO_COUNTING=1 does the same).
     #[arg(long, env = "RAADHUS_NO_COUNTING", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_counting: bool,
+    #[command(flatten)]
+    pub links: LinkArgs,
 }
 
 impl Cli {
@@ -232,12 +277,19 @@ impl Cli {
             Command::Serve(args) => Some(args),
             _ => None,
         };
+        let (links, links_base_url) = match &self.command {
+            Command::Serve(args) => (Some(&args.links), None),
+            Command::Links(LinksCommand::Check { base_url, links }) => {
+                (Some(links), base_url.clone())
+            }
+            _ => (None, None),
+        };
         Layer {
             bind: serve.and_then(|s| s.bind.clone()),
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
             site_name: serve.and_then(|s| s.site_name.clone()),
-            base_url: serve.and_then(|s| s.base_url.clone()),
+            base_url: serve.and_then(|s| s.base_url.clone()).or(links_base_url),
             log: self.log.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             counting: serve.and_then(|s| s.no_counting.then_some(false)),
@@ -250,6 +302,10 @@ impl Cli {
             was_reviewed: serve.and_then(|s| s.was_reviewed.clone()),
             trusted_proxies: serve.and_then(|s| s.trusted_proxies.clone()),
             max_connections: serve.and_then(|s| s.max_connections.clone()),
+            links_interval_hours: links.and_then(|l| l.links_interval_hours.clone()),
+            links_timeout: links.and_then(|l| l.links_timeout.clone()),
+            links_host_delay_ms: links.and_then(|l| l.links_host_delay_ms.clone()),
+            links_allow_private: links.and_then(|l| l.links_allow_private.then_some(true)),
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod counting;
 pub mod demo;
 pub mod indexer;
+pub mod links;
 pub mod redirects;
 pub mod scheduler;
 mod server;
@@ -102,6 +103,7 @@ pub struct Application {
     counter: raadhus_usecases::Counter,
     usecases: raadhus_usecases::UseCases,
     site: raadhus_domain::SiteId,
+    links: links::Background,
 }
 
 impl Application {
@@ -223,6 +225,12 @@ impl Application {
             raadhus_usecases::Counter::off()
         };
         let site_id = site.id;
+        let links = links::Background::new(
+            usecases.clone(),
+            site.id,
+            raadhus_domain::SiteUrls::new(base_url.clone()),
+            config.links.clone(),
+        );
         let state = raadhus_web::AppState::new(
             usecases.clone(),
             site,
@@ -257,6 +265,7 @@ impl Application {
             counter,
             usecases,
             site: site_id,
+            links,
         })
     }
 
@@ -280,7 +289,11 @@ impl Application {
             self.counter.clone(),
             self.site,
         ));
-        let scheduler = tokio::spawn(scheduler::run(self.store.clone(), self.clock.clone()));
+        let scheduler = tokio::spawn(scheduler::run(
+            self.store.clone(),
+            self.clock.clone(),
+            self.links,
+        ));
         let backfill = tokio::spawn(backfill::run(self.store.clone(), self.renderer));
         let indexer = tokio::spawn(indexer::run(
             self.store.clone(),

@@ -73,6 +73,12 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Command::Links(command) => {
+                with_store(&config, async |s| {
+                    raadhus::links::command(&usecases(s), &config, command).await
+                })
+                .await
+            }
             Command::Backup { file } => {
                 with_store(&config, async |s| raadhus::transfer::backup(s, &file).await).await
             }

@@ -48,10 +48,11 @@ const PRUNE_INTERVAL: Duration = Duration::from_secs(600);
 /// more changes than this rebuilds its search index when it comes back.
 pub const JOURNAL_KEPT: i64 = 100_000;
 
-/// Runs [`tick`] every [`INTERVAL`] until the task is dropped and now and
-/// then removes expired sessions, old sign-in failures, expired feedback
-/// comments, old counts and old journal entries.
-pub async fn run(store: Store, clock: Clock) {
+/// Runs [`tick`] every [`INTERVAL`] until the task is dropped, starts a
+/// check of the site's links when one is due (see [`crate::links`]), and
+/// now and then removes expired sessions, old sign-in failures, expired
+/// feedback comments, old counts and old journal entries.
+pub async fn run(store: Store, clock: Clock, mut links: crate::links::Background) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut pruned: Option<Timestamp> = None;
@@ -61,6 +62,7 @@ pub async fn run(store: Store, clock: Clock) {
         if let Err(e) = tick(&store, now).await {
             tracing::warn!(error = %e, "scheduler could not run; trying again");
         }
+        links.tick(now).await;
         let prune_due =
             pruned.is_none_or(|at| now.duration_since(at).unsigned_abs() >= PRUNE_INTERVAL);
         if prune_due {

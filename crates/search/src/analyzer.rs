@@ -5,27 +5,48 @@
 //! ("virksomhederne" → "virksomhed" → "virksom").
 
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+    TextAnalyzer, TextAnalyzerBuilder, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
-pub fn danish() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+use crate::compound::Decompound;
+
+/// Words, lower case, no stop words, folded.
+fn words() -> TextAnalyzerBuilder<impl Tokenizer> {
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser);
-    match StopWordFilter::new(Language::Danish) {
-        Some(stop_words) => builder
-            .filter(stop_words)
-            .filter(DanishFolding)
-            .filter(Stemmer::new(Language::Danish))
-            .filter(Stemmer::new(Language::Danish))
-            .build(),
-        None => builder
-            .filter(DanishFolding)
-            .filter(Stemmer::new(Language::Danish))
-            .filter(Stemmer::new(Language::Danish))
-            .build(),
-    }
+        .filter(LowerCaser)
+        .filter(stop_words())
+        .filter(DanishFolding)
+}
+
+pub fn danish() -> TextAnalyzer {
+    words()
+        .filter(Stemmer::new(Language::Danish))
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
+/// The parts of compounds, stemmed like [`danish`] ("madaffald" → mad
+/// affald); `keep_simple` keeps the words that are not compounds too.
+pub fn danish_parts(keep_simple: bool) -> TextAnalyzer {
+    words()
+        .filter(Decompound { keep_simple })
+        .filter(Stemmer::new(Language::Danish))
+        .filter(Stemmer::new(Language::Danish))
+        .build()
+}
+
+fn stop_words() -> StopWordFilter {
+    StopWordFilter::new(Language::Danish).unwrap_or_else(|| StopWordFilter::remove(Vec::new()))
+}
+
+/// Tells whether a word (lower case) is a Danish stop word.
+pub fn stop_word_test() -> impl FnMut(&str) -> bool {
+    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(stop_words())
+        .build();
+    move |word| !analyzer.token_stream(word).advance()
 }
 
 /// Spells æ ø å (and ä ö ü é) the way they are typed on a keyboard without them.
@@ -53,7 +74,7 @@ impl<T: Tokenizer> Tokenizer for FoldingTokenizer<T> {
 
 pub struct FoldingStream<S>(S);
 
-fn fold(text: &str) -> String {
+pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 4);
     for c in text.chars() {
         match c {

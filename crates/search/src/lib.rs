@@ -6,14 +6,14 @@
 //! and a missing or damaged index is rebuilt rather than being fatal.
 
 mod analyzer;
+mod compound;
+mod query;
 
 use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
-};
+use tantivy::query::TermQuery;
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -22,13 +22,15 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Name of the analyzer in the index.
 const DANISH: &str = "da";
-/// Words shorter than this are not matched with typos.
-const FUZZY_MIN_CHARS: usize = 5;
+/// Name of the analyzer of the field of compound parts. The number is
+/// raised when the splitting changes: the schema then differs, and an
+/// index built by an older version is rebuilt on start.
+const DANISH_PARTS: &str = "da_parts_1";
+/// The same for a query: a word that is not a compound is kept.
+const DANISH_PARTS_QUERY: &str = "da_parts_query";
 /// Longest query text taken into account; the pages cut longer queries here
 /// and tell the visitor.
 pub const MAX_QUERY_CHARS: usize = 500;
-/// Most words (and phrases) of a query that are searched for.
-const MAX_QUERY_PARTS: usize = 12;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -135,6 +137,8 @@ pub struct Hit {
 pub struct Results {
     pub hits: Vec<Hit>,
     pub total: usize,
+    /// No document has all the words: these have some of them.
+    pub partial: bool,
 }
 
 struct Fields {
@@ -149,6 +153,8 @@ struct Fields {
     file_label: Field,
     file_size: Field,
     links: Field,
+    /// The parts of the compounds of title, summary and body.
+    parts: Field,
 }
 
 pub struct SearchIndex {
@@ -179,6 +185,14 @@ fn schema() -> (Schema, Fields) {
         file_label: builder.add_text_field("file_label", STORED),
         file_size: builder.add_u64_field("file_size", STORED),
         links: builder.add_text_field("links", STRING),
+        parts: builder.add_text_field(
+            "parts",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(DANISH_PARTS)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -211,6 +225,12 @@ impl SearchIndex {
             }
         };
         index.tokenizers().register(DANISH, analyzer::danish());
+        index
+            .tokenizers()
+            .register(DANISH_PARTS, analyzer::danish_parts(false));
+        index
+            .tokenizers()
+            .register(DANISH_PARTS_QUERY, analyzer::danish_parts(true));
         let writer = index
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| match e {
@@ -322,6 +342,9 @@ impl SearchIndex {
                 f.summary => d.summary.as_str(),
                 f.body => d.body.as_str(),
                 f.url => d.url.as_str(),
+                f.parts => d.title.as_str(),
+                f.parts => d.summary.as_str(),
+                f.parts => d.body.as_str(),
             );
             if let Some(date) = &d.date {
                 document.add_text(f.date, date);
@@ -341,93 +364,8 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The words of `text` as the index sees them.
-    fn terms(&self, field: Field, text: &str) -> Vec<String> {
-        let mut analyzer = match self.index.tokenizer_for_field(field) {
-            Ok(a) => a,
-            Err(_) => return Vec::new(),
-        };
-        let mut stream = analyzer.token_stream(text);
-        let mut terms = Vec::new();
-        while stream.advance() {
-            terms.push(stream.token().text.clone());
-        }
-        terms
-    }
-
-    /// Builds the query: every word (or quoted phrase) must match title, summary
-    /// or body; the title weighs most. Words of 5+ letters also match with one
-    /// typo. Any input is accepted: there is no query syntax to get wrong.
-    fn build(&self, query: &SearchQuery) -> Option<Box<dyn TantivyQuery>> {
-        let f = &self.fields;
-        let text: String = query.text.chars().take(MAX_QUERY_CHARS).collect();
-        let mut parts: Vec<(bool, &str)> = Vec::new();
-        for (i, piece) in text.split('"').enumerate() {
-            let phrase = i % 2 == 1;
-            if phrase {
-                parts.push((true, piece));
-            } else {
-                parts.extend(piece.split_whitespace().map(|w| (false, w)));
-            }
-        }
-        let weighted = [(f.title, 3.0_f32), (f.summary, 1.5), (f.body, 1.0)];
-        let mut must: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        for (phrase, piece) in parts.into_iter().take(MAX_QUERY_PARTS) {
-            let terms = self.terms(f.body, piece);
-            if terms.is_empty() {
-                continue;
-            }
-            let mut alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-            for &(field, boost) in &weighted {
-                let field_terms: Vec<Term> = terms
-                    .iter()
-                    .map(|t| Term::from_field_text(field, t))
-                    .collect();
-                if phrase && field_terms.len() > 1 {
-                    let q = PhraseQuery::new(field_terms);
-                    alternatives
-                        .push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
-                    continue;
-                }
-                for (term, word) in field_terms.into_iter().zip(&terms) {
-                    let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(exact), boost)),
-                    ));
-                    if !phrase && word.chars().count() >= FUZZY_MIN_CHARS {
-                        let fuzzy = FuzzyTermQuery::new(term, 1, true);
-                        alternatives.push((
-                            Occur::Should,
-                            Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.5)),
-                        ));
-                    }
-                }
-            }
-            must.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
-        }
-        if must.is_empty() {
-            return None;
-        }
-        if let Some(kind) = query.kind {
-            let term = Term::from_field_text(f.kind, kind.as_str());
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        if let Some(year) = query.year {
-            let term = Term::from_field_u64(f.year, year);
-            must.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
-        }
-        Some(Box::new(BooleanQuery::new(must)))
-    }
-
     pub fn search(&self, query: &SearchQuery) -> Result<Results, SearchError> {
-        let Some(q) = self.build(query) else {
+        let Some(built) = self.build(query) else {
             return Ok(Results::default());
         };
         let searcher = self.reader.searcher();
@@ -440,15 +378,26 @@ impl SearchIndex {
             .saturating_sub(1)
             .saturating_mul(per_page)
             .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let (top, total) = searcher.search(
-            &q,
-            &(
-                TopDocs::with_limit(per_page)
-                    .and_offset(offset)
-                    .order_by_score(),
-                Count,
-            ),
-        )?;
+        let collector = (
+            TopDocs::with_limit(per_page)
+                .and_offset(offset)
+                .order_by_score(),
+            Count,
+        );
+        let mut q = built.all();
+        let (mut top, mut total) = searcher.search(&q, &collector)?;
+        let mut partial = false;
+        if total == 0 {
+            // No document has all the words: those with the most of them.
+            for minimum in (1..built.words.len()).rev() {
+                let some = built.at_least(minimum);
+                let (some_top, some_total) = searcher.search(&some, &collector)?;
+                if some_total > 0 {
+                    (q, top, total, partial) = (some, some_top, some_total, true);
+                    break;
+                }
+            }
+        }
         let f = &self.fields;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snippets.set_max_num_chars(220);
@@ -492,7 +441,11 @@ impl SearchIndex {
                 score,
             });
         }
-        Ok(Results { hits, total })
+        Ok(Results {
+            hits,
+            total,
+            partial,
+        })
     }
 
     /// How many documents the index holds.

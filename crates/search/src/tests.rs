@@ -17,20 +17,9 @@ fn news(id: i64, title: &str) -> Document {
     }
 }
 
+/// The titles found for `text`, sorted.
 fn titles(index: &SearchIndex, text: &str) -> Vec<String> {
-    let query = SearchQuery {
-        text: text.into(),
-        page: 1,
-        per_page: 10,
-        ..SearchQuery::default()
-    };
-    let mut titles: Vec<String> = index
-        .search(&query)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.title)
-        .collect();
+    let mut titles = ranked(index, text);
     titles.sort();
     titles
 }
@@ -153,4 +142,132 @@ fn kinds_read_back_as_written() {
         assert_eq!(Kind::parse(kind.as_str()), Some(kind));
     }
     assert_eq!(Kind::parse("sider"), None);
+}
+
+/// The titles found for `text`, best first.
+fn ranked(index: &SearchIndex, text: &str) -> Vec<String> {
+    found(index, text).0
+}
+
+#[test]
+fn a_word_finds_the_compounds_it_is_part_of_below_the_whole_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let mut docs = vec![
+        news(1, "Madaffald hentes hver uge"),
+        news(2, "Ny affaldsindsamling fra maj"),
+        news(3, "Parkeringsforhold ved havnen"),
+        news(4, "Byskole får ny gymnastiksal"),
+        news(5, "Fjordskolen holder sommerfest"),
+        news(6, "Supercykelstien åbner"),
+        news(7, "Vinterbadning ved stranden"),
+    ];
+    // The whole word in the body only, against a part of a title word.
+    let mut whole = news(8, "Nyt om sortering");
+    whole.body = "Sorteret affald giver mening.".into();
+    docs.push(whole);
+    index.replace_all(&docs, "db:1").unwrap();
+
+    let affald = ranked(&index, "affald");
+    assert_eq!(affald.len(), 3, "{affald:?}");
+    assert_eq!(
+        affald[0], "Nyt om sortering",
+        "whole word first: {affald:?}"
+    );
+    assert_eq!(
+        ranked(&index, "parkering"),
+        ["Parkeringsforhold ved havnen"]
+    );
+    let mut skole = ranked(&index, "skole");
+    skole.sort();
+    assert_eq!(
+        skole,
+        [
+            "Byskole får ny gymnastiksal",
+            "Fjordskolen holder sommerfest"
+        ]
+    );
+    assert_eq!(ranked(&index, "cykelsti"), ["Supercykelstien åbner"]);
+    assert_eq!(ranked(&index, "cykelstier"), ["Supercykelstien åbner"]);
+    // A compound finds itself whole.
+    assert_eq!(
+        ranked(&index, "Fjordskolen"),
+        ["Fjordskolen holder sommerfest"]
+    );
+    // Parts are found as words of their own, not as strings inside words.
+    assert!(ranked(&index, "ind").is_empty());
+    assert!(ranked(&index, "bad").is_empty(), "vinterbadning is no bad");
+    // Two words of one query in two compounds: both must be there.
+    assert_eq!(ranked(&index, "mad affald"), ["Madaffald hentes hver uge"]);
+}
+
+#[test]
+fn an_index_of_another_schema_is_built_anew() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut builder = Schema::builder();
+        builder.add_text_field("key", STRING | STORED);
+        let old = Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        let mut writer: IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.add_document(doc!()).unwrap();
+        writer.commit().unwrap();
+    }
+    let (index, fresh) = SearchIndex::open(dir.path()).unwrap();
+    assert!(fresh);
+    assert!(index.is_empty());
+    index.replace_all(&[news(1, "Byskole")], "db:1").unwrap();
+    assert_eq!(ranked(&index, "skole"), ["Byskole"]);
+}
+
+/// The titles found for `text`, best first, and whether only some of the
+/// words were found.
+fn found(index: &SearchIndex, text: &str) -> (Vec<String>, bool) {
+    let query = SearchQuery {
+        text: text.into(),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    let results = index.search(&query).unwrap();
+    let titles = results.hits.into_iter().map(|h| h.title).collect();
+    (titles, results.partial)
+}
+
+#[test]
+fn without_a_document_with_all_words_those_with_most_of_them_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                news(1, "Nye skoler i kommunen"),
+                news(2, "Flere pladser i børnehaver"),
+                news(3, "Skoler og børnehaver holder lukket"),
+                news(4, "Havnen får ny kaj"),
+                news(5, "Sommerfest på havnen med musik"),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    // All the words in one document: that one only, not partial.
+    assert_eq!(
+        found(&index, "skoler og børnehaver"),
+        (
+            vec!["Skoler og børnehaver holder lukket".to_string()],
+            false
+        )
+    );
+    // No document has all three words: the one with two of them first, then
+    // those with one, and the results say so.
+    let (titles, partial) = found(&index, "sommerfest havnen skoler");
+    assert!(partial);
+    assert_eq!(titles, ["Sommerfest på havnen med musik"]);
+    let (titles, partial) = found(&index, "kaj musik");
+    assert!(partial);
+    assert_eq!(titles.len(), 2, "{titles:?}");
+    // Stop words never block a result.
+    assert_eq!(found(&index, "havnen og i på"), found(&index, "havnen"));
+    assert!(!found(&index, "havnen").1);
+    // A word found nowhere gives nothing rather than everything.
+    assert_eq!(found(&index, "rumskib"), (Vec::new(), false));
 }

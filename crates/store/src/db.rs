@@ -242,6 +242,11 @@ const SQLITE_MIGRATIONS: Migrations = &[
         include_str!("../migrations/sqlite/0013_counting.sql"),
     ),
     (
+        14,
+        "link_checks",
+        include_str!("../migrations/sqlite/0014_link_checks.sql"),
+    ),
+    (
         15,
         "feedback",
         include_str!("../migrations/sqlite/0015_feedback.sql"),
@@ -314,6 +319,11 @@ const POSTGRES_MIGRATIONS: Migrations = &[
         13,
         "counting",
         include_str!("../migrations/postgresql/0013_counting.sql"),
+    ),
+    (
+        14,
+        "link_checks",
+        include_str!("../migrations/postgresql/0014_link_checks.sql"),
     ),
     (
         15,

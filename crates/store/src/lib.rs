@@ -19,6 +19,7 @@ mod export_redirects;
 mod feedback;
 mod import;
 mod journal;
+mod link_checks;
 mod links;
 mod media;
 mod news;

@@ -62,6 +62,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/report_views.html"),
     template!("partials/reports_nav.html"),
     template!("partials/views_admin.html"),
+    template!("admin/dead_links.html"),
     template!("admin/settings.html"),
     template!("admin/front_page.html"),
     template!("partials/identity_field.html"),

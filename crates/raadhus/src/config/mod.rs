@@ -4,6 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use raadhus_domain::link_check;
 use serde::Deserialize;
 
 /// Everything `raadhus serve` needs to know, resolved and checked.
@@ -49,6 +50,22 @@ pub struct Config {
     /// Most connections served at once; `None`: sized from the limit of open
     /// files at start.
     pub max_connections: Option<usize>,
+    /// The background link checker.
+    pub links: LinkSettings,
+}
+
+/// How the background link checker works (see `crate::links`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSettings {
+    /// Hours between two runs; 0: no background runs (`raadhus links check`
+    /// still works).
+    pub interval_hours: u64,
+    /// How long one request may take.
+    pub timeout: std::time::Duration,
+    /// The pause between two requests to one host.
+    pub host_delay: std::time::Duration,
+    /// Also check addresses in private networks (loopback, 10.0.0.0/8, …).
+    pub allow_private: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +114,13 @@ pub struct Layer {
     pub trusted_proxies: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_connections: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub links_interval_hours: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub links_timeout: Option<String>,
+    #[serde(default, deserialize_with = "number_or_text")]
+    pub links_host_delay_ms: Option<String>,
+    pub links_allow_private: Option<bool>,
 }
 
 /// Accepts `trusted_proxies = ["127.0.0.1", "10.0.0.0/8"]` as well as
@@ -194,6 +218,10 @@ impl Layer {
             was_reviewed: self.was_reviewed.or(lower.was_reviewed),
             trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             max_connections: self.max_connections.or(lower.max_connections),
+            links_interval_hours: self.links_interval_hours.or(lower.links_interval_hours),
+            links_timeout: self.links_timeout.or(lower.links_timeout),
+            links_host_delay_ms: self.links_host_delay_ms.or(lower.links_host_delay_ms),
+            links_allow_private: self.links_allow_private.or(lower.links_allow_private),
         }
     }
 }
@@ -369,7 +397,32 @@ impl Config {
                 "expected a number of connections from 16 to 1000000",
             )?),
         };
+        let links = LinkSettings {
+            interval_hours: number(
+                layer.links_interval_hours,
+                link_check::DEFAULT_INTERVAL_HOURS as usize,
+                0..=24 * 365,
+                "link check interval (RAADHUS_LINKS_INTERVAL_HOURS)",
+                "expected a number of hours from 0 (off) to 8760",
+            )? as u64,
+            timeout: std::time::Duration::from_secs(number(
+                layer.links_timeout,
+                link_check::DEFAULT_TIMEOUT_SECONDS as usize,
+                1..=120,
+                "link check timeout (RAADHUS_LINKS_TIMEOUT)",
+                "expected a number of seconds from 1 to 120",
+            )? as u64),
+            host_delay: std::time::Duration::from_millis(number(
+                layer.links_host_delay_ms,
+                link_check::DEFAULT_HOST_DELAY_MS as usize,
+                0..=60_000,
+                "link check delay per host (RAADHUS_LINKS_HOST_DELAY_MS)",
+                "expected a number of milliseconds from 0 to 60000",
+            )? as u64),
+            allow_private: layer.links_allow_private.unwrap_or(false),
+        };
         Ok(Self {
+            links,
             trusted_proxies: trusted_proxies(layer.trusted_proxies)?,
             max_connections,
             was_reviewed,

@@ -33,7 +33,11 @@ const SHORTCUTS: [&str; 8] = [
 const BEST_BETS: [(&str, &str, Option<&str>); 3] = [
     ("affald", "/borger/affald-og-genbrug", None),
     ("pas", "/borger/borgerservice/pas-og-koerekort", None),
-    ("skat", "https://skat.dk", Some("Skattestyrelsen: skat for borgere")),
+    (
+        "skat",
+        "https://skat.dk",
+        Some("Skattestyrelsen: skat for borgere"),
+    ),
 ];
 
 /// Uploads the logo, saves the settings under `name`, composes the front

@@ -79,6 +79,8 @@ impl TestDb {
             data_dir: Some(data.to_path_buf()),
             database_url: Some(self.database_url()),
             log: Some("warn".into()),
+            // No background link checks unless a test asks for them.
+            links_interval_hours: Some("0".into()),
             ..Layer::default()
         }
     }

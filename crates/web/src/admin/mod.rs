@@ -8,6 +8,7 @@ mod dashboard;
 mod editor;
 mod feedback;
 mod identity;
+pub(crate) mod links;
 mod log;
 mod media;
 mod news;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/markdown", post(markdown))
         .route("/admin/log", get(log::page))
         .route(feedback::SECTION, get(feedback::report))
+        .route(links::SECTION, get(links::report))
         .route("/admin/nyheder", get(news::list))
         .route("/admin/links", get(news::links))
         .route("/admin/nyheder/ny", get(news::new_form).post(news::create))

@@ -1,6 +1,7 @@
 //! What the admin's pages of contact persons, topics and directory websites
 //! show, and how their forms are read (see `crud.rs`).
 
+use raadhus_domain::link_check::normalize;
 use raadhus_domain::{
     ContactInput, ContactPerson, Topic, TopicInput, ValidationErrors, Website, WebsiteInput,
 };
@@ -9,6 +10,16 @@ use raadhus_usecases::Error;
 use super::crud::{Choice, Editable, Field, Kind, field, sort_order};
 use super::session::FormFields;
 use crate::{AppState, WebError};
+
+/// The directory's websites in the admin.
+pub(super) const WEBSITES: &str = "/admin/hjemmesider";
+
+/// What the websites' list and form need: the topics to choose from, and
+/// what the link checker found of each address ("Virker", "Fejl: 404"…).
+pub(crate) struct WebsitesContext {
+    topics: Vec<Topic>,
+    health: std::collections::HashMap<String, String>,
+}
 
 /// "1 nyhed", "2 nyheder".
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -168,7 +179,7 @@ impl Editable for Topic {
 
 impl Editable for Website {
     const KIND: Kind = Kind {
-        base: "/admin/hjemmesider",
+        base: WEBSITES,
         plural: "Hjemmesider",
         intro: "Hjemmesiderne i »Find en af kommunens andre hjemmesider«. Inaktive hjemmesider vises ikke for borgerne.",
         columns: &[
@@ -177,6 +188,7 @@ impl Editable for Website {
             "Emner",
             "Rækkefølge",
             "Status",
+            "Linktjek",
             "Tilgængelighedserklæring",
         ],
         new_label: "Opret hjemmeside",
@@ -185,15 +197,18 @@ impl Editable for Website {
         delete_label: "Slet hjemmesiden",
         delete_warning: "Hjemmesiden forsvinder fra oversigten med det samme, og det kan ikke fortrydes. Vil du blot skjule den for borgerne, så fjern fluebenet ved »Aktiv« i stedet.",
     };
-    /// The topics to choose from.
-    type Context = Vec<Topic>;
+    type Context = WebsitesContext;
 
-    async fn context(state: &AppState) -> Result<Vec<Topic>, WebError> {
-        Ok(state.store().topics(state.site().id).await?)
+    async fn context(state: &AppState) -> Result<WebsitesContext, WebError> {
+        Ok(WebsitesContext {
+            topics: state.store().topics(state.site().id).await?,
+            health: super::links::health(state).await?,
+        })
     }
 
-    fn cells(&self, topics: &Vec<Topic>) -> Vec<String> {
-        let names: Vec<&str> = topics
+    fn cells(&self, cx: &WebsitesContext) -> Vec<String> {
+        let names: Vec<&str> = cx
+            .topics
             .iter()
             .filter(|t| self.details.topic_ids.contains(&t.id))
             .map(|t| t.name.as_str())
@@ -209,6 +224,9 @@ impl Editable for Website {
                 "Inaktiv"
             }
             .to_string(),
+            normalize(self.details.url.as_str())
+                .and_then(|url| cx.health.get(&url).cloned())
+                .unwrap_or_else(|| "Ikke tjekket".to_string()),
             if self.details.statement_url.is_some() {
                 "Ja"
             } else {
@@ -218,7 +236,8 @@ impl Editable for Website {
         ]
     }
 
-    fn fields(values: &FormFields, topics: &Vec<Topic>) -> Vec<Field> {
+    fn fields(values: &FormFields, cx: &WebsitesContext) -> Vec<Field> {
+        let topics = &cx.topics;
         let chosen = values.all("topics");
         let mut topics_field = field("topics", "Emner", "checkboxes", values)
             .hint("Hjemmesiden vises under hvert valgt emne.");

@@ -61,6 +61,9 @@ struct SearchResults {
     page: usize,
     per_page: usize,
     total: usize,
+    /// True when no result has all the words of the search text: the
+    /// results then are those with the most of them, best first.
+    partial: bool,
     /// Results editors pinned for this search ("Anbefalet"), shown before
     /// `items`; only on the first page and without `type` or `year`.
     recommended: Vec<RecommendedHit>,
@@ -123,6 +126,7 @@ pub async fn search(
         page: parsed.query.page,
         per_page: parsed.query.per_page,
         total: results.total,
+        partial: results.partial,
         recommended,
         items,
     })

@@ -189,6 +189,7 @@ pub async fn show(
         recommended => Serde(recommended),
         excerpts,
         total => results.total,
+        partial => results.partial,
         pages => Serde(pages),
         unfiltered_url => format!(
             "/soeg?{}",

@@ -3,6 +3,7 @@
 
 mod counts;
 mod feedback;
+mod links;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -15,4 +16,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(counts::not_found))
         .routes(routes!(counts::searches))
         .routes(routes!(counts::views))
+        .routes(routes!(links::links))
 }
