@@ -20,6 +20,7 @@ use sqlx::{Connection, PgConnection, Postgres, SqlSafeStr, Sqlite, SqliteConnect
 use raadhus_domain::SiteId;
 
 use crate::journal::{self, Change, Commit, SharedSubscribers};
+use crate::migrations;
 use crate::{Result, Store, StoreError};
 
 /// Runs `$body` with `$pool` bound to the store's concrete pool.
@@ -177,166 +178,6 @@ macro_rules! db_row {
 
 db_row!(SqliteRow, PgRow);
 
-type Migrations = &'static [(i64, &'static str, &'static str)];
-
-/// Migrations for SQLite, embedded in the binary.
-const SQLITE_MIGRATIONS: Migrations = &[
-    (
-        1,
-        "content",
-        include_str!("../migrations/sqlite/0001_content.sql"),
-    ),
-    (
-        2,
-        "editing",
-        include_str!("../migrations/sqlite/0002_editing.sql"),
-    ),
-    (
-        3,
-        "changes",
-        include_str!("../migrations/sqlite/0003_changes.sql"),
-    ),
-    (
-        4,
-        "secrets",
-        include_str!("../migrations/sqlite/0004_secrets.sql"),
-    ),
-    (
-        5,
-        "body_html",
-        include_str!("../migrations/sqlite/0005_body_html.sql"),
-    ),
-    (
-        7,
-        "admin",
-        include_str!("../migrations/sqlite/0007_admin.sql"),
-    ),
-    (
-        8,
-        "media",
-        include_str!("../migrations/sqlite/0008_media.sql"),
-    ),
-    (
-        9,
-        "pages",
-        include_str!("../migrations/sqlite/0009_pages.sql"),
-    ),
-    (
-        10,
-        "site_settings",
-        include_str!("../migrations/sqlite/0010_site_settings.sql"),
-    ),
-    (
-        11,
-        "menu_choice",
-        include_str!("../migrations/sqlite/0011_menu_choice.sql"),
-    ),
-    (
-        12,
-        "redirects",
-        include_str!("../migrations/sqlite/0012_redirects.sql"),
-    ),
-    (
-        13,
-        "counting",
-        include_str!("../migrations/sqlite/0013_counting.sql"),
-    ),
-    (
-        14,
-        "link_checks",
-        include_str!("../migrations/sqlite/0014_link_checks.sql"),
-    ),
-    (
-        15,
-        "feedback",
-        include_str!("../migrations/sqlite/0015_feedback.sql"),
-    ),
-    (
-        16,
-        "best_bets",
-        include_str!("../migrations/sqlite/0016_best_bets.sql"),
-    ),
-];
-
-/// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
-const POSTGRES_MIGRATIONS: Migrations = &[
-    (
-        1,
-        "content",
-        include_str!("../migrations/postgresql/0001_content.sql"),
-    ),
-    (
-        2,
-        "editing",
-        include_str!("../migrations/postgresql/0002_editing.sql"),
-    ),
-    (
-        3,
-        "changes",
-        include_str!("../migrations/postgresql/0003_changes.sql"),
-    ),
-    (
-        4,
-        "secrets",
-        include_str!("../migrations/postgresql/0004_secrets.sql"),
-    ),
-    (
-        5,
-        "body_html",
-        include_str!("../migrations/postgresql/0005_body_html.sql"),
-    ),
-    (
-        7,
-        "admin",
-        include_str!("../migrations/postgresql/0007_admin.sql"),
-    ),
-    (
-        8,
-        "media",
-        include_str!("../migrations/postgresql/0008_media.sql"),
-    ),
-    (
-        9,
-        "pages",
-        include_str!("../migrations/postgresql/0009_pages.sql"),
-    ),
-    (
-        10,
-        "site_settings",
-        include_str!("../migrations/postgresql/0010_site_settings.sql"),
-    ),
-    (
-        11,
-        "menu_choice",
-        include_str!("../migrations/postgresql/0011_menu_choice.sql"),
-    ),
-    (
-        12,
-        "redirects",
-        include_str!("../migrations/postgresql/0012_redirects.sql"),
-    ),
-    (
-        13,
-        "counting",
-        include_str!("../migrations/postgresql/0013_counting.sql"),
-    ),
-    (
-        14,
-        "link_checks",
-        include_str!("../migrations/postgresql/0014_link_checks.sql"),
-    ),
-    (
-        15,
-        "feedback",
-        include_str!("../migrations/postgresql/0015_feedback.sql"),
-    ),
-    (
-        16,
-        "best_bets",
-        include_str!("../migrations/postgresql/0016_best_bets.sql"),
-    ),
-];
-
 /// The PostgreSQL channel every content change is announced on (by triggers,
 /// see the PostgreSQL migrations); the payload is `schema.table`.
 pub const CHANGES_CHANNEL: &str = "raadhus_changes";
@@ -431,8 +272,8 @@ impl Store {
     /// advisory lock while it migrates).
     pub async fn migrate(&self) -> Result<()> {
         let list = match self.db {
-            Db::Sqlite(_) => SQLITE_MIGRATIONS,
-            Db::Postgres(_) => POSTGRES_MIGRATIONS,
+            Db::Sqlite(_) => migrations::SQLITE,
+            Db::Postgres(_) => migrations::POSTGRES,
         };
         let migrations = list
             .iter()

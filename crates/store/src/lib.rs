@@ -22,6 +22,7 @@ mod journal;
 mod link_checks;
 mod links;
 mod media;
+mod migrations;
 mod news;
 mod old_paths;
 mod owner;
