@@ -120,6 +120,37 @@ pub(crate) trait Editable: Record {
 const INVALID: &str = "Ikke gemt. Ret fejlene herunder og gem igen.";
 
 /// The routes of a kind under its base path.
+/// The form for a new item of a section with a plain list (redirects,
+/// best bets): `fields` showing `errors`, posted to `{section}/ny`.
+pub(crate) async fn render_new_form(
+    state: &AppState,
+    who: &SignedIn,
+    status: StatusCode,
+    (section, heading): (&str, &str),
+    mut fields: Vec<Field>,
+    errors: Option<&ValidationErrors>,
+) -> Result<Response, WebError> {
+    if let Some(errors) = errors {
+        for f in &mut fields {
+            f.error = errors.for_field(f.name).map(str::to_string);
+        }
+    }
+    let ctx = context! {
+        admin_section => section,
+        heading => heading,
+        action => format!("{section}/ny"),
+        back_url => section,
+        fields => Serde(fields),
+        message => errors.map(|_| "Ikke gemt. Ret fejlene herunder og gem igen."),
+        notice => None::<&str>,
+        delete_action => None::<&str>,
+    };
+    let html = state
+        .render_admin("admin/entity_form.html", heading, who, ctx)
+        .await?;
+    Ok((status, html).into_response())
+}
+
 pub(crate) fn routes<R: Editable>() -> Router<AppState> {
     let base = R::KIND.base;
     Router::new()

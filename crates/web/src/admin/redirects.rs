@@ -121,8 +121,8 @@ pub struct NewQuery {
 }
 
 /// The form's fields, showing `values`.
-fn fields(values: &FormFields, errors: Option<&ValidationErrors>) -> Vec<Field> {
-    let mut fields = vec![
+fn fields(values: &FormFields) -> Vec<Field> {
+    vec![
         field("from", "Fra adresse", "text", values)
             .required()
             .hint("En sti på dette site, fx /gammel-side eller /Om-kommunen/Kontakt.aspx."),
@@ -132,13 +132,7 @@ fn fields(values: &FormFields, errors: Option<&ValidationErrors>) -> Vec<Field> 
         field("permanent", "Permanent (301)", "checkbox", values).hint(
             "Fjern fluebenet for en midlertidig omdirigering (302), som søgemaskiner ikke husker.",
         ),
-    ];
-    if let Some(errors) = errors {
-        for f in &mut fields {
-            f.error = errors.for_field(f.name).map(str::to_string);
-        }
-    }
-    fields
+    ]
 }
 
 async fn render_form(
@@ -148,20 +142,8 @@ async fn render_form(
     values: &FormFields,
     errors: Option<&ValidationErrors>,
 ) -> Result<Response, WebError> {
-    let ctx = context! {
-        admin_section => SECTION,
-        heading => NEW_TITLE,
-        action => format!("{SECTION}/ny"),
-        back_url => SECTION,
-        fields => Serde(fields(values, errors)),
-        message => errors.map(|_| "Ikke gemt. Ret fejlene herunder og gem igen."),
-        notice => None::<&str>,
-        delete_action => None::<&str>,
-    };
-    let html = state
-        .render_admin("admin/entity_form.html", NEW_TITLE, who, ctx)
-        .await?;
-    Ok((status, html).into_response())
+    let page = (SECTION, NEW_TITLE);
+    super::crud::render_new_form(state, who, status, page, fields(values), errors).await
 }
 
 async fn new_form(
