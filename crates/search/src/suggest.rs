@@ -119,6 +119,7 @@ impl SearchIndex {
             1
         };
         for distance in 1..=most {
+            // In alphabetical order: of words as common, the first wins.
             let mut near = BTreeSet::new();
             for spelling in &spellings {
                 let term = Term::from_field_text(self.fields.words, spelling);
@@ -153,8 +154,8 @@ impl SearchIndex {
     }
 
     /// Of `candidates`, the word in the most documents of the site (the
-    /// first in alphabetical order of those as common); `None` when the
-    /// site has none of them.
+    /// first given of those as common); `None` when the site has none of
+    /// them.
     fn most_common(
         &self,
         searcher: &Searcher,

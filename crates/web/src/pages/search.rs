@@ -97,15 +97,14 @@ pub fn run(state: &AppState, query: &SearchQuery) -> Result<Results, WebError> {
         .map_err(|e| WebError::Internal(e.to_string()))
 }
 
-/// The address of page `page` of a search for `text` with the filters of
-/// `query`.
-fn search_url(text: &str, query: &SearchQuery, page: u32) -> String {
+/// The address of a search for `text` with the filters, on page `page`.
+fn search_url(text: &str, kind: Option<Kind>, year: Option<u64>, page: u32) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("q", text);
-    if let Some(kind) = query.kind {
+    if let Some(kind) = kind {
         q.append_pair("type", kind.as_str());
     }
-    if let Some(year) = query.year {
+    if let Some(year) = year {
         q.append_pair("aar", &year.to_string());
     }
     if page > 1 {
@@ -178,13 +177,13 @@ pub async fn show(
     let kind = query.kind.map(Kind::as_str).unwrap_or_default();
     let year = query.year.map(|y| y.to_string()).unwrap_or_default();
     let pages = Pages::new((query.page as u32).min(count), count, |n| {
-        search_url(&query.text, &query, n)
+        search_url(&query.text, query.kind, query.year, n)
     });
     // "Mente du": the first page of the respelled search, same filters.
     let suggestion_url = results
         .suggestion
         .as_deref()
-        .map(|text| search_url(text, &query, 1));
+        .map(|text| search_url(text, query.kind, query.year, 1));
     let title = if query.text.is_empty() {
         "Søg".to_string()
     } else {
