@@ -422,7 +422,7 @@ impl SearchIndex {
             }
         }
         let f = &self.fields;
-        let suggestion = self.suggestion(&searcher, query)?;
+        let suggestion = self.suggestion(&searcher, &query.text, &built)?;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snippets.set_max_num_chars(220);
         let mut summary_snippets = SnippetGenerator::create(&searcher, &*q, f.summary)?;

@@ -48,7 +48,7 @@ impl Built {
         self.with_filters(vec![(Occur::Must, some)])
     }
 
-    fn with_filters(
+    pub(crate) fn with_filters(
         &self,
         mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)>,
     ) -> Box<dyn TantivyQuery> {

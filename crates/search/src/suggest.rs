@@ -15,14 +15,13 @@
 use std::collections::BTreeSet;
 
 use tantivy::collector::Count;
-use tantivy::query::FuzzyTermQuery;
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 
 use crate::analyzer::fold;
-use crate::query::MAX_QUERY_PARTS;
-use crate::{
-    DANISH, DANISH_PARTS_QUERY, MAX_QUERY_CHARS, SearchError, SearchIndex, SearchQuery, WORDS,
-};
+use crate::query::{Built, MAX_QUERY_PARTS};
+use crate::{DANISH, DANISH_PARTS_QUERY, MAX_QUERY_CHARS, SearchError, SearchIndex, WORDS};
 
 /// Words shorter than this are not respelled (too many words are near).
 const MIN_CHARS: usize = 4;
@@ -33,41 +32,49 @@ const TWO_EDITS_CHARS: usize = 8;
 const MAX_SPELLINGS: usize = 8;
 
 impl SearchIndex {
-    /// The query with its misspelled words replaced by the site's nearest
-    /// words, when that finds something with the same filters. `None`:
-    /// every word is the site's, nothing near was found, or the text is
-    /// only quoted phrases (kept as typed).
+    /// `text` with its misspelled words replaced by the site's nearest
+    /// words, when a document passing the filters of `built` (the query of
+    /// `text`) has one of them. `None`: every word is the site's, nothing
+    /// near was found, or the text is only quoted phrases (kept as typed).
     pub(crate) fn suggestion(
         &self,
         searcher: &Searcher,
-        query: &SearchQuery,
+        text: &str,
+        built: &Built,
     ) -> Result<Option<String>, SearchError> {
-        let Some(text) = self.respell(searcher, &query.text)? else {
+        let Some((text, replacements)) = self.respell(searcher, text)? else {
             return Ok(None);
-        };
-        let respelled = SearchQuery {
-            text,
-            ..query.clone()
         };
         // Words of deleted documents stay in the dictionary until a merge,
         // and a filter may leave out the documents with the word: a
-        // suggestion must find something.
-        let Some(built) = self.build(&respelled) else {
-            return Ok(None);
-        };
-        let found = searcher.search(&built.at_least(1), &Count)?;
-        Ok((found > 0).then_some(respelled.text))
+        // suggestion must find something. One term a word: cheap.
+        let any: Vec<(Occur, Box<dyn Query>)> = replacements
+            .iter()
+            .map(|word| {
+                let term = Term::from_field_text(self.fields.words, word);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        let query = built.with_filters(vec![(Occur::Must, Box::new(BooleanQuery::new(any)))]);
+        let found = searcher.search(&*query, &Count)?;
+        Ok((found > 0).then_some(text))
     }
 
     /// `text` with each word the site does not have replaced by the
-    /// nearest word it has; `None` when no word changes.
-    fn respell(&self, searcher: &Searcher, text: &str) -> Result<Option<String>, SearchError> {
+    /// nearest word it has, and those words; `None` when no word changes.
+    fn respell(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+    ) -> Result<Option<(String, Vec<String>)>, SearchError> {
         let text: String = text.chars().take(MAX_QUERY_CHARS).collect();
         let Some(mut words) = self.index.tokenizers().get(WORDS) else {
             return Ok(None);
         };
         let mut out = String::with_capacity(text.len());
-        let mut changed = false;
+        let mut replacements = Vec::new();
         let mut seen = 0;
         for (i, piece) in text.split('"').enumerate() {
             if i > 0 {
@@ -87,12 +94,12 @@ impl SearchIndex {
                     out.push_str(&piece[kept..token.offset_from]);
                     out.push_str(&same_case(typed, &better));
                     kept = token.offset_to;
-                    changed = true;
+                    replacements.push(better);
                 }
             }
             out.push_str(&piece[kept..]);
         }
-        Ok(changed.then_some(out))
+        Ok((!replacements.is_empty()).then_some((out, replacements)))
     }
 
     /// The site's word for `word` (lower case, as written), when the site
