@@ -37,32 +37,35 @@ async fn harbour() -> TestApp {
         .await;
     }
     app.page(None, "Havnen og lystbådehavnen").await;
-    website(&app, "Havnens Sejlklub", "https://sejlklub.example/").await;
+    websites(&app, &[("Havnens Sejlklub", "https://sejlklub.example/")]).await;
     assert!(wait_for(&app, "Sejlklub", "sejlklub").await);
     app.settled().await;
     app
 }
 
-async fn website(app: &TestApp, name: &str, url: &str) {
+/// Websites of the directory (name, address) under one topic.
+async fn websites(app: &TestApp, sites: &[(&str, &str)]) {
     let cli = Actor::cli();
     let topic: Topic = app
         .usecases()
         .create(app.site, &cli, &TopicInput::new("Fritid", None, 1).unwrap())
         .await
         .unwrap();
-    let input = WebsiteInput::new(
-        name,
-        url,
-        Some("Åbningstider og priser."),
-        vec![topic.id],
-        1,
-        None,
-    )
-    .unwrap();
-    app.usecases()
-        .create::<Website>(app.site, &cli, &input)
-        .await
+    for &(name, url) in sites {
+        let input = WebsiteInput::new(
+            name,
+            url,
+            Some("Åbningstider og priser."),
+            vec![topic.id],
+            1,
+            None,
+        )
         .unwrap();
+        app.usecases()
+            .create::<Website>(app.site, &cli, &input)
+            .await
+            .unwrap();
+    }
 }
 
 /// The links of the filter group `group` (`type` or `aar`): their texts
@@ -308,8 +311,14 @@ async fn ranking_title_over_body_newer_over_older_and_a_website_by_name() {
         })
         .await;
     }
-    website(&app, "Vesterfjord Svømmehal", "https://svoemmehal.example/").await;
-    website(&app, "Vesterfjord Bibliotek", "https://bibliotek.example/").await;
+    websites(
+        &app,
+        &[
+            ("Vesterfjord Svømmehal", "https://svoemmehal.example/"),
+            ("Vesterfjord Bibliotek", "https://bibliotek.example/"),
+        ],
+    )
+    .await;
     assert!(wait_for(&app, "Bibliotek", "bibliotek").await);
     app.settled().await;
 
