@@ -43,7 +43,7 @@ impl Counts {
             }
         }
         let mut years: Vec<(u64, usize)> = years.into_iter().collect();
-        years.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        years.sort_unstable_by_key(|&(year, _)| std::cmp::Reverse(year));
         years
     }
 

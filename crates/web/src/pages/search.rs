@@ -148,7 +148,7 @@ fn filters(query: &SearchQuery, results: &Results) -> (Vec<FilterLink>, Vec<Filt
     let mut years = results.years.clone();
     if let Some(year) = query.year.filter(|y| !years.iter().any(|(c, _)| c == y)) {
         years.push((year, 0));
-        years.sort_by(|a, b| b.0.cmp(&a.0));
+        years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
     }
     let mut year_links = vec![FilterLink {
         label: "Alle".into(),
