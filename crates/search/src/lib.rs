@@ -10,6 +10,7 @@ mod compound;
 mod facets;
 mod query;
 mod rank;
+mod suggest;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -32,6 +33,9 @@ const DANISH: &str = "da";
 const DANISH_PARTS: &str = "da_parts_1";
 /// The same for a query: a word that is not a compound is kept.
 const DANISH_PARTS_QUERY: &str = "da_parts_query";
+/// Name of the analyzer of the words as written (lower case only): the
+/// site's vocabulary for "Mente du" suggestions (suggest.rs).
+const WORDS: &str = "da_words";
 /// Longest query text taken into account; the pages cut longer queries here
 /// and tell the visitor.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -152,6 +156,9 @@ pub struct Results {
     /// The kinds with results in the query's year (regardless of its kind),
     /// with their counts, in the order of [`Kind::ALL`].
     pub kinds: Vec<(Kind, usize)>,
+    /// "Mente du": the text with the words the site does not have
+    /// replaced by the nearest words it has.
+    pub suggestion: Option<String>,
 }
 
 struct Fields {
@@ -173,6 +180,8 @@ struct Fields {
     /// A website's name (its title once more): a match weighs most, as
     /// people search for a place by its name.
     name: Field,
+    /// The words of title, summary and body as written, in lower case.
+    words: Field,
 }
 
 pub struct SearchIndex {
@@ -212,6 +221,14 @@ fn schema() -> (Schema, Fields) {
             ),
         ),
         name: builder.add_text_field("name", TextOptions::default().set_indexing_options(danish)),
+        words: builder.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(WORDS)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
     };
     (builder.build(), fields)
 }
@@ -250,6 +267,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(DANISH_PARTS_QUERY, analyzer::danish_parts(true));
+        index
+            .tokenizers()
+            .register(WORDS, analyzer::words_as_written());
         let writer = index
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| match e {
@@ -364,6 +384,9 @@ impl SearchIndex {
                 f.parts => d.title.as_str(),
                 f.parts => d.summary.as_str(),
                 f.parts => d.body.as_str(),
+                f.words => d.title.as_str(),
+                f.words => d.summary.as_str(),
+                f.words => d.body.as_str(),
             );
             if let Some(date) = &d.date {
                 document.add_text(f.date, date);
@@ -430,6 +453,7 @@ impl SearchIndex {
             )?
         };
         let f = &self.fields;
+        let suggestion = self.suggestion(&searcher, query)?;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snippets.set_max_num_chars(220);
         let mut summary_snippets = SnippetGenerator::create(&searcher, &*q, f.summary)?;
@@ -478,6 +502,7 @@ impl SearchIndex {
             partial,
             years: counts.years(query.kind),
             kinds: counts.kinds(query.year),
+            suggestion,
         })
     }
 

@@ -60,6 +60,7 @@ mod search;
 mod search_danish;
 mod search_facets;
 mod search_pages;
+mod search_suggest;
 mod site_settings;
 mod transfer;
 mod usecases;

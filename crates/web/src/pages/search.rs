@@ -239,6 +239,11 @@ pub async fn show(
         search_url(&query.text, query.kind, query.year, n)
     });
     let (type_filters, year_filters) = filters(&query, &results);
+    // "Mente du": the first page of the respelled search, same filters.
+    let suggestion_url = results
+        .suggestion
+        .as_deref()
+        .map(|text| search_url(text, query.kind, query.year, 1));
     let title = if query.text.is_empty() {
         "Søg".to_string()
     } else {
@@ -256,6 +261,8 @@ pub async fn show(
         excerpts,
         total => results.total,
         partial => results.partial,
+        suggestion => &results.suggestion,
+        suggestion_url,
         pages => Serde(pages),
         unfiltered_url => search_url(&query.text, None, None, 1),
     };
