@@ -57,7 +57,7 @@ impl SearchIndex {
                 (Occur::Should, query)
             })
             .collect();
-        let query = built.with_filters(vec![(Occur::Must, Box::new(BooleanQuery::new(any)))]);
+        let query = built.filtered(Box::new(BooleanQuery::new(any)));
         let found = searcher.search(&*query, &Count)?;
         Ok((found > 0).then_some(text))
     }
