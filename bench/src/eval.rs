@@ -48,6 +48,9 @@ pub fn read_cases(path: &Path) -> Result<Vec<Case>, String> {
             note: columns.next().unwrap_or_default().to_string(),
         });
     }
+    if cases.is_empty() {
+        return Err(format!("{}: no queries", path.display()));
+    }
     Ok(cases)
 }
 
