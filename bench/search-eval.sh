@@ -19,12 +19,11 @@ ITEMS=${ITEMS:-100000}
 REPS=${REPS:-20}
 EVAL=$TARGET_DIR/release/search_eval
 
-build
-log "preparing the evaluation set with $ITEMS articles"
-"$SYNTH" eval-prepare "$ITEMS" >/dev/null
+log "cargo build --release (search_eval)"
+(cd "$ROOT" && cargo build --release -q -p raadhus-bench --bin search_eval)
 log "the demo content"
 "$EVAL" demo | tee "$WORK/demo"
-log "the synthetic set ($ITEMS articles), then $REPS timed rounds"
+log "the synthetic set ($ITEMS articles, prepared once under bench/data), then $REPS timed rounds"
 "$EVAL" synthetic "$ITEMS" "$REPS" | tee "$WORK/synthetic"
 
 {

@@ -3,13 +3,15 @@
 //! (`Application::build`, its router, `oneshot`, on SQLite) through
 //! `/api/v1/search?q=…`, scored against the items they must find
 //! (recall@10, MRR@10, per category; `raadhus_bench::eval`), then the
-//! time of the search page `/soeg?q=…` for every query on the large set.
+//! time of the search page `/soeg?q=…` and of the API for every query on
+//! the large set.
 //!
 //! ```text
 //! search_eval demo               the demo content and demo.tsv
 //! search_eval synthetic N REPS   the evaluation set of N articles (synth eval-prepare N)
 //!                                and synthetic.tsv, then REPS timed rounds of every
-//!                                query of both files through /soeg (render cache off)
+//!                                query of both files through /soeg and the API
+//!                                (render cache off)
 //! ```
 //!
 //! Prints Markdown (tables, failures, timings) for `bench/search-eval.sh`.
@@ -119,14 +121,22 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1]
 }
 
-/// Times `GET /soeg?q=…` of every query `reps` times (after one untimed
-/// round), round by round; prints p50, p90 and the slowest, in ms.
-async fn timings(router: &axum::Router, queries: &[String], reps: usize) -> Result<(), String> {
+/// The timings of one page for every query: (ms, query index).
+type Timings = Vec<(f64, usize)>;
+
+/// Times `GET {path}?q=…` of every query `reps` times (after one untimed
+/// round), round by round.
+async fn time_rounds(
+    router: &axum::Router,
+    path: &str,
+    queries: &[String],
+    reps: usize,
+) -> Result<Timings, String> {
     let uris: Vec<String> = queries
         .iter()
-        .map(|q| format!("/soeg?q={}", encoded(q)))
+        .map(|q| format!("{path}?q={}", encoded(q)))
         .collect();
-    let mut times: Vec<(f64, usize)> = Vec::with_capacity(uris.len() * reps);
+    let mut times = Vec::with_capacity(uris.len() * reps);
     for round in 0..=reps {
         for (i, uri) in uris.iter().enumerate() {
             let started = Instant::now();
@@ -140,22 +150,35 @@ async fn timings(router: &axum::Router, queries: &[String], reps: usize) -> Resu
             }
         }
     }
-    let mut all: Vec<f64> = times.iter().map(|(ms, _)| *ms).collect();
-    all.sort_by(f64::total_cmp);
+    Ok(times)
+}
+
+/// Times the search page and the API for every query `reps` times; prints
+/// p50, p90, p99 and the slowest, in ms, and the slowest queries.
+async fn timings(router: &axum::Router, queries: &[String], reps: usize) -> Result<(), String> {
     println!(
-        "| Requests | p50 (ms) | p90 (ms) | p99 (ms) | slowest (ms) |\n|---:|---:|---:|---:|---:|"
+        "| Address | Requests | p50 (ms) | p90 (ms) | p99 (ms) | slowest (ms) |\n|---|---:|---:|---:|---:|---:|"
     );
-    println!(
-        "| {} | {:.2} | {:.2} | {:.2} | {:.2} |\n",
-        all.len(),
-        percentile(&all, 50.0),
-        percentile(&all, 90.0),
-        percentile(&all, 99.0),
-        all.last().copied().unwrap_or_default()
-    );
-    let mut by_query: Vec<(f64, &str)> = (0..uris.len())
+    let mut page = Timings::new();
+    for path in ["/soeg", "/api/v1/search"] {
+        let times = time_rounds(router, path, queries, reps).await?;
+        let mut all: Vec<f64> = times.iter().map(|(ms, _)| *ms).collect();
+        all.sort_by(f64::total_cmp);
+        println!(
+            "| `{path}?q=…` | {} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            all.len(),
+            percentile(&all, 50.0),
+            percentile(&all, 90.0),
+            percentile(&all, 99.0),
+            all.last().copied().unwrap_or_default()
+        );
+        if page.is_empty() {
+            page = times;
+        }
+    }
+    let mut by_query: Vec<(f64, &str)> = (0..queries.len())
         .map(|i| {
-            let mut mine: Vec<f64> = times
+            let mut mine: Vec<f64> = page
                 .iter()
                 .filter(|(_, q)| *q == i)
                 .map(|(ms, _)| *ms)
@@ -171,7 +194,7 @@ async fn timings(router: &axum::Router, queries: &[String], reps: usize) -> Resu
         .map(|(ms, q)| format!("`{q}` {ms:.2} ms"))
         .collect();
     println!(
-        "The slowest queries (their own median): {}.\n",
+        "\nThe slowest queries on `/soeg` (their own median): {}.\n",
         slowest.join(", ")
     );
     Ok(())
@@ -201,7 +224,7 @@ async fn synthetic(n: usize, reps: usize) -> Result<(), String> {
         .map(|c| c.query.clone())
         .collect();
     println!(
-        "### Search page time, {n} articles\n\n`GET /soeg?q=…` through the router in-process, render cache off, each of the {} queries of both files {reps} times (round by round, after one untimed round):\n",
+        "### Search time, {n} articles\n\n`GET /soeg?q=…` (the search page) and then `GET /api/v1/search?q=…` (the same search as JSON, no page) through the router in-process, render cache off, each of the {} queries of both files {reps} times (round by round, after one untimed round):\n",
         queries.len()
     );
     timings(&router, &queries, reps).await
