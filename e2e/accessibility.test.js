@@ -24,7 +24,7 @@ test('public pages have no axe violations', async () => {
   const found = {};
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
     '/hjemmesider?emne=&hjemmeside=',
-    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/soeg?q=affald', '/findes-ikke']) {
+    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/soeg?q=affald', '/soeg?q=affalt', '/findes-ikke']) {
     const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);
     const violations = await axe(page);
@@ -33,6 +33,19 @@ test('public pages have no axe violations', async () => {
     }
   }
   assert.deepEqual(found, {});
+  await context.close();
+});
+
+test('a misspelled search offers the site\'s own word as a link', async () => {
+  const context = await env.browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${env.server.base}/soeg?q=affalt`);
+  assert.equal(await page.getAttribute('.search-suggestion a', 'href'), '/soeg?q=affald');
+  assert.equal(await page.textContent('.search-suggestion a'), 'affald');
+  assert.deepEqual(await axe(page), []);
+  await Promise.all([page.waitForURL(/\/soeg\?q=affald$/), page.click('.search-suggestion a')]);
+  assert.ok(await page.locator('.search-hit').count() > 0, 'the suggestion finds something');
+  assert.equal(await page.locator('.search-suggestion').count(), 0);
   await context.close();
 });
 

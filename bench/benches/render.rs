@@ -154,3 +154,35 @@ fn search_index_only(bencher: Bencher, n: usize) {
         results.total
     });
 }
+
+/// The search word with a letter missing: found through the typo
+/// tolerance, and respelled for "Mente du" from the site's words.
+const MISSPELLED: &str = "legeplas";
+
+/// `GET /soeg?q=<misspelled word>`: the search page with "Mente du".
+#[divan::bench(args = sizes())]
+fn search_misspelled(bencher: Bencher, n: usize) {
+    let fixture = fixture(n);
+    let uri = format!("/soeg?q={MISSPELLED}");
+    bencher.bench_local(|| fixture.get(&uri));
+}
+
+/// The same misspelled search asked of the index alone.
+#[divan::bench(args = sizes())]
+fn search_index_misspelled(bencher: Bencher, n: usize) {
+    let fixture = fixture(n);
+    let query = SearchQuery {
+        text: MISSPELLED.to_string(),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    bencher.bench_local(|| {
+        let results = fixture.index.search(&query).expect("the index answers");
+        assert_eq!(
+            results.suggestion.as_deref(),
+            Some(raadhus_bench::SEARCH_WORD)
+        );
+        results.total
+    });
+}

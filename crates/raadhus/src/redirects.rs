@@ -9,7 +9,7 @@ use std::path::Path;
 
 use raadhus_domain::RedirectInput;
 use raadhus_domain::redirect::parse_permanent;
-use raadhus_usecases::{Actor, UseCases};
+use raadhus_usecases::{Actor, Imported, UseCases};
 
 use crate::cli::RedirectsCommand;
 
@@ -35,16 +35,20 @@ pub enum RedirectsError {
 pub async fn run(usecases: &UseCases, command: RedirectsCommand) -> Result<(), RedirectsError> {
     match command {
         RedirectsCommand::Import { file } => {
-            let made = import(usecases, &file).await?;
-            eprintln!("created {made} redirects from {}", file.display());
+            let imported = import(usecases, &file).await?;
+            eprintln!(
+                "created {} redirects from {} ({} were there already)",
+                imported.made,
+                file.display(),
+                imported.unchanged
+            );
             Ok(())
         }
     }
 }
 
-/// Imports the redirects of the CSV file at `path` into the site; returns
-/// how many were made.
-pub async fn import(usecases: &UseCases, path: &Path) -> Result<usize, RedirectsError> {
+/// Imports the redirects of the CSV file at `path` into the site.
+pub async fn import(usecases: &UseCases, path: &Path) -> Result<Imported, RedirectsError> {
     let shown = path.display().to_string();
     let invalid = |message: String| RedirectsError::Invalid {
         path: shown.clone(),

@@ -37,6 +37,15 @@ pub fn danish_parts(keep_simple: bool) -> TextAnalyzer {
         .build()
 }
 
+/// Words as written, in lower case: not stemmed, not folded, stop words
+/// kept (the vocabulary "Mente du" suggests from).
+pub fn words_as_written() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .build()
+}
+
 fn stop_words() -> StopWordFilter {
     StopWordFilter::new(Language::Danish).unwrap_or_else(|| StopWordFilter::remove(Vec::new()))
 }

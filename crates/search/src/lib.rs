@@ -8,6 +8,7 @@
 mod analyzer;
 mod compound;
 mod query;
+mod suggest;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -28,6 +29,9 @@ const DANISH: &str = "da";
 const DANISH_PARTS: &str = "da_parts_1";
 /// The same for a query: a word that is not a compound is kept.
 const DANISH_PARTS_QUERY: &str = "da_parts_query";
+/// Name of the analyzer of the words as written (lower case only): the
+/// site's vocabulary for "Mente du" suggestions (suggest.rs).
+const WORDS: &str = "da_words";
 /// Longest query text taken into account; the pages cut longer queries here
 /// and tell the visitor.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -139,6 +143,9 @@ pub struct Results {
     pub total: usize,
     /// No document has all the words: these have some of them.
     pub partial: bool,
+    /// "Mente du": the text with the words the site does not have
+    /// replaced by the nearest words it has.
+    pub suggestion: Option<String>,
 }
 
 struct Fields {
@@ -155,6 +162,8 @@ struct Fields {
     links: Field,
     /// The parts of the compounds of title, summary and body.
     parts: Field,
+    /// The words of title, summary and body as written, in lower case.
+    words: Field,
 }
 
 pub struct SearchIndex {
@@ -191,6 +200,14 @@ fn schema() -> (Schema, Fields) {
                 TextFieldIndexing::default()
                     .set_tokenizer(DANISH_PARTS)
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
+        words: builder.add_text_field(
+            "words",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(WORDS)
+                    .set_index_option(IndexRecordOption::Basic),
             ),
         ),
     };
@@ -231,6 +248,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(DANISH_PARTS_QUERY, analyzer::danish_parts(true));
+        index
+            .tokenizers()
+            .register(WORDS, analyzer::words_as_written());
         let writer = index
             .writer_with_num_threads(1, 15_000_000)
             .map_err(|e| match e {
@@ -345,6 +365,9 @@ impl SearchIndex {
                 f.parts => d.title.as_str(),
                 f.parts => d.summary.as_str(),
                 f.parts => d.body.as_str(),
+                f.words => d.title.as_str(),
+                f.words => d.summary.as_str(),
+                f.words => d.body.as_str(),
             );
             if let Some(date) = &d.date {
                 document.add_text(f.date, date);
@@ -399,6 +422,7 @@ impl SearchIndex {
             }
         }
         let f = &self.fields;
+        let suggestion = self.suggestion(&searcher, query)?;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
         body_snippets.set_max_num_chars(220);
         let mut summary_snippets = SnippetGenerator::create(&searcher, &*q, f.summary)?;
@@ -445,6 +469,7 @@ impl SearchIndex {
             hits,
             total,
             partial,
+            suggestion,
         })
     }
 

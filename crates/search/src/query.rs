@@ -13,7 +13,7 @@ use crate::{DANISH, DANISH_PARTS_QUERY, MAX_QUERY_CHARS, SearchIndex, SearchQuer
 /// Words shorter than this are not matched with typos.
 const FUZZY_MIN_CHARS: usize = 5;
 /// Most words (and phrases) of a query that are searched for.
-const MAX_QUERY_PARTS: usize = 12;
+pub(crate) const MAX_QUERY_PARTS: usize = 12;
 /// Weight of a match in the parts of a compound, below a whole word's.
 const PARTS_BOOST: f32 = 0.4;
 
@@ -59,7 +59,7 @@ impl Built {
 
 impl SearchIndex {
     /// The words of `text` as the analyzer named `analyzer` sees them.
-    fn terms(&self, analyzer: &str, text: &str) -> Vec<String> {
+    pub(crate) fn terms(&self, analyzer: &str, text: &str) -> Vec<String> {
         let Some(mut analyzer) = self.index.tokenizers().get(analyzer) else {
             return Vec::new();
         };

@@ -271,3 +271,144 @@ fn without_a_document_with_all_words_those_with_most_of_them_are_found() {
     // A word found nowhere gives nothing rather than everything.
     assert_eq!(found(&index, "rumskib"), (Vec::new(), false));
 }
+
+/// "Mente du" for `text` with an optional type filter.
+fn suggestion(index: &SearchIndex, text: &str, kind: Option<Kind>) -> Option<String> {
+    let query = SearchQuery {
+        text: text.into(),
+        kind,
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    index.search(&query).unwrap().suggestion
+}
+
+fn suggestions_index() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let mut docs = vec![
+        news(1, "Affald hentes hver uge"),
+        news(2, "Mere affald sorteres"),
+        news(3, "Skole får ny gymnastiksal"),
+        news(4, "De grønne områder i byen"),
+        news(5, "Svømmehallen holder åbent"),
+        news(6, "Ny asfalt på Fjordvej"),
+        news(7, "Byrådet har vedtaget budgettet"),
+        news(8, "Supercykelstien åbner"),
+    ];
+    let mut site = news(9, "Borgerservice");
+    site.kind = Kind::Website;
+    site.body = "Bestil tid hos Borgerservice.".into();
+    docs.push(site);
+    index.replace_all(&docs, "db:1").unwrap();
+    (dir, index)
+}
+
+#[test]
+fn a_misspelled_word_gets_the_sites_nearest_word() {
+    let (_dir, index) = suggestions_index();
+    // One edit, a transposition counting as one; the more common of two
+    // words as near ("affald" is in two documents, "asfalt" in one).
+    assert_eq!(
+        suggestion(&index, "affalt", None).as_deref(),
+        Some("affald")
+    );
+    assert_eq!(suggestion(&index, "skoel", None).as_deref(), Some("skole"));
+    // Two edits for a long word.
+    assert_eq!(
+        suggestion(&index, "svommehalen", None).as_deref(),
+        Some("svømmehallen")
+    );
+    // The other words as typed, the capital kept, phrases untouched.
+    assert_eq!(
+        suggestion(&index, "Affalt hver \"ny gymnastiksaal\"", None).as_deref(),
+        Some("Affald hver \"ny gymnastiksaal\"")
+    );
+    assert_eq!(
+        suggestion(&index, "affalt skoel", None).as_deref(),
+        Some("affald skole")
+    );
+}
+
+#[test]
+fn danish_letters_typed_the_other_way_get_the_sites_spelling() {
+    let (_dir, index) = suggestions_index();
+    // Found as typed (folding), yet the site writes it with ø.
+    assert_eq!(
+        suggestion(&index, "groenne", None).as_deref(),
+        Some("grønne")
+    );
+    assert_eq!(
+        suggestion(&index, "svoemmehallen", None).as_deref(),
+        Some("svømmehallen")
+    );
+}
+
+#[test]
+fn words_the_site_has_or_nothing_near_get_no_suggestion() {
+    let (_dir, index) = suggestions_index();
+    for text in [
+        "affald",
+        "Affald",
+        "grønne",
+        // Another form of a word of the site, and a part of a compound.
+        "skolen",
+        "cykelsti",
+        // Nothing near; too short; numbers; stop words; phrases.
+        "rumskib",
+        "xqzvw",
+        "ska",
+        "2027",
+        "og i på",
+        "\"affalt\"",
+        "",
+    ] {
+        assert_eq!(suggestion(&index, text, None), None, "{text:?}");
+    }
+}
+
+#[test]
+fn a_suggestion_must_find_something_with_the_same_filters() {
+    let (_dir, index) = suggestions_index();
+    assert_eq!(
+        suggestion(&index, "borgerservise", Some(Kind::Website)).as_deref(),
+        Some("borgerservice")
+    );
+    // "affald" is in news only.
+    assert_eq!(suggestion(&index, "affalt", Some(Kind::Website)), None);
+    assert_eq!(
+        suggestion(&index, "affalt", Some(Kind::News)).as_deref(),
+        Some("affald")
+    );
+}
+
+#[test]
+fn the_fewest_edits_win_then_the_most_common_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                news(1, "Ny asfalt på Fjordvej"),
+                news(2, "Asfalt lægges i nat"),
+                news(3, "Affald hentes"),
+                news(4, "Borgermøde i Egelund"),
+                news(5, "Borgermødet blev aflyst"),
+                news(6, "Borgermødet flyttes"),
+                news(7, "Borgermødet er forbi"),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    // Both one edit away: the word in more documents.
+    assert_eq!(
+        suggestion(&index, "asfald", None).as_deref(),
+        Some("asfalt")
+    );
+    // One edit before two, however common the word two edits away.
+    assert_eq!(
+        suggestion(&index, "borgermode", None).as_deref(),
+        Some("borgermøde")
+    );
+}

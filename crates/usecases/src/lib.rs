@@ -42,7 +42,7 @@ pub use link_check::BrokenLink;
 pub use links::Saved;
 pub use media::{MediaFields, Upload};
 pub use pages::PageAt;
-pub use redirects::{Created, RowError};
+pub use redirects::{Created, Imported, RowError};
 pub use render::Renderer;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -23,6 +23,16 @@ pub struct Created {
     pub warnings: Vec<String>,
 }
 
+/// What an import did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Imported {
+    /// Redirects made.
+    pub made: usize,
+    /// Rows the site already had, with the same target and permanence (a
+    /// file imported again changes nothing).
+    pub unchanged: usize,
+}
+
 /// A row of an import that was refused, and why; nothing was written.
 #[derive(Debug, thiserror::Error)]
 #[error("line {line}: {error}")]
@@ -50,14 +60,15 @@ impl UseCases {
     }
 
     /// Makes the redirects of an import file's `rows` (with their line
-    /// numbers), all or none: the first refused row names its line.
-    /// Returns how many were made.
+    /// numbers), all or none: the first refused row names its line. A row
+    /// the site already has (the same target, the same permanence) is left
+    /// as it is, so a file can be imported again.
     pub async fn import_redirects(
         &self,
         site: SiteId,
         by: &Actor,
         rows: &[(u64, RedirectInput)],
-    ) -> Result<usize, RowError> {
+    ) -> Result<Imported, RowError> {
         let now = self.now();
         let failed = |line: u64| move |error: Error| RowError { line, error };
         let first = rows.first().map_or(0, |(line, _)| *line);
@@ -66,13 +77,25 @@ impl UseCases {
             .write()
             .await
             .map_err(|e| failed(first)(e.into()))?;
+        let mut imported = Imported {
+            made: 0,
+            unchanged: 0,
+        };
         for (line, input) in rows {
+            if already_there(&mut tx, site, input)
+                .await
+                .map_err(failed(*line))?
+            {
+                imported.unchanged += 1;
+                continue;
+            }
             add(&mut tx, site, by, input, now)
                 .await
                 .map_err(failed(*line))?;
+            imported.made += 1;
         }
         tx.commit().await.map_err(|e| failed(first)(e.into()))?;
-        Ok(rows.len())
+        Ok(imported)
     }
 
     /// Deletes a redirect; its address answers as if it had none at once.
@@ -153,16 +176,7 @@ async fn add(
             ),
         )));
     }
-    let mut to = input.to.clone();
-    if let Some(path) = target_path(&to)
-        && let Some(next) = tx.redirect_from(site, path).await?
-    {
-        let collapsed = collapse(&to, &next.to);
-        if target_path(&collapsed) == Some(input.from.as_str()) {
-            return Err(looped(&[&input.from, path, &input.from]));
-        }
-        to = collapsed;
-    }
+    let to = collapsed_target(tx, site, input).await?;
     let before = tx.redirects_to(site, &input.from).await?;
     let mut retargeted = Vec::with_capacity(before.len());
     for r in before {
@@ -191,6 +205,32 @@ async fn add(
             .await?;
     }
     Ok(redirect)
+}
+
+/// Where a redirect made from `input` leads: its target, or where a
+/// redirect from that target leads (chains are stored collapsed). A loop
+/// back to `input.from` is refused.
+async fn collapsed_target(tx: &mut WriteTx, site: SiteId, input: &RedirectInput) -> Result<String> {
+    let Some(path) = target_path(&input.to) else {
+        return Ok(input.to.clone());
+    };
+    let Some(next) = tx.redirect_from(site, path).await? else {
+        return Ok(input.to.clone());
+    };
+    let collapsed = collapse(&input.to, &next.to);
+    if target_path(&collapsed) == Some(input.from.as_str()) {
+        return Err(looped(&[&input.from, path, &input.from]));
+    }
+    Ok(collapsed)
+}
+
+/// Whether the site has the redirect `input` would make already.
+async fn already_there(tx: &mut WriteTx, site: SiteId, input: &RedirectInput) -> Result<bool> {
+    let Some(existing) = tx.redirect_from(site, &input.from).await? else {
+        return Ok(false);
+    };
+    Ok(existing.permanent == input.permanent
+        && existing.to == collapsed_target(tx, site, input).await?)
 }
 
 /// The refusal of a redirect that would lead back to where it starts.

@@ -59,6 +59,7 @@ mod scheduling;
 mod search;
 mod search_danish;
 mod search_pages;
+mod search_suggest;
 mod site_settings;
 mod transfer;
 mod usecases;

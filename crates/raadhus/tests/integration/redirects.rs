@@ -393,6 +393,32 @@ async fn cli_imports_a_whole_file_or_nothing() {
         .api("GET", "/api/v1/redirects", Some(&token), None)
         .await;
     assert_eq!(list.json()["total"], 4);
+
+    // The same file again (an interrupted move is simply run again):
+    // nothing changes, and the operator is told so.
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("created 0 redirects") && stderr.contains("3 were there already"),
+        "{stderr}"
+    );
+    let again = app
+        .api("GET", "/api/v1/redirects", Some(&token), None)
+        .await;
+    assert_eq!(again.json(), list.json());
+
+    // A row that would change where a stored address leads (or whether it
+    // is permanent) is refused by its line; nothing of the file is written.
+    for changed in ["/en,/andet-sted,301", "/en,/to,302"] {
+        std::fs::write(&file, format!("from,to,permanent\n/ny,/tre,\n{changed}\n")).unwrap();
+        let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+        assert!(!ok, "{changed}");
+        assert!(
+            stderr.contains("line 3") && stderr.contains("allerede en omdirigering fra /en"),
+            "{stderr}"
+        );
+        assert_eq!(app.get("/ny").await.status, 404);
+    }
     app.stop().await;
 }
 

@@ -64,6 +64,12 @@ struct SearchResults {
     /// True when no result has all the words of the search text: the
     /// results then are those with the most of them, best first.
     partial: bool,
+    /// "Mente du": the search text with the words the site does not have
+    /// (misspelled ones) replaced by the nearest words it has, when that
+    /// finds something with the same `type` and `year`; null when every
+    /// word is the site's or nothing near was found. The search page
+    /// offers it as a link.
+    suggestion: Option<String>,
     /// Results editors pinned for this search ("Anbefalet"), shown before
     /// `items`; only on the first page and without `type` or `year`.
     recommended: Vec<RecommendedHit>,
@@ -127,6 +133,7 @@ pub async fn search(
         per_page: parsed.query.per_page,
         total: results.total,
         partial: results.partial,
+        suggestion: results.suggestion,
         recommended,
         items,
     })

@@ -97,6 +97,22 @@ pub fn run(state: &AppState, query: &SearchQuery) -> Result<Results, WebError> {
         .map_err(|e| WebError::Internal(e.to_string()))
 }
 
+/// The address of a search for `text` with the filters, on page `page`.
+fn search_url(text: &str, kind: Option<Kind>, year: Option<u64>, page: u32) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    q.append_pair("q", text);
+    if let Some(kind) = kind {
+        q.append_pair("type", kind.as_str());
+    }
+    if let Some(year) = year {
+        q.append_pair("aar", &year.to_string());
+    }
+    if page > 1 {
+        q.append_pair("side", &page.to_string());
+    }
+    format!("/soeg?{}", q.finish())
+}
+
 #[derive(Serialize)]
 struct HitView {
     kind: &'static str,
@@ -161,19 +177,13 @@ pub async fn show(
     let kind = query.kind.map(Kind::as_str).unwrap_or_default();
     let year = query.year.map(|y| y.to_string()).unwrap_or_default();
     let pages = Pages::new((query.page as u32).min(count), count, |n| {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        q.append_pair("q", &query.text);
-        if !kind.is_empty() {
-            q.append_pair("type", kind);
-        }
-        if !year.is_empty() {
-            q.append_pair("aar", &year);
-        }
-        if n > 1 {
-            q.append_pair("side", &n.to_string());
-        }
-        format!("/soeg?{}", q.finish())
+        search_url(&query.text, query.kind, query.year, n)
     });
+    // "Mente du": the first page of the respelled search, same filters.
+    let suggestion_url = results
+        .suggestion
+        .as_deref()
+        .map(|text| search_url(text, query.kind, query.year, 1));
     let title = if query.text.is_empty() {
         "Søg".to_string()
     } else {
@@ -190,6 +200,8 @@ pub async fn show(
         excerpts,
         total => results.total,
         partial => results.partial,
+        suggestion => &results.suggestion,
+        suggestion_url,
         pages => Serde(pages),
         unfiltered_url => format!(
             "/soeg?{}",
