@@ -86,10 +86,12 @@ pub struct Outcome {
     pub reciprocal_rank: f64,
     /// The must-find items not among the results.
     pub missing: Vec<String>,
+    /// The search the answer suggested instead ("Mente du"), if any.
+    pub suggestion: Option<String>,
 }
 
 /// Scores the first [`TOP`] of `results` (addresses, best first) for `case`.
-pub fn score(case: &Case, results: Vec<String>) -> Outcome {
+pub fn score(case: &Case, results: Vec<String>, suggestion: Option<String>) -> Outcome {
     let results: Vec<String> = results.into_iter().take(TOP).collect();
     let missing: Vec<String> = case
         .must
@@ -108,6 +110,7 @@ pub fn score(case: &Case, results: Vec<String>) -> Outcome {
         recall: found as f64 / possible as f64,
         reciprocal_rank: first.map_or(0.0, |rank| 1.0 / (rank + 1) as f64),
         missing,
+        suggestion,
     }
 }
 
@@ -156,6 +159,10 @@ pub fn failures(outcomes: &[Outcome]) -> String {
             "no item in the top 10".to_string()
         };
         let shown: Vec<String> = o.results.iter().take(3).map(|r| format!("`{r}`")).collect();
+        let suggested = match &o.suggestion {
+            Some(s) => format!("; it suggested «{s}»"),
+            None => String::new(),
+        };
         let note = if o.case.note.is_empty() {
             String::new()
         } else {
@@ -163,7 +170,7 @@ pub fn failures(outcomes: &[Outcome]) -> String {
         };
         let _ = writeln!(
             out,
-            "- `{}` [{}]{note}: {first}, recall {:.2}; missing {}; the results began with {}",
+            "- `{}` [{}]{note}: {first}, recall {:.2}; missing {}; the results began with {}{suggested}",
             o.case.query,
             o.case.category,
             o.recall,
@@ -209,11 +216,11 @@ mod tests {
             must: vec!["/a".into(), "/b".into()],
             note: String::new(),
         };
-        let o = score(&case, vec!["/x".into(), "/b".into(), "/y".into()]);
+        let o = score(&case, vec!["/x".into(), "/b".into(), "/y".into()], None);
         assert_eq!(o.recall, 0.5);
         assert_eq!(o.reciprocal_rank, 0.5);
         assert_eq!(o.missing, ["/a"]);
-        let o = score(&case, Vec::new());
+        let o = score(&case, Vec::new(), None);
         assert_eq!((o.recall, o.reciprocal_rank), (0.0, 0.0));
     }
 }

@@ -56,9 +56,12 @@ fn encoded(query: &str) -> String {
 }
 
 /// The addresses of the first page of results of `/api/v1/search?q=…`, this
-/// site's as paths. Fields of the answer other than `items[].url` are not
-/// looked at.
-async fn results(router: &axum::Router, query: &str) -> Result<Vec<String>, String> {
+/// site's as paths, and the search it suggests instead, if any. Fields of
+/// the answer other than `items[].url` and `suggestion` are not looked at.
+async fn results(
+    router: &axum::Router,
+    query: &str,
+) -> Result<(Vec<String>, Option<String>), String> {
     let uri = format!("/api/v1/search?q={}", encoded(query));
     let (status, body) = raadhus_bench::get(router, &uri, None).await?;
     if status != StatusCode::OK {
@@ -69,7 +72,7 @@ async fn results(router: &axum::Router, query: &str) -> Result<Vec<String>, Stri
     let items = json["items"]
         .as_array()
         .ok_or_else(|| format!("GET {uri}: no items"))?;
-    items
+    let urls = items
         .iter()
         .map(|item| {
             let url = item["url"]
@@ -77,13 +80,15 @@ async fn results(router: &axum::Router, query: &str) -> Result<Vec<String>, Stri
                 .ok_or_else(|| format!("GET {uri}: an item without url"))?;
             Ok(url.strip_prefix(BASE_URL).unwrap_or(url).to_string())
         })
-        .collect()
+        .collect::<Result<Vec<String>, String>>()?;
+    Ok((urls, json["suggestion"].as_str().map(str::to_string)))
 }
 
 async fn evaluate(router: &axum::Router, cases: &[Case]) -> Result<Vec<Outcome>, String> {
     let mut outcomes = Vec::with_capacity(cases.len());
     for case in cases {
-        outcomes.push(eval::score(case, results(router, &case.query).await?));
+        let (urls, suggestion) = results(router, &case.query).await?;
+        outcomes.push(eval::score(case, urls, suggestion));
     }
     Ok(outcomes)
 }
