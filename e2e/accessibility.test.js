@@ -24,7 +24,8 @@ test('public pages have no axe violations', async () => {
   const found = {};
   for (const path of ['/', '/nyheder', '/nyheder?side=2', article, '/hjemmesider', '/hjemmesider?emne=skoler',
     '/hjemmesider?emne=&hjemmeside=',
-    '/soeg', '/soeg?q=skole', '/soeg?q=rumskib', '/soeg?q=affald', '/soeg?q=affalt', '/findes-ikke']) {
+    '/soeg', '/soeg?q=skole', '/soeg?q=skole&type=nyhed', '/soeg?q=rumskib', '/soeg?q=affald', '/soeg?q=affalt',
+    '/findes-ikke']) {
     const response = await page.goto(env.server.base + path);
     assert.ok(response.status() < 500, `${path}: ${response.status()}`);
     const violations = await axe(page);
@@ -83,6 +84,31 @@ test('nothing needs horizontal scrolling at 320 CSS px', async () => {
     assert.ok(width <= 320, `${path} is ${width}px wide`);
   }
   await context.close();
+});
+
+test('search filters come after the results on a phone, beside them on a wide screen, and work without JavaScript', async () => {
+  for (const [width, beside] of [[320, false], [1280, true]]) {
+    const context = await env.browser.newContext({ viewport: { width, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${env.server.base}/soeg?q=skole`);
+    const results = await page.locator('ol.search-results').boundingBox();
+    const filters = await page.locator('.search-filters').boundingBox();
+    if (beside) {
+      assert.ok(filters.x >= results.x + results.width, `${width}px: the filters stand right of the results`);
+      assert.ok(filters.y < results.y + results.height, `${width}px: beside, not below`);
+    } else {
+      assert.ok(filters.y >= results.y + results.height, `${width}px: the filters come after the results`);
+    }
+    // A type link narrows the search and is then marked as chosen.
+    const link = page.locator('.search-filters ul[aria-labelledby=filtre-type] a').nth(1);
+    const label = (await link.innerText()).trim();
+    await Promise.all([page.waitForURL(/type=/), link.click()]);
+    const chosen = page.locator('.search-filters ul[aria-labelledby=filtre-type] a[aria-current=true]');
+    assert.equal((await chosen.innerText()).trim(), label);
+    assert.equal(await page.inputValue('#soeg-q'), 'skole', 'the query is kept');
+    await screenshot(page, `soeg-filtre-${width}`);
+    await context.close();
+  }
 });
 
 test('screenshots at phone and desktop width', async () => {

@@ -7,16 +7,20 @@
 
 mod analyzer;
 mod compound;
+mod facets;
 mod query;
+mod rank;
 mod suggest;
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, DocSetCollector, TopDocs};
+use facets::CountsCollector;
+use tantivy::collector::DocSetCollector;
 use tantivy::query::TermQuery;
 use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
@@ -49,7 +53,7 @@ pub enum SearchError {
 }
 
 /// What kind of thing a hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     News,
     Website,
@@ -60,6 +64,9 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// All kinds, in the order the search page lists them.
+    pub const ALL: [Kind; 4] = [Self::Page, Self::News, Self::Website, Self::Document];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::News => "nyhed",
@@ -143,6 +150,12 @@ pub struct Results {
     pub total: usize,
     /// No document has all the words: these have some of them.
     pub partial: bool,
+    /// The years with results of the query's kind (regardless of its
+    /// year), with their counts, newest first.
+    pub years: Vec<(u64, usize)>,
+    /// The kinds with results in the query's year (regardless of its kind),
+    /// with their counts, in the order of [`Kind::ALL`].
+    pub kinds: Vec<(Kind, usize)>,
     /// "Mente du": the text with the words the site does not have
     /// replaced by the nearest words it has.
     pub suggestion: Option<String>,
@@ -157,11 +170,16 @@ struct Fields {
     url: Field,
     date: Field,
     year: Field,
+    /// A news item's date as a day number, for ranking (see rank.rs).
+    day: Field,
     file_label: Field,
     file_size: Field,
     links: Field,
     /// The parts of the compounds of title, summary and body.
     parts: Field,
+    /// A website's name (its title once more): a match weighs most, as
+    /// people search for a place by its name.
+    name: Field,
     /// The words of title, summary and body as written, in lower case.
     words: Field,
 }
@@ -175,22 +193,22 @@ pub struct SearchIndex {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
+    let danish = TextFieldIndexing::default()
+        .set_tokenizer(DANISH)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let text = TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(DANISH)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
+        .set_indexing_options(danish.clone())
         .set_stored();
     let fields = Fields {
         key: builder.add_text_field("key", STRING | STORED),
-        kind: builder.add_text_field("kind", STRING | STORED),
+        kind: builder.add_text_field(facets::KIND_FIELD, STRING | STORED | FAST),
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
         body: builder.add_text_field("body", text),
         url: builder.add_text_field("url", STORED),
         date: builder.add_text_field("date", STORED),
-        year: builder.add_u64_field("year", tantivy::schema::INDEXED),
+        year: builder.add_u64_field(facets::YEAR_FIELD, INDEXED | FAST),
+        day: builder.add_i64_field(rank::DAY_FIELD, FAST),
         file_label: builder.add_text_field("file_label", STORED),
         file_size: builder.add_u64_field("file_size", STORED),
         links: builder.add_text_field("links", STRING),
@@ -202,6 +220,7 @@ fn schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             ),
         ),
+        name: builder.add_text_field("name", TextOptions::default().set_indexing_options(danish)),
         words: builder.add_text_field(
             "words",
             TextOptions::default().set_indexing_options(
@@ -371,6 +390,12 @@ impl SearchIndex {
             );
             if let Some(date) = &d.date {
                 document.add_text(f.date, date);
+                if let Ok(date) = date.parse::<jiff::civil::Date>() {
+                    document.add_i64(f.day, rank::day_number(date));
+                }
+            }
+            if d.kind == Kind::Website {
+                document.add_text(f.name, &d.title);
             }
             if let Some(year) = d.year {
                 document.add_u64(f.year, year);
@@ -401,26 +426,32 @@ impl SearchIndex {
             .saturating_sub(1)
             .saturating_mul(per_page)
             .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let collector = (
-            TopDocs::with_limit(per_page)
-                .and_offset(offset)
-                .order_by_score(),
-            Count,
-        );
+        // The counts of the words' matches by kind and year give the facets
+        // and the number of results passing the filters.
         let mut q = built.all();
-        let (mut top, mut total) = searcher.search(&q, &collector)?;
+        let mut counts = searcher.search(&q, &CountsCollector)?;
         let mut partial = false;
-        if total == 0 {
+        if counts.total(query.kind, query.year) == 0 {
             // No document has all the words: those with the most of them.
             for minimum in (1..built.words.len()).rev() {
                 let some = built.at_least(minimum);
-                let (some_top, some_total) = searcher.search(&some, &collector)?;
-                if some_total > 0 {
-                    (q, top, total, partial) = (some, some_top, some_total, true);
+                let some_counts = searcher.search(&some, &CountsCollector)?;
+                if some_counts.total(query.kind, query.year) > 0 {
+                    (q, counts, partial) = (some, some_counts, true);
                     break;
                 }
             }
         }
+        let total = counts.total(query.kind, query.year);
+        let top = if total == 0 {
+            Vec::new()
+        } else {
+            let today = rank::today();
+            searcher.search(
+                &built.filtered(q.box_clone()),
+                &rank::top_docs(per_page, offset, today),
+            )?
+        };
         let f = &self.fields;
         let suggestion = self.suggestion(&searcher, query)?;
         let mut body_snippets = SnippetGenerator::create(&searcher, &*q, f.body)?;
@@ -469,6 +500,8 @@ impl SearchIndex {
             hits,
             total,
             partial,
+            years: counts.years(query.kind),
+            kinds: counts.kinds(query.year),
             suggestion,
         })
     }

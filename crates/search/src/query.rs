@@ -4,7 +4,8 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TantivyQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery,
+    Query as TantivyQuery, TermQuery,
 };
 use tantivy::schema::IndexRecordOption;
 
@@ -17,6 +18,10 @@ pub(crate) const MAX_QUERY_PARTS: usize = 12;
 /// Weight of a match in the parts of a compound, below a whole word's.
 const PARTS_BOOST: f32 = 0.4;
 
+/// Weight of a match in a website's name, on top of the title's: a search
+/// for "svømmehallen" finds the swimming pool's own site first.
+const NAME_BOOST: f32 = 4.0;
+
 /// A query taken apart: one query a word (or phrase) of the text, and the
 /// filters every result must pass.
 pub(crate) struct Built {
@@ -25,34 +30,36 @@ pub(crate) struct Built {
 }
 
 impl Built {
-    /// Documents with all the words.
+    /// Documents with all the words (whatever the filters).
     pub fn all(&self) -> Box<dyn TantivyQuery> {
-        self.with_filters(
+        Box::new(BooleanQuery::new(
             self.words
                 .iter()
                 .map(|w| (Occur::Must, w.box_clone()))
                 .collect(),
-        )
+        ))
     }
 
-    /// Documents with at least `minimum` of the words; the more they have,
-    /// the higher they rank (the scores of the words add up).
+    /// Documents with at least `minimum` of the words (whatever the
+    /// filters); the more they have, the higher they rank (the scores of
+    /// the words add up).
     pub fn at_least(&self, minimum: usize) -> Box<dyn TantivyQuery> {
         let words = self
             .words
             .iter()
             .map(|w| (Occur::Should, w.box_clone()))
             .collect();
-        let some: Box<dyn TantivyQuery> =
-            Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum));
-        self.with_filters(vec![(Occur::Must, some)])
+        Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum))
     }
 
-    fn with_filters(
-        &self,
-        mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)>,
-    ) -> Box<dyn TantivyQuery> {
-        clauses.extend(self.filters.iter().map(|f| (Occur::Must, f.box_clone())));
+    /// The documents of `words` (one of the queries above) that pass the
+    /// filters; the filters add nothing to the score.
+    pub fn filtered(&self, words: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+        let mut clauses = vec![(Occur::Must, words)];
+        clauses.extend(self.filters.iter().map(|f| {
+            let filter: Box<dyn TantivyQuery> = Box::new(ConstScoreQuery::new(f.box_clone(), 0.0));
+            (Occur::Must, filter)
+        }));
         Box::new(BooleanQuery::new(clauses))
     }
 }
@@ -72,7 +79,7 @@ impl SearchIndex {
     }
 
     /// Takes the query apart: each word (or quoted phrase) matches title,
-    /// summary or body; the title weighs most. Words of 5+ letters also
+    /// summary or body; the title weighs most, a website's name more. Words of 5+ letters also
     /// match with one typo. Stop words are no words. Any input is accepted:
     /// there is no query syntax to get wrong. `None`: no words.
     pub(crate) fn build(&self, query: &SearchQuery) -> Option<Built> {
@@ -87,7 +94,12 @@ impl SearchIndex {
                 parts.extend(piece.split_whitespace().map(|w| (false, w)));
             }
         }
-        let weighted = [(f.title, 3.0_f32), (f.summary, 1.5), (f.body, 1.0)];
+        let weighted = [
+            (f.title, 3.0_f32),
+            (f.summary, 1.5),
+            (f.body, 1.0),
+            (f.name, NAME_BOOST),
+        ];
         let mut words: Vec<Box<dyn TantivyQuery>> = Vec::new();
         for (phrase, piece) in parts.into_iter().take(MAX_QUERY_PARTS) {
             let terms = self.terms(DANISH, piece);

@@ -55,7 +55,7 @@ impl SearchIndex {
         let Some(built) = self.build(&respelled) else {
             return Ok(None);
         };
-        let found = searcher.search(&built.at_least(1), &Count)?;
+        let found = searcher.search(&built.filtered(built.at_least(1)), &Count)?;
         Ok((found > 0).then_some(respelled.text))
     }
 

@@ -272,6 +272,227 @@ fn without_a_document_with_all_words_those_with_most_of_them_are_found() {
     assert_eq!(found(&index, "rumskib"), (Vec::new(), false));
 }
 
+/// A news item of `date` with `body`.
+fn dated(id: i64, title: &str, body: &str, date: &str) -> Document {
+    Document {
+        body: body.into(),
+        date: Some(date.into()),
+        year: date.get(..4).and_then(|y| y.parse().ok()),
+        ..news(id, title)
+    }
+}
+
+fn other(key: &str, kind: Kind, title: &str, body: &str) -> Document {
+    Document {
+        key: key.into(),
+        kind,
+        title: title.into(),
+        summary: String::new(),
+        body: body.into(),
+        url: format!("/{key}"),
+        date: None,
+        year: None,
+        file: None,
+        links: Vec::new(),
+    }
+}
+
+fn search(index: &SearchIndex, text: &str, kind: Option<Kind>, year: Option<u64>) -> Results {
+    let query = SearchQuery {
+        text: text.into(),
+        kind,
+        year,
+        page: 1,
+        per_page: 10,
+    };
+    index.search(&query).unwrap()
+}
+
+#[test]
+fn facets_count_years_within_the_kind_and_kinds_within_the_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                dated(1, "Havnen får ny kaj", "", "2026-02-01"),
+                dated(2, "Havnefest", "Fest på havnen.", "2026-06-01"),
+                dated(3, "Havnen lukker", "", "2024-05-01"),
+                dated(4, "Skolen", "Intet om vand.", "2023-05-01"),
+                other("side:1", Kind::Page, "Havnen", "Om havnen."),
+                other("hjemmeside:1", Kind::Website, "Havnens sejlklub", ""),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    let all = search(&index, "havnen", None, None);
+    assert_eq!(all.total, 5);
+    assert_eq!(all.years, [(2026, 2), (2024, 1)], "no 2023: no match then");
+    assert_eq!(
+        all.kinds,
+        [(Kind::Page, 1), (Kind::News, 3), (Kind::Website, 1)]
+    );
+
+    // A year: the kinds are counted in it, the years still all shown.
+    let in_2026 = search(&index, "havnen", None, Some(2026));
+    assert_eq!(in_2026.total, 2);
+    assert_eq!(in_2026.hits.len(), 2);
+    assert_eq!(in_2026.kinds, [(Kind::News, 2)]);
+    assert_eq!(in_2026.years, all.years);
+
+    // A kind: the years are those of that kind, the kinds still all shown.
+    let pages = search(&index, "havnen", Some(Kind::Page), None);
+    assert_eq!(pages.total, 1);
+    assert!(pages.years.is_empty());
+    assert_eq!(pages.kinds, all.kinds);
+
+    // Both filters, and a year without results of the words.
+    let news_2024 = search(&index, "havnen", Some(Kind::News), Some(2024));
+    assert_eq!(news_2024.total, 1);
+    assert_eq!(news_2024.hits[0].title, "Havnen lukker");
+    let none = search(&index, "havnen", None, Some(2023));
+    assert_eq!((none.total, none.hits.len()), (0, 0));
+    assert_eq!(none.years, all.years, "the years to choose instead");
+    assert!(none.kinds.is_empty());
+}
+
+#[test]
+fn the_newer_of_two_equal_news_ranks_first_whichever_was_indexed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let text = "Vejen lukkes for trafik i en uge.";
+    for (first, second) in [("2021-04-01", "2025-04-01"), ("2025-04-01", "2021-04-01")] {
+        index
+            .replace_all(
+                &[
+                    dated(1, "Vejarbejde", text, first),
+                    dated(2, "Vejarbejde", text, second),
+                ],
+                "db:1",
+            )
+            .unwrap();
+        let hits = search(&index, "trafik", None, None).hits;
+        let dates: Vec<_> = hits.iter().filter_map(|h| h.date.as_deref()).collect();
+        assert_eq!(dates, ["2025-04-01", "2021-04-01"]);
+    }
+    // A clearly better old match still ranks above a new passing mention.
+    index
+        .replace_all(
+            &[
+                dated(
+                    1,
+                    "Trafik ved skolen",
+                    "Trafik og trafiksikkerhed.",
+                    "2019-01-01",
+                ),
+                dated(
+                    2,
+                    "Nyt fra byrådet",
+                    "Meget andet, lidt om trafik.",
+                    "2026-01-01",
+                ),
+            ],
+            "db:2",
+        )
+        .unwrap();
+    assert_eq!(
+        ranked(&index, "trafik"),
+        ["Trafik ved skolen", "Nyt fra byrådet"]
+    );
+}
+
+#[test]
+fn a_match_in_the_title_ranks_above_one_in_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                dated(
+                    1,
+                    "Nyt fra byrådet",
+                    "Byrådet vedtog budgettet.",
+                    "2026-01-01",
+                ),
+                dated(
+                    2,
+                    "Budgettet er vedtaget",
+                    "Byrådet har stemt.",
+                    "2020-01-01",
+                ),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    assert_eq!(
+        ranked(&index, "budgettet"),
+        ["Budgettet er vedtaget", "Nyt fra byrådet"]
+    );
+}
+
+#[test]
+fn a_website_whose_name_matches_ranks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    index
+        .replace_all(
+            &[
+                dated(
+                    1,
+                    "Svømmehallen holder lukket i juli",
+                    "Svømmehallen i Grenaa lukker, mens svømmehallen får nye fliser.",
+                    "2026-06-01",
+                ),
+                dated(
+                    2,
+                    "Sommer i byen",
+                    "Besøg svømmehallen og stranden.",
+                    "2026-06-02",
+                ),
+                other(
+                    "hjemmeside:1",
+                    Kind::Website,
+                    "Grenaa Svømmehal",
+                    "Åbningstider og priser.",
+                ),
+                other("hjemmeside:2", Kind::Website, "Grenaa Bibliotek", ""),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    let found = ranked(&index, "svømmehallen");
+    assert_eq!(found[0], "Grenaa Svømmehal", "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+    // Typed without ø, and in the other form.
+    assert_eq!(ranked(&index, "svoemmehal")[0], "Grenaa Svømmehal");
+}
+
+#[test]
+fn pages_past_the_first_continue_the_ranking() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let docs: Vec<Document> = (1..=25)
+        .map(|i| dated(i, "Vejarbejde", "Vejen lukkes.", &format!("2025-01-{i:02}")))
+        .collect();
+    index.replace_all(&docs, "db:1").unwrap();
+    let mut dates = Vec::new();
+    for page in 1..=3 {
+        let query = SearchQuery {
+            text: "vejen".into(),
+            page,
+            per_page: 10,
+            ..SearchQuery::default()
+        };
+        let results = index.search(&query).unwrap();
+        assert_eq!(results.total, 25);
+        dates.extend(results.hits.into_iter().filter_map(|h| h.date));
+    }
+    let mut newest_first = dates.clone();
+    newest_first.sort_by(|a, b| b.cmp(a));
+    newest_first.dedup();
+    assert_eq!(dates, newest_first, "25 distinct dates, newest first");
+}
+
 /// "Mente du" for `text` with an optional type filter.
 fn suggestion(index: &SearchIndex, text: &str, kind: Option<Kind>) -> Option<String> {
     let query = SearchQuery {

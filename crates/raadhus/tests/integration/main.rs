@@ -58,6 +58,7 @@ mod rendering;
 mod scheduling;
 mod search;
 mod search_danish;
+mod search_facets;
 mod search_pages;
 mod search_suggest;
 mod site_settings;

@@ -171,12 +171,15 @@ async fn public_pages_are_found_by_title_lead_and_body_and_hidden_ones_are_not()
     let page = search_page(&app, "q=kummefrysere").await;
     assert_eq!(page.texts(".search-hit__type"), ["Side"]);
     assert_eq!(page.attrs(".search-hit__title a", "href"), [url]);
-    assert_eq!(page.texts("#soeg-type option[value=side]"), ["Sider"]);
+    assert_eq!(
+        page.texts(".search-filters a[href$='type=side']"),
+        ["Sider (1)"]
+    );
     let filtered = search_page(&app, "q=storskrald&type=side").await;
     assert_eq!(filtered.texts(".search-hit__title"), ["Storskrald"]);
     assert_eq!(
-        filtered.attrs("#soeg-type option[selected]", "value"),
-        ["side"]
+        filtered.texts(".search-filters a[aria-current=true]"),
+        ["Sider (1)"]
     );
     let others = search_page(&app, "q=storskrald&type=nyhed").await;
     assert_eq!(others.count(".search-hit"), 0);

@@ -51,6 +51,35 @@ struct RecommendedHit {
     url: String,
 }
 
+/// How many results a type has.
+#[derive(Serialize, ToSchema)]
+struct TypeCount {
+    /// `side`, `nyhed`, `hjemmeside` or `dokument` (as `type` of a result).
+    #[serde(rename = "type")]
+    #[schema(value_type = String)]
+    kind: &'static str,
+    count: usize,
+}
+
+/// How many results a year has.
+#[derive(Serialize, ToSchema)]
+struct YearCount {
+    year: u64,
+    count: usize,
+}
+
+/// The choices of the filters, with the number of results each gives: the
+/// values for `type` and `year` worth offering.
+#[derive(Serialize, ToSchema)]
+struct SearchFacets {
+    /// The types with results in the chosen year (whatever the chosen
+    /// type), in a fixed order: `side`, `nyhed`, `hjemmeside`, `dokument`.
+    types: Vec<TypeCount>,
+    /// The years with results of the chosen type (whatever the chosen
+    /// year), newest first. Only news have a year.
+    years: Vec<YearCount>,
+}
+
 /// A page of search results.
 #[derive(Serialize, ToSchema)]
 struct SearchResults {
@@ -74,6 +103,7 @@ struct SearchResults {
     /// `items`; only on the first page and without `type` or `year`.
     recommended: Vec<RecommendedHit>,
     items: Vec<SearchHit>,
+    facets: SearchFacets,
 }
 
 /// Search
@@ -111,6 +141,21 @@ pub async fn search(
             url: r.url,
         })
         .collect();
+    let facets = SearchFacets {
+        types: results
+            .kinds
+            .iter()
+            .map(|&(kind, count)| TypeCount {
+                kind: kind.as_str(),
+                count,
+            })
+            .collect(),
+        years: results
+            .years
+            .iter()
+            .map(|&(year, count)| YearCount { year, count })
+            .collect(),
+    };
     let items = results
         .hits
         .into_iter()
@@ -136,6 +181,7 @@ pub async fn search(
         suggestion: results.suggestion,
         recommended,
         items,
+        facets,
     })
     .into_response())
 }

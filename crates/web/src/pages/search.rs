@@ -113,6 +113,72 @@ fn search_url(text: &str, kind: Option<Kind>, year: Option<u64>, page: u32) -> S
     format!("/soeg?{}", q.finish())
 }
 
+/// One choice of a filter: a link to the search with it.
+#[derive(Serialize)]
+struct FilterLink {
+    label: String,
+    /// Results with it; none for "all years".
+    count: Option<usize>,
+    url: String,
+    current: bool,
+}
+
+/// The choices of type and year for the search `query`, from the counts of
+/// `results`: every type and year with results, and the one chosen even
+/// without (an old link's year), so that it shows as chosen.
+fn filters(query: &SearchQuery, results: &Results) -> (Vec<FilterLink>, Vec<FilterLink>) {
+    let text = &query.text;
+    let mut kinds = results.kinds.clone();
+    if let Some(kind) = query.kind.filter(|k| !kinds.iter().any(|(c, _)| c == k)) {
+        kinds.push((kind, 0));
+        kinds.sort_by_key(|(k, _)| Kind::ALL.iter().position(|a| a == k));
+    }
+    let mut types = vec![FilterLink {
+        label: "Alt".into(),
+        count: Some(results.kinds.iter().map(|(_, n)| n).sum()),
+        url: search_url(text, None, query.year, 1),
+        current: query.kind.is_none(),
+    }];
+    types.extend(kinds.into_iter().map(|(kind, n)| FilterLink {
+        label: kind_label(kind, true).into(),
+        count: Some(n),
+        url: search_url(text, Some(kind), query.year, 1),
+        current: query.kind == Some(kind),
+    }));
+    let mut years = results.years.clone();
+    if let Some(year) = query.year.filter(|y| !years.iter().any(|(c, _)| c == y)) {
+        years.push((year, 0));
+        years.sort_by_key(|&(year, _)| std::cmp::Reverse(year));
+    }
+    let mut year_links = vec![FilterLink {
+        label: "Alle".into(),
+        count: None,
+        url: search_url(text, query.kind, None, 1),
+        current: query.year.is_none(),
+    }];
+    year_links.extend(years.into_iter().map(|(year, n)| FilterLink {
+        label: year.to_string(),
+        count: Some(n),
+        url: search_url(text, query.kind, Some(year), 1),
+        current: query.year == Some(year),
+    }));
+    (types, year_links)
+}
+
+/// The Danish name of a kind, singular or plural.
+fn kind_label(kind: Kind, plural: bool) -> &'static str {
+    match (kind, plural) {
+        (Kind::News, false) => "Nyhed",
+        (Kind::News, true) => "Nyheder",
+        (Kind::Website, false) => "Hjemmeside",
+        (Kind::Website, true) => "Hjemmesider",
+        (Kind::Document, false) => "Dokument",
+        (Kind::Document, true) => "Dokumenter",
+        (Kind::Page, false) => "Side",
+        (Kind::Page, true) => "Sider",
+    }
+}
+
 #[derive(Serialize)]
 struct HitView {
     kind: &'static str,
@@ -147,12 +213,7 @@ pub async fn show(
                 .and_then(|d| d.parse::<jiff::civil::Date>().ok());
             HitView {
                 kind: h.kind.as_str(),
-                kind_label: match h.kind {
-                    Kind::News => "Nyhed",
-                    Kind::Website => "Hjemmeside",
-                    Kind::Document => "Dokument",
-                    Kind::Page => "Side",
-                },
+                kind_label: kind_label(h.kind, false),
                 title: h.title.clone(),
                 url: h.url.clone(),
                 date_long: date.map(raadhus_domain::date::long),
@@ -174,11 +235,10 @@ pub async fn show(
         .map(|h| Value::from_safe_string(h.excerpt_html.clone()))
         .collect();
     let count = page_count(results.total as u64, PER_PAGE as u32);
-    let kind = query.kind.map(Kind::as_str).unwrap_or_default();
-    let year = query.year.map(|y| y.to_string()).unwrap_or_default();
     let pages = Pages::new((query.page as u32).min(count), count, |n| {
         search_url(&query.text, query.kind, query.year, n)
     });
+    let (type_filters, year_filters) = filters(&query, &results);
     // "Mente du": the first page of the respelled search, same filters.
     let suggestion_url = results
         .suggestion
@@ -191,8 +251,9 @@ pub async fn show(
     };
     let ctx = context! {
         q => &query.text,
-        kind,
-        year => &year,
+        filtered => query.kind.is_some() || query.year.is_some(),
+        type_filters => Serde(type_filters),
+        year_filters => Serde(year_filters),
         truncated,
         max_chars => MAX_QUERY_CHARS,
         hits => Serde(hits),
@@ -203,10 +264,7 @@ pub async fn show(
         suggestion => &results.suggestion,
         suggestion_url,
         pages => Serde(pages),
-        unfiltered_url => format!(
-            "/soeg?{}",
-            url::form_urlencoded::Serializer::new(String::new()).append_pair("q", &query.text).finish()
-        ),
+        unfiltered_url => search_url(&query.text, None, None, 1),
     };
     let meta = Meta {
         current: "",
