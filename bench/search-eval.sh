@@ -11,12 +11,12 @@
 #   ITEMS=10000 REPS=3 bench/search-eval.sh
 #
 # ITEMS  articles of the synthetic set (100000)
-# REPS   timed rounds of every query through /soeg (20)
+# REPS   timed rounds of every query through /soeg and the API (10)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 COMMAND=$(command_line ITEMS REPS)
 ITEMS=${ITEMS:-100000}
-REPS=${REPS:-20}
+REPS=${REPS:-10}
 EVAL=$TARGET_DIR/release/search_eval
 
 log "cargo build --release (search_eval)"
