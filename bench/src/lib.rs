@@ -6,6 +6,8 @@
 //! imported into with the real `raadhus import` code. `bench/README.md` says
 //! how to run each benchmark.
 
+pub mod eval;
+
 use std::path::{Path, PathBuf};
 
 use axum::body::{Body, Bytes};
@@ -13,7 +15,7 @@ use axum::http::{Request, StatusCode, header};
 use raadhus::config::{Config, Layer};
 use tower::ServiceExt;
 
-pub use raadhus_synth::{PROBE_TITLE, SEARCH_WORD, probe_path, write_export};
+pub use raadhus_synth::{PROBE_TITLE, SEARCH_WORD, Set, probe_path, write_export};
 
 /// Marks a data directory whose import completed.
 const READY: &str = ".ready";
@@ -23,14 +25,18 @@ pub fn data_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
-/// The export file of the data set with `n` articles.
-pub fn export_path(n: usize) -> PathBuf {
-    data_root().join(format!("synth-{n}.json"))
+/// The export file of the data set `set` with `n` articles.
+pub fn export_path(set: Set, n: usize) -> PathBuf {
+    data_root().join(format!("{}-{n}.json", set.name()))
 }
 
-/// The data directory holding the data set with `n` articles.
-pub fn site_dir(n: usize) -> PathBuf {
-    data_root().join(format!("site-{n}"))
+/// The data directory holding the data set `set` with `n` articles
+/// (`site-N` for the plain set, `site-eval-N` for the evaluation's).
+pub fn site_dir(set: Set, n: usize) -> PathBuf {
+    match set {
+        Set::Plain => data_root().join(format!("site-{n}")),
+        Set::Eval => data_root().join(format!("site-{}-{n}", set.name())),
+    }
 }
 
 /// A search index of the data set with `n` articles, apart from the one the
@@ -80,27 +86,36 @@ pub async fn get(
     Ok((status, body))
 }
 
-/// Writes the export file of `n` articles under `bench/data`, once, and
-/// returns its path.
-pub fn ensure_export(n: usize) -> Result<PathBuf, String> {
+/// Writes the export file of the data set `set` with `n` articles under
+/// `bench/data`, once, and returns its path.
+pub fn ensure_export(set: Set, n: usize) -> Result<PathBuf, String> {
     std::fs::create_dir_all(data_root()).map_err(|e| format!("{}: {e}", data_root().display()))?;
-    let file = export_path(n);
+    let file = export_path(set, n);
     if !file.exists() {
         eprintln!("writing {}", file.display());
-        write_export(n, &file).map_err(|e| format!("{}: {e}", file.display()))?;
+        raadhus_synth::write_set(set, n, &file).map_err(|e| format!("{}: {e}", file.display()))?;
     }
     Ok(file)
 }
 
-/// Makes the data set of `n` articles ready, once: writes its export file
-/// and imports it into a fresh data directory, which it returns.
+/// Makes the plain data set of `n` articles ready (see [`prepare_set`]).
 pub async fn prepare(n: usize) -> Result<PathBuf, String> {
-    let dir = site_dir(n);
+    prepare_set(Set::Plain, n).await
+}
+
+/// Makes the data set `set` with `n` articles ready, once: writes its export
+/// file and imports it into a fresh data directory, which it returns.
+pub async fn prepare_set(set: Set, n: usize) -> Result<PathBuf, String> {
+    let dir = site_dir(set, n);
     if dir.join(READY).exists() {
         return Ok(dir);
     }
-    let file = ensure_export(n)?;
-    for stale in [dir.clone(), index_dir(n)] {
+    let file = ensure_export(set, n)?;
+    let mut stale = vec![dir.clone()];
+    if set == Set::Plain {
+        stale.push(index_dir(n));
+    }
+    for stale in stale {
         if stale.exists() {
             std::fs::remove_dir_all(&stale).map_err(|e| format!("{}: {e}", stale.display()))?;
         }

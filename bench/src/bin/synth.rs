@@ -4,13 +4,16 @@
 //! synth N FILE      write an export file with N articles to FILE
 //! synth export N    write bench/data/synth-N.json if missing and print its path
 //! synth prepare N   make bench/data/site-N ready (export + import) and print its path
+//! synth eval-export N, synth eval-prepare N
+//!                   the same for the search evaluation's set (eval-N.json, site-eval-N)
 //! synth probe       print the probe article's path and the search word, tab-separated
 //! ```
 
 use std::path::Path;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: synth N FILE | synth export N | synth prepare N | synth probe";
+const USAGE: &str =
+    "usage: synth N FILE | synth [eval-]export N | synth [eval-]prepare N | synth probe";
 
 fn count(text: &str) -> Result<usize, String> {
     text.replace('_', "")
@@ -18,6 +21,15 @@ fn count(text: &str) -> Result<usize, String> {
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| format!("not a number of articles: {text:?}\n{USAGE}"))
+}
+
+/// The data set a command names: `eval-…` the search evaluation's.
+fn set(command: &str) -> raadhus_bench::Set {
+    if command.starts_with("eval-") {
+        raadhus_bench::Set::Eval
+    } else {
+        raadhus_bench::Set::Plain
+    }
 }
 
 fn run(args: &[String]) -> Result<(), String> {
@@ -30,15 +42,15 @@ fn run(args: &[String]) -> Result<(), String> {
             );
             Ok(())
         }
-        [export, n] if export == "export" => {
-            let file = raadhus_bench::ensure_export(count(n)?)?;
+        [export, n] if export == "export" || export == "eval-export" => {
+            let file = raadhus_bench::ensure_export(set(export), count(n)?)?;
             println!("{}", file.display());
             Ok(())
         }
-        [prepare, n] if prepare == "prepare" => {
+        [prepare, n] if prepare == "prepare" || prepare == "eval-prepare" => {
             let n = count(n)?;
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            let dir = runtime.block_on(raadhus_bench::prepare(n))?;
+            let dir = runtime.block_on(raadhus_bench::prepare_set(set(prepare), n))?;
             println!("{}", dir.display());
             Ok(())
         }

@@ -30,6 +30,7 @@ pub const PROBE_TITLE: &str = "Ny cykelsti forbinder Egelund og Strandby";
 /// article in 25 (one subject of [`SUBJECTS`]) and in some websites' names.
 pub const SEARCH_WORD: &str = "legeplads";
 
+mod eval;
 pub mod hostile;
 mod words;
 
@@ -362,10 +363,45 @@ pub fn export(n: usize) -> Export {
     }
 }
 
+/// A synthetic data set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Set {
+    /// The municipality of [`export`].
+    Plain,
+    /// The same with the search evaluation's known articles and websites in
+    /// place of some generated ones (`bench/search-eval/`).
+    Eval,
+}
+
+impl Set {
+    /// The name its files are kept under: `synth` or `eval`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Set::Plain => "synth",
+            Set::Eval => "eval",
+        }
+    }
+}
+
+/// The export of `set` with `n` articles.
+pub fn export_set(set: Set, n: usize) -> Export {
+    let mut data = export(n);
+    if set == Set::Eval {
+        eval::put_in(&mut data);
+    }
+    data
+}
+
 /// Writes the export file of `n` articles to `path` (which appears only when
 /// complete).
 pub fn write_export(n: usize, path: &Path) -> std::io::Result<()> {
-    let data = export(n);
+    write_set(Set::Plain, n, path)
+}
+
+/// Writes the export file of `set` with `n` articles to `path` (which
+/// appears only when complete).
+pub fn write_set(set: Set, n: usize, path: &Path) -> std::io::Result<()> {
+    let data = export_set(set, n);
     let partial = path.with_extension("partial");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&partial)?);
     serde_json::to_writer(&mut out, &data)?;
