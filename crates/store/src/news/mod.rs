@@ -376,16 +376,22 @@ impl Store {
         site: SiteId,
         now: Timestamp,
     ) -> Result<Option<Timestamp>> {
+        // Few items lie ahead, so each part walks its time's index from
+        // `now` (`publish_at`, `unpublish_at`). The site and status are
+        // written so that no index can serve them (`+ 0`, `|| ''`):
+        // SQLite's planner otherwise takes `news_public` for their equality
+        // and scans every published article of the site (25 ms at 100,000).
+        let ahead = "n.site_id + 0 = $1 AND n.deleted_at IS NULL AND n.status || '' = 'published'";
         let sql = format!(
             "SELECT MIN(t) FROM (
                  SELECT MIN(n.publish_at) AS t FROM news n
-                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.publish_at > $2
+                 WHERE {ahead} AND n.publish_at > $2
                  UNION ALL SELECT MIN(n.unpublish_at) FROM news n
-                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.unpublish_at > $2
+                 WHERE {ahead} AND n.unpublish_at > $2
                  UNION ALL SELECT MIN(n.publish_at) FROM pages n
-                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.publish_at > $2
+                 WHERE {ahead} AND n.publish_at > $2
                  UNION ALL SELECT MIN(n.unpublish_at) FROM pages n
-                 WHERE n.site_id = $1 AND {PUBLISHED} AND n.unpublish_at > $2
+                 WHERE {ahead} AND n.unpublish_at > $2
              ) AS upcoming"
         );
         let next: Option<String> = on_pool!(self, pool => sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
