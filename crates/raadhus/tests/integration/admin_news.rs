@@ -572,3 +572,63 @@ async fn the_news_date_follows_the_publish_time_unless_the_editor_sets_it() {
     assert_eq!(edit.attrs("input#news_date", "value"), ["2030-12-24"]);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_news_list_finds_what_the_site_search_finds_and_drafts_by_title() {
+    let app = TestApp::spawn().await;
+    let session = app.editor().await;
+    for (title, body, status) in [
+        (
+            "Ny skole i Egelund",
+            "Eleverne flytter ind efter sommerferien.",
+            "published",
+        ),
+        (
+            "Affald hentes hver uge",
+            "Den grønne spand tømmes om mandagen.",
+            "published",
+        ),
+        ("Skoler holder lukket", "Kun en kladde.", "draft"),
+        ("Vejarbejde på Havnevej", "Brødtekst.", "published"),
+    ] {
+        app.news(raadhus_domain::NewsForm {
+            body,
+            status,
+            ..crate::support::published(title, "01.03.2026")
+        })
+        .await;
+    }
+    assert!(crate::search::wait_for(&app, "Egelund", "sommerferien").await);
+    app.settled().await;
+    let listed = |q: &'static str| {
+        let app = &app;
+        let session = &session;
+        async move {
+            let page = app.get_as(session, &format!("/admin/nyheder?q={q}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{q}");
+            let mut titles = page.texts("tbody td a:not(.small)");
+            titles.sort();
+            titles
+        }
+    };
+    // Another form of the word: the published article by the search, the
+    // draft by its title.
+    assert_eq!(
+        listed("skoler").await,
+        ["Ny skole i Egelund", "Skoler holder lukket"]
+    );
+    // A typo, a word of the text only, æøå typed as oe: the search's finds.
+    assert_eq!(listed("affalt").await, ["Affald hentes hver uge"]);
+    assert_eq!(listed("sommerferien").await, ["Ny skole i Egelund"]);
+    assert_eq!(listed("groenne").await, ["Affald hentes hver uge"]);
+    // A word nothing has lists nothing.
+    assert!(listed("rumskib").await.is_empty());
+    // The link picker of the editor finds the same.
+    let links = app.get_as(&session, "/admin/links?q=affalt").await;
+    assert!(
+        links.body.contains("Affald hentes hver uge"),
+        "{}",
+        links.body
+    );
+    app.stop().await;
+}

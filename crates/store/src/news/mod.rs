@@ -16,7 +16,7 @@ use crate::owner::{Owner, contacts_of};
 use crate::{Conn, DbRow, Result, Store, StoreError, codec};
 use jiff::Timestamp;
 use raadhus_domain::{
-    NewsArticle, NewsContent, NewsStatus, NewsSummary, SiteId, Visibility, markup,
+    NewsArticle, NewsContent, NewsStatus, NewsSummary, SiteId, Slug, Visibility, markup,
 };
 
 /// One page of a list: 1-based page number and page size.
@@ -110,6 +110,10 @@ pub struct NewsFilter {
     pub title: Option<String>,
     /// Only those this user wrote (saved the first version of).
     pub author: Option<i64>,
+    /// With `title`'s words: also the articles with these slugs (what the
+    /// site search finds for the words: other forms of them, compounds,
+    /// typos, words of the text), whatever their title.
+    pub found: Vec<Slug>,
 }
 
 /// One saved version of an article.
@@ -148,9 +152,20 @@ impl Store {
                  WHERE r.news_id = n.id AND r.version = 1 AND r.user_id = {id})"
             )
         });
+        // Slugs hold only a-z, 0-9 and '-': written into the SQL as they are.
+        let found = if filter.found.is_empty() || words.is_empty() {
+            String::new()
+        } else {
+            let slugs: Vec<String> = filter
+                .found
+                .iter()
+                .map(|slug| format!("'{}'", slug.as_str()))
+                .collect();
+            format!("OR n.slug IN ({})", slugs.join(", "))
+        };
         let condition = format!(
             "n.site_id = $1 AND n.deleted_at IS NULL AND {visibility}
-             AND ($3 = '' OR lower(n.title) LIKE lower($4) ESCAPE '\\') {author}"
+             AND ($3 = '' OR lower(n.title) LIKE lower($4) ESCAPE '\\' {found}) {author}"
         );
         let now = codec::timestamp(now);
         let list = format!(

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use raadhus_domain::{Visibility, urls};
-use raadhus_store::{NewsFilter, Page};
+use raadhus_store::Page;
 use serde::{Deserialize, Serialize};
 
 use crate::admin::session::SignedIn;
@@ -44,11 +44,7 @@ pub async fn links(
     }
     let site = state.site().id;
     let now = state.now();
-    let filter = NewsFilter {
-        visibility: None,
-        title: Some(q.clone()),
-        author: None,
-    };
+    let filter = super::found_by(&state, &q);
     let page = Page {
         number: 1,
         size: u32::try_from(LIMIT).unwrap_or(u32::MAX),

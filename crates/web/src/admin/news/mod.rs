@@ -64,6 +64,49 @@ struct Row {
     public_url: Option<String>,
 }
 
+/// Most articles the site search adds to the editors' list for its words
+/// (the index's largest page).
+const FOUND_MOST: usize = 100;
+
+/// The editors' filter for the words `q`: titles with them, and the
+/// articles the site search finds for them (other forms of the words,
+/// compounds, typos, words of the text; public articles only, as the
+/// index holds no others).
+pub(super) fn found_by(state: &AppState, q: &str) -> NewsFilter {
+    let q = q.trim();
+    let found = if q.is_empty() {
+        Vec::new()
+    } else {
+        let query = raadhus_search::SearchQuery {
+            text: q.to_string(),
+            kind: Some(raadhus_search::Kind::News),
+            year: None,
+            page: 1,
+            per_page: FOUND_MOST,
+        };
+        let prefix = format!("{}/", urls::NEWS);
+        match state.inner.search.search(&query) {
+            Ok(results) => results
+                .hits
+                .iter()
+                .filter_map(|hit| hit.url.rsplit_once(prefix.as_str()))
+                .filter_map(|(_, slug)| raadhus_domain::Slug::parse(slug).ok())
+                .collect(),
+            // The titles still match: a list, not an error page.
+            Err(e) => {
+                tracing::warn!(error = %e, "the admin's news search could not ask the index");
+                Vec::new()
+            }
+        }
+    };
+    NewsFilter {
+        visibility: None,
+        title: Some(q.to_string()),
+        author: None,
+        found,
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     who: SignedIn,
@@ -92,8 +135,7 @@ pub async fn list(
     }
     let filter = NewsFilter {
         visibility,
-        title: Some(title.clone()),
-        author: None,
+        ..found_by(&state, &title)
     };
     let (rows, total) = state
         .store()
