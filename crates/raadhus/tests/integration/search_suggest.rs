@@ -1,6 +1,7 @@
 //! "Mente du": a misspelled search gets the site's own word as a link, on
 //! the search page (escaped, filters kept) and in the API, which agree; a
-//! search of words the site has, or of nothing near them, gets none.
+//! search of words the site has, or of nothing near them, gets none; a
+//! search that finds nothing is run with its suggestion instead, saying so.
 
 use raadhus_domain::NewsForm;
 use reqwest::StatusCode;
@@ -123,20 +124,39 @@ async fn a_search_that_finds_nothing_suggests_a_near_word_keeping_the_type() {
     let app = site().await;
     // Two letters off: too far for the typo tolerance, near enough for a
     // long word's suggestion.
-    let json = api(&app, "q=gymnaztiksaal").await;
-    assert_eq!(json["total"], 0);
-    assert_eq!(json["suggestion"], "gymnastiksal");
-    let none = page(&app, "q=gymnaztiksaal&type=nyhed").await;
-    assert_eq!(none.count(".search-hit"), 0);
+    // The typed text finds nothing, so the suggestion is searched instead,
+    // and the page and the API say so.
+    let json = api(&app, "q=gymnaztiksaal&type=nyhed").await;
+    assert_eq!(json["total"], 1, "{json}");
+    assert_eq!(json["query"], "gymnastiksal");
+    assert_eq!(json["instead_of"], "gymnaztiksaal");
+    assert_eq!(json["suggestion"], serde_json::Value::Null);
+    assert_eq!(json["items"][0]["title"], "Byskolen får ny gymnastiksal");
+    let instead = page(&app, "q=gymnaztiksaal&type=nyhed").await;
     assert_eq!(
-        none.attrs(".no-results .search-suggestion a", "href"),
-        ["/soeg?q=gymnastiksal&type=nyhed"]
-    );
-    let followed = page(&app, "q=gymnastiksal&type=nyhed").await;
-    assert_eq!(
-        followed.texts(".search-hit__title"),
+        instead.texts(".search-hit__title"),
         ["Byskolen får ny gymnastiksal"]
     );
+    assert_eq!(
+        instead.texts(".search-instead"),
+        [
+            "Der var ingen resultater for »gymnaztiksaal«, så vi har søgt efter »gymnastiksal« i stedet."
+        ]
+    );
+    assert_eq!(instead.count(".search-suggestion"), 0);
+    // The filters and further pages are those of the search as run.
+    assert!(
+        instead
+            .attrs(".search-filters a", "href")
+            .iter()
+            .all(|href| href.starts_with("/soeg?q=gymnastiksal")),
+        "{:?}",
+        instead.attrs(".search-filters a", "href")
+    );
+    // A search that finds something is never replaced.
+    let typed = api(&app, "q=gymnastiksal").await;
+    assert_eq!(typed["instead_of"], serde_json::Value::Null);
+    assert_eq!(typed["query"], "gymnastiksal");
     // No website has the word: no suggestion that would find nothing.
     assert_eq!(
         suggestion(&app, "gymnaztiksaal", "&type=hjemmeside").await,

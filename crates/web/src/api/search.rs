@@ -83,8 +83,12 @@ struct SearchFacets {
 /// A page of search results.
 #[derive(Serialize, ToSchema)]
 struct SearchResults {
-    /// The search text as used.
+    /// The search text as used: as given, or, when that found nothing and
+    /// its respelling (see `suggestion`) found something, the respelling.
     query: String,
+    /// The search text as given, when it found nothing and `query`, its
+    /// respelling, was searched instead; null otherwise.
+    instead_of: Option<String>,
     /// Whether the search text was cut to its longest allowed length.
     truncated: bool,
     page: usize,
@@ -127,11 +131,6 @@ pub async fn search(
     let Query(params) =
         params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
     let parsed = crate::pages::search::parse(&params);
-    let results = if parsed.query.text.is_empty() {
-        raadhus_search::Results::default()
-    } else {
-        crate::pages::search::run(&state, &parsed.query).map_err(|e| ApiError::internal(&e))?
-    };
     let recommended = crate::pages::search::recommended(&state, &parsed.query)
         .await
         .map_err(|e| ApiError::internal(&e))?
@@ -141,6 +140,11 @@ pub async fn search(
             url: r.url,
         })
         .collect();
+    let crate::pages::search::Searched {
+        query,
+        results,
+        instead_of,
+    } = crate::pages::search::run(&state, parsed.query).map_err(|e| ApiError::internal(&e))?;
     let facets = SearchFacets {
         types: results
             .kinds
@@ -172,10 +176,11 @@ pub async fn search(
         })
         .collect();
     Ok(Json(SearchResults {
-        query: parsed.query.text,
+        query: query.text,
+        instead_of,
         truncated: parsed.truncated,
-        page: parsed.query.page,
-        per_page: parsed.query.per_page,
+        page: query.page,
+        per_page: query.per_page,
         total: results.total,
         partial: results.partial,
         suggestion: results.suggestion,

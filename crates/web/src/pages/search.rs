@@ -89,12 +89,55 @@ pub async fn recommended(
         .collect())
 }
 
-pub fn run(state: &AppState, query: &SearchQuery) -> Result<Results, WebError> {
-    state
-        .inner
-        .search
-        .search(query)
-        .map_err(|e| WebError::Internal(e.to_string()))
+/// A search as the page and the API run it.
+pub struct Searched {
+    /// The search as run: the text as typed, or the suggestion searched
+    /// instead.
+    pub query: SearchQuery,
+    pub results: Results,
+    /// The text as typed, when it found nothing and its "Mente du"
+    /// suggestion, searched instead, found something.
+    pub instead_of: Option<String>,
+}
+
+/// Runs `query`; when its text finds nothing and a respelling of it would
+/// ("affalt"), that is searched instead, and the visitor is told.
+pub fn run(state: &AppState, query: SearchQuery) -> Result<Searched, WebError> {
+    let search = |query: &SearchQuery| {
+        if query.text.is_empty() {
+            return Ok(Results::default());
+        }
+        state
+            .inner
+            .search
+            .search(query)
+            .map_err(|e| WebError::Internal(e.to_string()))
+    };
+    let results = search(&query)?;
+    if results.total == 0
+        && let Some(text) = results.suggestion.clone()
+    {
+        let respelled = SearchQuery {
+            text,
+            ..query.clone()
+        };
+        let found = search(&respelled)?;
+        if found.total > 0 {
+            return Ok(Searched {
+                instead_of: Some(query.text),
+                query: respelled,
+                results: Results {
+                    suggestion: None,
+                    ..found
+                },
+            });
+        }
+    }
+    Ok(Searched {
+        query,
+        results,
+        instead_of: None,
+    })
 }
 
 /// The address of a search for `text` with the filters, on page `page`.
@@ -197,12 +240,12 @@ pub async fn show(
 ) -> Result<(Cacheable, Option<SearchMiss>, Html<String>), WebError> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
     let Parsed { query, truncated } = parse(&params);
-    let results = if query.text.is_empty() {
-        Results::default()
-    } else {
-        run(&state, &query)?
-    };
     let recommended = recommended(&state, &query).await?;
+    let Searched {
+        query,
+        results,
+        instead_of,
+    } = run(&state, query)?;
     let hits: Vec<HitView> = results
         .hits
         .iter()
@@ -262,6 +305,7 @@ pub async fn show(
         total => results.total,
         partial => results.partial,
         suggestion => &results.suggestion,
+        instead_of,
         suggestion_url,
         pages => Serde(pages),
         unfiltered_url => search_url(&query.text, None, None, 1),
