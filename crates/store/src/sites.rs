@@ -27,6 +27,9 @@ impl Store {
 
     /// When anything the public pages show last changed: a save or delete of
     /// any content, or a publish or unpublish time that has passed by `now`.
+    /// (The times that have passed are read from their own indexes, walked
+    /// back from `now`: `site_id + 0` keeps SQLite from scanning every
+    /// article of the site by `news_public` instead, 12 ms each at 100,000.)
     pub async fn content_changed_at(
         &self,
         site: SiteId,
@@ -35,12 +38,12 @@ impl Store {
         let changed: Option<String> = on_pool!(self, pool => sqlx::query_scalar(
             "SELECT MAX(t) FROM (
                  SELECT MAX(updated_at) AS t FROM news WHERE site_id = $1
-                 UNION ALL SELECT MAX(publish_at) FROM news WHERE site_id = $1 AND publish_at <= $2
-                 UNION ALL SELECT MAX(unpublish_at) FROM news WHERE site_id = $1 AND unpublish_at <= $2
+                 UNION ALL SELECT MAX(publish_at) FROM news WHERE site_id + 0 = $1 AND publish_at <= $2
+                 UNION ALL SELECT MAX(unpublish_at) FROM news WHERE site_id + 0 = $1 AND unpublish_at <= $2
                  UNION ALL SELECT MAX(deleted_at) FROM news WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM pages WHERE site_id = $1
-                 UNION ALL SELECT MAX(publish_at) FROM pages WHERE site_id = $1 AND publish_at <= $2
-                 UNION ALL SELECT MAX(unpublish_at) FROM pages WHERE site_id = $1 AND unpublish_at <= $2
+                 UNION ALL SELECT MAX(publish_at) FROM pages WHERE site_id + 0 = $1 AND publish_at <= $2
+                 UNION ALL SELECT MAX(unpublish_at) FROM pages WHERE site_id + 0 = $1 AND unpublish_at <= $2
                  UNION ALL SELECT MAX(deleted_at) FROM pages WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM contacts WHERE site_id = $1
                  UNION ALL SELECT MAX(updated_at) FROM topics WHERE site_id = $1
