@@ -20,6 +20,22 @@ pub use raadhus_synth::{PROBE_TITLE, SEARCH_WORD, Set, probe_path, write_export}
 /// Marks a data directory whose import completed.
 const READY: &str = ".ready";
 
+/// A bench program's `main`: runs `run` on the program's arguments; an
+/// error is printed after the program's name, with a failing exit code.
+pub fn main_with(
+    name: &str,
+    run: impl FnOnce(&[String]) -> Result<(), String>,
+) -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// `bench/data`, where prepared data sets are kept.
 pub fn data_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")

@@ -255,12 +255,5 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("search_eval: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    raadhus_bench::main_with("search_eval", run)
 }

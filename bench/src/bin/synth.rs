@@ -73,12 +73,5 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("synth: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    raadhus_bench::main_with("synth", run)
 }
