@@ -395,7 +395,7 @@ async fn the_link_picker_lists_news_and_websites_to_signed_in_editors_only() {
         links
             .iter()
             .filter(|l| l["kind"] == "Hjemmeside")
-            .all(|l| titled(l)),
+            .all(titled),
         "{links:?}"
     );
     app.stop().await;
