@@ -99,8 +99,7 @@ async fn search_index(config: &raadhus::config::Config, n: usize) -> SearchIndex
         raadhus::indexer::rebuild(
             &index,
             &store,
-            site.id,
-            &urls,
+            &[(site.id, urls)],
             &raadhus_usecases::Clock::system(),
         )
         .await

@@ -259,6 +259,7 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             };
             Told::new(&format!("{verb} {}", noun(entity)?), what, "")
         }
+        ("site", "create") => Told::new("oprettede webstedet", what, ""),
         ("site", "update") => Told::plain(match what {
             SETTINGS_SAVED => "ændrede indstillingerne",
             FRONT_PAGE_SAVED => "ændrede forsiden",

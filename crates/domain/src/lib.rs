@@ -68,7 +68,7 @@ pub use page::{PageContent, PageDraft, PageForm, PageNode, Placement, WebPage};
 pub use phone::Phone;
 pub use redirect::{Redirect, RedirectInput};
 pub use settings::{FrontPage, SiteSettings};
-pub use site::{Site, SiteId};
+pub use site::{Host, Site, SiteId, Subsite, SubsiteInput};
 pub use slug::Slug;
 pub use urls::SiteUrls;
 pub use user::{ApiToken, AuditEntry, Role, TokenName, User, UserInput};

@@ -66,6 +66,10 @@ pub enum Command {
     /// Manage the editors and administrators who sign in at /admin.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the subsites: institutions' websites served by this
+    /// installation, each on its own host.
+    #[command(subcommand)]
+    Site(SiteCommand),
     /// Manage API tokens for /api/v1.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -130,6 +134,30 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SiteCommand {
+    /// Create a subsite answering on HOST, with the pages "Om os" and
+    /// "Kontakt" and a front page linking to them. Every node serves it
+    /// at once.
+    Add {
+        /// The host name it answers on, e.g. skolen.kommune.dk.
+        #[arg(long)]
+        host: String,
+        /// Its name, shown in its header, e.g. "Vesterfjord Skole".
+        #[arg(long)]
+        name: String,
+        /// The topic of the main site's directory to list it under
+        /// (created if the directory has none of that name).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Its public address [default: https://HOST/].
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
+    /// List the subsites: id, host, address and name.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

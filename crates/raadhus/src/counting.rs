@@ -5,26 +5,29 @@
 
 use std::time::Duration;
 
-use raadhus_domain::SiteId;
-use raadhus_usecases::{Counter, UseCases};
+use raadhus_usecases::UseCases;
+
+use crate::tenants::Tenants;
 
 /// How often the counts are written.
 pub const INTERVAL: Duration = Duration::from_secs(5);
 
 /// Writes the counts every [`INTERVAL`] until the task is dropped.
-pub async fn run(usecases: UseCases, counter: Counter, site: SiteId) {
+pub async fn run(usecases: UseCases, tenants: Tenants) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        write(&usecases, &counter, site).await;
+        write(&usecases, &tenants).await;
     }
 }
 
-/// Writes the counts now; a failure is logged (the counts wait in memory
-/// for the next time).
-pub async fn write(usecases: &UseCases, counter: &Counter, site: SiteId) {
-    if let Err(e) = usecases.write_counts(counter, site).await {
-        tracing::warn!(error = %raadhus_domain::chain::Chain(&e), "could not write the counts; trying again");
+/// Writes every site's counts now; a failure is logged (the counts wait in
+/// memory for the next time).
+pub async fn write(usecases: &UseCases, tenants: &Tenants) {
+    for tenant in tenants.all() {
+        if let Err(e) = usecases.write_counts(&tenant.counter, tenant.site).await {
+            tracing::warn!(error = %raadhus_domain::chain::Chain(&e), site = tenant.site.0, "could not write the counts; trying again");
+        }
     }
 }

@@ -12,6 +12,8 @@ pub mod links;
 pub mod redirects;
 pub mod scheduler;
 mod server;
+pub mod sites;
+pub mod tenants;
 pub mod transfer;
 
 use std::future::Future;
@@ -99,10 +101,10 @@ pub struct Application {
     follower: indexer::Follower,
     renderer: raadhus_usecases::Renderer,
     limits: server::Limits,
-    /// What this node counted, written to the database in the background.
-    counter: raadhus_usecases::Counter,
     usecases: raadhus_usecases::UseCases,
-    site: raadhus_domain::SiteId,
+    /// Every site served, with what it counted (written to the database in
+    /// the background).
+    tenants: tenants::Tenants,
     links: links::Background,
 }
 
@@ -183,34 +185,6 @@ impl Application {
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
         };
         let search = std::sync::Arc::new(open_index(config)?);
-        let cache = raadhus_web::RenderCache::new(config.cache_max_bytes);
-        let follower = indexer::Follower::start(
-            search.clone(),
-            cache.clone(),
-            &store,
-            site.id,
-            raadhus_domain::SiteUrls::new(base_url.clone()),
-            &clock,
-        )
-        .await
-        .map_err(|e| StartError::Search(e.to_string()))?;
-        // This node's own writes: the cache forgets what they touched before
-        // the writing request answers, and the follower updates the index.
-        let (site_id, own, local) = (site.id, follower.own_changes(), cache.clone());
-        store.on_change(move |moment, changes| match moment {
-            // Known as ours before the follower can read them.
-            Commit::Pending => own.expect(changes),
-            Commit::Failed => own.withdraw(changes),
-            Commit::Done => {
-                let ours: Vec<raadhus_store::Change> = changes
-                    .iter()
-                    .filter(|r| r.site == site_id)
-                    .map(|r| r.change)
-                    .collect();
-                local.invalidate(&ours);
-                own.committed();
-            }
-        });
         let fresh = raadhus_domain::secret::random_token().map_err(StartError::Random)?;
         let signing_key = store
             .secret("signing", &fresh)
@@ -224,33 +198,61 @@ impl Application {
         } else {
             raadhus_usecases::Counter::off()
         };
-        let site_id = site.id;
         let links = links::Background::new(
             usecases.clone(),
             site.id,
             raadhus_domain::SiteUrls::new(base_url.clone()),
             config.links.clone(),
         );
+        let main = raadhus_web::SiteConfig {
+            site,
+            main: true,
+            base_url,
+            was_url: config.was_url.clone(),
+            was_reviewed: config.was_reviewed,
+            cache: raadhus_web::RenderCache::new(config.cache_max_bytes),
+            counter,
+        };
         let state = raadhus_web::AppState::new(
             usecases.clone(),
-            site,
             raadhus_web::Settings {
-                base_url,
                 max_body_bytes: config.max_body_bytes,
                 max_upload_bytes: config.max_upload_bytes,
                 max_image_pixels: config.max_image_pixels,
                 media_cache_dir: config.data_dir.join("media-cache"),
                 request_timeout: config.request_timeout,
-                was_url: config.was_url.clone(),
-                was_reviewed: config.was_reviewed,
                 trusted_proxies: config.trusted_proxies.clone(),
                 signing_key,
             },
-            search,
-            cache,
-            counter.clone(),
+            search.clone(),
+            main.clone(),
         )?;
-        let router = raadhus_web::router(state);
+        let tenants = tenants::Tenants::new(state, &main, &config.trusted_proxies);
+        let follower = indexer::Follower::start(search, tenants.clone(), &store, &clock)
+            .await
+            .map_err(|e| StartError::Search(e.to_string()))?;
+        // This node's own writes: the cache forgets what they touched before
+        // the writing request answers, and the follower updates the index.
+        let (own, served) = (follower.own_changes(), tenants.clone());
+        store.on_change(move |moment, changes| match moment {
+            // Known as ours before the follower can read them.
+            Commit::Pending => own.expect(changes),
+            Commit::Failed => own.withdraw(changes),
+            Commit::Done => {
+                for tenant in served.all() {
+                    let ours: Vec<raadhus_store::Change> = changes
+                        .iter()
+                        .filter(|r| r.site == tenant.site)
+                        .map(|r| r.change)
+                        .collect();
+                    if !ours.is_empty() {
+                        tenant.cache.invalidate(&ours);
+                    }
+                }
+                own.committed();
+            }
+        });
+        let router = tenants.router();
         Ok(Self {
             listener,
             router,
@@ -262,9 +264,8 @@ impl Application {
                 max_connections: server::limit::max_connections(config.max_connections),
                 request_timeout: config.request_timeout,
             },
-            counter,
             usecases,
-            site: site_id,
+            tenants,
             links,
         })
     }
@@ -284,11 +285,7 @@ impl Application {
     /// Serves until `shutdown` completes, then lets open requests finish,
     /// writes what was counted and closes the database.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
-        let counting = tokio::spawn(counting::run(
-            self.usecases.clone(),
-            self.counter.clone(),
-            self.site,
-        ));
+        let counting = tokio::spawn(counting::run(self.usecases.clone(), self.tenants.clone()));
         let scheduler = tokio::spawn(scheduler::run(
             self.store.clone(),
             self.clock.clone(),
@@ -305,7 +302,7 @@ impl Application {
         indexer.abort();
         backfill.abort();
         counting.abort();
-        counting::write(&self.usecases, &self.counter, self.site).await;
+        counting::write(&self.usecases, &self.tenants).await;
         self.store.close().await;
     }
 }

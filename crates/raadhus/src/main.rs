@@ -52,6 +52,12 @@ fn main() -> ExitCode {
                 })
                 .await
             }
+            Command::Site(command) => {
+                with_store(&config, async |s| {
+                    raadhus::sites::command(&usecases(s), command).await
+                })
+                .await
+            }
             Command::Token(command) => {
                 with_store(&config, async |s| {
                     raadhus::accounts::token(&usecases(s), command).await
@@ -146,8 +152,14 @@ async fn reindex(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
         .clone()
         .unwrap_or_else(|| raadhus::local_base_url(config.bind));
     let clock = raadhus_usecases::Clock::system();
-    let urls = raadhus_domain::SiteUrls::new(base);
-    let (count, _) = raadhus::indexer::rebuild(&index, &store, site.id, &urls, &clock).await?;
+    let mut sites = vec![(site.id, raadhus_domain::SiteUrls::new(base))];
+    for subsite in store.subsites().await? {
+        sites.push((
+            subsite.site.id,
+            raadhus_domain::SiteUrls::new(subsite.base_url),
+        ));
+    }
+    let (count, _) = raadhus::indexer::rebuild(&index, &store, &sites, &clock).await?;
     store.close().await;
     eprintln!("search index rebuilt: {count} documents");
     Ok(())

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use facets::CountsCollector;
 use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -93,6 +93,8 @@ pub struct Document {
     /// Names the thing among all documents (e.g. `nyhed:12`): an update
     /// replaces the document with the same key.
     pub key: String,
+    /// The id of the site it belongs to.
+    pub site: u64,
     pub kind: Kind,
     pub title: String,
     /// A short text shown when the body has no match (lead or description).
@@ -124,6 +126,8 @@ pub struct FileInfo {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchQuery {
     pub text: String,
+    /// The site whose documents are searched; `None`: every site's.
+    pub site: Option<u64>,
     pub kind: Option<Kind>,
     pub year: Option<u64>,
     /// 1-based.
@@ -133,6 +137,8 @@ pub struct SearchQuery {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
+    /// The id of the site it belongs to.
+    pub site: u64,
     pub kind: Kind,
     pub title: String,
     pub url: String,
@@ -163,6 +169,7 @@ pub struct Results {
 
 struct Fields {
     key: Field,
+    site: Field,
     kind: Field,
     title: Field,
     summary: Field,
@@ -201,6 +208,7 @@ fn schema() -> (Schema, Fields) {
         .set_stored();
     let fields = Fields {
         key: builder.add_text_field("key", STRING | STORED),
+        site: builder.add_u64_field("site", INDEXED | STORED),
         kind: builder.add_text_field(facets::KIND_FIELD, STRING | STORED | FAST),
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
@@ -300,13 +308,13 @@ impl SearchIndex {
         })
     }
 
-    /// Removes the documents with the keys `remove` and every document of the
-    /// kinds `remove_kinds`, then adds `add`, in one commit that remembers
-    /// `position`.
+    /// Removes the documents with the keys `remove` and every document of
+    /// each site and kind of `remove_kinds` (of no kind: every document of
+    /// the site), then adds `add`, in one commit that remembers `position`.
     pub fn update(
         &self,
         remove: &[String],
-        remove_kinds: &[Kind],
+        remove_kinds: &[(u64, Option<Kind>)],
         add: &[Document],
         position: &str,
     ) -> Result<(), SearchError> {
@@ -314,11 +322,26 @@ impl SearchIndex {
             for key in remove.iter().chain(add.iter().map(|d| &d.key)) {
                 writer.delete_term(Term::from_field_text(self.fields.key, key));
             }
-            for kind in remove_kinds {
-                writer.delete_term(Term::from_field_text(self.fields.kind, kind.as_str()));
+            for &(site, kind) in remove_kinds {
+                let mut both = vec![(
+                    Occur::Must,
+                    self.term_query(Term::from_field_u64(self.fields.site, site)),
+                )];
+                if let Some(kind) = kind {
+                    both.push((
+                        Occur::Must,
+                        self.term_query(Term::from_field_text(self.fields.kind, kind.as_str())),
+                    ));
+                }
+                writer.delete_query(Box::new(BooleanQuery::new(both)))?;
             }
             self.add(writer, add)
         })
+    }
+
+    /// The documents with `term`.
+    fn term_query(&self, term: Term) -> Box<dyn tantivy::query::Query> {
+        Box::new(TermQuery::new(term, IndexRecordOption::Basic))
     }
 
     /// The keys of the documents that link `key` (see [`Document::links`]).
@@ -376,6 +399,7 @@ impl SearchIndex {
         for d in docs {
             let mut document = doc!(
                 f.key => d.key.as_str(),
+                f.site => d.site,
                 f.kind => d.kind.as_str(),
                 f.title => d.title.as_str(),
                 f.summary => d.summary.as_str(),
@@ -487,6 +511,10 @@ impl SearchIndex {
                     .unwrap_or(0),
             });
             hits.push(Hit {
+                site: doc
+                    .get_first(f.site)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or_default(),
                 kind: Kind::parse(&text(f.kind)).unwrap_or(Kind::News),
                 title: text(f.title),
                 url: text(f.url),

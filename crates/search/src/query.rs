@@ -26,22 +26,39 @@ const NAME_BOOST: f32 = 4.0;
 /// filters every result must pass.
 pub(crate) struct Built {
     pub words: Vec<Box<dyn TantivyQuery>>,
+    /// The documents of the site searched (none: of every site): not a
+    /// filter, as the facets count only this site's.
+    site: Option<Box<dyn TantivyQuery>>,
     filters: Vec<Box<dyn TantivyQuery>>,
 }
 
 impl Built {
-    /// Documents with all the words (whatever the filters).
+    /// Documents of the site with all the words (whatever the filters).
     pub fn all(&self) -> Box<dyn TantivyQuery> {
-        Box::new(BooleanQuery::new(
+        self.of_site(Box::new(BooleanQuery::new(
             self.words
                 .iter()
                 .map(|w| (Occur::Must, w.box_clone()))
                 .collect(),
-        ))
+        )))
     }
 
-    /// Documents with at least `minimum` of the words (whatever the
-    /// filters); the more they have, the higher they rank (the scores of
+    /// The documents of `query` that are the site's.
+    fn of_site(&self, query: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+        match &self.site {
+            Some(site) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, query),
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(site.box_clone(), 0.0)),
+                ),
+            ])),
+            None => query,
+        }
+    }
+
+    /// Documents of the site with at least `minimum` of the words (whatever
+    /// the filters); the more they have, the higher they rank (the scores of
     /// the words add up).
     pub fn at_least(&self, minimum: usize) -> Box<dyn TantivyQuery> {
         let words = self
@@ -49,14 +66,16 @@ impl Built {
             .iter()
             .map(|w| (Occur::Should, w.box_clone()))
             .collect();
-        Box::new(BooleanQuery::with_minimum_required_clauses(words, minimum))
+        self.of_site(Box::new(BooleanQuery::with_minimum_required_clauses(
+            words, minimum,
+        )))
     }
 
-    /// The documents of `words` (one of the queries above) that pass the
-    /// filters; the filters add nothing to the score.
+    /// The documents of `words` that are the site's and pass the filters;
+    /// the filters add nothing to the score.
     pub fn filtered(&self, words: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
         let mut clauses = vec![(Occur::Must, words)];
-        clauses.extend(self.filters.iter().map(|f| {
+        clauses.extend(self.site.iter().chain(&self.filters).map(|f| {
             let filter: Box<dyn TantivyQuery> = Box::new(ConstScoreQuery::new(f.box_clone(), 0.0));
             (Occur::Must, filter)
         }));
@@ -150,7 +169,17 @@ impl SearchIndex {
             let term = Term::from_field_u64(f.year, year);
             filters.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
         }
-        Some(Built { words, filters })
+        let site = query.site.map(|site| {
+            let term = Term::from_field_u64(f.site, site);
+            let site: Box<dyn TantivyQuery> =
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+            site
+        });
+        Some(Built {
+            words,
+            site,
+            filters,
+        })
     }
 
     /// A word in the parts of compounds, weighing less than a whole word:

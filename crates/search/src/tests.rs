@@ -4,6 +4,7 @@ use super::*;
 
 fn news(id: i64, title: &str) -> Document {
     Document {
+        site: 1,
         key: format!("nyhed:{id}"),
         kind: Kind::News,
         title: title.into(),
@@ -77,7 +78,7 @@ fn updates_replace_by_key_and_the_position_survives_a_restart() {
     assert_eq!(index.position().unwrap().as_deref(), Some("db:9"));
     assert_eq!(index.len(), 1);
     index
-        .update(&[], &[Kind::News], &[news(3, "Havnen")], "db:10")
+        .update(&[], &[(1, Some(Kind::News))], &[news(3, "Havnen")], "db:10")
         .unwrap();
     assert_eq!(titles(&index, "havnen"), ["Havnen"]);
     assert!(titles(&index, "skolen").is_empty());
@@ -88,6 +89,7 @@ fn documents_are_found_by_their_text_and_their_links_by_key() {
     let dir = tempfile::tempdir().unwrap();
     let (index, _) = SearchIndex::open(dir.path()).unwrap();
     let plan = Document {
+        site: 1,
         key: "dokument:7".into(),
         kind: Kind::Document,
         title: "Lokalplan 412".into(),
@@ -284,6 +286,7 @@ fn dated(id: i64, title: &str, body: &str, date: &str) -> Document {
 
 fn other(key: &str, kind: Kind, title: &str, body: &str) -> Document {
     Document {
+        site: 1,
         key: key.into(),
         kind,
         title: title.into(),
@@ -300,6 +303,7 @@ fn other(key: &str, kind: Kind, title: &str, body: &str) -> Document {
 fn search(index: &SearchIndex, text: &str, kind: Option<Kind>, year: Option<u64>) -> Results {
     let query = SearchQuery {
         text: text.into(),
+        site: Some(1),
         kind,
         year,
         page: 1,
@@ -632,4 +636,59 @@ fn the_fewest_edits_win_then_the_most_common_word() {
         suggestion(&index, "borgermode", None).as_deref(),
         Some("borgermøde")
     );
+}
+
+#[test]
+fn a_site_finds_its_own_documents_and_a_search_of_all_finds_every_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(dir.path()).unwrap();
+    let of = |site, doc: Document| Document { site, ..doc };
+    index
+        .replace_all(
+            &[
+                of(1, news(1, "Skolen får nyt tag")),
+                of(2, news(2, "Skolen holder sommerfest")),
+                of(1, other("hjemmeside:1", Kind::Website, "Skolen", "")),
+                of(
+                    2,
+                    other("hjemmeside:2", Kind::Website, "Skolens bibliotek", ""),
+                ),
+            ],
+            "db:1",
+        )
+        .unwrap();
+    let search = |site| {
+        let query = SearchQuery {
+            text: "skolen".into(),
+            site,
+            page: 1,
+            per_page: 10,
+            ..SearchQuery::default()
+        };
+        index.search(&query).unwrap()
+    };
+    let site_two = search(Some(2));
+    assert_eq!(site_two.total, 2);
+    assert!(site_two.hits.iter().all(|h| h.site == 2));
+    assert_eq!(site_two.kinds, [(Kind::News, 1), (Kind::Website, 1)]);
+    assert_eq!(search(None).total, 4);
+    // A change of site 2's directory leaves site 1's websites.
+    index
+        .update(&[], &[(2, Some(Kind::Website))], &[], "db:2")
+        .unwrap();
+    assert_eq!(search(Some(2)).total, 1);
+    assert_eq!(search(Some(1)).total, 2);
+    // And all of site 1 goes at once.
+    index.update(&[], &[(1, None)], &[], "db:3").unwrap();
+    assert_eq!(search(Some(1)).total, 0);
+    assert_eq!(search(None).total, 1);
+    // Respelling keeps to the site: the other site's word is no suggestion.
+    let typo = SearchQuery {
+        text: "sommerfst".into(),
+        site: Some(1),
+        page: 1,
+        per_page: 10,
+        ..SearchQuery::default()
+    };
+    assert_eq!(index.search(&typo).unwrap().suggestion, None);
 }

@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::sites::listed_subsites;
+
 use crate::{
     Change, Conn, DbRow, Result, Store, StoreError, Table, WriteTx, codec, missing_reference,
 };
@@ -77,25 +79,32 @@ impl Store {
 
     /// All topics of the site in display order.
     pub async fn topics(&self, site: SiteId) -> Result<Vec<Topic>> {
-        on_pool!(self, pool => sqlx::query(
-            "SELECT id, slug, name, sort_order FROM topics WHERE site_id = $1 ORDER BY sort_order, name, id",
-        )
-        .bind(site.0)
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(topic_from_row)
-        .collect())
+        topics(&mut self.pool_conn().await?.conn(), site).await
     }
 
-    /// The active websites of the site in display order, each with its topics.
+    /// The active websites of the site in display order, each with its
+    /// topics; the main site's list the subsites too.
     pub async fn active_websites(&self, site: SiteId) -> Result<Vec<Website>> {
-        self.websites_where(site, None, true).await
+        let mut websites = self.websites_where(site, None, true).await?;
+        let mut conn = self.pool_conn().await?;
+        websites.extend(listed_subsites(&mut conn.conn(), site, None).await?);
+        websites.sort_by(|a, b| {
+            let key = |w: &Website| (w.details.sort_order, w.details.name.clone(), w.id);
+            key(a).cmp(&key(b))
+        });
+        Ok(websites)
     }
 
-    /// One active website of the site, looked up by id.
+    /// One active website of the site (or a subsite in the main site's
+    /// directory), looked up by id.
     pub async fn active_website(&self, site: SiteId, id: i64) -> Result<Option<Website>> {
-        website(&mut self.pool_conn().await?.conn(), site, id, true).await
+        let conn = &mut self.pool_conn().await?;
+        if id < 0 {
+            return Ok(listed_subsites(&mut conn.conn(), site, Some(id))
+                .await?
+                .pop());
+        }
+        website(&mut conn.conn(), site, id, true).await
     }
 
     async fn websites_where(
@@ -109,6 +118,12 @@ impl Store {
 }
 
 impl WriteTx {
+    /// All topics of the site in display order, seen from inside this
+    /// transaction.
+    pub async fn topics(&mut self, site: SiteId) -> Result<Vec<Topic>> {
+        topics(&mut self.conn(), site).await
+    }
+
     pub async fn create_topic(
         &mut self,
         site: SiteId,
@@ -325,6 +340,18 @@ async fn website(
     Ok(websites_where(conn, site, Some(id), only_active)
         .await?
         .pop())
+}
+
+async fn topics(conn: &mut Conn<'_>, site: SiteId) -> Result<Vec<Topic>> {
+    on_conn!(conn, c => sqlx::query(
+        "SELECT id, slug, name, sort_order FROM topics WHERE site_id = $1 ORDER BY sort_order, name, id",
+    )
+    .bind(site.0)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(topic_from_row)
+    .collect())
 }
 
 fn topic_from_row(row: &impl DbRow) -> Result<Topic> {

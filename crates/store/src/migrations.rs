@@ -81,6 +81,11 @@ pub(crate) const SQLITE: Migrations = &[
         "best_bets",
         include_str!("../migrations/sqlite/0016_best_bets.sql"),
     ),
+    (
+        17,
+        "subsites",
+        include_str!("../migrations/sqlite/0017_subsites.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -159,5 +164,10 @@ pub(crate) const POSTGRES: Migrations = &[
         16,
         "best_bets",
         include_str!("../migrations/postgresql/0016_best_bets.sql"),
+    ),
+    (
+        17,
+        "subsites",
+        include_str!("../migrations/postgresql/0017_subsites.sql"),
     ),
 ];

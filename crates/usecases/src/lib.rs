@@ -29,6 +29,7 @@ mod pages;
 mod redirects;
 mod render;
 mod settings;
+mod sites;
 
 use jiff::Timestamp;
 use raadhus_store::{Audit, Store};

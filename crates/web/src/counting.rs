@@ -55,7 +55,7 @@ pub struct Visit<'a> {
 
 impl<'a> Visit<'a> {
     pub fn of(state: &'a AppState, request: &Request) -> Self {
-        let counter = &state.inner.counter;
+        let counter = &state.here.counter;
         let get = request.method() == Method::GET;
         // Only a view needs the User-Agent: only then is it looked at.
         let person = get

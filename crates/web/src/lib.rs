@@ -14,6 +14,7 @@ mod client;
 mod counting;
 mod error;
 mod figures;
+mod hosts;
 mod layout;
 mod pages;
 mod render;
@@ -36,23 +37,18 @@ use tracing::Level;
 pub use api::openapi_json;
 pub use cache::RenderCache;
 pub use error::WebError;
+pub use hosts::Hosts;
 
 use assets::Assets;
 use render::Templates;
 
-/// How the web side is configured.
+/// How the web side is configured (for every site).
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// The public address of the site, for canonical links and cookies.
-    pub base_url: url::Url,
     /// Largest request body accepted (API JSON, admin forms, sign-in).
     pub max_body_bytes: usize,
     /// How long a request may take to be read and answered.
     pub request_timeout: Duration,
-    /// The accessibility statement, linked from the footer and `/was`.
-    pub was_url: Option<url::Url>,
-    /// When the statement was last reviewed.
-    pub was_reviewed: Option<jiff::civil::Date>,
     /// The reverse proxies whose forwarding headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The key the site signs its own tokens with (the sign-in form's), the
@@ -67,25 +63,54 @@ pub struct Settings {
     pub media_cache_dir: std::path::PathBuf,
 }
 
-/// Everything a request handler may use. Cheap to clone.
+/// One site as the web side serves it.
+#[derive(Clone)]
+pub struct SiteConfig {
+    pub site: Site,
+    /// The main site (the municipality's own), not a subsite.
+    pub main: bool,
+    /// The site's public address, for canonical links and cookies.
+    pub base_url: url::Url,
+    /// The accessibility statement, linked from the footer and `/was`.
+    pub was_url: Option<url::Url>,
+    /// When the statement was last reviewed.
+    pub was_reviewed: Option<jiff::civil::Date>,
+    /// The site's own render cache.
+    pub cache: RenderCache,
+    /// What the site's visitors are counted in (in memory until the
+    /// binary writes it to the database).
+    pub counter: raadhus_usecases::Counter,
+}
+
+/// Everything a request handler may use: what every site shares, and the
+/// site the request is for. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    here: Arc<Here>,
+}
+
+/// The site a request is for.
+struct Here {
+    site: Site,
+    main: bool,
+    urls: SiteUrls,
+    was_url: Option<url::Url>,
+    was_reviewed: Option<jiff::civil::Date>,
+    cache: RenderCache,
+    /// Views, addresses not found and searches without results, in memory
+    /// until the binary writes them to the database.
+    counter: raadhus_usecases::Counter,
 }
 
 struct Inner {
     usecases: UseCases,
-    site: Site,
-    urls: SiteUrls,
     templates: Templates,
     assets: Assets,
     /// Largest request body accepted (API JSON, admin forms, sign-in).
     max_body_bytes: usize,
     request_timeout: Duration,
-    was_url: Option<url::Url>,
-    was_reviewed: Option<jiff::civil::Date>,
     search: Arc<raadhus_search::SearchIndex>,
-    cache: RenderCache,
     trusted_proxies: Vec<ipnet::IpNet>,
     signing_key: Vec<u8>,
     max_upload_bytes: usize,
@@ -93,36 +118,28 @@ struct Inner {
     files: variants::FileCache,
     /// Feedback per client address, counted in memory only.
     feedback_limiter: pages::FeedbackLimiter,
-    /// Views, addresses not found and searches without results, in memory
-    /// until the binary writes them to the database.
-    counter: raadhus_usecases::Counter,
 }
 
 impl AppState {
-    /// Prepares templates and assets. Fails if a built-in template does not parse.
+    /// Prepares templates and assets, serving `site`. Fails if a built-in
+    /// template does not parse.
     pub fn new(
         usecases: UseCases,
-        site: Site,
         settings: Settings,
         search: Arc<raadhus_search::SearchIndex>,
-        cache: RenderCache,
-        counter: raadhus_usecases::Counter,
+        site: SiteConfig,
     ) -> Result<Self, minijinja::Error> {
         let assets = Assets::new();
         let templates = Templates::new(&assets)?;
         Ok(Self {
+            here: Self::here(site),
             inner: Arc::new(Inner {
                 usecases,
-                site,
-                urls: SiteUrls::new(settings.base_url),
                 templates,
                 assets,
                 max_body_bytes: settings.max_body_bytes,
                 request_timeout: settings.request_timeout,
-                was_url: settings.was_url,
-                was_reviewed: settings.was_reviewed,
                 search,
-                cache,
                 trusted_proxies: settings.trusted_proxies,
                 signing_key: settings.signing_key,
                 max_upload_bytes: settings.max_upload_bytes,
@@ -131,13 +148,44 @@ impl AppState {
                 },
                 files: variants::FileCache::new(settings.media_cache_dir),
                 feedback_limiter: pages::feedback_limiter(),
-                counter,
             }),
         })
     }
 
+    /// The same application serving `site` (sharing templates, the search
+    /// index, the media files and the limits).
+    pub fn for_site(&self, site: SiteConfig) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            here: Self::here(site),
+        }
+    }
+
+    fn here(site: SiteConfig) -> Arc<Here> {
+        Arc::new(Here {
+            site: site.site,
+            main: site.main,
+            urls: SiteUrls::new(site.base_url),
+            was_url: site.was_url,
+            was_reviewed: site.was_reviewed,
+            cache: site.cache,
+            counter: site.counter,
+        })
+    }
+
+    /// The site this state serves.
+    pub fn site_id(&self) -> raadhus_domain::SiteId {
+        self.here.site.id
+    }
+
     fn cache(&self) -> &RenderCache {
-        &self.inner.cache
+        &self.here.cache
+    }
+
+    /// Whether `user` may work on this site: anyone on the main site; on a
+    /// subsite, its administrators (those of the main site manage all).
+    fn may_work_here(&self, user: &raadhus_domain::User) -> bool {
+        self.here.main || user.role == raadhus_domain::Role::Admin
     }
 
     fn store(&self) -> &Store {
@@ -149,7 +197,12 @@ impl AppState {
     }
 
     fn site(&self) -> &Site {
-        &self.inner.site
+        &self.here.site
+    }
+
+    /// The site as the search index knows it.
+    fn search_site(&self) -> u64 {
+        u64::try_from(self.site().id.0).unwrap_or_default()
     }
 
     fn files(&self) -> &variants::FileCache {
@@ -157,7 +210,7 @@ impl AppState {
     }
 
     fn urls(&self) -> &SiteUrls {
-        &self.inner.urls
+        &self.here.urls
     }
 
     fn now(&self) -> jiff::Timestamp {

@@ -62,5 +62,6 @@ mod search_facets;
 mod search_pages;
 mod search_suggest;
 mod site_settings;
+mod subsites;
 mod transfer;
 mod usecases;

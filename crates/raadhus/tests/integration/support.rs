@@ -270,8 +270,23 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Page {
+        self.api_on(None, method, path, token, body).await
+    }
+
+    /// An API call to the site answering on `host` (none: the main site).
+    pub async fn api_on(
+        &self,
+        host: Option<&str>,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Page {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut request = self.client.request(method, self.url(path));
+        if let Some(host) = host {
+            request = request.header("host", host);
+        }
         if let Some(token) = token {
             request = request.header("authorization", format!("Bearer {token}"));
         }
@@ -281,6 +296,11 @@ impl TestApp {
                 .body(body.to_string());
         }
         self.send(request).await
+    }
+
+    /// GET `path` on the site answering on `host` (the Host header).
+    pub async fn get_on(&self, host: &str, path: &str) -> Page {
+        self.send_with_header("GET", path, "host", host).await
     }
 
     /// A request with one extra header.

@@ -50,7 +50,7 @@ fn item(row: &NewsRow, when: String) -> Item {
 async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
     let today = date::local_date(state.now());
     let mut notices = Vec::new();
-    let statement = match (&state.inner.was_url, state.inner.was_reviewed) {
+    let statement = match (&state.here.was_url, state.here.was_reviewed) {
         (None, _) => Some(
             "Sitet har ingen tilgængelighedserklæring. Bed dem, der driver sitet, om at lægge adressen på erklæringen i WAS-værktøjet ind i sitets opsætning."
                 .to_string(),

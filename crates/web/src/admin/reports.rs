@@ -62,7 +62,7 @@ pub(super) fn frame(state: &AppState, current: &str) -> Value {
         admin_section => SECTION,
         reports => Serde(REPORTS),
         report_current => current,
-        counting_off => !state.inner.counter.is_on() && current != super::feedback::SECTION,
+        counting_off => !state.here.counter.is_on() && current != super::feedback::SECTION,
     }
 }
 

@@ -126,6 +126,10 @@ impl FromRequestParts<AppState> for SignedIn {
             "/admin".to_string()
         };
         match Self::of(parts, state).await {
+            Ok(Some(who)) if !state.may_work_here(&who.user) => Err(WebError::Forbidden(
+                "Du har ikke adgang til at redigere dette websted.".into(),
+            )
+            .into_response()),
             Ok(Some(who)) => Ok(who),
             Ok(None) => Err(SignInRequired { next }.into_response()),
             Err(e) => Err(e.into_response()),

@@ -141,14 +141,20 @@ async fn token_user(parts: &Parts, state: &AppState) -> Result<Option<User>, Api
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unauthorized("use Authorization: Bearer <token>"))?;
-    state
+    let user = state
         .store()
         .api_token_user(&token_digest(token), state.now())
         .await?
-        .map(Some)
         .ok_or_else(|| {
             ApiError::unauthorized("the token is unknown, revoked, or its user is disabled")
-        })
+        })?;
+    if !state.may_work_here(&user) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "the token's user may not work on this site",
+        ));
+    }
+    Ok(Some(user))
 }
 
 impl FromRequestParts<AppState> for TokenUser {

@@ -232,6 +232,11 @@ impl RenderCache {
         }
     }
 
+    /// The most it holds, as made.
+    pub fn max_bytes(&self) -> usize {
+        self.shared.max_bytes
+    }
+
     /// The media files kept in memory.
     pub fn files(&self) -> &files::HotFiles {
         &self.shared.files

@@ -52,7 +52,7 @@ async fn accessibility_statement(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<axum::response::Redirect, crate::WebError> {
     state
-        .inner
+        .here
         .was_url
         .as_ref()
         .map(|u| axum::response::Redirect::to(u.as_str()))

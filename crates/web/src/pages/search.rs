@@ -43,6 +43,8 @@ pub fn parse(params: &SearchParams) -> Parsed {
     Parsed {
         query: SearchQuery {
             text,
+            // `run` searches the site asked.
+            site: None,
             kind: params.kind.as_deref().and_then(Kind::parse),
             year: params
                 .year
@@ -103,6 +105,10 @@ pub struct Searched {
 /// Runs `query`; when its text finds nothing and a respelling of it would
 /// ("affalt"), that is searched instead, and the visitor is told.
 pub fn run(state: &AppState, query: SearchQuery) -> Result<Searched, WebError> {
+    let query = SearchQuery {
+        site: Some(state.search_site()),
+        ..query
+    };
     let search = |query: &SearchQuery| {
         if query.text.is_empty() {
             return Ok(Results::default());

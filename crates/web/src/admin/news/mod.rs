@@ -79,6 +79,7 @@ pub(super) fn found_by(state: &AppState, q: &str) -> NewsFilter {
     } else {
         let query = raadhus_search::SearchQuery {
             text: q.to_string(),
+            site: Some(state.search_site()),
             kind: Some(raadhus_search::Kind::News),
             year: None,
             page: 1,

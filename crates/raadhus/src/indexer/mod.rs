@@ -12,17 +12,20 @@
 //! an announcement was lost; on SQLite the journal is looked at every
 //! [`POLL`].
 
-use std::collections::{BTreeSet, HashMap};
+mod documents;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
+use documents::{DOCUMENT_KEY, Documents, document_key, news_key, page_key};
 use jiff::Timestamp;
-use raadhus_domain::media::type_label;
 use raadhus_domain::page::{PageNode, branches, public_only};
-use raadhus_domain::{NewsArticle, SiteId, SiteUrls, Visibility, date, markup};
-use raadhus_search::{Document, FileInfo, Kind, SearchIndex};
-use raadhus_store::{Change, PublicDocument, Recorded, Store, StoreError};
-use raadhus_web::RenderCache;
+use raadhus_domain::{SiteId, SiteUrls, Visibility};
+use raadhus_search::{Document, Kind, SearchIndex};
+use raadhus_store::{Change, Recorded, Store, StoreError};
 use tokio::sync::Notify;
+
+use crate::tenants::Tenants;
 
 /// How many journal entries are applied in one index commit.
 const BATCH: u32 = 1_000;
@@ -42,126 +45,10 @@ pub enum IndexError {
     Search(#[from] raadhus_search::SearchError),
 }
 
-/// Builds search documents with absolute URLs.
-struct Documents<'a> {
-    urls: &'a SiteUrls,
-}
-
-impl Documents<'_> {
-    fn news(&self, a: &NewsArticle) -> Document {
-        let c = &a.content;
-        Document {
-            key: news_key(a.id),
-            kind: Kind::News,
-            title: c.title.clone(),
-            summary: c.lead.clone().unwrap_or_default(),
-            body: markup::plain_text(&c.body),
-            url: self.urls.news(c.slug.as_str()),
-            date: Some(date::iso(c.news_date)),
-            year: u64::try_from(c.news_date.year()).ok(),
-            file: None,
-            links: Vec::new(),
-        }
-    }
-
-    /// A document linked from public articles: found by its text, shown
-    /// with its title, type and size and the articles it belongs to.
-    fn document(&self, d: &PublicDocument) -> Document {
-        let titles: Vec<String> = d.used_by.iter().map(|(_, t)| format!("»{t}«")).collect();
-        let summary = match titles.as_slice() {
-            [] => String::new(),
-            [one] => format!("Fra nyheden {one}."),
-            many => format!("Fra nyhederne {}.", many.join(", ")),
-        };
-        Document {
-            key: document_key(d.media.id),
-            kind: Kind::Document,
-            title: d.media.details.title.clone(),
-            summary,
-            body: d.text.clone(),
-            url: self.urls.absolute(&d.media.url()),
-            date: None,
-            year: None,
-            file: Some(FileInfo {
-                label: type_label(&d.media.mime).to_string(),
-                size: d.media.size,
-            }),
-            links: d.used_by.iter().map(|(id, _)| news_key(*id)).collect(),
-        }
-    }
-
-    /// A page the public sees, with its Markdown `body`, found at its path.
-    fn page(&self, node: &PageNode, body: &str) -> Document {
-        Document {
-            key: page_key(node.id),
-            kind: Kind::Page,
-            title: node.title.clone(),
-            summary: node.lead.clone().unwrap_or_default(),
-            body: markup::plain_text(body),
-            url: self.urls.absolute(&node.path),
-            date: None,
-            year: None,
-            file: None,
-            links: Vec::new(),
-        }
-    }
-
-    /// The documents of the pages `public` (pages the public sees), with
-    /// their bodies read from the store: those of `only`, or all.
-    async fn pages(
-        &self,
-        store: &Store,
-        site: SiteId,
-        public: &[PageNode],
-        only: Option<&[i64]>,
-    ) -> Result<Vec<Document>, StoreError> {
-        let bodies: HashMap<i64, String> =
-            store.page_bodies(site, only).await?.into_iter().collect();
-        Ok(public
-            .iter()
-            .filter_map(|n| Some(self.page(n, bodies.get(&n.id)?)))
-            .collect())
-    }
-
-    async fn websites(&self, store: &Store, site: SiteId) -> Result<Vec<Document>, StoreError> {
-        Ok(store
-            .active_websites(site)
-            .await?
-            .into_iter()
-            .map(|w| Document {
-                key: format!("hjemmeside:{}", w.id),
-                kind: Kind::Website,
-                title: w.details.name.clone(),
-                summary: w.details.description.clone().unwrap_or_default(),
-                body: String::new(),
-                url: w.details.url.to_string(),
-                date: None,
-                year: None,
-                file: None,
-                links: Vec::new(),
-            })
-            .collect())
-    }
-}
-
-fn news_key(id: i64) -> String {
-    format!("nyhed:{id}")
-}
-
-fn page_key(id: i64) -> String {
-    format!("side:{id}")
-}
-
-const DOCUMENT_KEY: &str = "dokument:";
-
-fn document_key(id: i64) -> String {
-    format!("{DOCUMENT_KEY}{id}")
-}
-
 /// What the index holds, raised when it comes to hold something new (2:
-/// content pages): an index an older version built is rebuilt on start
-/// rather than followed on.
-const CONTENTS: u32 = 2;
+/// content pages; 3: every site's, each document with its site): an index
+/// an older version built is rebuilt on start rather than followed on.
+const CONTENTS: u32 = 3;
 
 /// `CONTENTS/DATABASE:SEQ`, what the index remembers.
 fn position(database: &str, seq: i64) -> String {
@@ -179,21 +66,36 @@ fn parse_position(text: &str) -> Option<(&str, i64)> {
     Some((database, seq.parse().ok()?))
 }
 
-/// Rebuilds the whole index from the database; returns the number of
-/// documents. Changes committed meanwhile are applied again by the follower.
-/// The clock is read after the journal position, so an article committed
-/// before that position and public from its save is public at that time.
+/// Rebuilds the whole index from the database, every site's; returns the
+/// number of documents. Changes committed meanwhile are applied again by
+/// the follower. The clock is read after the journal position, so an
+/// article committed before that position and public from its save is
+/// public at that time.
 pub async fn rebuild(
     index: &SearchIndex,
     store: &Store,
-    site: SiteId,
-    urls: &SiteUrls,
+    sites: &[(SiteId, SiteUrls)],
     clock: &raadhus_usecases::Clock,
 ) -> Result<(usize, i64), IndexError> {
     let database = store.journal_state().await?.database_id;
     let seq = store.latest_change().await?;
     let now = clock.now();
-    let documents = Documents { urls };
+    let mut docs = Vec::new();
+    for (site, urls) in sites {
+        docs.extend(site_documents(store, *site, urls, now).await?);
+    }
+    index.replace_all(&docs, &position(&database, seq))?;
+    Ok((docs.len(), seq))
+}
+
+/// Everything of `site` the public sees at `now`, as search documents.
+async fn site_documents(
+    store: &Store,
+    site: SiteId,
+    urls: &SiteUrls,
+    now: Timestamp,
+) -> Result<Vec<Document>, IndexError> {
+    let documents = Documents { site, urls };
     let mut docs: Vec<Document> = store
         .public_articles(site, now, u32::MAX)
         .await?
@@ -201,8 +103,8 @@ pub async fn rebuild(
         .map(|a| documents.news(a))
         .collect();
     let pages = store.public_pages(site, now).await?;
-    docs.extend(documents.pages(store, site, &pages, None).await?);
-    docs.extend(documents.websites(store, site).await?);
+    docs.extend(documents.pages(store, &pages, None).await?);
+    docs.extend(documents.websites(store).await?);
     docs.extend(
         store
             .public_documents(site, now, None)
@@ -210,8 +112,7 @@ pub async fn rebuild(
             .iter()
             .map(|d| documents.document(d)),
     );
-    index.replace_all(&docs, &position(&database, seq))?;
-    Ok((docs.len(), seq))
+    Ok(docs)
 }
 
 /// What this process committed itself: its render cache already dropped
@@ -257,16 +158,24 @@ impl OwnChanges {
     }
 }
 
-/// Follows the journal into the search index and the render cache.
+/// Follows the journal into the search index and the sites' render caches.
 pub struct Follower {
     index: Arc<SearchIndex>,
-    cache: RenderCache,
-    site: SiteId,
-    urls: SiteUrls,
+    tenants: Tenants,
     database: String,
     /// The last journal entry applied.
     seen: i64,
     own: OwnChanges,
+}
+
+/// One site's part of a batch of journal entries.
+#[derive(Default)]
+struct SiteBatch {
+    /// Every change of the site.
+    all: Vec<Change>,
+    /// Those another process made (this one's dropped their cached pages
+    /// when they were committed).
+    from_elsewhere: Vec<Change>,
 }
 
 impl Follower {
@@ -274,12 +183,11 @@ impl Follower {
     /// cannot carry on from there, and applies what happened since.
     pub async fn start(
         index: Arc<SearchIndex>,
-        cache: RenderCache,
+        tenants: Tenants,
         store: &Store,
-        site: SiteId,
-        urls: SiteUrls,
         clock: &raadhus_usecases::Clock,
     ) -> Result<Self, IndexError> {
+        tenants.refresh(store).await?;
         let state = store.journal_state().await?;
         let latest = store.latest_change().await?;
         let remembered = index.position()?;
@@ -293,21 +201,21 @@ impl Follower {
         let seen = match resumable {
             Some(seq) => seq,
             None => {
-                let (count, seq) = rebuild(&index, store, site, &urls, clock).await?;
+                let (count, seq) = rebuild(&index, store, &sites_of(&tenants), clock).await?;
                 tracing::info!(documents = count, "search index built");
                 seq
             }
         };
         let mut follower = Self {
             index,
-            cache,
-            site,
-            urls,
+            tenants,
             database: state.database_id,
             seen,
             own: OwnChanges::default(),
         };
-        follower.cache.followed_through(seen);
+        for tenant in follower.tenants.all() {
+            tenant.cache.followed_through(seen);
+        }
         follower.follow(store, clock).await?;
         Ok(follower)
     }
@@ -337,23 +245,28 @@ impl Follower {
                     pruned,
                     "the change journal was pruned past this node's index; rebuilding"
                 );
-                let (_, seq) = rebuild(&self.index, store, self.site, &self.urls, clock).await?;
-                self.cache.clear();
-                self.cache.followed_through(seq);
+                self.tenants.refresh(store).await?;
+                let sites = sites_of(&self.tenants);
+                let (_, seq) = rebuild(&self.index, store, &sites, clock).await?;
+                for tenant in self.tenants.all() {
+                    tenant.cache.clear();
+                    tenant.cache.followed_through(seq);
+                }
                 self.seen = seq;
                 continue;
             }
-            self.apply(store, &batch, last, clock, now).await?;
+            self.apply(store, &batch, last, now).await?;
             self.seen = last;
         }
     }
 
-    /// The files whose place in the index `changes` may change: those
-    /// changed, and those that changed articles link now or linked before
-    /// (as the index remembers).
+    /// The files of `site` whose place in the index `changes` may change:
+    /// those changed, and those that changed articles link now or linked
+    /// before (as the index remembers).
     async fn documents_to_check(
         &self,
         store: &Store,
+        site: SiteId,
         changes: &[Change],
     ) -> Result<Vec<i64>, IndexError> {
         let mut files = BTreeSet::new();
@@ -363,7 +276,7 @@ impl Follower {
                     files.insert(id);
                 }
                 Change::News { id, .. } => {
-                    files.extend(store.media_of_news(self.site, id).await?);
+                    files.extend(store.media_of_news(site, id).await?);
                     files.extend(
                         self.index
                             .keys_linking(&news_key(id))?
@@ -382,8 +295,8 @@ impl Follower {
     /// the public may see it and, when its path or visibility may have
     /// changed, every page below it (their paths and visibility follow it).
     async fn pages_to_check(
-        &self,
         store: &Store,
+        documents: &Documents<'_>,
         changes: &[Change],
         now: Timestamp,
     ) -> Result<(BTreeSet<i64>, Vec<Document>), IndexError> {
@@ -405,17 +318,14 @@ impl Follower {
         if changed.is_empty() {
             return Ok((changed, Vec::new()));
         }
-        let tree = store.page_tree(self.site).await?;
+        let tree = store.page_tree(documents.site).await?;
         changed.extend(branches(&tree, &moved));
         let public: Vec<PageNode> = public_only(tree, now)
             .into_iter()
             .filter(|n| changed.contains(&n.id))
             .collect();
         let ids: Vec<i64> = public.iter().map(|n| n.id).collect();
-        let documents = Documents { urls: &self.urls };
-        let add = documents
-            .pages(store, self.site, &public, Some(&ids))
-            .await?;
+        let add = documents.pages(store, &public, Some(&ids)).await?;
         Ok((changed, add))
     }
 
@@ -424,24 +334,41 @@ impl Follower {
         store: &Store,
         batch: &[Recorded],
         last: i64,
-        clock: &raadhus_usecases::Clock,
         now: Timestamp,
     ) -> Result<(), IndexError> {
-        let mut ours = Vec::new();
-        let mut from_elsewhere = Vec::new();
+        let mut sites: BTreeMap<SiteId, SiteBatch> = BTreeMap::new();
         for r in batch {
             let own = self.own.take(r.seq);
-            if r.site == self.site {
-                ours.push(r.change);
-                if !own {
-                    from_elsewhere.push(r.change);
-                }
+            let site = sites.entry(r.site).or_default();
+            site.all.push(r.change);
+            if !own {
+                site.from_elsewhere.push(r.change);
             }
         }
-        if ours.contains(&Change::Site) {
-            rebuild(&self.index, store, self.site, &self.urls, clock).await?;
-        } else {
-            let documents = Documents { urls: &self.urls };
+        // A site made (or changed) anywhere is served from now on.
+        if sites
+            .iter()
+            .any(|(id, s)| self.tenants.get(*id).is_none() || s.all.contains(&Change::Site))
+        {
+            self.tenants.refresh(store).await?;
+        }
+        let (mut remove, mut remove_kinds, mut add) = (Vec::new(), Vec::new(), Vec::new());
+        for (&site, changes) in &sites {
+            let Some(tenant) = self.tenants.get(site) else {
+                continue;
+            };
+            let ours = &changes.all;
+            let site_key = u64::try_from(site.0).unwrap_or_default();
+            if ours.contains(&Change::Site) {
+                // The site's settings: everything of it anew.
+                remove_kinds.push((site_key, None));
+                add.extend(site_documents(store, site, &tenant.urls, now).await?);
+                continue;
+            }
+            let documents = Documents {
+                site,
+                urls: &tenant.urls,
+            };
             let news: BTreeSet<i64> = ours
                 .iter()
                 .filter_map(|c| match *c {
@@ -451,44 +378,64 @@ impl Follower {
                     _ => None,
                 })
                 .collect();
-            let mut add = Vec::new();
             for &id in &news {
-                if let Some(article) = store.news_by_id(self.site, id).await?
+                if let Some(article) = store.news_by_id(site, id).await?
                     && article.visibility(now) == Visibility::Public
                 {
                     add.push(documents.news(&article));
                 }
             }
-            let directory = ours.contains(&Change::Directory);
-            if directory {
-                add.extend(documents.websites(store, self.site).await?);
+            if ours.contains(&Change::Directory) {
+                remove_kinds.push((site_key, Some(Kind::Website)));
+                add.extend(documents.websites(store).await?);
             }
-            let (pages, page_documents) = self.pages_to_check(store, &ours, now).await?;
+            let (pages, page_documents) =
+                Self::pages_to_check(store, &documents, ours, now).await?;
             add.extend(page_documents);
-            let files = self.documents_to_check(store, &ours).await?;
+            let files = self.documents_to_check(store, site, ours).await?;
             add.extend(
                 store
-                    .public_documents(self.site, now, Some(&files))
+                    .public_documents(site, now, Some(&files))
                     .await?
                     .iter()
                     .map(|d| documents.document(d)),
             );
-            let mut remove: Vec<String> = news.iter().map(|&id| news_key(id)).collect();
+            remove.extend(news.iter().map(|&id| news_key(id)));
             remove.extend(pages.iter().map(|&id| page_key(id)));
             remove.extend(files.iter().map(|&id| document_key(id)));
-            let kinds: &[Kind] = if directory { &[Kind::Website] } else { &[] };
-            self.index
-                .update(&remove, kinds, &add, &position(&self.database, last))?;
         }
+        self.index.update(
+            &remove,
+            &remove_kinds,
+            &add,
+            &position(&self.database, last),
+        )?;
         // After the index: a page rendered from now on finds the new
         // documents. This process's own changes were dropped from the cache
         // when they were committed; only search results follow the index.
-        self.cache.invalidate(&from_elsewhere);
-        self.cache.invalidate_search(&ours);
-        self.cache.followed_through(last);
-        tracing::debug!(through = last, changes = ours.len(), "followed the journal");
+        for tenant in self.tenants.all() {
+            if let Some(changes) = sites.get(&tenant.site) {
+                tenant.cache.invalidate(&changes.from_elsewhere);
+                tenant.cache.invalidate_search(&changes.all);
+            }
+            tenant.cache.followed_through(last);
+        }
+        tracing::debug!(
+            through = last,
+            changes = batch.len(),
+            "followed the journal"
+        );
         Ok(())
     }
+}
+
+/// Every site the tenants serve, with its addresses.
+fn sites_of(tenants: &Tenants) -> Vec<(SiteId, SiteUrls)> {
+    tenants
+        .all()
+        .iter()
+        .map(|t| (t.site, t.urls.clone()))
+        .collect()
 }
 
 /// Follows the database until the task is dropped.
@@ -548,8 +495,9 @@ mod tests {
             parse_position(&position("ab12", 42).replace(":42", ":x")),
             None
         );
-        // Remembered by a version that indexed no pages: rebuilt.
+        // Remembered by a version that indexed no pages, or one site: rebuilt.
         assert_eq!(parse_position("ab12:42"), None);
         assert_eq!(parse_position("1/ab12:42"), None);
+        assert_eq!(parse_position("2/ab12:42"), None);
     }
 }

@@ -1,0 +1,144 @@
+//! The sites this node serves: the main site and the subsites, each with its
+//! own addresses, render cache, visitor counter and router, and the hosts in
+//! front that pick one per request. A subsite created on any node (or on
+//! the command line) is served once the change journal tells of it
+//! ([`Tenants::refresh`], called by the index follower).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+use raadhus_domain::{SiteId, SiteUrls, Subsite};
+use raadhus_store::{Store, StoreError};
+use raadhus_usecases::Counter;
+use raadhus_web::{AppState, Hosts, RenderCache, SiteConfig};
+
+/// One site as this node serves it.
+pub struct Tenant {
+    pub site: SiteId,
+    pub urls: SiteUrls,
+    pub cache: RenderCache,
+    pub counter: Counter,
+    /// What it was made from (none: the main site), to tell a change.
+    subsite: Option<Subsite>,
+    /// A subsite's router (the main site's is the hosts' own).
+    router: Option<axum::Router>,
+}
+
+/// Every site this node serves. Cheap to clone.
+#[derive(Clone)]
+pub struct Tenants {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The main site's state; the subsites' share all but the site.
+    main: AppState,
+    hosts: Hosts,
+    cache_max_bytes: usize,
+    counting: bool,
+    sites: RwLock<BTreeMap<SiteId, Arc<Tenant>>>,
+}
+
+impl Tenants {
+    /// The main site, served by `main` (made from `config`) on its base
+    /// URL's host; subsites come with [`Tenants::refresh`].
+    pub fn new(main: AppState, config: &SiteConfig, trusted_proxies: &[ipnet::IpNet]) -> Self {
+        let hosts = Hosts::new(
+            raadhus_web::router(main.clone()),
+            &config.base_url,
+            trusted_proxies,
+        );
+        let tenant = Tenant {
+            site: config.site.id,
+            urls: SiteUrls::new(config.base_url.clone()),
+            cache: config.cache.clone(),
+            counter: config.counter.clone(),
+            subsite: None,
+            router: None,
+        };
+        Self {
+            inner: Arc::new(Inner {
+                main,
+                hosts,
+                cache_max_bytes: config.cache.max_bytes(),
+                counting: config.counter.is_on(),
+                sites: RwLock::new(BTreeMap::from([(config.site.id, Arc::new(tenant))])),
+            }),
+        }
+    }
+
+    /// The router in front of every site's.
+    pub fn router(&self) -> axum::Router {
+        self.inner.hosts.router()
+    }
+
+    /// The site `id`, if this node serves it.
+    pub fn get(&self, id: SiteId) -> Option<Arc<Tenant>> {
+        self.read().get(&id).cloned()
+    }
+
+    /// Every site this node serves, the main site first.
+    pub fn all(&self) -> Vec<Arc<Tenant>> {
+        self.read().values().cloned().collect()
+    }
+
+    /// Serves the subsites as stored now: new ones start with an empty
+    /// cache, changed ones (host, address, name) anew, and those gone are
+    /// no longer served. Returns the sites served anew.
+    pub async fn refresh(&self, store: &Store) -> Result<Vec<SiteId>, StoreError> {
+        let stored = store.subsites().await?;
+        let mut sites = self.inner.sites.write().unwrap_or_else(|e| e.into_inner());
+        let main = self.inner.main.site_id();
+        sites.retain(|id, _| *id == main || stored.iter().any(|s| s.site.id == *id));
+        let mut fresh = Vec::new();
+        for subsite in stored {
+            let id = subsite.site.id;
+            if sites
+                .get(&id)
+                .is_some_and(|t| t.subsite.as_ref() == Some(&subsite))
+            {
+                continue;
+            }
+            let counter = if self.inner.counting {
+                Counter::on()
+            } else {
+                Counter::off()
+            };
+            let cache = RenderCache::new(self.inner.cache_max_bytes);
+            let state = self.inner.main.for_site(SiteConfig {
+                site: subsite.site.clone(),
+                main: false,
+                base_url: subsite.base_url.clone(),
+                was_url: None,
+                was_reviewed: None,
+                cache: cache.clone(),
+                counter: counter.clone(),
+            });
+            sites.insert(
+                id,
+                Arc::new(Tenant {
+                    site: id,
+                    urls: SiteUrls::new(subsite.base_url.clone()),
+                    cache,
+                    counter,
+                    subsite: Some(subsite),
+                    router: Some(raadhus_web::router(state)),
+                }),
+            );
+            fresh.push(id);
+        }
+        let routers: HashMap<String, axum::Router> = sites
+            .values()
+            .filter_map(|t| Some((t.subsite.as_ref()?.host.to_string(), t.router.clone()?)))
+            .collect();
+        self.inner.hosts.set_subsites(routers);
+        if !fresh.is_empty() {
+            tracing::info!(sites = ?fresh, "serving new or changed subsites");
+        }
+        Ok(fresh)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<SiteId, Arc<Tenant>>> {
+        self.inner.sites.read().unwrap_or_else(|e| e.into_inner())
+    }
+}

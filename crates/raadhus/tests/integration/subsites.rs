@@ -1,0 +1,408 @@
+//! Subsites: institutions' websites on the same installation, each picked
+//! by the host a request names, each with its own content, cache, search,
+//! feeds and sitemap, and listed in the main site's directory.
+
+use std::time::Duration;
+
+use raadhus_domain::{NewsForm, SiteId, SubsiteInput};
+use raadhus_usecases::Actor;
+use reqwest::StatusCode;
+
+use crate::cli::raadhus;
+use crate::support::{Page, TestApp, published};
+
+const SCHOOL: &str = "skolen.example.dk";
+const POOL: &str = "hallen.example.dk";
+
+/// Makes a subsite through the use case and waits (bounded) until the
+/// node serves it.
+async fn subsite(app: &TestApp, host: &str, name: &str, topic: Option<&str>) -> SiteId {
+    let input = SubsiteInput::parse(name, host, None, topic).expect("valid subsite");
+    let made = app
+        .usecases()
+        .add_subsite(app.site, &Actor::cli(), input)
+        .await
+        .expect("subsite stored");
+    served(app, host).await;
+    made.site.id
+}
+
+/// Waits (bounded) until `host` answers.
+async fn served(app: &TestApp, host: &str) -> Page {
+    for _ in 0..250 {
+        let page = app.get_on(host, "/").await;
+        if page.status == StatusCode::OK {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{host} was never served");
+}
+
+/// An article of `site`, published, as the command line saves it.
+async fn news_on(app: &TestApp, site: SiteId, form: NewsForm<'_>) {
+    let today = raadhus_domain::date::local_date(jiff::Timestamp::now());
+    let content = raadhus_domain::NewsContent::new(form, today).expect("valid news");
+    app.usecases()
+        .create_news(
+            site,
+            &Actor::cli(),
+            raadhus_domain::NewsDraft::unchanged(content),
+        )
+        .await
+        .expect("news stored");
+}
+
+fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    let out = raadhus()
+        .args(["--log", "warn", "--data"])
+        .arg(app.db.dir.path())
+        .env("RAADHUS_DATABASE_URL", app.db.database_url())
+        .args(args)
+        .output()
+        .expect("raadhus runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_subsite_made_on_the_command_line_is_served_at_once_with_its_starter_pages() {
+    let app = TestApp::spawn().await;
+    let (ok, _, stderr) = cli(
+        &app,
+        &[
+            "site",
+            "add",
+            "--host",
+            "Skolen.Example.dk",
+            "--name",
+            "Vesterby Skole",
+            "--topic",
+            "Skoler",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("created Vesterby Skole (skolen.example.dk) at https://skolen.example.dk/"),
+        "{stderr}"
+    );
+    let (ok, listed, _) = cli(&app, &["site", "list"]);
+    assert!(ok);
+    assert!(
+        listed.contains("skolen.example.dk\thttps://skolen.example.dk/\tVesterby Skole"),
+        "{listed}"
+    );
+
+    // The running node serves it without a restart.
+    let front = served(&app, "skolen.example.dk:8080").await;
+    assert_eq!(
+        front.texts("h1, .site-name").first().map(String::as_str),
+        Some("Vesterby Skole")
+    );
+    let shortcuts = front.texts("main a");
+    for page in ["Om os", "Kontakt"] {
+        assert!(
+            shortcuts.iter().any(|t| t == page),
+            "{page} in {shortcuts:?}"
+        );
+    }
+    let about = app.get_on(SCHOOL, "/om-os").await;
+    assert_eq!(about.status, 200);
+    assert_eq!(about.texts("h1"), ["Om os"]);
+    let canonical = about.attrs("link[rel=canonical]", "href");
+    assert_eq!(canonical, ["https://skolen.example.dk/om-os"]);
+    // The news list is there, empty.
+    let news = app.get_on(SCHOOL, "/nyheder").await;
+    assert_eq!(news.status, 200);
+    assert_eq!(news.count("main article"), 0);
+
+    // Bad input and a host taken are refused in one line, and nothing changes.
+    for (args, says) in [
+        (
+            vec!["site", "add", "--host", "skolen", "--name", "X"],
+            "punktum",
+        ),
+        (
+            vec!["site", "add", "--host", "localhost", "--name", "X"],
+            "hovedwebstedets adresse",
+        ),
+        (
+            vec!["site", "add", "--host", "skolen.example.dk", "--name", "X"],
+            "allerede",
+        ),
+        (
+            vec![
+                "site",
+                "add",
+                "--host",
+                "ny.example.dk",
+                "--name",
+                "X",
+                "--base-url",
+                "ftp://ny.example.dk/",
+            ],
+            "https-adresse",
+        ),
+    ] {
+        let (ok, _, stderr) = cli(&app, &args);
+        assert!(!ok, "{args:?}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    let (_, listed, _) = cli(&app, &["site", "list"]);
+    assert_eq!(listed.lines().count(), 1, "{listed}");
+}
+
+#[tokio::test]
+async fn the_host_picks_the_site_and_an_unknown_host_gets_nothing() {
+    let app = TestApp::spawn().await;
+    news_on(
+        &app,
+        app.site,
+        published("Byrådet har holdt møde", "2026-11-02"),
+    )
+    .await;
+    let school = subsite(&app, SCHOOL, "Vesterby Skole", None).await;
+    news_on(
+        &app,
+        school,
+        published("Skolen holder sommerfest", "2026-11-03"),
+    )
+    .await;
+    app.settled().await;
+
+    let titles = |page: &Page| page.texts("main h2, main h3");
+    let main = app.get("/nyheder").await;
+    assert!(titles(&main).iter().any(|t| t == "Byrådet har holdt møde"));
+    assert!(!main.body.contains("sommerfest"));
+    let school_news = app.get_on(SCHOOL, "/nyheder").await;
+    assert!(school_news.body.contains("Skolen holder sommerfest"));
+    assert!(!school_news.body.contains("Byrådet"));
+    // An article is only found on its own site.
+    assert_eq!(
+        app.get_on(SCHOOL, "/nyheder/byraadet-har-holdt-moede")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get("/nyheder/skolen-holder-sommerfest").await.status,
+        404
+    );
+
+    // The loopback names reach the main site; any other host nothing.
+    for host in ["localhost", "127.0.0.1:9", "[::1]:80", "LOCALHOST."] {
+        let page = app.get_on(host, "/nyheder").await;
+        assert_eq!(page.status, 200, "{host}");
+        assert!(page.body.contains("Byrådet"), "{host}");
+    }
+    for host in [
+        "ukendt.example.dk",
+        "skolen.example.dk.evil.example",
+        "a:b:c",
+        "",
+    ] {
+        let page = app.get_on(host, "/").await;
+        assert_eq!(page.status, 404, "{host:?}");
+        assert!(!page.body.contains("Vesterby"), "{host:?}");
+        assert_eq!(page.header("cache-control"), Some("no-store"));
+    }
+    // X-Forwarded-Host is believed only from a trusted proxy.
+    let forwarded = app
+        .send_with_headers("GET", "/nyheder", &[("x-forwarded-host", SCHOOL)])
+        .await;
+    assert!(forwarded.body.contains("Byrådet"));
+    let proxied = TestApp::spawn_with(raadhus::config::Layer {
+        demo: Some(false),
+        trusted_proxies: Some("127.0.0.1".into()),
+        ..raadhus::config::Layer::default()
+    })
+    .await;
+    let school_there = subsite(&proxied, SCHOOL, "Vesterby Skole", None).await;
+    news_on(
+        &proxied,
+        school_there,
+        published("Skolen holder sommerfest", "2026-11-03"),
+    )
+    .await;
+    proxied.settled().await;
+    let page = proxied
+        .send_with_headers(
+            "GET",
+            "/nyheder",
+            &[("x-forwarded-host", "skolen.example.dk, proxy.local")],
+        )
+        .await;
+    assert!(
+        page.body.contains("Skolen holder sommerfest"),
+        "{}",
+        page.body
+    );
+
+    // Feeds, sitemap and robots.txt are the site's own, at its address.
+    let feed = app.get_on(SCHOOL, "/nyheder/feed.atom").await;
+    assert!(
+        feed.body
+            .contains("https://skolen.example.dk/nyheder/skolen-holder-sommerfest")
+    );
+    assert!(!feed.body.contains("Byrådet"));
+    let sitemap = app.get_on(SCHOOL, "/sitemap.xml").await;
+    assert!(sitemap.body.contains("https://skolen.example.dk/om-os"));
+    assert!(!sitemap.body.contains(&app.addr.to_string()));
+    let robots = app.get_on(SCHOOL, "/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains("https://skolen.example.dk/sitemap.xml"),
+        "{}",
+        robots.body
+    );
+}
+
+#[tokio::test]
+async fn caches_and_searches_are_per_site() {
+    let app = TestApp::spawn().await;
+    let school = subsite(&app, SCHOOL, "Vesterby Skole", None).await;
+    let pool = subsite(&app, POOL, "Vesterby Svømmehal", None).await;
+    news_on(
+        &app,
+        school,
+        published("Skolen får ny legeplads", "2026-11-03"),
+    )
+    .await;
+    news_on(
+        &app,
+        pool,
+        published("Svømmehallen får ny legeplads", "2026-11-04"),
+    )
+    .await;
+    app.settled().await;
+
+    // The same path on two hosts: each its own bytes, from its own cache.
+    let cached = |page: &Page| page.header("x-cache").unwrap_or("none").to_string();
+    for host in [SCHOOL, POOL] {
+        app.get_on(host, "/nyheder").await;
+    }
+    let school_list = app.get_on(SCHOOL, "/nyheder").await;
+    let pool_list = app.get_on(POOL, "/nyheder").await;
+    assert_eq!(
+        (cached(&school_list), cached(&pool_list)),
+        ("hit".into(), "hit".into())
+    );
+    assert!(school_list.body.contains("Skolen får ny legeplads"));
+    assert!(!school_list.body.contains("Svømmehallen"));
+    assert!(pool_list.body.contains("Svømmehallen får ny legeplads"));
+    // A change on one site drops nothing on another.
+    news_on(&app, pool, published("Nye åbningstider", "2026-11-05")).await;
+    app.settled().await;
+    assert_eq!(cached(&app.get_on(SCHOOL, "/nyheder").await), "hit");
+    let pool_list = app.get_on(POOL, "/nyheder").await;
+    assert_ne!(cached(&pool_list), "hit");
+    assert!(pool_list.body.contains("Nye åbningstider"));
+
+    // Each site's search finds its own; the API too.
+    let found = app.get_on(SCHOOL, "/soeg?q=legeplads").await;
+    assert!(found.body.contains("Skolen får ny legeplads"));
+    assert!(!found.body.contains("Svømmehallen"));
+    let api = app.get_on(POOL, "/api/v1/search?q=legeplads").await.json();
+    let titles: Vec<&str> = api["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Svømmehallen får ny legeplads"]);
+    assert!(
+        !app.get("/soeg?q=legeplads")
+            .await
+            .body
+            .contains("legeplads</")
+    );
+}
+
+#[tokio::test]
+async fn the_main_directory_lists_subsites_under_their_topic_and_leads_to_them() {
+    let app = TestApp::spawn().await;
+    let school = subsite(&app, SCHOOL, "Vesterby Skole", Some("Skoler")).await;
+    app.settled().await;
+    let directory = app.get("/hjemmesider").await;
+    assert_eq!(directory.status, 200);
+    let links = directory.attrs("main a[href^='https://skolen']", "href");
+    assert_eq!(links, ["https://skolen.example.dk/"]);
+    assert!(directory.texts("main h2").iter().any(|t| t == "Skoler"));
+    let choice = format!("/hjemmesider?hjemmeside=-{}", school.0);
+    let go = app.get(&choice).await;
+    assert_eq!(go.status, 303);
+    assert_eq!(go.header("location"), Some("https://skolen.example.dk/"));
+    // Not a subsite's own directory, and no other negative id.
+    assert_eq!(app.get_on(SCHOOL, &choice).await.status, 404);
+    assert_eq!(app.get("/hjemmesider?hjemmeside=-999").await.status, 404);
+    // The main site's search finds the institution by its name.
+    let found = app.get("/soeg?q=vesterby+skole").await;
+    assert!(
+        found.body.contains("https://skolen.example.dk/"),
+        "{}",
+        found.body
+    );
+}
+
+#[tokio::test]
+async fn an_editor_of_the_main_site_cannot_change_a_subsite() {
+    let app = TestApp::spawn().await;
+    subsite(&app, SCHOOL, "Vesterby Skole", None).await;
+    let editor = app.api_token("robot@vesterfjord.example", "editor").await;
+    let admin = app.api_token("admin@vesterfjord.example", "admin").await;
+    let article = r#"{"title": "Skolens nyhed", "body": "Tekst.", "news_date": "2026-11-02", "status": "draft"}"#;
+    let post = |token| {
+        app.api_on(
+            Some(SCHOOL),
+            "POST",
+            "/api/v1/news",
+            Some(token),
+            Some(article),
+        )
+    };
+    let refused = post(editor.as_str()).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let drafts = app
+        .api_on(
+            Some(SCHOOL),
+            "GET",
+            "/api/v1/news?status=draft",
+            Some(&editor),
+            None,
+        )
+        .await;
+    assert_eq!(drafts.status, 403);
+    // The same token works on the main site.
+    let on_main = app.api("GET", "/api/v1/news", Some(&editor), None).await;
+    assert_eq!(on_main.status, 200);
+    // An administrator of the main site manages the subsite, and what is
+    // made there stays there.
+    let made = post(admin.as_str()).await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert_eq!(
+        made.json()["url"],
+        "https://skolen.example.dk/nyheder/skolens-nyhed"
+    );
+    let id = made.json()["id"].as_i64().unwrap();
+    let there = format!("/api/v1/news/{id}");
+    assert_eq!(app.api("GET", &there, Some(&admin), None).await.status, 404);
+
+    // The admin: an editor's session is refused there too (the subsite is
+    // on https, where the cookie has the `__Host-` prefix).
+    let session = app.editor().await;
+    let cookie = format!("__Host-{}", session.cookie);
+    let admin_page = app
+        .send_with_headers("GET", "/admin", &[("host", SCHOOL), ("cookie", &cookie)])
+        .await;
+    assert_eq!(admin_page.status, 403);
+    assert!(
+        admin_page.body.contains("ikke adgang"),
+        "{}",
+        admin_page.body
+    );
+    assert_eq!(app.get_as(&session, "/admin").await.status, 200);
+}

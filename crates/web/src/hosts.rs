@@ -1,0 +1,146 @@
+//! Which site a request is for, by the host it names: each site has a
+//! router of its own (its own state, cache and addresses), and this one in
+//! front picks it.
+//!
+//! The host is the `Host` header's (or the request target's), or, from a
+//! peer listed in `trusted_proxies`, the first `X-Forwarded-Host`. A
+//! subsite answers on its host; the main site on its base URL's host, on
+//! the loopback names (`localhost`, `127.0.0.1`, `[::1]`, any port) unless
+//! a subsite claims one, and for a request naming no host (HTTP/1.0). Any
+//! other host gets a plain 404: never another site's content.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
+use raadhus_domain::Host;
+use raadhus_domain::site::is_loopback_name;
+use tower::ServiceExt;
+
+/// The routers of the sites, by host. Cheap to clone; every clone sees the
+/// same sites.
+#[derive(Clone)]
+pub struct Hosts {
+    table: Arc<RwLock<Table>>,
+    trusted_proxies: Arc<[IpNet]>,
+}
+
+struct Table {
+    main: Router,
+    /// The main site's own host (its base URL's).
+    main_host: Option<String>,
+    subsites: HashMap<String, Router>,
+}
+
+/// Answer to a host no site has.
+const UNKNOWN: &str = "Der er intet websted på denne adresse.\n";
+
+impl Hosts {
+    /// The main site's `router`, answering on the host of `base_url`.
+    pub fn new(main: Router, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
+        let main_host = base_url.host_str().and_then(Host::of_header);
+        Self {
+            table: Arc::new(RwLock::new(Table {
+                main,
+                main_host,
+                subsites: HashMap::new(),
+            })),
+            trusted_proxies: trusted_proxies.into(),
+        }
+    }
+
+    /// From now on, the subsites are `routers` (by host), and only they.
+    pub fn set_subsites(&self, routers: HashMap<String, Router>) {
+        let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
+        table.subsites = routers;
+    }
+
+    /// The router in front of every site's.
+    pub fn router(&self) -> Router {
+        Router::new().fallback(dispatch).with_state(self.clone())
+    }
+
+    /// The router of the site `host` names, if any.
+    fn pick(&self, host: Option<&str>) -> Option<Router> {
+        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
+        let Some(host) = host else {
+            return Some(table.main.clone());
+        };
+        if let Some(router) = table.subsites.get(host) {
+            return Some(router.clone());
+        }
+        (table.main_host.as_deref() == Some(host) || is_loopback_name(host))
+            .then(|| table.main.clone())
+    }
+
+    /// The host `request` is for (lower case, no port); `None` when it names
+    /// none.
+    fn host_of(&self, request: &Request) -> Option<Result<String, ()>> {
+        let headers = request.headers();
+        let peer_trusted = request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(peer)| {
+                self.trusted_proxies
+                    .iter()
+                    .any(|net| net.contains(&peer.ip()))
+            });
+        let forwarded = peer_trusted
+            .then(|| headers.get("x-forwarded-host"))
+            .flatten()
+            .map(|v| {
+                v.to_str()
+                    .ok()
+                    .and_then(|v| v.split(',').next())
+                    .map(str::to_string)
+            });
+        let named = forwarded
+            .or_else(|| {
+                headers
+                    .get(header::HOST)
+                    .map(|v| v.to_str().ok().map(str::to_string))
+            })
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|a| Some(a.as_str().to_string()))
+            })?;
+        Some(named.and_then(|text| Host::of_header(&text)).ok_or(()))
+    }
+}
+
+async fn dispatch(State(hosts): State<Hosts>, request: Request) -> Response {
+    let router = match hosts.host_of(&request) {
+        None => hosts.pick(None),
+        Some(Ok(host)) => hosts.pick(Some(&host)),
+        Some(Err(())) => None,
+    };
+    match router {
+        Some(router) => match router.oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        },
+        None => unknown_host(),
+    }
+}
+
+fn unknown_host() -> Response {
+    let mut response = (StatusCode::NOT_FOUND, UNKNOWN).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
