@@ -58,7 +58,7 @@ test('admin pages have no axe violations, also with validation errors shown', as
   await signIn(page, env.server.base);
   for (const path of ['/admin', '/admin/nyheder', '/admin/nyheder/ny', '/admin/nyheder/1',
     '/admin/nyheder/1/versioner', '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner',
-    '/admin/emner/ny', '/admin/hjemmesider', '/admin/hjemmesider/ny', '/admin/brugere', '/admin/log',
+    '/admin/emner/ny', '/admin/hjemmesider', '/admin/hjemmesider/ny', '/admin/brugere', '/admin/websteder', '/admin/log',
     '/admin/papirkurv', '/admin/doede-links']) {
     await page.goto(env.server.base + path);
     assert.deepEqual(await axe(page), [], path);

@@ -233,13 +233,14 @@ impl Application {
             .map_err(|e| StartError::Search(e.to_string()))?;
         // This node's own writes: the cache forgets what they touched before
         // the writing request answers, and the follower updates the index.
-        let (own, served) = (follower.own_changes(), tenants.clone());
+        let (own, served) = (follower.own_changes(), tenants.downgrade());
         store.on_change(move |moment, changes| match moment {
             // Known as ours before the follower can read them.
             Commit::Pending => own.expect(changes),
             Commit::Failed => own.withdraw(changes),
             Commit::Done => {
-                for tenant in served.all() {
+                let tenants = served.upgrade().map(|t| t.all()).unwrap_or_default();
+                for tenant in tenants {
                     let ours: Vec<raadhus_store::Change> = changes
                         .iter()
                         .filter(|r| r.site == tenant.site)

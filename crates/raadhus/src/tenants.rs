@@ -30,6 +30,16 @@ pub struct Tenants {
     inner: Arc<Inner>,
 }
 
+/// [`Tenants`] while they are served elsewhere.
+pub struct WeakTenants(std::sync::Weak<Inner>);
+
+impl WeakTenants {
+    /// The tenants, unless the application has stopped.
+    pub fn upgrade(&self) -> Option<Tenants> {
+        self.0.upgrade().map(|inner| Tenants { inner })
+    }
+}
+
 struct Inner {
     /// The main site's state; the subsites' share all but the site.
     main: AppState,
@@ -65,6 +75,12 @@ impl Tenants {
                 sites: RwLock::new(BTreeMap::from([(config.site.id, Arc::new(tenant))])),
             }),
         }
+    }
+
+    /// A handle that does not keep the sites alive (for the store's change
+    /// callback: the sites' states hold the store).
+    pub fn downgrade(&self) -> WeakTenants {
+        WeakTenants(Arc::downgrade(&self.inner))
     }
 
     /// The router in front of every site's.

@@ -182,10 +182,15 @@ impl AppState {
         &self.here.cache
     }
 
+    /// Whether this is the main site (the municipality's own).
+    fn is_main_site(&self) -> bool {
+        self.here.main
+    }
+
     /// Whether `user` may work on this site: anyone on the main site; on a
     /// subsite, its administrators (those of the main site manage all).
     fn may_work_here(&self, user: &raadhus_domain::User) -> bool {
-        self.here.main || user.role == raadhus_domain::Role::Admin
+        self.is_main_site() || user.role == raadhus_domain::Role::Admin
     }
 
     fn store(&self) -> &Store {

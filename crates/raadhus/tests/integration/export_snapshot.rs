@@ -242,10 +242,7 @@ async fn write_media(app: Arc<TestApp>, token: String, stop: Arc<AtomicBool>) ->
 /// Runs `raadhus export --with-secrets FILE` on `db`.
 async fn export_with_the_binary(db: Arc<TestDb>, file: &Path) {
     let path = file.display().to_string();
-    let (ok, err) =
-        tokio::task::spawn_blocking(move || run(&db, &["export", "--with-secrets", &path]))
-            .await
-            .expect("export ran");
+    let (ok, err) = run(&db, &["export", "--with-secrets", &path]).await;
     assert!(ok, "{err}");
 }
 
@@ -301,7 +298,7 @@ async fn exports_taken_while_editors_write_are_snapshots_that_import_whole() {
         let name = file.display();
         // `import` accepts it…
         let target = TestDb::new().await;
-        let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+        let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
         assert!(ok, "{name}: {err}");
         let export = Export::read(&std::fs::read_to_string(file).unwrap()).unwrap();
         let at = newest(&export);

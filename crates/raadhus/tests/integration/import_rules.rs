@@ -30,7 +30,8 @@ async fn an_import_holds_every_value_to_the_editors_rules() {
     let (ok, err) = run(
         &source.db,
         &["export", "--with-secrets", &good.display().to_string()],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
     source.stop().await;
     let today = raadhus_domain::date::local_date(jiff::Timestamp::now());
@@ -128,7 +129,7 @@ async fn an_import_holds_every_value_to_the_editors_rules() {
     let target = TestDb::new().await;
     let store = refused_whole(&target, files.path(), &cases).await;
     // The file as exported goes in.
-    let (ok, err) = run(&target, &["import", &good.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &good.display().to_string()]).await;
     assert!(ok, "{err}");
     assert_eq!(
         store

@@ -162,11 +162,12 @@ async fn library(app: &TestApp) -> (Media, Media, String) {
 }
 
 /// Exports `db` with the binary to `file`; returns the file as JSON.
-fn export(db: &TestDb, file: &Path) -> Value {
+async fn export(db: &TestDb, file: &Path) -> Value {
     let (ok, err) = run(
         db,
         &["export", "--with-secrets", &file.display().to_string()],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
     assert!(err.contains("media files"), "{err}");
     read_json(file)
@@ -180,7 +181,7 @@ async fn an_export_with_media_imports_losslessly_with_ids_and_bytes() {
     let (photo, plan, article) = library(&source).await;
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("med-medier.json");
-    let exported = export(&source.db, &file);
+    let exported = export(&source.db, &file).await;
 
     // Each file once, with its bytes; each item with its revisions.
     assert_eq!(exported["media_files"].as_array().unwrap().len(), 3);
@@ -209,10 +210,10 @@ async fn an_export_with_media_imports_losslessly_with_ids_and_bytes() {
 
     // Into an empty database of the suite's backend, and out again: the same.
     let target = TestDb::new().await;
-    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     assert!(err.contains("3 media files"), "{err}");
-    let mut again = export(&target, &files.path().join("igen.json"));
+    let mut again = export(&target, &files.path().join("igen.json")).await;
     let mut first = exported.clone();
     again["exported_at"] = Value::Null;
     first["exported_at"] = Value::Null;
@@ -291,7 +292,7 @@ async fn a_damaged_media_library_in_an_import_file_is_refused_whole() {
     let (photo, plan, _) = library(&source).await;
     let files = tempfile::tempdir().unwrap();
     let good = files.path().join("god.json");
-    let exported = export(&source.db, &good);
+    let exported = export(&source.db, &good).await;
     let at = |value: &Value, id: i64| {
         value["sites"][0]["news"]
             .as_array()
@@ -375,7 +376,7 @@ async fn an_export_from_before_the_media_library_still_imports() {
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let files = tempfile::tempdir().unwrap();
-    let mut old = export(&source.db, &files.path().join("ny.json"));
+    let mut old = export(&source.db, &files.path().join("ny.json")).await;
     old.as_object_mut().unwrap().remove("media_files");
     for site in old["sites"].as_array_mut().unwrap() {
         site.as_object_mut().unwrap().remove("media");
@@ -383,7 +384,7 @@ async fn an_export_from_before_the_media_library_still_imports() {
     let file = files.path().join("gammel.json");
     std::fs::write(&file, old.to_string()).unwrap();
     let target = TestDb::new().await;
-    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     let copy = TestApp::spawn_on(target, layer()).await;
     let page: Page = copy.get("/nyheder/foer-medierne").await;
@@ -398,7 +399,7 @@ async fn a_restored_sqlite_backup_serves_the_files() {
     let (photo, plan, article) = library(&source).await;
     let files = tempfile::tempdir().unwrap();
     let backup = files.path().join("raadhus-backup.db");
-    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
+    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]).await;
     assert!(ok, "{err}");
     let restored = TestDb::sqlite();
     std::fs::copy(&backup, restored.dir.path().join("raadhus.db")).unwrap();

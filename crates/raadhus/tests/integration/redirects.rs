@@ -358,7 +358,7 @@ async fn cli_imports_a_whole_file_or_nothing() {
         "from,to,permanent\n/en,/to,301\n/to,/tre,false\n/en,/fire,\n",
     )
     .unwrap();
-    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]).await;
     assert!(!ok);
     assert!(
         stderr.contains("line 4") && stderr.contains("nothing was written"),
@@ -368,7 +368,7 @@ async fn cli_imports_a_whole_file_or_nothing() {
 
     // Line 3 is refused before anything is looked up.
     std::fs::write(&file, "from,to\n/en,/to\n/admin,/tre\n").unwrap();
-    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]).await;
     assert!(!ok);
     assert!(stderr.contains("line 3: from:"), "{stderr}");
 
@@ -379,7 +379,7 @@ async fn cli_imports_a_whole_file_or_nothing() {
         "\u{feff}from,to,permanent\r\n/en,/to,301\r\n/to,\"/tre\",false\r\n/gammel-maal,/tre,\r\n",
     )
     .unwrap();
-    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]).await;
     assert!(ok, "{stderr}");
     assert!(stderr.contains("created 3 redirects"), "{stderr}");
     assert_eq!(app.get("/en").await.header("location"), Some("/tre"));
@@ -396,7 +396,7 @@ async fn cli_imports_a_whole_file_or_nothing() {
 
     // The same file again (an interrupted move is simply run again):
     // nothing changes, and the operator is told so.
-    let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+    let (ok, stderr) = run(&app.db, &["redirects", "import", path]).await;
     assert!(ok, "{stderr}");
     assert!(
         stderr.contains("created 0 redirects") && stderr.contains("3 were there already"),
@@ -411,7 +411,7 @@ async fn cli_imports_a_whole_file_or_nothing() {
     // is permanent) is refused by its line; nothing of the file is written.
     for changed in ["/en,/andet-sted,301", "/en,/to,302"] {
         std::fs::write(&file, format!("from,to,permanent\n/ny,/tre,\n{changed}\n")).unwrap();
-        let (ok, stderr) = run(&app.db, &["redirects", "import", path]);
+        let (ok, stderr) = run(&app.db, &["redirects", "import", path]).await;
         assert!(!ok, "{changed}");
         assert!(
             stderr.contains("line 3") && stderr.contains("allerede en omdirigering fra /en"),
@@ -434,13 +434,13 @@ async fn export_and_import_carry_the_redirects() {
     }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("site.json");
-    let (ok, err) = run(&app.db, &["export", &file.display().to_string()]);
+    let (ok, err) = run(&app.db, &["export", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     let exported = crate::transfer::read_json(&file);
     assert_eq!(exported["sites"][0]["redirects"][1]["from"], "/Om%20os");
 
     let target = crate::support::TestDb::new().await;
-    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     let copy = TestApp::spawn_on(
         target,
@@ -464,7 +464,7 @@ async fn export_and_import_carry_the_redirects() {
     bad["sites"][0]["redirects"][0]["from"] = "/admin/x".into();
     std::fs::write(&file, bad.to_string()).unwrap();
     let fresh = crate::support::TestDb::new().await;
-    let (ok, err) = run(&fresh, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&fresh, &["import", &file.display().to_string()]).await;
     assert!(!ok);
     assert!(err.contains("sites[0].redirects[0]"), "{err}");
     copy.stop().await;

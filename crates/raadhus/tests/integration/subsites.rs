@@ -8,8 +8,8 @@ use raadhus_domain::{NewsForm, SiteId, SubsiteInput};
 use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 
-use crate::cli::raadhus;
 use crate::support::{Page, TestApp, published};
+use crate::transfer::run_for_output;
 
 const SCHOOL: &str = "skolen.example.dk";
 const POOL: &str = "hallen.example.dk";
@@ -53,19 +53,8 @@ async fn news_on(app: &TestApp, site: SiteId, form: NewsForm<'_>) {
         .expect("news stored");
 }
 
-fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
-    let out = raadhus()
-        .args(["--log", "warn", "--data"])
-        .arg(app.db.dir.path())
-        .env("RAADHUS_DATABASE_URL", app.db.database_url())
-        .args(args)
-        .output()
-        .expect("raadhus runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+async fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+    run_for_output(&app.db, args).await
 }
 
 #[tokio::test]
@@ -83,13 +72,14 @@ async fn a_subsite_made_on_the_command_line_is_served_at_once_with_its_starter_p
             "--topic",
             "Skoler",
         ],
-    );
+    )
+    .await;
     assert!(ok, "{stderr}");
     assert!(
         stderr.contains("created Vesterby Skole (skolen.example.dk) at https://skolen.example.dk/"),
         "{stderr}"
     );
-    let (ok, listed, _) = cli(&app, &["site", "list"]);
+    let (ok, listed, _) = cli(&app, &["site", "list"]).await;
     assert!(ok);
     assert!(
         listed.contains("skolen.example.dk\thttps://skolen.example.dk/\tVesterby Skole"),
@@ -147,11 +137,11 @@ async fn a_subsite_made_on_the_command_line_is_served_at_once_with_its_starter_p
             "https-adresse",
         ),
     ] {
-        let (ok, _, stderr) = cli(&app, &args);
+        let (ok, _, stderr) = cli(&app, &args).await;
         assert!(!ok, "{args:?}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
-    let (_, listed, _) = cli(&app, &["site", "list"]);
+    let (_, listed, _) = cli(&app, &["site", "list"]).await;
     assert_eq!(listed.lines().count(), 1, "{listed}");
 }
 
@@ -405,4 +395,149 @@ async fn an_editor_of_the_main_site_cannot_change_a_subsite() {
         admin_page.body
     );
     assert_eq!(app.get_as(&session, "/admin").await.status, 200);
+}
+
+#[tokio::test]
+async fn administrators_of_the_main_site_make_subsites_in_the_admin() {
+    let app = TestApp::spawn().await;
+    let password = "en god lang adgangskode";
+    app.user("admin@vesterfjord.example", "admin", password)
+        .await;
+    let admin = app.sign_in("admin@vesterfjord.example", password).await;
+    let list = app.get_as(&admin, "/admin/websteder").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Der er ingen websteder endnu."));
+
+    // A mistake is said in Danish by its field, and what was typed stays.
+    let refused = app
+        .post_as(
+            &admin,
+            "/admin/websteder",
+            &[
+                ("name", "Vesterby Bibliotek"),
+                ("host", "bibliotek"),
+                ("topic", ""),
+                ("base_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body.contains("mindst ét punktum"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.attrs("#name", "value"), ["Vesterby Bibliotek"]);
+
+    let made = app
+        .post_as(
+            &admin,
+            "/admin/websteder",
+            &[
+                ("name", "Vesterby Bibliotek"),
+                ("host", "bibliotek.example.dk"),
+                ("topic", "Biblioteker"),
+                ("base_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.body);
+    let list = app
+        .get_as(&admin, made.header("location").expect("back to the list"))
+        .await;
+    assert!(list.body.contains("Webstedet er oprettet"));
+    assert_eq!(
+        list.texts("tbody th"),
+        ["Vesterby Bibliotek"],
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("https://bibliotek.example.dk/"));
+    let front = served(&app, "bibliotek.example.dk").await;
+    assert!(front.body.contains("Vesterby Bibliotek"));
+    // Taken hosts are refused.
+    let again = app
+        .post_as(
+            &admin,
+            "/admin/websteder",
+            &[
+                ("name", "Andet"),
+                ("host", "bibliotek.example.dk"),
+                ("topic", ""),
+                ("base_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("allerede"), "{}", again.body);
+
+    // Editors do not manage websites.
+    let editor = app.editor().await;
+    assert_eq!(app.get_as(&editor, "/admin/websteder").await.status, 403);
+}
+
+#[tokio::test]
+async fn the_main_search_can_take_in_every_site_and_says_where_each_result_is() {
+    let app = TestApp::spawn().await;
+    news_on(
+        &app,
+        app.site,
+        published("Kommunen bygger legeplads", "2026-11-02"),
+    )
+    .await;
+    let school = subsite(&app, SCHOOL, "Vesterby Skole", None).await;
+    news_on(
+        &app,
+        school,
+        published("Skolen får ny legeplads", "2026-11-03"),
+    )
+    .await;
+    app.settled().await;
+
+    let own = app.get("/soeg?q=legeplads").await;
+    assert_eq!(
+        own.texts(".search-hit__title"),
+        ["Kommunen bygger legeplads"]
+    );
+    assert_eq!(
+        own.count("#soeg-alle"),
+        1,
+        "the main site offers every site"
+    );
+    assert_eq!(own.count(".search-hit__site"), 0);
+
+    let all = app.get("/soeg?q=legeplads&alle=ja").await;
+    assert_eq!(all.status, 200);
+    let mut titles = all.texts(".search-hit__title");
+    titles.sort();
+    assert_eq!(
+        titles,
+        ["Kommunen bygger legeplads", "Skolen får ny legeplads"]
+    );
+    let mut sites = all.texts(".search-hit__site");
+    sites.sort();
+    assert_eq!(sites, ["Raadhus", "Vesterby Skole"]);
+    assert!(
+        all.body
+            .contains("https://skolen.example.dk/nyheder/skolen-faar-ny-legeplads")
+    );
+    assert_eq!(all.attrs("#soeg-alle", "checked").len(), 1);
+    // The filters keep to every site.
+    assert!(
+        all.attrs(".search-filters a", "href")
+            .iter()
+            .all(|href| href.contains("alle=ja"))
+    );
+    // Every site's results follow every site at once (not from the cache).
+    news_on(&app, school, published("Endnu en legeplads", "2026-11-04")).await;
+    app.settled().await;
+    let again = app.get("/soeg?q=legeplads&alle=ja").await;
+    assert_eq!(again.count(".search-hit__title"), 3);
+
+    // A subsite searches itself only, and offers nothing more.
+    let there = app.get_on(SCHOOL, "/soeg?q=legeplads&alle=ja").await;
+    let mut titles = there.texts(".search-hit__title");
+    titles.sort();
+    assert_eq!(titles, ["Endnu en legeplads", "Skolen får ny legeplads"]);
+    assert_eq!(there.count("#soeg-alle"), 0);
 }

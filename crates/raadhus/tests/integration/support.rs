@@ -174,8 +174,11 @@ impl TestApp {
             .await
             .expect("site")
             .id;
+        // A server that stops answering fails its test instead of hanging
+        // the suite.
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(120))
             .build()
             .expect("client");
         Self {

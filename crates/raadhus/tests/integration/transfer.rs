@@ -18,16 +18,31 @@ use crate::support::{TestApp, TestDb};
 const BASE: &str = "https://www.vesterfjord.example/";
 
 /// Runs `raadhus ARGS…` on `db`; returns (success, stderr).
-pub fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
-    let out = raadhus()
+///
+/// The command runs off the test's runtime: a test's own server runs on
+/// that runtime, and the command may wait for it (a write lock one of its
+/// tasks holds), which it could never give up while the runtime waits for
+/// the command.
+pub async fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
+    let (ok, _, stderr) = run_for_output(db, args).await;
+    (ok, stderr)
+}
+
+/// [`run`], with what the command printed on stdout too.
+pub async fn run_for_output(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    let mut command = raadhus();
+    command
         .args(["--log", "warn", "--data"])
         .arg(db.dir.path())
         .env("RAADHUS_DATABASE_URL", db.database_url())
-        .args(args)
-        .output()
+        .args(args);
+    let out = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the command's thread")
         .expect("raadhus runs");
     (
         out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
@@ -220,7 +235,8 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
     let (ok, err) = run(
         &source.db,
         &["export", "--with-secrets", &file.display().to_string()],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
     assert!(err.contains("exported"), "{err}");
     // It holds password hashes: its owner's alone.
@@ -258,7 +274,7 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
     );
 
     let target = TestDb::new().await;
-    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     assert!(err.contains("imported"), "{err}");
     // Exported again, the copy gives back exactly what it took in.
@@ -267,7 +283,8 @@ async fn sqlite_export_imported_into_the_suites_backend_serves_identical_pages()
     let (ok, err) = run(
         &target,
         &["export", "--with-secrets", &second.display().to_string()],
-    );
+    )
+    .await;
     assert!(ok, "{err}");
     let mut second = read_json(&second);
     again["exported_at"] = Value::Null;
@@ -310,7 +327,7 @@ async fn an_export_without_secrets_holds_no_passwords_or_tokens() {
     let (source, _token) = site_with_history().await;
     let files = tempfile::tempdir().unwrap();
     let file = files.path().join("plain.json");
-    let (ok, err) = run(&source.db, &["export", &file.display().to_string()]);
+    let (ok, err) = run(&source.db, &["export", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(!text.contains("password_hash") && !text.contains("$argon2"));
@@ -320,14 +337,14 @@ async fn an_export_without_secrets_holds_no_passwords_or_tokens() {
     assert_mode(&file, 0o600);
     assert!(!files.path().join("plain.json.partial").exists());
     // An existing file is never overwritten…
-    let (ok, err) = run(&source.db, &["export", &file.display().to_string()]);
+    let (ok, err) = run(&source.db, &["export", &file.display().to_string()]).await;
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
     // …nor one left beside it by an export that was interrupted.
-    refuses_a_partial_file(&source.db, "export", &files.path().join("next.json"));
+    refuses_a_partial_file(&source.db, "export", &files.path().join("next.json")).await;
     // Imported users exist but cannot sign in until given a password.
     let target = TestDb::new().await;
-    let (ok, err) = run(&target, &["import", &file.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &file.display().to_string()]).await;
     assert!(ok, "{err}");
     assert!(err.contains("user passwd"), "{err}");
     let copy = TestApp::spawn_on(target, layer()).await;
@@ -344,7 +361,7 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
     let (source, _token) = site_with_history().await;
     let files = tempfile::tempdir().unwrap();
     let good = files.path().join("good.json");
-    let (ok, err) = run(&source.db, &["export", &good.display().to_string()]);
+    let (ok, err) = run(&source.db, &["export", &good.display().to_string()]).await;
     assert!(ok, "{err}");
     let text = std::fs::read_to_string(&good).unwrap();
 
@@ -384,9 +401,9 @@ async fn a_bad_import_file_names_the_place_and_writes_nothing() {
     let target = TestDb::new().await;
     let store = refused_whole(&target, files.path(), &cases).await;
     // A good file goes in once; a second import finds the database in use.
-    let (ok, err) = run(&target, &["import", &good.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &good.display().to_string()]).await;
     assert!(ok, "{err}");
-    let (ok, err) = run(&target, &["import", &good.display().to_string()]);
+    let (ok, err) = run(&target, &["import", &good.display().to_string()]).await;
     assert!(!ok);
     assert!(err.contains("not empty"), "{err}");
     let site = store
@@ -421,7 +438,7 @@ pub async fn refused_whole(
     for (name, content, expected) in cases {
         let file = dir.join(format!("{name}.json"));
         std::fs::write(&file, content).unwrap();
-        let (ok, err) = run(target, &["import", &file.display().to_string()]);
+        let (ok, err) = run(target, &["import", &file.display().to_string()]).await;
         assert!(!ok, "{name} was accepted");
         assert!(err.contains(expected.as_str()), "{name}: {err}");
         assert!(err.contains("nothing was written"), "{name}: {err}");
@@ -458,7 +475,7 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
             }
         })
     };
-    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
+    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]).await;
     assert!(ok, "{err}");
     writer.await.unwrap();
     // The whole database, password hashes and sessions too: its owner's alone.
@@ -493,23 +510,23 @@ async fn a_backup_of_a_running_sqlite_database_is_complete() {
     assert!(article.body.contains("<strong>fed</strong>"));
     app.stop().await;
     // It never overwrites a file, nor one left by a backup that was cut off.
-    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]);
+    let (ok, err) = run(&source.db, &["backup", &backup.display().to_string()]).await;
     assert!(!ok);
     assert!(err.contains("already exists"), "{err}");
-    refuses_a_partial_file(&source.db, "backup", &files.path().join("next.db"));
+    refuses_a_partial_file(&source.db, "backup", &files.path().join("next.db")).await;
     source.stop().await;
 }
 
 /// `raadhus COMMAND FILE` finds `FILE.partial` (left by a run that was cut
 /// off, or another one writing): it is refused, naming that file, which is
 /// left as it was, and FILE is not made.
-fn refuses_a_partial_file(db: &TestDb, command: &str, file: &Path) {
+async fn refuses_a_partial_file(db: &TestDb, command: &str, file: &Path) {
     let partial = file.with_file_name(format!(
         "{}.partial",
         file.file_name().unwrap().to_string_lossy()
     ));
     std::fs::write(&partial, "halvt skrevet").unwrap();
-    let (ok, err) = run(db, &[command, &file.display().to_string()]);
+    let (ok, err) = run(db, &[command, &file.display().to_string()]).await;
     assert!(!ok, "{command} replaced {}", partial.display());
     assert!(
         err.contains(&format!("{} already exists", partial.display())),
@@ -524,7 +541,7 @@ async fn backup_copies_sqlite_and_points_postgresql_to_pg_dump() {
     let db = TestDb::new().await;
     let files = tempfile::tempdir().unwrap();
     let target = files.path().join("x.db");
-    let (ok, err) = run(&db, &["backup", &target.display().to_string()]);
+    let (ok, err) = run(&db, &["backup", &target.display().to_string()]).await;
     if db.url.is_some() {
         assert!(!ok);
         assert!(err.contains("pg_dump"), "{err}");

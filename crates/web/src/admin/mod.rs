@@ -19,6 +19,7 @@ mod records;
 mod redirects;
 mod reports;
 mod session;
+mod sites;
 mod users;
 mod versions;
 
@@ -63,6 +64,7 @@ pub fn router() -> Router<AppState> {
             post(news::restore_revision),
         )
         .route("/admin/brugere", get(users::list).post(users::create))
+        .route(sites::SECTION, get(sites::list).post(sites::create))
         .route(
             "/admin/brugere/{id}/spaer",
             get(users::confirm_disable).post(users::disable),
@@ -150,6 +152,7 @@ impl AppState {
                 role => who.user.role.label(),
                 is_admin => who.user.role.may_manage_users(),
             },
+            main_site => self.is_main_site(),
             csrf => who.csrf_token.clone(),
             ..ctx
         };

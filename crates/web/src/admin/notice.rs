@@ -115,3 +115,20 @@ pub(in crate::admin) fn saved_outcome(
         _ => "gemt",
     }
 }
+
+/// The query string of a list after an action: `?udfoert=WHAT`.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    udfoert: Option<String>,
+}
+
+impl Done {
+    /// What was done, if the query string says (and reads).
+    pub(in crate::admin) fn what(
+        query: Result<axum::extract::Query<Self>, axum::extract::rejection::QueryRejection>,
+    ) -> Option<String> {
+        query
+            .ok()
+            .and_then(|axum::extract::Query(done)| done.udfoert)
+    }
+}

@@ -8,8 +8,9 @@ use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::{Role, User, UserInput, ValidationErrors, date};
 use raadhus_usecases::{Actor, Error};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::notice::Done;
 use super::session::{AdminForm, SignedIn};
 use crate::{AppState, WebError};
 
@@ -111,11 +112,6 @@ fn administrator(form: &AdminForm) -> Result<Actor, WebError> {
     Ok(Actor::editor(form.who.user.id))
 }
 
-#[derive(Deserialize)]
-pub struct Done {
-    udfoert: Option<String>,
-}
-
 /// What the page says after an action (`?udfoert=`).
 fn done_notice(done: &str) -> Option<&'static str> {
     Some(match done {
@@ -135,9 +131,7 @@ pub async fn list(
     who: SignedIn,
     done: Result<Query<Done>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let notice = done
-        .ok()
-        .and_then(|Query(d)| d.udfoert)
+    let notice = Done::what(done)
         .and_then(|d| done_notice(&d))
         .map(str::to_string);
     let extra = Extra {

@@ -144,7 +144,8 @@ pub async fn search(
         query,
         results,
         instead_of,
-    } = crate::pages::search::run(&state, parsed.query).map_err(|e| ApiError::internal(&e))?;
+    } = crate::pages::search::run(&state, parsed.query, false)
+        .map_err(|e| ApiError::internal(&e))?;
     let facets = SearchFacets {
         types: results
             .kinds

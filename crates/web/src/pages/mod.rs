@@ -72,6 +72,7 @@ pub(crate) const QUERY_PARAMETERS: &[&str] = &[
     "emne",
     "hjemmeside",
     "vis",
+    "alle",
 ];
 
 /// The short text above the directory form, on the front page and its own page.

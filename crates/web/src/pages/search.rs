@@ -28,12 +28,17 @@ pub struct SearchParams {
     pub year: Option<String>,
     #[serde(alias = "side")]
     pub page: Option<String>,
+    /// "Søg i alle kommunens hjemmesider" (`alle=ja`): on the main site,
+    /// its subsites' content too.
+    pub alle: Option<String>,
 }
 
 /// The parameters read forgivingly: unknown values are ignored, not errors.
 pub struct Parsed {
     pub query: SearchQuery,
     pub truncated: bool,
+    /// Every site's content asked for (see [`SearchParams::alle`]).
+    pub everywhere: bool,
 }
 
 pub fn parse(params: &SearchParams) -> Parsed {
@@ -55,6 +60,10 @@ pub fn parse(params: &SearchParams) -> Parsed {
             per_page: PER_PAGE,
         },
         truncated,
+        everywhere: params
+            .alle
+            .as_deref()
+            .is_some_and(|v| matches!(v.trim(), "ja" | "1" | "true" | "on")),
     }
 }
 
@@ -102,11 +111,12 @@ pub struct Searched {
     pub instead_of: Option<String>,
 }
 
-/// Runs `query`; when its text finds nothing and a respelling of it would
+/// Runs `query` on the site's content (`everywhere`, on the main site:
+/// every site's); when its text finds nothing and a respelling of it would
 /// ("affalt"), that is searched instead, and the visitor is told.
-pub fn run(state: &AppState, query: SearchQuery) -> Result<Searched, WebError> {
+pub fn run(state: &AppState, query: SearchQuery, everywhere: bool) -> Result<Searched, WebError> {
     let query = SearchQuery {
-        site: Some(state.search_site()),
+        site: (!(everywhere && state.is_main_site())).then(|| state.search_site()),
         ..query
     };
     let search = |query: &SearchQuery| {
@@ -146,10 +156,20 @@ pub fn run(state: &AppState, query: SearchQuery) -> Result<Searched, WebError> {
     })
 }
 
-/// The address of a search for `text` with the filters, on page `page`.
-fn search_url(text: &str, kind: Option<Kind>, year: Option<u64>, page: u32) -> String {
+/// The address of a search for `text` with the filters, on page `page`,
+/// of every site's content or not.
+fn search_url(
+    text: &str,
+    kind: Option<Kind>,
+    year: Option<u64>,
+    page: u32,
+    everywhere: bool,
+) -> String {
     let mut q = url::form_urlencoded::Serializer::new(String::new());
     q.append_pair("q", text);
+    if everywhere {
+        q.append_pair("alle", "ja");
+    }
     if let Some(kind) = kind {
         q.append_pair("type", kind.as_str());
     }
@@ -177,6 +197,7 @@ struct FilterLink {
 /// without (an old link's year), so that it shows as chosen.
 fn filters(query: &SearchQuery, results: &Results) -> (Vec<FilterLink>, Vec<FilterLink>) {
     let text = &query.text;
+    let everywhere = query.site.is_none();
     let mut kinds = results.kinds.clone();
     if let Some(kind) = query.kind.filter(|k| !kinds.iter().any(|(c, _)| c == k)) {
         kinds.push((kind, 0));
@@ -185,13 +206,13 @@ fn filters(query: &SearchQuery, results: &Results) -> (Vec<FilterLink>, Vec<Filt
     let mut types = vec![FilterLink {
         label: "Alt".into(),
         count: Some(results.kinds.iter().map(|(_, n)| n).sum()),
-        url: search_url(text, None, query.year, 1),
+        url: search_url(text, None, query.year, 1, everywhere),
         current: query.kind.is_none(),
     }];
     types.extend(kinds.into_iter().map(|(kind, n)| FilterLink {
         label: kind_label(kind, true).into(),
         count: Some(n),
-        url: search_url(text, Some(kind), query.year, 1),
+        url: search_url(text, Some(kind), query.year, 1, everywhere),
         current: query.kind == Some(kind),
     }));
     let mut years = results.years.clone();
@@ -202,13 +223,13 @@ fn filters(query: &SearchQuery, results: &Results) -> (Vec<FilterLink>, Vec<Filt
     let mut year_links = vec![FilterLink {
         label: "Alle".into(),
         count: None,
-        url: search_url(text, query.kind, None, 1),
+        url: search_url(text, query.kind, None, 1, everywhere),
         current: query.year.is_none(),
     }];
     year_links.extend(years.into_iter().map(|(year, n)| FilterLink {
         label: year.to_string(),
         count: Some(n),
-        url: search_url(text, query.kind, Some(year), 1),
+        url: search_url(text, query.kind, Some(year), 1, everywhere),
         current: query.year == Some(year),
     }));
     (types, year_links)
@@ -238,20 +259,40 @@ struct HitView {
     date_iso: Option<String>,
     /// A document's type and size: "PDF, 2,1 MB".
     file: Option<String>,
+    /// Searching every site: the name of the site it is on.
+    site: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
-) -> Result<(Cacheable, Option<SearchMiss>, Html<String>), WebError> {
+) -> Result<(Option<Cacheable>, Option<SearchMiss>, Html<String>), WebError> {
     let params = params.map(|Query(p)| p).unwrap_or_default();
-    let Parsed { query, truncated } = parse(&params);
+    let Parsed {
+        query,
+        truncated,
+        everywhere,
+    } = parse(&params);
     let recommended = recommended(&state, &query).await?;
     let Searched {
         query,
         results,
         instead_of,
-    } = run(&state, query)?;
+    } = run(&state, query, everywhere)?;
+    let everywhere = query.site.is_none();
+    // The main site offers every site's content when it has subsites.
+    let subsites = if state.is_main_site() {
+        state.store().subsites().await?
+    } else {
+        Vec::new()
+    };
+    let everywhere_offered = !subsites.is_empty();
+    let site_name = |id: u64| {
+        subsites
+            .iter()
+            .find(|s| u64::try_from(s.site.id.0).ok() == Some(id))
+            .map_or_else(|| state.site().name.clone(), |s| s.site.name.clone())
+    };
     let hits: Vec<HitView> = results
         .hits
         .iter()
@@ -274,6 +315,7 @@ pub async fn show(
                         raadhus_domain::media::format_size(f.size)
                     )
                 }),
+                site: everywhere.then(|| site_name(h.site)),
             }
         })
         .collect();
@@ -285,14 +327,14 @@ pub async fn show(
         .collect();
     let count = page_count(results.total as u64, PER_PAGE as u32);
     let pages = Pages::new((query.page as u32).min(count), count, |n| {
-        search_url(&query.text, query.kind, query.year, n)
+        search_url(&query.text, query.kind, query.year, n, everywhere)
     });
     let (type_filters, year_filters) = filters(&query, &results);
     // "Mente du": the first page of the respelled search, same filters.
     let suggestion_url = results
         .suggestion
         .as_deref()
-        .map(|text| search_url(text, query.kind, query.year, 1));
+        .map(|text| search_url(text, query.kind, query.year, 1, everywhere));
     let title = if query.text.is_empty() {
         "Søg".to_string()
     } else {
@@ -314,7 +356,9 @@ pub async fn show(
         instead_of,
         suggestion_url,
         pages => Serde(pages),
-        unfiltered_url => search_url(&query.text, None, None, 1),
+        unfiltered_url => search_url(&query.text, None, None, 1, everywhere),
+        everywhere,
+        everywhere_offered,
     };
     let meta = Meta {
         current: "",
@@ -330,7 +374,13 @@ pub async fn show(
         .then(|| raadhus_domain::counting::search_query(&query.text))
         .flatten()
         .map(SearchMiss);
-    let cacheable = state.until_next_scheduled(vec![Tag::Search]).await?;
+    // Every site's results change with every site: not kept in this
+    // site's cache (which follows only its own changes).
+    let cacheable = if everywhere {
+        None
+    } else {
+        Some(state.until_next_scheduled(vec![Tag::Search]).await?)
+    };
     Ok((
         cacheable,
         miss,
