@@ -82,6 +82,10 @@ pub enum Command {
         /// Include password hashes and API token digests (keep the file safe).
         #[arg(long)]
         with_secrets: bool,
+        /// Only the subsite answering on HOST, as a site of its own (to
+        /// move it to an installation of its own) [default: every site].
+        #[arg(long, value_name = "HOST")]
+        site: Option<String>,
     },
     /// Load an export FILE into an empty database (SQLite or PostgreSQL). The
     /// file is checked completely first; a bad file writes nothing.

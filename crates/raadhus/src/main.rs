@@ -64,9 +64,13 @@ fn main() -> ExitCode {
                 })
                 .await
             }
-            Command::Export { file, with_secrets } => {
+            Command::Export {
+                file,
+                with_secrets,
+                site,
+            } => {
                 with_store(&config, async |s| {
-                    raadhus::transfer::export(s, &file, with_secrets).await
+                    raadhus::transfer::export(s, &file, with_secrets, site.as_deref()).await
                 })
                 .await
             }

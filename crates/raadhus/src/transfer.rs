@@ -28,6 +28,8 @@ pub enum TransferError {
     },
     #[error("{path} cannot be imported, nothing was written: {message}")]
     Invalid { path: String, message: String },
+    #[error("no subsite answers on {0} (see `raadhus site list`); nothing was written")]
+    NoSuchSite(String),
     #[error(transparent)]
     Store(#[from] raadhus_store::StoreError),
 }
@@ -112,9 +114,24 @@ fn write_error(path: &Path, source: std::io::Error) -> TransferError {
 
 /// Writes the whole database, as one snapshot, to `path` as an export file
 /// (see [`NewFile`]).
-pub async fn export(store: &Store, path: &Path, secrets: bool) -> Result<(), TransferError> {
-    let target = NewFile::create(path)?;
+/// Writes the whole installation to `path`, or, with `site`, the subsite on
+/// that host alone (as a site of its own, for an installation of its own).
+pub async fn export(
+    store: &Store,
+    path: &Path,
+    secrets: bool,
+    site: Option<&str>,
+) -> Result<(), TransferError> {
     let data = store.export(secrets, jiff::Timestamp::now()).await?;
+    let data = match site {
+        Some(text) => {
+            let host = raadhus_domain::Host::of_header(text).unwrap_or_else(|| text.to_string());
+            data.only_site(&host)
+                .ok_or(TransferError::NoSuchSite(host))?
+        }
+        None => data,
+    };
+    let target = NewFile::create(path)?;
     let written = (|| {
         let mut out = std::io::BufWriter::new(&target.file);
         serde_json::to_writer_pretty(&mut out, &data)?;

@@ -110,12 +110,15 @@ impl Store {
         };
         let mut sites = all_rows!(
             conn,
-            "SELECT id, name, created_at FROM sites ORDER BY id",
+            "SELECT id, name, created_at, host, base_url, topic_id FROM sites ORDER BY id",
             |r| {
                 Ok(ExportSite {
                     id: r.col("id")?,
                     name: r.col("name")?,
                     created_at: time(r, "sites", "created_at")?,
+                    host: r.col("host")?,
+                    base_url: r.col("base_url")?,
+                    topic_id: r.col("topic_id")?,
                     contacts: Vec::new(),
                     topics: Vec::new(),
                     websites: Vec::new(),

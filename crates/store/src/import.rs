@@ -47,6 +47,14 @@ impl Store {
         for site in &data.sites {
             insert_site(conn, site).await?;
         }
+        for site in data.sites.iter().filter(|s| s.topic_id.is_some()) {
+            on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE sites SET topic_id = $1 WHERE id = $2")
+                .bind(site.topic_id)
+                .bind(site.id)
+                .execute(&mut *c)
+                .await
+                .map(drop))?;
+        }
         for site in &data.sites {
             if let Some(settings) = &site.settings {
                 let id = SiteId(site.id);
@@ -155,10 +163,15 @@ async fn insert_users(conn: &mut Conn<'_>, data: &Export) -> Result<()> {
 }
 
 async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("INSERT INTO sites (id, name, created_at) VALUES ($1, $2, $3)")
+    // The topic (of the main site) is set once every site's topics are in.
+    on_conn!(conn, c => sqlx::query(
+        "INSERT INTO sites (id, name, created_at, host, base_url) VALUES ($1, $2, $3, $4, $5)",
+    )
         .bind(site.id)
         .bind(&site.name)
         .bind(codec::timestamp(site.created_at))
+        .bind(site.host.as_deref())
+        .bind(site.base_url.as_deref())
         .execute(&mut *c)
         .await
         .map(drop))?;

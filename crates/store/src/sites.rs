@@ -7,17 +7,20 @@ use jiff::Timestamp;
 use raadhus_domain::{Host, Site, SiteId, Subsite, SubsiteInput, WebUrl, Website, WebsiteInput};
 
 impl Store {
-    /// Returns the first site, creating it with `name` on an empty database.
+    /// Returns the main site (the first without a host: an imported site
+    /// keeps its id), creating it with `name` on an empty database.
     pub async fn primary_site(&self, name: &str, now: Timestamp) -> Result<Site> {
         on_pool!(self, pool => sqlx::query(
-            "INSERT INTO sites (id, name, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO sites (id, name, created_at)
+             SELECT 1, $1, $2 WHERE NOT EXISTS (SELECT 1 FROM sites WHERE host IS NULL)
+             ON CONFLICT (id) DO NOTHING",
         )
         .bind(name)
         .bind(codec::timestamp(now))
         .execute(pool)
         .await.map(drop))?;
         on_pool!(self, pool => {
-            let row = sqlx::query("SELECT id, name FROM sites ORDER BY id LIMIT 1")
+            let row = sqlx::query("SELECT id, name FROM sites WHERE host IS NULL ORDER BY id LIMIT 1")
                 .fetch_one(pool)
                 .await?;
             Ok(Site {

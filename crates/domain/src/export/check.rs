@@ -178,10 +178,17 @@ impl Export {
             revisions: Unique::new("page revision"),
             users: &users.ids,
         };
+        let mut hosts = HashSet::new();
+        let every_topic: HashSet<i64> = self
+            .sites
+            .iter()
+            .flat_map(|s| s.topics.iter().map(|t| t.id))
+            .collect();
         for (s, site) in self.sites.iter().enumerate() {
             let at = format!("sites[{s}]");
             sites.add(&at, site.id)?;
             required(&at, "name", &site.name)?;
+            check_address(&at, site, &every_topic, &mut hosts)?;
             let mut site_contacts = HashSet::new();
             for (i, c) in site.contacts.iter().enumerate() {
                 let at = format!("{at}.contacts[{i}]");
@@ -332,4 +339,43 @@ pub(super) fn references(
         }
     }
     Ok(())
+}
+
+/// A subsite's host and address: both or neither (the main site, which
+/// must come first), a host no other site of the file has, an address
+/// that reads.
+fn check_address<'a>(
+    at: &str,
+    site: &'a super::ExportSite,
+    topics: &HashSet<i64>,
+    hosts: &mut HashSet<&'a str>,
+) -> Result<(), ImportError> {
+    match (&site.host, &site.base_url) {
+        (None, None) if site.topic_id.is_none() => Ok(()),
+        (Some(_), Some(_)) if site.topic_id.is_some_and(|t| !topics.contains(&t)) => Err(error(
+            format!("{at}.topic_id"),
+            "no site of the file has this topic",
+        )),
+        (None, None) => Err(error(
+            format!("{at}.topic_id"),
+            "only a subsite (with a host) is listed under a topic",
+        )),
+        (Some(host), Some(url)) => {
+            let parsed =
+                crate::Host::parse(host).map_err(|e| error(format!("{at}.host"), e.to_string()))?;
+            if parsed.as_str() != host || !hosts.insert(host) {
+                return Err(error(
+                    format!("{at}.host"),
+                    format!("{host} is not a host as stored, or another site has it"),
+                ));
+            }
+            crate::SubsiteInput::parse(&site.name, host, Some(url), None)
+                .map(drop)
+                .map_err(|e| error(format!("{at}.base_url"), e.to_string()))
+        }
+        _ => Err(error(
+            format!("{at}.host"),
+            "a subsite has both a host and a base_url",
+        )),
+    }
 }

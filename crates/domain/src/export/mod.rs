@@ -92,6 +92,16 @@ pub struct ExportSite {
     pub id: i64,
     pub name: String,
     pub created_at: Timestamp,
+    /// A subsite's host (absent for the main site, and in files from
+    /// before subsites).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// A subsite's public address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// The topic of the main site's directory a subsite is listed under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_id: Option<i64>,
     pub contacts: Vec<ExportContact>,
     pub topics: Vec<ExportTopic>,
     pub websites: Vec<ExportWebsite>,
@@ -268,6 +278,30 @@ impl Export {
         export.check()?;
         export.normalize();
         Ok(export)
+    }
+
+    /// The subsite on `host` alone, as the file of a site of its own: its
+    /// address left to the installation it goes to, only the files of its
+    /// media library, the users as they are (its revisions and audit lines
+    /// name them). `None`: no site of the file has that host.
+    pub fn only_site(self, host: &str) -> Option<Self> {
+        let mut site = self
+            .sites
+            .into_iter()
+            .find(|s| s.host.as_deref() == Some(host))?;
+        (site.host, site.base_url, site.topic_id) = (None, None, None);
+        let used: std::collections::HashSet<&str> =
+            site.media.iter().map(|m| m.sha256.as_str()).collect();
+        let media_files = self
+            .media_files
+            .into_iter()
+            .filter(|f| used.contains(f.sha256.as_str()))
+            .collect();
+        Some(Self {
+            media_files,
+            sites: vec![site],
+            ..self
+        })
     }
 
     /// Articles, revisions, contact persons, topics and websites in the file.

@@ -541,3 +541,100 @@ async fn the_main_search_can_take_in_every_site_and_says_where_each_result_is() 
     assert_eq!(titles, ["Endnu en legeplads", "Skolen får ny legeplads"]);
     assert_eq!(there.count("#soeg-alle"), 0);
 }
+
+#[tokio::test]
+async fn an_export_carries_every_site_and_one_site_can_leave_on_its_own() {
+    let app = TestApp::spawn().await;
+    let school = subsite(&app, SCHOOL, "Vesterby Skole", Some("Skoler")).await;
+    news_on(
+        &app,
+        school,
+        published("Skolen holder sommerfest", "2026-11-03"),
+    )
+    .await;
+    let files = tempfile::tempdir().unwrap();
+    let whole = files.path().join("alt.json");
+    let (ok, _, err) = cli(&app, &["export", whole.to_str().unwrap()]).await;
+    assert!(ok, "{err}");
+
+    // The whole installation: the subsite answers on its host again,
+    // listed under its topic.
+    let target = crate::support::TestDb::new().await;
+    let (ok, _, err) = run_for_output(&target, &["import", whole.to_str().unwrap()]).await;
+    assert!(ok, "{err}");
+    let restored = TestApp::spawn_on(
+        target,
+        raadhus::config::Layer {
+            demo: Some(false),
+            ..raadhus::config::Layer::default()
+        },
+    )
+    .await;
+    let news = served(&restored, SCHOOL).await;
+    assert!(news.body.contains("Vesterby Skole"));
+    assert!(
+        restored
+            .get_on(SCHOOL, "/nyheder")
+            .await
+            .body
+            .contains("Skolen holder sommerfest")
+    );
+    let directory = restored.get("/hjemmesider").await;
+    assert_eq!(
+        directory.attrs("main a[href^='https://skolen']", "href"),
+        ["https://skolen.example.dk/"]
+    );
+
+    // One site alone becomes the main site of an installation of its own.
+    let alone = files.path().join("skolen.json");
+    let (ok, _, err) = cli(
+        &app,
+        &[
+            "export",
+            "--site",
+            "Skolen.example.dk",
+            alone.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok, "{err}");
+    let text = std::fs::read_to_string(&alone).unwrap();
+    assert!(
+        !text.contains("skolen.example.dk"),
+        "no address of the old installation"
+    );
+    let target = crate::support::TestDb::new().await;
+    let (ok, _, err) = run_for_output(&target, &["import", alone.to_str().unwrap()]).await;
+    assert!(ok, "{err}");
+    let own = TestApp::spawn_on(
+        target,
+        raadhus::config::Layer {
+            demo: Some(false),
+            ..raadhus::config::Layer::default()
+        },
+    )
+    .await;
+    assert!(
+        own.get("/nyheder")
+            .await
+            .body
+            .contains("Skolen holder sommerfest")
+    );
+    assert_eq!(own.get("/om-os").await.status, 200);
+    let (ok, _, err) = cli(
+        &app,
+        &[
+            "export",
+            "--site",
+            "ukendt.example.dk",
+            files.path().join("x.json").to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(!ok);
+    assert!(
+        err.contains("no subsite answers on ukendt.example.dk"),
+        "{err}"
+    );
+    assert!(!files.path().join("x.json").exists());
+}
