@@ -416,6 +416,47 @@ mod tests {
     }
 
     #[test]
+    fn a_subsites_address_is_checked() {
+        let with = |change: fn(&mut serde_json::Value)| {
+            let mut value = minimal();
+            let mut school = value["sites"][0].clone();
+            school["id"] = 2.into();
+            school["contacts"] = serde_json::json!([]);
+            school["news"] = serde_json::json!([]);
+            school["host"] = "skolen.kommune.dk".into();
+            school["base_url"] = "https://skolen.kommune.dk/".into();
+            value["sites"].as_array_mut().unwrap().push(school);
+            change(&mut value);
+            read(&value)
+                .map(|e| e.sites[1].host.clone())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(with(|_| {}), Ok(Some("skolen.kommune.dk".into())));
+        type Change = fn(&mut serde_json::Value);
+        let cases: [(&str, Change); 5] = [
+            ("sites[1].host", |v| {
+                v["sites"][1]["host"] = "Skolen.kommune.dk".into()
+            }),
+            ("sites[1].host", |v| {
+                v["sites"][1]["host"] = "localhost".into()
+            }),
+            ("sites[1].host", |v| {
+                v["sites"][1].as_object_mut().unwrap().remove("base_url");
+            }),
+            ("sites[1].base_url", |v| {
+                v["sites"][1]["base_url"] = "ftp://x/".into()
+            }),
+            ("sites[1].topic_id", |v| {
+                v["sites"][1]["topic_id"] = 9.into()
+            }),
+        ];
+        for (place, change) in cases {
+            let error = with(change).unwrap_err();
+            assert!(error.starts_with(place), "{place}: {error}");
+        }
+    }
+
+    #[test]
     fn a_file_from_before_the_media_library_reads() {
         let mut value = minimal();
         value.as_object_mut().unwrap().remove("media_files");
