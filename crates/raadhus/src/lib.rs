@@ -198,12 +198,6 @@ impl Application {
         } else {
             raadhus_usecases::Counter::off()
         };
-        let links = links::Background::new(
-            usecases.clone(),
-            site.id,
-            raadhus_domain::SiteUrls::new(base_url.clone()),
-            config.links.clone(),
-        );
         let main = raadhus_web::SiteConfig {
             site,
             main: true,
@@ -254,6 +248,7 @@ impl Application {
             }
         });
         let router = tenants.router();
+        let links = links::Background::new(usecases.clone(), tenants.clone(), config.links.clone());
         Ok(Self {
             listener,
             router,

@@ -21,6 +21,7 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::cli::LinksCommand;
 use crate::config::{Config, LinkSettings};
+use crate::tenants::Tenants;
 
 /// How long a lease lasts unless renewed; a run renews it as it goes, so
 /// only a node that stopped mid-run leaves one to expire.
@@ -190,19 +191,18 @@ async fn run(
 /// starts one in the background (never more than one at a time per node).
 pub struct Background {
     usecases: UseCases,
-    site: SiteId,
-    urls: SiteUrls,
+    /// The sites whose links are checked, each in its turn.
+    tenants: Tenants,
     settings: LinkSettings,
     next_look: Option<Timestamp>,
     running: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Background {
-    pub fn new(usecases: UseCases, site: SiteId, urls: SiteUrls, settings: LinkSettings) -> Self {
+    pub fn new(usecases: UseCases, tenants: Tenants, settings: LinkSettings) -> Self {
         Self {
             usecases,
-            site,
-            urls,
+            tenants,
             settings,
             next_look: None,
             running: None,
@@ -226,35 +226,41 @@ impl Background {
             }
         }
         self.next_look = Some(now + LOOK);
-        let last = match self.usecases.store().last_link_run(self.site).await {
-            Ok(last) => last,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot tell when links were last checked");
-                return;
+        let mut sites = Vec::new();
+        for tenant in self.tenants.all() {
+            match self.usecases.store().last_link_run(tenant.site).await {
+                Ok(last) if due(last, now, self.settings.interval_hours) => {
+                    sites.push((tenant.site, tenant.urls.clone()));
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, site = tenant.site.0, "cannot tell when links were last checked");
+                }
             }
-        };
-        if !due(last, now, self.settings.interval_hours) {
+        }
+        if sites.is_empty() {
             return;
         }
-        let (usecases, site, urls, settings) = (
-            self.usecases.clone(),
-            self.site,
-            self.urls.clone(),
-            self.settings.clone(),
-        );
+        let (usecases, settings) = (self.usecases.clone(), self.settings.clone());
+        // The sites one after another: the hosts' pacing holds across them.
         self.running = Some(tokio::spawn(async move {
-            match check_site(&usecases, site, &urls, &settings).await {
-                Ok(s) => tracing::info!(
-                    checked = s.checked,
-                    ok = s.ok,
-                    broken = s.broken.len(),
-                    later = s.later,
-                    not_checked = s.refused,
-                    left = s.left,
-                    "checked links"
-                ),
-                Err(CheckError::Busy) => tracing::debug!("another node is checking links"),
-                Err(e) => tracing::warn!(error = %e, "link check failed"),
+            for (site, urls) in sites {
+                match check_site(&usecases, site, &urls, &settings).await {
+                    Ok(s) => tracing::info!(
+                        site = site.0,
+                        checked = s.checked,
+                        ok = s.ok,
+                        broken = s.broken.len(),
+                        later = s.later,
+                        not_checked = s.refused,
+                        left = s.left,
+                        "checked links"
+                    ),
+                    Err(CheckError::Busy) => {
+                        tracing::debug!(site = site.0, "another node is checking links");
+                    }
+                    Err(e) => tracing::warn!(site = site.0, error = %e, "link check failed"),
+                }
             }
         }));
     }

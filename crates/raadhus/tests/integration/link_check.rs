@@ -451,9 +451,37 @@ async fn the_scheduler_checks_when_a_run_is_due() {
     .await;
     let token = app.api_token("robot@vesterfjord.example", "editor").await;
     news(&app, &token, "Link", &format!("[x]({})", target.url("/ok"))).await;
+    // A subsite's links are checked too, as its own.
+    let input = raadhus_domain::SubsiteInput::parse("Skolen", "skolen.example.dk", None, None)
+        .expect("valid subsite");
+    let school = app
+        .usecases()
+        .add_subsite(app.site, &Actor::cli(), input)
+        .await
+        .expect("subsite stored")
+        .site
+        .id;
+    let form = raadhus_domain::NewsForm {
+        title: "Skolens link",
+        body: &format!("[y]({})", target.url("/skole")),
+        news_date: "2026-11-02",
+        status: "published",
+        ..raadhus_domain::NewsForm::default()
+    };
+    let content = raadhus_domain::NewsContent::new(form, jiff::civil::date(2026, 11, 2)).unwrap();
+    app.usecases()
+        .create_news(
+            school,
+            &Actor::cli(),
+            raadhus_domain::NewsDraft::unchanged(content),
+        )
+        .await
+        .unwrap();
     // The scheduler looks a minute after start; the test's clock is moved.
     let mut waited = 0;
-    while app.store.last_link_run(app.site).await.unwrap().is_none() {
+    while app.store.last_link_run(app.site).await.unwrap().is_none()
+        || app.store.last_link_run(school).await.unwrap().is_none()
+    {
         assert!(waited < 100, "no run started");
         app.clock.advance(jiff::SignedDuration::from_secs(61));
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -464,6 +492,19 @@ async fn the_scheduler_checks_when_a_run_is_due() {
         Health::Ok
     );
     assert_eq!(target.asked("/ok"), [Method::HEAD]);
+    // (The target knows no /skole: a broken link, on the subsite's list.)
+    let school_checks = app.store.link_checks(school).await.unwrap();
+    assert_eq!(
+        find(&school_checks, &target.url("/skole")).health,
+        Health::Broken
+    );
+    assert!(!school_checks.iter().any(|c| c.url == target.url("/ok")));
+    assert!(
+        !checks(&app)
+            .await
+            .iter()
+            .any(|c| c.url == target.url("/skole"))
+    );
     // Not again before the interval has passed.
     app.clock.advance(jiff::SignedDuration::from_mins(5));
     tokio::time::sleep(Duration::from_millis(1500)).await;
