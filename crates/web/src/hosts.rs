@@ -7,7 +7,8 @@
 //! subsite answers on its host; the main site on its base URL's host, on
 //! the loopback names (`localhost`, `127.0.0.1`, `[::1]`, any port) unless
 //! a subsite claims one, and for a request naming no host (HTTP/1.0). Any
-//! other host gets a plain 404: never another site's content.
+//! other host gets a plain 404: never another site's content (the health
+//! check answers on any host: load balancers ask a node by its address).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -36,6 +37,9 @@ struct Table {
     main_host: Option<String>,
     subsites: HashMap<String, Router>,
 }
+
+/// The health check's path.
+const HEALTH: &str = "/healthz";
 
 /// Answer to a host no site has.
 const UNKNOWN: &str = "Der er intet websted på denne adresse.\n";
@@ -121,6 +125,13 @@ async fn dispatch(State(hosts): State<Hosts>, request: Request) -> Response {
         Some(Ok(host)) => hosts.pick(Some(&host)),
         Some(Err(())) => None,
     };
+    // A load balancer asks a node's health by its address, whatever host
+    // that names: the node answers (it is the same for every site).
+    let router = router.or_else(|| {
+        (request.uri().path() == HEALTH)
+            .then(|| hosts.pick(None))
+            .flatten()
+    });
     match router {
         Some(router) => match router.oneshot(request).await {
             Ok(response) => response,

@@ -199,6 +199,10 @@ async fn the_host_picks_the_site_and_an_unknown_host_gets_nothing() {
         assert!(!page.body.contains("Vesterby"), "{host:?}");
         assert_eq!(page.header("cache-control"), Some("no-store"));
     }
+    // A load balancer asks a node's health by its address.
+    let health = app.get_on("10.0.0.5:8081", "/healthz").await;
+    assert_eq!(health.status, 200);
+    assert_eq!(app.get_on("10.0.0.5:8081", "/").await.status, 404);
     // X-Forwarded-Host is believed only from a trusted proxy.
     let forwarded = app
         .send_with_headers("GET", "/nyheder", &[("x-forwarded-host", SCHOOL)])
