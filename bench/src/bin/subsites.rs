@@ -1,0 +1,145 @@
+//! The data sets of the subsites benchmark (`bench/subsites.sh`): one
+//! installation with SITES sites (the main site and SITES − 1 subsites on
+//! the hosts `sted-N.bench.example`, N from 1), each with ARTICLES synthetic
+//! articles (`raadhus_synth`) and their contact persons. Subsites are made
+//! through the subsite use case (as `raadhus site add`), the articles with
+//! the store's bulk import of a bundle (as the demo content).
+//!
+//! ```text
+//! subsites SITES ARTICLES   make bench/data/sites-SITES-ARTICLES ready once and print its path
+//! subsites host N           print the host of subsite N
+//! ```
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use raadhus_domain::bundle::{Bundle, BundleContact, BundleNews};
+use raadhus_domain::{ContactInput, SiteId, SubsiteInput};
+use raadhus_usecases::{Actor, Clock, UseCases};
+
+const USAGE: &str = "usage: subsites SITES ARTICLES | subsites host N";
+
+/// Marks a data directory whose making completed.
+const READY: &str = ".ready";
+
+fn main() -> ExitCode {
+    raadhus_bench::main_with("subsites", run)
+}
+
+fn number(text: &str) -> Result<usize, String> {
+    text.replace('_', "")
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("not a positive number: {text:?}\n{USAGE}"))
+}
+
+fn host(n: usize) -> String {
+    format!("sted-{n}.bench.example")
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    match args {
+        [word, n] if word == "host" => {
+            println!("{}", host(number(n)?));
+            Ok(())
+        }
+        [sites, articles] => {
+            let (sites, articles) = (number(sites)?, number(articles)?);
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            let dir = runtime.block_on(prepare(sites, articles))?;
+            println!("{}", dir.display());
+            Ok(())
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+async fn prepare(sites: usize, articles: usize) -> Result<PathBuf, String> {
+    let dir = raadhus_bench::data_root().join(format!("sites-{sites}-{articles}"));
+    if dir.join(READY).exists() {
+        return Ok(dir);
+    }
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    eprintln!(
+        "making {sites} sites of {articles} articles in {}",
+        dir.display()
+    );
+    let store = raadhus::open_store(&raadhus_bench::config(raadhus_bench::layer(&dir)))
+        .await
+        .map_err(|e| e.to_string())?;
+    let usecases = UseCases::new(store.clone(), Clock::system());
+    let made = fill(&usecases, sites, articles).await;
+    store.close().await;
+    made?;
+    std::fs::write(dir.join(READY), b"").map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+async fn fill(usecases: &UseCases, sites: usize, articles: usize) -> Result<(), String> {
+    let store = usecases.store();
+    let main = store
+        .primary_site("Vesterfjord Kommune", usecases.now())
+        .await
+        .map_err(|e| e.to_string())?
+        .id;
+    let bundle = bundle(articles);
+    let mut all: Vec<SiteId> = vec![main];
+    for n in 1..sites {
+        let input = SubsiteInput::parse(
+            &format!("Institution {n}"),
+            &host(n),
+            Some(&format!("http://{}/", host(n))),
+            Some("Institutioner"),
+        )
+        .map_err(|e| e.to_string())?;
+        let subsite = usecases
+            .add_subsite(main, &Actor::cli(), input)
+            .await
+            .map_err(|e| e.to_string())?;
+        all.push(subsite.site.id);
+    }
+    for site in all {
+        store
+            .import_bundle(site, &bundle, usecases.now())
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// The synthetic data set's articles and contact persons as a bundle (its
+/// contact persons keyed by their ids in the set).
+fn bundle(articles: usize) -> Bundle {
+    let export = raadhus_synth::export(articles);
+    let Some(site) = export.sites.into_iter().next() else {
+        return Bundle::default();
+    };
+    Bundle {
+        contacts: site
+            .contacts
+            .into_iter()
+            .map(|c| BundleContact {
+                key: c.id.to_string(),
+                contact: ContactInput {
+                    name: c.name,
+                    job_title: c.job_title,
+                    email: c.email,
+                    phone: c.phone,
+                },
+            })
+            .collect(),
+        topics: Vec::new(),
+        websites: Vec::new(),
+        news: site
+            .news
+            .into_iter()
+            .map(|n| BundleNews {
+                contacts: n.content.contact_ids.iter().map(i64::to_string).collect(),
+                news: n.content,
+            })
+            .collect(),
+    }
+}
