@@ -36,6 +36,16 @@ pub fn main_with(
     }
 }
 
+/// A positive whole number from a bench program's arguments (`100_000`
+/// reads too); the error names the text and ends with the program's `usage`.
+pub fn positive(text: &str, usage: &str) -> Result<usize, String> {
+    text.replace('_', "")
+        .parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("not a positive number: {text:?}\n{usage}"))
+}
+
 /// `bench/data`, where prepared data sets are kept.
 pub fn data_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")

@@ -236,11 +236,7 @@ async fn synthetic(n: usize, reps: usize) -> Result<(), String> {
 }
 
 fn number(text: &str) -> Result<usize, String> {
-    text.replace('_', "")
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("not a positive number: {text:?}\n{USAGE}"))
+    raadhus_bench::positive(text, USAGE)
 }
 
 fn run(args: &[String]) -> Result<(), String> {

@@ -27,11 +27,7 @@ fn main() -> ExitCode {
 }
 
 fn number(text: &str) -> Result<usize, String> {
-    text.replace('_', "")
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| format!("not a positive number: {text:?}\n{USAGE}"))
+    raadhus_bench::positive(text, USAGE)
 }
 
 fn host(n: usize) -> String {
