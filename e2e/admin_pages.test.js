@@ -117,7 +117,8 @@ async function adminPages(page) {
   return [
     '/admin', '/admin/nyheder', '/admin/nyheder?status=scheduled', '/admin/nyheder/ny', article, `${article}/versioner`,
     '/admin/kontaktpersoner', '/admin/kontaktpersoner/ny', '/admin/emner', '/admin/hjemmesider', website,
-    `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`, '/admin/websteder', '/admin/log',
+    `${website}/slet`, '/admin/brugere', `/admin/brugere/${user.replace('bruger-', '')}/spaer`,
+    `/admin/brugere/${user.replace('bruger-', '')}/adgang`, '/admin/websteder', '/admin/log',
     '/admin/papirkurv', reset, '/admin/ny-adgangskode/brugt-eller-ukendt',
     '/admin/omdirigeringer', '/admin/omdirigeringer/ny?fra=/gammel-side', '/admin/tilbagemeldinger',
     '/admin/rapporter', '/admin/rapporter/ikke-fundet', '/admin/rapporter/soegninger',

@@ -169,7 +169,7 @@ async fn run(reps: usize) -> Result<(), String> {
 
     let user = UserInput::new(EDITOR.0, "Bench Redaktør", "editor").map_err(|e| e.to_string())?;
     usecases
-        .create_user(&by, &user, EDITOR.1)
+        .create_user(&by, &user, EDITOR.1, &[])
         .await
         .map_err(|e| e.to_string())?;
     let session = usecases

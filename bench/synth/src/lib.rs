@@ -269,6 +269,8 @@ pub fn export(n: usize) -> Export {
             disabled_at: None,
             created_at: start,
             updated_at: start,
+            main_site: true,
+            sites: Vec::new(),
         })
         .collect();
     let mut slugs = HashSet::with_capacity(n);

@@ -79,6 +79,22 @@ pub fn role_set(email: &str, role: &str) -> String {
     format!("role of {email} set to {role}")
 }
 
+/// Where a user may work: each place (`MAIN_SITE` or a subsite's host)
+/// with a role's stored name; none takes all access away.
+pub fn access_set(email: &str, places: &[(&str, &str)]) -> String {
+    let places: Vec<String> = places
+        .iter()
+        .map(|(place, role)| format!("{role} on {place}"))
+        .collect();
+    match places.is_empty() {
+        true => format!("access of {email} set to none"),
+        false => format!("access of {email} set to {}", places.join(", ")),
+    }
+}
+
+/// The place of [`access_set`] that is the main site.
+pub const MAIN_SITE: &str = "the main site";
+
 pub fn password_changed(email: &str, tokens_revoked: bool) -> String {
     let tokens = if tokens_revoked { TOKENS_REVOKED } else { "" };
     format!("password of {email} changed{tokens}")
@@ -289,6 +305,26 @@ fn tell_what(action: &str, entity: &str, what: &str) -> Option<Told> {
             let role = crate::Role::parse(role).ok()?.label().to_lowercase();
             Told::new("gav", email, format!(" rollen {role}"))
         }
+        ("user", "access") => {
+            let (email, places) = what.strip_prefix("access of ")?.split_once(" set to ")?;
+            if places == "none" {
+                return Some(Told::new("fjernede al adgang for", email, ""));
+            }
+            let places = places
+                .split(", ")
+                .map(|p| {
+                    let (role, place) = p.split_once(" on ")?;
+                    let role = crate::Role::parse(role).ok()?.label().to_lowercase();
+                    let place = if place == MAIN_SITE {
+                        "hovedwebstedet"
+                    } else {
+                        place
+                    };
+                    Some(format!("{role} på {place}"))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Told::new("gav", email, format!(" adgang som {}", places.join(", ")))
+        }
         ("user", "update") => {
             let rest = what.strip_prefix("password of ")?;
             let (email, after) = match rest.strip_suffix(TOKENS_REVOKED) {
@@ -455,6 +491,21 @@ mod tests {
                 "user",
                 role_set("a@b.dk", "admin"),
                 "gav »a@b.dk« rollen administrator",
+            ),
+            (
+                "access",
+                "user",
+                access_set(
+                    "a@b.dk",
+                    &[(MAIN_SITE, "editor"), ("skole.kommune.dk", "admin")],
+                ),
+                "gav »a@b.dk« adgang som redaktør på hovedwebstedet, administrator på skole.kommune.dk",
+            ),
+            (
+                "access",
+                "user",
+                access_set("a@b.dk", &[]),
+                "fjernede al adgang for »a@b.dk«",
             ),
             (
                 "update",

@@ -71,5 +71,5 @@ pub use settings::{FrontPage, SiteSettings};
 pub use site::{Host, Site, SiteId, Subsite, SubsiteInput};
 pub use slug::Slug;
 pub use urls::SiteUrls;
-pub use user::{ApiToken, AuditEntry, Role, TokenName, User, UserInput};
+pub use user::{Access, ApiToken, AuditEntry, Role, TokenName, User, UserInput};
 pub use validation::{FieldError, ValidationErrors};

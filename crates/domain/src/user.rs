@@ -1,6 +1,7 @@
 //! Editors and administrators.
 
 use crate::email::Email;
+use crate::site::SiteId;
 use crate::validation::{ValidationErrors, required_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,6 +79,52 @@ impl UserInput {
 
 text_serde!(Role, Role::parse, |r: &Role| r.as_str());
 
+/// Where a user may work, and as what: their role on the main site (none
+/// for someone who works on subsites only) and on each subsite they were
+/// given. Administrators of the main site administer every site.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Access {
+    pub main: Option<Role>,
+    pub subsites: Vec<(SiteId, Role)>,
+}
+
+impl Access {
+    /// A role on the main site alone.
+    pub fn main(role: Role) -> Self {
+        Self {
+            main: Some(role),
+            subsites: Vec::new(),
+        }
+    }
+
+    /// The same role on each of `sites`, none on the main site.
+    pub fn subsites(role: Role, sites: impl IntoIterator<Item = SiteId>) -> Self {
+        Self {
+            main: None,
+            subsites: sites.into_iter().map(|s| (s, role)).collect(),
+        }
+    }
+
+    /// The role on `site` (`main` says whether it is the main site), if any.
+    pub fn role_on(&self, site: SiteId, main: bool) -> Option<Role> {
+        if main {
+            self.main
+        } else if self.main == Some(Role::Admin) {
+            Some(Role::Admin)
+        } else {
+            self.subsites
+                .iter()
+                .find(|(s, _)| *s == site)
+                .map(|(_, role)| *role)
+        }
+    }
+
+    /// Whether the user may work anywhere at all.
+    pub fn is_empty(&self) -> bool {
+        self.main.is_none() && self.subsites.is_empty()
+    }
+}
+
 /// What an API token is for, as its creator names it: 1 to 100 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenName(String);
@@ -120,6 +167,28 @@ mod tests {
         let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["email", "name", "role"]);
         assert!(UserInput::new("a@b.dk", "Anne", "editor").is_ok());
+    }
+
+    #[test]
+    fn access_per_site() {
+        let (a, b) = (SiteId(2), SiteId(3));
+        let editor = Access::subsites(Role::Editor, [a]);
+        assert_eq!(editor.role_on(a, false), Some(Role::Editor));
+        assert_eq!(editor.role_on(b, false), None);
+        assert_eq!(editor.role_on(SiteId(1), true), None);
+        let main_editor = Access::main(Role::Editor);
+        assert_eq!(main_editor.role_on(SiteId(1), true), Some(Role::Editor));
+        assert_eq!(main_editor.role_on(a, false), None);
+        let main_admin = Access::main(Role::Admin);
+        assert_eq!(main_admin.role_on(b, false), Some(Role::Admin));
+        let mixed = Access {
+            main: Some(Role::Editor),
+            subsites: vec![(b, Role::Admin)],
+        };
+        assert_eq!(mixed.role_on(b, false), Some(Role::Admin));
+        assert_eq!(mixed.role_on(a, false), None);
+        assert!(Access::default().is_empty());
+        assert!(!editor.is_empty());
     }
 
     #[test]

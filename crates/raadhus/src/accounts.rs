@@ -5,7 +5,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use raadhus_domain::chain::Chain;
-use raadhus_domain::{User, UserInput, date};
+use raadhus_domain::{Host, Role, SiteId, User, UserInput, date};
 use raadhus_usecases::{Actor, Error, UseCases};
 
 use crate::cli::{TokenCommand, UserCommand};
@@ -45,30 +45,50 @@ pub async fn user(usecases: &UseCases, command: UserCommand) -> Result<(), Accou
             email,
             name,
             role,
+            sites,
             password_stdin,
         } => {
             let input = UserInput::new(&email, &name, &role)
                 .map_err(|e| AccountError::Invalid(e.to_string()))?;
+            let subsites = subsites(usecases, &sites).await?;
             let password = read_password(password_stdin)?;
-            let user = usecases.create_user(&by, &input, &password).await?;
+            let user = usecases
+                .create_user(&by, &input, &password, &subsites)
+                .await?;
+            let place = match sites.is_empty() {
+                true => "the main site".to_string(),
+                false => sites.join(", "),
+            };
             eprintln!(
-                "created {} ({}) as {}",
+                "created {} ({}) as {} on {place}",
                 user.email,
                 user.name,
                 user.role.as_str()
             );
         }
         UserCommand::List => {
+            let store = usecases.store();
+            let (mut access, hosts) = (store.all_access().await?, store.subsites().await?);
             let mut out = std::io::stdout().lock();
-            for u in usecases.store().users().await? {
+            for u in store.users().await? {
                 let state = if u.disabled { "disabled" } else { "active" };
+                let access = access.remove(&u.id).unwrap_or_default();
+                let subsites: Vec<String> = access
+                    .subsites
+                    .iter()
+                    .filter_map(|(site, role)| {
+                        let host = hosts.iter().find(|h| h.site.id == *site)?;
+                        Some(format!("{}={}", host.host, role.as_str()))
+                    })
+                    .collect();
                 writeln!(
                     out,
-                    "{}\t{}\t{}\t{}",
+                    "{}\t{}\t{}\t{}\t{}",
                     u.email,
-                    u.role.as_str(),
+                    access.main.map_or("-", Role::as_str),
                     state,
-                    u.name
+                    u.name,
+                    subsites.join(",")
                 )?;
             }
         }
@@ -102,6 +122,30 @@ pub async fn user(usecases: &UseCases, command: UserCommand) -> Result<(), Accou
         }
     }
     Ok(())
+}
+
+/// The subsites answering on `hosts` (`--site`), each named once.
+async fn subsites(usecases: &UseCases, hosts: &[String]) -> Result<Vec<SiteId>, AccountError> {
+    let known = usecases.store().subsites().await?;
+    let mut sites = Vec::new();
+    for text in hosts {
+        let host =
+            Host::parse(text).map_err(|e| AccountError::Invalid(format!("--site {text}: {e}")))?;
+        let site = known
+            .iter()
+            .find(|s| s.host == host)
+            .ok_or_else(|| {
+                AccountError::Invalid(format!(
+                    "no subsite answers on {host} (`raadhus site list` lists them)"
+                ))
+            })?
+            .site
+            .id;
+        if !sites.contains(&site) {
+            sites.push(site);
+        }
+    }
+    Ok(sites)
 }
 
 pub async fn token(usecases: &UseCases, command: TokenCommand) -> Result<(), AccountError> {

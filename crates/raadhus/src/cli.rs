@@ -115,6 +115,11 @@ pub enum UserCommand {
         /// admin (also manages users and API tokens) or editor.
         #[arg(long, value_parser = ["admin", "editor"])]
         role: String,
+        /// The role is on the subsite answering on HOST, not on the main
+        /// site (repeat for several subsites). Administrators of the main
+        /// site administer every site.
+        #[arg(long = "site", value_name = "HOST")]
+        sites: Vec<String>,
         /// Read the password from the first line of stdin instead of a prompt.
         #[arg(long)]
         password_stdin: bool,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use raadhus_domain::export::{
     self, Export, ExportAudit, ExportContact, ExportNews, ExportRevision, ExportSite, ExportToken,
-    ExportTopic, ExportUser, ExportWebsite,
+    ExportTopic, ExportUser, ExportUserSite, ExportWebsite,
 };
 use raadhus_domain::{Email, Role, Slug, WebUrl};
 
@@ -68,7 +68,7 @@ impl Store {
         let conn = &mut snapshot.conn();
         let users = all_rows!(
             conn,
-            "SELECT id, email, name, role, password_hash, disabled_at, created_at, updated_at
+            "SELECT id, email, name, role, main_site, password_hash, disabled_at, created_at, updated_at
              FROM users ORDER BY id",
             |r| {
                 Ok(ExportUser {
@@ -85,9 +85,31 @@ impl Store {
                     disabled_at: optional_time(r, "users", "disabled_at")?,
                     created_at: time(r, "users", "created_at")?,
                     updated_at: time(r, "users", "updated_at")?,
+                    main_site: r.col("main_site")?,
+                    sites: Vec::new(),
                 })
             }
         )?;
+        let user_sites = all_rows!(
+            conn,
+            "SELECT user_id, site_id, role FROM user_sites ORDER BY user_id, site_id",
+            |r| {
+                Ok((
+                    r.col::<i64>("user_id")?,
+                    ExportUserSite {
+                        site_id: r.col("site_id")?,
+                        role: Role::parse(r.col("role")?)
+                            .map_err(|e| corrupt("user_sites", "role", e))?,
+                    },
+                ))
+            }
+        )?;
+        let mut users = users;
+        for (user_id, place) in user_sites {
+            if let Some(user) = users.iter_mut().find(|u| u.id == user_id) {
+                user.sites.push(place);
+            }
+        }
         let api_tokens = if secrets {
             all_rows!(
                 conn,

@@ -7,8 +7,8 @@ use raadhus_domain::media::refs_in;
 use raadhus_domain::{ContactPerson, Email, Media, SiteId, WebUrl};
 
 use crate::{
-    Audit, Backend, Change, Conn, Result, Store, StoreError, codec, export_media, export_pages,
-    users,
+    Audit, Backend, Change, Conn, Result, Store, StoreError, access, codec, export_media,
+    export_pages, users,
 };
 
 impl Store {
@@ -46,6 +46,9 @@ impl Store {
         export_media::insert_files(conn, &data.media_files).await?;
         for site in &data.sites {
             insert_site(conn, site).await?;
+        }
+        for u in &data.users {
+            access::insert_subsites(&mut tx.conn(), u.id, &u.access().subsites).await?;
         }
         for site in data.sites.iter().filter(|s| s.topic_id.is_some()) {
             on_conn!(&mut tx.conn(), c => sqlx::query("UPDATE sites SET topic_id = $1 WHERE id = $2")
@@ -127,13 +130,14 @@ impl Store {
 async fn insert_users(conn: &mut Conn<'_>, data: &Export) -> Result<()> {
     for u in &data.users {
         on_conn!(conn, c => sqlx::query(
-            "INSERT INTO users (id, email, name, role, password_hash, disabled_at, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO users (id, email, name, role, main_site, password_hash, disabled_at, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(u.id)
         .bind(u.email.as_str())
         .bind(&u.name)
         .bind(u.role.as_str())
+        .bind(u.main_site)
         // Without a hash nobody can sign in as the user until one is set.
         .bind(u.password_hash.as_deref().unwrap_or(""))
         .bind(u.disabled_at.map(codec::timestamp))

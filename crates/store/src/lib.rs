@@ -6,6 +6,7 @@
 
 #[macro_use]
 mod db;
+mod access;
 mod best_bets;
 mod bundle;
 mod codec;

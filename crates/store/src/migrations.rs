@@ -86,6 +86,11 @@ pub(crate) const SQLITE: Migrations = &[
         "subsites",
         include_str!("../migrations/sqlite/0017_subsites.sql"),
     ),
+    (
+        18,
+        "user_sites",
+        include_str!("../migrations/sqlite/0018_user_sites.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -169,5 +174,10 @@ pub(crate) const POSTGRES: Migrations = &[
         17,
         "subsites",
         include_str!("../migrations/postgresql/0017_subsites.sql"),
+    ),
+    (
+        18,
+        "user_sites",
+        include_str!("../migrations/postgresql/0018_user_sites.sql"),
     ),
 ];

@@ -244,6 +244,15 @@ impl Store {
 
     /// The latest `limit` audit entries, newest first.
     pub async fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.audit_lines(None, limit).await
+    }
+
+    /// The latest `limit` audit entries about `site`, newest first.
+    pub async fn site_audit_log(&self, site: SiteId, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.audit_lines(Some(site), limit).await
+    }
+
+    async fn audit_lines(&self, site: Option<SiteId>, limit: u32) -> Result<Vec<AuditEntry>> {
         on_pool!(self, pool => sqlx::query(
             "SELECT a.at, u.name, a.action, a.entity, a.entity_id, a.summary,
                     CASE a.entity
@@ -258,9 +267,11 @@ impl Store {
                       ELSE FALSE
                     END AS present
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+             WHERE $2 IS NULL OR a.site_id = $2
              ORDER BY a.at DESC, a.id DESC LIMIT $1",
         )
         .bind(i64::from(limit))
+        .bind(site.map(|s| s.0))
         .fetch_all(pool)
         .await?
         .iter()
@@ -353,17 +364,6 @@ impl WriteTx {
     /// revoked (blocking revoked them; new ones are made if needed).
     pub async fn enable_user(&mut self, user_id: i64, now: Timestamp) -> Result<()> {
         on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET disabled_at = NULL, updated_at = $1 WHERE id = $2")
-            .bind(codec::timestamp(now))
-            .bind(user_id)
-            .execute(&mut *c)
-            .await.map(drop))?;
-        Ok(())
-    }
-
-    /// Gives a user another role.
-    pub async fn set_role(&mut self, user_id: i64, role: Role, now: Timestamp) -> Result<()> {
-        on_conn!(&mut self.conn(), c => sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-            .bind(role.as_str())
             .bind(codec::timestamp(now))
             .bind(user_id)
             .execute(&mut *c)

@@ -6,7 +6,7 @@ use raadhus_domain::secret::{
     hash_password, random_token, token_digest, verify_nothing, verify_password,
 };
 use raadhus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Rule};
-use raadhus_domain::{Role, TokenName, User, UserInput};
+use raadhus_domain::{Access, Role, SiteId, TokenName, User, UserInput};
 use raadhus_store::StoreError;
 
 use crate::{Actor, Error, Result, UseCases};
@@ -139,10 +139,17 @@ impl UseCases {
         Ok(())
     }
 
-    /// Creates a user with a password. An e-mail address in use (any case)
-    /// is [`Error::EmailTaken`]; a password breaking the rules an error on
-    /// `password`.
-    pub async fn create_user(&self, by: &Actor, input: &UserInput, password: &str) -> Result<User> {
+    /// Creates a user with a password, with their role on the main site, or
+    /// on each of `subsites` (and none on the main site) when some are
+    /// given. An e-mail address in use (any case) is [`Error::EmailTaken`];
+    /// a password breaking the rules an error on `password`.
+    pub async fn create_user(
+        &self,
+        by: &Actor,
+        input: &UserInput,
+        password: &str,
+        subsites: &[SiteId],
+    ) -> Result<User> {
         let hash = hash(password).await?;
         let now = self.now();
         let mut tx = self.store.write().await?;
@@ -153,6 +160,10 @@ impl UseCases {
         let summary = by.summary(audit::user_created(user.email.as_str()));
         tx.audit(&by.audit(None, "create", "user", user.id, &summary), now)
             .await?;
+        if !subsites.is_empty() {
+            let access = Access::subsites(input.role, subsites.iter().copied());
+            self.grant(&mut tx, by, &user, &access).await?;
+        }
         tx.commit().await?;
         Ok(user)
     }
@@ -214,19 +225,25 @@ impl UseCases {
         })
     }
 
-    /// Gives a user another role. Nobody changes their own role: an
-    /// administrator could otherwise leave the site with none.
+    /// Gives a user another role on the main site (and so access to it).
+    /// Nobody changes their own role: an administrator could otherwise
+    /// leave the site with none.
     pub async fn set_role(&self, by: &Actor, user_id: i64, role: Role) -> Result<User> {
         if by.user_id == Some(user_id) {
             return Err(Error::OwnAccount);
         }
         let user = self.store.user(user_id).await?.ok_or(Error::NotFound)?;
-        if user.role == role {
+        let access = self.store.access(user_id).await?;
+        if access.main == Some(role) {
             return Ok(user);
         }
         let now = self.now();
         let mut tx = self.store.write().await?;
-        tx.set_role(user.id, role, now).await?;
+        let access = Access {
+            main: Some(role),
+            ..access
+        };
+        tx.set_access(user.id, &access, now).await?;
         let summary = by.summary(audit::role_set(user.email.as_str(), role.as_str()));
         tx.audit(&by.audit(None, "role", "user", user.id, &summary), now)
             .await?;

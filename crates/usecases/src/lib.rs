@@ -14,6 +14,7 @@
 //! plain list of things with create, update and delete) or use cases of its
 //! own (for content with versions, like news).
 
+mod access;
 mod accounts;
 mod best_bets;
 mod catalog;

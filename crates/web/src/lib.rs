@@ -187,10 +187,16 @@ impl AppState {
         self.here.main
     }
 
-    /// Whether `user` may work on this site: anyone on the main site; on a
-    /// subsite, its administrators (those of the main site manage all).
-    fn may_work_here(&self, user: &raadhus_domain::User) -> bool {
-        self.is_main_site() || user.role == raadhus_domain::Role::Admin
+    /// `user` with their role on this site, if they may work here
+    /// (administrators of the main site administer every site).
+    async fn working_here(
+        &self,
+        user: raadhus_domain::User,
+    ) -> Result<Option<raadhus_domain::User>, raadhus_store::StoreError> {
+        let access = self.store().access(user.id).await?;
+        Ok(access
+            .role_on(self.site_id(), self.is_main_site())
+            .map(|role| raadhus_domain::User { role, ..user }))
     }
 
     fn store(&self) -> &Store {

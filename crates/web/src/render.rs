@@ -48,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     template!("admin/entity_form.html"),
     template!("admin/users.html"),
     template!("admin/sites.html"),
+    template!("admin/access.html"),
     template!("admin/redirects.html"),
     template!("admin/best_bets.html"),
     template!("admin/confirm.html"),

@@ -257,7 +257,34 @@ impl Export {
                 user_exists(format!("{at}.user_id"), a.user_id)?;
             }
         }
+        self.check_user_sites()?;
         files.all_used(&self.media_files)
+    }
+
+    /// Every role a user has on a subsite names a subsite of the file, once.
+    fn check_user_sites(&self) -> Result<(), ImportError> {
+        let subsites: HashSet<i64> = self
+            .sites
+            .iter()
+            .filter(|s| s.host.is_some())
+            .map(|s| s.id)
+            .collect();
+        for (i, u) in self.users.iter().enumerate() {
+            let mut seen = HashSet::new();
+            for (j, place) in u.sites.iter().enumerate() {
+                let at = format!("users[{i}].sites[{j}].site_id");
+                if !subsites.contains(&place.site_id) {
+                    return Err(error(
+                        at,
+                        format!("site {} is not a subsite in the file", place.site_id),
+                    ));
+                }
+                if !seen.insert(place.site_id) {
+                    return Err(error(at, format!("site {} appears twice", place.site_id)));
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -71,6 +71,45 @@ pub struct ExportUser {
     pub disabled_at: Option<Timestamp>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    /// Whether `role` is the user's role on the main site; a user without
+    /// one works only on the subsites of `sites`.
+    #[serde(default = "main_site_default", skip_serializing_if = "is_main_site")]
+    pub main_site: bool,
+    /// The user's role on subsites, by site id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<ExportUserSite>,
+}
+
+impl ExportUser {
+    /// Where the user may work, as the file says.
+    pub fn access(&self) -> crate::Access {
+        crate::Access {
+            main: self.main_site.then_some(self.role),
+            subsites: self
+                .sites
+                .iter()
+                .map(|s| (crate::SiteId(s.site_id), s.role))
+                .collect(),
+        }
+    }
+}
+
+/// Files written before roles per site give every user the main site.
+fn main_site_default() -> bool {
+    true
+}
+
+/// The main site, the usual case, goes unsaid.
+fn is_main_site(main_site: &bool) -> bool {
+    *main_site
+}
+
+/// A user's role on one subsite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportUserSite {
+    pub site_id: i64,
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -297,8 +336,23 @@ impl Export {
             .into_iter()
             .filter(|f| used.contains(f.sha256.as_str()))
             .collect();
+        let users = self
+            .users
+            .into_iter()
+            .map(|u| {
+                // Their role on the subsite becomes the role on the site.
+                let role = u.access().role_on(crate::SiteId(site.id), false);
+                ExportUser {
+                    main_site: role.is_some(),
+                    role: role.unwrap_or(u.role),
+                    sites: Vec::new(),
+                    ..u
+                }
+            })
+            .collect();
         Some(Self {
             media_files,
+            users,
             sites: vec![site],
             ..self
         })

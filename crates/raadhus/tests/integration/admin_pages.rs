@@ -13,7 +13,7 @@ const PASSWORD: &str = "en god lang adgangskode";
 async fn person(app: &TestApp, email: &str, name: &str, role: &str) -> User {
     let input = UserInput::new(email, name, role).expect("valid user");
     app.usecases()
-        .create_user(&Actor::cli(), &input, PASSWORD)
+        .create_user(&Actor::cli(), &input, PASSWORD, &[])
         .await
         .expect("user stored")
 }

@@ -210,7 +210,7 @@ async fn editor_with_token(db: &TestDb) -> String {
     let usecases = crate::support::usecases_at(&store, jiff::Timestamp::now());
     let cli = raadhus_usecases::Actor::cli();
     let user = usecases
-        .create_user(&cli, &input, PASSWORD)
+        .create_user(&cli, &input, PASSWORD, &[])
         .await
         .expect("user");
     let (_, token) = usecases

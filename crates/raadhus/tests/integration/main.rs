@@ -61,6 +61,7 @@ mod search_danish;
 mod search_facets;
 mod search_pages;
 mod search_suggest;
+mod site_roles;
 mod site_settings;
 mod subsites;
 mod transfer;

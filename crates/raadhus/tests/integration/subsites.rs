@@ -16,7 +16,7 @@ const POOL: &str = "hallen.example.dk";
 
 /// Makes a subsite through the use case and waits (bounded) until the
 /// node serves it.
-async fn subsite(app: &TestApp, host: &str, name: &str, topic: Option<&str>) -> SiteId {
+pub(crate) async fn subsite(app: &TestApp, host: &str, name: &str, topic: Option<&str>) -> SiteId {
     let input = SubsiteInput::parse(name, host, None, topic).expect("valid subsite");
     let made = app
         .usecases()
@@ -53,7 +53,7 @@ async fn news_on(app: &TestApp, site: SiteId, form: NewsForm<'_>) {
         .expect("news stored");
 }
 
-async fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
+pub(crate) async fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     run_for_output(&app.db, args).await
 }
 

@@ -421,7 +421,7 @@ impl TestApp {
         let input =
             raadhus_domain::UserInput::new(email, "Test Redaktør", role).expect("valid user");
         self.usecases()
-            .create_user(&Actor::cli(), &input, password)
+            .create_user(&Actor::cli(), &input, password, &[])
             .await
             .expect("user stored")
     }

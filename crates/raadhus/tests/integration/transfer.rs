@@ -30,16 +30,33 @@ pub async fn run(db: &TestDb, args: &[&str]) -> (bool, String) {
 
 /// [`run`], with what the command printed on stdout too.
 pub async fn run_for_output(db: &TestDb, args: &[&str]) -> (bool, String, String) {
+    run_with_stdin(db, args, "").await
+}
+
+/// [`run_for_output`], with `stdin` written to the command's input.
+pub async fn run_with_stdin(db: &TestDb, args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
     let mut command = raadhus();
     command
         .args(["--log", "warn", "--data"])
         .arg(db.dir.path())
         .env("RAADHUS_DATABASE_URL", db.database_url())
-        .args(args);
-    let out = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .expect("the command's thread")
-        .expect("raadhus runs");
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let input = stdin.to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = command.spawn()?;
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(input.as_bytes())?;
+        }
+        child.wait_with_output()
+    })
+    .await
+    .expect("the command's thread")
+    .expect("raadhus runs");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

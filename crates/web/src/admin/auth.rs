@@ -12,7 +12,8 @@ use raadhus_usecases::{Error, SESSION_HOURS};
 use serde::Deserialize;
 
 use super::session::{
-    AdminForm, CSRF_MESSAGE, FormFields, LOGIN_COOKIE, SESSION_COOKIE, SignedIn, cookie, set_cookie,
+    AdminForm, CSRF_MESSAGE, FormFields, LOGIN_COOKIE, NO_ACCESS, SESSION_COOKIE, SignedIn, cookie,
+    set_cookie,
 };
 use crate::client::ClientAddress;
 use crate::render::Meta;
@@ -166,6 +167,18 @@ pub async fn submit(
         .sign_in(&email, fields.get("password"), &client.to_string())
         .await;
     let session = match signed_in {
+        Ok(session) if state.working_here(session.user.clone()).await?.is_none() => {
+            // Right password, wrong site: no session is left open here.
+            end(&state, &token_digest(&session.token)).await?;
+            let page = LoginPage {
+                next: &next,
+                email: &email,
+                error: Some(NO_ACCESS),
+                notice: None,
+                kept,
+            };
+            return login_page(&state, StatusCode::FORBIDDEN, &page).await;
+        }
         Ok(session) => session,
         Err(e) => {
             let (status, message) = match e {
@@ -228,7 +241,7 @@ pub async fn submit(
 }
 
 pub async fn logout(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    end_session(&state, &form.who).await?;
+    end(&state, &form.who.session_digest).await?;
     Ok((
         [(
             header::SET_COOKIE,
@@ -239,6 +252,7 @@ pub async fn logout(State(state): State<AppState>, form: AdminForm) -> Result<Re
         .into_response())
 }
 
-async fn end_session(state: &AppState, who: &SignedIn) -> Result<(), WebError> {
-    Ok(state.usecases().sign_out(&who.session_digest).await?)
+/// Ends the session whose token has `digest`.
+async fn end(state: &AppState, digest: &str) -> Result<(), WebError> {
+    Ok(state.usecases().sign_out(digest).await?)
 }

@@ -58,10 +58,13 @@ pub async fn page(
     signed_in: SignedIn,
 ) -> Result<Html<String>, WebError> {
     signed_in.require_admin()?;
-    let lines: Vec<LogLine> = state
-        .store()
-        .audit_log(LINES)
-        .await?
+    // The main site's administrators see everything; a subsite's, its own.
+    let store = state.store();
+    let entries = match state.is_main_site() {
+        true => store.audit_log(LINES).await?,
+        false => store.site_audit_log(state.site_id(), LINES).await?,
+    };
+    let lines: Vec<LogLine> = entries
         .iter()
         .map(|e| LogLine {
             when: date::admin_datetime(e.at),

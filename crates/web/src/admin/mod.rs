@@ -1,6 +1,7 @@
 //! The editors' admin at `/admin`: Danish, server-rendered, works without
 //! JavaScript. Every page needs a signed-in user; every form a CSRF token.
 
+mod access;
 mod auth;
 mod best_bets;
 mod crud;
@@ -71,6 +72,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/brugere/{id}/aktiver", post(users::enable))
         .route("/admin/brugere/{id}/rolle", post(users::set_role))
+        .route(
+            "/admin/brugere/{id}/adgang",
+            get(access::form).post(access::save),
+        )
         .route("/admin/brugere/{id}/nulstil", post(users::reset_link))
         .route("/admin/api-noegler", post(users::create_token))
         .route(

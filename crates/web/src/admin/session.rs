@@ -67,6 +67,19 @@ impl SignedIn {
         }
     }
 
+    /// An administrator of the main site, there: the installation's users
+    /// and sites are managed on the main site only.
+    pub fn require_main_admin(&self, state: &AppState) -> Result<(), WebError> {
+        self.require_admin()?;
+        if state.is_main_site() {
+            Ok(())
+        } else {
+            Err(WebError::Forbidden(
+                "Brugere og websteder administreres på kommunens hovedwebsted.".into(),
+            ))
+        }
+    }
+
     pub fn require_admin(&self) -> Result<(), WebError> {
         if self.user.role.may_manage_users() {
             Ok(())
@@ -77,6 +90,9 @@ impl SignedIn {
         }
     }
 }
+
+/// Said to a signed-in user on a site they have no role on.
+pub const NO_ACCESS: &str = "Du har ikke adgang til at redigere dette websted.";
 
 pub const CSRF_MESSAGE: &str = "Formularen kunne ikke godkendes, fordi den er for gammel eller kom fra en anden side. Gå tilbage, genindlæs siden og prøv igen. Det, du har skrevet, er ikke gemt.";
 
@@ -100,9 +116,15 @@ impl SignedIn {
             return Ok(None);
         };
         let digest = token_digest(token);
-        let session = state.store().session(&digest, state.now()).await?;
-        Ok(session.map(|session| Self {
-            user: session.user,
+        let Some(session) = state.store().session(&digest, state.now()).await? else {
+            return Ok(None);
+        };
+        let user = state
+            .working_here(session.user)
+            .await?
+            .ok_or_else(|| WebError::Forbidden(NO_ACCESS.into()))?;
+        Ok(Some(Self {
+            user,
             csrf_token: session.csrf_token,
             session_digest: digest,
         }))
@@ -126,10 +148,6 @@ impl FromRequestParts<AppState> for SignedIn {
             "/admin".to_string()
         };
         match Self::of(parts, state).await {
-            Ok(Some(who)) if !state.may_work_here(&who.user) => Err(WebError::Forbidden(
-                "Du har ikke adgang til at redigere dette websted.".into(),
-            )
-            .into_response()),
             Ok(Some(who)) => Ok(who),
             Ok(None) => Err(SignInRequired { next }.into_response()),
             Err(e) => Err(e.into_response()),

@@ -29,18 +29,6 @@ struct SiteRow {
     topic: Option<String>,
 }
 
-/// Only administrators of the main site manage the subsites.
-fn manager(state: &AppState, who: &SignedIn) -> Result<(), WebError> {
-    who.require_admin()?;
-    if state.is_main_site() {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden(
-            "Websteder oprettes på kommunens hovedwebsted.".into(),
-        ))
-    }
-}
-
 async fn page(
     state: &AppState,
     who: &SignedIn,
@@ -49,7 +37,7 @@ async fn page(
     values: [String; 4],
     notice: Option<&str>,
 ) -> Result<Response, WebError> {
-    manager(state, who)?;
+    who.require_main_admin(state)?;
     let store = state.store();
     let topics = store.topics(state.site().id).await?;
     let sites: Vec<SiteRow> = store
@@ -106,7 +94,7 @@ pub async fn list(
 }
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    manager(&state, &form.who)?;
+    form.who.require_main_admin(&state)?;
     let f = &form.fields;
     let values = FIELDS.map(|name| f.get(name).to_string());
     let [name, host, topic, base_url] = &values;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
-use raadhus_domain::{Role, User, UserInput, ValidationErrors, date};
+use raadhus_domain::{Role, SiteId, User, UserInput, ValidationErrors, date};
 use raadhus_usecases::{Actor, Error};
 use serde::Serialize;
 
@@ -21,10 +21,20 @@ struct UserRow {
     id: i64,
     name: String,
     email: String,
-    role: &'static str,
+    /// Their role on the main site; none for those who work on subsites only.
+    role: Option<&'static str>,
     role_value: &'static str,
+    /// Their roles on subsites: "skolen.kommune.dk (Redaktør)".
+    subsites: Vec<String>,
     disabled: bool,
     is_me: bool,
+}
+
+/// A subsite to choose in a form.
+#[derive(Serialize)]
+pub(super) struct SiteChoice {
+    pub id: i64,
+    pub host: String,
 }
 
 #[derive(Serialize)]
@@ -41,7 +51,7 @@ struct TokenRow {
 #[derive(Default)]
 struct Extra {
     errors: ValidationErrors,
-    values: [String; 3],
+    values: [String; 4],
     new_token: Option<String>,
     notice: Option<String>,
     /// A password reset link just made: for whom, the link, until when.
@@ -54,19 +64,41 @@ async fn page(
     status: StatusCode,
     extra: Extra,
 ) -> Result<Response, WebError> {
-    who.require_admin()?;
+    who.require_main_admin(state)?;
     let store = state.store();
     let (users, tokens) = (store.users().await?, store.api_tokens().await?);
+    let (mut access, subsites) = (store.all_access().await?, store.subsites().await?);
+    let host = |site: SiteId| {
+        subsites
+            .iter()
+            .find(|s| s.site.id == site)
+            .map_or_else(String::new, |s| s.host.to_string())
+    };
     let users: Vec<UserRow> = users
         .into_iter()
-        .map(|u| UserRow {
-            id: u.id,
-            is_me: u.id == who.user.id,
-            name: u.name,
-            email: u.email.to_string(),
-            role: u.role.label(),
-            role_value: u.role.as_str(),
-            disabled: u.disabled,
+        .map(|u| {
+            let access = access.remove(&u.id).unwrap_or_default();
+            UserRow {
+                id: u.id,
+                is_me: u.id == who.user.id,
+                name: u.name,
+                email: u.email.to_string(),
+                role: access.main.map(Role::label),
+                role_value: u.role.as_str(),
+                subsites: access
+                    .subsites
+                    .iter()
+                    .map(|(site, role)| format!("{} ({})", host(*site), role.label()))
+                    .collect(),
+                disabled: u.disabled,
+            }
+        })
+        .collect();
+    let sites: Vec<SiteChoice> = subsites
+        .iter()
+        .map(|s| SiteChoice {
+            id: s.site.id.0,
+            host: s.host.to_string(),
         })
         .collect();
     let tokens: Vec<TokenRow> = tokens
@@ -91,11 +123,13 @@ async fn page(
     let ctx = context! {
         admin_section => SECTION,
         users => Serde(users),
+        sites => Serde(sites),
         tokens => Serde(tokens),
         errors => Serde(errors),
         email => &extra.values[0],
         name => &extra.values[1],
         role => &extra.values[2],
+        site => &extra.values[3],
         new_token => extra.new_token,
         notice => extra.notice,
         reset_link => extra.reset_link.map(|(name, url, expires)| context! { name, url, expires }),
@@ -106,9 +140,9 @@ async fn page(
     Ok((status, html).into_response())
 }
 
-/// The administrator who sent `form`; other users may not.
-fn administrator(form: &AdminForm) -> Result<Actor, WebError> {
-    form.who.require_admin()?;
+/// The administrator of the main site who sent `form`; nobody else may.
+pub(super) fn administrator(state: &AppState, form: &AdminForm) -> Result<Actor, WebError> {
+    form.who.require_main_admin(state)?;
     Ok(Actor::editor(form.who.user.id))
 }
 
@@ -121,6 +155,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
         }
         "aktiveret" => "Spærringen er ophævet: brugeren kan logge ind igen.",
         "rolle" => "Rollen er gemt.",
+        "adgang" => "Adgangen til webstederne er gemt.",
         "tilbagekaldt" => "Nøglen er tilbagekaldt.",
         _ => return None,
     })
@@ -142,13 +177,13 @@ pub async fn list(
 }
 
 /// Back to the list, saying what was done.
-fn done(what: &str) -> Response {
+pub(super) fn done(what: &str) -> Response {
     Redirect::to(&format!("{SECTION}?udfoert={what}")).into_response()
 }
 
 /// The user `id`, for an administrator's page about them.
-async fn target(state: &AppState, who: &SignedIn, id: i64) -> Result<User, WebError> {
-    who.require_admin()?;
+pub(super) async fn target(state: &AppState, who: &SignedIn, id: i64) -> Result<User, WebError> {
+    who.require_main_admin(state)?;
     state.store().user(id).await?.ok_or(WebError::NotFound)
 }
 
@@ -181,18 +216,30 @@ pub async fn confirm_disable(
 }
 
 pub async fn create(State(state): State<AppState>, form: AdminForm) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     let f = &form.fields;
     let values = [
         f.get("email").to_string(),
         f.get("name").to_string(),
         f.get("role").to_string(),
+        f.get("site").to_string(),
     ];
+    // The main site, or one subsite to begin with (more on the user's page).
+    let subsites: Vec<SiteId> = match f.get("site") {
+        "" => Vec::new(),
+        id => match id.parse() {
+            Ok(id) => vec![SiteId(id)],
+            Err(_) => {
+                let error = ValidationErrors::one("site", "Vælg et websted på listen.");
+                return refused(&state, &form.who, error, values).await;
+            }
+        },
+    };
     let created = match UserInput::new(f.get("email"), f.get("name"), f.get("role")) {
         Ok(input) => {
             state
                 .usecases()
-                .create_user(&by, &input, f.get("password"))
+                .create_user(&by, &input, f.get("password"), &subsites)
                 .await
         }
         Err(errors) => Err(Error::Invalid(errors)),
@@ -214,7 +261,7 @@ async fn refused(
     state: &AppState,
     who: &SignedIn,
     errors: ValidationErrors,
-    values: [String; 3],
+    values: [String; 4],
 ) -> Result<Response, WebError> {
     let extra = Extra {
         errors,
@@ -229,7 +276,7 @@ pub async fn disable(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     match state.usecases().disable_user(&by, id).await {
         Ok(_) => Ok(done("spaerret")),
         Err(Error::OwnAccount) => Err(WebError::Forbidden(
@@ -243,7 +290,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     let owner = form.fields.get("token_user").trim().parse::<i64>().ok();
     let name = form.fields.get("token_name");
     let created = match owner {
@@ -274,7 +321,7 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     state.usecases().revoke_token(&by, id).await?;
     Ok(done("tilbagekaldt"))
 }
@@ -284,7 +331,7 @@ pub async fn enable(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     state.usecases().enable_user(&by, id).await?;
     Ok(done("aktiveret"))
 }
@@ -294,7 +341,7 @@ pub async fn set_role(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     let role =
         Role::parse(form.fields.get("role")).map_err(|e| WebError::BadRequest(e.to_string()))?;
     match state.usecases().set_role(&by, id, role).await {
@@ -313,7 +360,7 @@ pub async fn reset_link(
     Path(id): Path<i64>,
     form: AdminForm,
 ) -> Result<Response, WebError> {
-    let by = administrator(&form)?;
+    let by = administrator(&state, &form)?;
     let user = target(&state, &form.who, id).await?;
     let (token, expires) = match state.usecases().create_reset_link(&by, id).await {
         Ok(made) => made,

@@ -148,12 +148,12 @@ async fn token_user(parts: &Parts, state: &AppState) -> Result<Option<User>, Api
         .ok_or_else(|| {
             ApiError::unauthorized("the token is unknown, revoked, or its user is disabled")
         })?;
-    if !state.may_work_here(&user) {
-        return Err(ApiError::new(
+    let user = state.working_here(user).await?.ok_or_else(|| {
+        ApiError::new(
             StatusCode::FORBIDDEN,
             "the token's user may not work on this site",
-        ));
-    }
+        )
+    })?;
     Ok(Some(user))
 }
 
