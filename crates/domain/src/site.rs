@@ -161,7 +161,7 @@ impl SubsiteInput {
         let name = errors.check("name", required_text(name, 200, "webstedets navn"));
         let host = errors.check("host", Host::parse(host));
         let base_url = match (base_url.map(str::trim).filter(|u| !u.is_empty()), &host) {
-            (Some(text), _) => errors.check("base_url", parse_base_url(text)),
+            (Some(text), host) => errors.check("base_url", parse_base_url(text, host.as_ref())),
             (None, Some(host)) => Url::parse(&format!("https://{host}/")).ok(),
             (None, None) => None,
         };
@@ -181,11 +181,12 @@ impl SubsiteInput {
     }
 }
 
-/// A site's public address: http or https, a host, a path ending in `/`,
-/// nothing else.
-fn parse_base_url(text: &str) -> Result<Url, &'static str> {
+/// A site's public address: http or https, a path ending in `/`, nothing
+/// else, on the site's own `host` (an address on another host would send
+/// canonical links and feeds where the site does not answer).
+fn parse_base_url(text: &str, host: Option<&Host>) -> Result<Url, String> {
     const WRONG: &str = "Adressen skal være en hel http- eller https-adresse uden andet end en sti, fx https://skolen.kommune.dk/.";
-    let url = Url::parse(text).map_err(|_| WRONG)?;
+    let url = Url::parse(text).map_err(|_| WRONG.to_string())?;
     let plain = matches!(url.scheme(), "http" | "https")
         && url.host_str().is_some()
         && url.username().is_empty()
@@ -193,7 +194,12 @@ fn parse_base_url(text: &str) -> Result<Url, &'static str> {
         && url.query().is_none()
         && url.fragment().is_none();
     if !plain {
-        return Err(WRONG);
+        return Err(WRONG.into());
+    }
+    if let Some(host) = host.filter(|h| url.host_str() != Some(h.as_str())) {
+        return Err(format!(
+            "Adressen skal have webstedets eget værtsnavn, {host}, fx https://{host}/."
+        ));
     }
     let mut url = url;
     if !url.path().ends_with('/') {
@@ -271,6 +277,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.base_url.as_str(), "http://skolen.localhost:8080/sti/");
+        let e = SubsiteInput::parse(
+            "Skolen",
+            "skolen.kommune.dk",
+            Some("https://www.skolen.dk/"),
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.for_field("base_url"),
+            Some(
+                "Adressen skal have webstedets eget værtsnavn, skolen.kommune.dk, fx https://skolen.kommune.dk/."
+            )
+        );
         let e = SubsiteInput::parse(" ", "x", Some("ftp://a/"), None).unwrap_err();
         let fields: Vec<_> = e.errors().iter().map(|e| e.field).collect();
         assert_eq!(fields, ["name", "host", "base_url"]);

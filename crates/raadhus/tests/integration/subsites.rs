@@ -136,6 +136,19 @@ async fn a_subsite_made_on_the_command_line_is_served_at_once_with_its_starter_p
             ],
             "https-adresse",
         ),
+        (
+            vec![
+                "site",
+                "add",
+                "--host",
+                "ny.example.dk",
+                "--name",
+                "X",
+                "--base-url",
+                "https://andet.example.dk/",
+            ],
+            "eget værtsnavn, ny.example.dk",
+        ),
     ] {
         let (ok, _, stderr) = cli(&app, &args).await;
         assert!(!ok, "{args:?}");
