@@ -42,7 +42,7 @@ impl WriteTx {
     /// Loads the one site of `data` into `site`, a subsite made in this
     /// transaction ([`WriteTx::create_subsite`]): every row with a new id,
     /// the files not stored yet, the users matched or made
-    /// ([`WriteTx::user_ids`]), the site's audit lines. The file's API
+    /// (by e-mail: `user_ids`), the site's audit lines. The file's API
     /// tokens and its audit lines of no site are not taken in.
     pub async fn import_site(
         &mut self,
