@@ -88,8 +88,24 @@ pub enum Command {
         site: Option<String>,
     },
     /// Load an export FILE into an empty database (SQLite or PostgreSQL). The
-    /// file is checked completely first; a bad file writes nothing.
-    Import { file: PathBuf },
+    /// file is checked completely first; a bad file writes nothing. With
+    /// --site, FILE holds one site (as `export --site` writes it), loaded
+    /// beside the installation's content as a new subsite on HOST.
+    Import {
+        file: PathBuf,
+        /// Load the file's one site as a new subsite answering on HOST, into
+        /// a database that may have content: every row gets a new id, users
+        /// are matched by e-mail (or created), API tokens are left out.
+        #[arg(long, value_name = "HOST")]
+        site: Option<String>,
+        /// With --site: the topic of the main site's directory to list it
+        /// under (created if the directory has none of that name).
+        #[arg(long, requires = "site")]
+        topic: Option<String>,
+        /// With --site: its public address [default: https://HOST/].
+        #[arg(long, value_name = "URL", requires = "site")]
+        base_url: Option<String>,
+    },
     /// Manage redirects from addresses of the site (an old site's, say).
     #[command(subcommand)]
     Redirects(RedirectsCommand),

@@ -74,8 +74,24 @@ fn main() -> ExitCode {
                 })
                 .await
             }
-            Command::Import { file } => {
-                with_store(&config, async |s| raadhus::transfer::import(s, &file).await).await
+            Command::Import {
+                file, site: None, ..
+            } => with_store(&config, async |s| raadhus::transfer::import(s, &file).await).await,
+            Command::Import {
+                file,
+                site: Some(host),
+                topic,
+                base_url,
+            } => {
+                with_store(&config, async |s| {
+                    let new = raadhus::transfer::NewSite {
+                        host: &host,
+                        topic: topic.as_deref(),
+                        base_url: base_url.as_deref(),
+                    };
+                    raadhus::transfer::import_site(&usecases(s), &file, new).await
+                })
+                .await
             }
             Command::Redirects(command) => {
                 with_store(&config, async |s| {

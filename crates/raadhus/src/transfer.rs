@@ -3,8 +3,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use raadhus_domain::SubsiteInput;
 use raadhus_domain::export::Export;
-use raadhus_store::Store;
+use raadhus_store::{Store, StoreError};
+use raadhus_usecases::{Actor, Error as UseCaseError, UseCases};
 
 /// Why a transfer failed, in one line for the operator.
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +33,9 @@ pub enum TransferError {
     #[error("no subsite answers on {0} (see `raadhus site list`); nothing was written")]
     NoSuchSite(String),
     #[error(transparent)]
-    Store(#[from] raadhus_store::StoreError),
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    UseCase(UseCaseError),
 }
 
 fn refuse_existing(path: &Path) -> Result<(), TransferError> {
@@ -149,26 +153,97 @@ pub async fn export(
     Ok(())
 }
 
-/// Checks the export file at `path` and loads it into the (empty) database.
-pub async fn import(store: &Store, path: &Path) -> Result<(), TransferError> {
+/// The error of a file at `path` that cannot be imported.
+fn invalid(path: &Path, message: String) -> TransferError {
+    TransferError::Invalid {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// Reads and checks the export file at `path`.
+fn read_file(path: &Path) -> Result<Export, TransferError> {
     let text = std::fs::read_to_string(path).map_err(|source| TransferError::Read {
         path: path.display().to_string(),
         source,
     })?;
-    let invalid = |message: String| TransferError::Invalid {
-        path: path.display().to_string(),
-        message,
-    };
-    let data = Export::read(&text).map_err(|e| invalid(e.to_string()))?;
-    store.import(&data).await.map_err(|e| match e {
-        raadhus_store::StoreError::Import(message) => invalid(message),
+    Export::read(&text).map_err(|e| invalid(path, e.to_string()))
+}
+
+/// The error of a store that refused an import of the file at `path`.
+fn refused(path: &Path, e: StoreError) -> TransferError {
+    match e {
+        StoreError::Import(message) => invalid(path, message),
         other => TransferError::Store(other),
-    })?;
+    }
+}
+
+const NO_PASSWORDS: &str = "the file held no password hashes: give each user a password with \
+                            `raadhus user passwd --email EMAIL`";
+
+/// Checks the export file at `path` and loads it into the (empty) database.
+pub async fn import(store: &Store, path: &Path) -> Result<(), TransferError> {
+    let data = read_file(path)?;
+    store.import(&data).await.map_err(|e| refused(path, e))?;
     eprintln!("imported {}", data.counts());
     if !data.secrets && !data.users.is_empty() {
+        eprintln!("{NO_PASSWORDS}");
+    }
+    Ok(())
+}
+
+/// The subsite an `import --site` makes, as given on the command line.
+pub struct NewSite<'a> {
+    pub host: &'a str,
+    pub topic: Option<&'a str>,
+    pub base_url: Option<&'a str>,
+}
+
+/// Checks the export file of one site at `path` and loads its site beside
+/// the installation's content as the new subsite `new` (named as in the
+/// file), every row with a new id.
+pub async fn import_site(
+    usecases: &UseCases,
+    path: &Path,
+    new: NewSite<'_>,
+) -> Result<(), TransferError> {
+    let data = read_file(path)?;
+    let site = data
+        .single_site()
+        .map_err(|e| invalid(path, e.to_string()))?;
+    let input = SubsiteInput::parse(&site.name, new.host, new.base_url, new.topic)
+        .map_err(|e| invalid(path, e.to_string()))?;
+    let main = usecases
+        .store()
+        .primary_site(crate::DEFAULT_SITE_NAME, usecases.now())
+        .await?;
+    let (subsite, users) = usecases
+        .import_subsite(main.id, &Actor::cli(), input, &data)
+        .await
+        .map_err(|e| match e {
+            UseCaseError::Invalid(errors) => invalid(path, errors.to_string()),
+            UseCaseError::Store(e) => refused(path, e),
+            other => TransferError::UseCase(other),
+        })?;
+    eprintln!(
+        "imported {} as {} ({}) at {}",
+        data.counts(),
+        subsite.site.name,
+        subsite.host,
+        subsite.base_url
+    );
+    eprintln!(
+        "users: {} already here by their e-mail address (left as they were), {} created",
+        users.matched, users.created
+    );
+    if !data.api_tokens.is_empty() {
         eprintln!(
-            "the file held no password hashes: give each user a password with `raadhus user passwd --email EMAIL`"
+            "the file's {} API tokens were not imported: make new ones with `raadhus token create`",
+            data.api_tokens.len()
         );
+    }
+    if !data.secrets && users.created > 0 {
+        eprintln!("{NO_PASSWORDS}");
     }
     Ok(())
 }

@@ -71,11 +71,13 @@ pub(crate) async fn read_media(conn: &mut Conn<'_>) -> Result<Vec<(i64, ExportMe
         .collect())
 }
 
-/// Stores the files of an export.
+/// Stores the files of an export that are not stored yet (files are
+/// shared by their SHA-256).
 pub(crate) async fn insert_files(conn: &mut Conn<'_>, files: &[ExportFile]) -> Result<()> {
     for f in files {
         on_conn!(conn, c => sqlx::query(
-            "INSERT INTO media_files (sha256, size, bytes, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO media_files (sha256, size, bytes, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(&f.sha256)
         .bind(i64::try_from(f.bytes.len()).unwrap_or(i64::MAX))

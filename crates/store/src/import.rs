@@ -1,13 +1,13 @@
 //! Loading an [`Export`] into an empty database of either backend: every
 //! row keeps its id and its times.
 
-use raadhus_domain::export::{Export, ExportMedia, ExportNews, ExportSite};
+use raadhus_domain::export::{Export, ExportAudit, ExportMedia, ExportNews, ExportSite};
 use raadhus_domain::markup::{self, Shown};
 use raadhus_domain::media::refs_in;
 use raadhus_domain::{ContactPerson, Email, Media, SiteId, WebUrl};
 
 use crate::{
-    Audit, Backend, Change, Conn, Result, Store, StoreError, access, codec, export_media,
+    Audit, Backend, Change, Conn, Result, Store, StoreError, WriteTx, access, codec, export_media,
     export_pages, users,
 };
 
@@ -59,30 +59,12 @@ impl Store {
                 .map(drop))?;
         }
         for site in &data.sites {
-            if let Some(settings) = &site.settings {
-                let id = SiteId(site.id);
-                tx.save_site_settings(id, &settings.identity, settings.updated_at)
-                    .await?;
-                tx.save_front_page(id, &settings.front_page, settings.updated_at)
-                    .await?;
-            }
+            insert_settings(&mut tx, site).await?;
         }
         let conn = &mut tx.conn();
-        let site_less = data.audit_log.iter().map(|a| (None, a));
-        let per_site = data
-            .sites
-            .iter()
-            .flat_map(|s| s.audit_log.iter().map(move |a| (Some(s.id), a)));
-        for (site, a) in site_less.chain(per_site) {
-            let line = Audit {
-                site: site.map(SiteId),
-                user_id: a.user_id,
-                action: &a.action,
-                entity: &a.entity,
-                entity_id: a.entity_id,
-                summary: &a.summary,
-            };
-            users::insert_audit(conn, Some(a.id), &line, a.at).await?;
+        insert_audit_lines(conn, None, &data.audit_log).await?;
+        for site in &data.sites {
+            insert_audit_lines(conn, Some(site.id), &site.audit_log).await?;
         }
         if let Some(at) = data.scheduler_last_run {
             on_conn!(conn, c => sqlx::query("INSERT INTO scheduler_state (id, last_run) VALUES (1, $1)")
@@ -92,39 +74,77 @@ impl Store {
                 .map(drop))?;
         }
         if self.backend() == Backend::Postgres {
-            // Rows came with their ids: move each identity past the largest.
-            for table in [
-                "users",
-                "api_tokens",
-                "sites",
-                "contacts",
-                "topics",
-                "websites",
-                "news",
-                "news_revisions",
-                "pages",
-                "page_revisions",
-                "media",
-                "media_revisions",
-                "audit_log",
-                "login_failures",
-                "redirects",
-            ] {
-                let sql = format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
-                                   COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                );
-                on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut *c)
-                    .await
-                    .map(drop))?;
-            }
+            move_sequences(conn).await?;
         }
         for site in &data.sites {
             tx.changed(SiteId(site.id), Change::Site);
         }
         tx.commit().await
     }
+}
+
+/// Stores the identity and front page of `site`, if the file has them.
+pub(crate) async fn insert_settings(tx: &mut WriteTx, site: &ExportSite) -> Result<()> {
+    if let Some(settings) = &site.settings {
+        let id = SiteId(site.id);
+        tx.save_site_settings(id, &settings.identity, settings.updated_at)
+            .await?;
+        tx.save_front_page(id, &settings.front_page, settings.updated_at)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stores audit lines with their ids, of site `site` (none: of no site).
+pub(crate) async fn insert_audit_lines(
+    conn: &mut Conn<'_>,
+    site: Option<i64>,
+    lines: &[ExportAudit],
+) -> Result<()> {
+    for a in lines {
+        let line = Audit {
+            site: site.map(SiteId),
+            user_id: a.user_id,
+            action: &a.action,
+            entity: &a.entity,
+            entity_id: a.entity_id,
+            summary: &a.summary,
+        };
+        users::insert_audit(conn, Some(a.id), &line, a.at).await?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, after rows came with their ids: moves each identity past
+/// the largest.
+pub(crate) async fn move_sequences(conn: &mut Conn<'_>) -> Result<()> {
+    for table in [
+        "users",
+        "api_tokens",
+        "sites",
+        "contacts",
+        "topics",
+        "websites",
+        "news",
+        "news_revisions",
+        "pages",
+        "page_revisions",
+        "media",
+        "media_revisions",
+        "audit_log",
+        "login_failures",
+        "redirects",
+    ] {
+        let sql = format!(
+            "SELECT setval(pg_get_serial_sequence('{table}', 'id'),
+                           COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        );
+        on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(&mut *c)
+            .await
+            .map(drop))?;
+    }
+    Ok(())
 }
 
 async fn insert_users(conn: &mut Conn<'_>, data: &Export) -> Result<()> {
@@ -179,6 +199,13 @@ async fn insert_site(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
         .execute(&mut *c)
         .await
         .map(drop))?;
+    insert_content(conn, site).await
+}
+
+/// Stores what site `site` holds (the site itself is stored): contact
+/// persons, the directory, the media library, articles, pages, old
+/// addresses and redirects, with their ids.
+pub(crate) async fn insert_content(conn: &mut Conn<'_>, site: &ExportSite) -> Result<()> {
     for x in &site.contacts {
         on_conn!(conn, c => sqlx::query(
             "INSERT INTO contacts (id, site_id, name, job_title, email, phone, created_at, updated_at)

@@ -1,11 +1,13 @@
 //! Subsites: an institution's website on the same installation, created
 //! with a small page tree of its own ("Om os", "Kontakt") that its front
-//! page links to, in one transaction with its audit line.
+//! page links to, or loaded from an export file of one site, in one
+//! transaction with its audit line.
 
+use raadhus_domain::export::Export;
 use raadhus_domain::{
     FrontPage, PageDraft, PageForm, Placement, SiteId, Subsite, SubsiteInput, TopicInput,
 };
-use raadhus_store::{StoreError, WriteTx};
+use raadhus_store::{ImportedUsers, StoreError, WriteTx};
 
 use crate::{Actor, Error, Result, UseCases};
 
@@ -43,17 +45,7 @@ impl UseCases {
     ) -> Result<Subsite> {
         let now = self.now();
         let mut tx = self.store.write().await?;
-        let topic_id = match &input.topic {
-            Some(name) => Some(topic_named(&mut tx, main, name, now).await?),
-            None => None,
-        };
-        let subsite = tx
-            .create_subsite(main, &input, topic_id, now)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(message) => Error::field("host", message),
-                other => other.into(),
-            })?;
+        let subsite = create(&mut tx, main, by, &input, now).await?;
         let site = subsite.site.id;
         let mut shortcuts = Vec::with_capacity(STARTER_PAGES.len());
         for (title, slug, lead, body) in STARTER_PAGES {
@@ -89,15 +81,58 @@ impl UseCases {
             shortcuts,
         };
         tx.save_front_page(site, &front, now).await?;
-        let summary = by.summary(&subsite.site.name);
-        tx.audit(
-            &by.audit(Some(main), "create", "site", site.0, &summary),
-            now,
-        )
-        .await?;
         tx.commit().await?;
         Ok(subsite)
     }
+
+    /// Loads the site of `data` (a file of one site, checked: see
+    /// [`Export::single_site`]) as a new subsite `input`, named and listed
+    /// like one [`UseCases::add_subsite`] makes, every row with a new id
+    /// (see [`WriteTx::import_site`]). All or nothing.
+    pub async fn import_subsite(
+        &self,
+        main: SiteId,
+        by: &Actor,
+        input: SubsiteInput,
+        data: &Export,
+    ) -> Result<(Subsite, ImportedUsers)> {
+        let now = self.now();
+        let mut tx = self.store.write().await?;
+        let subsite = create(&mut tx, main, by, &input, now).await?;
+        let users = tx.import_site(subsite.site.id, data, now).await?;
+        tx.commit().await?;
+        Ok((subsite, users))
+    }
+}
+
+/// Stores the subsite `input`, listed in the directory of the main site
+/// `main` under its topic, with its audit line. A host another site has is
+/// refused.
+async fn create(
+    tx: &mut WriteTx,
+    main: SiteId,
+    by: &Actor,
+    input: &SubsiteInput,
+    now: jiff::Timestamp,
+) -> Result<Subsite> {
+    let topic_id = match &input.topic {
+        Some(name) => Some(topic_named(tx, main, name, now).await?),
+        None => None,
+    };
+    let subsite = tx
+        .create_subsite(main, input, topic_id, now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(message) => Error::field("host", message),
+            other => other.into(),
+        })?;
+    let summary = by.summary(&subsite.site.name);
+    tx.audit(
+        &by.audit(Some(main), "create", "site", subsite.site.id.0, &summary),
+        now,
+    )
+    .await?;
+    Ok(subsite)
 }
 
 /// The id of the main site's topic named `name` (letter case aside),

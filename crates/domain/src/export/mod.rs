@@ -1,7 +1,9 @@
 //! The export file: the whole content of a Raadhus installation as one JSON
 //! document (`raadhus export`), loadable into an empty database of either
 //! backend (`raadhus import`). Every row keeps its id and its times, so the
-//! imported site serves the same pages byte for byte.
+//! imported site serves the same pages byte for byte. A file of one site
+//! can also join an installation that has content, as a new subsite, with
+//! new ids (`raadhus import --site`, see [`ExportSite::rebased`]).
 //!
 //! The format is described in `docs/export-format.md`. Reading a file checks
 //! it completely before anything is written: each value with the same rules
@@ -12,10 +14,12 @@ mod check;
 mod media;
 mod news;
 mod pages;
+mod rebase;
 mod redirects;
 
 pub use media::{ExportFile, ExportMedia, ExportMediaRevision};
 pub use pages::{ExportOldPath, ExportPage, ExportPageRevision, ExportSettings, page_paths};
+pub use rebase::{IdOffsets, Rebase};
 pub use redirects::ExportRedirect;
 
 use jiff::Timestamp;

@@ -230,6 +230,30 @@ pub fn contact_refs(markdown: &str) -> Vec<i64> {
     ids
 }
 
+/// Where `markdown` places a contact person (`::: kontakt ID`, as
+/// [`contact_refs`] reads them), in order: the byte range of the id's
+/// digits, and the id.
+pub fn contact_spans(markdown: &str) -> Vec<(std::ops::Range<usize>, i64)> {
+    let mut spans = Vec::new();
+    if !markdown.contains(MARKER) {
+        return spans;
+    }
+    scan(markdown, |_, start, found| {
+        if let Some(Found {
+            text,
+            line: Line::Contact(Some(id)),
+            ..
+        }) = found
+        {
+            // The id is the line's last word, all digits.
+            let end = start + text.trim_end().len();
+            let digits = text.trim_end().bytes().rev().take_while(u8::is_ascii_digit);
+            spans.push((end - digits.count()..end, id));
+        }
+    });
+    spans
+}
+
 /// What every block line holds: a body without it has no blocks (a cheap
 /// test before [`contact_refs`], also for a database's `LIKE`).
 pub const MARKER: &str = ":::";

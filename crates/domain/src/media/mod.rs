@@ -364,19 +364,50 @@ impl Media {
 /// of first appearance, each once. Linear in the body's length.
 pub fn refs_in(markdown: &str) -> Vec<i64> {
     let mut ids = Vec::new();
-    let mut rest = markdown;
-    while let Some(at) = rest.find("media:") {
-        rest = &rest[at + "media:".len()..];
-        let digits: &str = &rest[..rest
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(rest.len())];
-        if let Ok(id) = digits.parse::<i64>()
-            && !ids.contains(&id)
-        {
+    for (_, id) in ids_after(markdown, REF) {
+        if !ids.contains(&id) {
             ids.push(id);
         }
     }
     ids
+}
+
+/// How a body names a file of the library: `media:ID`.
+const REF: &str = "media:";
+/// Where the library's files are served: `/medier/ID/…`.
+const SERVED: &str = "/medier/";
+
+/// Each number written right after `prefix` in `text`: where its digits
+/// are, and the number.
+fn ids_after<'a>(
+    text: &'a str,
+    prefix: &'a str,
+) -> impl Iterator<Item = (std::ops::Range<usize>, i64)> + 'a {
+    text.match_indices(prefix).filter_map(move |(at, _)| {
+        let start = at + prefix.len();
+        let rest = &text[start..];
+        let end = start
+            + rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+        text[start..end].parse().ok().map(|id| (start..end, id))
+    })
+}
+
+/// Where `markdown` names a file of the library by its id, in order: each
+/// `media:ID` (as [`refs_in`] reads them), and each address of this site
+/// that serves one (`/medier/ID/…`, not after a host name: an address on
+/// another host names another site's file). The byte range of the id's
+/// digits, and the id.
+pub fn id_spans(markdown: &str) -> Vec<(std::ops::Range<usize>, i64)> {
+    let served = ids_after(markdown, SERVED).filter(|(digits, _)| {
+        let before = markdown[..digits.start - SERVED.len()].chars().next_back();
+        markdown[digits.end..].starts_with('/')
+            && !before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    });
+    let mut spans: Vec<_> = ids_after(markdown, REF).chain(served).collect();
+    spans.sort_by_key(|(digits, _)| digits.start);
+    spans
 }
 
 /// The id of a `media:ID` link destination.

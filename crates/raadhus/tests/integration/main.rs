@@ -37,6 +37,7 @@ mod feedback;
 mod hardening;
 mod hostile;
 mod import_rules;
+mod import_site;
 mod link_check;
 mod link_warnings;
 mod media_api;

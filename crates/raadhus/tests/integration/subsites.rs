@@ -28,7 +28,7 @@ pub(crate) async fn subsite(app: &TestApp, host: &str, name: &str, topic: Option
 }
 
 /// Waits (bounded) until `host` answers.
-async fn served(app: &TestApp, host: &str) -> Page {
+pub async fn served(app: &TestApp, host: &str) -> Page {
     for _ in 0..250 {
         let page = app.get_on(host, "/").await;
         if page.status == StatusCode::OK {
