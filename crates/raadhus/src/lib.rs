@@ -19,6 +19,7 @@ pub mod transfer;
 use std::future::Future;
 use std::net::SocketAddr;
 
+use raadhus_domain::settings::Statement;
 use raadhus_store::{Commit, Store};
 use tokio::net::TcpListener;
 
@@ -202,8 +203,10 @@ impl Application {
             site,
             main: true,
             base_url,
-            was_url: config.was_url.clone(),
-            was_reviewed: config.was_reviewed,
+            statement: config.was_url.as_ref().map(|url| Statement {
+                url: url.to_string(),
+                reviewed: config.was_reviewed,
+            }),
             cache: raadhus_web::RenderCache::new(config.cache_max_bytes),
             counter,
         };

@@ -125,8 +125,8 @@ impl Tenants {
                 site: subsite.site.clone(),
                 main: false,
                 base_url: subsite.base_url.clone(),
-                was_url: None,
-                was_reviewed: None,
+                // A subsite's statement is its own (in its settings).
+                statement: None,
                 cache: cache.clone(),
                 counter: counter.clone(),
             });

@@ -91,6 +91,11 @@ pub(crate) const SQLITE: Migrations = &[
         "user_sites",
         include_str!("../migrations/sqlite/0018_user_sites.sql"),
     ),
+    (
+        19,
+        "site_statement",
+        include_str!("../migrations/sqlite/0019_site_statement.sql"),
+    ),
 ];
 
 /// Migrations for PostgreSQL, embedded in the binary; same versions as SQLite.
@@ -179,5 +184,10 @@ pub(crate) const POSTGRES: Migrations = &[
         18,
         "user_sites",
         include_str!("../migrations/postgresql/0018_user_sites.sql"),
+    ),
+    (
+        19,
+        "site_statement",
+        include_str!("../migrations/postgresql/0019_site_statement.sql"),
     ),
 ];

@@ -1,10 +1,11 @@
 //! The municipality's identity ([`SiteSettings`]: its name is `sites.name`,
-//! the rest `site_settings`) and the front page's composition
+//! the rest `site_settings`, the accessibility statement among them) and
+//! the front page's composition
 //! ([`FrontPage`]). Saving either tells every node that the whole site
 //! looks different ([`Change::Site`]).
 
 use jiff::Timestamp;
-use raadhus_domain::settings::{BrandColor, Cvr, Ean, SocialLink};
+use raadhus_domain::settings::{BrandColor, Cvr, Ean, SocialLink, Statement};
 use raadhus_domain::{FrontPage, SiteId, SiteSettings};
 
 use crate::{Change, Conn, DbRow, Result, Store, StoreError, WriteTx, codec};
@@ -58,8 +59,9 @@ impl WriteTx {
         on_conn!(conn, c => sqlx::query(
             "UPDATE site_settings SET logo_id = $1, brand_color = $2, address = $3, phone = $4,
                     email = $5, cvr = $6, ean = $7, opening_hours = $8, privacy_page_id = $9,
-                    social_links = $10, menu_news = $11, menu_directory = $12, updated_at = $13
-             WHERE site_id = $14",
+                    social_links = $10, menu_news = $11, menu_directory = $12,
+                    statement_url = $13, statement_reviewed = $14, updated_at = $15
+             WHERE site_id = $16",
         )
         .bind(settings.logo_id)
         .bind(settings.brand_color.as_ref().map(BrandColor::as_str))
@@ -73,6 +75,8 @@ impl WriteTx {
         .bind(&links)
         .bind(settings.menu_news)
         .bind(settings.menu_directory)
+        .bind(settings.statement.as_ref().map(|s| s.url.as_str()))
+        .bind(settings.statement.as_ref().and_then(|s| s.reviewed).map(codec::date))
         .bind(codec::timestamp(now))
         .bind(site.0)
         .execute(&mut *c)
@@ -140,7 +144,7 @@ pub(crate) async fn read(conn: &mut Conn<'_>, site: SiteId) -> Result<(SiteSetti
     let row = on_conn!(conn, c => sqlx::query(
         "SELECT s.name, t.logo_id, t.brand_color, t.address, t.phone, t.email, t.cvr, t.ean,
                 t.opening_hours, t.privacy_page_id, t.social_links, t.menu_news, t.menu_directory,
-                t.lead_news_id, t.shortcuts
+                t.statement_url, t.statement_reviewed, t.lead_news_id, t.shortcuts
          FROM sites s LEFT JOIN site_settings t ON t.site_id = s.id WHERE s.id = $1",
     )
     .bind(site.0)
@@ -175,6 +179,15 @@ fn from_row(r: &impl DbRow) -> Result<(SiteSettings, FrontPage)> {
         Some(list) => codec::read_id_list(TABLE, "shortcuts", &list)?,
         None => Vec::new(),
     };
+    let statement = match text("statement_url")? {
+        Some(url) => Some(Statement {
+            url,
+            reviewed: text("statement_reviewed")?
+                .map(|d| codec::read_date(TABLE, "statement_reviewed", &d))
+                .transpose()?,
+        }),
+        None => None,
+    };
     let settings = SiteSettings {
         name: r.col("name")?,
         logo_id: r.col("logo_id")?,
@@ -190,6 +203,7 @@ fn from_row(r: &impl DbRow) -> Result<(SiteSettings, FrontPage)> {
         // A site without its settings row shows both, as the column defaults.
         menu_news: r.col::<Option<bool>>("menu_news")?.unwrap_or(true),
         menu_directory: r.col::<Option<bool>>("menu_directory")?.unwrap_or(true),
+        statement,
     };
     let front = FrontPage {
         lead_news_id: r.col("lead_news_id")?,

@@ -27,7 +27,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
-use raadhus_domain::{Site, SiteUrls};
+use raadhus_domain::settings::Statement;
+use raadhus_domain::{Site, SiteSettings, SiteUrls};
 use raadhus_store::Store;
 use raadhus_usecases::UseCases;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,10 +72,10 @@ pub struct SiteConfig {
     pub main: bool,
     /// The site's public address, for canonical links and cookies.
     pub base_url: url::Url,
-    /// The accessibility statement, linked from the footer and `/was`.
-    pub was_url: Option<url::Url>,
-    /// When the statement was last reviewed.
-    pub was_reviewed: Option<jiff::civil::Date>,
+    /// The accessibility statement configured for the installation (the
+    /// main site's, `--was-url`): in force while the site has none of its
+    /// own stored in its settings.
+    pub statement: Option<Statement>,
     /// The site's own render cache.
     pub cache: RenderCache,
     /// What the site's visitors are counted in (in memory until the
@@ -95,8 +96,7 @@ struct Here {
     site: Site,
     main: bool,
     urls: SiteUrls,
-    was_url: Option<url::Url>,
-    was_reviewed: Option<jiff::civil::Date>,
+    configured_statement: Option<Statement>,
     cache: RenderCache,
     /// Views, addresses not found and searches without results, in memory
     /// until the binary writes them to the database.
@@ -166,8 +166,7 @@ impl AppState {
             site: site.site,
             main: site.main,
             urls: SiteUrls::new(site.base_url),
-            was_url: site.was_url,
-            was_reviewed: site.was_reviewed,
+            configured_statement: site.statement,
             cache: site.cache,
             counter: site.counter,
         })
@@ -197,6 +196,18 @@ impl AppState {
         Ok(access
             .role_on(self.site_id(), self.is_main_site())
             .map(|role| raadhus_domain::User { role, ..user }))
+    }
+
+    /// The accessibility statement configured for the installation, if
+    /// this site has one (see [`SiteConfig::statement`]).
+    fn configured_statement(&self) -> Option<&Statement> {
+        self.here.configured_statement.as_ref()
+    }
+
+    /// The accessibility statement in force on this site with `settings`:
+    /// its own, else the configured one.
+    fn statement(&self, settings: &SiteSettings) -> Option<Statement> {
+        Statement::in_force(settings.statement.as_ref(), self.configured_statement())
     }
 
     fn store(&self) -> &Store {

@@ -163,7 +163,7 @@ impl AppState {
     ) -> Result<Html<String>, Error> {
         let canonical = meta.canonical_path.map(|p| self.urls().absolute(p));
         let full = context! {
-            site => layout.site(self.here.was_url.is_some()),
+            site => layout.site(self.statement(&layout.settings).is_some()),
             menu => minijinja::value::Serde(layout.menu(meta.current)),
             current => meta.current,
             page_title => meta.title,

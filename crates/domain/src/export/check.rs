@@ -71,6 +71,7 @@ impl Export {
     /// trimmed, blank ones absent, line breaks as `\n`), once [`Export::check`]
     /// has accepted them all.
     pub(super) fn normalize(&mut self) {
+        let today = crate::date::local_date(self.exported_at);
         for u in &mut self.users {
             if let Ok(input) = user_rules(u) {
                 u.name = input.name;
@@ -95,7 +96,7 @@ impl Export {
             for m in &mut site.media {
                 m.normalize();
             }
-            super::pages::normalize(site);
+            super::pages::normalize(site, today);
             for n in &mut site.news {
                 if let Ok(content) = n.content.clone().validated() {
                     n.content = content;
@@ -250,7 +251,14 @@ impl Export {
             let site_pages = check_site_pages(&at, site, &site_contacts, &media_kinds, &mut pages)?;
             check_old_paths(&at, site, &site_pages, &site_news)?;
             super::redirects::check_redirects(&at, site, &mut redirect_ids)?;
-            check_settings(&at, site, &media_kinds, &site_pages, &site_news)?;
+            check_settings(
+                &at,
+                crate::date::local_date(self.exported_at),
+                site,
+                &media_kinds,
+                &site_pages,
+                &site_news,
+            )?;
             for (i, a) in site.audit_log.iter().enumerate() {
                 let at = format!("{at}.audit_log[{i}]");
                 audit.add(&at, a.id)?;

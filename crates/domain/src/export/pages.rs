@@ -280,9 +280,10 @@ pub(super) fn check_old_paths(
     Ok(())
 }
 
-/// The rules an administrator's save of `identity` meets.
+/// The rules an administrator's save of `identity` meets on `today`.
 fn identity_rules(
     identity: &SiteSettings,
+    today: jiff::civil::Date,
 ) -> Result<SiteSettings, crate::validation::ValidationErrors> {
     let links: Vec<(String, String)> = identity
         .social_links
@@ -290,6 +291,8 @@ fn identity_rules(
         .map(|l| (l.label.clone(), l.url.clone()))
         .collect();
     let phone = identity.phone.as_ref().map(|p| p.e164());
+    let statement = identity.statement.as_ref();
+    let reviewed = statement.and_then(|s| s.reviewed).map(crate::date::iso);
     SiteSettings::new(SettingsForm {
         name: &identity.name,
         logo_id: identity.logo_id,
@@ -304,13 +307,18 @@ fn identity_rules(
         social_links: &links,
         menu_news: identity.menu_news,
         menu_directory: identity.menu_directory,
+        statement_url: statement.map(|s| s.url.as_str()),
+        statement_reviewed: reviewed.as_deref(),
+        today,
     })
 }
 
-/// Checks a site's identity and front page: the administrators' rules, the
-/// site's own name, and references to its files, pages and articles.
+/// Checks a site's identity and front page: the administrators' rules (on
+/// `today`, the day the file was written), the site's own name, and
+/// references to its files, pages and articles.
 pub(super) fn check_settings(
     at: &str,
+    today: jiff::civil::Date,
     site: &ExportSite,
     media: &HashMap<i64, MediaKind>,
     pages: &SitePages,
@@ -322,7 +330,7 @@ pub(super) fn check_settings(
     let at = format!("{at}.settings");
     let identity = &settings.identity;
     let id_at = format!("{at}.identity");
-    editors_rules(&id_at, identity_rules(identity))?;
+    editors_rules(&id_at, identity_rules(identity, today))?;
     if identity.name != site.name {
         return Err(error(
             format!("{id_at}.name"),
@@ -363,8 +371,9 @@ pub(super) fn check_settings(
     Ok(())
 }
 
-/// Gives pages and settings the normal form an editor's save gives them.
-pub(super) fn normalize(site: &mut ExportSite) {
+/// Gives pages and settings the normal form an editor's save gives them
+/// (on `today`, the day the file was written).
+pub(super) fn normalize(site: &mut ExportSite, today: jiff::civil::Date) {
     for p in &mut site.pages {
         if let Ok(content) = p.content.clone().validated(p.parent_id.is_none()) {
             p.content = content;
@@ -376,7 +385,7 @@ pub(super) fn normalize(site: &mut ExportSite) {
         }
     }
     if let Some(settings) = &mut site.settings
-        && let Ok(identity) = identity_rules(&settings.identity)
+        && let Ok(identity) = identity_rules(&settings.identity, today)
     {
         settings.identity = identity;
     }
@@ -414,7 +423,8 @@ mod tests {
             "identity": {"name": "Kommunen", "logo_id": null, "brand_color": "#1a4d7a",
                 "address": "Torvet 1\n8500 Byen", "phone": "+4589591000", "email": null,
                 "cvr": null, "ean": null, "opening_hours": null, "privacy_page_id": 4,
-                "social_links": [], "menu_news": false, "menu_directory": true},
+                "social_links": [], "menu_news": false, "menu_directory": true,
+                "statement": {"url": "https://www.was.digst.dk/kommunen", "reviewed": "2026-11-27"}},
             "front_page": {"lead_news_id": 7, "shortcuts": [3, 1]},
             "updated_at": "2026-03-01T08:00:00Z"});
         value
@@ -440,7 +450,7 @@ mod tests {
     #[test]
     fn a_bad_tree_or_reference_is_named_by_its_place() {
         type Change = fn(&mut Value);
-        let cases: [(&str, Change); 13] = [
+        let cases: [(&str, Change); 15] = [
             ("sites[0].pages[0].parent_id", |v| {
                 v["sites"][0]["pages"][0]["parent_id"] = 3.into();
             }),
@@ -473,6 +483,14 @@ mod tests {
             }),
             ("sites[0].settings.identity.brand_color", |v| {
                 v["sites"][0]["settings"]["identity"]["brand_color"] = "#ffff00".into();
+            }),
+            ("sites[0].settings.identity.statement_url", |v| {
+                v["sites"][0]["settings"]["identity"]["statement"]["url"] = "was.example".into();
+            }),
+            // Reviewed after the file was written (2026-11-27).
+            ("sites[0].settings.identity.statement_reviewed", |v| {
+                v["sites"][0]["settings"]["identity"]["statement"]["reviewed"] =
+                    "2026-11-28".into();
             }),
             ("sites[0].settings.identity.privacy_page_id", |v| {
                 v["sites"][0]["settings"]["identity"]["privacy_page_id"] = 8.into();

@@ -1,12 +1,14 @@
 //! The municipality's identity: its name, logo, brand colour and the facts
 //! every footer shows (address, phone, e-mail, CVR and EAN, opening hours,
-//! the privacy page, social media), and how its front page is composed.
+//! the privacy page, social media, the accessibility statement), and how its
+//! front page is composed.
 //!
 //! Ids of other things (the logo's file, the privacy page, the lead story,
 //! the shortcuts' pages) are only numbers here: that they exist on the site
 //! is checked where the database is at hand (the use case).
 
 mod codes;
+mod statement;
 #[cfg(test)]
 mod tests;
 
@@ -14,6 +16,7 @@ pub use codes::{
     BrandColor, BrandColorError, Cvr, CvrError, Ean, EanError, MIN_CONTRAST, contrast_ratio,
     relative_luminance,
 };
+pub use statement::{MAX_STATEMENT_URL_CHARS, Statement};
 
 use crate::directory::WebUrl;
 use crate::validation::{ValidationErrors, optional_text, required_text};
@@ -61,6 +64,10 @@ pub struct SiteSettings {
     /// (absent in older export files: shown).
     #[serde(default = "shown")]
     pub menu_directory: bool,
+    /// The site's accessibility statement (absent in older export files:
+    /// none).
+    #[serde(default)]
+    pub statement: Option<Statement>,
 }
 
 /// The main menu's entries are shown unless the site chooses otherwise.
@@ -85,6 +92,7 @@ impl SiteSettings {
             social_links: Vec::new(),
             menu_news: true,
             menu_directory: true,
+            statement: None,
         }
     }
 
@@ -136,6 +144,12 @@ impl SiteSettings {
         };
         let logo_id = positive(&mut errors, "logo_id", form.logo_id);
         let privacy_page_id = positive(&mut errors, "privacy_page_id", form.privacy_page_id);
+        let statement = Statement::typed(
+            &mut errors,
+            form.statement_url,
+            form.statement_reviewed,
+            form.today,
+        );
         errors.into_result(|| Self {
             name: name.unwrap_or_default(),
             logo_id,
@@ -150,6 +164,7 @@ impl SiteSettings {
             social_links,
             menu_news: form.menu_news,
             menu_directory: form.menu_directory,
+            statement,
         })
     }
 }
@@ -173,6 +188,14 @@ pub struct SettingsForm<'a> {
     pub menu_news: bool,
     /// Whether the main menu shows "Andre hjemmesider".
     pub menu_directory: bool,
+    /// The accessibility statement's address; blank (with a blank date) is
+    /// none.
+    pub statement_url: Option<&'a str>,
+    /// When the statement was last reviewed, as typed (`dd.mm.åååå` or
+    /// ISO); not after `today`.
+    pub statement_reviewed: Option<&'a str>,
+    /// The date in Copenhagen now.
+    pub today: jiff::civil::Date,
 }
 
 /// A link to the municipality on social media: its label and an https

@@ -208,3 +208,100 @@ fn menu_choices_default_to_shown_in_older_files() {
     let older: SiteSettings = serde_json::from_value(json).unwrap();
     assert!(older.menu_news && older.menu_directory);
 }
+
+#[test]
+fn the_statement_needs_a_web_address_and_a_review_date_not_after_today() {
+    let today = jiff::civil::date(2026, 12, 4);
+    let statement = |url: &'static str, reviewed: &'static str| {
+        SiteSettings::new(SettingsForm {
+            statement_url: Some(url),
+            statement_reviewed: Some(reviewed),
+            today,
+            ..form()
+        })
+    };
+    let ok = statement(" https://www.was.digst.dk/vesterfjord-dk ", "04.12.2026").unwrap();
+    assert_eq!(
+        ok.statement,
+        Some(Statement {
+            url: "https://www.was.digst.dk/vesterfjord-dk".into(),
+            reviewed: Some(today),
+        })
+    );
+    let undated = statement("http://was.example/x", " ").unwrap();
+    assert_eq!(undated.statement.unwrap().reviewed, None);
+    assert_eq!(statement(" ", "").unwrap().statement, None);
+
+    let errors = statement("ftp://was.example/x", "05.12.2026").unwrap_err();
+    assert!(
+        errors
+            .for_field("statement_url")
+            .unwrap()
+            .starts_with("Skriv erklæringens fulde adresse")
+    );
+    assert_eq!(
+        errors.for_field("statement_reviewed"),
+        Some("Datoen for seneste gennemgang kan ikke ligge efter i dag (4. dec. 2026).")
+    );
+    let errors = statement("", "31.02.2026").unwrap_err();
+    assert_eq!(
+        errors.for_field("statement_reviewed"),
+        Some("Skriv datoen som dd.mm.åååå, fx 18.12.2017.")
+    );
+    let errors = statement("", "01.12.2026").unwrap_err();
+    assert_eq!(
+        errors.for_field("statement_url"),
+        Some("Skriv adressen på erklæringen, eller slet datoen for seneste gennemgang.")
+    );
+}
+
+#[test]
+fn the_sites_own_statement_wins_over_the_configured_one_and_is_reminded_of() {
+    let today = jiff::civil::date(2026, 12, 4);
+    let own = Statement {
+        url: "https://www.was.digst.dk/egen".into(),
+        reviewed: Some(jiff::civil::date(2026, 1, 10)),
+    };
+    let configured = Statement {
+        url: "https://www.was.digst.dk/opsat".into(),
+        reviewed: None,
+    };
+    assert_eq!(
+        Statement::in_force(Some(&own), Some(&configured)),
+        Some(own.clone())
+    );
+    assert_eq!(
+        Statement::in_force(None, Some(&configured)),
+        Some(configured.clone())
+    );
+    assert_eq!(Statement::in_force(None, None), None);
+    assert_eq!(Statement::reminder(Some(&own), today), None);
+    assert!(
+        Statement::reminder(None, today)
+            .unwrap()
+            .starts_with("Sitet har ingen tilgængelighedserklæring.")
+    );
+    assert!(
+        Statement::reminder(Some(&configured), today)
+            .unwrap()
+            .starts_with("Det er ikke angivet")
+    );
+    let due = Statement::reminder(Some(&own), jiff::civil::date(2027, 1, 10)).unwrap();
+    assert!(due.starts_with("Tilgængelighedserklæringen blev sidst gennemgået 10. jan. 2026."));
+}
+
+#[test]
+fn older_files_have_no_statement() {
+    let mut settings = SiteSettings::named("Vesterfjord Kommune");
+    settings.statement = Some(Statement {
+        url: "https://www.was.digst.dk/vesterfjord-dk".into(),
+        reviewed: Some(jiff::civil::date(2026, 11, 27)),
+    });
+    let mut json = serde_json::to_value(&settings).unwrap();
+    assert_eq!(json["statement"]["reviewed"], "2026-11-27");
+    let read: SiteSettings = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(read, settings);
+    json.as_object_mut().unwrap().remove("statement");
+    let older: SiteSettings = serde_json::from_value(json).unwrap();
+    assert_eq!(older.statement, None);
+}

@@ -102,6 +102,9 @@ pub async fn add(
         social_links: &links,
         menu_news: true,
         menu_directory: true,
+        // No accessibility statement: a municipality makes its own in the
+        // WAS-tool (the admin reminds editors of it).
+        ..SettingsForm::default()
     })
     .map_err(|e| format!("demo settings: {e}"))?;
     usecases

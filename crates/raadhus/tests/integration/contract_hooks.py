@@ -19,7 +19,9 @@ The site's identity (`PUT /api/v1/site`) has rules of single fields that
 a pattern cannot state: white text must be readable on `brand_color`
 (contrast at least 4.5:1), `cvr` and `ean` must pass their check digits,
 and `logo_id` and `privacy_page_id` must name an image and a page of the
-site. Only a value left out, null or blank is certain to pass them.
+site; `statement_reviewed` may not lie after today and needs a
+`statement_url`. Only a value left out, null or blank is certain to pass
+them.
 
 A redirect (`POST /api/v1/redirects`) has rules a pattern cannot state
 either: `from` may not be one of the site's own addresses nor hold `//`,
@@ -51,7 +53,14 @@ NEWS_WRITES = {
 MEDIA_UPLOAD = ("POST", "/api/v1/media")
 MEDIA_CHANGE = ("PUT", "/api/v1/media/{id}")
 SITE_CHANGE = ("PUT", "/api/v1/site")
-SITE_CHECKED = ("brand_color", "cvr", "ean", "logo_id", "privacy_page_id")
+SITE_CHECKED = (
+    "brand_color",
+    "cvr",
+    "ean",
+    "logo_id",
+    "privacy_page_id",
+    "statement_reviewed",
+)
 
 
 def _time(value):

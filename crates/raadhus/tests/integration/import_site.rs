@@ -13,7 +13,7 @@ use raadhus_usecases::{Actor, MediaFields, Upload};
 use serde_json::{Value, json};
 
 use crate::media_support::png;
-use crate::subsites::served;
+use crate::site_support::served;
 use crate::support::{TestApp, TestDb, published};
 use crate::transfer::{read_json, run, run_for_output};
 

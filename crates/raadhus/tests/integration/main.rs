@@ -5,6 +5,7 @@
 mod database;
 mod media_support;
 mod page_support;
+mod site_support;
 mod support;
 
 mod admin_directory;
@@ -64,6 +65,7 @@ mod search_pages;
 mod search_suggest;
 mod site_roles;
 mod site_settings;
+mod site_statement;
 mod subsites;
 mod transfer;
 mod usecases;

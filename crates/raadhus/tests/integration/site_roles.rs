@@ -8,7 +8,8 @@ use raadhus_domain::{Access, Role, SiteId, UserInput};
 use raadhus_usecases::Actor;
 use reqwest::StatusCode;
 
-use crate::subsites::{cli, subsite};
+use crate::site_support::subsite;
+use crate::subsites::cli;
 use crate::support::{Page, Session, TestApp, admin_cookie};
 use crate::transfer::{run_for_output, run_with_stdin};
 
@@ -18,7 +19,7 @@ const PASSWORD: &str = "en god lang adgangskode";
 const ARTICLE: &str = r#"{"title": "Nyt fra hallen", "body": "Tekst.", "news_date": "2026-11-02", "status": "draft"}"#;
 
 /// A user with `role` on `subsites` (the main site when none).
-async fn person(app: &TestApp, email: &str, role: &str, subsites: &[SiteId]) -> i64 {
+pub(crate) async fn person(app: &TestApp, email: &str, role: &str, subsites: &[SiteId]) -> i64 {
     let input = UserInput::new(email, "Test Person", role).expect("valid user");
     app.usecases()
         .create_user(&Actor::cli(), &input, PASSWORD, subsites)
@@ -60,18 +61,18 @@ async fn sign_in_on(app: &TestApp, host: &str, email: &str) -> Result<Session, P
 }
 
 /// [`sign_in_on`], which must succeed.
-async fn signed_in(app: &TestApp, host: &str, email: &str) -> Session {
+pub(crate) async fn signed_in(app: &TestApp, host: &str, email: &str) -> Session {
     sign_in_on(app, host, email)
         .await
         .unwrap_or_else(|p| panic!("{email} on {host}: {} {}", p.status, p.body))
 }
 
-async fn get_on_as(app: &TestApp, host: &str, session: &Session, path: &str) -> Page {
+pub(crate) async fn get_on_as(app: &TestApp, host: &str, session: &Session, path: &str) -> Page {
     app.send_with_headers("GET", path, &[("host", host), ("cookie", &session.cookie)])
         .await
 }
 
-async fn post_on_as(
+pub(crate) async fn post_on_as(
     app: &TestApp,
     host: &str,
     session: &Session,
@@ -85,7 +86,7 @@ async fn post_on_as(
 }
 
 /// An administrator of the main site, signed in there.
-async fn main_admin(app: &TestApp) -> Session {
+pub(crate) async fn main_admin(app: &TestApp) -> Session {
     app.user("admin@vesterfjord.example", "admin", PASSWORD)
         .await;
     app.sign_in("admin@vesterfjord.example", PASSWORD).await

@@ -2,56 +2,11 @@
 //! by the host a request names, each with its own content, cache, search,
 //! feeds and sitemap, and listed in the main site's directory.
 
-use std::time::Duration;
-
-use raadhus_domain::{NewsForm, SiteId, SubsiteInput};
-use raadhus_usecases::Actor;
-use reqwest::StatusCode;
-
+use crate::site_support::{SCHOOL, imported, news_on, served, subsite, two_sites_with};
 use crate::support::{Page, TestApp, published};
 use crate::transfer::run_for_output;
 
-const SCHOOL: &str = "skolen.example.dk";
 const POOL: &str = "hallen.example.dk";
-
-/// Makes a subsite through the use case and waits (bounded) until the
-/// node serves it.
-pub(crate) async fn subsite(app: &TestApp, host: &str, name: &str, topic: Option<&str>) -> SiteId {
-    let input = SubsiteInput::parse(name, host, None, topic).expect("valid subsite");
-    let made = app
-        .usecases()
-        .add_subsite(app.site, &Actor::cli(), input)
-        .await
-        .expect("subsite stored");
-    served(app, host).await;
-    made.site.id
-}
-
-/// Waits (bounded) until `host` answers.
-pub async fn served(app: &TestApp, host: &str) -> Page {
-    for _ in 0..250 {
-        let page = app.get_on(host, "/").await;
-        if page.status == StatusCode::OK {
-            return page;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("{host} was never served");
-}
-
-/// An article of `site`, published, as the command line saves it.
-async fn news_on(app: &TestApp, site: SiteId, form: NewsForm<'_>) {
-    let today = raadhus_domain::date::local_date(jiff::Timestamp::now());
-    let content = raadhus_domain::NewsContent::new(form, today).expect("valid news");
-    app.usecases()
-        .create_news(
-            site,
-            &Actor::cli(),
-            raadhus_domain::NewsDraft::unchanged(content),
-        )
-        .await
-        .expect("news stored");
-}
 
 pub(crate) async fn cli(app: &TestApp, args: &[&str]) -> (bool, String, String) {
     run_for_output(&app.db, args).await
@@ -161,20 +116,12 @@ async fn a_subsite_made_on_the_command_line_is_served_at_once_with_its_starter_p
 #[tokio::test]
 async fn the_host_picks_the_site_and_an_unknown_host_gets_nothing() {
     let app = TestApp::spawn().await;
-    news_on(
+    two_sites_with(
         &app,
-        app.site,
         published("Byrådet har holdt møde", "2026-11-02"),
-    )
-    .await;
-    let school = subsite(&app, SCHOOL, "Vesterby Skole", None).await;
-    news_on(
-        &app,
-        school,
         published("Skolen holder sommerfest", "2026-11-03"),
     )
     .await;
-    app.settled().await;
 
     let titles = |page: &Page| page.texts("main h2, main h3");
     let main = app.get("/nyheder").await;
@@ -496,20 +443,12 @@ async fn administrators_of_the_main_site_make_subsites_in_the_admin() {
 #[tokio::test]
 async fn the_main_search_can_take_in_every_site_and_says_where_each_result_is() {
     let app = TestApp::spawn().await;
-    news_on(
+    let school = two_sites_with(
         &app,
-        app.site,
         published("Kommunen bygger legeplads", "2026-11-02"),
-    )
-    .await;
-    let school = subsite(&app, SCHOOL, "Vesterby Skole", None).await;
-    news_on(
-        &app,
-        school,
         published("Skolen får ny legeplads", "2026-11-03"),
     )
     .await;
-    app.settled().await;
 
     let own = app.get("/soeg?q=legeplads").await;
     assert_eq!(
@@ -576,17 +515,7 @@ async fn an_export_carries_every_site_and_one_site_can_leave_on_its_own() {
 
     // The whole installation: the subsite answers on its host again,
     // listed under its topic.
-    let target = crate::support::TestDb::new().await;
-    let (ok, _, err) = run_for_output(&target, &["import", whole.to_str().unwrap()]).await;
-    assert!(ok, "{err}");
-    let restored = TestApp::spawn_on(
-        target,
-        raadhus::config::Layer {
-            demo: Some(false),
-            ..raadhus::config::Layer::default()
-        },
-    )
-    .await;
+    let restored = imported(&whole).await;
     let news = served(&restored, SCHOOL).await;
     assert!(news.body.contains("Vesterby Skole"));
     assert!(
@@ -620,17 +549,7 @@ async fn an_export_carries_every_site_and_one_site_can_leave_on_its_own() {
         !text.contains("skolen.example.dk"),
         "no address of the old installation"
     );
-    let target = crate::support::TestDb::new().await;
-    let (ok, _, err) = run_for_output(&target, &["import", alone.to_str().unwrap()]).await;
-    assert!(ok, "{err}");
-    let own = TestApp::spawn_on(
-        target,
-        raadhus::config::Layer {
-            demo: Some(false),
-            ..raadhus::config::Layer::default()
-        },
-    )
-    .await;
+    let own = imported(&alone).await;
     assert!(
         own.get("/nyheder")
             .await

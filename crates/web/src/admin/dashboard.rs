@@ -7,6 +7,7 @@ use axum::response::Html;
 use jiff::SignedDuration;
 use minijinja::context;
 use minijinja::value::Serde;
+use raadhus_domain::settings::Statement;
 use raadhus_domain::{Visibility, date, urls};
 use raadhus_store::{NewsFilter, NewsRow, Page};
 use serde::Serialize;
@@ -47,25 +48,17 @@ fn item(row: &NewsRow, when: String) -> Item {
 
 /// What the site's setup lacks, in words for editors: what to ask the
 /// people who run the site for.
-async fn notices(state: &AppState) -> Result<Vec<Notice>, WebError> {
+async fn notices(state: &AppState, who: &SignedIn) -> Result<Vec<Notice>, WebError> {
     let today = date::local_date(state.now());
     let mut notices = Vec::new();
-    let statement = match (&state.here.was_url, state.here.was_reviewed) {
-        (None, _) => Some(
-            "Sitet har ingen tilgængelighedserklæring. Bed dem, der driver sitet, om at lægge adressen på erklæringen i WAS-værktøjet ind i sitets opsætning."
-                .to_string(),
-        ),
-        (Some(_), None) => Some(
-            "Det er ikke angivet, hvornår tilgængelighedserklæringen sidst blev gennemgået. Bed dem, der driver sitet, om at skrive datoen for seneste gennemgang ind i sitets opsætning."
-                .to_string(),
-        ),
-        (Some(_), Some(reviewed)) if date::statement_review_due(reviewed, today) => Some(format!(
-            "Tilgængelighedserklæringen blev sidst gennemgået {}. Den skal gennemgås mindst én gang om året: gennemgå den i WAS-værktøjet, og bed dem, der driver sitet, om at rette datoen for seneste gennemgang i sitets opsætning.",
-            date::admin_date(reviewed)
-        )),
-        _ => None,
-    };
-    notices.extend(statement.map(|text| Notice { text, link: None }));
+    let settings = state.store().site_settings(state.site().id).await?;
+    let statement = Statement::reminder(state.statement(&settings).as_ref(), today);
+    // Only administrators may open the settings.
+    let link = who
+        .require_admin()
+        .is_ok()
+        .then_some((super::identity::SETTINGS, "Gå til indstillinger"));
+    notices.extend(statement.map(|text| Notice { text, link }));
     let missing = state
         .store()
         .all_websites(state.site().id)
@@ -153,7 +146,7 @@ pub async fn page(State(state): State<AppState>, who: SignedIn) -> Result<Html<S
     let ctx = context! {
         most_viewed => Serde(most_viewed),
         not_found => Serde(not_found),
-        notices => Serde(notices(&state).await?),
+        notices => Serde(notices(&state, &who).await?),
         drafts => Serde(drafts),
         draft_count,
         scheduled => Serde(scheduled),

@@ -182,6 +182,16 @@ pub fn news_date() -> RefOr<Schema> {
     )
 }
 
+/// When the accessibility statement was last reviewed: a date, or none.
+pub fn statement_reviewed() -> RefOr<Schema> {
+    formatted_or_none(
+        KnownFormat::Date,
+        "When the accessibility statement was last reviewed, `YYYY-MM-DD` (`DD.MM.YYYY`, \
+         `DD-MM-YYYY` and `DD/MM/YYYY` are also read); not after today in Copenhagen, and only \
+         with `statement_url`, else 422. Null, missing or blank means not known.",
+    )
+}
+
 /// A time: RFC 3339, or Copenhagen wall-clock time to the minute.
 pub fn time() -> RefOr<Schema> {
     formatted_or_none(

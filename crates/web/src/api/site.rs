@@ -1,12 +1,13 @@
 //! `/api/v1/site`: the municipality's identity (name, logo, brand colour,
-//! the footer's facts, what the main menu shows). Anyone may read it; only an administrator's token
+//! the footer's facts, the accessibility statement, what the main menu
+//! shows). Anyone may read it; only an administrator's token
 //! may change it.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use raadhus_domain::settings::{self, SettingsForm};
-use raadhus_domain::{Role, SiteSettings};
+use raadhus_domain::{Role, SiteSettings, date};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa::openapi::schema::Object;
@@ -40,6 +41,14 @@ pub struct SiteJson {
     /// Whether the header's main menu shows the directory, "Andre
     /// hjemmesider".
     menu_directory: bool,
+    /// The site's accessibility statement (in the WAS-tool), linked from
+    /// every footer. Null when the site has none of its own; the main site
+    /// then links the one configured for the installation (`--was-url`), if
+    /// any.
+    statement_url: Option<String>,
+    /// When the statement was last reviewed, `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    statement_reviewed: Option<String>,
 }
 
 /// A link to the municipality on social media.
@@ -77,6 +86,12 @@ impl From<&SiteSettings> for SiteJson {
                 .collect(),
             menu_news: s.menu_news,
             menu_directory: s.menu_directory,
+            statement_url: s.statement.as_ref().map(|st| st.url.clone()),
+            statement_reviewed: s
+                .statement
+                .as_ref()
+                .and_then(|st| st.reviewed)
+                .map(date::iso),
         }
     }
 }
@@ -119,6 +134,12 @@ pub struct SiteRequest {
     /// Whether the header's main menu shows the directory, "Andre
     /// hjemmesider"; null or missing means true.
     menu_directory: Option<bool>,
+    /// The site's accessibility statement, an absolute http(s) address
+    /// (normally in the WAS-tool); null, missing or blank means none.
+    #[schema(schema_with = schema::optional_web_url)]
+    statement_url: Option<String>,
+    #[schema(schema_with = schema::statement_reviewed)]
+    statement_reviewed: Option<String>,
 }
 
 fn brand_color() -> Object {
@@ -152,8 +173,8 @@ fn https_url() -> Object {
 
 /// Get the site's identity
 ///
-/// The municipality's name, logo, brand colour and the facts its footer
-/// shows. No token needed.
+/// The municipality's name, logo, brand colour, the facts its footer
+/// shows and its accessibility statement. No token needed.
 #[utoipa::path(
     get, path = "/site", tag = "identity", operation_id = "getSiteIdentity",
     responses((status = 200, description = "The site's identity.", body = SiteJson)),
@@ -206,6 +227,9 @@ pub async fn update(
         social_links: &links,
         menu_news: req.menu_news.unwrap_or(true),
         menu_directory: req.menu_directory.unwrap_or(true),
+        statement_url: req.statement_url.as_deref(),
+        statement_reviewed: req.statement_reviewed.as_deref(),
+        today: date::local_date(acting.usecases.now()),
     })?;
     let saved = acting
         .usecases

@@ -47,15 +47,15 @@ pub fn router() -> Router<AppState> {
 /// API's own fallback.)
 pub use page::show as page_or_not_found;
 
-/// `/was`: the accessibility statement in the national WAS-tool, if configured.
+/// `/was`: the site's accessibility statement in the national WAS-tool, if
+/// it has one.
 async fn accessibility_statement(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<axum::response::Redirect, crate::WebError> {
+    let settings = state.store().site_settings(state.site().id).await?;
     state
-        .here
-        .was_url
-        .as_ref()
-        .map(|u| axum::response::Redirect::to(u.as_str()))
+        .statement(&settings)
+        .map(|s| axum::response::Redirect::to(&s.url))
         .ok_or(crate::WebError::NotFound)
 }
 

@@ -1,13 +1,13 @@
 //! The municipality's identity in the admin, for administrators:
-//! "Indstillinger" (`/admin/indstillinger`: name, logo, brand colour and the
-//! footer's facts) and "Forside" (`/admin/forside`: the front page's lead
+//! "Indstillinger" (`/admin/indstillinger`: name, logo, brand colour, the
+//! footer's facts and the accessibility statement) and "Forside" (`/admin/forside`: the front page's lead
 //! story and shortcuts).
 
 mod front;
 mod settings;
 
 pub(super) use front::{front_form, save_front};
-pub(super) use settings::{save_settings, settings_form};
+pub(super) use settings::{SECTION as SETTINGS, save_settings, settings_form};
 
 use raadhus_domain::ValidationErrors;
 use serde::Serialize;
@@ -23,7 +23,7 @@ struct Field {
     /// "text", "tel", "email", "textarea" or "select".
     kind: &'static str,
     value: String,
-    hint: Option<&'static str>,
+    hint: Option<String>,
     error: Option<String>,
     options: Vec<Choice>,
     /// For `inputmode` (digits).
@@ -51,8 +51,8 @@ impl Field {
         }
     }
 
-    fn hint(mut self, hint: &'static str) -> Self {
-        self.hint = Some(hint);
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
         self
     }
 

@@ -1,5 +1,6 @@
 //! `/admin/indstillinger`: the municipality's name, logo, brand colour,
-//! the facts every footer shows, and what the main menu shows.
+//! the facts every footer shows, the accessibility statement, and what the
+//! main menu shows.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -8,7 +9,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use minijinja::value::Serde;
 use raadhus_domain::settings::{MAX_SOCIAL_LINKS, SettingsForm};
-use raadhus_domain::{MediaKind, SiteSettings, ValidationErrors};
+use raadhus_domain::{MediaKind, SiteSettings, ValidationErrors, date};
 use raadhus_store::MediaFilter;
 use raadhus_usecases::{Actor, Error};
 use serde::Deserialize;
@@ -74,6 +75,9 @@ pub async fn save_settings(
         social_links: &values.social,
         menu_news: values.menu_news,
         menu_directory: values.menu_directory,
+        statement_url: Some(&values.statement_url),
+        statement_reviewed: Some(&values.statement_reviewed),
+        today: date::local_date(state.now()),
     }));
     let by = Actor::editor(form.who.user.id);
     let result = match settings {
@@ -118,6 +122,9 @@ struct Values {
     /// The main menu's two choices (an unchecked box is not sent: false).
     menu_news: bool,
     menu_directory: bool,
+    statement_url: String,
+    /// As typed, or stored (`dd.mm.åååå`).
+    statement_reviewed: String,
 }
 
 impl Values {
@@ -156,6 +163,17 @@ impl Values {
                 .collect(),
             menu_news: s.menu_news,
             menu_directory: s.menu_directory,
+            statement_url: s
+                .statement
+                .as_ref()
+                .map(|st| st.url.clone())
+                .unwrap_or_default(),
+            statement_reviewed: s
+                .statement
+                .as_ref()
+                .and_then(|st| st.reviewed)
+                .map(date::numeric)
+                .unwrap_or_default(),
         }
     }
 
@@ -183,7 +201,22 @@ impl Values {
             social,
             menu_news: f.get("menu_news") == "1",
             menu_directory: f.get("menu_directory") == "1",
+            statement_url: f.get("statement_url").into(),
+            statement_reviewed: f.get("statement_reviewed").into(),
         }
+    }
+}
+
+/// The statement's hint; on a site with a statement configured for the
+/// installation, what a blank address means.
+fn statement_hint(state: &AppState) -> String {
+    let hint = "Adressen på sitets tilgængelighedserklæring i WAS-værktøjet, fx https://www.was.digst.dk/vesterfjord-dk. Den linkes som Tilgængelighedserklæring i bunden af hver side.";
+    match state.configured_statement() {
+        Some(configured) => format!(
+            "{hint} Står feltet tomt, bruges erklæringen fra serverens opsætning: {}.",
+            configured.url
+        ),
+        None => hint.to_string(),
     }
 }
 
@@ -262,6 +295,10 @@ async fn page(
         Field::new("privacy_page_id", "Side om databeskyttelse", "select", &values.privacy_page_id)
             .hint("Siden, der fortæller, hvordan kommunen behandler personoplysninger. Den linkes i bunden af hver side.")
             .options("Ingen", super::page_choices(state).await?),
+        Field::new("statement_url", "Tilgængelighedserklæring", "url", &values.statement_url)
+            .hint(statement_hint(state)),
+        Field::new("statement_reviewed", "Seneste gennemgang af erklæringen", "text", &values.statement_reviewed)
+            .hint("Datoen, hvor erklæringen sidst blev gennemgået, som dd.mm.åååå, fx 27.11.2026. Den skal gennemgås mindst én gang om året; administrationens forside minder jer om det."),
     ];
     place_errors(&mut fields, errors, &[]);
     let mut social = values.social;
