@@ -62,6 +62,7 @@ mod search;
 mod search_danish;
 mod search_facets;
 mod search_pages;
+mod search_sites;
 mod search_suggest;
 mod site_roles;
 mod site_settings;

@@ -31,6 +31,21 @@ struct SearchHit {
     excerpt_html: String,
     /// For a document: its type and size; null otherwise.
     file: Option<SearchFile>,
+    /// The site it is on, when that is another site than the one asked
+    /// (searching every site, `all_sites`); null for the site's own.
+    site: Option<HitSite>,
+}
+
+/// Another site of the municipality, that a hit is on.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SearchHitSite)]
+struct HitSite {
+    /// The site's name, "Vesterfjord Skole".
+    name: String,
+    /// The host it answers on, `skolen.vesterfjord.dk`.
+    host: String,
+    /// Its public address, `https://skolen.vesterfjord.dk/`.
+    url: String,
 }
 
 /// The file a document hit links.
@@ -91,6 +106,9 @@ struct SearchResults {
     instead_of: Option<String>,
     /// Whether the search text was cut to its longest allowed length.
     truncated: bool,
+    /// Whether every site of the municipality was searched (`all_sites`
+    /// asked on the main site), not only this one.
+    all_sites: bool,
     page: usize,
     per_page: usize,
     total: usize,
@@ -113,7 +131,8 @@ struct SearchResults {
 /// Search
 ///
 /// The same results as `/soeg`, as JSON. The parameters are read forgivingly,
-/// as the page reads them: a value that cannot be used is ignored.
+/// as the page reads them: a value that cannot be used is ignored. On the
+/// main site, `all_sites=true` searches the subsites' content too.
 #[utoipa::path(
     get, path = "/search", tag = "search", operation_id = "search",
     params(
@@ -121,6 +140,7 @@ struct SearchResults {
         ("type" = Option<String>, Query, description = "`side`: only content pages; `nyhed`: only news; `hjemmeside`: only websites; `dokument`: only documents; anything else: all."),
         ("year" = Option<String>, Query, description = "Only news whose news date is in this year (1900–2200); anything else is ignored. Also read as `aar`."),
         ("page" = Option<String>, Query, description = "1-based page number, 10 results a page; anything else than a whole number from 1 up means 1. Also read as `side`."),
+        ("all_sites" = Option<String>, Query, description = "`true` (also `1`, `on`, `ja`): on the main site, search every site of the municipality (its subsites too), each hit from another site naming it in `site`; on a subsite ignored (only its own content). Anything else: only this site. Also read as `alle`."),
     ),
     responses((status = 200, description = "The results.", body = SearchResults)),
 )]
@@ -144,8 +164,16 @@ pub async fn search(
         query,
         results,
         instead_of,
-    } = crate::pages::search::run(&state, parsed.query, false)
+    } = crate::pages::search::run(&state, parsed.query, parsed.everywhere)
         .map_err(|e| ApiError::internal(&e))?;
+    let all_sites = query.site.is_none();
+    let others = if all_sites {
+        crate::pages::search::other_sites(&state)
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+    } else {
+        Vec::new()
+    };
     let facets = SearchFacets {
         types: results
             .kinds
@@ -174,12 +202,18 @@ pub async fn search(
                 kind: f.label,
                 size: f.size,
             }),
+            site: crate::pages::search::hit_site(&others, h.site).map(|s| HitSite {
+                name: s.site.name.clone(),
+                host: s.host.to_string(),
+                url: s.base_url.to_string(),
+            }),
         })
         .collect();
     Ok(Json(SearchResults {
         query: query.text,
         instead_of,
         truncated: parsed.truncated,
+        all_sites,
         page: query.page,
         per_page: query.per_page,
         total: results.total,

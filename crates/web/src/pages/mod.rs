@@ -73,6 +73,7 @@ pub(crate) const QUERY_PARAMETERS: &[&str] = &[
     "hjemmeside",
     "vis",
     "alle",
+    "all_sites",
 ];
 
 /// The short text above the directory form, on the front page and its own page.

@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::value::Serde;
 use minijinja::{Value, context};
+use raadhus_domain::Subsite;
 use raadhus_domain::best_bet::{phrase_key, title_of_url};
 use raadhus_domain::paging::{page_count, parse_page_number};
 use raadhus_search::{Kind, MAX_QUERY_CHARS, Results, SearchQuery};
@@ -28,8 +29,9 @@ pub struct SearchParams {
     pub year: Option<String>,
     #[serde(alias = "side")]
     pub page: Option<String>,
-    /// "Søg i alle kommunens hjemmesider" (`alle=ja`): on the main site,
-    /// its subsites' content too.
+    /// "Søg i alle kommunens hjemmesider" (`alle=ja`, in the API
+    /// `all_sites=true`): on the main site, its subsites' content too.
+    #[serde(alias = "all_sites")]
     pub alle: Option<String>,
 }
 
@@ -154,6 +156,24 @@ pub fn run(state: &AppState, query: SearchQuery, everywhere: bool) -> Result<Sea
         results,
         instead_of: None,
     })
+}
+
+/// The subsites whose content a search of every site may find: none
+/// unless this is the main site.
+pub async fn other_sites(state: &AppState) -> Result<Vec<Subsite>, WebError> {
+    Ok(if state.is_main_site() {
+        state.store().subsites().await?
+    } else {
+        Vec::new()
+    })
+}
+
+/// The subsite a hit on site `id` (as the index knows it) is from, if it
+/// is from one of `sites`.
+pub fn hit_site(sites: &[Subsite], id: u64) -> Option<&Subsite> {
+    sites
+        .iter()
+        .find(|s| u64::try_from(s.site.id.0).ok() == Some(id))
 }
 
 /// The address of a search for `text` with the filters, on page `page`,
@@ -281,17 +301,10 @@ pub async fn show(
     } = run(&state, query, everywhere)?;
     let everywhere = query.site.is_none();
     // The main site offers every site's content when it has subsites.
-    let subsites = if state.is_main_site() {
-        state.store().subsites().await?
-    } else {
-        Vec::new()
-    };
+    let subsites = other_sites(&state).await?;
     let everywhere_offered = !subsites.is_empty();
     let site_name = |id: u64| {
-        subsites
-            .iter()
-            .find(|s| u64::try_from(s.site.id.0).ok() == Some(id))
-            .map_or_else(|| state.site().name.clone(), |s| s.site.name.clone())
+        hit_site(&subsites, id).map_or_else(|| state.site().name.clone(), |s| s.site.name.clone())
     };
     let hits: Vec<HitView> = results
         .hits
