@@ -65,6 +65,8 @@ async fn source() -> (TestApp, School) {
         .expect("subsite")
         .site
         .id;
+    // The API calls below go to the school's host: wait until it answers.
+    served(&app, SCHOOL).await;
     let contact = ContactInput::new(
         "Anne Skoleleder",
         Some("Skoleleder"),
