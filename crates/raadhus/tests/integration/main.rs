@@ -64,6 +64,7 @@ mod search_facets;
 mod search_pages;
 mod search_sites;
 mod search_suggest;
+mod site_nodes;
 mod site_roles;
 mod site_settings;
 mod site_statement;
