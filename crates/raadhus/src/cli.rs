@@ -20,7 +20,7 @@ use crate::config::Layer;
     after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate\n  raadhus backup /var/backups/raadhus-$(date +%F).db\n  raadhus export site.json && raadhus --database-url postgres://raadhus@db/raadhus import site.json"
 )]
 pub struct Cli {
-    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, demo, counting, …).
+    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, log_format, demo, counting, …).
     #[arg(long, global = true, env = "RAADHUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -46,6 +46,17 @@ pub struct Cli {
     /// Log filter, e.g. "info" or "raadhus=debug,sqlx=warn" [default: info].
     #[arg(long, global = true, env = "RAADHUS_LOG", value_name = "FILTER")]
     pub log: Option<String>,
+
+    /// How log lines are written: text, for people, or json, one object a
+    /// line for log collectors [default: text].
+    #[arg(
+        long,
+        global = true,
+        env = "RAADHUS_LOG_FORMAT",
+        value_name = "FORMAT",
+        value_parser = ["text", "json"]
+    )]
+    pub log_format: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -344,6 +355,7 @@ impl Cli {
             site_name: serve.and_then(|s| s.site_name.clone()),
             base_url: serve.and_then(|s| s.base_url.clone()).or(links_base_url),
             log: self.log.clone(),
+            log_format: self.log_format.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             counting: serve.and_then(|s| s.no_counting.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),

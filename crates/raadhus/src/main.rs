@@ -22,11 +22,18 @@ fn main() -> ExitCode {
         .lossy(false)
         .thread_name("raadhus-log")
         .finish(std::io::stderr());
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(log_writer)
-        .init();
+        .with_writer(log_writer);
+    match config.log_format {
+        config::LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // The request's span (method, path, version) beside each event.
+        config::LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

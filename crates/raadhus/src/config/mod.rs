@@ -22,6 +22,8 @@ pub struct Config {
     pub base_url: Option<url::Url>,
     /// A `tracing` filter, e.g. `info` or `raadhus=debug,sqlx=warn`.
     pub log: String,
+    /// How log lines are written.
+    pub log_format: LogFormat,
     /// Load the demo content into an empty database.
     pub demo: bool,
     /// Count views, addresses not found and searches without results
@@ -68,6 +70,17 @@ pub struct LinkSettings {
     pub allow_private: bool,
 }
 
+/// How log lines are written on stderr.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// `2026-12-04T10:00:00Z INFO request{method=GET uri=/} …`, for people.
+    #[default]
+    Text,
+    /// One JSON object a line (time, level, message, fields, the request's
+    /// span), for log collectors.
+    Json,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Database {
     SqliteFile(PathBuf),
@@ -95,6 +108,7 @@ pub struct Layer {
     pub site_name: Option<String>,
     pub base_url: Option<String>,
     pub log: Option<String>,
+    pub log_format: Option<String>,
     pub demo: Option<bool>,
     pub counting: Option<bool>,
     #[serde(default, deserialize_with = "number_or_text")]
@@ -207,6 +221,7 @@ impl Layer {
             site_name: self.site_name.or(lower.site_name),
             base_url: self.base_url.or(lower.base_url),
             log: self.log.or(lower.log),
+            log_format: self.log_format.or(lower.log_format),
             demo: self.demo.or(lower.demo),
             counting: self.counting.or(lower.counting),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
@@ -327,6 +342,17 @@ impl Config {
                 reason: "expected a tracing filter such as info or raadhus=debug,sqlx=warn",
             });
         }
+        let log_format = match layer.log_format.as_deref().map(str::trim) {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    key: "log format (RAADHUS_LOG_FORMAT)",
+                    value: other.to_string(),
+                    reason: "expected text or json",
+                });
+            }
+        };
         let max_body_bytes = number(
             layer.max_body_bytes,
             DEFAULT_MAX_BODY_BYTES,
@@ -438,6 +464,7 @@ impl Config {
             site_name,
             base_url,
             log,
+            log_format,
             demo: layer.demo.unwrap_or(true),
             counting: layer.counting.unwrap_or(true),
         })

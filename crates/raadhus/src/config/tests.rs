@@ -14,6 +14,16 @@ fn defaults() {
     assert!(c.demo);
     assert!(c.counting, "counting is on unless turned off");
     assert_eq!(c.site_name, None);
+    assert_eq!(c.log_format, LogFormat::Text);
+}
+
+#[test]
+fn log_lines_are_text_or_json() {
+    let json = Layer {
+        log_format: Some(" json ".into()),
+        ..Layer::default()
+    };
+    assert_eq!(Config::resolve(json).unwrap().log_format, LogFormat::Json);
 }
 
 #[test]
@@ -65,6 +75,10 @@ fn bad_values_are_named_in_one_line() {
         },
         Layer {
             log: Some("info,[[[".into()),
+            ..Layer::default()
+        },
+        Layer {
+            log_format: Some("xml".into()),
             ..Layer::default()
         },
         Layer {

@@ -217,6 +217,11 @@ pub fn start_server(
             let addr = rest.split_whitespace().next().unwrap().to_string();
             return (child, addr, stderr);
         }
+        // The same line as JSON (`--log-format json`).
+        if let Some(rest) = line.split_once(r#""addr":""#).map(|(_, r)| r) {
+            let addr = rest.split('"').next().unwrap().to_string();
+            return (child, addr, stderr);
+        }
     }
     let _ = child.kill();
     let _ = child.wait();
@@ -271,6 +276,16 @@ fn serve_runs_on_sqlite_in_wal_mode_and_stops_gracefully_on_sigterm() {
         assert_mode(&dir.path().join(file), 0o600);
     }
 
+    let status = stop(&mut child);
+    assert!(status.success(), "exit status {status}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("SIGTERM received"), "{rest}");
+    assert!(rest.contains("raadhus stopped"), "{rest}");
+}
+
+/// Sends SIGTERM to `child` and waits (bounded) until it has stopped.
+fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")
@@ -280,18 +295,62 @@ fn serve_runs_on_sqlite_in_wal_mode_and_stops_gracefully_on_sigterm() {
             .success()
     );
     let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().unwrap() {
-            break status;
+            return status;
         }
         assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
-    };
-    assert!(status.success(), "exit status {status}");
+    }
+}
+
+#[test]
+fn json_log_lines_carry_each_request_with_its_method_path_status_and_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let args = [
+        "--data",
+        &data,
+        "--log-format",
+        "json",
+        "serve",
+        "--no-demo",
+    ];
+    let (mut child, addr, mut stderr) = start_server(&args, &[]);
+    let (status, _) = http_get(&addr, "/nyheder?side=1");
+    assert_eq!(status, 200);
+    assert!(stop(&mut child).success());
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
-    assert!(rest.contains("SIGTERM received"), "{rest}");
-    assert!(rest.contains("raadhus stopped"), "{rest}");
+    let lines: Vec<serde_json::Value> = rest
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let answered = lines
+        .iter()
+        .find(|l| l["span"]["uri"] == "/nyheder?side=1" && l["fields"]["status"] == 200)
+        .unwrap_or_else(|| panic!("no line for the request: {rest}"));
+    assert_eq!(answered["span"]["method"], "GET");
+    assert_eq!(answered["level"], "INFO");
+    assert!(
+        answered["timestamp"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("20"))
+    );
+    assert!(answered["fields"]["latency"].is_string(), "{answered}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["fields"]["message"] == "raadhus stopped"),
+        "{rest}"
+    );
+    // Anything else is refused before the server starts.
+    let out = raadhus()
+        .args(["--data", &data, "--log-format", "xml", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("json"));
 }
 
 #[test]
