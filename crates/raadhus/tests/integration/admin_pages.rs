@@ -335,14 +335,16 @@ async fn the_dashboard_shows_my_drafts_the_coming_week_and_the_latest_news() {
 }
 
 #[tokio::test]
-async fn dashboard_notices_say_what_to_ask_for_without_setting_names() {
+async fn dashboard_notices_say_what_to_do_without_setting_names() {
     let app = TestApp::spawn().await;
     let (_, session) = anne(&app).await;
     let page = app.get_as(&session, "/admin").await;
     let notices = page.texts(".notice");
+    // The statement is a setting of the site, in Indstillinger.
     assert!(
-        notices.iter().any(|n| n
-            .starts_with("Sitet har ingen tilgængelighedserklæring. Bed dem, der driver sitet,")),
+        notices.iter().any(|n| n.starts_with(
+            "Sitet har ingen tilgængelighedserklæring. En administrator skal skrive adressen på erklæringen i WAS-værktøjet under Indstillinger."
+        )),
         "{notices:?}"
     );
     assert!(
