@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Every cached public page type of Raadhus beside nginx serving that page's
+# own bytes (issue 22, item 1). Both write an access log to a file; each
+# page is measured in pairs of runs (Raadhus, nginx), alternating which
+# goes first, and reported as the median of the per-pair throughput ratios
+# with their spread, and the p99 of each. Writes the "vs-nginx" section of
+# bench/RESULTS.md.
+#
+#   bench/vs-nginx.sh                               # defaults below
+#   CONNECTIONS=64 ROUNDS=3 DURATION=3 bench/vs-nginx.sh
+#
+# DURATION     seconds of each measured wrk run (5)
+# WARMUP       seconds of the warm-up run before each measured run (1)
+# ROUNDS       pairs of runs per page and connection count (5)
+# CONNECTIONS  connection counts (64 256 1024)
+#
+# The pages come from the demo content (a fresh data directory): an
+# article, the front page, the news list, the directory, a search, the
+# Atom feed, the sitemap, a page of the page tree and the logo. Raadhus
+# answers with the headers it always sends (CSP, ETag, caching); nginx with
+# its own. No compression is asked, so both send the same body.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS)
+DURATION=${DURATION:-5}
+WARMUP=${WARMUP:-1}
+ROUNDS=${ROUNDS:-5}
+CONNECTIONS=${CONNECTIONS:-64 256 1024}
+
+ensure_commands wrk:wrk nginx:nginx curl:curl
+build
+
+# Raadhus on the demo content, logging every request to a file.
+mkdir -p "$WORK/data"
+RAADHUS_PORT=$(free_port)
+"$RAADHUS" --data "$WORK/data" serve --bind "127.0.0.1:$RAADHUS_PORT" 2>>"$WORK/raadhus.log" &
+SERVER_PID=$!
+STARTED_PIDS+=("$SERVER_PID")
+R="http://127.0.0.1:$RAADHUS_PORT"
+wait_ok "$R/healthz" "$SERVER_PID" 300
+
+# first_link PATH PATTERN: the first href on PATH matching PATTERN.
+first_link() {
+    curl -fsS "$R$1" | grep -o "href=\"$2\"" | head -1 | cut -d'"' -f2
+}
+ARTICLE=$(first_link /nyheder '/nyheder/[a-z0-9-]*')
+PAGE=$(curl -fsS "$R/" | grep -o 'href="/[a-z0-9-]*/[a-z0-9-]*"' | grep -v '"/nyheder/' | head -1 | cut -d'"' -f2)
+LOGO=$(curl -fsS "$R/" | grep -o 'src="/medier/[^"]*"' | head -1 | cut -d'"' -f2)
+[ -n "$ARTICLE" ] && [ -n "$PAGE" ] && [ -n "$LOGO" ] || die "the demo content lacks an article, a page or a logo"
+
+# name, path on Raadhus, file name for nginx (its extension gives the type).
+PAGES=(
+    "article $ARTICLE article.html"
+    "front / front.html"
+    "news /nyheder news.html"
+    "directory /hjemmesider directory.html"
+    "search /soeg?q=affald search.html"
+    "feed /nyheder/feed.atom feed.atom"
+    "sitemap /sitemap.xml sitemap.xml"
+    "page $PAGE page.html"
+    "logo $LOGO logo.${LOGO##*.}"
+)
+
+# nginx serving each page's own bytes, fetched from Raadhus.
+mkdir -p "$WORK/www" "$WORK/nginx"
+for entry in "${PAGES[@]}"; do
+    read -r _ path file <<<"$entry"
+    curl -fsS -o "$WORK/www/$file" "$R$path"
+done
+chmod a+x "$WORK"
+chmod -R a+rX "$WORK/www"
+NGINX_PORT=$(free_port)
+cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 8192; }
+http {
+    access_log $WORK/nginx/access.log;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    types {
+        text/html html;
+        application/atom+xml atom;
+        application/xml xml;
+        image/svg+xml svg;
+        image/png png;
+        image/webp webp;
+        image/jpeg jpg;
+    }
+    client_body_temp_path $WORK/nginx/client_body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK/www;
+    }
+}
+CONF
+nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
+    die "nginx configuration: $(cat "$WORK/nginx/test.log")"
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
+NGINX_PID=$!
+STARTED_PIDS+=("$NGINX_PID")
+N="http://127.0.0.1:$NGINX_PORT"
+wait_ok "$N/article.html" "$NGINX_PID" 30
+for entry in "${PAGES[@]}"; do
+    read -r name path file <<<"$entry"
+    curl -fsS "$N/$file" | cmp -s - "$WORK/www/$file" || die "nginx does not serve the bytes of $name"
+    # Raadhus answers from its render cache from here on.
+    curl -fsS "$R$path" | cmp -s - "$WORK/www/$file" || die "Raadhus's $name changed between two requests"
+done
+
+started=$SECONDS
+for c in $CONNECTIONS; do
+    for entry in "${PAGES[@]}"; do
+        read -r name path file <<<"$entry"
+        for round in $(seq 1 "$ROUNDS"); do
+            if [ $((round % 2)) -eq 1 ]; then
+                measure "raadhus-$name" "$R$path" "$c" "$round"
+                measure "nginx-$name" "$N/$file" "$c" "$round"
+            else
+                measure "nginx-$name" "$N/$file" "$c" "$round"
+                measure "raadhus-$name" "$R$path" "$c" "$round"
+            fi
+        done
+    done
+done
+log "measured in $((SECONDS - started)) s"
+
+{
+    echo "## Raadhus beside nginx serving each page's own bytes"
+    echo
+    machine_info
+    echo "- Pages: the demo content's, from Raadhus's render cache; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') serves the same bytes as static files (\`worker_processes auto\`, \`sendfile on\`)"
+    echo "- Both write an access log to a file (Raadhus: its request log on stderr, to a file)"
+    echo "- The logo is the demo's SVG original (the demo content has no raster image); a raster variant beside nginx: \`bench/media.sh\`"
+    echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
+    echo "- $ROUNDS pairs of runs per page and connection count, alternating which goes first; the ratio is the median of the pairs' Raadhus/nginx throughput ratios (lowest–highest pair); p99 is the median of the runs' p99"
+    echo
+    echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Errors (Raadhus, nginx) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+    for c in $CONNECTIONS; do
+        for entry in "${PAGES[@]}"; do
+            read -r name path file <<<"$entry"
+            bytes=$(stat -c %s "$WORK/www/$file")
+            awk -v c="$c" -v name="$name" -v path="$path" -v bytes="$bytes" '
+                function med(a, n,   i, j, t) {
+                    for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                    return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+                }
+                $1 == c && $2 == "raadhus-" name { r[$3] = $4; rp[++nr] = $6; re += $7 }
+                $1 == c && $2 == "nginx-" name { g[$3] = $4; gp[++ng] = $6; ge += $7 }
+                END {
+                    for (k in r) if (g[k] > 0) { q[++nq] = r[k] / g[k]; rs[nq] = r[k]; gs[nq] = g[k] }
+                    if (nq == 0) { printf "| %s | %s | %d | – | – | – | – | – | – |\n", c, name, bytes; exit }
+                    lo = q[1]; hi = q[1]
+                    for (i = 1; i <= nq; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
+                    printf "| %s | %s `%s` | %d | %.0f | %.0f | **%.2f** (%.2f–%.2f) | %.2f | %.2f | %d, %d |\n",
+                        c, name, path, bytes, med(rs, nq), med(gs, nq), med(q, nq), lo, hi, med(rp, nr), med(gp, ng), re, ge
+                }' "$WORK/runs"
+        done
+    done
+} >"$WORK/section"
+write_section vs-nginx "$WORK/section"
+cat "$WORK/section"
