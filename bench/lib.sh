@@ -160,6 +160,51 @@ write_section() {
     log "wrote the $1 section of $RESULTS"
 }
 
+# start_nginx PROBE TYPES [DIRECTIVES]: nginx with its own configuration,
+# serving the files of $WORK/www as a static file server does (access log to
+# a file, sendfile, keep-alive): TYPES is the body of its `types` block,
+# DIRECTIVES extra lines of its server block. Sets NGINX_PID and N (its base
+# URL) and waits until N/PROBE answers.
+start_nginx() {
+    local probe=$1 types=$2 directives=${3:-} port
+    mkdir -p "$WORK/nginx"
+    # Started as root, nginx's workers run as nobody: let them read the files.
+    chmod a+x "$WORK"
+    chmod -R a+rX "$WORK/www"
+    port=$(free_port)
+    cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 8192; }
+http {
+    access_log $WORK/nginx/access.log;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    types { $types }
+    client_body_temp_path $WORK/nginx/client_body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $WORK/www;
+        $directives
+    }
+}
+CONF
+    nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
+        die "nginx configuration: $(cat "$WORK/nginx/test.log")"
+    nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
+    NGINX_PID=$!
+    STARTED_PIDS+=("$NGINX_PID")
+    N="http://127.0.0.1:$port"
+    wait_ok "$N/$probe" "$NGINX_PID" 30
+}
+
 # measure LABEL URL CONNECTIONS ROUND [WRK_ARGS...]: a warm-up, then a
 # measured wrk run (extra wrk arguments, such as headers, after ROUND);
 # appends "connections label round requests/s p50_ms p99_ms errors requests"

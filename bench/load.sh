@@ -35,43 +35,10 @@ R="http://127.0.0.1:$RAADHUS_PORT"
 wait_ok "$R/healthz" "$RAADHUS_PID" 900
 
 # nginx with its own configuration, serving the article as a static file.
-mkdir -p "$WORK/www" "$WORK/nginx"
+mkdir -p "$WORK/www"
 curl -fsS -o "$WORK/www/article.html" "$R$ARTICLE"
-# Started as root, nginx's workers run as nobody: let them read the file.
-chmod a+x "$WORK"
-chmod a+rx "$WORK/www"
-chmod a+r "$WORK/www/article.html"
-NGINX_PORT=$(free_port)
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log $WORK/nginx/access.log;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    types { text/html html; }
-    client_body_temp_path $WORK/nginx/client_body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK/www;
-    }
-}
-CONF
-nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
-    die "nginx configuration: $(cat "$WORK/nginx/test.log")"
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
-N="http://127.0.0.1:$NGINX_PORT/article.html"
-wait_ok "$N" "$NGINX_PID" 30
+start_nginx article.html "text/html html;"
+N="$N/article.html"
 curl -fsS "$N" | cmp -s - "$WORK/www/article.html" || die "nginx does not serve the article's bytes"
 
 declare -A PAGES=(

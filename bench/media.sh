@@ -66,45 +66,11 @@ cmp -s "$CACHED" "$WORK/variant.webp" || die "Raadhus served other bytes than it
 
 # nginx with its own configuration, serving the cached bytes as a static file
 # with the headers Raadhus sends.
-mkdir -p "$WORK/www" "$WORK/nginx"
+mkdir -p "$WORK/www"
 cp "$CACHED" "$WORK/www/variant.webp"
-# Started as root, nginx's workers run as nobody: let them read the file.
-chmod a+x "$WORK"
-chmod a+rx "$WORK/www"
-chmod a+r "$WORK/www/variant.webp"
-NGINX_PORT=$(free_port)
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log $WORK/nginx/access.log;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    types { image/webp webp; }
-    client_body_temp_path $WORK/nginx/client_body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK/www;
-        add_header Cache-Control "public, max-age=31536000, immutable";
-        add_header X-Content-Type-Options nosniff;
-    }
-}
-CONF
-nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
-    die "nginx configuration: $(cat "$WORK/nginx/test.log")"
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
-N="http://127.0.0.1:$NGINX_PORT/variant.webp"
-wait_ok "$N" "$NGINX_PID" 30
+start_nginx variant.webp "image/webp webp;" \
+    'add_header Cache-Control "public, max-age=31536000, immutable"; add_header X-Content-Type-Options nosniff;'
+N="$N/variant.webp"
 curl -fsS "$N" | cmp -s - "$WORK/variant.webp" || die "nginx does not serve the variant's bytes"
 curl -fsS "$R$VARIANT" | cmp -s - "$WORK/variant.webp" || die "Raadhus does not serve the variant's bytes"
 

@@ -62,52 +62,13 @@ PAGES=(
 )
 
 # nginx serving each page's own bytes, fetched from Raadhus.
-mkdir -p "$WORK/www" "$WORK/nginx"
+mkdir -p "$WORK/www"
 for entry in "${PAGES[@]}"; do
     read -r _ path file <<<"$entry"
     curl -fsS -o "$WORK/www/$file" "$R$path"
 done
-chmod a+x "$WORK"
-chmod -R a+rX "$WORK/www"
-NGINX_PORT=$(free_port)
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 8192; }
-http {
-    access_log $WORK/nginx/access.log;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    types {
-        text/html html;
-        application/atom+xml atom;
-        application/xml xml;
-        image/svg+xml svg;
-        image/png png;
-        image/webp webp;
-        image/jpeg jpg;
-    }
-    client_body_temp_path $WORK/nginx/client_body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK/www;
-    }
-}
-CONF
-nginx -t -q -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/test.log" ||
-    die "nginx configuration: $(cat "$WORK/nginx/test.log")"
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>>"$WORK/nginx/stderr.log" &
-NGINX_PID=$!
-STARTED_PIDS+=("$NGINX_PID")
-N="http://127.0.0.1:$NGINX_PORT"
-wait_ok "$N/article.html" "$NGINX_PID" 30
+start_nginx article.html "text/html html; application/atom+xml atom; application/xml xml; \
+    image/svg+xml svg; image/png png; image/webp webp; image/jpeg jpg;"
 for entry in "${PAGES[@]}"; do
     read -r name path file <<<"$entry"
     curl -fsS "$N/$file" | cmp -s - "$WORK/www/$file" || die "nginx does not serve the bytes of $name"
