@@ -9,6 +9,7 @@ pub mod counting;
 pub mod demo;
 pub mod indexer;
 pub mod links;
+pub mod log_writer;
 pub mod redirects;
 pub mod scheduler;
 mod server;
@@ -96,7 +97,7 @@ pub fn open_index(config: &Config) -> Result<raadhus_search::SearchIndex, StartE
 /// A ready-to-run server: database open and migrated, port bound.
 pub struct Application {
     listener: TcpListener,
-    router: axum::Router,
+    hosts: raadhus_web::Hosts,
     store: Store,
     clock: raadhus_usecases::Clock,
     follower: indexer::Follower,
@@ -250,11 +251,11 @@ impl Application {
                 own.committed();
             }
         });
-        let router = tenants.router();
+        let hosts = tenants.hosts().clone();
         let links = links::Background::new(usecases.clone(), tenants.clone(), config.links.clone());
         Ok(Self {
             listener,
-            router,
+            hosts,
             store,
             clock,
             follower,
@@ -273,7 +274,7 @@ impl Application {
     /// Background tasks (scheduler, index follower, rendering stored bodies) run only in
     /// [`Application::run_until_stopped`].
     pub fn router(&self) -> axum::Router {
-        self.router.clone()
+        self.hosts.router()
     }
 
     /// The address actually bound (useful with port 0).
@@ -296,12 +297,28 @@ impl Application {
             self.clock.clone(),
             self.follower,
         ));
-        server::serve(self.listener, self.router, self.limits, shutdown).await;
+        let workers = match self.listener.into_std().and_then(|listener| {
+            server::Workers::start(listener, &self.hosts, self.limits, server::workers())
+        }) {
+            Ok(mut workers) => {
+                shutdown.await;
+                workers.stop().await;
+                Some(workers)
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot start the server threads");
+                None
+            }
+        };
         scheduler.abort();
         indexer.abort();
         backfill.abort();
         counting.abort();
         counting::write(&self.usecases, &self.tenants).await;
         self.store.close().await;
+        // Their runtimes drive database connections until the store is closed.
+        if let Some(workers) = workers {
+            workers.exit().await;
+        }
     }
 }

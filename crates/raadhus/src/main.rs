@@ -15,13 +15,16 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Log lines are written by a thread of their own: request handlers never
-    // wait for stderr (nor for each other on its lock). Nothing is dropped;
-    // the guard writes what is left when `main` returns.
-    let (log_writer, _log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("raadhus-log")
-        .finish(std::io::stderr());
+    // Log lines are written in batches by a thread of their own: request
+    // handlers never wait for stderr. Nothing is dropped; the guard writes
+    // what is left when `main` returns.
+    let (log_writer, _log_guard) = match raadhus::log_writer::BatchLog::start(std::io::stderr()) {
+        Ok(log) => log,
+        Err(e) => {
+            eprintln!("raadhus: cannot start the log writer: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
         .with_writer(log_writer);

@@ -1,4 +1,4 @@
-//! The HTTP/1.1 server loop: accepts connections and serves the router on
+//! The HTTP/1.1 server loop: accepts connections and serves the sites on
 //! each, with the limits a public server needs.
 //!
 //! - At most `max_connections` connections are open at once
@@ -21,6 +21,7 @@
 
 mod connections;
 pub mod limit;
+mod workers;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -28,7 +29,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
@@ -36,9 +36,10 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::OwnedSemaphorePermit;
-use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
+use raadhus_web::Hosts;
+pub use workers::{Workers, count as workers};
 
 /// How long open requests may take to finish once shutdown has begun.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -58,11 +59,11 @@ pub struct Limits {
     pub request_timeout: Duration,
 }
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops
-/// accepting and lets open requests finish.
+/// Serves the sites of `hosts` on `listener` until `shutdown` completes,
+/// then stops accepting and lets open requests finish.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    hosts: Hosts,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
@@ -96,7 +97,7 @@ pub async fn serve(
                 Ok((stream, peer)) => {
                     if let Some(slot) = slot.take() {
                         let connection = registry.open();
-                        spawn_connection(stream, peer, slot, connection, &http, &router, &graceful);
+                        spawn_connection(stream, peer, slot, connection, &http, &hosts, &graceful);
                     }
                 }
                 Err(error) => {
@@ -132,11 +133,11 @@ fn spawn_connection(
     slot: OwnedSemaphorePermit,
     connection: Arc<Connection>,
     http: &hyper::server::conn::http1::Builder,
-    router: &Router,
+    hosts: &Hosts,
     graceful: &GracefulShutdown,
 ) {
     let _ = stream.set_nodelay(true);
-    let (router, handled) = (router.clone(), connection.clone());
+    let (hosts, handled) = (hosts.clone(), connection.clone());
     // Each request carries the peer's address and marks the connection busy
     // while it is handled.
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
@@ -145,12 +146,9 @@ fn spawn_connection(
         request
             .extensions_mut()
             .insert(ConnectInfo::<SocketAddr>(peer));
-        let router = router.clone();
+        let hosts = hosts.clone();
         async move {
-            let response = router
-                .oneshot(request)
-                .await
-                .unwrap_or_else(|never| match never {});
+            let response = hosts.serve(request).await;
             drop(handling);
             Ok::<_, Infallible>(response)
         }

@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 use raadhus_domain::{SiteId, SiteUrls, Subsite};
 use raadhus_store::{Store, StoreError};
 use raadhus_usecases::Counter;
-use raadhus_web::{AppState, Hosts, RenderCache, SiteConfig};
+use raadhus_web::{AppState, Hosts, RenderCache, Served, SiteConfig};
 
 /// One site as this node serves it.
 pub struct Tenant {
@@ -20,8 +20,8 @@ pub struct Tenant {
     pub counter: Counter,
     /// What it was made from (none: the main site), to tell a change.
     subsite: Option<Subsite>,
-    /// A subsite's router (the main site's is the hosts' own).
-    router: Option<axum::Router>,
+    /// A subsite as served (the main site's is the hosts' own).
+    served: Option<Served>,
 }
 
 /// Every site this node serves. Cheap to clone.
@@ -53,18 +53,14 @@ impl Tenants {
     /// The main site, served by `main` (made from `config`) on its base
     /// URL's host; subsites come with [`Tenants::refresh`].
     pub fn new(main: AppState, config: &SiteConfig, trusted_proxies: &[ipnet::IpNet]) -> Self {
-        let hosts = Hosts::new(
-            raadhus_web::router(main.clone()),
-            &config.base_url,
-            trusted_proxies,
-        );
+        let hosts = Hosts::new(Served::new(main.clone()), &config.base_url, trusted_proxies);
         let tenant = Tenant {
             site: config.site.id,
             urls: SiteUrls::new(config.base_url.clone()),
             cache: config.cache.clone(),
             counter: config.counter.clone(),
             subsite: None,
-            router: None,
+            served: None,
         };
         Self {
             inner: Arc::new(Inner {
@@ -83,9 +79,9 @@ impl Tenants {
         WeakTenants(Arc::downgrade(&self.inner))
     }
 
-    /// The router in front of every site's.
-    pub fn router(&self) -> axum::Router {
-        self.inner.hosts.router()
+    /// The hosts in front of every site.
+    pub fn hosts(&self) -> &Hosts {
+        &self.inner.hosts
     }
 
     /// The site `id`, if this node serves it.
@@ -138,16 +134,16 @@ impl Tenants {
                     cache,
                     counter,
                     subsite: Some(subsite),
-                    router: Some(raadhus_web::router(state)),
+                    served: Some(Served::new(state)),
                 }),
             );
             fresh.push(id);
         }
-        let routers: HashMap<String, axum::Router> = sites
+        let served: HashMap<String, Served> = sites
             .values()
-            .filter_map(|t| Some((t.subsite.as_ref()?.host.to_string(), t.router.clone()?)))
+            .filter_map(|t| Some((t.subsite.as_ref()?.host.to_string(), t.served.clone()?)))
             .collect();
-        self.inner.hosts.set_subsites(routers);
+        self.inner.hosts.set_subsites(served);
         if !fresh.is_empty() {
             tracing::info!(sites = ?fresh, "serving new or changed subsites");
         }

@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::cache::files::HotFile;
 use crate::cache::{Cacheable, Encoding, Entry, Flight};
 use crate::counting::{Counted, SearchMiss, Visit};
 
@@ -134,6 +135,28 @@ fn cache_key(uri: &axum::http::Uri) -> Cow<'_, str> {
     } else {
         Cow::Owned(format!("{}?{kept}", uri.path()))
     }
+}
+
+/// The answer to `request` from the render cache (or the media files kept
+/// in memory), if it is there: served before routing and every middleware
+/// (the entry holds every header those set). `None` sends the request on
+/// to the site's router, where [`serve`] looks again.
+pub fn hit(state: &AppState, request: &Request) -> Option<Response> {
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        return None;
+    }
+    let path = request.uri().path();
+    if path.starts_with("/medier/") {
+        return state.cache().files().get(path).map(HotFile::response);
+    }
+    if !is_public(path) {
+        return None;
+    }
+    let key = cache_key(request.uri());
+    let entry = state.cache().hit(&key, state.now())?;
+    Visit::of(state, request).served(path, &entry.counted);
+    Some(respond(state, &key, &entry, &Wants::of(request), "hit"))
 }
 
 /// Serves public pages from the render cache, rendering and storing them

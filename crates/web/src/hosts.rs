@@ -14,17 +14,21 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
+use std::time::Instant;
+
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use ipnet::IpNet;
 use raadhus_domain::Host;
 use raadhus_domain::site::is_loopback_name;
 use tower::ServiceExt;
+use tracing::Instrument;
 
-/// The routers of the sites, by host. Cheap to clone; every clone sees the
-/// same sites.
+use crate::AppState;
+
+/// The sites, by host. Cheap to clone; every clone sees the same sites.
 #[derive(Clone)]
 pub struct Hosts {
     table: Arc<RwLock<Table>>,
@@ -32,10 +36,45 @@ pub struct Hosts {
 }
 
 struct Table {
-    main: Router,
+    main: Served,
     /// The main site's own host (its base URL's).
     main_host: Option<String>,
-    subsites: HashMap<String, Router>,
+    subsites: HashMap<String, Served>,
+}
+
+/// One site as the hosts serve it: its router, and its state for the
+/// answers that need no routing (a page in its render cache).
+#[derive(Clone)]
+pub struct Served {
+    router: Router,
+    state: AppState,
+}
+
+impl Served {
+    pub fn new(state: AppState) -> Self {
+        Self {
+            router: crate::router(state.clone()),
+            state,
+        }
+    }
+
+    /// Answers `request`: from the render cache before any routing or
+    /// middleware when it can, else through the site's router (in a span
+    /// naming the request, for what its handlers log).
+    async fn answer(self, request: Request) -> Response {
+        if let Some(response) = crate::caching::hit(&self.state, &request) {
+            return response;
+        }
+        let span = tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = request.uri().path()
+        );
+        match self.router.oneshot(request).instrument(span).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
 }
 
 /// The health check's path.
@@ -45,8 +84,8 @@ const HEALTH: &str = "/healthz";
 const UNKNOWN: &str = "Der er intet websted på denne adresse.\n";
 
 impl Hosts {
-    /// The main site's `router`, answering on the host of `base_url`.
-    pub fn new(main: Router, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
+    /// The main site, answering on the host of `base_url`.
+    pub fn new(main: Served, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
         let main_host = base_url.host_str().and_then(Host::of_header);
         Self {
             table: Arc::new(RwLock::new(Table {
@@ -58,19 +97,49 @@ impl Hosts {
         }
     }
 
-    /// From now on, the subsites are `routers` (by host), and only they.
-    pub fn set_subsites(&self, routers: HashMap<String, Router>) {
+    /// From now on, the subsites are `sites` (by host), and only they.
+    pub fn set_subsites(&self, sites: HashMap<String, Served>) {
         let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
-        table.subsites = routers;
+        table.subsites = sites;
     }
 
-    /// The router in front of every site's.
+    /// Every site's requests as one router (for driving the application
+    /// in-process; the server calls [`Hosts::serve`] itself).
     pub fn router(&self) -> Router {
-        Router::new().fallback(dispatch).with_state(self.clone())
+        let hosts = self.clone();
+        Router::new().fallback(move |request: Request| async move { hosts.serve(request).await })
     }
 
-    /// The router of the site `host` names, if any.
-    fn pick(&self, host: Option<&str>) -> Option<Router> {
+    /// Answers `request` for the site its host names, and writes its line
+    /// in the request log once the answer is sent.
+    pub async fn serve(&self, request: Request) -> Response {
+        let started = Instant::now();
+        let line = crate::access_log::Line::of(&request);
+        let response = match self.site_of(&request) {
+            Some(site) => site.answer(request).await,
+            None => unknown_host(),
+        };
+        line.written_after(response, started)
+    }
+
+    /// The site `request` is for, if any.
+    fn site_of(&self, request: &Request) -> Option<Served> {
+        let site = match self.host_of(request) {
+            None => self.pick(None),
+            Some(Ok(host)) => self.pick(Some(&host)),
+            Some(Err(())) => None,
+        };
+        // A load balancer asks a node's health by its address, whatever
+        // host that names: the node answers (it is the same for every site).
+        site.or_else(|| {
+            (request.uri().path() == HEALTH)
+                .then(|| self.pick(None))
+                .flatten()
+        })
+    }
+
+    /// The site `host` names, if any.
+    fn pick(&self, host: Option<&str>) -> Option<Served> {
         let table = self.table.read().unwrap_or_else(|e| e.into_inner());
         let Some(host) = host else {
             return Some(table.main.clone());
@@ -116,28 +185,6 @@ impl Hosts {
                     .map(|a| Some(a.as_str().to_string()))
             })?;
         Some(named.and_then(|text| Host::of_header(&text)).ok_or(()))
-    }
-}
-
-async fn dispatch(State(hosts): State<Hosts>, request: Request) -> Response {
-    let router = match hosts.host_of(&request) {
-        None => hosts.pick(None),
-        Some(Ok(host)) => hosts.pick(Some(&host)),
-        Some(Err(())) => None,
-    };
-    // A load balancer asks a node's health by its address, whatever host
-    // that names: the node answers (it is the same for every site).
-    let router = router.or_else(|| {
-        (request.uri().path() == HEALTH)
-            .then(|| hosts.pick(None))
-            .flatten()
-    });
-    match router {
-        Some(router) => match router.oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        },
-        None => unknown_host(),
     }
 }
 

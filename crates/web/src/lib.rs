@@ -4,6 +4,7 @@
 //! ([`raadhus_usecases`]) to change something or ask the store to read,
 //! turn domain values into view models ([`views`]) and render a template.
 
+mod access_log;
 mod admin;
 mod api;
 mod assets;
@@ -32,13 +33,11 @@ use raadhus_domain::{Site, SiteSettings, SiteUrls};
 use raadhus_store::Store;
 use raadhus_usecases::UseCases;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
-use tracing::Level;
 
 pub use api::openapi_json;
 pub use cache::RenderCache;
 pub use error::WebError;
-pub use hosts::Hosts;
+pub use hosts::{Hosts, Served};
 
 use assets::Assets;
 use render::Templates;
@@ -310,7 +309,7 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; scr
 /// the municipality's domain may not all have https).
 const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
-/// The whole application as one router.
+/// One site's whole application as one router.
 pub fn router(state: AppState) -> Router {
     let https = state.urls().base().scheme() == "https";
     let request_timeout = state.inner.request_timeout;
@@ -370,15 +369,11 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ))
-        // Outside the layers that set headers: a cached page keeps them all.
+        // Outside the layers that set headers: a cached page keeps them all
+        // (and is served before this router, see `Served`).
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             caching::serve,
         ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
         .with_state(state)
 }

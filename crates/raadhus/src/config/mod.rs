@@ -89,7 +89,7 @@ pub enum Database {
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "./data";
-pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http=info";
+pub const DEFAULT_LOG: &str = "info,sqlx=warn";
 /// Name of the SQLite database file inside the data directory.
 pub const SQLITE_FILE: &str = "raadhus.db";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;

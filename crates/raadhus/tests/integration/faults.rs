@@ -47,7 +47,7 @@ impl Server {
             "--database-url".to_string(),
             db.database_url(),
             "--log".to_string(),
-            "info,tower_http=warn".to_string(),
+            "info,access=warn".to_string(),
             "serve".to_string(),
         ];
         if !demo {

@@ -48,7 +48,7 @@ pub struct HotFile {
 }
 
 impl HotFile {
-    fn response(self) -> Response {
+    pub fn response(self) -> Response {
         let mut response = Response::new(Body::from(self.body));
         *response.headers_mut() = self.headers;
         response

@@ -301,22 +301,29 @@ impl RenderCache {
 
     /// The entry for `key`, if it is there and still fresh at `now`.
     pub fn get(&self, key: &str, now: Timestamp) -> Option<Arc<Entry>> {
+        let found = self.hit(key, now);
+        if found.is_none() {
+            self.shared.misses.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    /// Like [`RenderCache::get`], counting only a hit: for a look before
+    /// routing, after which the request's handling looks again.
+    pub fn hit(&self, key: &str, now: Timestamp) -> Option<Arc<Entry>> {
         if self.shared.max_bytes == 0 {
             return None;
         }
-        let found = self.read().map.get(key).cloned();
-        match found {
-            Some(entry) if entry.fresh_at(now) => {
-                let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
-                entry.last_used.store(tick, Ordering::Relaxed);
-                self.shared.hits.fetch_add(1, Ordering::Relaxed);
-                Some(entry)
-            }
-            _ => {
-                self.shared.misses.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-        }
+        let entry = self
+            .read()
+            .map
+            .get(key)
+            .filter(|entry| entry.fresh_at(now))
+            .cloned()?;
+        let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
+        entry.last_used.store(tick, Ordering::Relaxed);
+        self.shared.hits.fetch_add(1, Ordering::Relaxed);
+        Some(entry)
     }
 
     /// Where the cache is now: take it before rendering.

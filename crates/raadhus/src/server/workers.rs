@@ -1,0 +1,122 @@
+//! The server's threads: one per core, each with a single-threaded async
+//! runtime of its own that accepts on the one listening socket and serves
+//! the connections it accepted from their first request to their last.
+//!
+//! A connection's requests are never handed between threads, so answering
+//! one wakes no other thread. On tokio's work-stealing runtime a cached
+//! page cost a thread wake-up and a context switch or more per request
+//! (see "Where the time goes" in bench/RESULTS.md). The application's
+//! background tasks (scheduler, index follower, counting) stay on the main
+//! runtime.
+//!
+//! Every thread's runtime polls the shared socket; whoever accepts first
+//! serves the connection, so a busy thread takes fewer. A thread at its
+//! share of the connection limit stops accepting and leaves new ones to the
+//! others. The runtimes outlive the serving: database connections opened on
+//! one are driven by it until the application has closed its store.
+
+use std::net::TcpListener as StdListener;
+use std::thread::JoinHandle;
+
+use raadhus_web::Hosts;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+use super::{Limits, serve};
+
+/// The running server threads.
+pub struct Workers {
+    threads: Vec<JoinHandle<()>>,
+    /// Set: stop accepting and finish open requests.
+    stop: watch::Sender<bool>,
+    /// Set: the runtimes may end (the store is closed).
+    exit: watch::Sender<bool>,
+    /// One per thread: its serving has ended.
+    served: Vec<oneshot::Receiver<()>>,
+}
+
+/// How many server threads: one per core the process may use.
+pub fn count() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+impl Workers {
+    /// Starts `count` threads serving `hosts` on `listener`, each taking
+    /// its share of `limits.max_connections`.
+    pub fn start(
+        listener: StdListener,
+        hosts: &Hosts,
+        limits: Limits,
+        count: usize,
+    ) -> std::io::Result<Self> {
+        listener.set_nonblocking(true)?;
+        let (stop, stopping) = watch::channel(false);
+        let (exit, exiting) = watch::channel(false);
+        let share = Limits {
+            max_connections: (limits.max_connections / count.max(1)).max(1),
+            ..limits
+        };
+        let mut threads = Vec::with_capacity(count);
+        let mut served = Vec::with_capacity(count);
+        for n in 0..count.max(1) {
+            let listener = listener.try_clone()?;
+            let hosts = hosts.clone();
+            let (stopping, exiting) = (stopping.clone(), exiting.clone());
+            let (done, finished) = oneshot::channel();
+            served.push(finished);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            threads.push(
+                std::thread::Builder::new()
+                    .name(format!("raadhus-http-{n}"))
+                    .spawn(move || {
+                        runtime.block_on(async move {
+                            match TcpListener::from_std(listener) {
+                                Ok(listener) => {
+                                    serve(listener, hosts, share, set(stopping)).await;
+                                }
+                                Err(error) => {
+                                    tracing::error!(%error, "a server thread cannot listen");
+                                }
+                            }
+                            let _ = done.send(());
+                            set(exiting).await;
+                        });
+                    })?,
+            );
+        }
+        Ok(Self {
+            threads,
+            stop,
+            exit,
+            served,
+        })
+    }
+
+    /// Stops accepting and waits until every thread's open requests are
+    /// finished (or given up on); the runtimes keep running.
+    pub async fn stop(&mut self) {
+        let _ = self.stop.send(true);
+        for finished in self.served.drain(..) {
+            let _ = finished.await;
+        }
+    }
+
+    /// Ends the threads' runtimes and waits for the threads.
+    pub async fn exit(self) {
+        let _ = self.exit.send(true);
+        let threads = self.threads;
+        let _ = tokio::task::spawn_blocking(move || {
+            for thread in threads {
+                let _ = thread.join();
+            }
+        })
+        .await;
+    }
+}
+
+/// Completes once `flag` is set (or its sender is gone).
+async fn set(mut flag: watch::Receiver<bool>) {
+    let _ = flag.wait_for(|set| *set).await;
+}
