@@ -16,6 +16,7 @@ mod error;
 mod figures;
 mod hosts;
 mod layout;
+mod metrics;
 mod pages;
 mod render;
 mod share;
@@ -39,6 +40,7 @@ pub use api::openapi_json;
 pub use cache::RenderCache;
 pub use error::WebError;
 pub use hosts::Hosts;
+pub use metrics::RequestMetrics;
 
 use assets::Assets;
 use render::Templates;
@@ -118,6 +120,8 @@ struct Inner {
     files: variants::FileCache,
     /// Feedback per client address, counted in memory only.
     feedback_limiter: pages::FeedbackLimiter,
+    /// Requests by route and status, and their latency, for `/metrics`.
+    requests: RequestMetrics,
 }
 
 impl AppState {
@@ -148,6 +152,7 @@ impl AppState {
                 },
                 files: variants::FileCache::new(settings.media_cache_dir),
                 feedback_limiter: pages::feedback_limiter(),
+                requests: RequestMetrics::default(),
             }),
         })
     }
@@ -170,6 +175,12 @@ impl AppState {
             cache: site.cache,
             counter: site.counter,
         })
+    }
+
+    /// Where requests are counted for `/metrics` (by route and status, with
+    /// their latency): one for every site.
+    pub fn request_metrics(&self) -> &RequestMetrics {
+        &self.inner.requests
     }
 
     /// The site this state serves.
