@@ -20,7 +20,7 @@ use crate::config::Layer;
     after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate\n  raadhus backup /var/backups/raadhus-$(date +%F).db\n  raadhus export site.json && raadhus --database-url postgres://raadhus@db/raadhus import site.json"
 )]
 pub struct Cli {
-    /// TOML configuration file (keys: bind, data_dir, database_url, site_name, base_url, log, log_format, demo, counting, …).
+    /// TOML configuration file (keys: bind, metrics_addr, data_dir, database_url, site_name, base_url, log, log_format, demo, counting, …).
     #[arg(long, global = true, env = "RAADHUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -268,6 +268,12 @@ pub struct ServeArgs {
     #[arg(long, env = "RAADHUS_BIND", value_name = "ADDR")]
     pub bind: Option<String>,
 
+    /// Also serve GET /metrics (OpenMetrics text, for Prometheus) on this
+    /// address and port, apart from the site, e.g. 127.0.0.1:9464; keep it
+    /// on loopback or firewalled [default: off].
+    #[arg(long, env = "RAADHUS_METRICS_ADDR", value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
+
     /// The site's name, e.g. "Vesterfjord Kommune" [default: the stored name].
     #[arg(long, env = "RAADHUS_SITE_NAME", value_name = "NAME")]
     pub site_name: Option<String>,
@@ -350,6 +356,7 @@ impl Cli {
         };
         Layer {
             bind: serve.and_then(|s| s.bind.clone()),
+            metrics_addr: serve.and_then(|s| s.metrics_addr.clone()),
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone(),
             site_name: serve.and_then(|s| s.site_name.clone()),
@@ -396,10 +403,13 @@ mod tests {
             "127.0.0.1:9",
             "--no-demo",
             "--no-counting",
+            "--metrics-addr",
+            "127.0.0.1:9464",
         ])
         .unwrap();
         let layer = cli.layer();
         assert_eq!(layer.counting, Some(false));
+        assert_eq!(layer.metrics_addr.as_deref(), Some("127.0.0.1:9464"));
         assert_eq!(layer.bind.as_deref(), Some("127.0.0.1:9"));
         assert_eq!(layer.data_dir, Some(PathBuf::from("/srv/raadhus")));
         assert_eq!(layer.demo, Some(false));

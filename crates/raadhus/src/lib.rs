@@ -10,6 +10,7 @@ pub mod demo;
 pub mod indexer;
 pub mod links;
 pub mod log_writer;
+pub mod metrics;
 pub mod redirects;
 pub mod scheduler;
 mod server;
@@ -46,6 +47,11 @@ pub enum StartError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot listen for /metrics on {addr}: {source}")]
+    MetricsBind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Search(String),
     #[error("templates")]
@@ -75,6 +81,20 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
     .map_err(StartError::Database)?;
     store.migrate().await.map_err(StartError::Database)?;
     Ok(store)
+}
+
+/// Listens for `/metrics` on `addr`, with a warning when that is not a
+/// loopback address: the operator must keep the public away from it.
+async fn bind_metrics(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    let bind_error = |source| StartError::MetricsBind { addr, source };
+    let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            %addr,
+            "/metrics is served on an address that is not loopback: let a firewall keep everyone but the monitoring away from it"
+        );
+    }
+    Ok(listener)
 }
 
 /// `http://ADDR/` for the address the server listens on.
@@ -108,6 +128,11 @@ pub struct Application {
     /// the background).
     tenants: tenants::Tenants,
     links: links::Background,
+    /// What `/metrics` shows, and the background tasks' runs it counts.
+    metrics: metrics::Metrics,
+    runs: metrics::Runs,
+    /// Where `/metrics` is served, if anywhere.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl Application {
@@ -182,6 +207,10 @@ impl Application {
             source,
         };
         let listener = TcpListener::bind(config.bind).await.map_err(bind_error)?;
+        let metrics_listener = match config.metrics_addr {
+            Some(addr) => Some(bind_metrics(addr).await?),
+            None => None,
+        };
         let base_url = match &config.base_url {
             Some(url) => url.clone(),
             None => local_base_url(listener.local_addr().map_err(bind_error)?),
@@ -225,6 +254,7 @@ impl Application {
             search.clone(),
             main.clone(),
         )?;
+        let requests = state.request_metrics().clone();
         let tenants = tenants::Tenants::new(state, &main, &config.trusted_proxies);
         let follower = indexer::Follower::start(search, tenants.clone(), &store, &clock)
             .await
@@ -252,7 +282,20 @@ impl Application {
             }
         });
         let hosts = tenants.hosts().clone();
-        let links = links::Background::new(usecases.clone(), tenants.clone(), config.links.clone());
+        let runs = metrics::Runs::default();
+        let metrics = metrics::Metrics::new(metrics::Sources {
+            requests,
+            tenants: tenants.clone(),
+            store: store.clone(),
+            progress: follower.progress(),
+            runs: runs.clone(),
+        });
+        let links = links::Background::new(
+            usecases.clone(),
+            tenants.clone(),
+            config.links.clone(),
+            runs.clone(),
+        );
         Ok(Self {
             listener,
             hosts,
@@ -267,6 +310,9 @@ impl Application {
             usecases,
             tenants,
             links,
+            metrics,
+            runs,
+            metrics_listener,
         })
     }
 
@@ -282,14 +328,41 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// The address `/metrics` is served on (useful with port 0); `None`
+    /// when no metrics address is configured.
+    pub fn metrics_addr(&self) -> std::io::Result<Option<SocketAddr>> {
+        self.metrics_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()
+    }
+
     /// Serves until `shutdown` completes, then lets open requests finish,
-    /// writes what was counted and closes the database.
+    /// writes what was counted and closes the database. `/metrics`, if
+    /// configured, is served meanwhile and stops with the site.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) {
-        let counting = tokio::spawn(counting::run(self.usecases.clone(), self.tenants.clone()));
+        let metrics = self.metrics_listener.map(|listener| {
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let limits = server::Limits {
+                max_connections: metrics::MAX_CONNECTIONS,
+                request_timeout: self.limits.request_timeout,
+            };
+            let router = metrics::router(self.metrics);
+            let served = tokio::spawn(server::serve(listener, router, limits, async {
+                let _ = stopped.await;
+            }));
+            (stop, served)
+        });
+        let counting = tokio::spawn(counting::run(
+            self.usecases.clone(),
+            self.tenants.clone(),
+            self.runs.clone(),
+        ));
         let scheduler = tokio::spawn(scheduler::run(
             self.store.clone(),
             self.clock.clone(),
             self.links,
+            self.runs,
         ));
         let backfill = tokio::spawn(backfill::run(self.store.clone(), self.renderer));
         let indexer = tokio::spawn(indexer::run(
@@ -310,6 +383,10 @@ impl Application {
                 None
             }
         };
+        if let Some((stop, served)) = metrics {
+            let _ = stop.send(());
+            let _ = served.await;
+        }
         scheduler.abort();
         indexer.abort();
         backfill.abort();

@@ -160,6 +160,9 @@ async fn serve(config: &Config) -> Result<(), Box<dyn std::error::Error>> {
     let app = Application::build(config).await?;
     let addr = app.local_addr()?;
     tracing::info!(%addr, data_dir = %config.data_dir.display(), "raadhus is serving");
+    if let Some(addr) = app.metrics_addr()? {
+        tracing::info!(%addr, "serving /metrics");
+    }
     app.run_until_stopped(shutdown_signal()).await;
     tracing::info!("raadhus stopped");
     Ok(())

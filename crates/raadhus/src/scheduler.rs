@@ -12,6 +12,8 @@ use jiff::Timestamp;
 use raadhus_store::{Store, StoreError, Transition};
 use raadhus_usecases::Clock;
 
+use crate::metrics::{Runs, Task};
+
 /// How often the scheduler looks.
 pub const INTERVAL: Duration = Duration::from_secs(1);
 
@@ -51,46 +53,66 @@ pub const JOURNAL_KEPT: i64 = 100_000;
 /// Runs [`tick`] every [`INTERVAL`] until the task is dropped, starts a
 /// check of the site's links when one is due (see [`crate::links`]), and
 /// now and then removes expired sessions, old sign-in failures, expired
-/// feedback comments, old counts and old journal entries.
-pub async fn run(store: Store, clock: Clock, mut links: crate::links::Background) {
+/// feedback comments, old counts and old journal entries; counts its runs
+/// and their outcomes in `runs`.
+pub async fn run(store: Store, clock: Clock, mut links: crate::links::Background, runs: Runs) {
     let mut interval = tokio::time::interval(INTERVAL);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut pruned: Option<Timestamp> = None;
     loop {
         interval.tick().await;
         let now = clock.now();
-        if let Err(e) = tick(&store, now).await {
+        let ticked = tick(&store, now).await;
+        if let Err(e) = &ticked {
             tracing::warn!(error = %e, "scheduler could not run; trying again");
         }
+        runs.record(Task::Schedule, ticked.is_ok());
         links.tick(now).await;
         let prune_due =
             pruned.is_none_or(|at| now.duration_since(at).unsigned_abs() >= PRUNE_INTERVAL);
         if prune_due {
             pruned = Some(now);
-            let day_ago = now
-                .checked_sub(jiff::SignedDuration::from_hours(24))
-                .unwrap_or(now);
-            if let Err(e) = store.prune_sessions(now, day_ago).await {
-                tracing::warn!(error = %e, "could not remove expired sessions");
-            }
-            let expired = raadhus_domain::feedback::comments_expire_before(now);
-            match store.prune_feedback_comments(expired).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(comments = n, "deleted expired feedback comments"),
-                Err(e) => tracing::warn!(error = %e, "could not delete expired feedback comments"),
-            }
-            let kept_since =
-                raadhus_domain::counting::kept_since(raadhus_domain::date::local_date(now));
-            match store.prune_counts(kept_since).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(rows = n, "deleted counts older than 400 days"),
-                Err(e) => tracing::warn!(error = %e, "could not delete old counts"),
-            }
-            match store.prune_changes(JOURNAL_KEPT).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(entries = n, "pruned the change journal"),
-                Err(e) => tracing::warn!(error = %e, "could not prune the change journal"),
-            }
+            runs.record(Task::Prune, prune(&store, now).await);
         }
     }
+}
+
+/// Removes expired sessions, old sign-in failures, expired feedback
+/// comments, old counts and old journal entries; whether all went well.
+async fn prune(store: &Store, now: Timestamp) -> bool {
+    let mut ok = true;
+    let day_ago = now
+        .checked_sub(jiff::SignedDuration::from_hours(24))
+        .unwrap_or(now);
+    if let Err(e) = store.prune_sessions(now, day_ago).await {
+        ok = false;
+        tracing::warn!(error = %e, "could not remove expired sessions");
+    }
+    let expired = raadhus_domain::feedback::comments_expire_before(now);
+    match store.prune_feedback_comments(expired).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(comments = n, "deleted expired feedback comments"),
+        Err(e) => {
+            ok = false;
+            tracing::warn!(error = %e, "could not delete expired feedback comments");
+        }
+    }
+    let kept_since = raadhus_domain::counting::kept_since(raadhus_domain::date::local_date(now));
+    match store.prune_counts(kept_since).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(rows = n, "deleted counts older than 400 days"),
+        Err(e) => {
+            ok = false;
+            tracing::warn!(error = %e, "could not delete old counts");
+        }
+    }
+    match store.prune_changes(JOURNAL_KEPT).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(entries = n, "pruned the change journal"),
+        Err(e) => {
+            ok = false;
+            tracing::warn!(error = %e, "could not prune the change journal");
+        }
+    }
+    ok
 }

@@ -31,11 +31,14 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
+use axum::extract::Request;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::OwnedSemaphorePermit;
+use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
 use raadhus_web::Hosts;
@@ -59,11 +62,36 @@ pub struct Limits {
     pub request_timeout: Duration,
 }
 
-/// Serves the sites of `hosts` on `listener` until `shutdown` completes,
+/// What a server answers requests with.
+pub trait Answer: Clone + Send + Sync + 'static {
+    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send;
+}
+
+/// The sites, each on its hosts.
+impl Answer for Hosts {
+    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send {
+        self.serve(request)
+    }
+}
+
+/// One router (the metrics listener's).
+impl Answer for axum::Router {
+    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send {
+        let router = self.clone();
+        async move {
+            match router.oneshot(request).await {
+                Ok(response) => response,
+                Err(never) => match never {},
+            }
+        }
+    }
+}
+
+/// Serves `answer`'s requests on `listener` until `shutdown` completes,
 /// then stops accepting and lets open requests finish.
 pub async fn serve(
     listener: TcpListener,
-    hosts: Hosts,
+    answer: impl Answer,
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
@@ -97,7 +125,7 @@ pub async fn serve(
                 Ok((stream, peer)) => {
                     if let Some(slot) = slot.take() {
                         let connection = registry.open();
-                        spawn_connection(stream, peer, slot, connection, &http, &hosts, &graceful);
+                        spawn_connection(stream, peer, slot, connection, &http, &answer, &graceful);
                     }
                 }
                 Err(error) => {
@@ -133,11 +161,11 @@ fn spawn_connection(
     slot: OwnedSemaphorePermit,
     connection: Arc<Connection>,
     http: &hyper::server::conn::http1::Builder,
-    hosts: &Hosts,
+    answer: &impl Answer,
     graceful: &GracefulShutdown,
 ) {
     let _ = stream.set_nodelay(true);
-    let (hosts, handled) = (hosts.clone(), connection.clone());
+    let (answer, handled) = (answer.clone(), connection.clone());
     // Each request carries the peer's address and marks the connection busy
     // while it is handled.
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
@@ -146,9 +174,9 @@ fn spawn_connection(
         request
             .extensions_mut()
             .insert(ConnectInfo::<SocketAddr>(peer));
-        let hosts = hosts.clone();
+        let answer = answer.clone();
         async move {
-            let response = hosts.serve(request).await;
+            let response = answer.answer(request).await;
             drop(handling);
             Ok::<_, Infallible>(response)
         }

@@ -24,6 +24,13 @@ pub struct Tenant {
     served: Option<Served>,
 }
 
+impl Tenant {
+    /// The host a subsite answers on; `None` for the main site.
+    pub fn host(&self) -> Option<&str> {
+        self.subsite.as_ref().map(|s| s.host.as_str())
+    }
+}
+
 /// Every site this node serves. Cheap to clone.
 #[derive(Clone)]
 pub struct Tenants {

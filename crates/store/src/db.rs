@@ -57,6 +57,24 @@ pub enum Backend {
     Postgres,
 }
 
+/// How the store's connection pool is used at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// Connections open, idle or lent out.
+    pub open: u32,
+    /// Open connections waiting to be lent.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+impl PoolUse {
+    /// Connections lent out now (to a query, a transaction, a listener).
+    pub fn in_use(&self) -> u32 {
+        self.open.saturating_sub(self.idle)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
     Sqlite(SqlitePool),
@@ -265,6 +283,19 @@ impl Store {
             Db::Sqlite(_) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// How the connection pool is used now (read without waiting).
+    pub fn pool_use(&self) -> PoolUse {
+        on_pool!(self, pool => {
+            let open = pool.size();
+            PoolUse {
+                open,
+                // Counted after `open`: never more than it.
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX).min(open),
+                max: pool.options().get_max_connections(),
+            }
+        })
     }
 
     /// Applies every migration not yet applied. Safe to run repeatedly, and on

@@ -36,7 +36,7 @@ mod sites;
 mod users;
 
 pub use counting::{Missed, Tally, Viewed};
-pub use db::{Backend, Changes, WriteTx};
+pub use db::{Backend, Changes, PoolUse, WriteTx};
 pub use feedback::{FeedbackComment, FeedbackRow, FeedbackTally};
 pub use import_site::ImportedUsers;
 pub use journal::{Change, Commit, JournalState, Recorded};

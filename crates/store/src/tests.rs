@@ -329,3 +329,25 @@ async fn the_rendered_body_is_read_only_while_it_is_of_the_version_and_renderer(
     );
     assert!(store.unrendered_news(0, 10).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn pool_use_counts_connections_lent_out() {
+    let (store, _dir) = store().await;
+    // A connection given back is checked (`after_release`) before it idles.
+    let mut idle = store.pool_use();
+    for _ in 0..200 {
+        if idle.in_use() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        idle = store.pool_use();
+    }
+    assert_eq!(idle.max, 8);
+    assert!(idle.open >= 1 && idle.open <= idle.max, "{idle:?}");
+    assert_eq!(idle.in_use(), 0, "{idle:?}");
+    let tx = store.write().await.unwrap();
+    let busy = store.pool_use();
+    assert_eq!(busy.in_use(), 1, "{busy:?}");
+    assert_eq!(busy.open, busy.idle + 1);
+    drop(tx);
+}

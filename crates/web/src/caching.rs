@@ -16,9 +16,9 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::cache::files::HotFile;
 use crate::cache::{Cacheable, Encoding, Entry, Flight};
 use crate::counting::{Counted, SearchMiss, Visit};
+use crate::routes::{self, Route};
 
 /// Largest body the cache validators are computed for.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -138,17 +138,18 @@ fn cache_key(uri: &axum::http::Uri) -> Cow<'_, str> {
 }
 
 /// The answer to `request` from the render cache (or the media files kept
-/// in memory), if it is there: served before routing and every middleware
-/// (the entry holds every header those set). `None` sends the request on
-/// to the site's router, where [`serve`] looks again.
-pub fn hit(state: &AppState, request: &Request) -> Option<Response> {
+/// in memory), if it is there, and its route: served before routing and
+/// every middleware (the entry holds every header those set). `None` sends
+/// the request on to the site's router, where [`serve`] looks again.
+pub fn hit(state: &AppState, request: &Request) -> Option<(Response, Route)> {
     let method = request.method();
     if method != Method::GET && method != Method::HEAD {
         return None;
     }
     let path = request.uri().path();
     if path.starts_with("/medier/") {
-        return state.cache().files().get(path).map(HotFile::response);
+        let file = state.cache().files().get(path)?;
+        return Some((file.response(), Route::Named(routes::MEDIA_FILE)));
     }
     if !is_public(path) {
         return None;
@@ -156,7 +157,8 @@ pub fn hit(state: &AppState, request: &Request) -> Option<Response> {
     let key = cache_key(request.uri());
     let entry = state.cache().hit(&key, state.now())?;
     Visit::of(state, request).served(path, &entry.counted);
-    Some(respond(state, &key, &entry, &Wants::of(request), "hit"))
+    let response = respond(state, &key, &entry, &Wants::of(request), "hit");
+    Some((response, entry.route.clone()))
 }
 
 /// Serves public pages from the render cache, rendering and storing them
@@ -177,7 +179,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let cache = state.cache();
     if let Some(entry) = cache.get(&key, state.now()) {
         visit.served(request.uri().path(), &entry.counted);
-        return respond(&state, &key, &entry, &wants, "hit");
+        return routed(respond(&state, &key, &entry, &wants, "hit"), &entry);
     }
     // Rendered once for all who ask at the same time.
     let _rendering = match cache.render_or_wait(&key).await {
@@ -185,7 +187,7 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
         Flight::Waited => match cache.get(&key, state.now()) {
             Some(entry) => {
                 visit.served(request.uri().path(), &entry.counted);
-                return respond(&state, &key, &entry, &wants, "hit");
+                return routed(respond(&state, &key, &entry, &wants, "hit"), &entry);
             }
             None => None,
         },
@@ -204,7 +206,13 @@ pub async fn serve(State(state): State<AppState>, request: Request, next: Next) 
     let entry = Arc::new(entry);
     cache.insert(&key, &entry, generation);
     visit.served(&path, &entry.counted);
-    respond(&state, &key, &entry, &wants, "miss")
+    routed(respond(&state, &key, &entry, &wants, "miss"), &entry)
+}
+
+/// `response` from `entry`, naming the route the entry was rendered by.
+fn routed(mut response: Response, entry: &Entry) -> Response {
+    response.extensions_mut().insert(entry.route.clone());
+    response
 }
 
 /// The request as the cache renders it: a `GET` without validators or
@@ -246,6 +254,7 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
+    let route = Route::of_parts(&parts.extensions);
     let counted = Counted {
         page: is_html(&parts.headers),
         search_miss: parts.extensions.remove::<SearchMiss>().map(|m| m.0),
@@ -268,6 +277,7 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
         last_modified,
         cacheable,
         counted,
+        route,
     ))
 }
 

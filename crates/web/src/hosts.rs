@@ -26,13 +26,16 @@ use raadhus_domain::site::is_loopback_name;
 use tower::ServiceExt;
 use tracing::Instrument;
 
-use crate::AppState;
+use crate::routes::{self, Route};
+use crate::{AppState, RequestMetrics};
 
 /// The sites, by host. Cheap to clone; every clone sees the same sites.
 #[derive(Clone)]
 pub struct Hosts {
     table: Arc<RwLock<Table>>,
     trusted_proxies: Arc<[IpNet]>,
+    /// Every site's requests, counted together.
+    requests: RequestMetrics,
 }
 
 struct Table {
@@ -58,22 +61,25 @@ impl Served {
         }
     }
 
-    /// Answers `request`: from the render cache before any routing or
-    /// middleware when it can, else through the site's router (in a span
-    /// naming the request, for what its handlers log).
-    async fn answer(self, request: Request) -> Response {
-        if let Some(response) = crate::caching::hit(&self.state, &request) {
-            return response;
+    /// Answers `request`, and names the route that did: from the render
+    /// cache before any routing or middleware when it can, else through the
+    /// site's router (in a span naming the request, for what its handlers
+    /// log).
+    async fn answer(self, request: Request) -> (Response, Route) {
+        if let Some(hit) = crate::caching::hit(&self.state, &request) {
+            return hit;
         }
         let span = tracing::info_span!(
             "request",
             method = %request.method(),
             path = request.uri().path()
         );
-        match self.router.oneshot(request).instrument(span).await {
+        let response = match self.router.oneshot(request).instrument(span).await {
             Ok(response) => response,
             Err(never) => match never {},
-        }
+        };
+        let route = Route::of_parts(response.extensions());
+        (response, route)
     }
 }
 
@@ -87,7 +93,9 @@ impl Hosts {
     /// The main site, answering on the host of `base_url`.
     pub fn new(main: Served, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
         let main_host = base_url.host_str().and_then(Host::of_header);
+        let requests = main.state.request_metrics().clone();
         Self {
+            requests,
             table: Arc::new(RwLock::new(Table {
                 main,
                 main_host,
@@ -115,10 +123,15 @@ impl Hosts {
     pub async fn serve(&self, request: Request) -> Response {
         let started = Instant::now();
         let line = crate::access_log::Line::of(&request);
-        let response = match self.site_of(&request) {
+        let (response, route) = match self.site_of(&request) {
             Some(site) => site.answer(request).await,
-            None => unknown_host(),
+            None => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
         };
+        self.requests.observe(
+            route.as_str(),
+            response.status().as_u16(),
+            started.elapsed(),
+        );
         line.written_after(response, started)
     }
 

@@ -17,8 +17,10 @@ mod error;
 mod figures;
 mod hosts;
 mod layout;
+mod metrics;
 mod pages;
 mod render;
+mod routes;
 mod share;
 mod variants;
 mod views;
@@ -38,6 +40,7 @@ pub use api::openapi_json;
 pub use cache::RenderCache;
 pub use error::WebError;
 pub use hosts::{Hosts, Served};
+pub use metrics::RequestMetrics;
 
 use assets::Assets;
 use render::Templates;
@@ -117,6 +120,8 @@ struct Inner {
     files: variants::FileCache,
     /// Feedback per client address, counted in memory only.
     feedback_limiter: pages::FeedbackLimiter,
+    /// Requests by route and status, and their latency, for `/metrics`.
+    requests: RequestMetrics,
 }
 
 impl AppState {
@@ -147,6 +152,7 @@ impl AppState {
                 },
                 files: variants::FileCache::new(settings.media_cache_dir),
                 feedback_limiter: pages::feedback_limiter(),
+                requests: RequestMetrics::default(),
             }),
         })
     }
@@ -169,6 +175,12 @@ impl AppState {
             cache: site.cache,
             counter: site.counter,
         })
+    }
+
+    /// Where requests are counted for `/metrics` (by route and status, with
+    /// their latency): one for every site.
+    pub fn request_metrics(&self) -> &RequestMetrics {
+        &self.inner.requests
     }
 
     /// The site this state serves.
@@ -318,6 +330,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(admin::router())
         .nest(api::PREFIX, api::router())
+        .route_layer(axum::middleware::from_fn(routes::mark))
         .fallback(pages::page_or_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -11,6 +11,8 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub bind: SocketAddr,
+    /// Where `GET /metrics` is served, apart from the site; `None`: nowhere.
+    pub metrics_addr: Option<SocketAddr>,
     pub data_dir: PathBuf,
     /// Where the content lives: a `sqlite://` or `postgres://` URL, or the
     /// SQLite file in `data_dir`.
@@ -103,6 +105,7 @@ pub const DEFAULT_REQUEST_TIMEOUT_SECONDS: usize = 30;
 #[serde(deny_unknown_fields)]
 pub struct Layer {
     pub bind: Option<String>,
+    pub metrics_addr: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub site_name: Option<String>,
@@ -216,6 +219,7 @@ impl Layer {
     pub fn or(self, lower: Layer) -> Layer {
         Layer {
             bind: self.bind.or(lower.bind),
+            metrics_addr: self.metrics_addr.or(lower.metrics_addr),
             data_dir: self.data_dir.or(lower.data_dir),
             database_url: self.database_url.or(lower.database_url),
             site_name: self.site_name.or(lower.site_name),
@@ -289,6 +293,7 @@ impl Config {
             value: bind_text.clone(),
             reason: "expected IP:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
         })?;
+        let metrics_addr = metrics_addr(layer.metrics_addr, bind)?;
         let data_dir = layer
             .data_dir
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
@@ -459,6 +464,7 @@ impl Config {
             max_image_pixels: max_image_pixels as u64,
             request_timeout: std::time::Duration::from_secs(request_timeout as u64),
             bind,
+            metrics_addr,
             data_dir,
             database,
             site_name,
@@ -469,6 +475,29 @@ impl Config {
             counting: layer.counting.unwrap_or(true),
         })
     }
+}
+
+/// The metrics listener's address: none when unset or blank; otherwise an
+/// IP address and port, not the site's own.
+fn metrics_addr(text: Option<String>, bind: SocketAddr) -> Result<Option<SocketAddr>, ConfigError> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let invalid = |reason| ConfigError::Invalid {
+        key: "metrics address (RAADHUS_METRICS_ADDR / --metrics-addr)",
+        value: text.clone(),
+        reason,
+    };
+    let addr: SocketAddr = text
+        .trim()
+        .parse()
+        .map_err(|_| invalid("expected IP:PORT, e.g. 127.0.0.1:9464 or [::1]:9464"))?;
+    if addr == bind && addr.port() != 0 {
+        return Err(invalid(
+            "must differ from the bind address: the site never serves /metrics",
+        ));
+    }
+    Ok(Some(addr))
 }
 
 fn parse_base_url(text: &str) -> Option<url::Url> {

@@ -215,3 +215,59 @@ fn trusted_proxies_are_addresses_and_ranges() {
     };
     assert!(Config::resolve(too_few).is_err());
 }
+
+#[test]
+fn metrics_are_served_only_on_an_address_of_their_own() {
+    let metrics = |text: Option<&str>| {
+        Config::resolve(Layer {
+            metrics_addr: text.map(Into::into),
+            ..Layer::default()
+        })
+    };
+    assert_eq!(metrics(None).unwrap().metrics_addr, None, "off by default");
+    assert_eq!(
+        metrics(Some("  ")).unwrap().metrics_addr,
+        None,
+        "blank is off"
+    );
+    assert_eq!(
+        metrics(Some(" 127.0.0.1:9464 ")).unwrap().metrics_addr,
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    assert_eq!(
+        metrics(Some("[::1]:0")).unwrap().metrics_addr,
+        Some("[::1]:0".parse().unwrap())
+    );
+    for bad in [
+        "localhost:9464",
+        "9464",
+        "127.0.0.1",
+        "127.0.0.1:99999",
+        "127.0.0.1:8080",
+    ] {
+        let e = metrics(Some(bad)).unwrap_err().to_string();
+        assert!(e.starts_with("invalid metrics address"), "{bad}: {e}");
+        assert!(e.contains("RAADHUS_METRICS_ADDR"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+    }
+    let same = metrics(Some("127.0.0.1:8080")).unwrap_err().to_string();
+    assert!(same.contains("must differ from the bind address"), "{same}");
+    let file = parse_file(
+        Path::new("raadhus.toml"),
+        "metrics_addr = \"127.0.0.1:9464\"\n",
+    )
+    .unwrap();
+    let flag = Layer {
+        metrics_addr: Some("127.0.0.1:9465".into()),
+        ..Layer::default()
+    };
+    assert_eq!(
+        Config::resolve(file.clone()).unwrap().metrics_addr,
+        Some("127.0.0.1:9464".parse().unwrap())
+    );
+    assert_eq!(
+        Config::resolve(flag.or(file)).unwrap().metrics_addr,
+        Some("127.0.0.1:9465".parse().unwrap()),
+        "a flag or the environment wins over the file"
+    );
+}

@@ -13,6 +13,7 @@
 //! [`POLL`].
 
 mod documents;
+mod progress;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -26,6 +27,8 @@ use raadhus_store::{Change, Recorded, Store, StoreError};
 use tokio::sync::Notify;
 
 use crate::tenants::Tenants;
+
+pub use progress::{Lag, Progress};
 
 /// How many journal entries are applied in one index commit.
 const BATCH: u32 = 1_000;
@@ -166,6 +169,8 @@ pub struct Follower {
     /// The last journal entry applied.
     seen: i64,
     own: OwnChanges,
+    /// `seen`, for those who report on it.
+    progress: Progress,
 }
 
 /// One site's part of a batch of journal entries.
@@ -212,12 +217,18 @@ impl Follower {
             database: state.database_id,
             seen,
             own: OwnChanges::default(),
+            progress: Progress::caught_up_at(seen),
         };
         for tenant in follower.tenants.all() {
             tenant.cache.followed_through(seen);
         }
         follower.follow(store, clock).await?;
         Ok(follower)
+    }
+
+    /// How far the follower has got, as it goes.
+    pub fn progress(&self) -> Progress {
+        self.progress.clone()
     }
 
     /// Where this process's own commits are noted.
@@ -236,6 +247,7 @@ impl Follower {
             let batch = store.changes_since(self.seen, BATCH).await?;
             let now = clock.now();
             let Some(last) = batch.last().map(|r| r.seq) else {
+                self.progress.caught_up(self.seen);
                 return Ok(());
             };
             let pruned = store.journal_state().await?.pruned_through;
@@ -253,10 +265,12 @@ impl Follower {
                     tenant.cache.followed_through(seq);
                 }
                 self.seen = seq;
+                self.progress.applied(seq);
                 continue;
             }
             self.apply(store, &batch, last, now).await?;
             self.seen = last;
+            self.progress.applied(last);
         }
     }
 

@@ -21,6 +21,7 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::cli::LinksCommand;
 use crate::config::{Config, LinkSettings};
+use crate::metrics::{Runs, Task};
 use crate::tenants::Tenants;
 
 /// How long a lease lasts unless renewed; a run renews it as it goes, so
@@ -196,16 +197,19 @@ pub struct Background {
     settings: LinkSettings,
     next_look: Option<Timestamp>,
     running: Option<tokio::task::JoinHandle<()>>,
+    /// Where each site's run is counted (not those another node made).
+    runs: Runs,
 }
 
 impl Background {
-    pub fn new(usecases: UseCases, tenants: Tenants, settings: LinkSettings) -> Self {
+    pub fn new(usecases: UseCases, tenants: Tenants, settings: LinkSettings, runs: Runs) -> Self {
         Self {
             usecases,
             tenants,
             settings,
             next_look: None,
             running: None,
+            runs,
         }
     }
 
@@ -242,10 +246,15 @@ impl Background {
             return;
         }
         let (usecases, settings) = (self.usecases.clone(), self.settings.clone());
+        let runs = self.runs.clone();
         // The sites one after another: the hosts' pacing holds across them.
         self.running = Some(tokio::spawn(async move {
             for (site, urls) in sites {
-                match check_site(&usecases, site, &urls, &settings).await {
+                let checked = check_site(&usecases, site, &urls, &settings).await;
+                if !matches!(checked, Err(CheckError::Busy)) {
+                    runs.record(Task::LinkCheck, checked.is_ok());
+                }
+                match checked {
                     Ok(s) => tracing::info!(
                         site = site.0,
                         checked = s.checked,

@@ -79,6 +79,11 @@ fn bad_configuration_stops_start_up_with_one_clear_line() {
         ),
         (vec![("RAADHUS_LOG", "info,[[[")], vec![], "RAADHUS_LOG"),
         (
+            vec![("RAADHUS_METRICS_ADDR", "localhost:9464")],
+            vec![],
+            "RAADHUS_METRICS_ADDR",
+        ),
+        (
             vec![],
             vec!["--config".into(), config.display().to_string()],
             "line 2",

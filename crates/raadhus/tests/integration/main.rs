@@ -48,6 +48,7 @@ mod media_public;
 mod media_transfer;
 mod menu_choice;
 mod menu_sitemap;
+mod metrics;
 mod news;
 mod page_tree;
 mod pages;

@@ -18,6 +18,8 @@ pub use crate::database::TestDb;
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, when the test configured it.
+    pub metrics: Option<SocketAddr>,
     pub store: Store,
     pub site: SiteId,
     /// The application's clock: tests move it forward instead of sleeping.
@@ -163,6 +165,7 @@ impl TestApp {
             .await
             .expect("application starts");
         let addr = app.local_addr().expect("bound address");
+        let metrics = app.metrics_addr().expect("metrics address");
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until_stopped(async {
             let _ = stopped.await;
@@ -183,6 +186,7 @@ impl TestApp {
             .expect("client");
         Self {
             addr,
+            metrics,
             store,
             site,
             clock,

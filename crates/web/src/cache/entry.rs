@@ -11,6 +11,7 @@ use jiff::Timestamp;
 
 use super::{Cacheable, Tag};
 use crate::counting::Counted;
+use crate::routes::Route;
 
 /// A rendered response, ready to be served again.
 pub struct Entry {
@@ -24,6 +25,8 @@ pub struct Entry {
     pub(super) cacheable: Option<Cacheable>,
     /// What serving it counts as.
     pub counted: Counted,
+    /// The route it was rendered by.
+    pub route: Route,
     pub(super) last_used: AtomicU64,
 }
 
@@ -54,6 +57,7 @@ impl Entry {
         last_modified: Option<Timestamp>,
         cacheable: Option<Cacheable>,
         counted: Counted,
+        route: Route,
     ) -> Self {
         Self {
             headers,
@@ -64,6 +68,7 @@ impl Entry {
             brotli: OnceLock::new(),
             cacheable,
             counted,
+            route,
             last_used: AtomicU64::new(0),
         }
     }

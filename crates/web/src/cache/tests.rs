@@ -12,6 +12,7 @@ fn entry(body: &str, tags: Vec<Tag>, expires: Option<Timestamp>) -> Arc<Entry> {
         None,
         Some(Cacheable { tags, expires }),
         crate::counting::Counted::default(),
+        crate::routes::Route::Named(crate::routes::FALLBACK),
     ))
 }
 
