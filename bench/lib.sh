@@ -110,6 +110,28 @@ wait_ok() {
     done
 }
 
+# upload_photo DATA URL: makes an editor and a token on the data directory
+# DATA, uploads a 2400x1600 PNG photo to the server at URL through the API
+# and prints the path of its card variant (800 pixels wide, WebP).
+upload_photo() {
+    echo "en lang adgangskode til benchmarket" |
+        "$RAADHUS" --log warn --data "$1" user add --email bench@lyngholm.example \
+            --name Benchmark --role editor --password-stdin >/dev/null
+    local token
+    token=$("$RAADHUS" --log warn --data "$1" token create --user bench@lyngholm.example --name bench)
+    python3 "$BENCH_DIR/make_image.py" 2400 1600 "$WORK/havnen.png"
+    curl -fsS -H "Authorization: Bearer $token" \
+        -F "file=@$WORK/havnen.png;filename=havnen.png" \
+        -F "alt=Fiskerbåde i havnen ved solopgang" -F "caption=Havnen en vintermorgen" \
+        -o "$WORK/media.json" "$2/api/v1/media" || die "the upload was refused"
+    python3 - "$WORK/media.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+hash16 = m["url"].split("/")[3]
+print(f"/medier/{m['id']}/{hash16}-{m['focal_x']}-{m['focal_y']}-v1/kort-800.webp")
+PY
+}
+
 stop() {
     kill -TERM "$1" 2>/dev/null || true
     wait "$1" 2>/dev/null || true

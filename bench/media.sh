@@ -40,24 +40,7 @@ R="http://127.0.0.1:$RAADHUS_PORT"
 wait_ok "$R/healthz" "$RAADHUS_PID" 120
 
 # An editor with an API token (the CLI writes to the same database).
-echo "en lang adgangskode til benchmarket" |
-    "$RAADHUS" --log warn --data "$DATA" user add --email bench@lyngholm.example \
-        --name Benchmark --role editor --password-stdin >/dev/null
-TOKEN=$("$RAADHUS" --log warn --data "$DATA" token create --user bench@lyngholm.example --name bench)
-
-python3 "$BENCH_DIR/make_image.py" 2400 1600 "$WORK/havnen.png"
-curl -fsS -H "Authorization: Bearer $TOKEN" \
-    -F "file=@$WORK/havnen.png;filename=havnen.png" \
-    -F "alt=Fiskerbåde i havnen ved solopgang" -F "caption=Havnen en vintermorgen" \
-    -o "$WORK/media.json" "$R/api/v1/media" || die "the upload was refused"
-# The variant's URL, as Media::variant_url writes it.
-VARIANT=$(python3 - "$WORK/media.json" <<'PY'
-import json, sys
-m = json.load(open(sys.argv[1]))
-hash16 = m["url"].split("/")[3]
-print(f"/medier/{m['id']}/{hash16}-{m['focal_x']}-{m['focal_y']}-v1/kort-800.webp")
-PY
-)
+VARIANT=$(upload_photo "$DATA" "$R")
 log "warming $VARIANT"
 curl -fsS -o "$WORK/variant.webp" "$R$VARIANT" || die "$VARIANT is not served"
 CACHED=$(find "$DATA/media-cache/variants" -path '*-kort/800.webp' | head -n 1)

@@ -13,21 +13,24 @@
 # WARMUP       seconds of the warm-up run before each measured run (1)
 # ROUNDS       pairs of runs per page and connection count (5)
 # CONNECTIONS  connection counts (64 256 1024)
+# ONLY         page names to measure, e.g. "article front" (all)
 #
 # The pages come from the demo content (a fresh data directory): an
 # article, the front page, the news list, the directory, a search, the
-# Atom feed, the sitemap, a page of the page tree and the logo. Raadhus
+# Atom feed, the sitemap, a page of the page tree and the logo, and a
+# variant of a photo uploaded through the API (WebP, 800 pixels). Raadhus
 # answers with the headers it always sends (CSP, ETag, caching); nginx with
 # its own. No compression is asked, so both send the same body.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS)
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY)
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-64 256 1024}
+ONLY=${ONLY:-}
 
-ensure_commands wrk:wrk nginx:nginx curl:curl
+ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
 build
 
 # Raadhus on the demo content, logging every request to a file.
@@ -47,6 +50,8 @@ ARTICLE=$(first_link /nyheder '/nyheder/[a-z0-9-]*')
 PAGE=$(curl -fsS "$R/" | grep -o 'href="/[a-z0-9-]*/[a-z0-9-]*"' | grep -v '"/nyheder/' | head -1 | cut -d'"' -f2)
 LOGO=$(curl -fsS "$R/" | grep -o 'src="/medier/[^"]*"' | head -1 | cut -d'"' -f2)
 [ -n "$ARTICLE" ] && [ -n "$PAGE" ] && [ -n "$LOGO" ] || die "the demo content lacks an article, a page or a logo"
+# An image variant: a photo uploaded through the API (the demo has none).
+VARIANT=$(upload_photo "$WORK/data" "$R")
 
 # name, path on Raadhus, file name for nginx (its extension gives the type).
 PAGES=(
@@ -59,7 +64,18 @@ PAGES=(
     "sitemap /sitemap.xml sitemap.xml"
     "page $PAGE page.html"
     "logo $LOGO logo.${LOGO##*.}"
+    "variant $VARIANT variant.webp"
 )
+if [ -n "$ONLY" ]; then
+    chosen=()
+    for entry in "${PAGES[@]}"; do
+        for name in $ONLY; do
+            [ "${entry%% *}" = "$name" ] && chosen+=("$entry")
+        done
+    done
+    [ "${#chosen[@]}" -gt 0 ] || die "ONLY names no page: $ONLY"
+    PAGES=("${chosen[@]}")
+fi
 
 # nginx serving each page's own bytes, fetched from Raadhus.
 mkdir -p "$WORK/www"
@@ -99,7 +115,7 @@ log "measured in $((SECONDS - started)) s"
     machine_info
     echo "- Pages: the demo content's, from Raadhus's render cache; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') serves the same bytes as static files (\`worker_processes auto\`, \`sendfile on\`)"
     echo "- Both write an access log to a file (Raadhus: its request log on stderr, to a file)"
-    echo "- The logo is the demo's SVG original (the demo content has no raster image); a raster variant beside nginx: \`bench/media.sh\`"
+    echo "- The logo is the demo's SVG original; the variant is the card crop (800 pixels, WebP) of a 2400×1600 PNG uploaded through \`POST /api/v1/media\`"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- $ROUNDS pairs of runs per page and connection count, alternating which goes first; the ratio is the median of the pairs' Raadhus/nginx throughput ratios (lowest–highest pair); p99 is the median of the runs' p99"
     echo
