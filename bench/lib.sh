@@ -9,6 +9,8 @@ SYNTH=$TARGET_DIR/release/synth
 RESULTS=$BENCH_DIR/RESULTS.md
 # Processes started by the script, stopped by cleanup.
 STARTED_PIDS=()
+# Commands run by cleanup after the processes are stopped (see on_exit).
+EXIT_COMMANDS=()
 WORK=$(mktemp -d -t raadhus-bench.XXXXXX)
 # Other work on the machine skews the numbers: say how busy it was.
 LOADAVG_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -27,8 +29,16 @@ cleanup() {
             wait "$pid" 2>/dev/null || true
         fi
     done
+    local command
+    for command in "${EXIT_COMMANDS[@]}"; do
+        eval "$command" || true
+    done
     rm -rf "$WORK"
 }
+
+# on_exit COMMAND: runs COMMAND (a shell string) when the script ends, after
+# the processes it started are stopped.
+on_exit() { EXIT_COMMANDS+=("$1"); }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -93,11 +103,35 @@ free_port() {
     die "no free port found"
 }
 
-# start_raadhus DIR PORT LOG: starts `raadhus serve`; sets SERVER_PID.
+# start_raadhus DIR PORT LOG [ARGS...]: starts `raadhus serve` (with ARGS,
+# such as --database-url); sets SERVER_PID.
 start_raadhus() {
-    "$RAADHUS" --data "$1" serve --bind "127.0.0.1:$2" --no-demo 2>>"$3" &
+    "$RAADHUS" --data "$1" serve --bind "127.0.0.1:$2" --no-demo "${@:4}" 2>>"$3" &
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
+}
+
+# timed_reindex DIR LOG [ARGS...]: `raadhus reindex` of DIR (with ARGS,
+# such as --database-url); sets REINDEX_S, its wall time in seconds.
+timed_reindex() {
+    local t0 t1
+    t0=$(date +%s%N)
+    "$RAADHUS" --data "$1" reindex "${@:3}" 2>"$2" || die "reindex failed: $(tail -5 "$2")"
+    t1=$(date +%s%N)
+    REINDEX_S=$(awk -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f", ns / 1e9 }')
+}
+
+# timed_start DIR LOG [ARGS...]: starts `raadhus serve` on DIR (with ARGS) on
+# a free port and waits until /healthz answers 200; sets URL, SERVER_PID and
+# FIRST_200_MS, the time from spawning it to that 200.
+timed_start() {
+    local t0 port
+    port=$(free_port)
+    URL="http://127.0.0.1:$port"
+    t0=$(date +%s%N)
+    start_raadhus "$1" "$port" "$2" "${@:3}"
+    wait_ok "$URL/healthz" "$SERVER_PID" 900
+    FIRST_200_MS=$((($(date +%s%N) - t0) / 1000000))
 }
 
 # wait_ok URL PID TIMEOUT_S: polls URL until it answers 200, as long as PID

@@ -39,20 +39,13 @@ build
 # URL, SERVER_PID and appends "label reindex_s first200_ms idle_mib" to
 # $WORK/starts.
 start_measured() {
-    local dir=$1 label=$2 t0 t1 ready idle
-    t0=$(date +%s%N)
-    "$RAADHUS" --data "$dir" reindex 2>"$WORK/reindex-$label.log" || die "reindex failed: $(cat "$WORK/reindex-$label.log")"
-    t1=$(date +%s%N)
-    local port
-    port=$(free_port)
-    URL="http://127.0.0.1:$port"
-    start_raadhus "$dir" "$port" "$WORK/raadhus-$label.log"
-    wait_ok "$URL/healthz" "$SERVER_PID" 900
-    ready=$(date +%s%N)
+    local dir=$1 label=$2 idle
+    timed_reindex "$dir" "$WORK/reindex-$label.log"
+    timed_start "$dir" "$WORK/raadhus-$label.log"
     sleep "$IDLE_SECONDS"
     idle=$(rss_mib "$SERVER_PID")
-    echo "$label $(awk -v ns="$((t1 - t0))" 'BEGIN { printf "%.1f", ns / 1e9 }') $(((ready - t1) / 1000000)) $idle" >>"$WORK/starts"
-    log "$label: first 200 after $(((ready - t1) / 1000000)) ms, idle ${idle} MiB"
+    echo "$label $REINDEX_S $FIRST_200_MS $idle" >>"$WORK/starts"
+    log "$label: first 200 after $FIRST_200_MS ms, idle ${idle} MiB"
 }
 
 ONE=$("$SUBSITES" 1 "$ARTICLES")

@@ -7,6 +7,7 @@
 //! how to run each benchmark.
 
 pub mod eval;
+pub mod sites;
 
 use std::path::{Path, PathBuf};
 

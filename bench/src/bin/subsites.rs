@@ -13,9 +13,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use raadhus_domain::bundle::{Bundle, BundleContact, BundleNews};
-use raadhus_domain::{ContactInput, SiteId, SubsiteInput};
-use raadhus_usecases::{Actor, Clock, UseCases};
+use raadhus_bench::sites;
+use raadhus_usecases::{Clock, UseCases};
 
 const USAGE: &str = "usage: subsites SITES ARTICLES | subsites host N";
 
@@ -30,14 +29,10 @@ fn number(text: &str) -> Result<usize, String> {
     raadhus_bench::positive(text, USAGE)
 }
 
-fn host(n: usize) -> String {
-    format!("sted-{n}.bench.example")
-}
-
 fn run(args: &[String]) -> Result<(), String> {
     match args {
         [word, n] if word == "host" => {
-            println!("{}", host(number(n)?));
+            println!("{}", sites::host(number(n)?));
             Ok(())
         }
         [sites, articles] => {
@@ -75,67 +70,13 @@ async fn prepare(sites: usize, articles: usize) -> Result<PathBuf, String> {
 }
 
 async fn fill(usecases: &UseCases, sites: usize, articles: usize) -> Result<(), String> {
-    let store = usecases.store();
-    let main = store
-        .primary_site("Vesterfjord Kommune", usecases.now())
-        .await
-        .map_err(|e| e.to_string())?
-        .id;
-    let bundle = bundle(articles);
-    let mut all: Vec<SiteId> = vec![main];
-    for n in 1..sites {
-        let input = SubsiteInput::parse(
-            &format!("Institution {n}"),
-            &host(n),
-            Some(&format!("http://{}/", host(n))),
-            Some("Institutioner"),
-        )
-        .map_err(|e| e.to_string())?;
-        let subsite = usecases
-            .add_subsite(main, &Actor::cli(), input)
-            .await
-            .map_err(|e| e.to_string())?;
-        all.push(subsite.site.id);
-    }
-    for site in all {
-        store
+    let bundle = sites::bundle(raadhus_synth::export(articles), false);
+    for site in sites::make_sites(usecases, sites).await? {
+        usecases
+            .store()
             .import_bundle(site, &bundle, usecases.now())
             .await
             .map_err(|e| e.to_string())?;
     }
     Ok(())
-}
-
-/// The synthetic data set's articles and contact persons as a bundle (its
-/// contact persons keyed by their ids in the set).
-fn bundle(articles: usize) -> Bundle {
-    let export = raadhus_synth::export(articles);
-    let Some(site) = export.sites.into_iter().next() else {
-        return Bundle::default();
-    };
-    Bundle {
-        contacts: site
-            .contacts
-            .into_iter()
-            .map(|c| BundleContact {
-                key: c.id.to_string(),
-                contact: ContactInput {
-                    name: c.name,
-                    job_title: c.job_title,
-                    email: c.email,
-                    phone: c.phone,
-                },
-            })
-            .collect(),
-        topics: Vec::new(),
-        websites: Vec::new(),
-        news: site
-            .news
-            .into_iter()
-            .map(|n| BundleNews {
-                contacts: n.content.contact_ids.iter().map(i64::to_string).collect(),
-                news: n.content,
-            })
-            .collect(),
-    }
 }

@@ -32,7 +32,10 @@ pub const SEARCH_WORD: &str = "legeplads";
 
 mod eval;
 pub mod hostile;
+mod queries;
 mod words;
+
+pub use queries::queries;
 
 use words::*;
 
@@ -248,7 +251,14 @@ fn websites(rng: &mut Rng, start: Timestamp) -> Vec<ExportWebsite> {
 /// 2012 to October 2026, all published in the past), 300 contact persons,
 /// 30 topics, 300 websites and 3 editors.
 pub fn export(n: usize) -> Export {
-    let mut rng = Rng(SEED);
+    export_seeded(n, 0)
+}
+
+/// [`export`] made from another seed (0: [`export`]'s own): other articles,
+/// contact persons and websites of the same kind, the first article still
+/// the probe. Gives each site of a many-site data set its own content.
+pub fn export_seeded(n: usize, seed: u64) -> Export {
+    let mut rng = Rng(SEED ^ seed);
     let start = at(Date::constant(2011, 12, 1), 8 * 3600);
     let first_day = Date::constant(2012, 1, 1);
     let days = first_day
