@@ -62,6 +62,7 @@ impl Store {
         }
         tx.changed(site, Change::Site);
         tx.commit().await?;
+        self.analyze_after_bulk_write().await?;
         Ok(contact_ids)
     }
 }

@@ -329,6 +329,27 @@ impl Store {
         Ok(())
     }
 
+    /// After a bulk write (an import), has PostgreSQL gather the planner's
+    /// statistics of the tables such writes fill, rather than wait for the
+    /// autovacuum daemon (or for ever, where it is off): without them a
+    /// freshly imported database is read with sequential scans (the index
+    /// rebuild read each article's contact persons by scanning all of them,
+    /// bench/RESULTS.md "Scale"). SQLite plans without statistics.
+    pub(crate) async fn analyze_after_bulk_write(&self) -> Result<()> {
+        if let Db::Postgres(pool) = &self.db {
+            // Names resolve in the connection's search path: this
+            // database's tables only.
+            sqlx::query(
+                "ANALYZE sites, news, news_contacts, contacts, topics, websites, \
+                 website_topics, pages, page_contacts, media, media_uses, page_media_uses, \
+                 users, user_sites, redirects, changes",
+            )
+            .execute(pool)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// Waits for open connections to finish and closes the pool.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await);

@@ -79,7 +79,8 @@ impl Store {
         for site in &data.sites {
             tx.changed(SiteId(site.id), Change::Site);
         }
-        tx.commit().await
+        tx.commit().await?;
+        self.analyze_after_bulk_write().await
     }
 }
 

@@ -1,7 +1,7 @@
 //! The request log: one line per request, at level `INFO` with target
 //! `access`, once its answer has been handed to the connection (or given
 //! up): method, path, status, bytes of the body sent and the time from the
-//! request's arrival to then, in milliseconds.
+//! request's arrival to then, in microseconds (`duration_us`).
 //!
 //! The query string is left out: what a visitor searched for is theirs,
 //! not the log's. Turn the lines off with `log = "info,access=off"`.
@@ -93,7 +93,7 @@ impl Drop for Logged {
             path = self.line.uri.path(),
             status = self.status.as_u16(),
             bytes = self.bytes,
-            duration_ms = elapsed.as_secs_f64() * 1000.0,
+            duration_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX),
         );
     }
 }
