@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 use raadhus_domain::{SiteId, SiteUrls, Subsite};
 use raadhus_store::{Store, StoreError};
 use raadhus_usecases::Counter;
-use raadhus_web::{AppState, Hosts, RenderCache, Served, SiteConfig};
+use raadhus_web::{AppState, Budget, Hosts, RenderCache, Served, SiteConfig};
 
 /// One site as this node serves it.
 pub struct Tenant {
@@ -51,7 +51,8 @@ struct Inner {
     /// The main site's state; the subsites' share all but the site.
     main: AppState,
     hosts: Hosts,
-    cache_max_bytes: usize,
+    /// The memory limit every site's render cache shares.
+    cache_budget: Budget,
     counting: bool,
     sites: RwLock<BTreeMap<SiteId, Arc<Tenant>>>,
 }
@@ -73,7 +74,7 @@ impl Tenants {
             inner: Arc::new(Inner {
                 main,
                 hosts,
-                cache_max_bytes: config.cache.max_bytes(),
+                cache_budget: config.cache.budget().clone(),
                 counting: config.counter.is_on(),
                 sites: RwLock::new(BTreeMap::from([(config.site.id, Arc::new(tenant))])),
             }),
@@ -123,7 +124,7 @@ impl Tenants {
             } else {
                 Counter::off()
             };
-            let cache = RenderCache::new(self.inner.cache_max_bytes);
+            let cache = RenderCache::within(&self.inner.cache_budget);
             let state = self.inner.main.for_site(SiteConfig {
                 site: subsite.site.clone(),
                 main: false,

@@ -83,6 +83,17 @@ impl Served {
     }
 }
 
+/// A request refused for its body's size (`413`) ends its connection: the
+/// rest of that body is never read, so the connection cannot carry another
+/// request, and the client must not be left to find that out by sending one.
+fn close_after_refused_body(response: &mut Response) {
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+}
+
 /// The health check's path.
 const HEALTH: &str = "/healthz";
 
@@ -123,10 +134,11 @@ impl Hosts {
     pub async fn serve(&self, request: Request) -> Response {
         let started = Instant::now();
         let line = crate::access_log::Line::of(&request);
-        let (response, route) = match self.site_of(&request) {
+        let (mut response, route) = match self.site_of(&request) {
             Some(site) => site.answer(request).await,
             None => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
         };
+        close_after_refused_body(&mut response);
         self.requests.observe(
             route.as_str(),
             response.status().as_u16(),

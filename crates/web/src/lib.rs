@@ -37,7 +37,7 @@ use raadhus_usecases::UseCases;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use api::openapi_json;
-pub use cache::RenderCache;
+pub use cache::{Budget, RenderCache};
 pub use error::WebError;
 pub use hosts::{Hosts, Served};
 pub use metrics::RequestMetrics;

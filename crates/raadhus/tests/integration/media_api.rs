@@ -232,6 +232,8 @@ async fn files_are_judged_by_their_bytes_and_bad_ones_are_refused_clearly() {
     let page = app.upload(&token, "stor.png", &big, &alt).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.body);
     assert!(page.json()["error"].as_str().unwrap().contains("200000"));
+    // The rest of that body is never read: the connection ends with it.
+    assert_eq!(page.headers["connection"], "close");
 
     // Not multipart, no file, an unknown field.
     let page = app

@@ -7,11 +7,15 @@
 //! an entry never goes stale by itself; it goes when its file is described
 //! anew or deleted (`Change::Media`), or with everything on a change of the
 //! whole site, so a deleted file stops being served at once on every node.
-//! Bounded by bytes: at the limit the whole map is cleared (cheap, and the
-//! disk cache refills it), and no single file takes more than a sixteenth.
+//! Bounded by bytes: every site's files together take at most a quarter of
+//! the render caches' [`Budget`]. A site whose file would pass that clears
+//! its own map (cheap, and the disk cache refills it); if the other sites'
+//! files still fill the share, the file is served from disk. No single file
+//! takes more than a sixteenth of the share.
 
 use std::collections::HashMap;
 use std::sync::RwLock;
+use std::sync::atomic::Ordering;
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -19,6 +23,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
 use raadhus_store::Change;
+
+use super::Budget;
 
 /// Put on a `/medier/…` answer by its handler: the file it serves, so that
 /// the answer can be kept and forgotten when the file changes.
@@ -94,23 +100,29 @@ struct Map {
     bytes: usize,
 }
 
-/// The media answers kept in memory, by path.
+/// The media answers of one site kept in memory, by path.
 pub struct HotFiles {
-    max_bytes: usize,
+    budget: Budget,
     map: RwLock<Map>,
 }
 
 impl HotFiles {
-    pub fn new(max_bytes: usize) -> Self {
+    /// Files within a quarter of `budget`, shared with the other sites'.
+    pub fn new(budget: Budget) -> Self {
         Self {
-            max_bytes,
+            budget,
             map: RwLock::new(Map::default()),
         }
     }
 
+    /// The most every site's files take together.
+    fn max_bytes(&self) -> usize {
+        self.budget.max_bytes() / 4
+    }
+
     /// The largest answer kept.
     fn max_entry(&self) -> usize {
-        self.max_bytes / 16
+        self.max_bytes() / 16
     }
 
     pub fn get(&self, path: &str) -> Option<HotFile> {
@@ -124,15 +136,24 @@ impl HotFiles {
         if size > self.max_entry() {
             return;
         }
+        let shared = self.budget.file_bytes();
+        let over = || shared.load(Ordering::Relaxed) + size > self.max_bytes();
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-        if map.bytes + size > self.max_bytes {
+        if over() {
+            shared.fetch_sub(map.bytes, Ordering::Relaxed);
             map.files.clear();
             map.bytes = 0;
+            if over() {
+                return;
+            }
         }
         if let Some(old) = map.files.insert(path.to_string(), file) {
-            map.bytes -= old.body.len() + path.len();
+            let old = old.body.len() + path.len();
+            map.bytes -= old;
+            shared.fetch_sub(old, Ordering::Relaxed);
         }
         map.bytes += size;
+        shared.fetch_add(size, Ordering::Relaxed);
     }
 
     /// Forgets the files `changes` touched.
@@ -149,6 +170,7 @@ impl HotFiles {
             return;
         }
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        let before = map.bytes;
         let Map { files, bytes } = &mut *map;
         files.retain(|path, file| {
             let keep = !everything && !ids.contains(&file.media_id);
@@ -157,6 +179,20 @@ impl HotFiles {
             }
             keep
         });
+        let forgotten = before - map.bytes;
+        self.budget
+            .file_bytes()
+            .fetch_sub(forgotten, Ordering::Relaxed);
+    }
+}
+
+/// A site's files that go give their bytes back to the shared share.
+impl Drop for HotFiles {
+    fn drop(&mut self) {
+        let map = self.map.get_mut().unwrap_or_else(|e| e.into_inner());
+        self.budget
+            .file_bytes()
+            .fetch_sub(map.bytes, Ordering::Relaxed);
     }
 }
 
@@ -174,7 +210,7 @@ mod tests {
 
     #[test]
     fn files_go_when_their_media_changes_and_memory_stays_bounded() {
-        let hot = HotFiles::new(16_000);
+        let hot = HotFiles::new(Budget::new(64_000));
         hot.insert("/medier/1/a/hel-480.webp", file(1, 500));
         hot.insert("/medier/2/b/hel-480.webp", file(2, 500));
         hot.forget(&[Change::Contact { id: 1 }]);
@@ -191,7 +227,11 @@ mod tests {
             hot.insert(&format!("/f{i}"), file(i, 900));
         }
         let map = hot.map.read().unwrap();
-        assert!(map.bytes <= 16_000, "{}", map.bytes);
+        assert!(
+            map.bytes <= 16_000 && hot.budget.file_bytes().load(Ordering::Relaxed) == map.bytes,
+            "{}",
+            map.bytes
+        );
         assert_eq!(
             map.bytes,
             map.files
@@ -199,5 +239,32 @@ mod tests {
                 .map(|(k, f)| k.len() + f.body.len())
                 .sum::<usize>()
         );
+    }
+
+    #[test]
+    fn every_sites_files_share_a_quarter_of_the_budget() {
+        let budget = Budget::new(64_000);
+        let shared = || budget.file_bytes().load(Ordering::Relaxed);
+        let main = HotFiles::new(budget.clone());
+        let sub = HotFiles::new(budget.clone());
+        for i in 0..10 {
+            main.insert(&format!("/m{i}"), file(i, 900));
+        }
+        assert!(main.get("/m9").is_some());
+        // The other site's files fill the share: the next is served from
+        // disk, not kept past the limit.
+        for i in 0..20 {
+            sub.insert(&format!("/s{i}"), file(i, 900));
+            assert!(shared() <= 16_000, "{}", shared());
+        }
+        // What a site forgets, and a site that goes, give their bytes back.
+        let before = shared();
+        main.forget(&[Change::Site]);
+        assert!(shared() < before);
+        drop(main);
+        let left = sub.map.read().unwrap().bytes;
+        assert_eq!(shared(), left);
+        drop(sub);
+        assert_eq!(shared(), 0);
     }
 }

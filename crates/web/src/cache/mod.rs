@@ -12,8 +12,9 @@
 //!
 //! A page being rendered while a change lands is not stored: every
 //! invalidation starts a new generation, and an entry rendered in an older one
-//! is served once but not kept. Memory is bounded: past the limit, the
-//! entries used longest ago go first.
+//! is served once but not kept. Memory is bounded: the caches of all the
+//! sites a node serves share one limit ([`Budget`]), and past it the entries
+//! used longest ago go first, whichever site's they are.
 //!
 //! A missing page is rendered once however many ask for it at the same time
 //! ([`RenderCache::render_or_wait`]): after a change, a busy front page is not
@@ -126,12 +127,13 @@ pub struct RenderCache {
 }
 
 struct Shared {
-    max_bytes: usize,
+    /// The limit this cache shares with the other sites' caches.
+    budget: Budget,
     /// Media files, beside the pages (a quarter of the limit).
     files: files::HotFiles,
     entries: RwLock<Entries>,
+    /// This cache's share of the budget's bytes.
     bytes: AtomicUsize,
-    clock: AtomicU64,
     hits: AtomicU64,
     misses: AtomicU64,
     evictions: AtomicU64,
@@ -211,30 +213,41 @@ impl Invalidation {
 pub struct Generation(u64);
 
 impl RenderCache {
-    /// A cache holding at most about `max_bytes`; 0 turns caching off.
+    /// A cache holding at most about `max_bytes` by itself; 0 turns caching
+    /// off.
     pub fn new(max_bytes: usize) -> Self {
-        Self {
-            shared: Arc::new(Shared {
-                max_bytes,
-                files: files::HotFiles::new(max_bytes / 4),
-                entries: RwLock::new(Entries::default()),
-                bytes: AtomicUsize::new(0),
-                clock: AtomicU64::new(0),
-                hits: AtomicU64::new(0),
-                misses: AtomicU64::new(0),
-                evictions: AtomicU64::new(0),
-                invalidations: AtomicU64::new(0),
-                journal: AtomicI64::new(0),
-                footer_page: AtomicI64::new(0),
-                menu: Mutex::default(),
-                rendering: Mutex::new(HashMap::new()),
-            }),
-        }
+        Self::within(&Budget::new(max_bytes))
     }
 
-    /// The most it holds, as made.
+    /// A cache holding, with the others made within `budget`, at most
+    /// about its limit.
+    pub fn within(budget: &Budget) -> Self {
+        let shared = Arc::new(Shared {
+            budget: budget.clone(),
+            files: files::HotFiles::new(budget.clone()),
+            entries: RwLock::new(Entries::default()),
+            bytes: AtomicUsize::new(0),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            evictions: AtomicU64::new(0),
+            invalidations: AtomicU64::new(0),
+            journal: AtomicI64::new(0),
+            footer_page: AtomicI64::new(0),
+            menu: Mutex::default(),
+            rendering: Mutex::new(HashMap::new()),
+        });
+        budget.register(&shared);
+        Self { shared }
+    }
+
+    /// The most it holds with the caches it shares its budget with.
     pub fn max_bytes(&self) -> usize {
-        self.shared.max_bytes
+        self.shared.budget.max_bytes()
+    }
+
+    /// The limit it shares: give it to the caches of other sites.
+    pub fn budget(&self) -> &Budget {
+        &self.shared.budget
     }
 
     /// The media files kept in memory.
@@ -248,7 +261,7 @@ impl RenderCache {
     /// the page is still missing (not cacheable, or changed meanwhile),
     /// renders it itself.
     pub async fn render_or_wait(&self, key: &str) -> Flight {
-        if self.shared.max_bytes == 0 {
+        if self.max_bytes() == 0 {
             // No cache: nothing to share, everyone renders.
             return Flight::Waited;
         }
@@ -279,10 +292,7 @@ impl RenderCache {
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
-        self.shared
-            .entries
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
+        self.shared.entries()
     }
 
     fn rendering(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<tokio::sync::Notify>>> {
@@ -311,7 +321,7 @@ impl RenderCache {
     /// Like [`RenderCache::get`], counting only a hit: for a look before
     /// routing, after which the request's handling looks again.
     pub fn hit(&self, key: &str, now: Timestamp) -> Option<Arc<Entry>> {
-        if self.shared.max_bytes == 0 {
+        if self.max_bytes() == 0 {
             return None;
         }
         let entry = self
@@ -320,8 +330,9 @@ impl RenderCache {
             .get(key)
             .filter(|entry| entry.fresh_at(now))
             .cloned()?;
-        let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
-        entry.last_used.store(tick, Ordering::Relaxed);
+        entry
+            .last_used
+            .store(self.shared.budget.tick(), Ordering::Relaxed);
         self.shared.hits.fetch_add(1, Ordering::Relaxed);
         Some(entry)
     }
@@ -337,7 +348,7 @@ impl RenderCache {
     /// the limit are not kept.
     pub fn insert(&self, key: &str, entry: &Arc<Entry>, rendered_in: Generation) {
         let size = entry.size(key);
-        if entry.cacheable.is_none() || size > self.shared.max_bytes / 8 {
+        if entry.cacheable.is_none() || size > self.max_bytes() / 8 {
             return;
         }
         let mut entries = self.write();
@@ -356,54 +367,29 @@ impl RenderCache {
                 return;
             }
         }
-        let tick = self.shared.clock.fetch_add(1, Ordering::Relaxed);
-        entry.last_used.store(tick, Ordering::Relaxed);
+        entry
+            .last_used
+            .store(self.shared.budget.tick(), Ordering::Relaxed);
         if let Some(old) = entries.map.insert(key.to_string(), entry.clone()) {
-            self.shared
-                .bytes
-                .fetch_sub(old.size(key), Ordering::Relaxed);
+            self.shared.took_back(old.size(key));
         }
-        self.shared.bytes.fetch_add(size, Ordering::Relaxed);
-        if self.shared.bytes.load(Ordering::Relaxed) > self.shared.max_bytes {
-            self.evict(&mut entries);
-        }
+        self.shared.took(size);
+        drop(entries);
+        self.shared.budget.keep_within();
     }
 
     /// Counts bytes the entry under `key` took on after it was stored (a
     /// compressed form), and keeps the cache within its limit. An entry no
     /// longer stored counts for nothing: its bytes left with it.
     pub fn grew(&self, key: &str, entry: &Arc<Entry>, bytes: usize) {
-        let mut entries = self.write();
-        if !entries.map.get(key).is_some_and(|e| Arc::ptr_eq(e, entry)) {
-            return;
-        }
-        self.shared.bytes.fetch_add(bytes, Ordering::Relaxed);
-        if self.shared.bytes.load(Ordering::Relaxed) > self.shared.max_bytes {
-            self.evict(&mut entries);
-        }
-    }
-
-    /// Drops the entries used longest ago until the cache holds at most 90 %
-    /// of its limit.
-    fn evict(&self, entries: &mut Entries) {
-        let target = self.shared.max_bytes / 10 * 9;
-        let mut by_age: Vec<(u64, String)> = entries
-            .map
-            .iter()
-            .map(|(key, e)| (e.last_used.load(Ordering::Relaxed), key.clone()))
-            .collect();
-        by_age.sort_unstable();
-        for (_, key) in by_age {
-            if self.shared.bytes.load(Ordering::Relaxed) <= target {
-                break;
+        {
+            let entries = self.write();
+            if !entries.map.get(key).is_some_and(|e| Arc::ptr_eq(e, entry)) {
+                return;
             }
-            if let Some(old) = entries.map.remove(&key) {
-                self.shared
-                    .bytes
-                    .fetch_sub(old.size(&key), Ordering::Relaxed);
-                self.shared.evictions.fetch_add(1, Ordering::Relaxed);
-            }
+            self.shared.took(bytes);
         }
+        self.shared.budget.keep_within();
     }
 
     /// Drops every entry showing something `changes` touched.
@@ -453,7 +439,7 @@ impl RenderCache {
             entries.recent.pop_front();
         }
         entries.recent.push_back(invalidation);
-        self.shared.bytes.fetch_sub(dropped, Ordering::Relaxed);
+        self.shared.took_back(dropped);
         self.shared.invalidations.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -480,7 +466,7 @@ impl RenderCache {
         Stats {
             entries,
             bytes: self.shared.bytes.load(Ordering::Relaxed),
-            max_bytes: self.shared.max_bytes,
+            max_bytes: self.max_bytes(),
             hits: self.shared.hits.load(Ordering::Relaxed),
             misses: self.shared.misses.load(Ordering::Relaxed),
             evictions: self.shared.evictions.load(Ordering::Relaxed),
@@ -490,10 +476,63 @@ impl RenderCache {
     }
 }
 
+/// A site's cache that goes (a subsite deleted or served anew) gives its
+/// bytes back to the budget.
+impl Drop for Shared {
+    fn drop(&mut self) {
+        self.budget.sub(*self.bytes.get_mut());
+    }
+}
+
+impl Shared {
+    /// Counts `bytes` more held by this cache, here and in the budget.
+    fn took(&self, bytes: usize) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
+        self.budget.add(bytes);
+    }
+
+    /// Counts `bytes` this cache no longer holds.
+    fn took_back(&self, bytes: usize) {
+        self.bytes.fetch_sub(bytes, Ordering::Relaxed);
+        self.budget.sub(bytes);
+    }
+
+    fn entries(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+        self.entries.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Each entry's key with when it was last used (for [`Budget`]).
+    fn ages(&self) -> Vec<(u64, String)> {
+        self.entries()
+            .map
+            .iter()
+            .map(|(key, e)| (e.last_used.load(Ordering::Relaxed), key.clone()))
+            .collect()
+    }
+
+    /// The bytes the entry under `key` takes now (0 if it is gone).
+    fn size_of(&self, key: &str) -> usize {
+        self.entries().map.get(key).map_or(0, |e| e.size(key))
+    }
+
+    /// Drops the entries under `keys` to make room (for [`Budget`]).
+    fn evict(&self, keys: &[String]) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        for key in keys {
+            if let Some(old) = entries.map.remove(key) {
+                self.took_back(old.size(key));
+                self.evictions.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+mod budget;
 mod entry;
 pub mod files;
 mod menu;
 
+pub use budget::Budget;
 pub use entry::{Encoding, Entry};
 
 #[cfg(test)]

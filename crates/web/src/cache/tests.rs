@@ -148,6 +148,45 @@ fn memory_stays_under_the_limit_and_recent_entries_stay() {
 }
 
 #[test]
+fn the_sites_caches_share_one_limit_and_the_oldest_entries_go_whichever_site_has_them() {
+    let budget = Budget::new(64 * 1024);
+    let main = RenderCache::within(&budget);
+    let sub = RenderCache::within(&budget);
+    let body = "x".repeat(4000);
+    let put = |cache: &RenderCache, key: &str| {
+        cache.insert(key, &entry(&body, vec![], None), cache.generation());
+    };
+    for i in 0..8 {
+        put(&main, &format!("/m{i}"));
+    }
+    let held = main.stats().bytes;
+    assert_eq!(budget.bytes(), held);
+    // The subsite's pages push out the main site's, oldest first, while the
+    // main site's front page, in use, stays.
+    for i in 0..40 {
+        put(&sub, &format!("/s{i}"));
+        assert!(main.get("/m7", now()).is_some(), "the entry in use stays");
+        assert!(budget.bytes() <= 64 * 1024, "{}", budget.bytes());
+        assert_eq!(budget.bytes(), main.stats().bytes + sub.stats().bytes);
+    }
+    assert!(main.get("/m0", now()).is_none());
+    assert!(main.stats().evictions > 0 && sub.stats().evictions > 0);
+    assert!(sub.get("/s39", now()).is_some());
+    assert_eq!(main.stats().max_bytes, 64 * 1024);
+    // A site's cache that goes gives its bytes back.
+    let left = main.stats().bytes;
+    drop(sub);
+    assert_eq!(budget.bytes(), left);
+    // Invalidations are still each site's own.
+    put(&main, "/m8");
+    let other = RenderCache::within(&budget);
+    put(&other, "/m8");
+    other.clear();
+    assert!(main.get("/m8", now()).is_some());
+    assert_eq!(budget.bytes(), main.stats().bytes);
+}
+
+#[test]
 fn a_zero_limit_caches_nothing() {
     let cache = RenderCache::new(0);
     cache.insert("/", &entry("x", vec![], None), cache.generation());
