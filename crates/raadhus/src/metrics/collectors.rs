@@ -91,7 +91,7 @@ const FIGURES: [Figure; 7] = [
     ),
     (
         "render_cache_limit",
-        "Most memory the site's render cache may take (cache_max_bytes; 0: off).",
+        "Most memory the render caches of every site may take together (cache_max_bytes; 0: off).",
         MetricType::Gauge,
         true,
         |f| f.limit,
