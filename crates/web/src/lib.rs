@@ -326,12 +326,17 @@ pub fn router(state: AppState) -> Router {
     let https = state.urls().base().scheme() == "https";
     let request_timeout = state.inner.request_timeout;
     let body_limit = state.inner.max_body_bytes;
-    Router::new()
+    let site = Router::new()
         .merge(pages::router())
         .merge(admin::router())
         .nest(api::PREFIX, api::router())
         .route_layer(axum::middleware::from_fn(routes::mark))
         .fallback(pages::page_or_not_found)
+        .with_state(state.clone());
+    // The layers wrap the site's router once: laid on its routes, they would
+    // be made anew for every route of every site.
+    Router::new()
+        .fallback_service(site)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             error::render_error_pages,
@@ -388,5 +393,4 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             caching::serve,
         ))
-        .with_state(state)
 }

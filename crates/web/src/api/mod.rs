@@ -20,7 +20,7 @@ mod schema;
 mod search;
 mod site;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
@@ -71,8 +71,12 @@ pub fn openapi_json() -> String {
 }
 
 pub fn router() -> Router<AppState> {
+    // The document is the same for every site: one copy serves them all.
+    static DOCUMENT: OnceLock<Arc<str>> = OnceLock::new();
     let (router, doc) = described();
-    let doc: Arc<str> = doc.to_json().unwrap_or_default().into();
+    let doc = DOCUMENT
+        .get_or_init(|| doc.to_json().unwrap_or_default().into())
+        .clone();
     router
         .layer(Extension(Document(doc)))
         .fallback(|| async { ApiError::not_found() })
