@@ -23,6 +23,7 @@ mod api;
 mod article_page;
 mod best_bets;
 mod blocks;
+mod bulk_import;
 mod caching;
 mod cli;
 mod cluster;
