@@ -126,14 +126,22 @@ impl Slug {
     }
 
     /// Picks the first of `self`, `self-2`, `self-3`, … that `taken` says is free.
-    pub fn make_unique(&self, mut taken: impl FnMut(&Slug) -> bool) -> Slug {
-        if !taken(self) {
-            return self.clone();
+    pub fn make_unique(&self, taken: impl FnMut(&Slug) -> bool) -> Slug {
+        self.first_free(1, taken).0
+    }
+
+    /// Like [`Slug::make_unique`], starting at alternative `from` (1: `self`,
+    /// `n >= 2`: `self-n`) when those before it are known to be taken; gives
+    /// the number of the one picked too, so that a caller giving many slugs
+    /// out of one growing set can start the next search after it.
+    pub fn first_free(&self, from: u32, mut taken: impl FnMut(&Slug) -> bool) -> (Slug, u32) {
+        if from <= 1 && !taken(self) {
+            return (self.clone(), 1);
         }
-        (2..)
-            .map(|n| self.numbered(n))
-            .find(|candidate| !taken(candidate))
-            .unwrap_or_else(|| self.clone())
+        (from.max(2)..)
+            .map(|n| (self.numbered(n), n))
+            .find(|(candidate, _)| !taken(candidate))
+            .unwrap_or_else(|| (self.clone(), 1))
     }
 }
 
@@ -246,6 +254,17 @@ mod tests {
         let unique = base.make_unique(|s| taken.contains(&s.as_str()));
         assert_eq!(unique.as_str(), "nyhed-3");
         assert_eq!(base.make_unique(|_| false).as_str(), "nyhed");
+    }
+
+    #[test]
+    fn first_free_starts_where_it_is_told() {
+        let base = Slug::parse("nyhed").unwrap();
+        let taken = ["nyhed", "nyhed-2", "nyhed-3"];
+        let free = |from| base.first_free(from, |s| taken.contains(&s.as_str()));
+        assert_eq!(free(1), (Slug::parse("nyhed-4").unwrap(), 4));
+        assert_eq!(free(3), (Slug::parse("nyhed-4").unwrap(), 4));
+        assert_eq!(free(6), (Slug::parse("nyhed-6").unwrap(), 6));
+        assert_eq!(base.first_free(1, |_| false), (base.clone(), 1));
     }
 
     #[test]

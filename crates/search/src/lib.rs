@@ -10,7 +10,10 @@ mod compound;
 mod facets;
 mod query;
 mod rank;
+mod rebuild;
 mod suggest;
+
+pub use rebuild::Rebuild;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -50,6 +53,8 @@ pub enum SearchError {
         "the search index is in use by another process (a running server keeps it up to date itself)"
     )]
     Busy,
+    #[error("the search index is being rebuilt")]
+    Rebuilding,
 }
 
 /// What kind of thing a hit is.
@@ -194,7 +199,8 @@ struct Fields {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Taken out while a [`Rebuild`] runs.
+    writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
 }
 
@@ -292,7 +298,7 @@ impl SearchIndex {
             Self {
                 index,
                 reader,
-                writer: Mutex::new(writer),
+                writer: Mutex::new(Some(writer)),
                 fields,
             },
             fresh,
@@ -302,10 +308,9 @@ impl SearchIndex {
     /// Replaces everything in the index with `docs`, in one commit that
     /// remembers `position` (see [`SearchIndex::position`]).
     pub fn replace_all(&self, docs: &[Document], position: &str) -> Result<(), SearchError> {
-        self.write(position, |writer| {
-            writer.delete_all_documents()?;
-            self.add(writer, docs)
-        })
+        let mut rebuild = self.rebuild()?;
+        rebuild.add(docs)?;
+        rebuild.commit(position).map(drop)
     }
 
     /// Removes the documents with the keys `remove` and every document of
@@ -376,19 +381,38 @@ impl SearchIndex {
         position: &str,
         change: impl FnOnce(&mut IndexWriter) -> Result<(), SearchError>,
     ) -> Result<(), SearchError> {
-        let mut writer = self
-            .writer
+        let mut writer = self.take_writer()?;
+        let written = match change(&mut writer) {
+            Ok(()) => self.commit(&mut writer, position),
+            Err(e) => writer.rollback().map_err(SearchError::from).and(Err(e)),
+        };
+        self.put_writer(writer);
+        written
+    }
+
+    /// The writer, taken out until [`SearchIndex::put_writer`].
+    fn take_writer(&self) -> Result<IndexWriter, SearchError> {
+        self.writer
             .lock()
-            .map_err(|_| SearchError::Directory("index writer poisoned".into()))?;
-        let written = change(&mut writer).and_then(|()| {
-            let mut commit = writer.prepare_commit()?;
+            .map_err(|_| SearchError::Directory("index writer poisoned".into()))?
+            .take()
+            .ok_or(SearchError::Rebuilding)
+    }
+
+    fn put_writer(&self, writer: IndexWriter) {
+        *self.writer.lock().unwrap_or_else(|e| e.into_inner()) = Some(writer);
+    }
+
+    /// Commits what `writer` was given, remembering `position`, and shows
+    /// it to searches; rolls it back if that fails.
+    fn commit(&self, writer: &mut IndexWriter, position: &str) -> Result<(), SearchError> {
+        let committed = writer.prepare_commit().and_then(|mut commit| {
             commit.set_payload(position);
-            commit.commit()?;
-            Ok(())
+            commit.commit()
         });
-        if let Err(e) = written {
+        if let Err(e) = committed {
             writer.rollback()?;
-            return Err(e);
+            return Err(e.into());
         }
         self.reader.reload()?;
         Ok(())

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use raadhus_domain::bundle::Bundle;
 use raadhus_domain::markup::BodyHtml;
-use raadhus_domain::{SiteId, WebsiteInput};
+use raadhus_domain::{NewsContent, SiteId, WebsiteInput};
 
 use crate::{Change, Result, Store, StoreError};
 
@@ -49,17 +49,23 @@ impl Store {
             };
             tx.create_website(site, &input, now).await?;
         }
-        for n in &bundle.news {
-            let mut content = n.news.clone();
-            content.contact_ids = n
-                .contacts
-                .iter()
-                .filter_map(|k| contact_ids.get(k).copied())
-                .collect();
-            // The demo's few short articles: rendered here, at start.
-            let html = BodyHtml::render(&content.body);
-            tx.create_news(site, &content, &html, None, now).await?;
-        }
+        let news: Vec<(NewsContent, BodyHtml)> = bundle
+            .news
+            .iter()
+            .map(|n| {
+                let mut content = n.news.clone();
+                content.contact_ids = n
+                    .contacts
+                    .iter()
+                    .filter_map(|k| contact_ids.get(k).copied())
+                    .collect();
+                // The demo's few short articles: rendered here, at start.
+                let html = BodyHtml::render(&content.body);
+                (content, html)
+            })
+            .collect();
+        let news: Vec<(&NewsContent, &BodyHtml)> = news.iter().map(|(c, h)| (c, h)).collect();
+        tx.create_many_news(site, &news, None, now).await?;
         tx.changed(site, Change::Site);
         tx.commit().await?;
         self.analyze_after_bulk_write().await?;

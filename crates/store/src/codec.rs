@@ -70,6 +70,33 @@ pub fn contains_pattern(words: &str) -> String {
     )
 }
 
+/// The tuples of a multi-row `VALUES`: `rows` of `columns` numbered
+/// parameters each, numbered after the `before` parameters the statement
+/// has already: `($2, $3), ($4, $5)` for 2, 2 and 1.
+pub fn placeholders(rows: usize, columns: usize, before: usize) -> String {
+    let tuples: Vec<String> = (0..rows)
+        .map(|row| format!("({})", list(columns, before + row * columns)))
+        .collect();
+    tuples.join(", ")
+}
+
+/// `count` numbered parameters separated by commas, numbered after the
+/// `before` the statement has already: `$2, $3` for 2 and 1 (for `IN (…)`).
+pub fn list(count: usize, before: usize) -> String {
+    let params: Vec<String> = (before + 1..=before + count)
+        .map(|n| format!("${n}"))
+        .collect();
+    params.join(", ")
+}
+
+#[cfg(test)]
+#[test]
+fn parameters_are_numbered_in_order() {
+    assert_eq!(placeholders(2, 2, 1), "($2, $3), ($4, $5)");
+    assert_eq!(placeholders(1, 3, 0), "($1, $2, $3)");
+    assert_eq!(list(2, 1), "$2, $3");
+}
+
 /// Stored form of an ordered list of ids: comma-separated, e.g. `3,1`.
 pub fn id_list(ids: &[i64]) -> String {
     ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")

@@ -5,6 +5,7 @@
 //! concrete sqlx types; rows are read through [`DbRow`].
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -93,7 +94,10 @@ pub(crate) enum Conn<'a> {
 /// its audit line, and committed; dropped uncommitted, it leaves nothing.
 pub struct WriteTx {
     db: TxDb,
+    /// The changes noted, in order, each once.
     changes: Vec<(SiteId, Change)>,
+    /// The same, to tell a change noted before at once.
+    noted: HashSet<(SiteId, Change)>,
     subscribers: SharedSubscribers,
 }
 
@@ -112,7 +116,7 @@ impl WriteTx {
 
     /// Notes a change the public will see once this transaction commits.
     pub(crate) fn changed(&mut self, site: SiteId, change: Change) {
-        if !self.changes.contains(&(site, change)) {
+        if self.noted.insert((site, change)) {
             self.changes.push((site, change));
         }
     }
@@ -376,6 +380,7 @@ impl Store {
         Ok(WriteTx {
             db,
             changes: Vec::new(),
+            noted: HashSet::new(),
             subscribers: self.subscribers.clone(),
         })
     }

@@ -152,27 +152,42 @@ fn from_row(row: &impl DbRow) -> Result<Recorded> {
     })
 }
 
-/// Stores `changes` in the journal inside the writing transaction.
+/// Journal rows written by one statement: five parameters each, well
+/// within both databases' limits.
+const RECORD_CHUNK: usize = 1_000;
+
+/// Stores `changes` (each once) in the journal inside the writing
+/// transaction, a statement for up to [`RECORD_CHUNK`] of them; gives them
+/// back as recorded, in journal order.
 pub(crate) async fn record(
     conn: &mut crate::Conn<'_>,
     changes: &[(SiteId, Change)],
 ) -> Result<Vec<Recorded>> {
     let mut recorded = Vec::with_capacity(changes.len());
-    for &(site, change) in changes {
-        let (kind, id, listed, moved) = entity(&change);
-        let seq: i64 = on_conn!(conn, c => sqlx::query_scalar(
-            "INSERT INTO changes (site_id, entity, entity_id, listed, moved)
-             VALUES ($1, $2, $3, $4, $5) RETURNING seq",
-        )
-        .bind(site.0)
-        .bind(kind)
-        .bind(id)
-        .bind(listed)
-        .bind(moved)
-        .fetch_one(&mut *c)
-        .await)?;
-        recorded.push(Recorded { seq, site, change });
+    for chunk in changes.chunks(RECORD_CHUNK) {
+        let sql = format!(
+            "INSERT INTO changes (site_id, entity, entity_id, listed, moved) VALUES {}
+             RETURNING seq, site_id, entity, entity_id, listed, moved",
+            crate::codec::placeholders(chunk.len(), 5, 0)
+        );
+        let rows = on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for &(site, change) in chunk {
+                let (kind, id, listed, moved) = entity(&change);
+                query = query.bind(site.0).bind(kind).bind(id).bind(listed).bind(moved);
+            }
+            query
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(from_row)
+                .collect::<Result<Vec<_>>>()
+        })?;
+        recorded.extend(rows);
     }
+    // A row's number is its place in the journal, whatever order the
+    // database returned the rows in.
+    recorded.sort_by_key(|r| r.seq);
     Ok(recorded)
 }
 

@@ -46,12 +46,27 @@ pub(crate) async fn record(
 
 /// Forgets `path` as an old address: something lives there now.
 pub(crate) async fn forget(conn: &mut Conn<'_>, site: SiteId, path: &str) -> Result<()> {
-    on_conn!(conn, c => sqlx::query("DELETE FROM old_paths WHERE site_id = $1 AND path = $2")
-        .bind(site.0)
-        .bind(path)
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
+    forget_all(conn, site, &[path.to_string()]).await
+}
+
+/// Paths forgotten by one statement.
+const PATHS: usize = 1_000;
+
+/// [`forget`] for each of `paths`.
+pub(crate) async fn forget_all(conn: &mut Conn<'_>, site: SiteId, paths: &[String]) -> Result<()> {
+    for chunk in paths.chunks(PATHS) {
+        let sql = format!(
+            "DELETE FROM old_paths WHERE site_id = $1 AND path IN ({})",
+            codec::list(chunk.len(), 1)
+        );
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site.0);
+            for path in chunk {
+                query = query.bind(path);
+            }
+            query.execute(&mut *c).await.map(drop)
+        })?;
+    }
     Ok(())
 }
 

@@ -4,11 +4,13 @@
 //! the bodies that show a contact person or a file (to render them again
 //! when it changes).
 
+use std::collections::{BTreeSet, HashMap};
+
 use raadhus_domain::markup::blocks;
 use raadhus_domain::media::{MediaKind, refs_in};
 use raadhus_domain::{ContactPerson, SiteId};
 
-use crate::{Change, Conn, DbRow, Result, StoreError, WriteTx, contacts, missing_reference};
+use crate::{Change, Conn, DbRow, Result, StoreError, WriteTx, codec, contacts, missing_reference};
 
 /// Content that names contact persons and uses files: an article or a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +45,7 @@ pub(crate) enum Using {
 }
 
 impl Owner {
-    fn id(self) -> i64 {
+    pub(crate) fn id(self) -> i64 {
         match self {
             Self::News(id) | Self::Page(id) => id,
         }
@@ -82,6 +84,72 @@ impl Owner {
     }
 }
 
+/// Rows of a link table written by one statement, well within both
+/// databases' limits on parameters.
+const LINK_ROWS: usize = 1_000;
+
+/// Deletes the rows of `table` (a link table) of `owners`.
+async fn delete_links(
+    conn: &mut Conn<'_>,
+    table: &str,
+    column: &str,
+    owners: &[Owner],
+) -> Result<()> {
+    let ids: Vec<i64> = owners.iter().map(|o| o.id()).collect();
+    for chunk in ids.chunks(LINK_ROWS) {
+        let delete = format!(
+            "DELETE FROM {table} WHERE {column} IN ({})",
+            codec::list(chunk.len(), 0)
+        );
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(delete));
+            for &id in chunk {
+                query = query.bind(id);
+            }
+            query.execute(&mut *c).await.map(drop)
+        })?;
+    }
+    Ok(())
+}
+
+/// Which of `ids` are rows of the site in `table` (contacts or media), with
+/// their `kind` column if `kinds`.
+async fn existing(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    table: &str,
+    ids: &BTreeSet<i64>,
+    kinds: bool,
+) -> Result<HashMap<i64, Option<String>>> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    let mut found = HashMap::with_capacity(ids.len());
+    let kind = if kinds {
+        "kind"
+    } else {
+        "CAST(NULL AS TEXT) AS kind"
+    };
+    for chunk in ids.chunks(LINK_ROWS) {
+        let sql = format!(
+            "SELECT id, {kind} FROM {table} WHERE site_id = $1 AND id IN ({})",
+            codec::list(chunk.len(), 1)
+        );
+        let rows = on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site.0);
+            for &id in chunk {
+                query = query.bind(id);
+            }
+            query
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|row| Ok((row.col("id")?, row.col("kind")?)))
+                .collect::<Result<Vec<(i64, Option<String>)>>>()
+        })?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
 /// Sets the contact persons of `owner` to `contact_ids`, in that order. One
 /// that is not the site's is [`StoreError::UnknownReference`].
 pub(crate) async fn write_contacts(
@@ -90,27 +158,54 @@ pub(crate) async fn write_contacts(
     owner: Owner,
     contact_ids: &[i64],
 ) -> Result<()> {
-    let (table, column) = (owner.contacts_table(), owner.column());
-    let delete = format!("DELETE FROM {table} WHERE {column} = $1");
-    on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(delete))
-        .bind(owner.id())
-        .execute(&mut *c)
-        .await.map(drop))?;
-    let insert = format!(
-        "INSERT INTO {table} (site_id, {column}, contact_id, position) VALUES ($1, $2, $3, $4)"
-    );
-    for (position, contact_id) in (0_i64..).zip(contact_ids) {
-        on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
-        .bind(site.0)
-        .bind(owner.id())
-        .bind(contact_id)
-        .bind(position)
-        .execute(&mut *c)
-        .await.map(drop))
+    write_many_contacts(conn, site, &[(owner, contact_ids)]).await
+}
+
+/// Sets the contact persons of each of `owners` (all of one kind) to its
+/// list, in that order. One that is not the site's is
+/// [`StoreError::UnknownReference`] (the first in that order), and nothing
+/// is written.
+pub(crate) async fn write_many_contacts(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    owners: &[(Owner, &[i64])],
+) -> Result<()> {
+    let Some(&(kind, _)) = owners.first() else {
+        return Ok(());
+    };
+    let wanted: BTreeSet<i64> = owners
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .collect();
+    let known = existing(conn, site, "contacts", &wanted, false).await?;
+    let all = owners.iter().flat_map(|(_, ids)| ids.iter());
+    if let Some(missing) = all.clone().find(|id| !known.contains_key(id)) {
+        return Err(StoreError::UnknownReference(format!(
+            "contact person {missing} does not exist on this site"
+        )));
+    }
+    let (table, column) = (kind.contacts_table(), kind.column());
+    let ids: Vec<Owner> = owners.iter().map(|&(o, _)| o).collect();
+    delete_links(conn, table, column, &ids).await?;
+    let rows: Vec<(i64, i64, i64)> = owners
+        .iter()
+        .flat_map(|&(owner, ids)| (0_i64..).zip(ids).map(move |(p, &c)| (owner.id(), c, p)))
+        .collect();
+    for chunk in rows.chunks(LINK_ROWS) {
+        let insert = format!(
+            "INSERT INTO {table} (site_id, {column}, contact_id, position) VALUES {}",
+            codec::placeholders(chunk.len(), 4, 0)
+        );
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
+            for &(owner, contact, position) in chunk {
+                query = query.bind(site.0).bind(owner).bind(contact).bind(position);
+            }
+            query.execute(&mut *c).await.map(drop)
+        })
+        // Checked above; a contact person deleted meanwhile is still named.
         .map_err(|e| {
-            missing_reference(e, || {
-                format!("contact person {contact_id} does not exist on this site")
-            })
+            missing_reference(e, || "a contact person does not exist on this site".into())
         })?;
     }
     Ok(())
@@ -133,20 +228,46 @@ pub(crate) async fn contact_ids(conn: &mut Conn<'_>, owner: Owner) -> Result<Vec
 
 /// The contact persons of `owner`, in order.
 pub(crate) async fn contacts_of(conn: &mut Conn<'_>, owner: Owner) -> Result<Vec<ContactPerson>> {
-    let sql = format!(
-        "SELECT {} FROM {} oc JOIN contacts c ON c.id = oc.contact_id
-         WHERE oc.{} = $1 ORDER BY oc.position",
-        contacts::COLUMNS,
-        owner.contacts_table(),
-        owner.column()
-    );
-    on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(owner.id())
-        .fetch_all(&mut *c)
-        .await?
-        .iter()
-        .map(contacts::from_row)
-        .collect())
+    let mut all = contacts_of_many(conn, &[owner]).await?;
+    Ok(all.remove(&owner.id()).unwrap_or_default())
+}
+
+/// The contact persons of each of `owners` (all of one kind), in order, by
+/// the owner's id (none for an owner without any); a query for each
+/// thousand owners.
+pub(crate) async fn contacts_of_many(
+    conn: &mut Conn<'_>,
+    owners: &[Owner],
+) -> Result<HashMap<i64, Vec<ContactPerson>>> {
+    let Some(kind) = owners.first() else {
+        return Ok(HashMap::new());
+    };
+    let (table, column) = (kind.contacts_table(), kind.column());
+    let mut all: HashMap<i64, Vec<ContactPerson>> = HashMap::new();
+    for chunk in owners.chunks(LINK_ROWS) {
+        let sql = format!(
+            "SELECT oc.{column} AS owner_id, {} FROM {table} oc JOIN contacts c ON c.id = oc.contact_id
+             WHERE oc.{column} IN ({}) ORDER BY oc.{column}, oc.position",
+            contacts::COLUMNS,
+            codec::list(chunk.len(), 0)
+        );
+        let rows = on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for owner in chunk {
+                query = query.bind(owner.id());
+            }
+            query
+                .fetch_all(&mut *c)
+                .await?
+                .iter()
+                .map(|row| Ok((row.col("owner_id")?, contacts::from_row(row)?)))
+                .collect::<Result<Vec<(i64, ContactPerson)>>>()
+        })?;
+        for (owner, contact) in rows {
+            all.entry(owner).or_default().push(contact);
+        }
+    }
+    Ok(all)
 }
 
 /// Records which files `owner` uses: its image and the files its body
@@ -159,40 +280,75 @@ pub(crate) async fn write_uses(
     body: &str,
     image_id: Option<i64>,
 ) -> Result<()> {
-    let (table, column) = (owner.uses_table(), owner.column());
-    let delete = format!("DELETE FROM {table} WHERE {column} = $1");
-    on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(delete))
-        .bind(owner.id())
-        .execute(&mut *c)
-        .await
-        .map(drop))?;
-    let mut ids = refs_in(body);
-    if let Some(image) = image_id {
-        if let Some(media) = crate::media::media_by_id(conn, site, image).await?
-            && media.kind != MediaKind::Image
+    write_many_uses(conn, site, &[(owner, body, image_id)]).await
+}
+
+/// Records which files each of `owners` (all of one kind, each with its
+/// body and image) uses: its image and the files its body refers to. A file
+/// that is not in the site's library, or an image that is a document, is
+/// [`StoreError::UnknownReference`] (the first, owner by owner), and nothing
+/// is written.
+pub(crate) async fn write_many_uses(
+    conn: &mut Conn<'_>,
+    site: SiteId,
+    owners: &[(Owner, &str, Option<i64>)],
+) -> Result<()> {
+    let Some(&(kind, _, _)) = owners.first() else {
+        return Ok(());
+    };
+    let uses: Vec<(Owner, Vec<i64>, Option<i64>)> = owners
+        .iter()
+        .map(|&(owner, body, image)| {
+            let mut ids = refs_in(body);
+            if let Some(image) = image
+                && !ids.contains(&image)
+            {
+                ids.push(image);
+            }
+            (owner, ids, image)
+        })
+        .collect();
+    let wanted: BTreeSet<i64> = uses
+        .iter()
+        .flat_map(|(_, ids, _)| ids.iter().copied())
+        .collect();
+    let known = existing(conn, site, "media", &wanted, true).await?;
+    for (_, ids, image) in &uses {
+        if let Some(image) = image
+            && let Some(Some(found)) = known.get(image)
+            && found.as_str() != MediaKind::Image.as_str()
         {
             return Err(StoreError::UnknownReference(format!(
                 "media {image} is a document, not an image"
             )));
         }
-        if !ids.contains(&image) {
-            ids.push(image);
+        if let Some(missing) = ids.iter().find(|id| !known.contains_key(id)) {
+            return Err(StoreError::UnknownReference(format!(
+                "media {missing} does not exist on this site"
+            )));
         }
     }
-    let insert = format!("INSERT INTO {table} (site_id, media_id, {column}) VALUES ($1, $2, $3)");
-    for media_id in ids {
-        on_conn!(conn, c => sqlx::query(sqlx::AssertSqlSafe(insert.clone()))
-        .bind(site.0)
-        .bind(media_id)
-        .bind(owner.id())
-        .execute(&mut *c)
-        .await
-        .map(drop))
-        .map_err(|e| {
-            missing_reference(e, || {
-                format!("media {media_id} does not exist on this site")
-            })
-        })?;
+    let (table, column) = (kind.uses_table(), kind.column());
+    let all: Vec<Owner> = uses.iter().map(|(o, _, _)| *o).collect();
+    delete_links(conn, table, column, &all).await?;
+    let rows: Vec<(i64, i64)> = uses
+        .iter()
+        .flat_map(|(owner, ids, _)| ids.iter().map(move |&m| (m, owner.id())))
+        .collect();
+    for chunk in rows.chunks(LINK_ROWS) {
+        let insert = format!(
+            "INSERT INTO {table} (site_id, media_id, {column}) VALUES {}",
+            codec::placeholders(chunk.len(), 3, 0)
+        );
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(insert));
+            for &(media, owner) in chunk {
+                query = query.bind(site.0).bind(media).bind(owner);
+            }
+            query.execute(&mut *c).await.map(drop)
+        })
+        // Checked above; a file deleted meanwhile is still named.
+        .map_err(|e| missing_reference(e, || "a file does not exist on this site".into()))?;
     }
     Ok(())
 }

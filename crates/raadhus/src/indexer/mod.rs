@@ -73,7 +73,9 @@ fn parse_position(text: &str) -> Option<(&str, i64)> {
 /// number of documents. Changes committed meanwhile are applied again by
 /// the follower. The clock is read after the journal position, so an
 /// article committed before that position and public from its save is
-/// public at that time.
+/// public at that time. The documents go to the index as they are read,
+/// [`ARTICLES`] articles at a time: memory stays bounded however many there
+/// are, and searches see the old index until the new one is committed.
 pub async fn rebuild(
     index: &SearchIndex,
     store: &Store,
@@ -83,39 +85,40 @@ pub async fn rebuild(
     let database = store.journal_state().await?.database_id;
     let seq = store.latest_change().await?;
     let now = clock.now();
-    let mut docs = Vec::new();
+    let mut rebuild = index.rebuild()?;
     for (site, urls) in sites {
-        docs.extend(site_documents(store, *site, urls, now).await?);
+        site_documents(store, *site, urls, now, |docs| Ok(rebuild.add(&docs)?)).await?;
     }
-    index.replace_all(&docs, &position(&database, seq))?;
-    Ok((docs.len(), seq))
+    let count = rebuild.commit(&position(&database, seq))?;
+    Ok((count, seq))
 }
 
-/// Everything of `site` the public sees at `now`, as search documents.
+/// Articles read from the database at once while indexing a site.
+const ARTICLES: usize = 500;
+
+/// Everything of `site` the public sees at `now`, as search documents,
+/// given to `add` a batch at a time.
 async fn site_documents(
     store: &Store,
     site: SiteId,
     urls: &SiteUrls,
     now: Timestamp,
-) -> Result<Vec<Document>, IndexError> {
+    mut add: impl FnMut(Vec<Document>) -> Result<(), IndexError>,
+) -> Result<(), IndexError> {
     let documents = Documents { site, urls };
-    let mut docs: Vec<Document> = store
-        .public_articles(site, now, u32::MAX)
+    for ids in store.public_news_ids(site, now).await?.chunks(ARTICLES) {
+        let articles = store.news_by_ids(site, ids).await?;
+        add(articles.iter().map(|a| documents.news(a)).collect())?;
+    }
+    let pages = store.public_pages(site, now).await?;
+    add(documents.pages(store, &pages, None).await?)?;
+    add(documents.websites(store).await?)?;
+    add(store
+        .public_documents(site, now, None)
         .await?
         .iter()
-        .map(|a| documents.news(a))
-        .collect();
-    let pages = store.public_pages(site, now).await?;
-    docs.extend(documents.pages(store, &pages, None).await?);
-    docs.extend(documents.websites(store).await?);
-    docs.extend(
-        store
-            .public_documents(site, now, None)
-            .await?
-            .iter()
-            .map(|d| documents.document(d)),
-    );
-    Ok(docs)
+        .map(|d| documents.document(d))
+        .collect())
 }
 
 /// What this process committed itself: its render cache already dropped
@@ -376,7 +379,11 @@ impl Follower {
             if ours.contains(&Change::Site) {
                 // The site's settings: everything of it anew.
                 remove_kinds.push((site_key, None));
-                add.extend(site_documents(store, site, &tenant.urls, now).await?);
+                site_documents(store, site, &tenant.urls, now, |docs| {
+                    add.extend(docs);
+                    Ok(())
+                })
+                .await?;
                 continue;
             }
             let documents = Documents {

@@ -23,6 +23,7 @@ mod api;
 mod article_page;
 mod best_bets;
 mod blocks;
+mod bulk_import;
 mod cache_sites;
 mod caching;
 mod cli;

@@ -1,6 +1,8 @@
 //! News articles and their contact persons: reading them here, writing
 //! them in `write.rs`, and which the public sees in `visibility.rs`.
 
+mod create;
+mod many;
 mod media;
 mod related;
 mod rendered;
@@ -31,6 +33,12 @@ impl Page {
         i64::from(self.number.saturating_sub(1)) * i64::from(self.size)
     }
 }
+
+/// The columns of a whole article (as `n`).
+const ARTICLE_COLUMNS: &str =
+    "n.id, n.slug, n.title, n.lead, n.body, n.news_date, n.status, n.publish_at,
+    n.unpublish_at, n.created_at, n.updated_at, n.version, n.body_html,
+    n.body_html_version, n.body_html_renderer, n.image_id";
 
 const SUMMARY_COLUMNS: &str =
     "n.id, n.slug, n.title, n.lead, n.news_date, n.publish_at, n.image_id";
@@ -348,14 +356,8 @@ impl Store {
                 },
             )
             .await?;
-        let mut conn = self.pool_conn().await?;
-        let mut articles = Vec::with_capacity(summaries.len());
-        for s in summaries {
-            if let Some(a) = article(&mut conn.conn(), site, Lookup::Id(s.id)).await? {
-                articles.push(a);
-            }
-        }
-        Ok(articles)
+        let ids: Vec<i64> = summaries.iter().map(|s| s.id).collect();
+        self.news_by_ids(site, &ids).await
     }
 
     /// Slug and last change of every article visible to the public at `now`,
@@ -446,10 +448,7 @@ async fn article(
     site: SiteId,
     lookup: Lookup<'_>,
 ) -> Result<Option<NewsArticle>> {
-    const COLUMNS: &str =
-        "n.id, n.slug, n.title, n.lead, n.body, n.news_date, n.status, n.publish_at,
-        n.unpublish_at, n.created_at, n.updated_at, n.version, n.body_html,
-        n.body_html_version, n.body_html_renderer, n.image_id";
+    const COLUMNS: &str = ARTICLE_COLUMNS;
     let found = match lookup {
         Lookup::Id(id) => {
             let sql = format!(

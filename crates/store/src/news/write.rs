@@ -1,15 +1,13 @@
 //! Writing articles: each save stores the article, its contact persons and
 //! a revision, in the caller's transaction.
 
-use std::collections::HashSet;
-
 use jiff::Timestamp;
 use raadhus_domain::markup::{self, BodyHtml};
 use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug, urls};
 
 use super::{Lookup, article};
 use crate::old_paths::{self, OldPathTarget};
-use crate::owner::{self, Owner, write_contacts, write_uses};
+use crate::owner::{Owner, write_contacts, write_uses};
 use crate::{Change, Conn, Result, StoreError, WriteTx, codec};
 
 /// The publish time a save stores: the one given; for a published article
@@ -27,84 +25,81 @@ pub(crate) fn publish_time(
     }
 }
 
-/// Writes an article's row with its rendered body: a new one (`id` None,
-/// version 1) or a new version of article `id`. Returns its id.
+/// Writes a new version of article `id` with its rendered body.
 #[allow(clippy::too_many_arguments)]
 async fn write_article(
     conn: &mut Conn<'_>,
     site: SiteId,
-    id: Option<i64>,
+    id: i64,
     slug: &Slug,
     content: &NewsContent,
     html: &BodyHtml,
     publish_at: Option<Timestamp>,
     now: Timestamp,
-) -> Result<i64> {
-    // Both statements take the same first thirteen parameters. In the UPDATE,
+) -> Result<()> {
     // `version` on the right is the version before this save.
-    let sql = match id {
-        None => {
-            "INSERT INTO news (slug, title, lead, body, news_date, status, publish_at, unpublish_at,
-                               updated_at, site_id, body_html, body_html_renderer, image_id,
-                               created_at, version, body_html_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $9, 1, 1) RETURNING id"
-        }
-        Some(_) => {
-            "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
-                    publish_at = $7, unpublish_at = $8, updated_at = $9, body_html = $11,
-                    body_html_renderer = $12, image_id = $13, version = version + 1,
-                    body_html_version = version + 1
-             WHERE site_id = $10 AND id = $14 RETURNING id"
-        }
-    };
-    on_conn!(conn, c => {
-        let query = sqlx::query_scalar(sql)
-            .bind(slug.as_str())
-            .bind(&content.title)
-            .bind(&content.lead)
-            .bind(&content.body)
-            .bind(codec::date(content.news_date))
-            .bind(content.status.as_str())
-            .bind(publish_at.map(codec::timestamp))
-            .bind(content.unpublish_at.map(codec::timestamp))
-            .bind(codec::timestamp(now))
-            .bind(site.0)
-            .bind(html.as_str())
-            .bind(markup::RENDER_VERSION)
-            .bind(content.image_id);
-        match id {
-            Some(id) => query.bind(id),
-            None => query,
-        }
-        .fetch_one(&mut *c)
-        .await
-    })
-    .map_err(StoreError::from)
+    on_conn!(conn, c => sqlx::query(
+        "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
+                publish_at = $7, unpublish_at = $8, updated_at = $9, body_html = $11,
+                body_html_renderer = $12, image_id = $13, version = version + 1,
+                body_html_version = version + 1
+         WHERE site_id = $10 AND id = $14",
+    )
+    .bind(slug.as_str())
+    .bind(&content.title)
+    .bind(&content.lead)
+    .bind(&content.body)
+    .bind(codec::date(content.news_date))
+    .bind(content.status.as_str())
+    .bind(publish_at.map(codec::timestamp))
+    .bind(content.unpublish_at.map(codec::timestamp))
+    .bind(codec::timestamp(now))
+    .bind(site.0)
+    .bind(html.as_str())
+    .bind(markup::RENDER_VERSION)
+    .bind(content.image_id)
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(drop))?;
+    Ok(())
 }
 
-/// Stores the article as it is now as a revision.
-async fn write_revision(
+/// Revisions written by one statement: two parameters each.
+const REVISIONS: usize = 1_000;
+
+/// Stores each article of `articles` as it is now as a revision, with
+/// the contact persons it was just given (ids in order), saved by `user`.
+pub(super) async fn write_revisions(
     conn: &mut Conn<'_>,
     site: SiteId,
-    id: i64,
+    articles: &[(i64, &[i64])],
     user: Option<i64>,
     now: Timestamp,
 ) -> Result<()> {
-    let contacts = owner::contact_ids(conn, Owner::News(id)).await?;
-    on_conn!(conn, c => sqlx::query(
-        "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead, body,
-                                     news_date, status, publish_at, unpublish_at, contact_ids, image_id)
-         SELECT n.site_id, n.id, n.version, $3, $4, n.slug, n.title, n.lead, n.body, n.news_date, n.status,
-                n.publish_at, n.unpublish_at, $5, n.image_id
-         FROM news n WHERE n.id = $1 AND n.site_id = $2",
-    )
-    .bind(id)
-    .bind(site.0)
-    .bind(user)
-    .bind(codec::timestamp(now))
-    .bind(codec::id_list(&contacts))
-    .execute(&mut *c)
-    .await.map(drop))?;
+    for chunk in articles.chunks(REVISIONS) {
+        // VALUES names its columns column1, column2, … in both databases.
+        let sql = format!(
+            "INSERT INTO news_revisions (site_id, news_id, version, user_id, created_at, slug, title, lead,
+                                         body, news_date, status, publish_at, unpublish_at, contact_ids,
+                                         image_id)
+             SELECT n.site_id, n.id, n.version, $2, $3, n.slug, n.title, n.lead, n.body, n.news_date,
+                    n.status, n.publish_at, n.unpublish_at, v.column2, n.image_id
+             FROM news n JOIN (VALUES {}) v ON v.column1 = n.id
+             WHERE n.site_id = $1",
+            codec::placeholders(chunk.len(), 2, 3)
+        );
+        on_conn!(conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(site.0)
+                .bind(user)
+                .bind(codec::timestamp(now));
+            for &(id, contacts) in chunk {
+                query = query.bind(id).bind(codec::id_list(contacts));
+            }
+            query.execute(&mut *c).await.map(drop)
+        })?;
+    }
     Ok(())
 }
 
@@ -113,46 +108,6 @@ impl WriteTx {
     /// sees it.
     pub async fn news_by_id(&mut self, site: SiteId, id: i64) -> Result<Option<NewsArticle>> {
         article(&mut self.conn(), site, Lookup::Id(id)).await
-    }
-
-    /// Creates an article with its contact persons and its first revision,
-    /// saved by `user` if anyone, and returns it as stored. The slug is made
-    /// unique within the site by appending `-2`, `-3`, … when needed. `html`
-    /// is its body rendered (before the transaction: rendering takes time).
-    pub async fn create_news(
-        &mut self,
-        site: SiteId,
-        content: &NewsContent,
-        html: &BodyHtml,
-        user: Option<i64>,
-        now: Timestamp,
-    ) -> Result<NewsArticle> {
-        let conn = &mut self.conn();
-        // Slugs hold only a-z, 0-9 and '-': nothing LIKE reads as a wildcard.
-        let taken: Vec<String> = on_conn!(conn, c => sqlx::query_scalar(
-            "SELECT slug FROM news WHERE site_id = $1 AND slug LIKE $2 || '%'",
-        )
-        .bind(site.0)
-        .bind(content.slug.family())
-        .fetch_all(&mut *c)
-        .await)?;
-        let taken: HashSet<String> = taken.into_iter().collect();
-        let slug = content.slug.make_unique(|s| taken.contains(s.as_str()));
-        let publish_at = publish_time((content.status, content.publish_at), None, now);
-        let id = write_article(conn, site, None, &slug, content, html, publish_at, now).await?;
-        old_paths::forget(conn, site, &urls::news(slug.as_str())).await?;
-        write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
-        write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
-        write_revision(conn, site, id, user, now).await?;
-        self.changed(
-            site,
-            Change::News {
-                id,
-                listed: content.status == NewsStatus::Published,
-                moved: true,
-            },
-        );
-        self.news_by_id(site, id).await?.ok_or(StoreError::NotFound)
     }
 
     /// Saves a new version of an article with its body rendered as `html`,
@@ -206,7 +161,7 @@ impl WriteTx {
             return Ok(current);
         }
         let slug = &content.slug;
-        write_article(conn, site, Some(id), slug, content, html, publish_at, now).await?;
+        write_article(conn, site, id, slug, content, html, publish_at, now).await?;
         if current.content.slug != content.slug {
             // A published article's old address leads to the new one.
             if current.content.status == NewsStatus::Published {
@@ -217,7 +172,7 @@ impl WriteTx {
         }
         write_contacts(conn, site, Owner::News(id), &content.contact_ids).await?;
         write_uses(conn, site, Owner::News(id), &content.body, content.image_id).await?;
-        write_revision(conn, site, id, user, now).await?;
+        write_revisions(conn, site, &[(id, &content.contact_ids)], user, now).await?;
         let saved = self
             .news_by_id(site, id)
             .await?
