@@ -147,14 +147,14 @@ measure_size() {
     awk -v size="$size" -v loaded="$load" -v reindex="$REINDEX_S" -v first="$first" -v restart="$ms" \
         -v idle="$idle_mib" -v api="$api" -v page="$page" -v idx="$index_mib" -v db="$db_mib" \
         -v pages="$pages" -v before="$before" -v after="$after" -v peak="$peak" -v cache="$cache" \
-        -v limit="$CACHE_MAX_BYTES" -v sites="$SITES" '{
+        -v limit="$CACHE_MAX_BYTES" '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
         split(api, a, " "); split(page, p, " "); split(cache, c, " ")
-        printf "| %d | %s | %s | %d | **%d** | **%s** | **%.2f** / %.2f / %.2f | **%.2f** / %.2f / %.2f | %d | %.0f | %d requests for %d pages in %.0f s (%.0f/s), %d errors | %s → %s (peak %s) | %.1f (largest site %.1f; limit %.0f per site, %.0f for %d sites) |\n",
+        printf "| %d | %s | %s | %d | **%d** | **%s** | **%.2f** / %.2f / %.2f | **%.2f** / %.2f / %.2f | %d | %.0f | %d requests for %d pages in %.0f s (%.0f/s), %d errors | %s → %s (peak %s) | %.1f (largest site %.1f; limit %.0f for all sites) |\n",
             size, loaded, reindex, first, restart, idle, a[1], a[2], a[3], p[1], p[2], p[3], idx, db,
             v["requests"], pages, v["duration_us"] / 1e6, v["requests"] / (v["duration_us"] / 1e6), errors,
-            before, after, peak, c[1] / 1048576, c[2] / 1048576, limit / 1048576, limit * sites / 1048576, sites
+            before, after, peak, c[1] / 1048576, c[2] / 1048576, limit / 1048576
     }' <<<"$line" >>"$WORK/rows"
     if [ -z "$KEEP" ]; then
         sql "DROP DATABASE IF EXISTS $db"
