@@ -68,7 +68,7 @@ impl Store {
         tx.create_many_news(site, &news, None, now).await?;
         tx.changed(site, Change::Site);
         tx.commit().await?;
-        self.analyze_after_bulk_write(bundle.news.len()).await?;
+        self.analyze_after_bulk_write().await?;
         Ok(contact_ids)
     }
 }

@@ -333,37 +333,30 @@ impl Store {
         Ok(())
     }
 
-    /// After a bulk write (an import) of `articles` articles, has
-    /// PostgreSQL gather the planner's statistics of the tables such writes
-    /// fill, rather than wait for the autovacuum daemon (or for ever, where
-    /// it is off): without them a freshly imported database is read with
-    /// sequential scans (the index rebuild read each article's contact
-    /// persons by scanning all of them, bench/RESULTS.md "Scale"). Skipped
-    /// when the statistics count more than ten times as many articles as the
-    /// write added: plans stay right, and a hundred sites imported one after
-    /// another do not gather them a hundred times (about 0.3 s each at
-    /// 10,000 articles). SQLite plans without statistics.
-    pub(crate) async fn analyze_after_bulk_write(&self, articles: usize) -> Result<()> {
-        let Db::Postgres(pool) = &self.db else {
-            return Ok(());
-        };
-        // -1 for a table never analysed.
-        let counted: f32 =
-            sqlx::query_scalar("SELECT reltuples FROM pg_class WHERE oid = 'news'::regclass")
-                .fetch_one(pool)
-                .await?;
-        if counted >= 0.0 && f64::from(counted) > 10.0 * articles as f64 {
-            return Ok(());
+    /// After a bulk write (an import), has PostgreSQL gather the planner's
+    /// statistics of the tables such writes fill, rather than wait for the
+    /// autovacuum daemon (or for ever, where it is off): without them a
+    /// freshly imported database is read with sequential scans (the index
+    /// rebuild read each article's contact persons by scanning all of them,
+    /// bench/RESULTS.md "Scale"). After every import, however large the
+    /// tables already are: one site's articles imported on their own carry a
+    /// `site_id` that older statistics know nothing of, and the planner then
+    /// walks the wrong index for every one of that site's pages (38 ms
+    /// instead of well under 1 ms for a page's last-change time at 100,000
+    /// articles over 100 sites, autovacuum off). SQLite plans without
+    /// statistics.
+    pub(crate) async fn analyze_after_bulk_write(&self) -> Result<()> {
+        if let Db::Postgres(pool) = &self.db {
+            // Names resolve in the connection's search path: this
+            // database's tables only.
+            sqlx::query(
+                "ANALYZE sites, news, news_contacts, contacts, topics, websites, \
+                 website_topics, pages, page_contacts, media, media_uses, page_media_uses, \
+                 users, user_sites, redirects, changes",
+            )
+            .execute(pool)
+            .await?;
         }
-        // Names resolve in the connection's search path: this database's
-        // tables only.
-        sqlx::query(
-            "ANALYZE sites, news, news_contacts, contacts, topics, websites, \
-             website_topics, pages, page_contacts, media, media_uses, page_media_uses, \
-             users, user_sites, redirects, changes",
-        )
-        .execute(pool)
-        .await?;
         Ok(())
     }
 

@@ -80,8 +80,7 @@ impl Store {
             tx.changed(SiteId(site.id), Change::Site);
         }
         tx.commit().await?;
-        let articles = data.sites.iter().map(|site| site.news.len()).sum();
-        self.analyze_after_bulk_write(articles).await
+        self.analyze_after_bulk_write().await
     }
 }
 
