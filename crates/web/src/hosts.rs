@@ -36,6 +36,9 @@ pub struct Hosts {
     trusted_proxies: Arc<[IpNet]>,
     /// Every site's requests, counted together.
     requests: RequestMetrics,
+    /// The application's runtime (the one that made these hosts): every
+    /// request the render cache cannot answer is handled there.
+    app: tokio::runtime::Handle,
 }
 
 struct Table {
@@ -62,10 +65,14 @@ impl Served {
     }
 
     /// Answers `request`, and names the route that did: from the render
-    /// cache before any routing or middleware when it can, else through the
-    /// site's router (in a span naming the request, for what its handlers
-    /// log).
-    async fn answer(self, request: Request) -> (Response, Route) {
+    /// cache before any routing or middleware when it can, on the thread
+    /// that holds the connection; else through the site's router on the
+    /// application's runtime `app` (in a span naming the request, for what
+    /// its handlers log). A server thread thus only ever sends cached
+    /// answers: a slow render never holds up the other connections of its
+    /// thread, and the database's connections are never driven by a server
+    /// thread that is busy.
+    async fn answer(self, request: Request, app: &tokio::runtime::Handle) -> (Response, Route) {
         if let Some(hit) = crate::caching::hit(&self.state, &request) {
             return hit;
         }
@@ -74,9 +81,14 @@ impl Served {
             method = %request.method(),
             path = request.uri().path()
         );
-        let response = match self.router.oneshot(request).instrument(span).await {
-            Ok(response) => response,
-            Err(never) => match never {},
+        let handled = app.spawn(self.router.oneshot(request).instrument(span));
+        let response = match handled.await {
+            Ok(Ok(response)) => response,
+            Ok(Err(never)) => match never {},
+            Err(error) => {
+                tracing::error!(%error, "a request's handling panicked or was cancelled");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
         };
         let route = Route::of_parts(response.extensions());
         (response, route)
@@ -101,7 +113,8 @@ const HEALTH: &str = "/healthz";
 const UNKNOWN: &str = "Der er intet websted på denne adresse.\n";
 
 impl Hosts {
-    /// The main site, answering on the host of `base_url`.
+    /// The main site, answering on the host of `base_url`. Call it on the
+    /// application's runtime: requests are handled there.
     pub fn new(main: Served, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
         let main_host = base_url.host_str().and_then(Host::of_header);
         let requests = main.state.request_metrics().clone();
@@ -113,6 +126,7 @@ impl Hosts {
                 subsites: HashMap::new(),
             })),
             trusted_proxies: trusted_proxies.into(),
+            app: tokio::runtime::Handle::current(),
         }
     }
 
@@ -135,7 +149,7 @@ impl Hosts {
         let started = Instant::now();
         let line = crate::access_log::Line::of(&request);
         let (mut response, route) = match self.site_of(&request) {
-            Some(site) => site.answer(request).await,
+            Some(site) => site.answer(request, &self.app).await,
             None => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
         };
         close_after_refused_body(&mut response);
