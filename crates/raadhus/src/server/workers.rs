@@ -1,13 +1,13 @@
 //! The server's threads: one per core, each with a single-threaded async
-//! runtime of its own that accepts on the one listening socket and serves
+//! runtime of its own that accepts on the one listening socket and holds
 //! the connections it accepted from their first request to their last.
 //!
-//! A connection's requests are never handed between threads, so answering
-//! one wakes no other thread. On tokio's work-stealing runtime a cached
-//! page cost a thread wake-up and a context switch or more per request
-//! (see "Where the time goes" in bench/RESULTS.md). The application's
-//! background tasks (scheduler, index follower, counting) stay on the main
-//! runtime.
+//! A cached answer is sent by the thread holding its connection, so it
+//! wakes no other thread. On tokio's work-stealing runtime a cached page
+//! cost a thread wake-up and a context switch or more per request (see
+//! "Where the time goes" in bench/RESULTS.md). Anything else is handled on
+//! the main runtime (`Hosts::serve`), as are the application's background
+//! tasks (scheduler, index follower, counting).
 //!
 //! Every thread's runtime polls the shared socket; whoever accepts first
 //! serves the connection, so a busy thread takes fewer. A thread at its
