@@ -87,7 +87,7 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
 /// loopback address: the operator must keep the public away from it.
 async fn bind_metrics(addr: SocketAddr) -> Result<TcpListener, StartError> {
     let bind_error = |source| StartError::MetricsBind { addr, source };
-    let listener = TcpListener::bind(addr).await.map_err(bind_error)?;
+    let listener = server::listen(addr).map_err(bind_error)?;
     if !addr.ip().is_loopback() {
         tracing::warn!(
             %addr,
@@ -206,7 +206,7 @@ impl Application {
             addr: config.bind,
             source,
         };
-        let listener = TcpListener::bind(config.bind).await.map_err(bind_error)?;
+        let listener = server::listen(config.bind).map_err(bind_error)?;
         let metrics_listener = match config.metrics_addr {
             Some(addr) => Some(bind_metrics(addr).await?),
             None => None,
@@ -348,7 +348,7 @@ impl Application {
                 request_timeout: self.limits.request_timeout,
             };
             let router = metrics::router(self.metrics);
-            let served = tokio::spawn(server::serve(listener, router, limits, async {
+            let served = tokio::spawn(server::serve(listener, router, limits, None, async {
                 let _ = stopped.await;
             }));
             (stop, served)

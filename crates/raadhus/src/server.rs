@@ -36,12 +36,13 @@ use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::OwnedSemaphorePermit;
 use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
 use raadhus_web::Hosts;
+use workers::{Opened, Turn};
 pub use workers::{Workers, count as workers};
 
 /// How long open requests may take to finish once shutdown has begun.
@@ -50,6 +51,26 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 /// How often connections are checked for the request timeout (and what was
 /// closed is logged).
 const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// Connections the kernel completes before the server accepts them (the
+/// kernel caps it at `net.core.somaxconn`). The 128 of a plain bind drop
+/// the handshakes of a burst of new connections (a proxy's pool opening, a
+/// crowd arriving at once), whose clients then wait for a retransmission:
+/// 200 ms to a second or more for their first request.
+const BACKLOG: u32 = 4096;
+
+/// A socket listening on `addr` with room for [`BACKLOG`] connections
+/// not yet accepted.
+pub fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
 
 /// The limits of the server loop.
 #[derive(Debug, Clone, Copy)]
@@ -88,11 +109,14 @@ impl Answer for axum::Router {
 }
 
 /// Serves `answer`'s requests on `listener` until `shutdown` completes,
-/// then stops accepting and lets open requests finish.
+/// then stops accepting and lets open requests finish. With a `turn`, one
+/// of several server threads on the same socket: it accepts only while it
+/// holds no more connections than any other.
 pub async fn serve(
     listener: TcpListener,
     answer: impl Answer,
     limits: Limits,
+    turn: Option<Turn>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -115,17 +139,28 @@ pub async fn serve(
             }
         }
         let wake = look_again.unwrap_or_else(tokio::time::Instant::now);
+        let my_turn = turn.as_ref().is_none_or(Turn::is_mine);
+        let turn_comes = async {
+            if let Some(turn) = &turn {
+                turn.wait().await;
+            }
+        };
         tokio::select! {
             biased;
             () = shutdown.as_mut() => break,
             _ = sweep.tick() => registry.sweep(),
             freed = registry.slot_freed(), if slot.is_none() => slot = freed,
             () = tokio::time::sleep_until(wake), if look_again.is_some() => {}
-            accepted = listener.accept(), if slot.is_some() => match accepted {
+            () = turn_comes, if !my_turn => {}
+            accepted = listener.accept(), if slot.is_some() && my_turn => match accepted {
                 Ok((stream, peer)) => {
                     if let Some(slot) = slot.take() {
+                        let held = Held {
+                            _slot: slot,
+                            _counted: turn.as_ref().map(Turn::opened),
+                        };
                         let connection = registry.open();
-                        spawn_connection(stream, peer, slot, connection, &http, &answer, &graceful);
+                        spawn_connection(stream, peer, held, connection, &http, &answer, &graceful);
                     }
                 }
                 Err(error) => {
@@ -154,11 +189,18 @@ pub async fn serve(
     }
 }
 
+/// What an open connection holds until its socket is closed: its slot
+/// among the thread's connections, and its count among the threads'.
+struct Held {
+    _slot: OwnedSemaphorePermit,
+    _counted: Option<Opened>,
+}
+
 /// Serves `stream` in a task of its own, holding `slot` until it ends.
 fn spawn_connection(
     stream: TcpStream,
     peer: SocketAddr,
-    slot: OwnedSemaphorePermit,
+    slot: Held,
     connection: Arc<Connection>,
     http: &hyper::server::conn::http1::Builder,
     answer: &impl Answer,
@@ -192,7 +234,7 @@ async fn run(
     served: impl Future<Output = Result<(), hyper::Error>>,
     peer: SocketAddr,
     connection: Arc<Connection>,
-    slot: OwnedSemaphorePermit,
+    slot: Held,
 ) {
     tokio::select! {
         result = served => if let Err(error) = result {

@@ -51,6 +51,28 @@ macro_rules! on_conn {
     };
 }
 
+/// The rows of the site among `$ids` (at most one statement's worth of
+/// parameters) that `$sql` selects, each read by `$read` (a function of a
+/// row of either database), as a `Result<Vec<_>>`. `$sql` is given the
+/// `IN` list's placeholders, after `$1`, the site.
+macro_rules! site_rows_by_id {
+    ($conn:expr, $site:expr, $ids:expr, $sql:expr, $read:expr) => {{
+        let ids: &[i64] = $ids;
+        let sql: String = ($sql)($crate::codec::list(ids.len(), 1));
+        on_conn!($conn, c => {
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind($site.0);
+            for &id in ids {
+                query = query.bind(id);
+            }
+            query
+                .fetch_all(&mut *c)
+                .await
+                .map_err($crate::StoreError::from)
+                .and_then(|rows| rows.iter().map($read).collect::<$crate::Result<Vec<_>>>())
+        })
+    }};
+}
+
 /// Which database a store runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

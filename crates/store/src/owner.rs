@@ -129,22 +129,13 @@ async fn existing(
         "CAST(NULL AS TEXT) AS kind"
     };
     for chunk in ids.chunks(LINK_ROWS) {
-        let sql = format!(
-            "SELECT id, {kind} FROM {table} WHERE site_id = $1 AND id IN ({})",
-            codec::list(chunk.len(), 1)
-        );
-        let rows = on_conn!(conn, c => {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site.0);
-            for &id in chunk {
-                query = query.bind(id);
-            }
-            query
-                .fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(|row| Ok((row.col("id")?, row.col("kind")?)))
-                .collect::<Result<Vec<(i64, Option<String>)>>>()
-        })?;
+        let rows: Vec<(i64, Option<String>)> = site_rows_by_id!(
+            conn,
+            site,
+            chunk,
+            |list| format!("SELECT id, {kind} FROM {table} WHERE site_id = $1 AND id IN ({list})"),
+            |row| Ok((row.col("id")?, row.col("kind")?))
+        )?;
         found.extend(rows);
     }
     Ok(found)

@@ -6,10 +6,10 @@
 use std::collections::{HashMap, HashSet};
 
 use jiff::Timestamp;
-use raadhus_domain::markup::{self, BodyHtml};
+use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug, urls};
 
-use super::write::{publish_time, write_revisions};
+use super::write::{bind_article, publish_time, write_revisions};
 use crate::old_paths;
 use crate::owner::{Owner, write_many_contacts, write_many_uses};
 use crate::{Change, Conn, DbRow, Result, StoreError, WriteTx, codec};
@@ -93,20 +93,7 @@ async fn insert_rows(
     let ids: HashMap<String, i64> = on_conn!(conn, c => {
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (((content, html), slug), publish_at) in articles.iter().zip(slugs).zip(publish) {
-            query = query
-                .bind(slug.as_str())
-                .bind(&content.title)
-                .bind(&content.lead)
-                .bind(&content.body)
-                .bind(codec::date(content.news_date))
-                .bind(content.status.as_str())
-                .bind(publish_at.map(codec::timestamp))
-                .bind(content.unpublish_at.map(codec::timestamp))
-                .bind(codec::timestamp(now))
-                .bind(site.0)
-                .bind(html.as_str())
-                .bind(markup::RENDER_VERSION)
-                .bind(content.image_id)
+            query = bind_article!(query, site, slug, content, html, publish_at, now)
                 .bind(codec::timestamp(now))
                 .bind(1_i64)
                 .bind(1_i64);

@@ -23,23 +23,16 @@ pub(super) async fn articles(
 ) -> Result<Vec<NewsArticle>> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT {ARTICLE_COLUMNS} FROM news n
-             WHERE n.site_id = $1 AND n.deleted_at IS NULL AND n.id IN ({})",
-            codec::list(chunk.len(), 1)
-        );
-        let rows: Vec<NewsArticle> = on_conn!(conn, c => {
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(site.0);
-            for &id in chunk {
-                query = query.bind(id);
-            }
-            query
-                .fetch_all(&mut *c)
-                .await?
-                .iter()
-                .map(article_from_row)
-                .collect::<Result<_>>()
-        })?;
+        let rows: Vec<NewsArticle> = site_rows_by_id!(
+            conn,
+            site,
+            chunk,
+            |list| format!(
+                "SELECT {ARTICLE_COLUMNS} FROM news n
+                 WHERE n.site_id = $1 AND n.deleted_at IS NULL AND n.id IN ({list})"
+            ),
+            article_from_row
+        )?;
         let owners: Vec<Owner> = rows.iter().map(|a| Owner::News(a.id)).collect();
         let mut contacts = contacts_of_many(conn, &owners).await?;
         let mut by_id: HashMap<i64, NewsArticle> = rows.into_iter().map(|a| (a.id, a)).collect();

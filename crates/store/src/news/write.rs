@@ -2,7 +2,7 @@
 //! a revision, in the caller's transaction.
 
 use jiff::Timestamp;
-use raadhus_domain::markup::{self, BodyHtml};
+use raadhus_domain::markup::BodyHtml;
 use raadhus_domain::{NewsArticle, NewsContent, NewsStatus, SiteId, Slug, urls};
 
 use super::{Lookup, article};
@@ -38,32 +38,47 @@ async fn write_article(
     now: Timestamp,
 ) -> Result<()> {
     // `version` on the right is the version before this save.
-    on_conn!(conn, c => sqlx::query(
-        "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5, status = $6,
-                publish_at = $7, unpublish_at = $8, updated_at = $9, body_html = $11,
-                body_html_renderer = $12, image_id = $13, version = version + 1,
-                body_html_version = version + 1
-         WHERE site_id = $10 AND id = $14",
-    )
-    .bind(slug.as_str())
-    .bind(&content.title)
-    .bind(&content.lead)
-    .bind(&content.body)
-    .bind(codec::date(content.news_date))
-    .bind(content.status.as_str())
-    .bind(publish_at.map(codec::timestamp))
-    .bind(content.unpublish_at.map(codec::timestamp))
-    .bind(codec::timestamp(now))
-    .bind(site.0)
-    .bind(html.as_str())
-    .bind(markup::RENDER_VERSION)
-    .bind(content.image_id)
-    .bind(id)
-    .execute(&mut *c)
-    .await
-    .map(drop))?;
+    on_conn!(conn, c => {
+        let query = sqlx::query(
+            "UPDATE news SET slug = $1, title = $2, lead = $3, body = $4, news_date = $5,
+                    status = $6, publish_at = $7, unpublish_at = $8, updated_at = $9,
+                    body_html = $11, body_html_renderer = $12, image_id = $13,
+                    version = version + 1, body_html_version = version + 1
+             WHERE site_id = $10 AND id = $14",
+        );
+        bind_article!(query, site, slug, content, html, publish_at, now)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(drop)
+    })?;
     Ok(())
 }
+
+/// Binds the columns an article's save writes, in the order both the
+/// INSERT of a new article and the UPDATE of a save number them (`$1` to
+/// `$13`): slug, title, lead, body, news date, status, publish and
+/// unpublish times, the time of the save, the site, the rendered body, its
+/// renderer's version and the image.
+macro_rules! bind_article {
+    ($query:expr, $site:expr, $slug:expr, $content:expr, $html:expr, $publish_at:expr, $now:expr) => {
+        $query
+            .bind($slug.as_str())
+            .bind(&$content.title)
+            .bind(&$content.lead)
+            .bind(&$content.body)
+            .bind($crate::codec::date($content.news_date))
+            .bind($content.status.as_str())
+            .bind($publish_at.map($crate::codec::timestamp))
+            .bind($content.unpublish_at.map($crate::codec::timestamp))
+            .bind($crate::codec::timestamp($now))
+            .bind($site.0)
+            .bind($html.as_str())
+            .bind(raadhus_domain::markup::RENDER_VERSION)
+            .bind($content.image_id)
+    };
+}
+pub(super) use bind_article;
 
 /// Revisions written by one statement: two parameters each.
 const REVISIONS: usize = 1_000;
