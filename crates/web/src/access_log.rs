@@ -23,18 +23,16 @@ pub struct Line {
 }
 
 impl Line {
-    pub fn of(request: &Request) -> Self {
-        Self {
+    /// The line of `request`, or `None` while the request log is off.
+    pub fn of(request: &Request) -> Option<Self> {
+        tracing::enabled!(target: "access", tracing::Level::INFO).then(|| Self {
             method: request.method().clone(),
             uri: request.uri().clone(),
-        }
+        })
     }
 
     /// `response`, whose line is written when its body is done with.
     pub fn written_after(self, response: Response, started: Instant) -> Response {
-        if !tracing::enabled!(target: "access", tracing::Level::INFO) {
-            return response;
-        }
         let (parts, body) = response.into_parts();
         let logged = Logged {
             inner: body,

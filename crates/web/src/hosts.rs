@@ -158,7 +158,10 @@ impl Hosts {
             response.status().as_u16(),
             started.elapsed(),
         );
-        line.written_after(response, started)
+        match line {
+            Some(line) => line.written_after(response, started),
+            None => response,
+        }
     }
 
     /// The site `request` is for, if any.
