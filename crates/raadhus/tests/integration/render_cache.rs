@@ -340,6 +340,37 @@ async fn scheduled_times_reach_cached_pages_at_once() {
     app.stop().await;
 }
 
+/// The site's next scheduled time is kept between renders: a time saved
+/// after it was last asked must still reach the pages rendered since.
+#[tokio::test]
+async fn a_time_scheduled_after_the_last_render_still_expires_new_pages() {
+    let app = TestApp::spawn().await;
+    app.news(published("Sommerferie på rådhuset", "01.02.2026"))
+        .await;
+    // Nothing is scheduled when the front page is rendered.
+    warm(&app, &["/"]).await;
+    let start = app.clock.now();
+    app.news(NewsForm {
+        status: "scheduled",
+        publish_at: Some(start + 1.hour()),
+        ..published("Vejarbejde i weekenden", "01.03.2026")
+    })
+    .await;
+    // Rendered after the save: it expires at the article's publish time.
+    warm(&app, &["/nyheder", "/nyheder/feed.atom"]).await;
+    assert!(!app.get("/nyheder").await.body.contains("Vejarbejde"));
+
+    app.clock.advance(SignedDuration::from_hours(2));
+    for path in ["/", "/nyheder", "/nyheder/feed.atom"] {
+        let page = app.get(path).await;
+        assert_eq!(x_cache(&page), "miss", "{path}");
+        assert!(page.body.contains("Vejarbejde"), "{path}");
+    }
+    // Known again after the time passed: nothing more lies ahead.
+    warm(&app, &["/nyheder"]).await;
+    app.stop().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_acknowledged_save_is_followed_by_a_stale_page() {
     let app = Arc::new(TestApp::spawn().await);

@@ -98,10 +98,20 @@ impl crate::AppState {
         &self,
         tags: Vec<Tag>,
     ) -> Result<Cacheable, crate::WebError> {
-        let expires = self
-            .store()
-            .next_scheduled_change(self.site().id, self.now())
-            .await?;
+        let now = self.now();
+        let cache = self.cache();
+        let expires = match cache.next_scheduled(now) {
+            Some(known) => known,
+            None => {
+                let generation = cache.generation();
+                let at = self
+                    .store()
+                    .next_scheduled_change(self.site().id, now)
+                    .await?;
+                cache.schedule_known(generation, now, at);
+                at
+            }
+        };
         Ok(Cacheable { tags, expires })
     }
 }
@@ -144,6 +154,8 @@ struct Shared {
     footer_page: AtomicI64,
     /// What the main menu shows (see [`menu`]).
     menu: Mutex<menu::MenuFacts>,
+    /// The site's next scheduled change, as last asked (see [`schedule`]).
+    schedule: Mutex<Option<schedule::NextChange>>,
     /// Keys being rendered now, with how to tell those waiting for them.
     rendering: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
 }
@@ -234,6 +246,7 @@ impl RenderCache {
             journal: AtomicI64::new(0),
             footer_page: AtomicI64::new(0),
             menu: Mutex::default(),
+            schedule: Mutex::default(),
             rendering: Mutex::new(HashMap::new()),
         });
         budget.register(&shared);
@@ -531,6 +544,7 @@ mod budget;
 mod entry;
 pub mod files;
 mod menu;
+mod schedule;
 
 pub use budget::Budget;
 pub use entry::{Encoding, Entry};
