@@ -85,7 +85,7 @@ pub async fn open_store(config: &Config) -> Result<Store, StartError> {
 
 /// Listens for `/metrics` on `addr`, with a warning when that is not a
 /// loopback address: the operator must keep the public away from it.
-async fn bind_metrics(addr: SocketAddr) -> Result<TcpListener, StartError> {
+fn bind_metrics(addr: SocketAddr) -> Result<TcpListener, StartError> {
     let bind_error = |source| StartError::MetricsBind { addr, source };
     let listener = server::listen(addr).map_err(bind_error)?;
     if !addr.ip().is_loopback() {
@@ -208,7 +208,7 @@ impl Application {
         };
         let listener = server::listen(config.bind).map_err(bind_error)?;
         let metrics_listener = match config.metrics_addr {
-            Some(addr) => Some(bind_metrics(addr).await?),
+            Some(addr) => Some(bind_metrics(addr)?),
             None => None,
         };
         let base_url = match &config.base_url {

@@ -130,6 +130,9 @@ pub async fn serve(
     // The slot the next connection will take; at the limit there is none
     // until a connection ends or is closed to make room.
     let mut slot: Option<OwnedSemaphorePermit> = None;
+    // While it is another thread's turn: when this one looks for a
+    // connection waiting anyway ([`workers::PATIENCE`]).
+    let mut overdue: Option<tokio::time::Instant> = None;
     loop {
         let mut look_again = None;
         if slot.is_none() {
@@ -140,35 +143,50 @@ pub async fn serve(
         }
         let wake = look_again.unwrap_or_else(tokio::time::Instant::now);
         let my_turn = turn.as_ref().is_none_or(Turn::is_mine);
+        if my_turn {
+            overdue = None;
+        } else {
+            overdue.get_or_insert_with(|| tokio::time::Instant::now() + workers::PATIENCE);
+        }
         let turn_comes = async {
             if let Some(turn) = &turn {
                 turn.wait().await;
             }
         };
-        tokio::select! {
+        let accepted = tokio::select! {
             biased;
             () = shutdown.as_mut() => break,
-            _ = sweep.tick() => registry.sweep(),
-            freed = registry.slot_freed(), if slot.is_none() => slot = freed,
-            () = tokio::time::sleep_until(wake), if look_again.is_some() => {}
-            () = turn_comes, if !my_turn => {}
+            _ = sweep.tick() => { registry.sweep(); None }
+            freed = registry.slot_freed(), if slot.is_none() => { slot = freed; None }
+            () = tokio::time::sleep_until(wake), if look_again.is_some() => None,
+            () = turn_comes, if !my_turn => None,
             accepted = listener.accept(), if slot.is_some() && my_turn => match accepted {
-                Ok((stream, peer)) => {
-                    if let Some(slot) = slot.take() {
-                        let held = Held {
-                            _slot: slot,
-                            _counted: turn.as_ref().map(Turn::opened),
-                        };
-                        let connection = registry.open();
-                        spawn_connection(stream, peer, held, connection, &http, &answer, &graceful);
-                    }
-                }
+                Ok(accepted) => Some(accepted),
                 Err(error) => {
                     // Out of file descriptors and the like: wait, do not stop.
                     tracing::warn!(%error, "could not accept a connection");
                     tokio::time::sleep(Duration::from_millis(50)).await;
+                    None
                 }
             },
+            () = tokio::time::sleep_until(overdue.unwrap_or(wake)), if overdue.is_some() && slot.is_some() => {
+                let waiting = waiting_now(&listener);
+                if waiting.is_none() {
+                    // Nothing waits: look again after another while.
+                    overdue = None;
+                }
+                waiting
+            }
+        };
+        if let Some((stream, peer)) = accepted
+            && let Some(slot) = slot.take()
+        {
+            let held = Held {
+                _slot: slot,
+                _counted: turn.as_ref().map(Turn::opened),
+            };
+            let connection = registry.open();
+            spawn_connection(stream, peer, held, connection, &http, &answer, &graceful);
         }
     }
     drop(listener);
@@ -186,6 +204,16 @@ pub async fn serve(
             }
             _ = sweep.tick() => registry.sweep(),
         }
+    }
+}
+
+/// A connection waiting on `listener` now, if any, without waiting for one.
+fn waiting_now(listener: &TcpListener) -> Option<(TcpStream, SocketAddr)> {
+    let mut look = std::task::Context::from_waker(std::task::Waker::noop());
+    match listener.poll_accept(&mut look) {
+        std::task::Poll::Ready(Ok(accepted)) => Some(accepted),
+        // An error is the turn's thread's to see and report.
+        std::task::Poll::Ready(Err(_)) | std::task::Poll::Pending => None,
     }
 }
 
@@ -248,4 +276,49 @@ async fn run(
     // finds no trace of it in the registry.
     drop(connection);
     drop(slot);
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// One request on a connection of its own; the answer's status line.
+    async fn status_line(addr: SocketAddr) -> String {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        answer.lines().next().unwrap_or_default().to_string()
+    }
+
+    #[tokio::test]
+    async fn a_stuck_thread_whose_turn_it_is_does_not_hold_up_new_connections() {
+        let listener = listen("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Two threads' places; the first never serves, holding no
+        // connection: once the second holds one, it is always the first's turn.
+        let [_stuck, serving] = <[Turn; 2]>::try_from(workers::turns(2)).ok().unwrap();
+        let limits = Limits {
+            max_connections: 16,
+            request_timeout: Duration::from_secs(5),
+        };
+        let app = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app, limits, Some(serving), async {
+            let _ = stopped.await;
+        }));
+        // Held open, so the serving thread keeps more than the stuck one.
+        let held = TcpStream::connect(addr).await.unwrap();
+        for _ in 0..3 {
+            let answered = tokio::time::timeout(Duration::from_secs(5), status_line(addr)).await;
+            assert_eq!(answered.as_deref().ok(), Some("HTTP/1.1 200 OK"));
+        }
+        drop((held, stop));
+        server.await.unwrap();
+    }
 }

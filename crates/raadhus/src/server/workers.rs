@@ -15,6 +15,8 @@
 //! 139 of 256 and its requests the longest waits (the p99 at 256
 //! connections in bench/RESULTS.md). A thread at its share of the
 //! connection limit stops accepting and leaves new ones to the others.
+//! A thread kept waiting for its turn for [`PATIENCE`] takes a connection
+//! that is waiting anyway, so one stuck thread does not hold up the rest.
 //!
 //! The runtimes outlive the serving: database connections opened on one
 //! are driven by it until the application has closed its store.
@@ -23,6 +25,7 @@ use std::net::TcpListener as StdListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use raadhus_web::Hosts;
 use tokio::net::TcpListener;
@@ -64,16 +67,8 @@ impl Workers {
         };
         let mut threads = Vec::with_capacity(count);
         let mut served = Vec::with_capacity(count);
-        let turns = Arc::new(Turns {
-            open: (0..count.max(1)).map(|_| AtomicUsize::new(0)).collect(),
-            changed: Notify::new(),
-        });
-        for n in 0..count.max(1) {
+        for (n, turn) in turns(count.max(1)).into_iter().enumerate() {
             let listener = listener.try_clone()?;
-            let turn = Turn {
-                all: turns.clone(),
-                me: n,
-            };
             let hosts = hosts.clone();
             let (stopping, exiting) = (stopping.clone(), exiting.clone());
             let (done, finished) = oneshot::channel();
@@ -133,6 +128,27 @@ impl Workers {
 /// Completes once `flag` is set (or its sender is gone).
 async fn set(mut flag: watch::Receiver<bool>) {
     let _ = flag.wait_for(|set| *set).await;
+}
+
+/// How long a server thread waits for another thread's turn before it
+/// takes a connection that is waiting itself: the thread whose turn it is
+/// may be stuck, and then the others must not wait for it. A healthy
+/// thread accepts within microseconds, so the look every [`PATIENCE`]
+/// rarely finds a connection it would have taken.
+pub const PATIENCE: Duration = Duration::from_millis(10);
+
+/// The places of `count` server threads sharing one socket.
+pub fn turns(count: usize) -> Vec<Turn> {
+    let all = Arc::new(Turns {
+        open: (0..count).map(|_| AtomicUsize::new(0)).collect(),
+        changed: Notify::new(),
+    });
+    (0..count)
+        .map(|me| Turn {
+            all: all.clone(),
+            me,
+        })
+        .collect()
 }
 
 /// How many connections each server thread holds open.
@@ -199,19 +215,6 @@ impl Drop for Opened {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn turns(count: usize) -> Vec<Turn> {
-        let all = Arc::new(Turns {
-            open: (0..count).map(|_| AtomicUsize::new(0)).collect(),
-            changed: Notify::new(),
-        });
-        (0..count)
-            .map(|me| Turn {
-                all: all.clone(),
-                me,
-            })
-            .collect()
-    }
 
     #[test]
     fn the_thread_holding_fewest_connections_accepts_the_next() {
