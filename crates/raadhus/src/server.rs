@@ -133,6 +133,7 @@ pub async fn serve(
     // While it is another thread's turn: when this one looks for a
     // connection waiting anyway ([`workers::PATIENCE`]).
     let mut overdue: Option<tokio::time::Instant> = None;
+    let mut patience = workers::PATIENCE;
     loop {
         let mut look_again = None;
         if slot.is_none() {
@@ -145,8 +146,9 @@ pub async fn serve(
         let my_turn = turn.as_ref().is_none_or(Turn::is_mine);
         if my_turn {
             overdue = None;
+            patience = workers::PATIENCE;
         } else {
-            overdue.get_or_insert_with(|| tokio::time::Instant::now() + workers::PATIENCE);
+            overdue.get_or_insert_with(|| tokio::time::Instant::now() + patience);
         }
         let turn_comes = async {
             if let Some(turn) = &turn {
@@ -172,8 +174,11 @@ pub async fn serve(
             () = tokio::time::sleep_until(overdue.unwrap_or(wake)), if overdue.is_some() && slot.is_some() => {
                 let waiting = waiting_now(&listener);
                 if waiting.is_none() {
-                    // Nothing waits: look again after another while.
+                    // Nothing waits: look again after a longer while.
                     overdue = None;
+                    patience = (patience * 2).min(workers::MOST_PATIENCE);
+                } else {
+                    patience = workers::PATIENCE;
                 }
                 waiting
             }
