@@ -133,7 +133,6 @@ pub async fn serve(
     // While it is another thread's turn: when this one looks for a
     // connection waiting anyway ([`workers::PATIENCE`]).
     let mut overdue: Option<tokio::time::Instant> = None;
-    let mut patience = workers::PATIENCE;
     loop {
         let mut look_again = None;
         if slot.is_none() {
@@ -146,9 +145,8 @@ pub async fn serve(
         let my_turn = turn.as_ref().is_none_or(Turn::is_mine);
         if my_turn {
             overdue = None;
-            patience = workers::PATIENCE;
         } else {
-            overdue.get_or_insert_with(|| tokio::time::Instant::now() + patience);
+            overdue.get_or_insert_with(|| tokio::time::Instant::now() + workers::PATIENCE);
         }
         let turn_comes = async {
             if let Some(turn) = &turn {
@@ -174,11 +172,8 @@ pub async fn serve(
             () = tokio::time::sleep_until(overdue.unwrap_or(wake)), if overdue.is_some() && slot.is_some() => {
                 let waiting = waiting_now(&listener);
                 if waiting.is_none() {
-                    // Nothing waits: look again after a longer while.
+                    // Nothing waits: look again after another while.
                     overdue = None;
-                    patience = (patience * 2).min(workers::MOST_PATIENCE);
-                } else {
-                    patience = workers::PATIENCE;
                 }
                 waiting
             }

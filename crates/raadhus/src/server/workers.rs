@@ -16,8 +16,7 @@
 //! connections in bench/RESULTS.md). A thread at its share of the
 //! connection limit stops accepting and leaves new ones to the others.
 //! A thread kept waiting for its turn for [`PATIENCE`] takes a connection
-//! that is waiting anyway, so one stuck thread does not hold up the rest
-//! (looking less often, up to [`MOST_PATIENCE`], while it finds none).
+//! that is waiting anyway, so one stuck thread does not hold up the rest.
 //!
 //! The runtimes outlive the serving: database connections opened on one
 //! are driven by it until the application has closed its store.
@@ -137,12 +136,6 @@ async fn set(mut flag: watch::Receiver<bool>) {
 /// thread accepts within microseconds, so the look every [`PATIENCE`]
 /// rarely finds a connection it would have taken.
 pub const PATIENCE: Duration = Duration::from_millis(10);
-
-/// The longest wait between two such looks: each look that finds nothing
-/// doubles the wait up to this, so a thread that is not given its turn
-/// while the server is idle (one keep-alive connection held open on the
-/// other thread) wakes twice a second, not a hundred times.
-pub const MOST_PATIENCE: Duration = Duration::from_millis(500);
 
 /// The places of `count` server threads sharing one socket.
 pub fn turns(count: usize) -> Vec<Turn> {
