@@ -31,6 +31,8 @@ async function startServer() {
     const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30000);
     let seen = '';
     child.stderr.on('data', (chunk) => {
+      // E2E_SERVER_LOG=file keeps the server's log (its access lines too).
+      if (process.env.E2E_SERVER_LOG) fs.appendFileSync(process.env.E2E_SERVER_LOG, chunk);
       seen += chunk.toString();
       const match = seen.match(/addr=(127\.0\.0\.1:\d+)/);
       if (match) {

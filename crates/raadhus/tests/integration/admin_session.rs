@@ -235,6 +235,45 @@ async fn login_csrf_and_session_fixation_are_refused() {
 }
 
 #[tokio::test]
+async fn a_sign_in_form_stays_good_when_the_browser_loads_another() {
+    let app = TestApp::spawn().await;
+    app.user("anne@vesterfjord.example", "editor", PASSWORD)
+        .await;
+    // One tab shows the form; another tab (or a script's request that
+    // ended up at the sign-in page) loads it again with the same cookie.
+    let open = app.login_form().await;
+    let browser = Session {
+        cookie: open.cookie.clone(),
+        csrf: String::new(),
+    };
+    let again = app.get_as(&browser, "/admin/login").await;
+    assert_eq!(
+        again.attrs("input[name=_login]", "value"),
+        [open.token.as_str()]
+    );
+    assert_eq!(
+        set_cookie_value(&again, "raadhus_login").as_deref(),
+        open.cookie.strip_prefix("raadhus_login=")
+    );
+    let page = app
+        .submit_login(&open, "anne@vesterfjord.example", PASSWORD, &[])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert!(set_cookie_value(&page, "raadhus_session").is_some());
+    // A token this site did not sign is never taken over.
+    let planted = format!("{}.{}", "a".repeat(64), "b".repeat(64));
+    let forged = Session {
+        cookie: format!("raadhus_login={planted}"),
+        csrf: String::new(),
+    };
+    let fresh = app.get_as(&forged, "/admin/login").await;
+    let token = fresh.attrs("input[name=_login]", "value")[0].clone();
+    assert_ne!(token, planted);
+    assert_eq!(set_cookie_value(&fresh, "raadhus_login"), Some(token));
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn forms_without_the_session_csrf_token_are_refused() {
     let app = TestApp::spawn().await;
     app.user("anne@vesterfjord.example", "editor", PASSWORD)

@@ -66,7 +66,7 @@ pub async fn form(
         notice,
         ..LoginPage::default()
     };
-    login_page(&state, StatusCode::OK, &page).await
+    login_page(&state, &headers, StatusCode::OK, &page).await
 }
 
 /// The prefix of a kept field's name in the sign-in form.
@@ -79,6 +79,7 @@ pub const KEPT_MESSAGE: &str = "Du blev logget ud – din tekst er bevaret.";
 /// Nothing in them is acted on without the editor: see [`submit`].
 pub(super) async fn sign_in_again(
     state: &AppState,
+    headers: &HeaderMap,
     next: &str,
     sent: &FormFields,
 ) -> Result<Response, WebError> {
@@ -94,7 +95,7 @@ pub(super) async fn sign_in_again(
         kept,
         ..LoginPage::default()
     };
-    login_page(state, StatusCode::UNAUTHORIZED, &page).await
+    login_page(state, headers, StatusCode::UNAUTHORIZED, &page).await
 }
 
 /// What the sign-in form shows.
@@ -108,14 +109,15 @@ struct LoginPage<'a> {
     kept: Vec<(String, &'a str)>,
 }
 
-/// Renders the sign-in form with a fresh login token (also set as a cookie).
+/// Renders the sign-in form with the browser's login token (also set as a
+/// cookie, for another hour).
 async fn login_page(
     state: &AppState,
+    headers: &HeaderMap,
     status: StatusCode,
     page: &LoginPage<'_>,
 ) -> Result<Response, WebError> {
-    let login_token =
-        signed_token(state.signing_key()).map_err(|e| WebError::Internal(e.to_string()))?;
+    let login_token = login_token(state, headers)?;
     let ctx = context! {
         next => page.next,
         email => page.email,
@@ -138,6 +140,19 @@ async fn login_page(
         html,
     )
         .into_response())
+}
+
+/// The login token the browser already holds, if this site signed it;
+/// otherwise a new one. Every sign-in form open in the browser then carries
+/// the token of its cookie: loading the form again (in another tab, or a
+/// script's request sent to it after the session ended) does not make an
+/// open form's token stale. Whoever can read the cookie could submit the
+/// form anyway, so keeping it gives nothing away.
+fn login_token(state: &AppState, headers: &HeaderMap) -> Result<String, WebError> {
+    match cookie(state, headers, LOGIN_COOKIE) {
+        Some(token) if verify_signed_token(state.signing_key(), token) => Ok(token.to_string()),
+        _ => signed_token(state.signing_key()).map_err(|e| WebError::Internal(e.to_string())),
+    }
 }
 
 pub async fn submit(
@@ -177,7 +192,7 @@ pub async fn submit(
                 notice: None,
                 kept,
             };
-            return login_page(&state, StatusCode::FORBIDDEN, &page).await;
+            return login_page(&state, &headers, StatusCode::FORBIDDEN, &page).await;
         }
         Ok(session) => session,
         Err(e) => {
@@ -203,7 +218,7 @@ pub async fn submit(
                 notice: None,
                 kept,
             };
-            return login_page(&state, status, &page).await;
+            return login_page(&state, &headers, status, &page).await;
         }
     };
     // A form kept from an ended session is shown again, filled in, with this

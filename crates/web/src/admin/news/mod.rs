@@ -3,7 +3,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
@@ -291,12 +291,13 @@ pub async fn edit_form(
 
 pub async fn create(
     State(state): State<AppState>,
+    headers: HeaderMap,
     form: Result<AdminForm, FormRejection>,
 ) -> Result<Response, WebError> {
     match form {
         Ok(form) => save(state, form, None).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/ny"), &sent).await
+            sign_in_again(&state, &headers, &format!("{SECTION}/ny"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }
@@ -305,12 +306,13 @@ pub async fn create(
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<i64>,
+    headers: HeaderMap,
     form: Result<AdminForm, FormRejection>,
 ) -> Result<Response, WebError> {
     match form {
         Ok(form) => save(state, form, Some(id)).await,
         Err(FormRejection::SignedOut(sent)) => {
-            sign_in_again(&state, &format!("{SECTION}/{id}"), &sent).await
+            sign_in_again(&state, &headers, &format!("{SECTION}/{id}"), &sent).await
         }
         Err(refused) => Ok(refused.into_response()),
     }
