@@ -21,6 +21,7 @@
 
 mod connections;
 pub mod limit;
+mod valve;
 mod workers;
 
 use std::convert::Infallible;
@@ -42,6 +43,7 @@ use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
 use raadhus_web::Hosts;
+use valve::Valve;
 use workers::{Opened, Turn};
 pub use workers::{Workers, count as workers};
 
@@ -130,8 +132,15 @@ pub async fn serve(
     // The slot the next connection will take; at the limit there is none
     // until a connection ends or is closed to make room.
     let mut slot: Option<OwnedSemaphorePermit> = None;
-    // While it is another thread's turn: when this one looks for a
-    // connection waiting anyway ([`workers::PATIENCE`]).
+    // With a turn: the watch for connections the thread whose turn it is
+    // leaves waiting, and when this one looks for one waiting anyway.
+    let valve = turn.as_ref().and_then(|_| match Valve::new(&listener) {
+        Ok(valve) => Some(valve),
+        Err(error) => {
+            tracing::warn!(%error, "a server thread cannot watch for connections left waiting");
+            None
+        }
+    });
     let mut overdue: Option<tokio::time::Instant> = None;
     loop {
         let mut look_again = None;
@@ -145,12 +154,16 @@ pub async fn serve(
         let my_turn = turn.as_ref().is_none_or(Turn::is_mine);
         if my_turn {
             overdue = None;
-        } else {
-            overdue.get_or_insert_with(|| tokio::time::Instant::now() + workers::PATIENCE);
         }
         let turn_comes = async {
             if let Some(turn) = &turn {
                 turn.wait().await;
+            }
+        };
+        let arrived = async {
+            match &valve {
+                Some(valve) => valve.arrived().await,
+                None => std::future::pending().await,
             }
         };
         let accepted = tokio::select! {
@@ -169,13 +182,17 @@ pub async fn serve(
                     None
                 }
             },
-            () = tokio::time::sleep_until(overdue.unwrap_or(wake)), if overdue.is_some() && slot.is_some() => {
-                let waiting = waiting_now(&listener);
-                if waiting.is_none() {
-                    // Nothing waits: look again after another while.
+            () = arrived, if !my_turn && overdue.is_none() && slot.is_some() => {
+                overdue = Some(tokio::time::Instant::now() + valve::PATIENCE);
+                None
+            }
+            () = tokio::time::sleep_until(overdue.unwrap_or(wake)), if !my_turn && overdue.is_some() && slot.is_some() => {
+                let taken = valve.as_ref().and_then(Valve::take);
+                if taken.is_none() {
+                    // Nothing waits: watch for the next arrival.
                     overdue = None;
                 }
-                waiting
+                taken
             }
         };
         if let Some((stream, peer)) = accepted
@@ -204,16 +221,6 @@ pub async fn serve(
             }
             _ = sweep.tick() => registry.sweep(),
         }
-    }
-}
-
-/// A connection waiting on `listener` now, if any, without waiting for one.
-fn waiting_now(listener: &TcpListener) -> Option<(TcpStream, SocketAddr)> {
-    let mut look = std::task::Context::from_waker(std::task::Waker::noop());
-    match listener.poll_accept(&mut look) {
-        std::task::Poll::Ready(Ok(accepted)) => Some(accepted),
-        // An error is the turn's thread's to see and report.
-        std::task::Poll::Ready(Err(_)) | std::task::Poll::Pending => None,
     }
 }
 

@@ -15,8 +15,9 @@
 //! 139 of 256 and its requests the longest waits (the p99 at 256
 //! connections in bench/RESULTS.md). A thread at its share of the
 //! connection limit stops accepting and leaves new ones to the others.
-//! A thread kept waiting for its turn for [`PATIENCE`] takes a connection
-//! that is waiting anyway, so one stuck thread does not hold up the rest.
+//! A thread not given its turn takes a connection left waiting for
+//! [`super::valve::PATIENCE`], so one stuck thread does not hold up the
+//! rest ([`super::valve`]).
 //!
 //! The runtimes outlive the serving: database connections opened on one
 //! are driven by it until the application has closed its store.
@@ -25,7 +26,6 @@ use std::net::TcpListener as StdListener;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use raadhus_web::Hosts;
 use tokio::net::TcpListener;
@@ -129,13 +129,6 @@ impl Workers {
 async fn set(mut flag: watch::Receiver<bool>) {
     let _ = flag.wait_for(|set| *set).await;
 }
-
-/// How long a server thread waits for another thread's turn before it
-/// takes a connection that is waiting itself: the thread whose turn it is
-/// may be stuck, and then the others must not wait for it. A healthy
-/// thread accepts within microseconds, so the look every [`PATIENCE`]
-/// rarely finds a connection it would have taken.
-pub const PATIENCE: Duration = Duration::from_millis(10);
 
 /// The places of `count` server threads sharing one socket.
 pub fn turns(count: usize) -> Vec<Turn> {
