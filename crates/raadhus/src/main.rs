@@ -1,4 +1,4 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -27,9 +27,16 @@ fn main() -> ExitCode {
     };
     let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
-        .with_writer(log_writer);
+        .with_writer(log_writer.clone());
     match config.log_format {
-        config::LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        config::LogFormat::Text if std::io::stderr().is_terminal() => logs.with_ansi(true).init(),
+        config::LogFormat::Text => {
+            logs.with_ansi(false).init();
+            // The request lines, the same text, formatted by the server.
+            raadhus_web::write_text_lines_to(move |line| {
+                let _ = (&log_writer).write_all(line);
+            });
+        }
         // The request's span (method, path, version) beside each event.
         config::LogFormat::Json => logs
             .json()

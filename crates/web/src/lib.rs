@@ -36,6 +36,7 @@ use raadhus_store::Store;
 use raadhus_usecases::UseCases;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+pub use access_log::write_text_lines_to;
 pub use api::openapi_json;
 pub use cache::{Budget, RenderCache};
 pub use error::WebError;

@@ -310,6 +310,57 @@ fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
 }
 
 #[test]
+fn text_log_lines_carry_each_request_with_its_method_path_status_bytes_and_duration() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().display().to_string();
+    let args = ["--data", &data, "serve", "--no-demo"];
+    let (mut child, addr, mut stderr) = start_server(&args, &[]);
+    // Rendered, then from the render cache: a line each, alike.
+    let mut bodies = Vec::new();
+    for _ in 0..2 {
+        let (status, response) = http_get(&addr, "/nyheder?side=1");
+        assert_eq!(status, 200);
+        bodies.push(response.split_once("\r\n\r\n").unwrap().1.len());
+    }
+    assert_eq!(http_get(&addr, "/findes-ikke").0, 404);
+    assert!(stop(&mut child).success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    // As tracing's text format: time, level, target, then the fields.
+    let requests: Vec<(&str, &str)> = rest
+        .lines()
+        .filter_map(|l| l.split_once("  INFO access: "))
+        .collect();
+    let news: Vec<&str> = requests
+        .iter()
+        .filter(|(_, fields)| fields.starts_with("method=GET path=\"/nyheder\" "))
+        .map(|(time, fields)| {
+            // In UTC, to the microsecond.
+            assert_eq!((time.len(), &time[19..20]), (27, "."), "{rest}");
+            assert!(time.parse::<jiff::Timestamp>().is_ok(), "{rest}");
+            *fields
+        })
+        .collect();
+    assert_eq!(news.len(), 2, "{rest}");
+    for (fields, bytes) in news.iter().zip(&bodies) {
+        let expected =
+            format!("method=GET path=\"/nyheder\" status=200 bytes={bytes} duration_us=");
+        let duration = fields.strip_prefix(&expected);
+        assert!(
+            duration.is_some_and(|d| d.parse::<u64>().is_ok()),
+            "{fields}"
+        );
+    }
+    assert!(
+        requests
+            .iter()
+            .any(|(_, f)| f.starts_with("method=GET path=\"/findes-ikke\" status=404 ")),
+        "{rest}"
+    );
+    assert!(!rest.contains("side=1"), "{rest}");
+}
+
+#[test]
 fn json_log_lines_carry_each_request_with_its_method_path_status_bytes_and_duration() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
