@@ -181,33 +181,21 @@ impl TextLine {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use std::io::{Read, Seek, SeekFrom};
     use std::time::Duration;
 
     use super::*;
 
-    /// What `tracing`'s text format writes.
-    #[derive(Clone, Default)]
-    struct Written(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Written {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn the_text_line_is_the_one_tracing_writes() {
-        let written = Written::default();
+        // What `tracing`'s text format writes goes to a file, read back
+        // after each line.
+        let mut written = tempfile::tempfile().unwrap();
         let subscriber = tracing_subscriber::fmt()
             .with_ansi(false)
             .with_writer({
-                let written = written.clone();
-                move || written.clone()
+                let file = written.try_clone().unwrap();
+                move || file.try_clone().expect("a second handle of the file")
             })
             .finish();
         let _default = tracing::subscriber::set_default(subscriber);
@@ -220,9 +208,11 @@ mod tests {
         ];
         for (n, path) in (0_u16..).zip(paths) {
             let (status, bytes, duration_us) = (200 + n, 27_167 * u64::from(n), 8 + u64::from(n));
+            let start = written.stream_position().unwrap();
             through_tracing(&Method::POST, path, status, bytes, duration_us);
-            let theirs =
-                String::from_utf8(std::mem::take(&mut *written.0.lock().unwrap())).unwrap();
+            let mut theirs = String::new();
+            written.seek(SeekFrom::Start(start)).unwrap();
+            written.read_to_string(&mut theirs).unwrap();
             let at = SystemTime::UNIX_EPOCH + Duration::from_micros(1_796_000_000_123_456);
             line.format(at, &Method::POST, path, status, bytes, duration_us);
             // The time in the same form (28 characters), then the same line.
