@@ -126,10 +126,10 @@ static TEXT: OnceLock<TextWriter> = OnceLock::new();
 /// From now on request lines are written as plain text lines to `write`,
 /// formatted here as `tracing`'s text format (without colours) formats
 /// them, rather than passed through `tracing`; whether they are written
-/// at all is still `tracing`'s filter's to say. Returns `false` when a
-/// writer was set before (it stays).
-pub fn write_text_lines_to(write: impl Fn(&[u8]) + Send + Sync + 'static) -> bool {
-    TEXT.set(Box::new(write)).is_ok()
+/// at all is still `tracing`'s filter's to say. Set once, at start-up; a
+/// later call changes nothing.
+pub fn write_text_lines_to(write: impl Fn(&[u8]) + Send + Sync + 'static) {
+    let _ = TEXT.set(Box::new(write));
 }
 
 thread_local! {
