@@ -21,6 +21,7 @@
 
 mod connections;
 pub mod limit;
+mod sendfile;
 mod valve;
 mod workers;
 
@@ -43,6 +44,8 @@ use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
 use raadhus_web::Hosts;
+use raadhus_web::Spool;
+use sendfile::Sending;
 use valve::Valve;
 use workers::{Opened, Turn};
 pub use workers::{Workers, count as workers};
@@ -88,12 +91,21 @@ pub struct Limits {
 /// What a server answers requests with.
 pub trait Answer: Clone + Send + Sync + 'static {
     fn answer(&self, request: Request) -> impl Future<Output = Response> + Send;
+
+    /// Where its large cached bodies are kept for `sendfile`, if anywhere.
+    fn spool(&self) -> Option<Spool> {
+        None
+    }
 }
 
 /// The sites, each on its hosts.
 impl Answer for Hosts {
     fn answer(&self, request: Request) -> impl Future<Output = Response> + Send {
         self.serve(request)
+    }
+
+    fn spool(&self) -> Option<Spool> {
+        Hosts::spool(self)
     }
 }
 
@@ -242,6 +254,7 @@ fn spawn_connection(
     graceful: &GracefulShutdown,
 ) {
     let _ = stream.set_nodelay(true);
+    let stream = Sending::new(stream, answer.spool());
     let (answer, handled) = (answer.clone(), connection.clone());
     // Each request carries the peer's address and marks the connection busy
     // while it is handled.

@@ -136,6 +136,14 @@ impl Hosts {
         table.subsites = sites;
     }
 
+    /// Where the sites' render caches keep large bodies, for the server to
+    /// send them without copying (every site's cache shares the main
+    /// site's budget); `None` when caching is off.
+    pub fn spool(&self) -> Option<crate::Spool> {
+        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
+        table.main.state.cache().budget().spool().cloned()
+    }
+
     /// Every site's requests as one router (for driving the application
     /// in-process; the server calls [`Hosts::serve`] itself).
     pub fn router(&self) -> Router {

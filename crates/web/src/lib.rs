@@ -38,6 +38,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use access_log::write_text_lines_to;
 pub use api::openapi_json;
+pub use cache::spool::{MIN_SPOOLED, Spool, Spot};
 pub use cache::{Budget, RenderCache};
 pub use error::WebError;
 pub use hosts::{Hosts, Served};

@@ -141,3 +141,56 @@ async fn text_is_compressed_with_gzip_and_brotli() {
     }
     app.stop().await;
 }
+
+/// A page's answer as sent plainly, and its gzip form decompressed: the
+/// plain form of a page of 16 KB or more is sent from the render cache's
+/// spool with `sendfile`, the compressed one (smaller) is copied.
+async fn plain_and_gzip(app: &TestApp, path: &str) -> (Vec<u8>, Vec<u8>) {
+    let (status, headers, plain) = app.raw_bytes(path, "identity").await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert!(headers.get("content-encoding").is_none(), "{path}");
+    let (status, _, gzip) = app.raw_bytes(path, "gzip").await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzip[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    (plain, unzipped)
+}
+
+#[tokio::test]
+async fn large_cached_answers_arrive_whole_and_change_with_the_page() {
+    let app = TestApp::spawn_with_demo().await;
+    let token = app.api_token("robot@vesterfjord.example", "editor").await;
+    for path in ["/nyheder/feed.atom", "/hjemmesider"] {
+        // Rendered (the miss), then from the cache, twice.
+        for _ in 0..3 {
+            let (plain, unzipped) = plain_and_gzip(&app, path).await;
+            assert!(plain.len() >= raadhus_web::MIN_SPOOLED, "{path}");
+            assert!(plain == unzipped, "{path}: the plain answer differs");
+        }
+    }
+    // A new article: the feed changes, and its new answer is sent.
+    let title = "Sandkassen på torvet får nyt sand";
+    let article = serde_json::json!({
+        "title": title,
+        "body": "Sandet skiftes i næste uge.",
+        "news_date": "2026-12-01",
+        "status": "published",
+    });
+    let created = app
+        .api(
+            "POST",
+            "/api/v1/news",
+            Some(&token),
+            Some(&article.to_string()),
+        )
+        .await;
+    assert!(created.status.is_success(), "{}", created.body);
+    for _ in 0..2 {
+        let (plain, unzipped) = plain_and_gzip(&app, "/nyheder/feed.atom").await;
+        assert!(String::from_utf8_lossy(&plain).contains(title));
+        assert!(plain == unzipped, "the changed feed's plain answer differs");
+    }
+    app.stop().await;
+}

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
 use super::Shared;
+use super::spool::Spool;
 
 /// The memory limit the caches made from it share. Cheap to clone.
 #[derive(Clone)]
@@ -28,6 +29,9 @@ struct Inner {
     /// The caches counting against this; held while evicting, so that one
     /// eviction runs at a time.
     caches: Mutex<Vec<Weak<Shared>>>,
+    /// Where the caches keep large bodies for the server to send without
+    /// copying them; none when caching is off.
+    spool: Option<Spool>,
 }
 
 impl Budget {
@@ -40,12 +44,18 @@ impl Budget {
                 file_bytes: AtomicUsize::new(0),
                 clock: AtomicU64::new(0),
                 caches: Mutex::new(Vec::new()),
+                spool: if max_bytes > 0 { Spool::new() } else { None },
             }),
         }
     }
 
     pub fn max_bytes(&self) -> usize {
         self.inner.max_bytes
+    }
+
+    /// Where large bodies are kept for sending without a copy.
+    pub fn spool(&self) -> Option<&Spool> {
+        self.inner.spool.as_ref()
     }
 
     /// The pages every cache holds now, in bytes.

@@ -9,6 +9,7 @@ use axum::body::Bytes;
 use axum::http::HeaderMap;
 use jiff::Timestamp;
 
+use super::spool::{Spool, Spooled};
 use super::{Cacheable, Tag};
 use crate::counting::Counted;
 use crate::routes::Route;
@@ -28,6 +29,8 @@ pub struct Entry {
     /// The route it was rendered by.
     pub route: Route,
     pub(super) last_used: AtomicU64,
+    /// The body kept in the spool, once the cache has stored the entry.
+    spooled: OnceLock<Option<Spooled>>,
 }
 
 /// Bodies shorter than this are not compressed.
@@ -70,6 +73,7 @@ impl Entry {
             counted,
             route,
             last_used: AtomicU64::new(0),
+            spooled: OnceLock::new(),
         }
     }
 
@@ -98,6 +102,13 @@ impl Entry {
         value.as_ref()
     }
 
+    /// Keeps the body in `spool` too (if it is large enough to gain), for
+    /// as long as the entry lives; call it before the entry's size is
+    /// first counted.
+    pub(super) fn spool_in(&self, spool: &Spool) {
+        self.spooled.get_or_init(|| spool.keep(&self.body));
+    }
+
     /// Bytes this entry holds (an estimate of its headers included).
     pub(super) fn size(&self, key: &str) -> usize {
         let headers: usize = self
@@ -112,7 +123,11 @@ impl Entry {
             .sum();
         let tags = self.cacheable.as_ref().map_or(0, |c| c.tags.len()) * size_of::<Tag>();
         let counted = self.counted.search_miss.as_ref().map_or(0, String::len);
-        key.len() + headers + self.body.len() + compressed + tags + counted + 256
+        let spooled = match self.spooled.get() {
+            Some(Some(_)) => Spool::held_for(self.body.len()),
+            _ => 0,
+        };
+        key.len() + headers + self.body.len() + spooled + compressed + tags + counted + 256
     }
 
     pub(super) fn fresh_at(&self, now: Timestamp) -> bool {

@@ -14,8 +14,8 @@
 //! takes more than a sixteenth of the share.
 
 use std::collections::HashMap;
-use std::sync::RwLock;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -25,6 +25,7 @@ use axum::response::Response;
 use raadhus_store::Change;
 
 use super::Budget;
+use super::spool::{Spool, Spooled};
 
 /// Put on a `/medier/…` answer by its handler: the file it serves, so that
 /// the answer can be kept and forgotten when the file changes.
@@ -51,9 +52,20 @@ pub struct HotFile {
     pub media_id: i64,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The body kept in the spool too, once the file is kept in memory.
+    spooled: Option<Arc<Spooled>>,
 }
 
 impl HotFile {
+    /// Bytes it holds, kept under `path`.
+    fn size(&self, path: &str) -> usize {
+        let spooled = self
+            .spooled
+            .as_ref()
+            .map_or(0, |_| Spool::held_for(self.body.len()));
+        self.body.len() + spooled + path.len()
+    }
+
     pub fn response(self) -> Response {
         let mut response = Response::new(Body::from(self.body));
         *response.headers_mut() = self.headers;
@@ -89,6 +101,7 @@ pub async fn serve(files: &HotFiles, request: Request, next: Next) -> Response {
         media_id,
         headers: parts.headers,
         body,
+        spooled: None,
     };
     files.insert(&path, file.clone());
     file.response()
@@ -131,11 +144,19 @@ impl HotFiles {
     }
 
     /// Keeps `file` as the answer for `path`, if it is small enough.
-    pub fn insert(&self, path: &str, file: HotFile) {
-        let size = file.body.len() + path.len();
-        if size > self.max_entry() {
+    pub fn insert(&self, path: &str, mut file: HotFile) {
+        if file.size(path) > self.max_entry() {
             return;
         }
+        // A copy in the spool counts too: kept only where it fits as well.
+        if file.size(path) + Spool::held_for(file.body.len()) <= self.max_entry() {
+            file.spooled = self
+                .budget
+                .spool()
+                .and_then(|spool| spool.keep(&file.body))
+                .map(Arc::new);
+        }
+        let size = file.size(path);
         let shared = self.budget.file_bytes();
         let over = || shared.load(Ordering::Relaxed) + size > self.max_bytes();
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
@@ -148,7 +169,7 @@ impl HotFiles {
             }
         }
         if let Some(old) = map.files.insert(path.to_string(), file) {
-            let old = old.body.len() + path.len();
+            let old = old.size(path);
             map.bytes -= old;
             shared.fetch_sub(old, Ordering::Relaxed);
         }
@@ -175,7 +196,7 @@ impl HotFiles {
         files.retain(|path, file| {
             let keep = !everything && !ids.contains(&file.media_id);
             if !keep {
-                *bytes -= file.body.len() + path.len();
+                *bytes -= file.size(path);
             }
             keep
         });
@@ -202,6 +223,7 @@ mod tests {
 
     fn file(media_id: i64, size: usize) -> HotFile {
         HotFile {
+            spooled: None,
             media_id,
             headers: HeaderMap::new(),
             body: Bytes::from(vec![0; size]),

@@ -360,10 +360,17 @@ impl RenderCache {
     /// from data older than the change). Responses bigger than an eighth of
     /// the limit are not kept.
     pub fn insert(&self, key: &str, entry: &Arc<Entry>, rendered_in: Generation) {
-        let size = entry.size(key);
-        if entry.cacheable.is_none() || size > self.max_bytes() / 8 {
+        let most = self.max_bytes() / 8;
+        if entry.cacheable.is_none() || entry.size(key) > most {
             return;
         }
+        // A copy in the spool counts too: kept only where it fits as well.
+        if let Some(spool) = self.shared.budget.spool()
+            && entry.size(key) + spool::Spool::held_for(entry.body.len()) <= most
+        {
+            entry.spool_in(spool);
+        }
+        let size = entry.size(key);
         let mut entries = self.write();
         if entries.generation != rendered_in.0 {
             let tags = entry.cacheable.as_ref().map_or(&[][..], |c| &c.tags);
@@ -545,6 +552,7 @@ mod entry;
 pub mod files;
 mod menu;
 mod schedule;
+pub mod spool;
 
 pub use budget::Budget;
 pub use entry::{Encoding, Entry};
