@@ -29,13 +29,17 @@ async function startServer() {
   });
   const base = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 30 s')), 30000);
+    // The log's last 64 KB, for the message should the server exit.
     let seen = '';
+    let listening = false;
     child.stderr.on('data', (chunk) => {
       // E2E_SERVER_LOG=file keeps the server's log (its access lines too).
       if (process.env.E2E_SERVER_LOG) fs.appendFileSync(process.env.E2E_SERVER_LOG, chunk);
-      seen += chunk.toString();
+      seen = (seen + chunk.toString()).slice(-65536);
+      if (listening) return;
       const match = seen.match(/addr=(127\.0\.0\.1:\d+)/);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         resolve(`http://${match[1]}`);
       }
