@@ -12,11 +12,17 @@
 //! given back to the system (a hole is punched) once no send is using
 //! them. Pages already handed to the kernel stay good even then: a punched
 //! hole takes the pages from the file, not from the sockets holding them.
+//! That holds only for whole pages: each body's place starts and ends on a
+//! 64 KiB boundary (the largest base page Linux uses; the unwritten rest
+//! takes no memory), and where the kernel may back shared memory with
+//! larger pages (transparent huge pages for shmem), whose partly punched
+//! range is zeroed in place, there is no spool and bodies are copied.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::fs::FileExt;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
@@ -29,7 +35,14 @@ use rustix::fs::{FallocateFlags, MemfdFlags};
 /// took a 16 KB one's 99th percentile from nginx's +40 % to nginx's.
 pub const MIN_SPOOLED: usize = 15 * 1024;
 
-const PAGE: u64 = 4096;
+/// The memory a body's copy takes is counted in pages of this size.
+const PAGE: usize = 4096;
+
+/// Where bodies' places start and end: a multiple of every base page size.
+const ALIGN: u64 = 64 * 1024;
+
+/// The kernel's settings of transparent huge pages.
+const HUGE_PAGES: &str = "/sys/kernel/mm/transparent_hugepage";
 
 /// The memory-backed file of large bodies. Cheap to clone.
 #[derive(Clone)]
@@ -72,6 +85,12 @@ pub struct Spooled {
 impl Spool {
     /// A new, empty spool; `None` where the system has no `memfd`.
     pub fn new() -> Option<Self> {
+        if shmem_may_use_huge_pages(Path::new(HUGE_PAGES)) {
+            tracing::warn!(
+                "transparent huge pages are on for shared memory: large cached pages will be copied to clients"
+            );
+            return None;
+        }
         let fd = rustix::fs::memfd_create("raadhus-spool", MemfdFlags::CLOEXEC)
             .map_err(|error| tracing::warn!(%error, "large cached pages will be copied to clients"))
             .ok()?;
@@ -94,7 +113,7 @@ impl Spool {
         let offset = self
             .inner
             .end
-            .fetch_add(len.next_multiple_of(PAGE), Ordering::Relaxed);
+            .fetch_add(len.next_multiple_of(ALIGN), Ordering::Relaxed);
         let region = Arc::new(Region {
             inner: self.inner.clone(),
             offset,
@@ -133,7 +152,7 @@ impl Spool {
         if len < MIN_SPOOLED {
             0
         } else {
-            len.next_multiple_of(PAGE as usize)
+            len.next_multiple_of(PAGE)
         }
     }
 }
@@ -167,7 +186,7 @@ impl Drop for Spooled {
 
 impl Drop for Region {
     fn drop(&mut self) {
-        let len = (self.len as u64).next_multiple_of(PAGE);
+        let len = (self.len as u64).next_multiple_of(ALIGN);
         if let Err(error) = rustix::fs::fallocate(
             &self.inner.file,
             FallocateFlags::PUNCH_HOLE | FallocateFlags::KEEP_SIZE,
@@ -177,6 +196,34 @@ impl Drop for Region {
             tracing::warn!(%error, "could not free a large cached page's spooled copy");
         }
     }
+}
+
+/// Whether the kernel may give shared memory pages larger than its base
+/// page (`shmem_enabled` of transparent huge pages, in `settings`: for every
+/// size, or for one size of "multi-size" huge pages).
+fn shmem_may_use_huge_pages(settings: &Path) -> bool {
+    let chosen = |dir: &Path| {
+        std::fs::read_to_string(dir.join("shmem_enabled"))
+            .ok()
+            .and_then(|text| chosen_setting(&text).map(str::to_string))
+    };
+    if chosen(settings).is_some_and(|s| matches!(s.as_str(), "always" | "within_size" | "force")) {
+        return true;
+    }
+    std::fs::read_dir(settings)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|size| {
+            chosen(&size.path()).is_some_and(|s| matches!(s.as_str(), "always" | "within_size"))
+        })
+}
+
+/// The setting chosen in a sysfs choice such as `always [never] deny`.
+fn chosen_setting(text: &str) -> Option<&str> {
+    let (_, rest) = text.split_once('[')?;
+    let (chosen, _) = rest.split_once(']')?;
+    Some(chosen)
 }
 
 #[cfg(test)]
@@ -225,7 +272,41 @@ mod tests {
 
         // The next body goes to a place of its own.
         let again = spool.keep(&body).unwrap();
-        assert_eq!(spool.find(&body).unwrap().offset, 40_960);
+        assert_eq!(spool.find(&body).unwrap().offset, ALIGN);
         drop(again);
+    }
+
+    #[test]
+    fn huge_pages_for_shared_memory_turn_the_spool_off() {
+        assert_eq!(
+            chosen_setting("always within_size advise [never] deny force\n"),
+            Some("never")
+        );
+        assert_eq!(chosen_setting("never"), None);
+        let settings = tempfile::tempdir().unwrap();
+        let write = |path: &Path, value: &str| {
+            std::fs::create_dir_all(path).unwrap();
+            std::fs::write(path.join("shmem_enabled"), value).unwrap();
+        };
+        let all = "always within_size advise [never] deny force";
+        let size = settings.path().join("hugepages-64kB");
+        write(settings.path(), all);
+        write(&size, "always [inherit] within_size advise never");
+        assert!(!shmem_may_use_huge_pages(settings.path()));
+        write(&size, "always inherit [within_size] advise never");
+        assert!(shmem_may_use_huge_pages(settings.path()));
+        write(&size, "always inherit within_size advise [never]");
+        write(
+            settings.path(),
+            "always within_size [advise] never deny force",
+        );
+        assert!(!shmem_may_use_huge_pages(settings.path()));
+        write(
+            settings.path(),
+            "[always] within_size advise never deny force",
+        );
+        assert!(shmem_may_use_huge_pages(settings.path()));
+        // No such settings (a kernel without huge pages): a spool.
+        assert!(!shmem_may_use_huge_pages(&settings.path().join("none")));
     }
 }
