@@ -199,7 +199,11 @@ mod tests {
         let spool = Spool::new().unwrap();
         let first: Bytes = (0..300_000u32).map(|i| (i % 253) as u8).collect();
         let second = Bytes::from(vec![b'm'; 20_000]);
-        let _kept = (spool.keep(&first).unwrap(), spool.keep(&second).unwrap());
+        let room = usize::MAX;
+        let _kept = (
+            spool.keep(&first, room).unwrap(),
+            spool.keep(&second, room).unwrap(),
+        );
         // The spool's copy of the second body changes: what arrives shows
         // which copy was sent.
         let spot = spool.find(&second).unwrap();

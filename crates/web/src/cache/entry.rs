@@ -102,11 +102,11 @@ impl Entry {
         value.as_ref()
     }
 
-    /// Keeps the body in `spool` too (if it is large enough to gain), for
-    /// as long as the entry lives; call it before the entry's size is
-    /// first counted.
-    pub(super) fn spool_in(&self, spool: &Spool) {
-        self.spooled.get_or_init(|| spool.keep(&self.body));
+    /// Keeps the body in `spool` too (if it is large enough to gain and
+    /// its copy takes at most `room` bytes), for as long as the entry
+    /// lives; call it before the entry's size is first counted.
+    pub(super) fn spool_in(&self, spool: &Spool, room: usize) {
+        self.spooled.get_or_init(|| spool.keep(&self.body, room));
     }
 
     /// Bytes this entry holds (an estimate of its headers included).
@@ -123,10 +123,11 @@ impl Entry {
             .sum();
         let tags = self.cacheable.as_ref().map_or(0, |c| c.tags.len()) * size_of::<Tag>();
         let counted = self.counted.search_miss.as_ref().map_or(0, String::len);
-        let spooled = match self.spooled.get() {
-            Some(Some(_)) => Spool::held_for(self.body.len()),
-            _ => 0,
-        };
+        let spooled = self
+            .spooled
+            .get()
+            .and_then(Option::as_ref)
+            .map_or(0, Spooled::held);
         key.len() + headers + self.body.len() + spooled + compressed + tags + counted + 256
     }
 

@@ -14,8 +14,8 @@
 //! takes more than a sixteenth of the share.
 
 use std::collections::HashMap;
+use std::sync::RwLock;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, RwLock};
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -25,7 +25,7 @@ use axum::response::Response;
 use raadhus_store::Change;
 
 use super::Budget;
-use super::spool::{Spool, Spooled};
+use super::spool::Spooled;
 
 /// Put on a `/medier/…` answer by its handler: the file it serves, so that
 /// the answer can be kept and forgotten when the file changes.
@@ -52,20 +52,9 @@ pub struct HotFile {
     pub media_id: i64,
     pub headers: HeaderMap,
     pub body: Bytes,
-    /// The body kept in the spool too, once the file is kept in memory.
-    spooled: Option<Arc<Spooled>>,
 }
 
 impl HotFile {
-    /// Bytes it holds, kept under `path`.
-    fn size(&self, path: &str) -> usize {
-        let spooled = self
-            .spooled
-            .as_ref()
-            .map_or(0, |_| Spool::held_for(self.body.len()));
-        self.body.len() + spooled + path.len()
-    }
-
     pub fn response(self) -> Response {
         let mut response = Response::new(Body::from(self.body));
         *response.headers_mut() = self.headers;
@@ -101,7 +90,6 @@ pub async fn serve(files: &HotFiles, request: Request, next: Next) -> Response {
         media_id,
         headers: parts.headers,
         body,
-        spooled: None,
     };
     files.insert(&path, file.clone());
     file.response()
@@ -109,8 +97,22 @@ pub async fn serve(files: &HotFiles, request: Request, next: Next) -> Response {
 
 #[derive(Default)]
 struct Map {
-    files: HashMap<String, HotFile>,
+    files: HashMap<String, Kept>,
     bytes: usize,
+}
+
+/// A file kept in memory, with its body's copy in the spool if it has one.
+struct Kept {
+    file: HotFile,
+    spooled: Option<Spooled>,
+}
+
+impl Kept {
+    /// Bytes it holds, kept under `path`.
+    fn size(&self, path: &str) -> usize {
+        let spooled = self.spooled.as_ref().map_or(0, Spooled::held);
+        self.file.body.len() + spooled + path.len()
+    }
 }
 
 /// The media answers of one site kept in memory, by path.
@@ -140,23 +142,22 @@ impl HotFiles {
 
     pub fn get(&self, path: &str) -> Option<HotFile> {
         let map = self.map.read().unwrap_or_else(|e| e.into_inner());
-        map.files.get(path).cloned()
+        map.files.get(path).map(|kept| kept.file.clone())
     }
 
     /// Keeps `file` as the answer for `path`, if it is small enough.
-    pub fn insert(&self, path: &str, mut file: HotFile) {
-        if file.size(path) > self.max_entry() {
+    pub fn insert(&self, path: &str, file: HotFile) {
+        let plain = file.body.len() + path.len();
+        if plain > self.max_entry() {
             return;
         }
-        // A copy in the spool counts too: kept only where it fits as well.
-        if file.size(path) + Spool::held_for(file.body.len()) <= self.max_entry() {
-            file.spooled = self
-                .budget
-                .spool()
-                .and_then(|spool| spool.keep(&file.body))
-                .map(Arc::new);
-        }
-        let size = file.size(path);
+        // A copy in the spool counts too: made only where it fits as well.
+        let spooled = self
+            .budget
+            .spool()
+            .and_then(|spool| spool.keep(&file.body, self.max_entry() - plain));
+        let kept = Kept { file, spooled };
+        let size = kept.size(path);
         let shared = self.budget.file_bytes();
         let over = || shared.load(Ordering::Relaxed) + size > self.max_bytes();
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
@@ -168,7 +169,7 @@ impl HotFiles {
                 return;
             }
         }
-        if let Some(old) = map.files.insert(path.to_string(), file) {
+        if let Some(old) = map.files.insert(path.to_string(), kept) {
             let old = old.size(path);
             map.bytes -= old;
             shared.fetch_sub(old, Ordering::Relaxed);
@@ -193,10 +194,10 @@ impl HotFiles {
         let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
         let before = map.bytes;
         let Map { files, bytes } = &mut *map;
-        files.retain(|path, file| {
-            let keep = !everything && !ids.contains(&file.media_id);
+        files.retain(|path, kept| {
+            let keep = !everything && !ids.contains(&kept.file.media_id);
             if !keep {
-                *bytes -= file.size(path);
+                *bytes -= kept.size(path);
             }
             keep
         });
@@ -223,7 +224,6 @@ mod tests {
 
     fn file(media_id: i64, size: usize) -> HotFile {
         HotFile {
-            spooled: None,
             media_id,
             headers: HeaderMap::new(),
             body: Bytes::from(vec![0; size]),
@@ -258,7 +258,7 @@ mod tests {
             map.bytes,
             map.files
                 .iter()
-                .map(|(k, f)| k.len() + f.body.len())
+                .map(|(k, f)| k.len() + f.file.body.len())
                 .sum::<usize>()
         );
     }

@@ -361,14 +361,13 @@ impl RenderCache {
     /// the limit are not kept.
     pub fn insert(&self, key: &str, entry: &Arc<Entry>, rendered_in: Generation) {
         let most = self.max_bytes() / 8;
-        if entry.cacheable.is_none() || entry.size(key) > most {
+        let plain = entry.size(key);
+        if entry.cacheable.is_none() || plain > most {
             return;
         }
-        // A copy in the spool counts too: kept only where it fits as well.
-        if let Some(spool) = self.shared.budget.spool()
-            && entry.size(key) + spool::Spool::held_for(entry.body.len()) <= most
-        {
-            entry.spool_in(spool);
+        // A copy in the spool counts too: made only where it fits as well.
+        if let Some(spool) = self.shared.budget.spool() {
+            entry.spool_in(spool, most - plain);
         }
         let size = entry.size(key);
         let mut entries = self.write();

@@ -103,10 +103,10 @@ impl Spool {
         })
     }
 
-    /// Keeps `body` (if it is large enough to gain) until the returned
-    /// guard is dropped.
-    pub fn keep(&self, body: &Bytes) -> Option<Spooled> {
-        if body.len() < MIN_SPOOLED {
+    /// Keeps `body` until the returned guard is dropped, if it is large
+    /// enough to gain and its copy takes at most `room` bytes of memory.
+    pub fn keep(&self, body: &Bytes, room: usize) -> Option<Spooled> {
+        if body.len() < MIN_SPOOLED || held_for(body.len()) > room {
             return None;
         }
         let len = u64::try_from(body.len()).ok()?;
@@ -146,14 +146,17 @@ impl Spool {
             offset: region.offset + u64::try_from(skip).ok()?,
         })
     }
+}
 
-    /// Bytes of memory the spool holds for a body of `len` bytes.
-    pub fn held_for(len: usize) -> usize {
-        if len < MIN_SPOOLED {
-            0
-        } else {
-            len.next_multiple_of(PAGE)
-        }
+/// Bytes of memory the copy of a body of `len` bytes takes.
+fn held_for(len: usize) -> usize {
+    len.next_multiple_of(PAGE)
+}
+
+impl Spooled {
+    /// Bytes of memory this copy takes.
+    pub fn held(&self) -> usize {
+        held_for(self.region.len)
     }
 }
 
@@ -240,9 +243,11 @@ mod tests {
     fn bodies_are_found_by_address_and_their_pages_freed_when_let_go() {
         let spool = Spool::new().unwrap();
         let small = Bytes::from(vec![1u8; MIN_SPOOLED - 1]);
-        assert!(spool.keep(&small).is_none());
+        assert!(spool.keep(&small, usize::MAX).is_none());
         let body: Bytes = (0..40_000u32).map(|i| (i % 251) as u8).collect();
-        let kept = spool.keep(&body).unwrap();
+        assert!(spool.keep(&body, 40_959).is_none(), "no room");
+        let kept = spool.keep(&body, 40_960).unwrap();
+        assert_eq!(kept.held(), 40_960);
         assert_eq!(allocated(&spool), 40_960);
 
         // The whole body, a part of it, and bytes beside it.
@@ -271,7 +276,7 @@ mod tests {
         assert_eq!(allocated(&spool), 0);
 
         // The next body goes to a place of its own.
-        let again = spool.keep(&body).unwrap();
+        let again = spool.keep(&body, usize::MAX).unwrap();
         assert_eq!(spool.find(&body).unwrap().offset, ALIGN);
         drop(again);
     }
