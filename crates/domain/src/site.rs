@@ -2,6 +2,8 @@
 //! installation serves the municipality's own site (the main site) and its
 //! institutions' websites (subsites), each on its own host.
 
+use std::borrow::Cow;
+
 use url::Url;
 
 use crate::validation::{ValidationErrors, required_text};
@@ -94,7 +96,7 @@ impl Host {
     /// The host part of a request's `Host` header value (`Skolen.dk:8080`
     /// → `skolen.dk`; `[::1]:80` → `[::1]`), lower case, without a final
     /// dot. Nothing for a value no host can have.
-    pub fn of_header(value: &str) -> Option<String> {
+    pub fn of_header(value: &str) -> Option<Cow<'_, str>> {
         let value = value.trim();
         let host = if value.starts_with('[') {
             let end = value.find(']')?;
@@ -107,8 +109,16 @@ impl Host {
                 None => value,
             }
         };
-        let host = host.trim_end_matches('.').to_ascii_lowercase();
-        (!host.is_empty()).then_some(host)
+        let host = host.trim_end_matches('.');
+        if host.is_empty() {
+            return None;
+        }
+        // Hosts come in lower case nearly always: then nothing is copied.
+        Some(if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(host.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(host)
+        })
     }
 
     pub fn as_str(&self) -> &str {

@@ -90,7 +90,8 @@ pub struct Limits {
 
 /// What a server answers requests with.
 pub trait Answer: Clone + Send + Sync + 'static {
-    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send;
+    /// Answers `request`, which came from `peer`.
+    fn answer(&self, request: Request, peer: SocketAddr) -> impl Future<Output = Response> + Send;
 
     /// Where its large cached bodies are kept for `sendfile`, if anywhere.
     fn spool(&self) -> Option<Spool> {
@@ -100,8 +101,8 @@ pub trait Answer: Clone + Send + Sync + 'static {
 
 /// The sites, each on its hosts.
 impl Answer for Hosts {
-    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send {
-        self.serve(request)
+    fn answer(&self, request: Request, peer: SocketAddr) -> impl Future<Output = Response> + Send {
+        self.serve(request, Some(peer))
     }
 
     fn spool(&self) -> Option<Spool> {
@@ -111,7 +112,12 @@ impl Answer for Hosts {
 
 /// One router (the metrics listener's).
 impl Answer for axum::Router {
-    fn answer(&self, request: Request) -> impl Future<Output = Response> + Send {
+    fn answer(
+        &self,
+        mut request: Request,
+        peer: SocketAddr,
+    ) -> impl Future<Output = Response> + Send {
+        request.extensions_mut().insert(ConnectInfo(peer));
         let router = self.clone();
         async move {
             match router.oneshot(request).await {
@@ -136,6 +142,13 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     // The registry's sweep does this job; see the module's documentation.
     http.header_read_timeout(None);
+    // While a request is handled, hyper otherwise reads on to notice a
+    // client that went away, and for that read moves into a new 8 KB
+    // buffer for every request (the request still holds the old one): an
+    // allocation and a cold buffer per request. A client that goes away is
+    // noticed when its answer is written instead; a slow answer is bounded
+    // by the router's timeout and runs on the main runtime either way.
+    http.half_close(true);
     let graceful = GracefulShutdown::new();
     let mut registry = Registry::new(limits.max_connections, limits.request_timeout);
     let mut sweep = tokio::time::interval(SWEEP_EVERY);
@@ -255,18 +268,19 @@ fn spawn_connection(
 ) {
     let _ = stream.set_nodelay(true);
     let stream = Sending::new(stream, answer.spool());
-    let (answer, handled) = (answer.clone(), connection.clone());
-    // Each request carries the peer's address and marks the connection busy
-    // while it is handled.
+    // Shared by this connection's requests alone: taking it for a request
+    // touches no count another thread changes (the answer's own clone
+    // would, on every request, from every server thread).
+    let answer = Arc::new(answer.clone());
+    let handled = connection.clone();
+    // Each request is answered knowing the peer's address, and marks the
+    // connection busy while it is handled.
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         let handling = handled.handling();
-        let mut request = request.map(Body::new);
-        request
-            .extensions_mut()
-            .insert(ConnectInfo::<SocketAddr>(peer));
+        let request = request.map(Body::new);
         let answer = answer.clone();
         async move {
-            let response = answer.answer(request).await;
+            let response = answer.answer(request, peer).await;
             drop(handling);
             Ok::<_, Infallible>(response)
         }

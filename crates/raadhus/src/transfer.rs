@@ -129,7 +129,8 @@ pub async fn export(
     let data = store.export(secrets, jiff::Timestamp::now()).await?;
     let data = match site {
         Some(text) => {
-            let host = raadhus_domain::Host::of_header(text).unwrap_or_else(|| text.to_string());
+            let host = raadhus_domain::Host::of_header(text)
+                .map_or_else(|| text.to_string(), std::borrow::Cow::into_owned);
             data.only_site(&host)
                 .ok_or(TransferError::NoSuchSite(host))?
         }

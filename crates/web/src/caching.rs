@@ -254,6 +254,9 @@ async fn entry_of(state: &AppState, response: Response) -> Option<Entry> {
     }
     headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.remove(header::CONTENT_LENGTH);
+    // What a hit answers with: a hit's copy of the headers then grows by
+    // no header (see `respond`).
+    headers.insert(X_CACHE, HeaderValue::from_static("hit"));
     let route = Route::of_parts(&parts.extensions);
     let counted = Counted {
         page: is_html(&parts.headers),
@@ -299,7 +302,9 @@ fn respond(
     cache: &'static str,
 ) -> Response {
     let mut headers = entry.headers.clone();
-    headers.insert(X_CACHE, HeaderValue::from_static(cache));
+    if cache != "hit" {
+        headers.insert(X_CACHE, HeaderValue::from_static(cache));
+    }
     if wants.not_modified(entry) {
         headers.remove(header::CONTENT_TYPE);
         let mut response = StatusCode::NOT_MODIFIED.into_response();
@@ -321,8 +326,10 @@ fn respond(
         }
         None => entry.body.clone(),
     };
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    // A body's length is written by the server from the body itself, with
+    // no header value made for it; a HEAD's answer has no body to tell it.
     let body = if wants.head {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         Body::empty()
     } else {
         Body::from(body)

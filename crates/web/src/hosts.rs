@@ -10,12 +10,14 @@
 //! other host gets a plain 404: never another site's content (the health
 //! check answers on any host: load balancers ask a node by its address).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use std::time::Instant;
 
+use arc_swap::ArcSwap;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -32,7 +34,10 @@ use crate::{AppState, RequestMetrics};
 /// The sites, by host. Cheap to clone; every clone sees the same sites.
 #[derive(Clone)]
 pub struct Hosts {
-    table: Arc<RwLock<Table>>,
+    /// Read for every request, replaced when the subsites change: loading
+    /// it writes nothing another thread reads (a lock would, on every
+    /// request, from every server thread).
+    table: Arc<ArcSwap<Table>>,
     trusted_proxies: Arc<[IpNet]>,
     /// Every site's requests, counted together.
     requests: RequestMetrics,
@@ -64,17 +69,23 @@ impl Served {
         }
     }
 
-    /// Answers `request`, and names the route that did: from the render
-    /// cache before any routing or middleware when it can, on the thread
-    /// that holds the connection; else through the site's router on the
-    /// application's runtime `app` (in a span naming the request, for what
-    /// its handlers log). A server thread thus only ever sends cached
-    /// answers: a slow render never holds up the other connections of its
-    /// thread, and the database's connections are never driven by a server
-    /// thread that is busy.
-    async fn answer(self, request: Request, app: &tokio::runtime::Handle) -> (Response, Route) {
-        if let Some(hit) = crate::caching::hit(&self.state, &request) {
-            return hit;
+    /// Answers `request`, which the render cache could not, and names the
+    /// route that did: through the site's router on the application's
+    /// runtime `app` (in a span naming the request, for what its handlers
+    /// log). A server thread thus only ever sends cached answers (see
+    /// [`Hosts::serve`]): a slow render never holds up the other
+    /// connections of its thread, and the database's connections are never
+    /// driven by a server thread that is busy.
+    async fn route(
+        self,
+        mut request: Request,
+        peer: Option<SocketAddr>,
+        app: &tokio::runtime::Handle,
+    ) -> (Response, Route) {
+        // Only the router asks who the peer is (a cache hit does not: no
+        // extension made for it).
+        if let Some(peer) = peer {
+            request.extensions_mut().insert(ConnectInfo(peer));
         }
         let span = tracing::info_span!(
             "request",
@@ -116,11 +127,14 @@ impl Hosts {
     /// The main site, answering on the host of `base_url`. Call it on the
     /// application's runtime: requests are handled there.
     pub fn new(main: Served, base_url: &url::Url, trusted_proxies: &[IpNet]) -> Self {
-        let main_host = base_url.host_str().and_then(Host::of_header);
+        let main_host = base_url
+            .host_str()
+            .and_then(Host::of_header)
+            .map(Cow::into_owned);
         let requests = main.state.request_metrics().clone();
         Self {
             requests,
-            table: Arc::new(RwLock::new(Table {
+            table: Arc::new(ArcSwap::from_pointee(Table {
                 main,
                 main_host,
                 subsites: HashMap::new(),
@@ -132,15 +146,18 @@ impl Hosts {
 
     /// From now on, the subsites are `sites` (by host), and only they.
     pub fn set_subsites(&self, sites: HashMap<String, Served>) {
-        let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
-        table.subsites = sites;
+        self.table.rcu(|table| Table {
+            main: table.main.clone(),
+            main_host: table.main_host.clone(),
+            subsites: sites.clone(),
+        });
     }
 
     /// Where the sites' render caches keep large bodies, for the server to
     /// send them without copying (every site's cache shares the main
     /// site's budget); `None` when caching is off.
     pub fn spool(&self) -> Option<crate::Spool> {
-        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
+        let table = self.table.load();
         table.main.state.cache().budget().spool().cloned()
     }
 
@@ -148,17 +165,37 @@ impl Hosts {
     /// in-process; the server calls [`Hosts::serve`] itself).
     pub fn router(&self) -> Router {
         let hosts = self.clone();
-        Router::new().fallback(move |request: Request| async move { hosts.serve(request).await })
+        Router::new().fallback(move |request: Request| async move {
+            let peer = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| *peer);
+            hosts.serve(request, peer).await
+        })
     }
 
-    /// Answers `request` for the site its host names, and writes its line
-    /// in the request log once the answer is sent.
-    pub async fn serve(&self, request: Request) -> Response {
+    /// Answers `request`, which came from `peer`, for the site its host
+    /// names, and writes its line in the request log once the answer is
+    /// sent.
+    pub async fn serve(&self, request: Request, peer: Option<SocketAddr>) -> Response {
         let started = Instant::now();
         let line = crate::access_log::Line::of(&request);
-        let (mut response, route) = match self.site_of(&request) {
-            Some(site) => site.answer(request, &self.app).await,
-            None => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
+        // A cached answer is made with the sites as loaded, cloning none;
+        // only a request for the router takes its site along.
+        let found = {
+            let table = self.table.load();
+            match site_of(&table, self.host_of(&request, peer), &request) {
+                Some(site) => match crate::caching::hit(&site.state, &request) {
+                    Some(hit) => Ok(hit),
+                    None => Err(Some(site.clone())),
+                },
+                None => Err(None),
+            }
+        };
+        let (mut response, route) = match found {
+            Ok(hit) => hit,
+            Err(Some(site)) => site.route(request, peer, &self.app).await,
+            Err(None) => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
         };
         close_after_refused_body(&mut response);
         self.requests.observe(
@@ -172,69 +209,27 @@ impl Hosts {
         }
     }
 
-    /// The site `request` is for, if any.
-    fn site_of(&self, request: &Request) -> Option<Served> {
-        let site = match self.host_of(request) {
-            None => self.pick(None),
-            Some(Ok(host)) => self.pick(Some(&host)),
-            Some(Err(())) => None,
-        };
-        // A load balancer asks a node's health by its address, whatever
-        // host that names: the node answers (it is the same for every site).
-        site.or_else(|| {
-            (request.uri().path() == HEALTH)
-                .then(|| self.pick(None))
-                .flatten()
-        })
-    }
-
-    /// The site `host` names, if any.
-    fn pick(&self, host: Option<&str>) -> Option<Served> {
-        let table = self.table.read().unwrap_or_else(|e| e.into_inner());
-        let Some(host) = host else {
-            return Some(table.main.clone());
-        };
-        if let Some(router) = table.subsites.get(host) {
-            return Some(router.clone());
-        }
-        (table.main_host.as_deref() == Some(host) || is_loopback_name(host))
-            .then(|| table.main.clone())
-    }
-
-    /// The host `request` is for (lower case, no port); `None` when it names
-    /// none.
-    fn host_of(&self, request: &Request) -> Option<Result<String, ()>> {
+    /// The host `request` (from `peer`) is for (lower case, no port);
+    /// `None` when it names none.
+    fn host_of<'r>(
+        &self,
+        request: &'r Request,
+        peer: Option<SocketAddr>,
+    ) -> Option<Result<Cow<'r, str>, ()>> {
         let headers = request.headers();
-        let peer_trusted = request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .is_some_and(|ConnectInfo(peer)| {
-                self.trusted_proxies
-                    .iter()
-                    .any(|net| net.contains(&peer.ip()))
-            });
+        let peer_trusted = peer.is_some_and(|peer| {
+            self.trusted_proxies
+                .iter()
+                .any(|net| net.contains(&peer.ip()))
+        });
         let forwarded = peer_trusted
             .then(|| headers.get("x-forwarded-host"))
             .flatten()
-            .map(|v| {
-                v.to_str()
-                    .ok()
-                    .and_then(|v| v.split(',').next())
-                    .map(str::to_string)
-            });
+            .map(|v| v.to_str().ok().and_then(|v| v.split(',').next()));
         let named = forwarded
-            .or_else(|| {
-                headers
-                    .get(header::HOST)
-                    .map(|v| v.to_str().ok().map(str::to_string))
-            })
-            .or_else(|| {
-                request
-                    .uri()
-                    .authority()
-                    .map(|a| Some(a.as_str().to_string()))
-            })?;
-        Some(named.and_then(|text| Host::of_header(&text)).ok_or(()))
+            .or_else(|| headers.get(header::HOST).map(|v| v.to_str().ok()))
+            .or_else(|| request.uri().authority().map(|a| Some(a.as_str())))?;
+        Some(named.and_then(Host::of_header).ok_or(()))
     }
 }
 
@@ -251,4 +246,28 @@ fn unknown_host() -> Response {
         HeaderValue::from_static("nosniff"),
     );
     response
+}
+
+/// The site of `table` that `host` (the request's) names, if any.
+fn site_of<'t>(
+    table: &'t Table,
+    host: Option<Result<Cow<'_, str>, ()>>,
+    request: &Request,
+) -> Option<&'t Served> {
+    let site = match host {
+        None => Some(&table.main),
+        Some(Ok(host)) => pick(table, &host),
+        Some(Err(())) => None,
+    };
+    // A load balancer asks a node's health by its address, whatever host
+    // that names: the node answers (it is the same for every site).
+    site.or_else(|| (request.uri().path() == HEALTH).then_some(&table.main))
+}
+
+/// The site `host` names, if any.
+fn pick<'t>(table: &'t Table, host: &str) -> Option<&'t Served> {
+    if let Some(site) = table.subsites.get(host) {
+        return Some(site);
+    }
+    (table.main_host.as_deref() == Some(host) || is_loopback_name(host)).then_some(&table.main)
 }

@@ -22,6 +22,7 @@ mod pages;
 mod render;
 mod routes;
 mod share;
+mod striped;
 mod variants;
 mod views;
 

@@ -4,23 +4,27 @@
 //!
 //! [`RequestMetrics::observe`] runs for every request, cached hits included
 //! (tens of thousands a second on two cores), so once a route has been seen
-//! it allocates nothing and takes no lock but a shared read lock: each route
-//! has atomic counters, made when the route is first observed, and a scrape
-//! reads them ([`Collector`]). prometheus-client's own types would cost more
+//! it allocates nothing and takes no lock but a read lock of its thread's
+//! own: each route has atomic counters, a set per thread made when the
+//! route is first observed, and a scrape adds them up ([`Collector`]). prometheus-client's own types would cost more
 //! there: its `Histogram` takes a mutex on every observation, and a
 //! `Family` is looked up by an owned label set.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use crossbeam_utils::CachePadded;
+use crossbeam_utils::sync::{ShardedLock, ShardedLockReadGuard};
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric, NoLabelSet};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::registry::Unit;
+
+use crate::striped::{STRIPES, stripe};
 
 /// Upper bounds of the latency histogram's buckets, in nanoseconds: 100 µs
 /// to 10 s (a bucket holds the requests that took at most its bound).
@@ -60,13 +64,19 @@ pub struct RequestMetrics {
 
 #[derive(Default)]
 struct Shared {
-    routes: RwLock<HashMap<Box<str>, Route>>,
+    routes: ShardedLock<HashMap<Box<str>, Route>>,
     /// Whether reaching [`MAX_ROUTES`] was logged.
     warned: AtomicBool,
 }
 
-/// One route's counters.
+/// One route's counters: a set per server thread (see [`crate::striped`]),
+/// added up when scraped.
 struct Route {
+    stripes: Box<[CachePadded<Counts>]>,
+}
+
+/// The counters of one route that one thread adds to.
+struct Counts {
     /// Requests by status: one table per hundred (1xx … 9xx), made when the
     /// route first answers a status of that hundred.
     statuses: [OnceLock<Box<[AtomicU64; 100]>>; 9],
@@ -80,16 +90,25 @@ struct Route {
 impl Route {
     fn new() -> Self {
         Self {
-            statuses: [const { OnceLock::new() }; 9],
-            buckets: [const { AtomicU64::new(0) }; BUCKETS_NANOS.len() + 1],
-            nanos: AtomicU64::new(0),
+            stripes: (0..STRIPES)
+                .map(|_| {
+                    CachePadded::new(Counts {
+                        statuses: [const { OnceLock::new() }; 9],
+                        buckets: [const { AtomicU64::new(0) }; BUCKETS_NANOS.len() + 1],
+                        nanos: AtomicU64::new(0),
+                    })
+                })
+                .collect(),
         }
     }
 
     fn observe(&self, status: u16, elapsed: Duration) {
+        let Some(mine) = self.stripes.get(stripe()) else {
+            return;
+        };
         // `StatusCode` is always within 100–999.
         let status = status.clamp(100, 999);
-        let counts = self.statuses[usize::from(status / 100 - 1)]
+        let counts = mine.statuses[usize::from(status / 100 - 1)]
             .get_or_init(|| Box::new([const { AtomicU64::new(0) }; 100]));
         counts[usize::from(status % 100)].fetch_add(1, Ordering::Relaxed);
         let nanos = u64::try_from(elapsed.as_nanos()).unwrap_or(u64::MAX);
@@ -97,20 +116,25 @@ impl Route {
             .iter()
             .position(|&bound| nanos <= bound)
             .unwrap_or(BUCKETS_NANOS.len());
-        self.buckets[bucket].fetch_add(1, Ordering::Relaxed);
-        self.nanos.fetch_add(nanos, Ordering::Relaxed);
+        mine.buckets[bucket].fetch_add(1, Ordering::Relaxed);
+        mine.nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 
-    /// Every status answered, with how often.
-    fn statuses(&self) -> impl Iterator<Item = (u16, u64)> + '_ {
-        (1u16..).zip(&self.statuses).flat_map(|(hundred, table)| {
-            table.get().into_iter().flat_map(move |counts| {
-                (0u16..).zip(counts.iter()).filter_map(move |(i, n)| {
+    /// Every status answered, with how often, in order.
+    fn statuses(&self) -> BTreeMap<u16, u64> {
+        let mut statuses = BTreeMap::new();
+        for counts in &self.stripes {
+            for (hundred, table) in (1u16..).zip(&counts.statuses) {
+                let Some(table) = table.get() else { continue };
+                for (i, n) in (0u16..).zip(table.iter()) {
                     let n = n.load(Ordering::Relaxed);
-                    (n > 0).then_some((hundred * 100 + i, n))
-                })
-            })
-        })
+                    if n > 0 {
+                        *statuses.entry(hundred * 100 + i).or_default() += n;
+                    }
+                }
+            }
+        }
+        statuses
     }
 
     /// The histogram as the encoder takes it: sum in seconds, count, and
@@ -121,13 +145,24 @@ impl Route {
             .map(|&nanos| nanos as f64 / 1e9)
             .chain([f64::INFINITY]);
         let buckets: Vec<(f64, u64)> = bounds
-            .zip(&self.buckets)
-            .map(|(bound, n)| (bound, n.load(Ordering::Relaxed)))
+            .enumerate()
+            .map(|(i, bound)| {
+                let n = self
+                    .stripes
+                    .iter()
+                    .map(|counts| counts.buckets[i].load(Ordering::Relaxed))
+                    .sum();
+                (bound, n)
+            })
             .collect();
         // The count is the buckets' own, so the +Inf bucket always equals it.
         let count = buckets.iter().map(|(_, n)| n).sum();
-        let sum = self.nanos.load(Ordering::Relaxed) as f64 / 1e9;
-        (sum, count, buckets)
+        let nanos: u64 = self
+            .stripes
+            .iter()
+            .map(|counts| counts.nanos.load(Ordering::Relaxed))
+            .sum();
+        (nanos as f64 / 1e9, count, buckets)
     }
 }
 
@@ -169,7 +204,7 @@ impl RequestMetrics {
             .observe(status, elapsed);
     }
 
-    fn read(&self) -> RwLockReadGuard<'_, HashMap<Box<str>, Route>> {
+    fn read(&self) -> ShardedLockReadGuard<'_, HashMap<Box<str>, Route>> {
         self.shared.routes.read().unwrap_or_else(|e| e.into_inner())
     }
 }

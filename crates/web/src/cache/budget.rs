@@ -63,9 +63,16 @@ impl Budget {
         self.inner.bytes.load(Ordering::Relaxed)
     }
 
-    /// The next tick of the shared clock.
+    /// The next tick of the shared clock: a page is stored.
     pub(super) fn tick(&self) -> u64 {
         self.inner.clock.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// The clock as it is: what a page used now was last used at. Pages
+    /// used between two pages stored are alike to the eviction, which
+    /// takes the pages used longest ago first.
+    pub(super) fn now(&self) -> u64 {
+        self.inner.clock.load(Ordering::Relaxed)
     }
 
     pub(super) fn add(&self, bytes: usize) {

@@ -22,12 +22,15 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::response::{IntoResponseParts, ResponseParts};
+use crossbeam_utils::sync::{ShardedLock, ShardedLockReadGuard, ShardedLockWriteGuard};
 use jiff::Timestamp;
 use raadhus_store::Change;
+
+use crate::striped::Striped;
 
 /// Something a cached response shows; a change to it drops the response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,10 +144,12 @@ struct Shared {
     budget: Budget,
     /// Media files, beside the pages (a quarter of the limit).
     files: files::HotFiles,
-    entries: RwLock<Entries>,
+    /// Read by every hit on every server thread: each thread takes a read
+    /// lock of its own (see [`crate::striped`]); a change locks them all.
+    entries: ShardedLock<Entries>,
     /// This cache's share of the budget's bytes.
     bytes: AtomicUsize,
-    hits: AtomicU64,
+    hits: Striped,
     misses: AtomicU64,
     evictions: AtomicU64,
     invalidations: AtomicU64,
@@ -237,9 +242,9 @@ impl RenderCache {
         let shared = Arc::new(Shared {
             budget: budget.clone(),
             files: files::HotFiles::new(budget.clone()),
-            entries: RwLock::new(Entries::default()),
+            entries: ShardedLock::new(Entries::default()),
             bytes: AtomicUsize::new(0),
-            hits: AtomicU64::new(0),
+            hits: Striped::new(),
             misses: AtomicU64::new(0),
             evictions: AtomicU64::new(0),
             invalidations: AtomicU64::new(0),
@@ -304,7 +309,7 @@ impl RenderCache {
         Flight::Waited
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+    fn read(&self) -> ShardedLockReadGuard<'_, Entries> {
         self.shared.entries()
     }
 
@@ -315,7 +320,7 @@ impl RenderCache {
             .unwrap_or_else(|e| e.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries> {
+    fn write(&self) -> ShardedLockWriteGuard<'_, Entries> {
         self.shared
             .entries
             .write()
@@ -343,10 +348,13 @@ impl RenderCache {
             .get(key)
             .filter(|entry| entry.fresh_at(now))
             .cloned()?;
-        entry
-            .last_used
-            .store(self.shared.budget.tick(), Ordering::Relaxed);
-        self.shared.hits.fetch_add(1, Ordering::Relaxed);
+        // Used since the clock's last tick (a page stored): written only
+        // the first time, so hits write nothing the other threads read.
+        let now = self.shared.budget.now();
+        if entry.last_used.load(Ordering::Relaxed) != now {
+            entry.last_used.store(now, Ordering::Relaxed);
+        }
+        self.shared.hits.add(1);
         Some(entry)
     }
 
@@ -486,7 +494,7 @@ impl RenderCache {
             entries,
             bytes: self.shared.bytes.load(Ordering::Relaxed),
             max_bytes: self.max_bytes(),
-            hits: self.shared.hits.load(Ordering::Relaxed),
+            hits: self.shared.hits.get(),
             misses: self.shared.misses.load(Ordering::Relaxed),
             evictions: self.shared.evictions.load(Ordering::Relaxed),
             invalidations: self.shared.invalidations.load(Ordering::Relaxed),
@@ -516,7 +524,7 @@ impl Shared {
         self.budget.sub(bytes);
     }
 
-    fn entries(&self) -> std::sync::RwLockReadGuard<'_, Entries> {
+    fn entries(&self) -> ShardedLockReadGuard<'_, Entries> {
         self.entries.read().unwrap_or_else(|e| e.into_inner())
     }
 
