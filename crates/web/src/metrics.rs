@@ -6,9 +6,10 @@
 //! (tens of thousands a second on two cores), so once a route has been seen
 //! it allocates nothing and takes no lock but a read lock of its thread's
 //! own: each route has atomic counters, a set per thread made when the
-//! route is first observed, and a scrape adds them up ([`Collector`]). prometheus-client's own types would cost more
-//! there: its `Histogram` takes a mutex on every observation, and a
-//! `Family` is looked up by an owned label set.
+//! route is first observed, and a scrape adds them up ([`Collector`]).
+//! prometheus-client's own types would cost more there: its `Histogram`
+//! takes a mutex on every observation, and a `Family` is looked up by an
+//! owned label set.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -72,7 +73,7 @@ struct Shared {
 /// One route's counters: a set per server thread (see [`crate::striped`]),
 /// added up when scraped.
 struct Route {
-    stripes: Box<[CachePadded<Counts>]>,
+    stripes: Box<[CachePadded<Counts>; STRIPES]>,
 }
 
 /// The counters of one route that one thread adds to.
@@ -90,22 +91,18 @@ struct Counts {
 impl Route {
     fn new() -> Self {
         Self {
-            stripes: (0..STRIPES)
-                .map(|_| {
-                    CachePadded::new(Counts {
-                        statuses: [const { OnceLock::new() }; 9],
-                        buckets: [const { AtomicU64::new(0) }; BUCKETS_NANOS.len() + 1],
-                        nanos: AtomicU64::new(0),
-                    })
+            stripes: Box::new(std::array::from_fn(|_| {
+                CachePadded::new(Counts {
+                    statuses: [const { OnceLock::new() }; 9],
+                    buckets: [const { AtomicU64::new(0) }; BUCKETS_NANOS.len() + 1],
+                    nanos: AtomicU64::new(0),
                 })
-                .collect(),
+            })),
         }
     }
 
     fn observe(&self, status: u16, elapsed: Duration) {
-        let Some(mine) = self.stripes.get(stripe()) else {
-            return;
-        };
+        let mine = &self.stripes[stripe()];
         // `StatusCode` is always within 100–999.
         let status = status.clamp(100, 999);
         let counts = mine.statuses[usize::from(status / 100 - 1)]
@@ -123,7 +120,7 @@ impl Route {
     /// Every status answered, with how often, in order.
     fn statuses(&self) -> BTreeMap<u16, u64> {
         let mut statuses = BTreeMap::new();
-        for counts in &self.stripes {
+        for counts in self.stripes.iter() {
             for (hundred, table) in (1u16..).zip(&counts.statuses) {
                 let Some(table) = table.get() else { continue };
                 for (i, n) in (0u16..).zip(table.iter()) {

@@ -5,9 +5,10 @@
 //! owns its cache line; when two threads write the same line for every
 //! request, each write waits for the line to come over from the other core.
 //! A [`Striped`] counter gives each thread a line of its own (threads are
-//! given stripes in turn, so the server's few threads never share one) and
-//! adds the stripes up when it is read, which is rare (a scrape of
-//! `/metrics`, a report).
+//! given stripes in turn as they first count, so the server's threads,
+//! which start together, share one only once more than [`STRIPES`]
+//! threads count) and adds the stripes up when it is read, which is rare
+//! (a scrape of `/metrics`, a report).
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 
@@ -17,7 +18,7 @@ use crossbeam_utils::CachePadded;
 /// runs on (one per core), so that each has its own.
 pub const STRIPES: usize = 16;
 
-/// The stripe of the calling thread.
+/// The stripe of the calling thread: below [`STRIPES`].
 pub fn stripe() -> usize {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     thread_local! {

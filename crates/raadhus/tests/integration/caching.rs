@@ -146,11 +146,20 @@ async fn text_is_compressed_with_gzip_and_brotli() {
 /// plain form of a page of 16 KB or more is sent from the render cache's
 /// spool with `sendfile`, the compressed one (smaller) is copied.
 async fn plain_and_gzip(app: &TestApp, path: &str) -> (Vec<u8>, Vec<u8>) {
+    // The length the server writes (from the body itself) is the body's.
+    let length = |headers: &reqwest::header::HeaderMap| {
+        headers
+            .get("content-length")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+    };
     let (status, headers, plain) = app.raw_bytes(path, "identity").await;
     assert_eq!(status, StatusCode::OK, "{path}");
     assert!(headers.get("content-encoding").is_none(), "{path}");
-    let (status, _, gzip) = app.raw_bytes(path, "gzip").await;
+    assert_eq!(length(&headers), Some(plain.len()), "{path}");
+    let (status, headers, gzip) = app.raw_bytes(path, "gzip").await;
     assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(length(&headers), Some(gzip.len()), "{path}: gzip");
     let mut unzipped = Vec::new();
     flate2::read::GzDecoder::new(&gzip[..])
         .read_to_end(&mut unzipped)

@@ -145,7 +145,8 @@ struct Shared {
     /// Media files, beside the pages (a quarter of the limit).
     files: files::HotFiles,
     /// Read by every hit on every server thread: each thread takes a read
-    /// lock of its own (see [`crate::striped`]); a change locks them all.
+    /// lock of its own (crossbeam's `ShardedLock`, for the reason
+    /// [`crate::striped`] gives); a change locks them all.
     entries: ShardedLock<Entries>,
     /// This cache's share of the budget's bytes.
     bytes: AtomicUsize,
