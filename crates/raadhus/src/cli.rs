@@ -20,7 +20,7 @@ use crate::config::Layer;
     after_help = "Examples:\n  raadhus serve                      serve on 127.0.0.1:8080 with data in ./data\n  raadhus serve --bind 0.0.0.0:80 --no-demo\n  raadhus --config /etc/raadhus.toml migrate\n  raadhus backup /var/backups/raadhus-$(date +%F).db\n  raadhus export site.json && raadhus --database-url postgres://raadhus@db/raadhus import site.json"
 )]
 pub struct Cli {
-    /// TOML configuration file (keys: bind, metrics_addr, data_dir, database_url, site_name, base_url, log, log_format, demo, counting, …).
+    /// TOML configuration file (keys: bind, metrics_addr, data_dir, database_url, site_name, base_url, log, log_format, demo, counting, pin_threads, …).
     #[arg(long, global = true, env = "RAADHUS_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -336,6 +336,11 @@ pub struct ServeArgs {
     /// without results (RAADHUS_NO_COUNTING=1 does the same).
     #[arg(long, env = "RAADHUS_NO_COUNTING", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_counting: bool,
+
+    /// Leave the server threads' CPUs to the kernel: do not pin each to a
+    /// CPU of its own (RAADHUS_NO_PIN_THREADS=1 does the same).
+    #[arg(long, env = "RAADHUS_NO_PIN_THREADS", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_pin_threads: bool,
     #[command(flatten)]
     pub links: LinkArgs,
 }
@@ -365,6 +370,7 @@ impl Cli {
             log_format: self.log_format.clone(),
             demo: serve.and_then(|s| s.no_demo.then_some(false)),
             counting: serve.and_then(|s| s.no_counting.then_some(false)),
+            pin_threads: serve.and_then(|s| s.no_pin_threads.then_some(false)),
             max_body_bytes: serve.and_then(|s| s.max_body_bytes.clone()),
             cache_max_bytes: serve.and_then(|s| s.cache_max_bytes.clone()),
             max_upload_bytes: serve.and_then(|s| s.max_upload_bytes.clone()),
@@ -403,12 +409,14 @@ mod tests {
             "127.0.0.1:9",
             "--no-demo",
             "--no-counting",
+            "--no-pin-threads",
             "--metrics-addr",
             "127.0.0.1:9464",
         ])
         .unwrap();
         let layer = cli.layer();
         assert_eq!(layer.counting, Some(false));
+        assert_eq!(layer.pin_threads, Some(false));
         assert_eq!(layer.metrics_addr.as_deref(), Some("127.0.0.1:9464"));
         assert_eq!(layer.bind.as_deref(), Some("127.0.0.1:9"));
         assert_eq!(layer.data_dir, Some(PathBuf::from("/srv/raadhus")));

@@ -123,6 +123,8 @@ pub struct Application {
     follower: indexer::Follower,
     renderer: raadhus_usecases::Renderer,
     limits: server::Limits,
+    /// Pin each server thread to a CPU of its own where that is possible.
+    pin_threads: bool,
     usecases: raadhus_usecases::UseCases,
     /// Every site served, with what it counted (written to the database in
     /// the background).
@@ -307,6 +309,7 @@ impl Application {
                 max_connections: server::limit::max_connections(config.max_connections),
                 request_timeout: config.request_timeout,
             },
+            pin_threads: config.pin_threads,
             usecases,
             tenants,
             links,
@@ -371,7 +374,13 @@ impl Application {
             self.follower,
         ));
         let workers = match self.listener.into_std().and_then(|listener| {
-            server::Workers::start(listener, &self.hosts, self.limits, server::workers())
+            server::Workers::start(
+                listener,
+                &self.hosts,
+                self.limits,
+                server::workers(),
+                self.pin_threads,
+            )
         }) {
             Ok(mut workers) => {
                 shutdown.await;

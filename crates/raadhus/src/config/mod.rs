@@ -31,6 +31,9 @@ pub struct Config {
     /// Count views, addresses not found and searches without results
     /// (without cookies or personal data; see docs/privacy.md).
     pub counting: bool,
+    /// Pin each server thread to a CPU of its own where the process may run
+    /// on exactly as many CPUs as there are threads.
+    pub pin_threads: bool,
     /// Largest JSON request body the API accepts, in bytes.
     pub max_body_bytes: usize,
     /// Most memory the render cache of public pages may hold; 0 turns it off.
@@ -114,6 +117,7 @@ pub struct Layer {
     pub log_format: Option<String>,
     pub demo: Option<bool>,
     pub counting: Option<bool>,
+    pub pin_threads: Option<bool>,
     #[serde(default, deserialize_with = "number_or_text")]
     pub max_body_bytes: Option<String>,
     #[serde(default, deserialize_with = "number_or_text")]
@@ -228,6 +232,7 @@ impl Layer {
             log_format: self.log_format.or(lower.log_format),
             demo: self.demo.or(lower.demo),
             counting: self.counting.or(lower.counting),
+            pin_threads: self.pin_threads.or(lower.pin_threads),
             max_body_bytes: self.max_body_bytes.or(lower.max_body_bytes),
             cache_max_bytes: self.cache_max_bytes.or(lower.cache_max_bytes),
             max_upload_bytes: self.max_upload_bytes.or(lower.max_upload_bytes),
@@ -473,6 +478,7 @@ impl Config {
             log_format,
             demo: layer.demo.unwrap_or(true),
             counting: layer.counting.unwrap_or(true),
+            pin_threads: layer.pin_threads.unwrap_or(true),
         })
     }
 }

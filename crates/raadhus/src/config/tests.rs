@@ -13,6 +13,7 @@ fn defaults() {
     assert_eq!(c.base_url, None);
     assert!(c.demo);
     assert!(c.counting, "counting is on unless turned off");
+    assert!(c.pin_threads, "server threads are pinned unless turned off");
     assert_eq!(c.site_name, None);
     assert_eq!(c.log_format, LogFormat::Text);
 }
@@ -133,11 +134,12 @@ fn config_file_errors_name_the_line() {
     let path = Path::new("raadhus.toml");
     let ok = parse_file(
         path,
-        "bind = \"127.0.0.1:1\"\ndemo = false\ncounting = false\nmax_body_bytes = 2048\n",
+        "bind = \"127.0.0.1:1\"\ndemo = false\ncounting = false\npin_threads = false\nmax_body_bytes = 2048\n",
     )
     .unwrap();
     assert_eq!(ok.demo, Some(false));
     assert!(!Config::resolve(ok.clone()).unwrap().counting);
+    assert!(!Config::resolve(ok.clone()).unwrap().pin_threads);
     assert_eq!(Config::resolve(ok).unwrap().max_body_bytes, 2048);
     let cache = |value: &str| {
         Config::resolve(Layer {

@@ -19,6 +19,14 @@
 //! [`super::valve::PATIENCE`], so one stuck thread does not hold up the
 //! rest ([`super::valve`]).
 //!
+//! Where the process may run on exactly as many CPUs as there are threads,
+//! each thread is pinned to a CPU of its own ([`placement`]), as nginx's
+//! `worker_cpu_affinity auto` does. A thread that runs out of requests
+//! sleeps, and the kernel otherwise moves it on waking, at times beside the
+//! other server thread on one CPU: the requests of both then wait, which
+//! widened the p99 (bench/RESULTS.md, "Server threads on CPUs of their
+//! own"). `pin_threads = false` leaves the placing to the kernel.
+//!
 //! The runtimes outlive the serving: database connections opened on one
 //! are driven by it until the application has closed its store.
 
@@ -51,12 +59,14 @@ pub fn count() -> usize {
 
 impl Workers {
     /// Starts `count` threads serving `hosts` on `listener`, each taking
-    /// its share of `limits.max_connections`.
+    /// its share of `limits.max_connections`; with `pin`, each on a CPU of
+    /// its own where [`placement`] finds them.
     pub fn start(
         listener: StdListener,
         hosts: &Hosts,
         limits: Limits,
         count: usize,
+        pin: bool,
     ) -> std::io::Result<Self> {
         listener.set_nonblocking(true)?;
         let (stop, stopping) = watch::channel(false);
@@ -65,9 +75,19 @@ impl Workers {
             max_connections: (limits.max_connections / count.max(1)).max(1),
             ..limits
         };
+        let cpus = if pin { cpus::allowed() } else { Vec::new() };
+        let cpus = placement(&cpus, count.max(1));
+        match cpus {
+            Some(cpus) => tracing::info!(?cpus, "server threads pinned to CPUs"),
+            None if pin => tracing::info!(
+                "server threads not pinned: the process may run on more or fewer CPUs than threads"
+            ),
+            None => {}
+        }
         let mut threads = Vec::with_capacity(count);
         let mut served = Vec::with_capacity(count);
         for (n, turn) in turns(count.max(1)).into_iter().enumerate() {
+            let cpu = cpus.and_then(|cpus| cpus.get(n).copied());
             let listener = listener.try_clone()?;
             let hosts = hosts.clone();
             let (stopping, exiting) = (stopping.clone(), exiting.clone());
@@ -80,6 +100,9 @@ impl Workers {
                 std::thread::Builder::new()
                     .name(format!("raadhus-http-{n}"))
                     .spawn(move || {
+                        if let Some(cpu) = cpu {
+                            cpus::pin(cpu);
+                        }
                         runtime.block_on(async move {
                             match TcpListener::from_std(listener) {
                                 Ok(listener) => {
@@ -123,6 +146,54 @@ impl Workers {
         })
         .await;
     }
+}
+
+/// The CPU of each of `count` server threads, given the CPUs the process
+/// may run on: those, one each, when there are exactly `count` of them.
+/// With more, the threads are left to the kernel, which can then move one
+/// off a CPU something else keeps busy (a CPU quota below the CPUs, a
+/// database on the same machine); with fewer, threads would share CPUs.
+pub fn placement(allowed: &[usize], count: usize) -> Option<&[usize]> {
+    (allowed.len() == count).then_some(allowed)
+}
+
+/// Setting which CPUs a thread runs on (Linux only; elsewhere threads are
+/// never pinned).
+mod cpus {
+    #[cfg(target_os = "linux")]
+    use rustix::thread::{CpuSet, sched_getaffinity, sched_setaffinity};
+
+    /// The CPUs the calling thread (and the threads it starts) may run on.
+    #[cfg(target_os = "linux")]
+    pub fn allowed() -> Vec<usize> {
+        match sched_getaffinity(None) {
+            Ok(set) => (0..CpuSet::MAX_CPU)
+                .filter(|&cpu| set.is_set(cpu))
+                .collect(),
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the CPUs the process may run on");
+                Vec::new()
+            }
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn allowed() -> Vec<usize> {
+        Vec::new()
+    }
+
+    /// Keeps the calling thread on `cpu`.
+    #[cfg(target_os = "linux")]
+    pub fn pin(cpu: usize) {
+        let mut set = CpuSet::new();
+        set.set(cpu);
+        if let Err(error) = sched_setaffinity(None, &set) {
+            tracing::warn!(%error, cpu, "cannot pin a server thread to its CPU");
+        }
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn pin(_cpu: usize) {}
 }
 
 /// Completes once `flag` is set (or its sender is gone).
@@ -208,6 +279,33 @@ impl Drop for Opened {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_are_pinned_only_where_each_has_a_cpu_of_its_own() {
+        assert_eq!(placement(&[0, 1], 2), Some(&[0, 1][..]));
+        assert_eq!(placement(&[2, 5, 7], 3), Some(&[2, 5, 7][..]));
+        // A CPU quota below the CPUs: the kernel places the threads.
+        assert_eq!(placement(&[0, 1, 2, 3], 2), None);
+        assert_eq!(placement(&[0], 2), None);
+        assert_eq!(placement(&[], 1), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pinned_thread_runs_on_its_cpu_alone() {
+        let allowed = cpus::allowed();
+        assert!(!allowed.is_empty(), "the process may run somewhere");
+        let cpu = allowed[allowed.len() - 1];
+        let after = std::thread::spawn(move || {
+            cpus::pin(cpu);
+            cpus::allowed()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(after, vec![cpu]);
+        // The pinning was the thread's own.
+        assert_eq!(cpus::allowed(), allowed);
+    }
 
     #[test]
     fn the_thread_holding_fewest_connections_accepts_the_next() {
