@@ -218,7 +218,8 @@ write_section() {
 
 # start_nginx PROBE TYPES [DIRECTIVES]: nginx with its own configuration,
 # serving the files of $WORK/www as a static file server does (access log to
-# a file, sendfile, keep-alive): TYPES is the body of its `types` block,
+# a file, sendfile, keep-alive; each worker pinned to a CPU of its own, as
+# Raadhus pins its server threads): TYPES is the body of its `types` block,
 # DIRECTIVES extra lines of its server block. Sets NGINX_PID and N (its base
 # URL) and waits until N/PROBE answers.
 start_nginx() {
@@ -230,6 +231,7 @@ start_nginx() {
     port=$(free_port)
     cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes auto;
+worker_cpu_affinity auto;
 daemon off;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log;

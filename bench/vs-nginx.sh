@@ -113,7 +113,7 @@ log "measured in $((SECONDS - started)) s"
     echo "## Raadhus beside nginx serving each page's own bytes"
     echo
     machine_info
-    echo "- Pages: the demo content's, from Raadhus's render cache; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') serves the same bytes as static files (\`worker_processes auto\`, \`sendfile on\`)"
+    echo "- Pages: the demo content's, from Raadhus's render cache; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||') serves the same bytes as static files (\`worker_processes auto\`, \`worker_cpu_affinity auto\`, \`sendfile on\`); Raadhus pins its server threads (\`pin_threads\`, on by default)"
     echo "- Both write an access log to a file (Raadhus: its request log on stderr, to a file)"
     echo "- The logo is the demo's SVG original; the variant is the card crop (800 pixels, WebP) of a 2400×1600 PNG uploaded through \`POST /api/v1/media\`"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
