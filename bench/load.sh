@@ -96,7 +96,7 @@ bytes=$(stat -c %s "$WORK/www/article.html")
     echo "- Data: $ITEMS synthetic articles (imported), SQLite; article \`$ARTICLE\` ($bytes bytes of HTML)"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads (1 at 1 connection), keep-alive, no compression asked"
     echo "- Article and nginx: mean of $ROUNDS alternating runs per connection count; the other pages: one run"
-    echo "- Raadhus: \`raadhus serve\`, every request logged to a file; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`sendfile on\`, access log to a file, serving the article's bytes (fetched from Raadhus) as a static file"
+    echo "- Raadhus: \`raadhus serve\`, every request logged to a file; nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`worker_cpu_affinity auto\`, \`sendfile on\`, access log to a file, serving the article's bytes (fetched from Raadhus) as a static file"
     echo "- wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- Ratios: Raadhus/nginx at the same connection count; throughput ratio below 1 and p99 ratio above 1 mean slower than nginx"
     echo "- Latencies are those of the requests done within the run; requests still waiting when it ends are not counted (wrk), so \"Requests done\" (summed over the runs) 0 means none finished"

@@ -77,7 +77,7 @@ bytes=$(stat -c %s "$WORK/www/variant.webp")
     echo
     machine_info
     echo "- The file: a 2400×1600 PNG uploaded through \`POST /api/v1/media\`; the variant \`$VARIANT\` (card crop, 800 pixels wide, WebP, $bytes bytes), made on its first request and then served from Raadhus's disk cache"
-    echo "- nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`sendfile on\`, access log to a file, serving the bytes Raadhus cached (copied from its data directory) with the same \`Cache-Control\` and \`X-Content-Type-Options\` headers; Raadhus: \`raadhus serve\`, every request logged to a file"
+    echo "- nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'): \`worker_processes auto\`, \`worker_cpu_affinity auto\`, \`sendfile on\`, access log to a file, serving the bytes Raadhus cached (copied from its data directory) with the same \`Cache-Control\` and \`X-Content-Type-Options\` headers; Raadhus: \`raadhus serve\`, every request logged to a file"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads (1 at 1 connection), keep-alive; $ROUNDS rounds per connection count, Raadhus and nginx alternating (R N, N R, …)"
     echo "- wrk, Raadhus and nginx share the same $(nproc) CPUs; loopback only"
     echo "- Ratio: Raadhus/nginx requests/s of the mean of the rounds; in parentheses the lowest and highest ratio of one round's pair of runs"

@@ -75,11 +75,13 @@ impl Workers {
             max_connections: (limits.max_connections / count.max(1)).max(1),
             ..limits
         };
-        let cpus = if pin { cpus::allowed() } else { Vec::new() };
-        let cpus = placement(&cpus, count.max(1));
+        let allowed = if pin { cpus::allowed() } else { Vec::new() };
+        let cpus = placement(&allowed, count.max(1));
         match cpus {
             Some(cpus) => tracing::info!(?cpus, "server threads pinned to CPUs"),
             None if pin => tracing::info!(
+                threads = count,
+                cpus = allowed.len(),
                 "server threads not pinned: the process may run on more or fewer CPUs than threads"
             ),
             None => {}
@@ -153,7 +155,7 @@ impl Workers {
 /// With more, the threads are left to the kernel, which can then move one
 /// off a CPU something else keeps busy (a CPU quota below the CPUs, a
 /// database on the same machine); with fewer, threads would share CPUs.
-pub fn placement(allowed: &[usize], count: usize) -> Option<&[usize]> {
+fn placement(allowed: &[usize], count: usize) -> Option<&[usize]> {
     (allowed.len() == count).then_some(allowed)
 }
 
