@@ -10,9 +10,11 @@
 //! already written wait to be read and the requests they bring wait to be
 //! sent: a server that answered a cached page in microseconds had a p99
 //! of 7 ms at 256 connections, nginx 5 ms. Yielding after a millisecond
-//! bounds that wait, and the tail fell below nginx's (bench/RESULTS.md,
-//! "Giving the CPU back"). With nothing else waiting for the CPU, a yield
-//! returns at once: a system call a millisecond.
+//! bounds that wait, and the tail at 256 connections fell below nginx's
+//! (bench/RESULTS.md, "Giving the CPU back"). With nothing else waiting
+//! for the CPU, a yield returns at once: a system call a millisecond.
+//! Every thread that serves connections does this (the server threads,
+//! and the main runtime's threads where it serves the metrics listener).
 //!
 //! The thread cannot see when the kernel switched it out; a pause between
 //! two requests longer than [`PAUSE`] (a request takes microseconds) is
