@@ -290,7 +290,7 @@ fn serve_runs_on_sqlite_in_wal_mode_and_stops_gracefully_on_sigterm() {
 }
 
 /// Sends SIGTERM to `child` and waits (bounded) until it has stopped.
-fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
+pub fn stop(child: &mut std::process::Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
     assert!(
         Command::new("kill")

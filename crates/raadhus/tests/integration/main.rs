@@ -67,6 +67,7 @@ mod search_facets;
 mod search_pages;
 mod search_sites;
 mod search_suggest;
+mod server_threads;
 mod site_nodes;
 mod site_roles;
 mod site_settings;
