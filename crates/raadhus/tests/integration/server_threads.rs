@@ -31,18 +31,22 @@ fn allowed_cpus(status: &std::path::Path) -> Option<Vec<usize>> {
         .map(cpus_of)
 }
 
+/// Threads by name, each with the CPUs it may run on.
+type Threads = Vec<(String, Vec<usize>)>;
+
 /// Each of the process's server threads (named `raadhus-http-N`) with the
 /// CPUs it may run on, in the order of their names.
-fn server_threads(pid: u32) -> Vec<(String, Vec<usize>)> {
-    let mut threads: Vec<(String, Vec<usize>)> = std::fs::read_dir(format!("/proc/{pid}/task"))
+fn server_threads(pid: u32) -> Threads {
+    let mut threads: Threads = std::fs::read_dir(format!("/proc/{pid}/task"))
         .unwrap()
         .filter_map(|task| {
             let task = task.ok()?.path();
             let name = std::fs::read_to_string(task.join("comm")).ok()?;
             let name = name.trim();
-            name.starts_with("raadhus-http-")
-                .then(|| Some((name.to_string(), allowed_cpus(&task.join("status"))?)))
-                .flatten()
+            if !name.starts_with("raadhus-http-") {
+                return None;
+            }
+            Some((name.to_string(), allowed_cpus(&task.join("status"))?))
         })
         .collect();
     threads.sort();
@@ -55,7 +59,7 @@ fn server_threads(pid: u32) -> Vec<(String, Vec<usize>)> {
 fn observe(
     args: &[&str],
     done: impl Fn(&[(String, Vec<usize>)], &[usize]) -> bool,
-) -> (Vec<(String, Vec<usize>)>, Vec<usize>) {
+) -> (Threads, Vec<usize>) {
     let allowed = allowed_cpus("/proc/thread-self/status".as_ref()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().display().to_string();
