@@ -265,8 +265,8 @@ CONF
 
 # measure LABEL URL CONNECTIONS ROUND [WRK_ARGS...]: a warm-up, then a
 # measured wrk run (extra wrk arguments, such as headers, after ROUND);
-# appends "connections label round requests/s p50_ms p99_ms errors requests"
-# to $WORK/runs, and the requests of both runs to $WORK/answered.LABEL.
+# appends "connections label round requests/s p50_ms p99_ms errors requests
+# mean_ms" to $WORK/runs, and the requests of both runs to $WORK/answered.LABEL.
 measure() {
     local label=$1 url=$2 connections=$3 round=$4 threads=2 warm line
     shift 4
@@ -280,8 +280,8 @@ measure() {
     awk -v c="$connections" -v label="$label" -v round="$round" '{
         for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
         errors = v["connect"] + v["read"] + v["write"] + v["status"] + v["timeout"]
-        printf "%s %s %s %.1f %.3f %.3f %d %d\n", c, label, round, v["requests"] / (v["duration_us"] / 1e6),
-            v["p50_us"] / 1000, v["p99_us"] / 1000, errors, v["requests"]
+        printf "%s %s %s %.1f %.3f %.3f %d %d %.3f\n", c, label, round, v["requests"] / (v["duration_us"] / 1e6),
+            v["p50_us"] / 1000, v["p99_us"] / 1000, errors, v["requests"], v["mean_us"] / 1000
     }' <<<"$line" >>"$WORK/runs"
 }
 

@@ -127,9 +127,10 @@ log "measured in $((SECONDS - started)) s"
     echo "- The logo is the demo's SVG original; the variant is the card crop (800 pixels, WebP) of a 2400×1600 PNG uploaded through \`POST /api/v1/media\`"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- $ROUNDS pairs of runs per page and connection count, alternating which goes first; the ratio is the median of the pairs' Raadhus/nginx throughput ratios (lowest–highest pair); p99 is the median of the runs' p99"
+    echo "- Timed share of a cycle: each connection sends a request, waits for the answer, reads it and sends the next; a cycle lasts connections ÷ requests/s on average, and wrk times only the part from sending a request to reading its answer (its mean latency ÷ the mean cycle; the median of the runs)"
     echo
-    echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Errors (Raadhus, nginx) |"
-    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Timed share of a cycle (Raadhus, nginx) | Errors (Raadhus, nginx) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for c in $CONNECTIONS; do
         for entry in "${PAGES[@]}"; do
             read -r name path file <<<"$entry"
@@ -139,15 +140,16 @@ log "measured in $((SECONDS - started)) s"
                     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
                     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
                 }
-                $1 == c && $2 == "raadhus-" name { r[$3] = $4; rp[++nr] = $6; re += $7 }
-                $1 == c && $2 == "nginx-" name { g[$3] = $4; gp[++ng] = $6; ge += $7 }
+                # The timed share of a cycle: mean latency ÷ (connections ÷ requests/s).
+                $1 == c && $2 == "raadhus-" name { r[$3] = $4; rp[++nr] = $6; re += $7; rt[nr] = 100 * $9 * $4 / (c * 1000) }
+                $1 == c && $2 == "nginx-" name { g[$3] = $4; gp[++ng] = $6; ge += $7; gt[ng] = 100 * $9 * $4 / (c * 1000) }
                 END {
                     for (k in r) if (g[k] > 0) { q[++nq] = r[k] / g[k]; rs[nq] = r[k]; gs[nq] = g[k] }
-                    if (nq == 0) { printf "| %s | %s | %d | – | – | – | – | – | – |\n", c, name, bytes; exit }
+                    if (nq == 0) { printf "| %s | %s | %d | – | – | – | – | – | – | – |\n", c, name, bytes; exit }
                     lo = q[1]; hi = q[1]
                     for (i = 1; i <= nq; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
-                    printf "| %s | %s `%s` | %d | %.0f | %.0f | **%.2f** (%.2f–%.2f) | %.2f | %.2f | %d, %d |\n",
-                        c, name, path, bytes, med(rs, nq), med(gs, nq), med(q, nq), lo, hi, med(rp, nr), med(gp, ng), re, ge
+                    printf "| %s | %s `%s` | %d | %.0f | %.0f | **%.2f** (%.2f–%.2f) | %.2f | %.2f | %.0f %%, %.0f %% | %d, %d |\n",
+                        c, name, path, bytes, med(rs, nq), med(gs, nq), med(q, nq), lo, hi, med(rp, nr), med(gp, ng), med(rt, nr), med(gt, ng), re, ge
                 }' "$WORK/runs"
         done
     done
