@@ -285,6 +285,48 @@ measure() {
     }' <<<"$line" >>"$WORK/runs"
 }
 
+# ensure_oha: sets OHA to oha, a load generator that sends requests at a
+# fixed rate (wrk2 is not in Debian); installed with cargo into
+# $TARGET_DIR/oha the first time (a few minutes; needs libssl-dev).
+ensure_oha() {
+    OHA=$(command -v oha || true)
+    [ -n "$OHA" ] && return 0
+    OHA=$TARGET_DIR/oha/bin/oha
+    [ -x "$OHA" ] && return 0
+    log "cargo install oha 1.16.0 into $TARGET_DIR/oha"
+    cargo install oha --locked --version 1.16.0 --no-default-features --features native-tls \
+        --root "$TARGET_DIR/oha" >&2 || die "cannot install oha (it needs libssl-dev and pkg-config)"
+}
+
+# measure_rate LABEL URL CONNECTIONS RATE ROUND: a warm-up, then a measured
+# oha run sending RATE requests a second over CONNECTIONS keep-alive
+# connections whatever the server's pace, each request timed from when it
+# was due (--latency-correction); appends "connections label round rate
+# requests/s p50_ms p99_ms errors" to $WORK/rate-runs. Requests still
+# waiting when the run ends are not errors.
+measure_rate() {
+    local label=$1 url=$2 connections=$3 rate=$4 round=$5
+    log "$label at $rate requests/s over $connections connections (round $round)"
+    "$OHA" -z "${WARMUP}s" -c "$connections" -q "$rate" --latency-correction --no-tui \
+        --output-format quiet "$url" >/dev/null 2>&1 || die "oha failed for $url"
+    "$OHA" -z "${DURATION}s" -c "$connections" -q "$rate" --latency-correction --no-tui \
+        --output-format json "$url" >"$WORK/oha.json" 2>/dev/null || die "oha failed for $url"
+    python3 - "$connections" "$label" "$round" "$rate" "$WORK/oha.json" >>"$WORK/rate-runs" <<'PY'
+import json
+import sys
+
+connections, label, round_, rate, path = sys.argv[1:]
+with open(path) as f:
+    result = json.load(f)
+latency = result["latencyPercentiles"]
+errors = sum(n for code, n in result.get("statusCodeDistribution", {}).items() if code != "200")
+errors += sum(n for what, n in result.get("errorDistribution", {}).items()
+              if what != "aborted due to deadline")
+print(connections, label, round_, rate, "%.1f" % result["summary"]["requestsPerSec"],
+      "%.3f" % (1000 * (latency["p50"] or 0)), "%.3f" % (1000 * (latency["p99"] or 0)), errors)
+PY
+}
+
 # ratio_table A B: the rows of a results table from $WORK/runs (see
 # measure): per connection count and label the requests done, requests/s
 # (mean of the rounds, lowest and highest), p50, p99 and errors, and for A

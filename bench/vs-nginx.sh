@@ -14,6 +14,9 @@
 # ROUNDS       pairs of runs per page and connection count (5)
 # CONNECTIONS  connection counts (64 256 1024)
 # ONLY         page names to measure, e.g. "article front" (all)
+# RATES        fixed rates (requests/s), e.g. "30000": after the wrk runs,
+#              pairs of oha runs sending that rate at each connection count,
+#              each request timed from when it was due (none)
 #
 # The pages come from the demo content (a fresh data directory): an
 # article, the front page, the news list, the directory, a search, the
@@ -29,8 +32,10 @@ WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-64 256 1024}
 ONLY=${ONLY:-}
+RATES=${RATES:-}
 
 ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
+[ -z "$RATES" ] || ensure_oha
 build
 
 # Raadhus on the demo content, logging every request to a file.
@@ -116,6 +121,25 @@ for c in $CONNECTIONS; do
         done
     done
 done
+# The same pages at fixed rates: the load no longer follows the server's
+# pace (wrk sends a connection's next request only once it has read the
+# answer), so both servers get the same requests at the same times.
+for c in $CONNECTIONS; do
+    for rate in $RATES; do
+        for entry in "${PAGES[@]}"; do
+            read -r name path file <<<"$entry"
+            for round in $(seq 1 "$ROUNDS"); do
+                if [ $((round % 2)) -eq 1 ]; then
+                    measure_rate "raadhus-$name" "$R$path" "$c" "$rate" "$round"
+                    measure_rate "nginx-$name" "$N/$file" "$c" "$rate" "$round"
+                else
+                    measure_rate "nginx-$name" "$N/$file" "$c" "$rate" "$round"
+                    measure_rate "raadhus-$name" "$R$path" "$c" "$rate" "$round"
+                fi
+            done
+        done
+    done
+done
 log "measured in $((SECONDS - started)) s"
 
 {
@@ -153,6 +177,33 @@ log "measured in $((SECONDS - started)) s"
                 }' "$WORK/runs"
         done
     done
+    if [ -n "$RATES" ]; then
+        echo
+        echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`), 1 s warm-up and ${DURATION} s measured, the same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
+        echo
+        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) |"
+        echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+        for c in $CONNECTIONS; do
+            for rate in $RATES; do
+                for entry in "${PAGES[@]}"; do
+                    read -r name _ _ <<<"$entry"
+                    awk -v c="$c" -v rate="$rate" -v name="$name" '
+                        function med(a, n,   i, j, t) {
+                            for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+                            return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+                        }
+                        $1 == c && $4 == rate && $2 == "raadhus-" name { rr[++nr] = $5; r50[nr] = $6; r99[nr] = $7; rk[$3] = $7; re += $8 }
+                        $1 == c && $4 == rate && $2 == "nginx-" name { gr[++ng] = $5; g50[ng] = $6; g99[ng] = $7; gk[$3] = $7; ge += $8 }
+                        END {
+                            if (nr == 0 || ng == 0) exit
+                            for (k in rk) if (k in gk) { pairs++; if (rk[k] < gk[k]) lower++ }
+                            printf "| %s | %s | %s | %.0f, %.0f | %.2f | %.2f | %.2f | %.2f | %d of %d | %d, %d |\n",
+                                c, rate, name, med(rr, nr), med(gr, ng), med(r50, nr), med(g50, ng), med(r99, nr), med(g99, ng), lower, pairs, re, ge
+                        }' "$WORK/rate-runs"
+                done
+            done
+        done
+    fi
 } >"$WORK/section"
 write_section vs-nginx "$WORK/section"
 cat "$WORK/section"
