@@ -151,7 +151,7 @@ log "measured in $((SECONDS - started)) s"
     echo "- The logo is the demo's SVG original; the variant is the card crop (800 pixels, WebP) of a 2400×1600 PNG uploaded through \`POST /api/v1/media\`"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- $ROUNDS pairs of runs per page and connection count, alternating which goes first; the ratio is the median of the pairs' Raadhus/nginx throughput ratios (lowest–highest pair); p99 is the median of the runs' p99"
-    echo "- Timed share of a cycle: each connection sends a request, waits for the answer, reads it and sends the next; a cycle lasts connections ÷ requests/s on average, and wrk times only the part from sending a request to reading its answer (its mean latency ÷ the mean cycle; the median of the runs)"
+    echo "- Timed share of a cycle: each connection sends a request, waits for the answer, reads it and sends the next; a cycle lasts connections ÷ requests/s on average, and wrk times only the part from sending a request to reading its answer (its mean latency ÷ the mean cycle; the median of the runs). wrk adds samples for latencies over twice the mean cycle before it reports (its correction for coordinated omission), which raises the share where many are (it can then pass 100 %): read it where the p99 is below twice the cycle, as at 1,024 connections"
     echo
     echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Timed share of a cycle (Raadhus, nginx) | Errors (Raadhus, nginx) |"
     echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
