@@ -3,7 +3,9 @@
 # own bytes (issue 22, item 1). Both write an access log to a file; each
 # page is measured in pairs of runs (Raadhus, nginx), alternating which
 # goes first, and reported as the median of the per-pair throughput ratios
-# with their spread, and the p99 of each. Writes the "vs-nginx" section of
+# with their spread, the p99 of each, and how much of each connection's
+# request-to-request cycle wrk timed; with RATES, also each side's p50 and
+# p99 at fixed rates (oha). Writes the "vs-nginx" section of
 # bench/RESULTS.md.
 #
 #   bench/vs-nginx.sh                               # defaults below
