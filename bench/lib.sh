@@ -311,7 +311,7 @@ measure_rate() {
         --output-format quiet "$url" >/dev/null 2>&1 || die "oha failed for $url"
     "$OHA" -z "${DURATION}s" -c "$connections" -q "$rate" --latency-correction --no-tui \
         --output-format json "$url" >"$WORK/oha.json" 2>/dev/null || die "oha failed for $url"
-    python3 - "$connections" "$label" "$round" "$rate" "$WORK/oha.json" >>"$WORK/rate-runs" <<'PY'
+    python3 - "$connections" "$label" "$round" "$rate" "$WORK/oha.json" >>"$WORK/rate-runs" <<'PY' ||
 import json
 import sys
 
@@ -319,12 +319,15 @@ connections, label, round_, rate, path = sys.argv[1:]
 with open(path) as f:
     result = json.load(f)
 latency = result["latencyPercentiles"]
+if latency.get("p50") is None or latency.get("p99") is None:
+    sys.exit(f"no request of {label} was answered")
 errors = sum(n for code, n in result.get("statusCodeDistribution", {}).items() if code != "200")
 errors += sum(n for what, n in result.get("errorDistribution", {}).items()
               if what != "aborted due to deadline")
 print(connections, label, round_, rate, "%.1f" % result["summary"]["requestsPerSec"],
-      "%.3f" % (1000 * (latency["p50"] or 0)), "%.3f" % (1000 * (latency["p99"] or 0)), errors)
+      "%.3f" % (1000 * latency["p50"]), "%.3f" % (1000 * latency["p99"]), errors)
 PY
+        die "oha gave no result for $url"
 }
 
 # ratio_table A B: the rows of a results table from $WORK/runs (see
