@@ -298,36 +298,53 @@ ensure_oha() {
         --root "$TARGET_DIR/oha" >&2 || die "cannot install oha (it needs libssl-dev and pkg-config)"
 }
 
-# measure_rate LABEL URL CONNECTIONS RATE ROUND: a warm-up, then a measured
-# oha run sending RATE requests a second over CONNECTIONS keep-alive
-# connections whatever the server's pace, each request timed from when it
-# was due (--latency-correction); appends "connections label round rate
-# requests/s p50_ms p99_ms errors" to $WORK/rate-runs. Requests still
-# waiting when the run ends are not errors.
+# measure_rate LABEL URL CONNECTIONS RATE ROUND: one oha run sending RATE
+# requests a second over CONNECTIONS keep-alive connections whatever the
+# server's pace, each request timed from when it was due
+# (--latency-correction), for WARMUP + DURATION seconds and one more;
+# counted are the requests due in the DURATION seconds after the warm-up,
+# on connections already open (a run's first moments, while it opens
+# every connection, are not what a page costs). A request due then and
+# not answered by the end counts as slower than every answer. Appends
+# "connections label round rate requests/s p50_ms p99_ms errors unanswered"
+# to $WORK/rate-runs.
 measure_rate() {
     local label=$1 url=$2 connections=$3 rate=$4 round=$5
     log "$label at $rate requests/s over $connections connections (round $round)"
-    "$OHA" -z "${WARMUP}s" -c "$connections" -q "$rate" --latency-correction --no-tui \
-        --output-format quiet "$url" >/dev/null 2>&1 || die "oha failed for $url"
-    "$OHA" -z "${DURATION}s" -c "$connections" -q "$rate" --latency-correction --no-tui \
-        --output-format json "$url" >"$WORK/oha.json" 2>/dev/null || die "oha failed for $url"
-    python3 - "$connections" "$label" "$round" "$rate" "$WORK/oha.json" >>"$WORK/rate-runs" <<'PY' ||
-import json
+    rm -f "$WORK/oha.db"
+    "$OHA" -z "$((WARMUP + DURATION + 1))s" -c "$connections" -q "$rate" --latency-correction \
+        --no-tui --output-format quiet --db-url "$WORK/oha.db" "$url" >/dev/null 2>&1 ||
+        die "oha failed for $url"
+    python3 - "$connections" "$label" "$round" "$rate" "$WARMUP" "$DURATION" "$WORK/oha.db" \
+        >>"$WORK/rate-runs" <<'PY' || die "oha gave no result for $url"
+import math
+import sqlite3
 import sys
 
-connections, label, round_, rate, path = sys.argv[1:]
-with open(path) as f:
-    result = json.load(f)
-latency = result["latencyPercentiles"]
-if latency.get("p50") is None or latency.get("p99") is None:
+connections, label, round_, rate, warmup, duration, path = sys.argv[1:]
+start, end = float(warmup), float(warmup) + float(duration)
+# Each row: when the request was due, when its answer was read, its status.
+rows = sqlite3.connect(path).execute(
+    "SELECT start_latency_correction, end, status FROM oha "
+    "WHERE start_latency_correction >= ? AND start_latency_correction < ?",
+    (start, end)).fetchall()
+answered = sorted(1000 * (done - due) for due, done, status in rows if status == 200)
+errors = sum(1 for _, _, status in rows if status != 200)
+due = round(int(rate) * float(duration))
+unanswered = max(0, due - len(rows))
+if not answered:
     sys.exit(f"no request of {label} was answered")
-errors = sum(n for code, n in result.get("statusCodeDistribution", {}).items() if code != "200")
-errors += sum(n for what, n in result.get("errorDistribution", {}).items()
-              if what != "aborted due to deadline")
-print(connections, label, round_, rate, "%.1f" % result["summary"]["requestsPerSec"],
-      "%.3f" % (1000 * latency["p50"]), "%.3f" % (1000 * latency["p99"]), errors)
+# Percentiles over every request due, the unanswered ones the slowest.
+latencies = answered + [math.inf] * (unanswered + errors)
+
+
+def percentile(p):
+    return latencies[min(len(latencies) - 1, math.ceil(p * len(latencies)) - 1)]
+
+
+print(connections, label, round_, rate, "%.1f" % (len(answered) / float(duration)),
+      "%.3f" % percentile(0.50), "%.3f" % percentile(0.99), errors, unanswered)
 PY
-        die "oha gave no result for $url"
 }
 
 # ratio_table A B: the rows of a results table from $WORK/runs (see

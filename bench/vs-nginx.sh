@@ -16,9 +16,10 @@
 # ROUNDS       pairs of runs per page and connection count (5)
 # CONNECTIONS  connection counts (64 256 1024)
 # ONLY         page names to measure, e.g. "article front" (all)
-# RATES        fixed rates (requests/s), e.g. "30000": after the wrk runs,
+# RATES        fixed rates (requests/s), e.g. "15000": after the wrk runs,
 #              pairs of oha runs sending that rate at each connection count,
 #              each request timed from when it was due (none)
+# RATE_CONNECTIONS  connection counts of the fixed-rate runs (CONNECTIONS)
 #
 # The pages come from the demo content (a fresh data directory): an
 # article, the front page, the news list, the directory, a search, the
@@ -28,13 +29,14 @@
 # its own. No compression is asked, so both send the same body.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY)
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY RATES RATE_CONNECTIONS)
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-5}
 CONNECTIONS=${CONNECTIONS:-64 256 1024}
 ONLY=${ONLY:-}
 RATES=${RATES:-}
+RATE_CONNECTIONS=${RATE_CONNECTIONS:-$CONNECTIONS}
 
 ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
 [ -z "$RATES" ] || ensure_oha
@@ -126,7 +128,7 @@ done
 # The same pages at fixed rates: the load no longer follows the server's
 # pace (wrk sends a connection's next request only once it has read the
 # answer), so both servers get the same requests at the same times.
-for c in $CONNECTIONS; do
+for c in $RATE_CONNECTIONS; do
     for rate in $RATES; do
         for entry in "${PAGES[@]}"; do
             read -r name path file <<<"$entry"
@@ -181,11 +183,11 @@ log "measured in $((SECONDS - started)) s"
     done
     if [ -n "$RATES" ]; then
         echo
-        echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`), 1 s warm-up and ${DURATION} s measured, the same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
+        echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`). One run per server and pair: the first ${WARMUP} s open the connections and warm up, the requests due in the ${DURATION} s after that are counted (the run goes on a second more for their answers), and a request due then but not answered counts as slower than every answer (\"unanswered\" where more than 1 % were). The same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
         echo
-        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) |"
-        echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
-        for c in $CONNECTIONS; do
+        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) | Unanswered (Raadhus, nginx) |"
+        echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        for c in $RATE_CONNECTIONS; do
             for rate in $RATES; do
                 for entry in "${PAGES[@]}"; do
                     read -r name _ _ <<<"$entry"
@@ -194,13 +196,16 @@ log "measured in $((SECONDS - started)) s"
                             for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
                             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
                         }
-                        $1 == c && $4 == rate && $2 == "raadhus-" name { rr[++nr] = $5; r50[nr] = $6; r99[nr] = $7; rk[$3] = $7; re += $8 }
-                        $1 == c && $4 == rate && $2 == "nginx-" name { gr[++ng] = $5; g50[ng] = $6; g99[ng] = $7; gk[$3] = $7; ge += $8 }
+                        # measure_rate writes "inf" for a percentile among the unanswered.
+                        function ms(v) { return v == "inf" ? 1e18 : v + 0 }
+                        function show(v) { return v >= 1e18 ? "unanswered" : sprintf("%.2f", v) }
+                        $1 == c && $4 == rate && $2 == "raadhus-" name { rr[++nr] = $5; r50[nr] = ms($6); r99[nr] = ms($7); rk[$3] = ms($7); re += $8; ru += $9 }
+                        $1 == c && $4 == rate && $2 == "nginx-" name { gr[++ng] = $5; g50[ng] = ms($6); g99[ng] = ms($7); gk[$3] = ms($7); ge += $8; gu += $9 }
                         END {
                             if (nr == 0 || ng == 0) exit
                             for (k in rk) if (k in gk) { pairs++; if (rk[k] < gk[k]) lower++ }
-                            printf "| %s | %s | %s | %.0f, %.0f | %.2f | %.2f | %.2f | %.2f | %d of %d | %d, %d |\n",
-                                c, rate, name, med(rr, nr), med(gr, ng), med(r50, nr), med(g50, ng), med(r99, nr), med(g99, ng), lower, pairs, re, ge
+                            printf "| %s | %s | %s | %.0f, %.0f | %s | %s | %s | %s | %d of %d | %d, %d | %d, %d |\n",
+                                c, rate, name, med(rr, nr), med(gr, ng), show(med(r50, nr)), show(med(g50, ng)), show(med(r99, nr)), show(med(g99, ng)), lower, pairs, re, ge, ru, gu
                         }' "$WORK/rate-runs"
                 done
             done
