@@ -298,22 +298,23 @@ ensure_oha() {
         --root "$TARGET_DIR/oha" >&2 || die "cannot install oha (it needs libssl-dev and pkg-config)"
 }
 
-# measure_rate LABEL URL CONNECTIONS RATE ROUND: one oha run sending RATE
-# requests a second over CONNECTIONS keep-alive connections whatever the
-# server's pace, each request timed from when it was due
-# (--latency-correction), for WARMUP + DURATION seconds and one more;
-# counted are the requests due in the DURATION seconds after the warm-up,
-# on connections already open (a run's first moments, while it opens
-# every connection, are not what a page costs). A request due then and
-# not answered by the end counts as slower than every answer. Appends
-# "connections label round rate requests/s p50_ms p99_ms errors unanswered"
+# measure_rate LABEL URL CONNECTIONS RATE ROUND: one oha run sending
+# RATE × (WARMUP + DURATION) requests at RATE a second over CONNECTIONS
+# keep-alive connections whatever the server's pace, each request timed
+# from when it was due (--latency-correction; oha takes the moment it
+# queues a request as its due time), and waiting for every answer (10 s
+# at most each). Counted are the requests due from WARMUP seconds after
+# the first on, on connections already open (a run's first moments, while
+# it opens every connection, are not what a page costs); a request that
+# failed or got no answer counts as slower than every answer. Appends
+# "connections label round rate requests/s p50_ms p99_ms errors failed"
 # to $WORK/rate-runs.
 measure_rate() {
     local label=$1 url=$2 connections=$3 rate=$4 round=$5
     log "$label at $rate requests/s over $connections connections (round $round)"
     rm -f "$WORK/oha.db"
-    "$OHA" -z "$((WARMUP + DURATION + 1))s" -c "$connections" -q "$rate" --latency-correction \
-        --no-tui --output-format quiet --db-url "$WORK/oha.db" "$url" >/dev/null 2>&1 ||
+    "$OHA" -n "$((rate * (WARMUP + DURATION)))" -c "$connections" -q "$rate" --latency-correction \
+        -t 10s --no-tui --output-format quiet --db-url "$WORK/oha.db" "$url" >/dev/null 2>&1 ||
         die "oha failed for $url"
     python3 - "$connections" "$label" "$round" "$rate" "$WARMUP" "$DURATION" "$WORK/oha.db" \
         >>"$WORK/rate-runs" <<'PY' || die "oha gave no result for $url"
@@ -322,28 +323,32 @@ import sqlite3
 import sys
 
 connections, label, round_, rate, warmup, duration, path = sys.argv[1:]
-start, end = float(warmup), float(warmup) + float(duration)
-# Each row: when the request was due, when its answer was read, its status.
+# Each row an answer: when its request was due, when it was read, its status.
 rows = sqlite3.connect(path).execute(
-    "SELECT start_latency_correction, end, status FROM oha "
-    "WHERE start_latency_correction >= ? AND start_latency_correction < ?",
-    (start, end)).fetchall()
-answered = sorted(1000 * (done - due) for due, done, status in rows if status == 200)
-errors = sum(1 for _, _, status in rows if status != 200)
-due = round(int(rate) * float(duration))
-unanswered = max(0, due - len(rows))
-if not answered:
+    "SELECT start_latency_correction, end, status FROM oha ORDER BY start_latency_correction"
+).fetchall()
+if not rows:
     sys.exit(f"no request of {label} was answered")
-# Percentiles over every request due, the unanswered ones the slowest.
-latencies = answered + [math.inf] * (unanswered + errors)
+# oha records only the requests that got an answer.
+failed = int(rate) * (int(warmup) + int(duration)) - len(rows)
+start = rows[0][0] + float(warmup)
+counted = [(due, done, status) for due, done, status in rows if due >= start]
+answered = sorted(1000 * (done - due) for due, done, status in counted if status == 200)
+errors = sum(1 for _, _, status in counted if status != 200)
+if not answered:
+    sys.exit(f"no request of {label} was answered after the warm-up")
+# Percentiles over every request counted, those without an answer the slowest.
+latencies = answered + [math.inf] * (errors + failed)
 
 
 def percentile(p):
     return latencies[min(len(latencies) - 1, math.ceil(p * len(latencies)) - 1)]
 
 
-print(connections, label, round_, rate, "%.1f" % (len(answered) / float(duration)),
-      "%.3f" % percentile(0.50), "%.3f" % percentile(0.99), errors, unanswered)
+# Answers a second, from the first due counted to the last answer read.
+served = len(answered) / max(max(done for _, done, _ in counted) - start, 1e-9)
+print(connections, label, round_, rate, "%.1f" % served,
+      "%.3f" % percentile(0.50), "%.3f" % percentile(0.99), errors, failed)
 PY
 }
 

@@ -183,9 +183,9 @@ log "measured in $((SECONDS - started)) s"
     done
     if [ -n "$RATES" ]; then
         echo
-        echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`). One run per server and pair: the first ${WARMUP} s open the connections and warm up, the requests due in the ${DURATION} s after that are counted (the run goes on a second more for their answers), and a request due then but not answered counts as slower than every answer (\"unanswered\" where more than 1 % were). The same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
+        echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`). One run per server and pair of (${WARMUP} + ${DURATION}) × the rate requests, waiting for every answer (10 s at most each): the requests due in the first ${WARMUP} s, while the connections open, are not counted, and a request that failed or got no answer counts as slower than every answer (\"unanswered\" where the percentile falls among them). The same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
         echo
-        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) | Unanswered (Raadhus, nginx) |"
+        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) | Failed or unanswered (Raadhus, nginx) |"
         echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
         for c in $RATE_CONNECTIONS; do
             for rate in $RATES; do
