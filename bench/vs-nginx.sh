@@ -196,9 +196,11 @@ log "measured in $((SECONDS - started)) s"
                             for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
                             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
                         }
-                        # measure_rate writes "inf" for a percentile among the unanswered.
+                        # measure_rate writes "inf" for a percentile among the unanswered;
+                        # a median of an even number of runs may average it with a
+                        # latency, which is still beyond any answer (1e17 ms).
                         function ms(v) { return v == "inf" ? 1e18 : v + 0 }
-                        function show(v) { return v >= 1e18 ? "unanswered" : sprintf("%.2f", v) }
+                        function show(v) { return v >= 1e17 ? "unanswered" : sprintf("%.2f", v) }
                         $1 == c && $4 == rate && $2 == "raadhus-" name { rr[++nr] = $5; r50[nr] = ms($6); r99[nr] = ms($7); rk[$3] = ms($7); re += $8; ru += $9 }
                         $1 == c && $4 == rate && $2 == "nginx-" name { gr[++ng] = $5; g50[ng] = ms($6); g99[ng] = ms($7); gk[$3] = ms($7); ge += $8; gu += $9 }
                         END {
