@@ -39,6 +39,28 @@ cleanup() {
 # on_exit COMMAND: runs COMMAND (a shell string) when the script ends, after
 # the processes it started are stopped.
 on_exit() { EXIT_COMMANDS+=("$1"); }
+
+# pause_processes NAME...: stops (SIGSTOP) every process whose command name
+# is NAME until the script ends, then continues it (SIGCONT): for services
+# of the machine that are not measured but wake in bursts and would take
+# the CPUs in the middle of a run (bench/README.md, "Services on the
+# machine"). A script killed with SIGKILL leaves them stopped: `kill -CONT`.
+# Sets PAUSED, which machine_info reports.
+PAUSED=()
+pause_processes() {
+    local name pid found
+    for name in "$@"; do
+        found=""
+        for pid in $(pgrep -x "$name"); do
+            kill -STOP "$pid" || die "cannot pause $name (process $pid)"
+            on_exit "kill -CONT $pid"
+            found=1
+        done
+        [ -n "$found" ] || die "PAUSE names $name, but no process of that name runs"
+        PAUSED+=("$name")
+    done
+    [ "${#PAUSED[@]}" -eq 0 ] || log "paused until the script ends: ${PAUSED[*]}"
+}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -197,6 +219,9 @@ machine_info() {
     echo "- Raadhus: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$dirty, release build"
     echo "- Command: \`$COMMAND\`"
     echo "- Load average (1, 5, 15 min) when the script started: $LOADAVG_AT_START"
+    if [ "${#PAUSED[@]}" -gt 0 ]; then
+        echo "- Stopped during the measurement (\`PAUSE\`, SIGSTOP until the script ended): ${PAUSED[*]}"
+    fi
 }
 
 # write_section NAME FILE: puts FILE's text between `<!-- NAME:begin -->` and

@@ -20,6 +20,9 @@
 #              pairs of oha runs sending that rate at each connection count,
 #              each request timed from when it was due (none)
 # RATE_CONNECTIONS  connection counts of the fixed-rate runs (CONNECTIONS)
+# PAUSE        command names of processes to stop (SIGSTOP) while the
+#              script runs, e.g. "beam.smp" (RabbitMQ's Erlang VM, whose
+#              bursts of work stall both servers: bench/README.md) (none)
 #
 # The pages come from the demo content (a fresh data directory): an
 # article, the front page, the news list, the directory, a search, the
@@ -29,7 +32,7 @@
 # its own. No compression is asked, so both send the same body.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY RATES RATE_CONNECTIONS)
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY RATES RATE_CONNECTIONS PAUSE)
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-5}
@@ -37,6 +40,7 @@ CONNECTIONS=${CONNECTIONS:-64 256 1024}
 ONLY=${ONLY:-}
 RATES=${RATES:-}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-$CONNECTIONS}
+PAUSE=${PAUSE:-}
 
 ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
 [ -z "$RATES" ] || ensure_oha
@@ -110,6 +114,8 @@ for entry in "${PAGES[@]}"; do
     curl -fsS "$R$path" | cmp -s - "$WORK/www/$file" || die "Raadhus's $name changed between two requests"
 done
 
+# shellcheck disable=SC2086 # PAUSE is a list of names
+pause_processes $PAUSE
 started=$SECONDS
 for c in $CONNECTIONS; do
     for entry in "${PAGES[@]}"; do
