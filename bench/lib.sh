@@ -52,6 +52,8 @@ pause_processes() {
     for name in "$@"; do
         found=""
         for pid in $(pgrep -x "$name"); do
+            # Never the script itself (PAUSE=bash would stop it for good).
+            [ "$pid" != "$$" ] || die "PAUSE names $name, the script's own process"
             kill -STOP "$pid" || die "cannot pause $name (process $pid)"
             on_exit "kill -CONT $pid"
             found=1
