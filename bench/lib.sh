@@ -45,24 +45,29 @@ on_exit() { EXIT_COMMANDS+=("$1"); }
 # of the machine that are not measured but wake in bursts and would take
 # the CPUs in the middle of a run (bench/README.md, "Services on the
 # machine"). A script killed with SIGKILL leaves them stopped: `kill -CONT`.
+# Refuses the script's own processes and those it started.
 # Sets PAUSED, which machine_info reports.
 PAUSED=()
 pause_processes() {
-    local name pid found
+    local name pid pids id ours="$$ ${STARTED_PIDS[*]}"
     for name in "$@"; do
-        found=""
-        for pid in $(pgrep -x "$name"); do
-            # Never the script itself (PAUSE=bash would stop it for good).
-            [ "$pid" != "$$" ] || die "PAUSE names $name, the script's own process"
+        pids=$(pgrep -x "$name") || die "PAUSE names $name, but no process of that name runs"
+        # Never the script or what it measures (PAUSE=bash or PAUSE=nginx
+        # would stop the run for good): all are checked before any stops.
+        for pid in $pids; do
+            for id in "$pid" $(ps -o ppid= -p "$pid"); do
+                case " $ours " in *" $id "*) die "PAUSE names $name, which the script runs itself" ;; esac
+            done
+        done
+        for pid in $pids; do
             kill -STOP "$pid" || die "cannot pause $name (process $pid)"
             on_exit "kill -CONT $pid"
-            found=1
         done
-        [ -n "$found" ] || die "PAUSE names $name, but no process of that name runs"
         PAUSED+=("$name")
     done
     [ "${#PAUSED[@]}" -eq 0 ] || log "paused until the script ends: ${PAUSED[*]}"
 }
+
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
