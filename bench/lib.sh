@@ -384,6 +384,43 @@ print(connections, label, round_, rate, "%.1f" % served,
 PY
 }
 
+# cpu_ticks: the machine's steal time so far (CPU time the hypervisor
+# gave to other guests while this one had work) and all its CPU time, in
+# clock ticks, from /proc/stat.
+cpu_ticks() {
+    awk '/^cpu / { total = 0; for (i = 2; i <= 9; i++) total += $i; print $9, total; exit }' /proc/stat
+}
+
+# steady FILE KEY COMMAND...: runs COMMAND, which measures a pair of runs
+# and appends their lines to FILE, and again (up to RETRIES more times)
+# while the hypervisor took more than MAX_STEAL % of the CPUs' time during
+# it: on a shared host such a pair measures the neighbours, not the
+# servers (bench/RESULTS.md, "Steal time on the Intel instance"). The lines
+# of a pair run again are taken out of FILE; "KEY steal_percent tries" of
+# the pair kept is appended to $WORK/steal.
+steady() {
+    local file=$1 key=$2 tries=0 lines before after percent
+    shift 2
+    touch "$file"
+    while :; do
+        lines=$(wc -l <"$file")
+        before=$(cpu_ticks)
+        "$@"
+        after=$(cpu_ticks)
+        tries=$((tries + 1))
+        percent=$(awk -v b="$before" -v a="$after" 'BEGIN {
+            split(b, x, " "); split(a, y, " ")
+            printf "%.1f", (y[2] > x[2]) ? 100 * (y[1] - x[1]) / (y[2] - x[2]) : 0 }')
+        if awk -v p="$percent" -v m="$MAX_STEAL" 'BEGIN { exit !(p <= m) }' || [ "$tries" -gt "$RETRIES" ]; then
+            break
+        fi
+        log "steal was $percent % of the CPUs' time during the pair: measuring it again"
+        head -n "$lines" "$file" >"$file.kept"
+        mv "$file.kept" "$file"
+    done
+    echo "$key $percent $tries" >>"$WORK/steal"
+}
+
 # ratio_table A B: the rows of a results table from $WORK/runs (see
 # measure): per connection count and label the requests done, requests/s
 # (mean of the rounds, lowest and highest), p50, p99 and errors, and for A

@@ -23,6 +23,10 @@
 # PAUSE        command names of processes to stop (SIGSTOP) while the
 #              script runs, e.g. "beam.smp" (RabbitMQ's Erlang VM, whose
 #              bursts of work stall both servers: bench/README.md) (none)
+# MAX_STEAL    most steal time (% of the CPUs' time the hypervisor gave to
+#              other guests) a pair of runs may have; a pair with more is
+#              measured again (2)
+# RETRIES      how many times a pair is measured again at most (3)
 #
 # The pages come from the demo content (a fresh data directory): an
 # article, the front page, the news list, the directory, a search, the
@@ -32,7 +36,7 @@
 # its own. No compression is asked, so both send the same body.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY RATES RATE_CONNECTIONS PAUSE)
+COMMAND=$(command_line DURATION WARMUP ROUNDS CONNECTIONS ONLY RATES RATE_CONNECTIONS PAUSE MAX_STEAL RETRIES)
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
 ROUNDS=${ROUNDS:-5}
@@ -41,6 +45,8 @@ ONLY=${ONLY:-}
 RATES=${RATES:-}
 RATE_CONNECTIONS=${RATE_CONNECTIONS:-$CONNECTIONS}
 PAUSE=${PAUSE:-}
+MAX_STEAL=${MAX_STEAL:-2}
+RETRIES=${RETRIES:-3}
 
 ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
 [ -z "$RATES" ] || ensure_oha
@@ -114,6 +120,21 @@ for entry in "${PAGES[@]}"; do
     curl -fsS "$R$path" | cmp -s - "$WORK/www/$file" || die "Raadhus's $name changed between two requests"
 done
 
+# in_turn ROUND MEASURE NAME RAADHUS_URL NGINX_URL ARGS...: one pair of
+# runs of MEASURE (measure or measure_rate, with ARGS after the URL and
+# ROUND last), Raadhus first in odd rounds and nginx first in even ones.
+in_turn() {
+    local round=$1 how=$2 name=$3 raadhus=$4 nginx=$5
+    shift 5
+    if [ $((round % 2)) -eq 1 ]; then
+        "$how" "raadhus-$name" "$raadhus" "$@" "$round"
+        "$how" "nginx-$name" "$nginx" "$@" "$round"
+    else
+        "$how" "nginx-$name" "$nginx" "$@" "$round"
+        "$how" "raadhus-$name" "$raadhus" "$@" "$round"
+    fi
+}
+
 # shellcheck disable=SC2086 # PAUSE is a list of names
 pause_processes $PAUSE
 started=$SECONDS
@@ -121,13 +142,7 @@ for c in $CONNECTIONS; do
     for entry in "${PAGES[@]}"; do
         read -r name path file <<<"$entry"
         for round in $(seq 1 "$ROUNDS"); do
-            if [ $((round % 2)) -eq 1 ]; then
-                measure "raadhus-$name" "$R$path" "$c" "$round"
-                measure "nginx-$name" "$N/$file" "$c" "$round"
-            else
-                measure "nginx-$name" "$N/$file" "$c" "$round"
-                measure "raadhus-$name" "$R$path" "$c" "$round"
-            fi
+            steady "$WORK/runs" "wrk $c $name" in_turn "$round" measure "$name" "$R$path" "$N/$file" "$c"
         done
     done
 done
@@ -139,18 +154,19 @@ for c in $RATE_CONNECTIONS; do
         for entry in "${PAGES[@]}"; do
             read -r name path file <<<"$entry"
             for round in $(seq 1 "$ROUNDS"); do
-                if [ $((round % 2)) -eq 1 ]; then
-                    measure_rate "raadhus-$name" "$R$path" "$c" "$rate" "$round"
-                    measure_rate "nginx-$name" "$N/$file" "$c" "$rate" "$round"
-                else
-                    measure_rate "nginx-$name" "$N/$file" "$c" "$rate" "$round"
-                    measure_rate "raadhus-$name" "$R$path" "$c" "$rate" "$round"
-                fi
+                steady "$WORK/rate-runs" "rate-$rate $c $name" in_turn "$round" measure_rate "$name" "$R$path" "$N/$file" "$c" "$rate"
             done
         done
     done
 done
 log "measured in $((SECONDS - started)) s"
+
+# steal_cell KIND CONNECTIONS NAME: the highest steal time of the pairs kept
+# (per cent of the CPUs' time) and how many pairs were measured again.
+steal_cell() {
+    awk -v k="$1" -v c="$2" -v n="$3" '$1 == k && $2 == c && $3 == n { if ($4 > m) m = $4; again += $5 - 1 }
+        END { printf "%.1f %%, %d", m, again }' "$WORK/steal"
+}
 
 {
     echo "## Raadhus beside nginx serving each page's own bytes"
@@ -161,15 +177,16 @@ log "measured in $((SECONDS - started)) s"
     echo "- The logo is the demo's SVG original; the variant is the card crop (800 pixels, WebP) of a 2400×1600 PNG uploaded through \`POST /api/v1/media\`"
     echo "- Each run: ${WARMUP} s warm-up, then ${DURATION} s measured; wrk with 2 threads, keep-alive, no compression asked; wrk, Raadhus and nginx share the same $(nproc) CPUs"
     echo "- $ROUNDS pairs of runs per page and connection count, alternating which goes first; the ratio is the median of the pairs' Raadhus/nginx throughput ratios (lowest–highest pair); p99 is the median of the runs' p99"
+    echo "- Steal time (CPU time the hypervisor gave to other guests while this one had work, from \`/proc/stat\`): a pair of runs with more than ${MAX_STEAL} % of the CPUs' time stolen is measured again, up to ${RETRIES} times; the last column gives the highest steal of the pairs kept and how many pairs were measured again"
     echo "- Timed share of a cycle: each connection sends a request, waits for the answer, reads it and sends the next; a cycle lasts connections ÷ requests/s on average, and wrk times only the part from sending a request to reading its answer (its mean latency ÷ the mean cycle; the median of the runs). wrk adds samples for latencies over twice the mean cycle before it reports (its correction for coordinated omission), which raises the share where many are (it can then pass 100 %): read it where the p99 is below twice the cycle, as at 1,024 connections"
     echo
-    echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Timed share of a cycle (Raadhus, nginx) | Errors (Raadhus, nginx) |"
-    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| Connections | Page | Bytes | Raadhus requests/s | nginx requests/s | Ratio (pairs' range) | Raadhus p99 (ms) | nginx p99 (ms) | Timed share of a cycle (Raadhus, nginx) | Errors (Raadhus, nginx) | Steal (highest pair; pairs measured again) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for c in $CONNECTIONS; do
         for entry in "${PAGES[@]}"; do
             read -r name path file <<<"$entry"
             bytes=$(stat -c %s "$WORK/www/$file")
-            awk -v c="$c" -v name="$name" -v path="$path" -v bytes="$bytes" '
+            awk -v c="$c" -v name="$name" -v path="$path" -v bytes="$bytes" -v steal="$(steal_cell wrk "$c" "$name")" '
                 function med(a, n,   i, j, t) {
                     for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
                     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -179,11 +196,11 @@ log "measured in $((SECONDS - started)) s"
                 $1 == c && $2 == "nginx-" name { g[$3] = $4; gp[++ng] = $6; ge += $7; gt[ng] = 100 * $9 * $4 / (c * 1000) }
                 END {
                     for (k in r) if (g[k] > 0) { q[++nq] = r[k] / g[k]; rs[nq] = r[k]; gs[nq] = g[k] }
-                    if (nq == 0) { printf "| %s | %s | %d | – | – | – | – | – | – | – |\n", c, name, bytes; exit }
+                    if (nq == 0) { printf "| %s | %s | %d | – | – | – | – | – | – | – | %s |\n", c, name, bytes, steal; exit }
                     lo = q[1]; hi = q[1]
                     for (i = 1; i <= nq; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
-                    printf "| %s | %s `%s` | %d | %.0f | %.0f | **%.2f** (%.2f–%.2f) | %.2f | %.2f | %.0f %%, %.0f %% | %d, %d |\n",
-                        c, name, path, bytes, med(rs, nq), med(gs, nq), med(q, nq), lo, hi, med(rp, nr), med(gp, ng), med(rt, nr), med(gt, ng), re, ge
+                    printf "| %s | %s `%s` | %d | %.0f | %.0f | **%.2f** (%.2f–%.2f) | %.2f | %.2f | %.0f %%, %.0f %% | %d, %d | %s |\n",
+                        c, name, path, bytes, med(rs, nq), med(gs, nq), med(q, nq), lo, hi, med(rp, nr), med(gp, ng), med(rt, nr), med(gt, ng), re, ge, steal
                 }' "$WORK/runs"
         done
     done
@@ -191,13 +208,13 @@ log "measured in $((SECONDS - started)) s"
         echo
         echo "At fixed rates (\`RATES\`): oha $("$OHA" --version | sed 's/^oha //') sends the rate over the connections whatever the server's pace, each request timed from when it was due (\`--latency-correction\`). One run per server and pair of (${WARMUP} + ${DURATION}) × the rate requests, waiting for every answer (10 s at most each): the requests due in the first ${WARMUP} s, while the connections open, are not counted, and a request that failed or got no answer counts as slower than every answer (\"unanswered\" where the percentile falls among them). The same $ROUNDS alternating pairs; medians of the runs, and the pairs in which Raadhus's p99 was the lower"
         echo
-        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) | Failed or unanswered (Raadhus, nginx) |"
-        echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+        echo "| Connections | Rate (requests/s) | Page | Served (Raadhus, nginx) | Raadhus p50 (ms) | nginx p50 (ms) | Raadhus p99 (ms) | nginx p99 (ms) | Pairs with Raadhus's p99 lower | Errors (Raadhus, nginx) | Failed or unanswered (Raadhus, nginx) | Steal (highest pair; pairs measured again) |"
+        echo "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         for c in $RATE_CONNECTIONS; do
             for rate in $RATES; do
                 for entry in "${PAGES[@]}"; do
                     read -r name _ _ <<<"$entry"
-                    awk -v c="$c" -v rate="$rate" -v name="$name" '
+                    awk -v c="$c" -v rate="$rate" -v name="$name" -v steal="$(steal_cell "rate-$rate" "$c" "$name")" '
                         function med(a, n,   i, j, t) {
                             for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
                             return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -212,8 +229,8 @@ log "measured in $((SECONDS - started)) s"
                         END {
                             if (nr == 0 || ng == 0) exit
                             for (k in rk) if (k in gk) { pairs++; if (rk[k] < gk[k]) lower++ }
-                            printf "| %s | %s | %s | %.0f, %.0f | %s | %s | %s | %s | %d of %d | %d, %d | %d, %d |\n",
-                                c, rate, name, med(rr, nr), med(gr, ng), show(med(r50, nr)), show(med(g50, ng)), show(med(r99, nr)), show(med(g99, ng)), lower, pairs, re, ge, ru, gu
+                            printf "| %s | %s | %s | %.0f, %.0f | %s | %s | %s | %s | %d of %d | %d, %d | %d, %d | %s |\n",
+                                c, rate, name, med(rr, nr), med(gr, ng), show(med(r50, nr)), show(med(g50, ng)), show(med(r99, nr)), show(med(g99, ng)), lower, pairs, re, ge, ru, gu, steal
                         }' "$WORK/rate-runs"
                 done
             done
