@@ -395,7 +395,7 @@ cpu_ticks() {
 # and appends their lines to FILE, and again (up to RETRIES more times)
 # while the hypervisor took more than MAX_STEAL % of the CPUs' time during
 # it: on a shared host such a pair measures the neighbours, not the
-# servers (bench/RESULTS.md, "Steal time on the Intel instance"). The lines
+# servers (bench/RESULTS.md, "Steal time on an Intel instance"). The lines
 # of a pair run again are taken out of FILE; "KEY steal_percent tries" of
 # the pair kept is appended to $WORK/steal.
 steady() {

@@ -47,6 +47,8 @@ RATE_CONNECTIONS=${RATE_CONNECTIONS:-$CONNECTIONS}
 PAUSE=${PAUSE:-}
 MAX_STEAL=${MAX_STEAL:-2}
 RETRIES=${RETRIES:-3}
+[[ $MAX_STEAL =~ ^[0-9]+([.][0-9]+)?$ ]] || die "MAX_STEAL must be a per cent, such as 2 or 0.5: $MAX_STEAL"
+[[ $RETRIES =~ ^[0-9]+$ ]] || die "RETRIES must be a whole number: $RETRIES"
 
 ensure_commands wrk:wrk nginx:nginx curl:curl python3:python3
 [ -z "$RATES" ] || ensure_oha
