@@ -384,10 +384,10 @@ print(connections, label, round_, rate, "%.1f" % served,
 PY
 }
 
-# cpu_ticks: the machine's steal time so far (CPU time the hypervisor
+# steal_ticks: the machine's steal time so far (CPU time the hypervisor
 # gave to other guests while this one had work) and all its CPU time, in
 # clock ticks, from /proc/stat.
-cpu_ticks() {
+steal_ticks() {
     awk '/^cpu / { total = 0; for (i = 2; i <= 9; i++) total += $i; print $9, total; exit }' /proc/stat
 }
 
@@ -404,9 +404,9 @@ steady() {
     touch "$file"
     while :; do
         lines=$(wc -l <"$file")
-        before=$(cpu_ticks)
+        before=$(steal_ticks)
         "$@"
-        after=$(cpu_ticks)
+        after=$(steal_ticks)
         tries=$((tries + 1))
         percent=$(awk -v b="$before" -v a="$after" 'BEGIN {
             split(b, x, " "); split(a, y, " ")
