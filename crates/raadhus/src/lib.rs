@@ -239,7 +239,7 @@ impl Application {
                 url: url.to_string(),
                 reviewed: config.was_reviewed,
             }),
-            cache: raadhus_web::RenderCache::new(config.cache_max_bytes),
+            cache: raadhus_web::RenderCache::spooling_in(config.cache_max_bytes, &config.data_dir),
             counter,
         };
         let state = raadhus_web::AppState::new(

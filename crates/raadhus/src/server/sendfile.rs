@@ -196,7 +196,7 @@ mod tests {
 
     #[tokio::test]
     async fn spooled_bodies_are_sent_from_the_spool_in_order_and_whole() {
-        let spool = Spool::new().unwrap();
+        let spool = Spool::new(None).unwrap();
         let first: Bytes = (0..300_000u32).map(|i| (i % 253) as u8).collect();
         let second = Bytes::from(vec![b'm'; 20_000]);
         let room = usize::MAX;

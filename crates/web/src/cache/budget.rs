@@ -6,6 +6,7 @@
 //! times that. Past the limit, the entries used longest ago go first,
 //! whichever site they belong to (one clock orders every site's uses).
 
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 
@@ -35,8 +36,15 @@ struct Inner {
 }
 
 impl Budget {
-    /// A limit of about `max_bytes` in all; 0 turns caching off.
+    /// A limit of about `max_bytes` in all; 0 turns caching off. Large
+    /// bodies are spooled in memory.
     pub fn new(max_bytes: usize) -> Self {
+        Self::spooling(max_bytes, None)
+    }
+
+    /// The same, spooling large bodies in a file made in `spool_dir`
+    /// where its file system can (see [`Spool::new`]).
+    pub fn spooling(max_bytes: usize, spool_dir: Option<&Path>) -> Self {
         Self {
             inner: Arc::new(Inner {
                 max_bytes,
@@ -44,7 +52,11 @@ impl Budget {
                 file_bytes: AtomicUsize::new(0),
                 clock: AtomicU64::new(0),
                 caches: Mutex::new(Vec::new()),
-                spool: if max_bytes > 0 { Spool::new() } else { None },
+                spool: if max_bytes > 0 {
+                    Spool::new(spool_dir)
+                } else {
+                    None
+                },
             }),
         }
     }

@@ -21,6 +21,7 @@
 //! rendered by every waiting connection at once.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::Path;
 use std::sync::atomic::{AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -235,6 +236,12 @@ impl RenderCache {
     /// off.
     pub fn new(max_bytes: usize) -> Self {
         Self::within(&Budget::new(max_bytes))
+    }
+
+    /// The same, spooling its large bodies in a file made in `spool_dir`
+    /// (the data directory) where its file system can.
+    pub fn spooling_in(max_bytes: usize, spool_dir: &Path) -> Self {
+        Self::within(&Budget::spooling(max_bytes, Some(spool_dir)))
     }
 
     /// A cache holding, with the others made within `budget`, at most
