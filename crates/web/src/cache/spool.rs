@@ -8,9 +8,9 @@
 //! cache of the disk's file system, which `sendfile` takes in batches of
 //! pages, or, where that directory's file system cannot make one, a
 //! `memfd` (anonymous memory), whose pages `sendfile` looks up one by one
-//! (nginx serving the feed from a `memfd`'s file system spent up to 1.5 µs
-//! more of the kernel's time a request than from ext4: bench/RESULTS.md,
-//! "The spool on the data directory's file system").
+//! (nginx serving the feed from tmpfs, the shared memory of a `memfd`,
+//! spent 0.5–1.6 µs more of the kernel's time a request than from ext4:
+//! bench/RESULTS.md, "The spool on the data directory's file system").
 //!
 //! Each body is written once, at its own aligned place, and registered
 //! under the address of its bytes in memory: the server, given a slice to
