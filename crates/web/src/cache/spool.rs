@@ -21,11 +21,11 @@
 //! good even then: a punched hole takes the pages from the file, not from
 //! the sockets holding them. That holds only for whole pages (the kernel
 //! zeroes a partly punched one in place), so each body's place starts and
-//! ends on a boundary no page of the file spans: the largest page the
-//! kernel gives a file's cache (2 MiB on x86-64) on a disk, 64 KiB (the
-//! largest base page) in memory, where the kernel may otherwise back
-//! shared memory with larger pages (transparent huge pages for shmem),
-//! and there is then no spool and bodies are copied. Places are never used
+//! ends on a boundary no page of the file spans. On a disk that is the
+//! largest page the kernel gives a file's cache (2 MiB on x86-64); in
+//! memory it is 64 KiB (the largest base page), and where the kernel may
+//! back shared memory with larger pages (transparent huge pages for
+//! shmem) there is no spool and bodies are copied. Places are never used
 //! twice within a file: once a file's places reach [`FILE_SPAN`], the next
 //! body goes to a new file, and the old one is closed with its last body.
 
