@@ -39,7 +39,6 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::extract::Request;
-use axum::response::Response;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -48,8 +47,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use tower::ServiceExt;
 
 use connections::{Connection, Registry, Tracked};
-use raadhus_web::Hosts;
-use raadhus_web::Spool;
+use raadhus_web::{Answering, Hosts, Spool};
 use sendfile::Sending;
 use valve::Valve;
 use workers::{Opened, Turn};
@@ -95,8 +93,9 @@ pub struct Limits {
 
 /// What a server answers requests with.
 pub trait Answer: Clone + Send + Sync + 'static {
-    /// Answers `request`, which came from `peer`.
-    fn answer(&self, request: Request, peer: SocketAddr) -> impl Future<Output = Response> + Send;
+    /// Answers `request`, which came from `peer`: at once, or in a future
+    /// that owns what it needs.
+    fn answer(&self, request: Request, peer: SocketAddr) -> Answering;
 
     /// Where its large cached bodies are kept for `sendfile`, if anywhere.
     fn spool(&self) -> Option<Spool> {
@@ -106,7 +105,7 @@ pub trait Answer: Clone + Send + Sync + 'static {
 
 /// The sites, each on its hosts.
 impl Answer for Hosts {
-    fn answer(&self, request: Request, peer: SocketAddr) -> impl Future<Output = Response> + Send {
+    fn answer(&self, request: Request, peer: SocketAddr) -> Answering {
         self.serve(request, Some(peer))
     }
 
@@ -117,19 +116,15 @@ impl Answer for Hosts {
 
 /// One router (the metrics listener's).
 impl Answer for axum::Router {
-    fn answer(
-        &self,
-        mut request: Request,
-        peer: SocketAddr,
-    ) -> impl Future<Output = Response> + Send {
+    fn answer(&self, mut request: Request, peer: SocketAddr) -> Answering {
         request.extensions_mut().insert(ConnectInfo(peer));
         let router = self.clone();
-        async move {
+        Answering::Later(Box::pin(async move {
             match router.oneshot(request).await {
                 Ok(response) => response,
                 Err(never) => match never {},
             }
-        }
+        }))
     }
 }
 
@@ -273,21 +268,21 @@ fn spawn_connection(
 ) {
     let _ = stream.set_nodelay(true);
     let stream = Sending::new(stream, answer.spool());
-    // Shared by this connection's requests alone: taking it for a request
-    // touches no count another thread changes (the answer's own clone
-    // would, on every request, from every server thread).
-    let answer = Arc::new(answer.clone());
+    // This connection's own: answering a request touches no count another
+    // thread changes (a clone of the answer would, on every request, from
+    // every server thread).
+    let answer = answer.clone();
     let handled = connection.clone();
     // Each request is answered knowing the peer's address, and marks the
     // connection busy while it is handled; first the thread yields its CPU
-    // if it has run long without a pause.
+    // if it has run long without a pause. A cached page is answered here,
+    // so the future hyper keeps for the request holds only its response.
     let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
         stretch::before_request();
         let handling = handled.handling();
-        let request = request.map(Body::new);
-        let answer = answer.clone();
+        let answering = answer.answer(request.map(Body::new), peer);
         async move {
-            let response = answer.answer(request, peer).await;
+            let response = answering.await;
             drop(handling);
             Ok::<_, Infallible>(response)
         }

@@ -12,9 +12,11 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
-
+use std::task::{Context, Poll};
 use std::time::Instant;
 
 use arc_swap::ArcSwap;
@@ -117,6 +119,50 @@ fn close_after_refused_body(response: &mut Response) {
     }
 }
 
+/// What every answer gets once made: its count in the request metrics and
+/// its line in the request log.
+struct Finish {
+    started: Instant,
+    line: Option<crate::access_log::Line>,
+}
+
+impl Finish {
+    fn of(self, requests: &RequestMetrics, mut response: Response, route: Route) -> Response {
+        close_after_refused_body(&mut response);
+        requests.observe(
+            route.as_str(),
+            response.status().as_u16(),
+            self.started.elapsed(),
+        );
+        match self.line {
+            Some(line) => line.written_after(response, self.started),
+            None => response,
+        }
+    }
+}
+
+/// An answer being made: ready at once, or to come from the router. A
+/// connection keeps the future of the request it is answering in memory of
+/// its own, which with many open connections has left the CPU's caches by
+/// the connection's next request: the routed answer's future, some 1.7 KB,
+/// is boxed, so that a cached one copies only its response there
+/// (bench/RESULTS.md, "Cache misses a request as connections grow").
+pub enum Answering {
+    Now(std::future::Ready<Response>),
+    Later(Pin<Box<dyn Future<Output = Response> + Send>>),
+}
+
+impl Future for Answering {
+    type Output = Response;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        match self.get_mut() {
+            Answering::Now(ready) => Pin::new(ready).poll(cx),
+            Answering::Later(later) => later.as_mut().poll(cx),
+        }
+    }
+}
+
 /// The health check's path.
 const HEALTH: &str = "/healthz";
 
@@ -176,8 +222,10 @@ impl Hosts {
 
     /// Answers `request`, which came from `peer`, for the site its host
     /// names, and writes its line in the request log once the answer is
-    /// sent.
-    pub async fn serve(&self, request: Request, peer: Option<SocketAddr>) -> Response {
+    /// sent. A page in the render cache (or a host no site has) is
+    /// answered at once; anything else is routed on the application's
+    /// runtime, in a future of its own ([`Answering`]).
+    pub fn serve(&self, request: Request, peer: Option<SocketAddr>) -> Answering {
         let started = Instant::now();
         let line = crate::access_log::Line::of(&request);
         // A cached answer is made with the sites as loaded, cloning none;
@@ -187,25 +235,25 @@ impl Hosts {
             match site_of(&table, self.host_of(&request, peer), &request) {
                 Some(site) => match crate::caching::hit(&site.state, &request) {
                     Some(hit) => Ok(hit),
-                    None => Err(Some(site.clone())),
+                    None => Err(site.clone()),
                 },
-                None => Err(None),
+                None => Ok((unknown_host(), Route::Named(routes::UNKNOWN_HOST))),
             }
         };
-        let (mut response, route) = match found {
-            Ok(hit) => hit,
-            Err(Some(site)) => site.route(request, peer, &self.app).await,
-            Err(None) => (unknown_host(), Route::Named(routes::UNKNOWN_HOST)),
-        };
-        close_after_refused_body(&mut response);
-        self.requests.observe(
-            route.as_str(),
-            response.status().as_u16(),
-            started.elapsed(),
-        );
-        match line {
-            Some(line) => line.written_after(response, started),
-            None => response,
+        let finish = Finish { started, line };
+        match found {
+            Ok((response, route)) => Answering::Now(std::future::ready(finish.of(
+                &self.requests,
+                response,
+                route,
+            ))),
+            Err(site) => {
+                let (app, requests) = (self.app.clone(), self.requests.clone());
+                Answering::Later(Box::pin(async move {
+                    let (response, route) = site.route(request, peer, &app).await;
+                    finish.of(&requests, response, route)
+                }))
+            }
         }
     }
 

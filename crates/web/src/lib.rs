@@ -42,7 +42,7 @@ pub use api::openapi_json;
 pub use cache::spool::{MIN_SPOOLED, Spool, Spot};
 pub use cache::{Budget, RenderCache};
 pub use error::WebError;
-pub use hosts::{Hosts, Served};
+pub use hosts::{Answering, Hosts, Served};
 pub use metrics::RequestMetrics;
 
 use assets::Assets;
