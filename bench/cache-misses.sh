@@ -146,29 +146,27 @@ CONF
 done
 
 # The functions with the most simulated core-cache misses in Raadhus at
-# the highest connection count, per request.
+# the highest connection count, per request (every function: threshold 100).
 LAST=${CONNECTIONS##* }
 LAST_N=$(awk -v c="$LAST" '$1 == c && $2 == "raadhus" { print $3 }' "$WORK/rows")
-callgrind_annotate --show=Ir,ILmr,DLmr,DLmw --sort=DLmw,DLmr "$WORK/raadhus-$LAST.dump" 2>/dev/null |
+callgrind_annotate --auto=no --threshold=100 --show=DLmr,DLmw --sort=DLmw "$WORK/raadhus-$LAST.dump" 2>/dev/null |
     awk -v n="$LAST_N" '
-        /PROGRAM TOTALS/ { go = 1; next }
-        go && /file:function/ { table = 1; next }
-        table && /^-/ { next }
-        table && NF > 0 && shown < 12 {
+        /file:function/ { table = 1; next }
+        !table || /^-/ || NF == 0 { next }
+        {
             line = $0
             gsub(/ \([^)]*\)/, "", line)
             sub(/^ +/, "", line)
             split(line, f, " +")
-            for (i = 1; i <= 4; i++) { v[i] = f[i]; gsub(/,/, "", v[i]); if (v[i] == ".") v[i] = 0 }
+            for (i = 1; i <= 2; i++) { v[i] = f[i]; gsub(/,/, "", v[i]); if (v[i] == ".") v[i] = 0 }
             name = line
-            sub(/^([0-9,.]+ +){4}/, "", name)
+            sub(/^([0-9,.]+ +){2}/, "", name)
             sub(/ \[.*$/, "", name)
             sub(/^\?\?\?:/, "", name)
             sub(/^.*\//, "", name)
-            if (v[3] + v[4] + v[2] < n * 0.5) next
-            printf "| `%s` | %.1f | %.1f |\n", name, v[3] / n, v[4] / n
-            shown++
-        }' >"$WORK/functions"
+            if (v[1] + v[2] >= n * 0.5)
+                printf "%.3f\t| `%s` | %.1f | %.1f |\n", (v[1] + v[2]) / n, name, v[1] / n, v[2] / n
+        }' | sort -t$'\t' -k1,1gr | head -12 | cut -f2- >"$WORK/functions"
 
 {
     echo "## Cache misses a request as connections grow (simulated)"
