@@ -56,7 +56,7 @@ stop "$SETUP_PID"
 
 # count PID URL CONNECTIONS LINES_FILE OUT: load URL with wrk on CPU 1,
 # switch counting on in PID after 8 s and off SECONDS_MEASURED s later,
-# dump its counts to OUT and print how many lines LINES_FILE (the server's
+# dump its counts to OUT.1 and print how many lines LINES_FILE (the server's
 # request log) gained in between: the requests counted.
 count() {
     local pid=$1 url=$2 c=$3 lines=$4 out=$5 wrk_pid before after
@@ -87,6 +87,19 @@ per_request() {
     awk -v n="$2" '/^totals:/ { printf "%.0f %.0f %.1f\n", $2 / n, ($6 + $7) / n, ($8 + $9 + $10) / n }' "$1"
 }
 
+# measured SERVER PID PROBE URL CONNECTIONS LINES_FILE OUT: once the
+# server (PID, under callgrind, writing its counts to OUT) answers PROBE,
+# counts it under load (count), adds its row to $WORK/rows and stops it.
+measured() {
+    local server=$1 pid=$2 probe=$3 url=$4 c=$5 lines=$6 out=$7 n
+    wait_ok "$probe" "$pid" 600
+    log "$server under callgrind, $c connections"
+    n=$(count "$pid" "$url" "$c" "$lines" "$out")
+    [ "$n" -gt 0 ] || die "$server answered no request while counted at $c connections"
+    echo "$c $server $n $(per_request "$out.1" "$n")" >>"$WORK/rows"
+    stop "$pid"
+}
+
 : >"$WORK/rows"
 for c in $CONNECTIONS; do
     # Raadhus on one CPU: one server thread, its request log to a file.
@@ -96,13 +109,8 @@ for c in $CONNECTIONS; do
         "$RAADHUS" --data "$WORK/data-$c" serve --bind "127.0.0.1:$PORT" 2>"$WORK/log-raadhus-$c" &
     SERVER_PID=$!
     STARTED_PIDS+=("$SERVER_PID")
-    wait_ok "http://127.0.0.1:$PORT/healthz" "$SERVER_PID" 600
-    log "Raadhus under callgrind, $c connections"
-    n=$(count "$SERVER_PID" "http://127.0.0.1:$PORT$ARTICLE" "$c" "$WORK/log-raadhus-$c" "$WORK/raadhus-$c")
-    [ "$n" -gt 0 ] || die "Raadhus answered no request while counted at $c connections"
-    cp "$WORK/raadhus-$c.1" "$WORK/raadhus-$c.dump"
-    echo "$c raadhus $n $(per_request "$WORK/raadhus-$c.dump" "$n")" >>"$WORK/rows"
-    stop "$SERVER_PID"
+    measured raadhus "$SERVER_PID" "http://127.0.0.1:$PORT/healthz" "http://127.0.0.1:$PORT$ARTICLE" \
+        "$c" "$WORK/log-raadhus-$c" "$WORK/raadhus-$c"
 
     # nginx: one process that serves (no master: callgrind cannot be
     # reached in a forked worker), its access log unbuffered so that its
@@ -136,20 +144,15 @@ CONF
         nginx -c "$WORK/nginx-$c/nginx.conf" -p "$WORK/nginx-$c" 2>"$WORK/nginx-$c/stderr.log" &
     NGINX_PID=$!
     STARTED_PIDS+=("$NGINX_PID")
-    wait_ok "http://127.0.0.1:$PORT/article.html" "$NGINX_PID" 120
-    log "nginx under callgrind, $c connections"
-    n=$(count "$NGINX_PID" "http://127.0.0.1:$PORT/article.html" "$c" "$WORK/nginx-$c/access.log" "$WORK/nginx-$c/cg.$NGINX_PID")
-    [ "$n" -gt 0 ] || die "nginx answered no request while counted at $c connections"
-    cp "$WORK/nginx-$c/cg.$NGINX_PID.1" "$WORK/nginx-$c.dump"
-    echo "$c nginx $n $(per_request "$WORK/nginx-$c.dump" "$n")" >>"$WORK/rows"
-    stop "$NGINX_PID"
+    measured nginx "$NGINX_PID" "http://127.0.0.1:$PORT/article.html" "http://127.0.0.1:$PORT/article.html" \
+        "$c" "$WORK/nginx-$c/access.log" "$WORK/nginx-$c/cg.$NGINX_PID"
 done
 
 # The functions with the most simulated core-cache misses in Raadhus at
 # the highest connection count, per request (every function: threshold 100).
 LAST=${CONNECTIONS##* }
 LAST_N=$(awk -v c="$LAST" '$1 == c && $2 == "raadhus" { print $3 }' "$WORK/rows")
-callgrind_annotate --auto=no --threshold=100 --show=DLmr,DLmw --sort=DLmw "$WORK/raadhus-$LAST.dump" 2>/dev/null |
+callgrind_annotate --auto=no --threshold=100 --show=DLmr,DLmw --sort=DLmw "$WORK/raadhus-$LAST.1" 2>/dev/null |
     awk -v n="$LAST_N" '
         /file:function/ { table = 1; next }
         !table || /^-/ || NF == 0 { next }
