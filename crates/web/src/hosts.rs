@@ -148,7 +148,9 @@ impl Finish {
 /// is boxed, so that a cached one copies only its response there
 /// (bench/RESULTS.md, "Cache misses a request as connections grow").
 pub enum Answering {
+    /// Made already: from the render cache, or for a host no site has.
     Now(std::future::Ready<Response>),
+    /// Being made by the router on the application's runtime.
     Later(Pin<Box<dyn Future<Output = Response> + Send>>),
 }
 
